@@ -1,0 +1,133 @@
+/**
+ * Starts `wrangler dev` offline and seeds the demo merchant. Used by `npm start`, the browser
+ * tests and the benchmark, so all three run Till exactly the same way.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureDevVars } from './dev-vars.ts';
+
+export interface DevMerchant {
+  merchant_id: string;
+  publishable_key: string;
+  secret_key: string;
+  webhook_secret: string;
+}
+
+export interface DevServer {
+  url: string;
+  adminKey: string;
+  merchant: DevMerchant;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  port: number;
+  /** Local state directory (Durable Objects, D1). */
+  persistTo?: string;
+  /** Where the demo merchant's keys are kept between runs. */
+  merchantFile?: string;
+  /** Pass wrangler's output through to this process. */
+  inheritOutput?: boolean;
+}
+
+export const OFFLINE_ENV = {
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  WRANGLER_SEND_METRICS: 'false',
+  WRANGLER_SEND_ERROR_REPORTS: 'false',
+  DO_NOT_TRACK: '1',
+};
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`wrangler dev did not answer on ${url} within ${timeoutMs / 1000}s`);
+}
+
+async function api<T>(url: string, key: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const response = await fetch(`${url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as T };
+}
+
+/** Creates the demo merchant once (kept in merchantFile) and hands its keys to the demo shop. */
+export async function seedDemoMerchant(url: string, adminKey: string, merchantFile: string): Promise<DevMerchant> {
+  const webhookUrl = `${url}/demo/webhooks`;
+  let merchant: DevMerchant | undefined;
+  if (existsSync(merchantFile)) {
+    const saved = JSON.parse(readFileSync(merchantFile, 'utf8')) as DevMerchant;
+    // Local state may have been wiped while the file stayed: then create a new merchant.
+    const updated = await api(url, adminKey, `/v1/admin/merchants/${saved.merchant_id}`, { webhook_url: webhookUrl });
+    if (updated.status === 200) merchant = saved;
+  }
+  if (!merchant) {
+    const created = await api<DevMerchant & { id: string }>(url, adminKey, '/v1/admin/merchants', {
+      name: 'Paper & Thread (demo)',
+      webhook_url: webhookUrl,
+      channels: ['sandbox'],
+    });
+    if (created.status !== 201) throw new Error(`could not create the demo merchant: ${JSON.stringify(created.json)}`);
+    const { id, publishable_key, secret_key, webhook_secret } = created.json;
+    merchant = { merchant_id: id, publishable_key, secret_key, webhook_secret };
+    mkdirSync(dirname(merchantFile), { recursive: true });
+    writeFileSync(merchantFile, `${JSON.stringify(merchant, null, 2)}\n`, { mode: 0o600 });
+  }
+  const setup = await api(url, adminKey, '/demo/setup', merchant);
+  if (setup.status !== 200) throw new Error(`could not configure the demo shop: ${JSON.stringify(setup.json)}`);
+  return merchant;
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const { vars } = await ensureDevVars();
+  const adminKey = vars.TILL_ADMIN_KEY ?? '';
+  const url = `http://localhost:${options.port}`;
+  const args = ['wrangler', 'dev', '--port', String(options.port), '--ip', '127.0.0.1', '--log-level', 'warn'];
+  if (options.persistTo) args.push('--persist-to', options.persistTo);
+  const child = spawn('npx', args, {
+    env: { ...process.env, ...OFFLINE_ENV },
+    stdio: options.inheritOutput ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  const stop = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    await Promise.race([exited, sleep(5000)]);
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  try {
+    await waitForHealth(url, child);
+    const merchant = await seedDemoMerchant(url, adminKey, options.merchantFile ?? '.till/dev-merchant.json');
+    return { url, adminKey, merchant, process: child, stop };
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n--- wrangler output ---\n${output}`);
+  }
+}

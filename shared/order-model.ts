@@ -1,0 +1,116 @@
+/**
+ * The order state machine as data. The order Durable Object decides with these functions and
+ * the widget renders with them, so both agree on what each status allows.
+ */
+
+export const ORDER_STATUSES = [
+  'open',
+  'requires_action',
+  'processing',
+  'authorized',
+  'paid',
+  'failed',
+  'canceled',
+  'expired',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Every allowed order transition; anything absent is refused. */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  // An attempt's failure returns the order to `open` so the shopper can try again.
+  open: ['requires_action', 'processing', 'authorized', 'paid', 'failed', 'canceled', 'expired'],
+  requires_action: ['open', 'requires_action', 'processing', 'authorized', 'paid', 'failed', 'canceled', 'expired'],
+  processing: ['open', 'requires_action', 'authorized', 'paid', 'failed', 'expired'],
+  authorized: ['paid', 'canceled', 'expired'],
+  paid: [],
+  failed: [],
+  canceled: [],
+  expired: [],
+};
+
+export const ATTEMPT_STATUSES = [
+  'pending',
+  'requires_action',
+  'processing',
+  'authorized',
+  'succeeded',
+  'failed',
+  'canceled',
+] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+
+export const ATTEMPT_TRANSITIONS: Readonly<Record<AttemptStatus, readonly AttemptStatus[]>> = {
+  pending: ['requires_action', 'processing', 'authorized', 'succeeded', 'failed', 'canceled'],
+  requires_action: ['processing', 'authorized', 'succeeded', 'failed', 'canceled'],
+  processing: ['authorized', 'succeeded', 'failed', 'canceled'],
+  authorized: ['succeeded', 'canceled'],
+  // A channel may report money taken for an attempt Till had already given up on.
+  canceled: ['succeeded'],
+  succeeded: [],
+  failed: [],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from].includes(to);
+}
+
+export function canTransitionAttempt(from: AttemptStatus, to: AttemptStatus): boolean {
+  return ATTEMPT_TRANSITIONS[from].includes(to);
+}
+
+export function isTerminal(status: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[status].length === 0;
+}
+
+export function isAttemptFinal(status: AttemptStatus): boolean {
+  return status === 'succeeded' || status === 'failed';
+}
+
+/** The shopper may start a new attempt only while the order still waits for money. */
+export function acceptsAttempts(status: OrderStatus): boolean {
+  return status === 'open' || status === 'requires_action';
+}
+
+/** Where an order goes when one of its attempts reaches `attempt`. */
+export function orderStatusForAttempt(attempt: AttemptStatus): OrderStatus {
+  switch (attempt) {
+    case 'pending':
+    case 'processing':
+      return 'processing';
+    case 'requires_action':
+      return 'requires_action';
+    case 'authorized':
+      return 'authorized';
+    case 'succeeded':
+      return 'paid';
+    case 'failed':
+    case 'canceled':
+      return 'open';
+  }
+}
+
+export const WEBHOOK_EVENT_TYPES = [
+  'order.created',
+  'order.requires_action',
+  'order.payment_failed',
+  'order.authorized',
+  'order.paid',
+  'order.failed',
+  'order.canceled',
+  'order.expired',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** The event an order emits on entering a status. Returning to `open` after a failed attempt
+ * is the payment failure the merchant hears about; `processing` is only the moment a channel
+ * call is in flight, which merchants need not hear about. */
+export const EVENT_FOR_STATUS: Readonly<Record<OrderStatus, WebhookEventType | null>> = {
+  open: 'order.payment_failed',
+  requires_action: 'order.requires_action',
+  processing: null,
+  authorized: 'order.authorized',
+  paid: 'order.paid',
+  failed: 'order.failed',
+  canceled: 'order.canceled',
+  expired: 'order.expired',
+};

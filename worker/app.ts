@@ -1,0 +1,25 @@
+/** The worker's HTTP surface: one Hono app, one sub-app per area, one error handler. */
+import { Hono } from 'hono';
+import { sandboxPages } from './channels/sandbox/pages.ts';
+import { demoRoutes } from './demo/demo-routes.ts';
+import type { AppEnv } from './env.ts';
+import { notFound, onError, requestId } from './http.ts';
+import { adminApi } from './routes/admin-api.ts';
+import { channelNotify } from './routes/channel-notify.ts';
+import { checkoutApi } from './routes/checkout-api.ts';
+import { merchantApi } from './routes/merchant-api.ts';
+import { wellKnown } from './routes/well-known.ts';
+
+export const app = new Hono<AppEnv>()
+  .use(requestId())
+  .get('/healthz', (c) => c.json({ ok: true }))
+  .get('/', (c) => (c.env.TILL_ENV === 'development' ? c.redirect('/demo') : c.json({ name: 'till', docs: '/v1/openapi.json' })))
+  .route('/.well-known', wellKnown)
+  .route('/v1/admin', adminApi)
+  .route('/v1/checkout', checkoutApi)
+  .route('/v1/channels', channelNotify)
+  .route('/v1', merchantApi)
+  .route('/sandbox', sandboxPages)
+  .route('/demo', demoRoutes)
+  .notFound(notFound)
+  .onError(onError);

@@ -1,0 +1,148 @@
+/**
+ * The sandbox channel: a simulated card processor and QR wallet that behave like real ones.
+ * Outcomes reach the order through a signed notification, as a real channel's do; the
+ * processor side lives in the SandboxProcessor Durable Object.
+ */
+import { z } from 'zod';
+import { TillError } from '../../../shared/errors.ts';
+import { verifyPayload, SignatureError } from '../../../shared/signature.ts';
+import { CurrencySchema, FailureSchema, StartAttemptBaseSchema } from '../../../shared/schemas.ts';
+import type { Channel, ChannelContext, ChannelOutcome } from '../types.ts';
+import { behaviourOf, cardBrand, luhnValid } from './cards.ts';
+import type { TradeStatus } from './processor.ts';
+
+export const SANDBOX_SIGNATURE_HEADER = 'Sandbox-Signature';
+
+const CardSchema = z.strictObject({
+  number: z
+    .string()
+    .transform((value) => value.replace(/[\s-]/g, ''))
+    .pipe(z.string().regex(/^\d{12,19}$/, 'card number must be 12 to 19 digits').refine(luhnValid, 'card number is not valid')),
+  exp_month: z.number().int().min(1, 'exp_month must be 1 to 12').max(12, 'exp_month must be 1 to 12'),
+  exp_year: z.number().int().min(2000, 'exp_year must be a four-digit year').max(2100, 'exp_year must be a four-digit year'),
+  cvc: z.string().regex(/^\d{3,4}$/, 'cvc must be 3 or 4 digits'),
+  name: z.string().max(100).optional(),
+});
+
+const SandboxInputSchema = z.discriminatedUnion('method', [
+  StartAttemptBaseSchema.extend({ channel: z.literal('sandbox'), method: z.literal('card'), card: CardSchema }).strict(),
+  StartAttemptBaseSchema.extend({ channel: z.literal('sandbox'), method: z.literal('qr') }).strict(),
+]);
+type SandboxInput = z.infer<typeof SandboxInputSchema>;
+
+export const SandboxNotificationSchema = z.strictObject({
+  event_id: z.string().min(1),
+  order_id: z.string(),
+  attempt_id: z.string(),
+  amount: z.number().int(),
+  currency: CurrencySchema,
+  status: z.enum(['succeeded', 'failed', 'canceled']),
+  failure: FailureSchema.nullable(),
+});
+export type SandboxNotification = z.infer<typeof SandboxNotificationSchema>;
+
+const processor = (ctx: ChannelContext, attemptId: string) => ctx.env.SANDBOX.get(ctx.env.SANDBOX.idFromName(attemptId));
+
+function outcomeOf(status: TradeStatus, failure: SandboxNotification['failure'], nextAction: ChannelOutcome | null): ChannelOutcome {
+  switch (status) {
+    case 'succeeded':
+      return { status: 'succeeded' };
+    case 'failed':
+      return { status: 'failed', failure: failure ?? { code: 'declined', message: 'The payment was declined.' } };
+    case 'canceled':
+      return { status: 'canceled' };
+    case 'requires_action':
+      return nextAction ?? { status: 'processing' };
+  }
+}
+
+export const sandbox: Channel<SandboxInput> = {
+  id: 'sandbox',
+
+  methods(order) {
+    if (order.mode !== 'test') return [];
+    return [
+      { channel: 'sandbox', method: 'card', kind: 'card', label: 'Card' },
+      { channel: 'sandbox', method: 'qr', kind: 'qr', label: 'Scan QR code' },
+    ];
+  },
+
+  input: SandboxInputSchema,
+
+  async start(ctx, request, input) {
+    const common = {
+      attemptId: request.attemptId,
+      orderId: request.orderId,
+      amount: request.amount,
+      currency: request.currency,
+      description: request.description,
+      origin: ctx.origin,
+      returnUrl: request.returnUrl ?? null,
+    };
+    if (input.method === 'qr') {
+      await processor(ctx, request.attemptId).createTrade({ ...common, kind: 'qr', status: 'requires_action', failure: null });
+      const payload = `${ctx.origin}/sandbox/scan/${request.attemptId}`;
+      return {
+        channelRef: request.attemptId,
+        outcome: { status: 'requires_action', nextAction: { type: 'qr', payload, expires_at: request.expiresAt } },
+      };
+    }
+    const { number, exp_month, exp_year } = input.card;
+    const behaviour = behaviourOf(number, exp_month, exp_year);
+    const instrument = { brand: cardBrand(number), last4: number.slice(-4) };
+    const status: TradeStatus =
+      behaviour.kind === 'succeed' ? 'succeeded' : behaviour.kind === 'decline' ? 'failed' : 'requires_action';
+    const failure = behaviour.kind === 'decline' ? behaviour.failure : null;
+    await processor(ctx, request.attemptId).createTrade({ ...common, kind: 'card', status, failure });
+    const challenge: ChannelOutcome = {
+      status: 'requires_action',
+      nextAction: { type: 'three_ds', url: `${ctx.origin}/sandbox/challenge/${request.attemptId}` },
+    };
+    return { channelRef: request.attemptId, instrument, outcome: outcomeOf(status, failure, challenge) };
+  },
+
+  async parseNotification(ctx, request) {
+    const body = await request.text();
+    try {
+      await verifyPayload(body, request.headers.get(SANDBOX_SIGNATURE_HEADER), ctx.env.SANDBOX_NOTIFY_SECRET);
+    } catch (error) {
+      if (error instanceof SignatureError) throw new TillError('invalid_signature', `sandbox notification: ${error.message}`);
+      throw error;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      throw new TillError('invalid_json', 'sandbox notification body is not JSON');
+    }
+    const parsed = SandboxNotificationSchema.safeParse(json);
+    if (!parsed.success) throw new TillError('invalid_parameter', 'sandbox notification has an unexpected shape');
+    const note = parsed.data;
+    return {
+      orderId: note.order_id,
+      attemptId: note.attempt_id,
+      eventId: note.event_id,
+      amount: note.amount,
+      currency: note.currency,
+      outcome: outcomeOf(note.status, note.failure, null),
+    };
+  },
+
+  acknowledge(applied) {
+    return applied ? new Response('ok', { status: 200 }) : new Response('retry', { status: 500 });
+  },
+
+  async query(ctx, channelRef) {
+    const trade = await processor(ctx, channelRef).getTrade();
+    if (!trade) throw new TillError('channel_error', 'sandbox has no such trade');
+    return outcomeOf(trade.status, trade.failure, null);
+  },
+
+  async refund(ctx, channelRef, amount, refundId) {
+    return processor(ctx, channelRef).refund(amount, refundId);
+  },
+
+  async cancel(ctx, channelRef) {
+    await processor(ctx, channelRef).cancel();
+  },
+};

@@ -1,0 +1,115 @@
+/** The demo shop's page and script: plain HTML and JavaScript, as a merchant would write them. */
+
+export const DEMO_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Paper &amp; Thread — demo shop</title>
+  <style>
+    :root { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC", sans-serif; color: #1f2933; }
+    body { margin: 0; background: #f7f5f2; }
+    header { padding: 18px 24px; background: #fff; border-bottom: 1px solid #e6e1da; display: flex; justify-content: space-between; align-items: center; }
+    header strong { font-size: 18px; letter-spacing: .01em; }
+    header span { font-size: 13px; color: #7b8794; }
+    main { max-width: 980px; margin: 0 auto; padding: 24px; display: grid; gap: 24px; grid-template-columns: 1fr 1fr; }
+    @media (max-width: 760px) { main { grid-template-columns: 1fr; padding: 16px; } }
+    section { background: #fff; border-radius: 14px; padding: 20px; box-shadow: 0 1px 3px rgba(0,0,0,.06); }
+    h2 { font-size: 16px; margin: 0 0 14px; }
+    .product { display: flex; gap: 16px; align-items: center; }
+    .swatch { width: 88px; height: 88px; border-radius: 12px; background: linear-gradient(135deg, #e9d8a6, #ca6702); flex: none; }
+    .lines { margin: 18px 0 0; border-top: 1px solid #eee; padding-top: 12px; }
+    .line { display: flex; justify-content: space-between; padding: 4px 0; color: #52606d; }
+    .total { font-weight: 700; color: #1f2933; font-size: 18px; border-top: 1px solid #eee; margin-top: 8px; padding-top: 10px; }
+    button { font: inherit; font-weight: 600; width: 100%; margin-top: 16px; padding: 12px; border: 0; border-radius: 10px; background: #1f2933; color: #fff; cursor: pointer; }
+    button:disabled { opacity: .6; cursor: default; }
+    #thanks { display: none; padding: 14px; border-radius: 10px; background: #e3f9e5; color: #0e5c2f; margin-bottom: 12px; font-weight: 600; }
+    #events { list-style: none; padding: 0; margin: 0; font-size: 13px; }
+    #events li { display: flex; justify-content: space-between; gap: 8px; padding: 8px 0; border-bottom: 1px solid #f0f0f0; }
+    #events code { font-size: 12px; color: #52606d; }
+    .ok { color: #0e7c3a; font-weight: 600; }
+    .muted { color: #7b8794; font-size: 13px; }
+  </style>
+</head>
+<body>
+  <header><strong>Paper &amp; Thread</strong><span>Demo shop · test mode</span></header>
+  <main>
+    <section aria-labelledby="cart-title">
+      <h2 id="cart-title">Your cart</h2>
+      <div class="product">
+        <div class="swatch" role="img" aria-label="Ochre canvas tote bag"></div>
+        <div><strong>Canvas tote bag</strong><div class="muted">Ochre · one size</div></div>
+      </div>
+      <div class="lines">
+        <div class="line"><span>Tote bag × 1</span><span>$24.00</span></div>
+        <div class="line"><span>Shipping</span><span>$5.00</span></div>
+        <div class="line total"><span>Total</span><span id="total">$29.00</span></div>
+      </div>
+      <button id="checkout-button" type="button">Checkout</button>
+      <p class="muted">Test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined, 4000 0000 0000 3220 asks for 3-D Secure.</p>
+    </section>
+    <section aria-labelledby="pay-title">
+      <h2 id="pay-title">Payment</h2>
+      <div id="thanks" role="status">Thank you! Your order is paid.</div>
+      <div id="till"><p class="muted">Press Checkout to pay.</p></div>
+    </section>
+    <section aria-labelledby="events-title" style="grid-column: 1 / -1">
+      <h2 id="events-title">Webhooks received by this shop's server</h2>
+      <ul id="events"><li class="muted">None yet.</li></ul>
+    </section>
+  </main>
+  <script src="/v1/till.js"></script>
+  <script src="/demo/shop.js"></script>
+</body>
+</html>`;
+
+export const DEMO_SCRIPT = `(() => {
+  const button = document.getElementById('checkout-button');
+  const mountPoint = document.getElementById('till');
+  const eventsList = document.getElementById('events');
+  let orderId = null;
+
+  async function refreshEvents() {
+    if (!orderId) return;
+    const response = await fetch('/demo/api/events?order=' + encodeURIComponent(orderId));
+    const { data } = await response.json();
+    eventsList.replaceChildren(...(data.length ? data : [null]).map((event) => {
+      const item = document.createElement('li');
+      if (!event) { item.className = 'muted'; item.textContent = 'None yet.'; return item; }
+      const what = document.createElement('span');
+      what.innerHTML = '<strong></strong> <code></code>';
+      what.querySelector('strong').textContent = event.type;
+      what.querySelector('code').textContent = event.order_id + ' → ' + event.order_status;
+      const check = document.createElement('span');
+      check.className = 'ok';
+      check.textContent = event.signature_verified ? 'signature verified ✓' : 'unverified';
+      item.append(what, check);
+      item.dataset.type = event.type;
+      return item;
+    }));
+  }
+
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    button.textContent = 'Creating order…';
+    const response = await fetch('/demo/api/orders', { method: 'POST' });
+    const body = await response.json();
+    if (!response.ok) {
+      button.disabled = false;
+      button.textContent = 'Checkout';
+      mountPoint.textContent = body.error ? body.error.message : 'Could not create the order.';
+      return;
+    }
+    orderId = body.order_id;
+    button.textContent = 'Order ' + orderId;
+    mountPoint.replaceChildren();
+    Till.mount(mountPoint, {
+      token: body.client_token,
+      onEvent(event) {
+        if (event.type === 'paid') document.getElementById('thanks').style.display = 'block';
+        refreshEvents();
+      },
+    });
+    setInterval(refreshEvents, 1000);
+  });
+})();`;

@@ -1,0 +1,33 @@
+import type { OrderObject } from './orders/order-object.ts';
+import type { MerchantObject } from './merchants/merchant-object.ts';
+import type { SandboxProcessor } from './channels/sandbox/processor.ts';
+import type { DemoShop } from './demo/demo-shop.ts';
+
+/** Bindings and secrets of the worker (wrangler.toml + `wrangler secret put` / `.dev.vars`). */
+export interface Env {
+  ORDERS: DurableObjectNamespace<OrderObject>;
+  MERCHANTS: DurableObjectNamespace<MerchantObject>;
+  SANDBOX: DurableObjectNamespace<SandboxProcessor>;
+  DEMO_SHOP: DurableObjectNamespace<DemoShop>;
+  DB: D1Database;
+  ASSETS: Fetcher;
+  /** "development" serves the demo shop at /demo. */
+  TILL_ENV: string;
+  /** Current Ed25519 private JWK (JSON) signing client tokens and receipts. */
+  TILL_SIGNING_KEY: string;
+  /** Optional JSON array of retired public JWKs still accepted for verification. */
+  TILL_PREVIOUS_PUBLIC_KEYS?: string;
+  /** Bearer key of the platform admin API. */
+  TILL_ADMIN_KEY: string;
+  /** Secret the sandbox channel signs its notifications with. */
+  SANDBOX_NOTIFY_SECRET: string;
+}
+
+export interface AppVariables {
+  requestId: string;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: AppVariables;
+}

@@ -1,0 +1,12 @@
+/** Identifiers. Order ids derived from an idempotency key land every retry on the same object. */
+import { bytesToBase62, randomBase62, sha256 } from '../shared/encoding.ts';
+
+export const newOrderId = (): string => `ord_${randomBase62(24)}`;
+export const newAttemptId = (): string => `att_${randomBase62(20)}`;
+export const newEventId = (): string => `evt_${randomBase62(24)}`;
+export const newMerchantId = (): string => `mer_${randomBase62(16)}`;
+export const newRequestId = (): string => `req_${randomBase62(16)}`;
+
+export async function orderIdForIdempotencyKey(merchantId: string, key: string): Promise<string> {
+  return `ord_${bytesToBase62(await sha256(`order:${merchantId}:${key}`), 24)}`;
+}

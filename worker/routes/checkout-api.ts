@@ -1,0 +1,44 @@
+/** The widget's API, authenticated by the order's client token. */
+import { Hono } from 'hono';
+import { TillError } from '../../shared/errors.ts';
+import { ShopperContextSchema, StartAttemptBaseSchema } from '../../shared/schemas.ts';
+import { clientTokenAuth, type CheckoutEnv } from '../auth.ts';
+import { channelOf, isChannelId } from '../channels/registry.ts';
+import { originOf, parseWith, readJsonValue } from '../http.ts';
+import { unwrap } from '../result.ts';
+import { orderStub } from './merchant-api.ts';
+
+function shopperContext(value: string | undefined) {
+  return parseWith(ShopperContextSchema, value ?? 'desktop');
+}
+
+export const checkoutApi = new Hono<CheckoutEnv>()
+  .use('/:id', clientTokenAuth({ param: 'id' }))
+  .use('/:id/*', clientTokenAuth({ param: 'id' }))
+
+  .get('/:id', async (c) => {
+    const context = shopperContext(c.req.query('context'));
+    const summary = unwrap(await orderStub(c.env, c.req.param('id')).checkout(c.get('claims'), context));
+    c.header('cache-control', 'no-store');
+    return c.json(summary);
+  })
+
+  .post('/:id/attempts', async (c) => {
+    const raw = await readJsonValue(c);
+    const base = parseWith(StartAttemptBaseSchema.loose(), raw);
+    if (!isChannelId(base.channel)) {
+      throw new TillError('channel_not_available', `Unknown channel: ${base.channel}`, 'channel');
+    }
+    // The channel's schema is strict: card fields and the like are checked here, at the edge.
+    const body = parseWith(channelOf(base.channel).input, raw) as typeof base;
+    const summary = unwrap(
+      await orderStub(c.env, c.req.param('id')).startAttempt({
+        claims: c.get('claims'),
+        body,
+        origin: originOf(c),
+        context: shopperContext(c.req.query('context')),
+      }),
+    );
+    c.header('cache-control', 'no-store');
+    return c.json(summary, 201);
+  });
