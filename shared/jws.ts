@@ -70,11 +70,15 @@ export function parsePrivateJwk(json: string): PrivateJwk {
 
 const HeaderSchema = z.object({ alg: z.string(), kid: z.string(), typ: z.string().optional() });
 
-export function signJws(payload: object, key: PrivateJwk, typ: string): string {
-  const header = { alg: 'EdDSA', kid: key.kid, typ };
-  const signingInput = `${toBase64Url(utf8(JSON.stringify(header)))}.${toBase64Url(utf8(JSON.stringify(payload)))}`;
+/** Compact serialization of any protected header over raw payload bytes (RFC 7515 §7.1). */
+export function signCompact(header: object, payload: Uint8Array, key: Pick<PrivateJwk, 'd'>): string {
+  const signingInput = `${toBase64Url(utf8(JSON.stringify(header)))}.${toBase64Url(payload)}`;
   const signature = ed25519.sign(utf8(signingInput), fromBase64Url(key.d));
   return `${signingInput}.${toBase64Url(signature)}`;
+}
+
+export function signJws(payload: object, key: PrivateJwk, typ: string): string {
+  return signCompact({ alg: 'EdDSA', kid: key.kid, typ }, utf8(JSON.stringify(payload)), key);
 }
 
 export interface VerifyOptions {

@@ -17,7 +17,8 @@ export function orderStub(env: Env, id: string) {
 }
 
 export const merchantApi = new Hono<MerchantEnv>()
-  .use(merchantAuth())
+  .use('/orders', merchantAuth())
+  .use('/orders/*', merchantAuth())
 
   .post('/orders', async (c) => {
     const raw = await readJsonValue(c);

@@ -1,0 +1,74 @@
+/** Drives the worker through its public HTTP surface, as merchants and widgets do. */
+import { env, SELF } from 'cloudflare:test';
+import type { ErrorEnvelope } from '../../shared/errors.ts';
+import type { CheckoutSummary, MerchantWithKeys, Order } from '../../shared/schemas.ts';
+
+export const ORIGIN = 'https://till.test';
+
+export async function call<T = unknown>(
+  path: string,
+  options: { method?: string; key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await SELF.fetch(`${ORIGIN}${path}`, {
+    method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+    redirect: 'manual',
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON (an HTML page or a channel acknowledgement)
+  }
+  return { status: response.status, body: parsed as T, headers: response.headers };
+}
+
+export async function createMerchant(webhookUrl?: string): Promise<MerchantWithKeys> {
+  const { status, body } = await call<MerchantWithKeys>('/v1/admin/merchants', {
+    key: env.TILL_ADMIN_KEY,
+    body: { name: 'Test shop', ...(webhookUrl ? { webhook_url: webhookUrl } : {}) },
+  });
+  if (status !== 201) throw new Error(`merchant not created: ${JSON.stringify(body)}`);
+  return body;
+}
+
+export async function createOrder(secretKey: string, overrides: Record<string, unknown> = {}, idempotencyKey?: string) {
+  return call<Order & ErrorEnvelope>('/v1/orders', {
+    key: secretKey,
+    body: { amount: 2900, currency: 'USD', description: 'Tote bag', ...overrides },
+    ...(idempotencyKey ? { headers: { 'idempotency-key': idempotencyKey } } : {}),
+  });
+}
+
+export async function newOrder(secretKey: string, overrides: Record<string, unknown> = {}): Promise<Order> {
+  const { status, body } = await createOrder(secretKey, overrides);
+  if (status !== 201) throw new Error(`order not created: ${JSON.stringify(body)}`);
+  return body;
+}
+
+export const card = (number: string) => ({
+  channel: 'sandbox',
+  method: 'card',
+  card: { number, exp_month: 12, exp_year: 2030, cvc: '123' },
+  return_url: `${ORIGIN}/v1/frame?order=x`,
+});
+
+export function pay(order: Order, attempt: unknown, token = order.client_token) {
+  return call<CheckoutSummary & ErrorEnvelope>(`/v1/checkout/${order.id}/attempts`, { key: token, body: attempt });
+}
+
+export function summary(order: Order, token = order.client_token) {
+  return call<CheckoutSummary & ErrorEnvelope>(`/v1/checkout/${order.id}`, { key: token });
+}
+
+export const orderStub = (id: string) => env.ORDERS.get(env.ORDERS.idFromName(id));
+export const sandboxStub = (attemptId: string) => env.SANDBOX.get(env.SANDBOX.idFromName(attemptId));

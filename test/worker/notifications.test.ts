@@ -1,0 +1,108 @@
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { signPayload } from '../../shared/signature.ts';
+import type { SandboxNotification } from '../../worker/channels/sandbox/index.ts';
+import type { OrderObject } from '../../worker/orders/order-object.ts';
+import { call, card, createMerchant, newOrder, orderStub, pay, summary } from './helpers.ts';
+
+const merchant = await createMerchant();
+
+async function notify(note: SandboxNotification, secret = env.SANDBOX_NOTIFY_SECRET) {
+  const body = JSON.stringify(note);
+  return call<string>('/v1/channels/sandbox/notify', {
+    rawBody: body,
+    headers: { 'content-type': 'application/json', 'sandbox-signature': await signPayload(body, secret) },
+  });
+}
+
+async function outboxTypes(orderId: string): Promise<string[]> {
+  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, { key: merchant.secret_key });
+  return body.data.map((event) => event.type);
+}
+
+async function qrAttempt(orderId: string) {
+  const order = await call<{ client_token: string; id: string }>(`/v1/orders/${orderId}`, { key: merchant.secret_key });
+  const started = await pay(order.body as never, { channel: 'sandbox', method: 'qr' });
+  return started.body.attempt!;
+}
+
+describe('channel notifications', () => {
+  it('applies a duplicated notification once', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const attempt = await qrAttempt(order.id);
+    const note: SandboxNotification = {
+      event_id: `evt-${attempt.id}`,
+      order_id: order.id,
+      attempt_id: attempt.id,
+      amount: 2900,
+      currency: 'USD',
+      status: 'succeeded',
+      failure: null,
+    };
+    const answers = await Promise.all([notify(note), notify(note), notify({ ...note, event_id: `other-${attempt.id}` })]);
+    expect(answers.map((answer) => [answer.status, answer.body])).toEqual([
+      [200, 'ok'],
+      [200, 'ok'],
+      [200, 'ok'],
+    ]);
+    expect((await summary(order)).body.order.status).toBe('paid');
+    expect((await outboxTypes(order.id)).filter((type) => type === 'order.paid')).toHaveLength(1);
+  });
+
+  it('refuses a notification with a bad signature and changes nothing', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const attempt = await qrAttempt(order.id);
+    const note: SandboxNotification = {
+      event_id: 'forged',
+      order_id: order.id,
+      attempt_id: attempt.id,
+      amount: 2900,
+      currency: 'USD',
+      status: 'succeeded',
+      failure: null,
+    };
+    const forged = await notify(note, 'not-the-sandbox-secret-at-all');
+    expect(forged.status).toBe(401);
+    expect((await summary(order)).body.order.status).toBe('requires_action');
+    const tamperedAmount = await notify({ ...note, amount: 1 });
+    expect(tamperedAmount.status).toBe(500);
+    expect((await summary(order)).body.order.status).toBe('requires_action');
+  });
+
+  it('never lets two concurrent attempts both start', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const answers = await Promise.all([pay(order, card('4242424242424242')), pay(order, card('4242424242424242'))]);
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses[0]).toBe(201);
+    expect([201, 409]).toContain(statuses[1]);
+    const attempts = await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) =>
+      state.storage.sql.exec<{ status: string }>('SELECT status FROM attempts').toArray(),
+    );
+    expect(attempts.filter((attempt) => attempt.status === 'succeeded')).toHaveLength(1);
+  });
+
+  it('pays an order once when two attempts both report money taken, flagging the second for refund', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const first = await qrAttempt(order.id);
+    const second = await qrAttempt(order.id); // the shopper switched: the first is superseded
+    const paid = (attempt: { id: string }): SandboxNotification => ({
+      event_id: `paid-${attempt.id}`,
+      order_id: order.id,
+      attempt_id: attempt.id,
+      amount: 2900,
+      currency: 'USD',
+      status: 'succeeded',
+      failure: null,
+    });
+    await Promise.all([notify(paid(second)), notify(paid(first))]);
+    const rows = await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) =>
+      state.storage.sql.exec<{ id: string; status: string; needs_refund: number }>('SELECT id, status, needs_refund FROM attempts').toArray(),
+    );
+    const stored = (await call<{ status: string; paid_attempt_id: string }>(`/v1/orders/${order.id}`, { key: merchant.secret_key })).body;
+    expect(stored.status).toBe('paid');
+    expect(rows.filter((row) => row.status === 'succeeded')).toHaveLength(2);
+    expect(rows.filter((row) => row.needs_refund === 1)).toHaveLength(1);
+    expect(rows.find((row) => row.needs_refund === 0)?.id).toBe(stored.paid_attempt_id);
+    expect((await outboxTypes(order.id)).filter((type) => type === 'order.paid')).toHaveLength(1);
+  });
+});

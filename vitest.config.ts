@@ -1,0 +1,40 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { generateSigningKey } from './shared/jws.ts';
+
+// Worker tests get their own throwaway platform secrets.
+const testSecrets = {
+  TILL_SIGNING_KEY: JSON.stringify(await generateSigningKey()),
+  TILL_ADMIN_KEY: 'admin_test_key_for_worker_tests',
+  SANDBOX_NOTIFY_SECRET: 'sandbox_test_secret_0123456789',
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: { bindings: testSecrets },
+          }),
+        ],
+        test: { name: 'worker', include: ['test/worker/**/*.test.ts'] },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/e2e/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
