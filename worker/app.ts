@@ -7,6 +7,7 @@ import { notFound, onError, requestId } from './http.ts';
 import { adminApi } from './routes/admin-api.ts';
 import { channelNotify } from './routes/channel-notify.ts';
 import { checkoutApi } from './routes/checkout-api.ts';
+import { devBench } from './routes/dev-bench.ts';
 import { merchantApi } from './routes/merchant-api.ts';
 import { wellKnown } from './routes/well-known.ts';
 
@@ -21,5 +22,6 @@ export const app = new Hono<AppEnv>()
   .route('/v1', merchantApi)
   .route('/sandbox', sandboxPages)
   .route('/demo', demoRoutes)
+  .route('/_bench', devBench)
   .notFound(notFound)
   .onError(onError);

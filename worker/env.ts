@@ -9,7 +9,6 @@ export interface Env {
   MERCHANTS: DurableObjectNamespace<MerchantObject>;
   SANDBOX: DurableObjectNamespace<SandboxProcessor>;
   DEMO_SHOP: DurableObjectNamespace<DemoShop>;
-  DB: D1Database;
   ASSETS: Fetcher;
   /** "development" serves the demo shop at /demo. */
   TILL_ENV: string;

@@ -46,6 +46,7 @@ export const DEMO_PAGE = `<!doctype html>
         <div class="line total"><span>Total</span><span id="total">$29.00</span></div>
       </div>
       <button id="checkout-button" type="button">Checkout</button>
+      <p id="order-ref" class="muted"></p>
       <p class="muted">Test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined, 4000 0000 0000 3220 asks for 3-D Secure.</p>
     </section>
     <section aria-labelledby="pay-title">
@@ -101,7 +102,8 @@ export const DEMO_SCRIPT = `(() => {
       return;
     }
     orderId = body.order_id;
-    button.textContent = 'Order ' + orderId;
+    button.textContent = 'Order placed';
+    document.getElementById('order-ref').textContent = 'Order ' + orderId;
     mountPoint.replaceChildren();
     Till.mount(mountPoint, {
       token: body.client_token,

@@ -130,6 +130,11 @@ export class MerchantObject extends DurableObject<Env> {
     return { id: row.id, name: row.name, mode: key.mode, channels: JSON.parse(row.channels) as string[], keyKind: key.kind };
   }
 
+  /** A no-op round trip: the baseline the benchmark compares order calls with. */
+  ping(): string {
+    return 'pong';
+  }
+
   async webhookTarget(): Promise<{ url: string; secret: string } | null> {
     const row = this.row();
     return row?.webhook_url ? { url: row.webhook_url, secret: row.webhook_secret } : null;

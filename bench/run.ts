@@ -1,0 +1,97 @@
+/**
+ * `npm run bench`: latency of the order API against the bare Hono → Durable Object round trip,
+ * measured in the same run on wrangler dev, plus Ed25519 signing cost and the widget's sizes.
+ * Figures are printed, never asserted: tests assert behaviour, this measures it.
+ */
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { startDevServer } from '../scripts/dev-server.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function measure(name: string, rounds: number, run: (i: number) => Promise<Response>) {
+  for (let i = 0; i < 10; i++) await (await run(-1 - i)).arrayBuffer(); // warm up
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    const response = await run(i);
+    await response.arrayBuffer();
+    times.push(performance.now() - start);
+    if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+  }
+  times.sort((a, b) => a - b);
+  const row = { name, rounds, p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99) };
+  console.log(`${name.padEnd(44)} p50 ${row.p50.toFixed(2).padStart(7)} ms   p95 ${row.p95.toFixed(2).padStart(7)} ms   p99 ${row.p99.toFixed(2).padStart(7)} ms`);
+  return row;
+}
+
+function widgetSizes(dir = 'dist/widget') {
+  const files: Array<{ path: string; bytes: number; gzip: number }> = [];
+  const walk = (path: string) => {
+    for (const name of readdirSync(path)) {
+      const full = join(path, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/\.(js|css|html)$/.test(name)) {
+        const content = readFileSync(full);
+        files.push({ path: full.slice(dir.length), bytes: content.length, gzip: gzipSync(content, { level: 9 }).length });
+      }
+    }
+  };
+  walk(dir);
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+const persistTo = '.wrangler/bench-state';
+rmSync(persistTo, { recursive: true, force: true });
+const server = await startDevServer({ port: Number(process.env.BENCH_PORT ?? 8797), persistTo, merchantFile: `${persistTo}/merchant.json` });
+try {
+  const { url, merchant } = server;
+  const auth = { authorization: `Bearer ${merchant.secret_key}`, 'content-type': 'application/json' };
+  const createBody = JSON.stringify({ amount: 2900, currency: 'USD', description: 'Bench order' });
+  console.log(`\nLatency over ${ROUNDS} sequential requests on wrangler dev (${url}), one client:\n`);
+  await measure('baseline: Hono → Durable Object RPC', ROUNDS, () => fetch(`${url}/_bench/ping`));
+  await measure('POST /v1/orders (create order)', ROUNDS, () => fetch(`${url}/v1/orders`, { method: 'POST', headers: auth, body: createBody }));
+
+  const order = (await (await fetch(`${url}/v1/orders`, { method: 'POST', headers: auth, body: createBody })).json()) as {
+    id: string;
+    client_token: string;
+  };
+  const tokenAuth = { authorization: `Bearer ${order.client_token}` };
+  await measure('GET /v1/checkout/:id (summary)', ROUNDS, () => fetch(`${url}/v1/checkout/${order.id}`, { headers: tokenAuth }));
+
+  const payOrders: Array<{ id: string; client_token: string }> = [];
+  for (let i = 0; i < ROUNDS + 10; i++) {
+    payOrders.push((await (await fetch(`${url}/v1/orders`, { method: 'POST', headers: auth, body: createBody })).json()) as never);
+  }
+  let next = 0;
+  const card = JSON.stringify({ channel: 'sandbox', method: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } });
+  await measure('POST /v1/checkout/:id/attempts (4242 → paid)', ROUNDS, () => {
+    const target = payOrders[next++]!;
+    return fetch(`${url}/v1/checkout/${target.id}/attempts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.client_token}`, 'content-type': 'application/json' },
+      body: card,
+    });
+  });
+
+  console.log('\nEd25519 signing inside the worker (500 signatures per request, 20 requests):\n');
+  const noble = await measure('@noble/curves ed25519.sign ×500', 20, () => fetch(`${url}/_bench/sign?impl=noble&n=500`));
+  const webcrypto = await measure('WebCrypto Ed25519 sign ×500', 20, () => fetch(`${url}/_bench/sign?impl=webcrypto&n=500`));
+  console.log(`  ≈ ${((noble.p50 / 500) * 1000).toFixed(0)} µs per noble signature, ${((webcrypto.p50 / 500) * 1000).toFixed(0)} µs per WebCrypto signature`);
+
+  console.log('\nWidget build (gzip -9):\n');
+  const sizes = widgetSizes();
+  for (const file of sizes) console.log(`  ${String(file.gzip).padStart(7)} B gz  ${String(file.bytes).padStart(7)} B  ${file.path}`);
+  const loader = sizes.find((file) => file.path === '/v1/till.js');
+  const frameHtml = readFileSync('dist/widget/v1/frame.html', 'utf8');
+  const critical = sizes.filter((file) => file.path === '/v1/till.js' || file.path === '/v1/frame.html' || frameHtml.includes(file.path.slice(1)) || frameHtml.includes(file.path));
+  const total = critical.reduce((sum, file) => sum + file.gzip, 0);
+  console.log(`\n  loader: ${loader?.gzip ?? '?'} B gz (budget 2048); critical path (loader + frame html + its js/css): ${total} B gz (budget 20480)`);
+} finally {
+  await server.stop();
+}

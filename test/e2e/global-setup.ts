@@ -1,0 +1,27 @@
+/**
+ * Starts Till on wrangler dev (offline, fresh local state) for the browser tests, exactly as
+ * `npm start` does, and hands the URL to the tests.
+ */
+import { rmSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { startDevServer, type DevServer } from '../../scripts/dev-server.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    tillUrl: string;
+  }
+}
+
+let server: DevServer | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  const persistTo = '.wrangler/e2e-state';
+  rmSync(persistTo, { recursive: true, force: true });
+  const port = Number(process.env.TILL_E2E_PORT ?? 8790);
+  server = await startDevServer({ port, persistTo, merchantFile: `${persistTo}/merchant.json` });
+  project.provide('tillUrl', server.url);
+}
+
+export async function teardown(): Promise<void> {
+  await server?.stop();
+}

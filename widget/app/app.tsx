@@ -1,0 +1,189 @@
+import type { ComponentChildren } from 'preact';
+import { CardForm } from './components/card-form.tsx';
+import { Spinner } from './components/icons.tsx';
+import { MethodPicker } from './components/method-picker.tsx';
+import { OrderHeader } from './components/order-header.tsx';
+import { Outcome } from './components/outcome.tsx';
+import { PayButton } from './components/pay-button.tsx';
+import { preloadQrEncoder } from './components/qr-code.tsx';
+import { QrPayment } from './components/qr-payment.tsx';
+import type { PostToHost } from './host-bridge.ts';
+import { useI18n } from './i18n.ts';
+import type { LaunchParams } from './launch-params.ts';
+import type { Translate } from './messages.ts';
+import { useCheckout, type CheckoutView } from './use-checkout.ts';
+
+/** What the polite live region says, so a screen reader hears each change of state once. */
+function statusText(view: CheckoutView, submitting: boolean, t: Translate, amount: string): string {
+  switch (view.kind) {
+    case 'loading':
+      return t('sayLoading');
+    case 'load_error':
+      return t('sayError');
+    case 'pay':
+      return submitting ? t('saySubmitting') : '';
+    case 'qr':
+      return t('sayQr');
+    case 'action':
+      return t('sayAction');
+    case 'processing':
+      return t('sayProcessing');
+    case 'paid':
+      return t('sayPaid', { amount });
+    case 'authorized':
+      return t('sayAuthorized', { amount });
+    case 'expired':
+      return t('sayExpired');
+    case 'canceled':
+      return t('sayCanceled');
+    case 'failed':
+      return t('sayFailed');
+  }
+}
+
+/** Channels report brands in lower case ("visa", "amex"); shoppers know them by their names. */
+const BRAND_NAMES: Record<string, string> = { amex: 'American Express', mastercard: 'Mastercard', unionpay: 'UnionPay' };
+const brandName = (brand: string): string => BRAND_NAMES[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
+
+function Shell({ status, children }: { status: string; children: ComponentChildren }) {
+  return (
+    <main class="checkout">
+      {children}
+      <p class="visually-hidden" role="status" aria-live="polite">
+        {status}
+      </p>
+    </main>
+  );
+}
+
+function Checkout({ params, post }: { params: LaunchParams; post: PostToHost }) {
+  const { t, money } = useI18n();
+  const { view, selected, select, submitting, notice, pay, retry, goTo, chooseAnotherMethod } = useCheckout(params, post);
+  const order = 'summary' in view ? view.summary.order : null;
+  const amount = order ? money(order.amount, order.currency) : '';
+  const status = statusText(view, submitting, t, amount);
+
+  if (view.kind === 'loading') {
+    return (
+      <Shell status={status}>
+        <div class="loading">
+          <Spinner />
+        </div>
+      </Shell>
+    );
+  }
+  if (view.kind === 'load_error') {
+    return (
+      <Shell status={status}>
+        <Outcome tone="danger" icon="cross" title={t('errorTitle')}>
+          <p class="text">{view.problem.message || t('networkError')}</p>
+          <button type="button" class="button secondary" onClick={() => void retry()}>
+            {t('retry')}
+          </button>
+        </Outcome>
+      </Shell>
+    );
+  }
+
+  const { attempt, methods } = view.summary;
+  const isResult = ['paid', 'authorized', 'expired', 'canceled', 'failed'].includes(view.kind);
+  let body: ComponentChildren;
+  switch (view.kind) {
+    case 'pay':
+      body = (
+        <>
+          <MethodPicker
+            methods={methods}
+            selected={selected}
+            onSelect={(method) => {
+              if (method.kind === 'qr') void preloadQrEncoder().catch(() => undefined);
+              select(method);
+            }}
+          />
+          {selected?.kind === 'card' ? (
+            <CardForm amount={amount} submitting={submitting} notice={notice} onPay={(card) => void pay(card)} />
+          ) : (
+            <PayButton amount={amount} submitting={submitting} notice={notice} onClick={() => void pay()} />
+          )}
+        </>
+      );
+      break;
+    case 'qr':
+      body = <QrPayment payload={view.payload} amount={amount} onChooseAnother={chooseAnotherMethod} />;
+      break;
+    case 'action':
+      body = (
+        <Outcome tone="neutral" icon="clock" title={t('authTitle')}>
+          <p class="text">{t('authHint')}</p>
+          <button type="button" class="button primary" onClick={() => goTo(view.url)}>
+            {t('continue')}
+          </button>
+          <button type="button" class="button secondary" onClick={chooseAnotherMethod}>
+            {t('otherMethod')}
+          </button>
+        </Outcome>
+      );
+      break;
+    case 'processing':
+      body = (
+        <Outcome tone="neutral" icon="spinner" title={t('processingTitle')}>
+          <p class="text">{t('processingHint')}</p>
+        </Outcome>
+      );
+      break;
+    case 'paid':
+    case 'authorized':
+      body = (
+        <Outcome tone="success" icon="check" title={t(view.kind === 'paid' ? 'paidTitle' : 'authorizedTitle')}>
+          <p class="outcome-amount">{amount}</p>
+          {attempt?.instrument && (
+            <p class="text">{t('paidWith', { brand: brandName(attempt.instrument.brand), last4: attempt.instrument.last4 })}</p>
+          )}
+          <p class="order-id">{t('paidHint', { order: view.summary.order.id })}</p>
+        </Outcome>
+      );
+      break;
+    case 'expired':
+      body = (
+        <Outcome tone="neutral" icon="clock" title={t('expiredTitle')}>
+          <p class="text">{t('expiredHint')}</p>
+        </Outcome>
+      );
+      break;
+    case 'canceled':
+      body = (
+        <Outcome tone="neutral" icon="cross" title={t('canceledTitle')}>
+          <p class="text">{t('canceledHint')}</p>
+        </Outcome>
+      );
+      break;
+    case 'failed':
+      body = (
+        <Outcome tone="danger" icon="cross" title={t('failedTitle')}>
+          {view.failure && <p class="text">{view.failure.message}</p>}
+        </Outcome>
+      );
+      break;
+  }
+
+  return (
+    <Shell status={status}>
+      <OrderHeader order={view.summary.order} compact={isResult} />
+      {body}
+    </Shell>
+  );
+}
+
+export function App({ params, post }: { params: LaunchParams | null; post: PostToHost }) {
+  const { t } = useI18n();
+  if (!params) {
+    return (
+      <Shell status={t('sayError')}>
+        <Outcome tone="danger" icon="cross" title={t('errorTitle')}>
+          <p class="text">{t('sessionLost')}</p>
+        </Outcome>
+      </Shell>
+    );
+  }
+  return <Checkout params={params} post={post} />;
+}

@@ -1,0 +1,90 @@
+/**
+ * The checkout API, one function per call. Responses are typed from shared/schemas.ts but not
+ * parsed with zod here: zod would more than double the frame's size, and the worker validated
+ * them on the way out.
+ */
+import type { z } from 'zod';
+import type { CheckoutSummary, ShopperContext, StartAttemptBaseSchema } from '../../shared/schemas.ts';
+
+export interface CardDetails {
+  /** Digits only. */
+  number: string;
+  exp_month: number;
+  /** Four digits. */
+  exp_year: number;
+  cvc: string;
+}
+
+export type StartAttemptRequest = z.infer<typeof StartAttemptBaseSchema> & { card?: CardDetails };
+
+/**
+ * An API error envelope, or a network failure dressed as one (`network_error`, with an empty
+ * message so the UI shows its own translated text).
+ */
+export class CheckoutApiError extends Error {
+  override name = 'CheckoutApiError';
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+interface ErrorEnvelope {
+  error?: { code?: unknown; message?: unknown };
+}
+
+async function request(
+  path: string,
+  token: string,
+  init: { method?: 'POST'; body?: unknown } = {},
+): Promise<CheckoutSummary> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: init.method ?? 'GET',
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      // Every answer reflects live order state; a cached one would show a stale outcome.
+      cache: 'no-store',
+    });
+  } catch {
+    throw new CheckoutApiError(0, 'network_error', '');
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = (body as ErrorEnvelope | null)?.error;
+    const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
+    const message = typeof error?.message === 'string' ? error.message : '';
+    throw new CheckoutApiError(response.status, code, message);
+  }
+  const summary = body as CheckoutSummary | null;
+  if (!summary?.order || !Array.isArray(summary.methods)) {
+    throw new CheckoutApiError(response.status, 'invalid_response', '');
+  }
+  return summary;
+}
+
+const checkoutPath = (orderId: string): string => `/v1/checkout/${encodeURIComponent(orderId)}`;
+
+export function getCheckout(
+  orderId: string,
+  token: string,
+  context: ShopperContext,
+): Promise<CheckoutSummary> {
+  return request(`${checkoutPath(orderId)}?context=${context}`, token);
+}
+
+export function startAttempt(
+  orderId: string,
+  token: string,
+  attempt: StartAttemptRequest,
+): Promise<CheckoutSummary> {
+  return request(`${checkoutPath(orderId)}/attempts`, token, { method: 'POST', body: attempt });
+}

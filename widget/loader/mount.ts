@@ -1,0 +1,76 @@
+import { orderIdFromToken } from './client-token.ts';
+import { callSafely, isTillMessage, relayToNativeApp, type TillEvent, type TillEventListener } from './events.ts';
+
+export interface MountOptions {
+  /** The order's `client_token`, created by the merchant's server. */
+  token: string;
+  /** `en` or `zh-CN`; the shopper's browser language when omitted. */
+  locale?: string;
+  onEvent?: TillEventListener;
+}
+
+export interface CheckoutHandle {
+  destroy(): void;
+  /** Listens to one event type (`paid`, `failed`, …) or `*` for all; returns an unsubscribe. */
+  on(type: string, listener: TillEventListener): () => void;
+}
+
+/** Before the frame reports its real height, leave room for its loading state. */
+const INITIAL_HEIGHT = '120px';
+
+export function mountFrame(parent: ParentNode, options: MountOptions, workerOrigin: string): CheckoutHandle {
+  const token = typeof options?.token === 'string' ? options.token : '';
+  const orderId = orderIdFromToken(token);
+  if (!orderId) throw new TypeError('Till.mount: `token` must be the client_token of an order');
+
+  const fragment = new URLSearchParams({ token, origin: location.origin });
+  if (options.locale) fragment.set('locale', options.locale);
+  const iframe = document.createElement('iframe');
+  // The token travels in the fragment so it never reaches a server log or a Referer header.
+  iframe.src = `${workerOrigin}/v1/frame?order=${encodeURIComponent(orderId)}#${fragment}`;
+  iframe.title = 'Till checkout';
+  iframe.allow = 'payment';
+  // Important so a merchant's global `iframe { … }` rule cannot squash the checkout.
+  for (const [property, value] of [['border', '0'], ['width', '100%'], ['display', 'block'], ['height', INITIAL_HEIGHT]]) {
+    iframe.style.setProperty(property!, value!, 'important');
+  }
+
+  const listeners = new Map<string, Set<TillEventListener>>();
+  const emit = (event: TillEvent): void => {
+    if (options.onEvent) callSafely(options.onEvent, event);
+    for (const key of [event.type, '*']) {
+      for (const listener of [...(listeners.get(key) ?? [])]) callSafely(listener, event);
+    }
+    relayToNativeApp(event);
+  };
+
+  const onMessage = (message: MessageEvent): void => {
+    // Only our own frame, on the worker's origin, may speak for the checkout.
+    if (message.origin !== workerOrigin || message.source !== iframe.contentWindow) return;
+    const data: unknown = message.data;
+    if (!isTillMessage(data)) return;
+    if (data.type === 'resize') {
+      const height = Number(data.payload?.height);
+      if (Number.isFinite(height) && height >= 0) iframe.style.setProperty('height', `${Math.ceil(height)}px`, 'important');
+      return;
+    }
+    emit(data.payload === undefined ? { type: data.type } : { type: data.type, payload: data.payload });
+  };
+
+  window.addEventListener('message', onMessage);
+  parent.appendChild(iframe);
+
+  return {
+    destroy() {
+      window.removeEventListener('message', onMessage);
+      listeners.clear();
+      iframe.remove();
+    },
+    on(type, listener) {
+      let set = listeners.get(type);
+      if (!set) listeners.set(type, (set = new Set()));
+      set.add(listener);
+      return () => void set.delete(listener);
+    },
+  };
+}
