@@ -3,10 +3,9 @@
  * measured in the same run on wrangler dev, plus Ed25519 signing cost and the widget's sizes.
  * Figures are printed, never asserted: tests assert behaviour, this measures it.
  */
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { rmSync } from 'node:fs';
 import { startDevServer } from '../scripts/dev-server.ts';
+import { BUDGET, criticalPath, widgetFiles } from '../scripts/widget-sizes.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 
@@ -28,22 +27,6 @@ async function measure(name: string, rounds: number, run: (i: number) => Promise
   const row = { name, rounds, p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99) };
   console.log(`${name.padEnd(44)} p50 ${row.p50.toFixed(2).padStart(7)} ms   p95 ${row.p95.toFixed(2).padStart(7)} ms   p99 ${row.p99.toFixed(2).padStart(7)} ms`);
   return row;
-}
-
-function widgetSizes(dir = 'dist/widget') {
-  const files: Array<{ path: string; bytes: number; gzip: number }> = [];
-  const walk = (path: string) => {
-    for (const name of readdirSync(path)) {
-      const full = join(path, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.(js|css|html)$/.test(name)) {
-        const content = readFileSync(full);
-        files.push({ path: full.slice(dir.length), bytes: content.length, gzip: gzipSync(content, { level: 9 }).length });
-      }
-    }
-  };
-  walk(dir);
-  return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
 const persistTo = '.wrangler/bench-state';
@@ -85,13 +68,11 @@ try {
   console.log(`  ≈ ${((noble.p50 / 500) * 1000).toFixed(0)} µs per noble signature, ${((webcrypto.p50 / 500) * 1000).toFixed(0)} µs per WebCrypto signature`);
 
   console.log('\nWidget build (gzip -9):\n');
-  const sizes = widgetSizes();
+  const sizes = widgetFiles();
   for (const file of sizes) console.log(`  ${String(file.gzip).padStart(7)} B gz  ${String(file.bytes).padStart(7)} B  ${file.path}`);
   const loader = sizes.find((file) => file.path === '/v1/till.js');
-  const frameHtml = readFileSync('dist/widget/v1/frame.html', 'utf8');
-  const critical = sizes.filter((file) => file.path === '/v1/till.js' || file.path === '/v1/frame.html' || frameHtml.includes(file.path.slice(1)) || frameHtml.includes(file.path));
-  const total = critical.reduce((sum, file) => sum + file.gzip, 0);
-  console.log(`\n  loader: ${loader?.gzip ?? '?'} B gz (budget 2048); critical path (loader + frame html + its js/css): ${total} B gz (budget 20480)`);
+  const critical = criticalPath(sizes);
+  console.log(`\n  loader: ${loader?.gzip ?? '?'} B gz (budget ${BUDGET.loader}); critical path (loader + frame html + its js/css): ${critical.gzip} B gz (budget ${BUDGET.criticalPath})`);
 } finally {
   await server.stop();
 }

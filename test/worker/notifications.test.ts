@@ -26,19 +26,22 @@ async function qrAttempt(orderId: string) {
   return started.body.attempt!;
 }
 
+/** A sandbox notification that the attempt's money was taken. */
+const paidNote = (orderId: string, attemptId: string, eventId = `paid-${attemptId}`): SandboxNotification => ({
+  event_id: eventId,
+  order_id: orderId,
+  attempt_id: attemptId,
+  amount: 2900,
+  currency: 'USD',
+  status: 'succeeded',
+  failure: null,
+});
+
 describe('channel notifications', () => {
   it('applies a duplicated notification once', async () => {
     const order = await newOrder(merchant.secret_key);
     const attempt = await qrAttempt(order.id);
-    const note: SandboxNotification = {
-      event_id: `evt-${attempt.id}`,
-      order_id: order.id,
-      attempt_id: attempt.id,
-      amount: 2900,
-      currency: 'USD',
-      status: 'succeeded',
-      failure: null,
-    };
+    const note = paidNote(order.id, attempt.id);
     const answers = await Promise.all([notify(note), notify(note), notify({ ...note, event_id: `other-${attempt.id}` })]);
     expect(answers.map((answer) => [answer.status, answer.body])).toEqual([
       [200, 'ok'],
@@ -52,15 +55,7 @@ describe('channel notifications', () => {
   it('refuses a notification with a bad signature and changes nothing', async () => {
     const order = await newOrder(merchant.secret_key);
     const attempt = await qrAttempt(order.id);
-    const note: SandboxNotification = {
-      event_id: 'forged',
-      order_id: order.id,
-      attempt_id: attempt.id,
-      amount: 2900,
-      currency: 'USD',
-      status: 'succeeded',
-      failure: null,
-    };
+    const note = paidNote(order.id, attempt.id, 'forged');
     const forged = await notify(note, 'not-the-sandbox-secret-at-all');
     expect(forged.status).toBe(401);
     expect((await summary(order)).body.order.status).toBe('requires_action');
@@ -85,16 +80,7 @@ describe('channel notifications', () => {
     const order = await newOrder(merchant.secret_key);
     const first = await qrAttempt(order.id);
     const second = await qrAttempt(order.id); // the shopper switched: the first is superseded
-    const paid = (attempt: { id: string }): SandboxNotification => ({
-      event_id: `paid-${attempt.id}`,
-      order_id: order.id,
-      attempt_id: attempt.id,
-      amount: 2900,
-      currency: 'USD',
-      status: 'succeeded',
-      failure: null,
-    });
-    await Promise.all([notify(paid(second)), notify(paid(first))]);
+    await Promise.all([notify(paidNote(order.id, second.id)), notify(paidNote(order.id, first.id))]);
     const rows = await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) =>
       state.storage.sql.exec<{ id: string; status: string; needs_refund: number }>('SELECT id, status, needs_refund FROM attempts').toArray(),
     );

@@ -90,7 +90,9 @@ function Checkout({ params, post }: { params: LaunchParams; post: PostToHost }) 
   let body: ComponentChildren;
   switch (view.kind) {
     case 'pay':
-      body = (
+      body = !methods.length ? (
+        <p class="notice">{t('noMethods')}</p>
+      ) : (
         <>
           <MethodPicker
             methods={methods}

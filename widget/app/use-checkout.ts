@@ -62,7 +62,8 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
   const fail = useCallback(
     (error: unknown) => {
       const problem = asProblem(error);
-      post('error', { code: problem.code, message: problem.message });
+      // The host gets a message even when the shopper sees the frame's own translated text.
+      post('error', { code: problem.code, message: problem.message || problem.code });
       return problem;
     },
     [post],

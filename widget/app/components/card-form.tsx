@@ -84,13 +84,15 @@ export function CardForm(props: {
 
   const onInput = (name: FieldName, format: (text: string) => string) => (event: TargetedEvent<HTMLInputElement>) => {
     const input = event.currentTarget;
-    const digitsBeforeCaret = digitsOf(input.value.slice(0, input.selectionStart ?? input.value.length)).length;
+    const caret = input.selectionStart ?? input.value.length;
+    const typingAtEnd = caret >= input.value.length;
+    const digitsBeforeCaret = digitsOf(input.value.slice(0, caret)).length;
     const formatted = format(input.value);
     // Preact skips the DOM write when state does not change, so set the value here as well.
     input.value = formatted;
-    if (document.activeElement === input) {
-      const caret = caretAfterDigits(formatted, digitsBeforeCaret);
-      input.setSelectionRange(caret, caret);
+    if (document.activeElement === input && !typingAtEnd) {
+      const position = caretAfterDigits(formatted, digitsBeforeCaret);
+      input.setSelectionRange(position, position);
     }
     setValues((current) => ({ ...current, [name]: formatted }));
   };
