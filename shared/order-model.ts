@@ -44,10 +44,11 @@ export const ATTEMPT_TRANSITIONS: Readonly<Record<AttemptStatus, readonly Attemp
   requires_action: ['processing', 'authorized', 'succeeded', 'failed', 'canceled'],
   processing: ['authorized', 'succeeded', 'failed', 'canceled'],
   authorized: ['succeeded', 'canceled'],
-  // A channel may report money taken for an attempt Till had already given up on.
+  // A channel may report money taken for an attempt Till had already given up on (closed it,
+  // or lost the answer to its call): that money is recorded, then paid into the order or refunded.
   canceled: ['succeeded'],
+  failed: ['succeeded'],
   succeeded: [],
-  failed: [],
 };
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
@@ -60,10 +61,6 @@ export function canTransitionAttempt(from: AttemptStatus, to: AttemptStatus): bo
 
 export function isTerminal(status: OrderStatus): boolean {
   return ORDER_TRANSITIONS[status].length === 0;
-}
-
-export function isAttemptFinal(status: AttemptStatus): boolean {
-  return status === 'succeeded' || status === 'failed';
 }
 
 /** The shopper may start a new attempt only while the order still waits for money. */

@@ -23,7 +23,7 @@ export const CurrencySchema = z
   .refine(isCurrency, 'currency must be an upper-case ISO 4217 code Till supports')
   .transform((code) => code as Currency);
 
-const HttpUrl = z
+export const HttpUrlSchema = z
   .string()
   .max(2048)
   .url()
@@ -40,7 +40,7 @@ export const CreateOrderRequestSchema = z.strictObject({
   amount: AmountSchema,
   currency: CurrencySchema,
   description: z.string().min(1).max(500),
-  return_url: HttpUrl.optional(),
+  return_url: HttpUrlSchema.optional(),
   metadata: MetadataSchema.optional(),
   /** Seconds until the order expires: 1 minute to 7 days, 1 hour by default. */
   expires_in: z.number().int().min(60).max(7 * 24 * 3600).optional(),
@@ -71,6 +71,8 @@ export const AttemptSchema = z.object({
   failure: FailureSchema.nullable(),
   /** What the channel tells about the payer's instrument (card brand and last four digits). */
   instrument: z.object({ brand: z.string(), last4: z.string() }).nullable(),
+  /** Money was taken on this attempt but cannot pay the order (already paid or closed). */
+  needs_refund: z.boolean(),
 });
 export type Attempt = z.infer<typeof AttemptSchema>;
 
@@ -135,7 +137,7 @@ export const StartAttemptBaseSchema = z.object({
   channel: z.string().min(1).max(32),
   method: z.string().min(1).max(32),
   /** Where a redirect or challenge returns the shopper: the widget frame's own URL. */
-  return_url: HttpUrl.optional(),
+  return_url: HttpUrlSchema.optional(),
 });
 
 export const WebhookEventSchema = z.object({
@@ -150,7 +152,7 @@ export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
 export const CreateMerchantRequestSchema = z.strictObject({
   name: z.string().min(1).max(100),
-  webhook_url: HttpUrl.optional(),
+  webhook_url: HttpUrlSchema.optional(),
   channels: z.array(z.enum(['sandbox'])).min(1).default(['sandbox']),
 });
 export type CreateMerchantRequest = z.infer<typeof CreateMerchantRequestSchema>;

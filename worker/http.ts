@@ -29,8 +29,9 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   } else if (error instanceof HTTPException && error.status < 500) {
     till = new TillError('invalid_parameter', error.message || 'Bad request');
   } else {
-    // Only the error's kind and our own stack: messages from libraries can echo inputs.
-    console.error('unhandled error', { request_id: requestId, name: (error as Error)?.name, stack: (error as Error)?.stack });
+    // Only the error's kind and where it happened: messages (the stack's first line) can echo inputs.
+    const frames = (error as Error)?.stack?.split('\n').slice(1).join('\n');
+    console.error('unhandled error', { request_id: requestId, name: (error as Error)?.name, frames });
     till = new TillError('internal_error', 'Something went wrong on our side. Try again later.');
   }
   return c.json(till.toEnvelope(requestId), till.status as 400, { 'request-id': requestId });

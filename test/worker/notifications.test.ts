@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { signPayload } from '../../shared/signature.ts';
 import type { SandboxNotification } from '../../worker/channels/sandbox/index.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
-import { call, card, createMerchant, newOrder, orderStub, pay, summary } from './helpers.ts';
+import { call, card, createMerchant, newOrder, orderStub, pay, sandboxStub, summary } from './helpers.ts';
 
 const merchant = await createMerchant();
 
@@ -64,6 +64,31 @@ describe('channel notifications', () => {
     expect((await summary(order)).body.order.status).toBe('requires_action');
   });
 
+  it('records money taken after the merchant canceled, flagged for refund, without reopening the order', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const attempt = await qrAttempt(order.id);
+    await call(`/v1/orders/${order.id}/cancel`, { key: merchant.secret_key, method: 'POST' });
+    expect((await notify(paidNote(order.id, attempt.id))).status).toBe(200);
+    const stored = await call<{ status: string; attempts: Array<{ status: string; needs_refund: boolean }> }>(`/v1/orders/${order.id}`, {
+      key: merchant.secret_key,
+    });
+    expect(stored.body.status).toBe('canceled');
+    expect(stored.body.attempts).toMatchObject([{ status: 'succeeded', needs_refund: true }]);
+  });
+
+  it('closes at the channel an attempt whose order was paid by another one', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const first = await qrAttempt(order.id);
+    const second = await qrAttempt(order.id);
+    await notify(paidNote(order.id, first.id));
+    const stored = await call<{ status: string; attempts: Array<{ id: string; status: string }> }>(`/v1/orders/${order.id}`, {
+      key: merchant.secret_key,
+    });
+    expect(stored.body.status).toBe('paid');
+    expect(stored.body.attempts.find((attempt) => attempt.id === second.id)?.status).toBe('canceled');
+    expect((await sandboxStub(second.id).getTrade())?.status).toBe('canceled');
+  });
+
   it('never lets two concurrent attempts both start', async () => {
     const order = await newOrder(merchant.secret_key);
     const answers = await Promise.all([pay(order, card('4242424242424242')), pay(order, card('4242424242424242'))]);
@@ -89,6 +114,7 @@ describe('channel notifications', () => {
     expect(rows.filter((row) => row.status === 'succeeded')).toHaveLength(2);
     expect(rows.filter((row) => row.needs_refund === 1)).toHaveLength(1);
     expect(rows.find((row) => row.needs_refund === 0)?.id).toBe(stored.paid_attempt_id);
+    expect(rows.some((row) => row.status === 'requires_action')).toBe(false);
     expect((await outboxTypes(order.id)).filter((type) => type === 'order.paid')).toHaveLength(1);
   });
 });

@@ -44,6 +44,8 @@ CREATE TABLE IF NOT EXISTS attempts (
   failure TEXT,
   instrument TEXT,
   channel_ref TEXT,
+  -- the worker origin the attempt was started from, for the channel's later calls
+  origin TEXT NOT NULL DEFAULT '',
   -- money taken on an attempt that cannot pay the order (it was already paid or closed)
   needs_refund INTEGER NOT NULL DEFAULT 0
 );
@@ -104,6 +106,7 @@ export interface AttemptRow extends Record<string, SqlStorageValue> {
   failure: string | null;
   instrument: string | null;
   channel_ref: string | null;
+  origin: string;
   needs_refund: number;
 }
 
@@ -134,6 +137,7 @@ export function attemptView(row: AttemptRow): Attempt {
     next_action: parseJson<NextAction>(row.next_action),
     failure: parseJson<Failure>(row.failure),
     instrument: parseJson<{ brand: string; last4: string }>(row.instrument),
+    needs_refund: row.needs_refund === 1,
   };
 }
 

@@ -54,6 +54,8 @@ export async function deliverPendingEvents(
   const target = await merchant.webhookTarget();
   const at = () => Math.floor(Date.now() / 1000);
   for (const event of pending) {
+    // The head waits for its retry time, and every later event waits behind it.
+    if (target && event.next_attempt_at > at()) return;
     if (!target) {
       sql.exec("UPDATE outbox SET state = 'no_endpoint' WHERE seq = ? AND state = 'pending'", event.seq);
       continue;

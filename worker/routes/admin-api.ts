@@ -1,7 +1,7 @@
 /** Platform administration (minimal here): create and read merchants. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { CreateMerchantRequestSchema, MERCHANT_ID } from '../../shared/schemas.ts';
+import { CreateMerchantRequestSchema, HttpUrlSchema, MERCHANT_ID } from '../../shared/schemas.ts';
 import { TillError } from '../../shared/errors.ts';
 import { adminAuth } from '../auth.ts';
 import type { AppEnv, Env } from '../env.ts';
@@ -14,7 +14,7 @@ function merchantStub(env: Env, id: string) {
   return env.MERCHANTS.get(env.MERCHANTS.idFromName(id));
 }
 
-const UpdateMerchantSchema = z.strictObject({ webhook_url: z.url().nullable() });
+const UpdateMerchantSchema = z.strictObject({ webhook_url: HttpUrlSchema.nullable() });
 
 export const adminApi = new Hono<AppEnv>()
   .use(adminAuth())

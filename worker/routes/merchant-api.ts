@@ -4,7 +4,7 @@ import { TillError } from '../../shared/errors.ts';
 import { sha256Hex } from '../../shared/encoding.ts';
 import { CreateOrderRequestSchema, ORDER_ID } from '../../shared/schemas.ts';
 import { merchantAuth, type MerchantEnv } from '../auth.ts';
-import { originOf, parseWith, readJsonValue } from '../http.ts';
+import { parseWith, readJsonValue } from '../http.ts';
 import { newOrderId, orderIdForIdempotencyKey } from '../ids.ts';
 import { unwrap } from '../result.ts';
 import type { Env } from '../env.ts';
@@ -47,7 +47,7 @@ export const merchantApi = new Hono<MerchantEnv>()
 
   .post('/orders/:id/cancel', async (c) => {
     const stub = orderStub(c.env, c.req.param('id'));
-    return c.json(unwrap(await stub.cancel(c.get('merchant').id, originOf(c))));
+    return c.json(unwrap(await stub.cancel(c.get('merchant').id)));
   })
 
   .get('/orders/:id/events', async (c) => {

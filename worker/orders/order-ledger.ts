@@ -1,0 +1,202 @@
+/**
+ * The order's state changes, all synchronous so the Durable Object composes them inside one
+ * `transactionSync`. Every order move goes through the transition table; every move a merchant
+ * hears about appends its event to the outbox in the same transaction.
+ */
+import { TillError } from '../../shared/errors.ts';
+import {
+  canTransition,
+  canTransitionAttempt,
+  EVENT_FOR_STATUS,
+  isTerminal,
+  orderStatusForAttempt,
+  type OrderStatus,
+  type WebhookEventType,
+} from '../../shared/order-model.ts';
+import type { Order } from '../../shared/schemas.ts';
+import { signReceipt } from '../../shared/tokens.ts';
+import type { ChannelOutcome } from '../channels/types.ts';
+import type { Env } from '../env.ts';
+import { newEventId } from '../ids.ts';
+import { signingKeys } from '../keys.ts';
+import { orderView, type AttemptRow, type OrderRow } from './order-store.ts';
+
+export const now = (): number => Math.floor(Date.now() / 1000);
+
+/** Attempts whose money may still move at the channel. */
+const LIVE_ATTEMPTS = "('requires_action', 'processing', 'authorized')";
+
+export class OrderLedger {
+  private readonly sql: SqlStorage;
+  private readonly env: Env;
+  /** Attempts canceled here that must also be closed at their channel, after the transaction. */
+  private toClose: AttemptRow[] = [];
+
+  constructor(sql: SqlStorage, env: Env) {
+    this.sql = sql;
+    this.env = env;
+  }
+
+  /** Starts a transaction's bookkeeping: anything left from a rolled-back one is dropped. */
+  begin(): void {
+    this.toClose = [];
+  }
+
+  /** The attempts the last transaction canceled, to close at their channels outside it. */
+  takeToClose(): AttemptRow[] {
+    const attempts = this.toClose;
+    this.toClose = [];
+    return attempts;
+  }
+
+  // ---- reads ---------------------------------------------------------------------------
+
+  findOrder(): OrderRow | undefined {
+    return this.sql.exec<OrderRow>('SELECT * FROM orders LIMIT 1').toArray()[0];
+  }
+
+  order(): OrderRow {
+    const row = this.findOrder();
+    if (!row) throw new TillError('order_not_found', 'No such order');
+    return row;
+  }
+
+  attempts(): AttemptRow[] {
+    return this.sql.exec<AttemptRow>('SELECT * FROM attempts ORDER BY seq').toArray();
+  }
+
+  attempt(id: string): AttemptRow | undefined {
+    return this.sql.exec<AttemptRow>('SELECT * FROM attempts WHERE id = ?', id).toArray()[0];
+  }
+
+  latestAttempt(): AttemptRow | undefined {
+    return this.sql.exec<AttemptRow>('SELECT * FROM attempts ORDER BY seq DESC LIMIT 1').toArray()[0];
+  }
+
+  /** Attempts still waiting on a channel call or on the channel's answer. */
+  inFlightAttempts(): AttemptRow[] {
+    return this.sql.exec<AttemptRow>("SELECT * FROM attempts WHERE status IN ('pending', 'processing')").toArray();
+  }
+
+  view(): Order {
+    return orderView(this.order(), this.attempts());
+  }
+
+  // ---- changes -------------------------------------------------------------------------
+
+  /**
+   * Moves an attempt to what the channel reported, and the order with it. A stale or repeated
+   * outcome changes nothing and returns false.
+   */
+  applyOutcome(attemptId: string, outcome: ChannelOutcome): boolean {
+    const attempt = this.attempt(attemptId);
+    if (!attempt || attempt.status === outcome.status) return false;
+    if (!canTransitionAttempt(attempt.status, outcome.status)) return false;
+    const failure = outcome.status === 'failed' ? JSON.stringify(outcome.failure) : null;
+    this.sql.exec(
+      'UPDATE attempts SET status = ?, next_action = ?, failure = ?, updated_at = ? WHERE id = ?',
+      outcome.status,
+      outcome.status === 'requires_action' ? JSON.stringify(outcome.nextAction) : null,
+      failure,
+      now(),
+      attemptId,
+    );
+
+    const row = this.order();
+    if (outcome.status === 'succeeded') {
+      if (row.paid_attempt_id === null && canTransition(row.status, 'paid')) {
+        this.markPaid(row, attempt);
+      } else {
+        // The shopper paid twice, or paid after the order closed: this money must go back.
+        this.sql.exec('UPDATE attempts SET needs_refund = 1 WHERE id = ?', attemptId);
+      }
+      return true;
+    }
+    // Only the newest attempt speaks for the order; an older one was already superseded.
+    if (this.latestAttempt()?.id !== attemptId || isTerminal(row.status)) return true;
+    const target = orderStatusForAttempt(outcome.status);
+    if (target !== row.status && canTransition(row.status, target)) {
+      this.setOrderStatus(row, target, outcome.status === 'failed' ? { last_failure: failure } : {});
+    }
+    return true;
+  }
+
+  private markPaid(row: OrderRow, attempt: AttemptRow): void {
+    const paidAt = now();
+    const receipt = signReceipt(
+      {
+        iss: 'till',
+        sub: row.id,
+        mer: row.merchant_id,
+        amt: row.amount,
+        cur: row.currency,
+        mode: row.mode,
+        att: attempt.id,
+        ch: attempt.channel,
+        paid_at: paidAt,
+        iat: paidAt,
+      },
+      signingKeys(this.env).current,
+    );
+    // Other attempts can no longer pay this order: close them before the event is written.
+    this.cancelLiveAttempts(attempt.id);
+    this.setOrderStatus(row, 'paid', { paid_at: paidAt, paid_attempt_id: attempt.id, receipt, last_failure: null });
+  }
+
+  setOrderStatus(row: OrderRow, status: OrderStatus, fields: Partial<OrderRow> = {}): void {
+    if (row.status !== status && !canTransition(row.status, status)) {
+      throw new Error(`order transition ${row.status} → ${status} is not allowed`);
+    }
+    const changes: Partial<OrderRow> = { ...fields, status };
+    const columns = Object.keys(changes);
+    this.sql.exec(
+      `UPDATE orders SET ${columns.map((column) => `${column} = ?`).join(', ')}, version = version + 1 WHERE id = ? AND version = ?`,
+      ...columns.map((column) => changes[column] ?? null),
+      row.id,
+      row.version,
+    );
+    const event = EVENT_FOR_STATUS[status];
+    if (event && row.status !== status) this.appendEvent(event);
+  }
+
+  /**
+   * Cancels the attempts that could still take money (except `keep`); they are closed at their
+   * channels after the transaction. Attempts whose channel call is still in flight are left to
+   * that call, which sees the closed order when it returns.
+   */
+  cancelLiveAttempts(keep?: string): void {
+    const live = this.sql
+      .exec<AttemptRow>(`SELECT * FROM attempts WHERE status IN ${LIVE_ATTEMPTS} AND id != ?`, keep ?? '')
+      .toArray();
+    for (const attempt of live) this.cancelAttempt(attempt);
+  }
+
+  /** An attempt left live on an order that can no longer use it (its channel call returned
+   * after the order closed) is canceled too. */
+  closeIfOrderClosed(attemptId: string): void {
+    const row = this.order();
+    const attempt = this.attempt(attemptId);
+    if (!attempt || !isTerminal(row.status) || row.paid_attempt_id === attemptId) return;
+    if (['requires_action', 'processing', 'authorized'].includes(attempt.status)) this.cancelAttempt(attempt);
+  }
+
+  private cancelAttempt(attempt: AttemptRow): void {
+    this.sql.exec("UPDATE attempts SET status = 'canceled', next_action = NULL, updated_at = ? WHERE id = ?", now(), attempt.id);
+    this.toClose.push(attempt);
+  }
+
+  appendEvent(type: WebhookEventType): void {
+    const { client_token: _token, ...object } = this.view();
+    const id = newEventId();
+    const created = now();
+    const body = JSON.stringify({ id, object: 'event', type, created, mode: object.mode, data: { object } });
+    this.sql.exec(
+      'INSERT INTO outbox (id, type, created_at, body, next_attempt_at) VALUES (?, ?, ?, ?, ?)',
+      id,
+      type,
+      created,
+      body,
+      created,
+    );
+  }
+}
