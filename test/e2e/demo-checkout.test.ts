@@ -18,10 +18,17 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** Script errors and CSP violations seen on each page, in the page or its frame. */
+const problems = new WeakMap<Page, string[]>();
+
 async function openCheckout(context: BrowserContext): Promise<{ page: Page; frame: FrameLocator }> {
   const page = await context.newPage();
   const pageErrors: string[] = [];
+  problems.set(page, pageErrors);
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+  });
   await page.goto(`${url}/demo`);
   await page.getByRole('button', { name: 'Checkout' }).click();
   const frame = page.frameLocator('iframe[title="Till checkout"]');
@@ -47,7 +54,22 @@ async function expectPaid(page: Page, frame: FrameLocator): Promise<void> {
   // The shop's server received order.paid, with a signature it verified.
   await page.locator('#events li[data-type="order.paid"]').waitFor({ timeout: 20_000 });
   expect(await page.locator('#events li[data-type="order.paid"]').innerText()).toContain('signature verified');
+  expect(problems.get(page)).toEqual([]);
 }
+
+describe('widget files', () => {
+  it('serves the frame with a strict content security policy and the loader cacheable', async () => {
+    const frame = await fetch(`${url}/v1/frame`);
+    expect(frame.status).toBe(200);
+    const csp = frame.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const loader = await fetch(`${url}/v1/till.js`);
+    expect(loader.headers.get('content-type')).toMatch(/javascript/);
+    expect(loader.headers.get('cache-control')).toBe('public, max-age=300');
+  });
+});
 
 for (const [name, viewport] of Object.entries(VIEWPORTS)) {
   describe(`demo checkout (${name}, ${viewport.width} px)`, () => {
