@@ -1,4 +1,4 @@
-import { env, runInDurableObject } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { signPayload } from '../../shared/signature.ts';
 import type { SandboxNotification } from '../../worker/channels/sandbox/index.ts';
@@ -116,5 +116,27 @@ describe('channel notifications', () => {
     expect(rows.find((row) => row.needs_refund === 0)?.id).toBe(stored.paid_attempt_id);
     expect(rows.some((row) => row.status === 'requires_action')).toBe(false);
     expect((await outboxTypes(order.id)).filter((type) => type === 'order.paid')).toHaveLength(1);
+  });
+});
+
+describe('lost channel calls', () => {
+  it('fails an attempt whose channel call never answered, so the shopper can pay again', async () => {
+    const order = await newOrder(merchant.secret_key);
+    // As if the object restarted while a channel call was in flight three minutes ago.
+    await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) => {
+      const at = Math.floor(Date.now() / 1000) - 180;
+      state.storage.sql.exec(
+        "INSERT INTO attempts (id, channel, method, status, amount, currency, created_at, updated_at) VALUES ('att_LOSTLOSTLOSTLOSTLOST', 'sandbox', 'card', 'pending', 2900, 'USD', ?, ?)",
+        at,
+        at,
+      );
+      state.storage.sql.exec("UPDATE orders SET status = 'processing'");
+    });
+    expect((await pay(order, card('4242424242424242'))).body.error.code).toBe('attempt_in_progress');
+    await runDurableObjectAlarm(orderStub(order.id));
+    const after = await summary(order);
+    expect(after.body.order.status).toBe('open');
+    expect(after.body.attempt).toMatchObject({ status: 'failed', failure: { code: 'channel_timeout' } });
+    expect((await pay(order, card('4242424242424242'))).body.order.status).toBe('paid');
   });
 });

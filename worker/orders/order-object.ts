@@ -42,6 +42,12 @@ export interface StartAttemptInput {
 const EXPIRY_GRACE_SECONDS = 600;
 /** How soon to look again at an order whose expiry waits for a channel call. */
 const EXPIRY_RECHECK_SECONDS = 30;
+/** A channel call unanswered this long was lost (the object restarted mid-call). */
+const LOST_CALL_SECONDS = 120;
+const LOST_CALL_FAILURE = {
+  code: 'channel_timeout',
+  message: 'The payment method did not answer in time. Try again or choose another method.',
+};
 
 export class OrderObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -333,6 +339,21 @@ export class OrderObject extends DurableObject<Env> {
 
   // ---- alarm: expiry and webhook delivery ----------------------------------------------
 
+  /**
+   * An attempt still `pending` long after its channel call began lost that call's answer (the
+   * object was restarted during it). It fails so the shopper can try again; should the channel
+   * have taken money after all, its notification still succeeds the attempt.
+   */
+  private failLostCalls(): void {
+    const lost = this.ledger
+      .inFlightAttempts()
+      .filter((attempt) => attempt.status === 'pending' && attempt.created_at + LOST_CALL_SECONDS <= now());
+    if (lost.length === 0) return;
+    this.transaction(() => {
+      for (const attempt of lost) this.ledger.applyOutcome(attempt.id, { status: 'failed', failure: LOST_CALL_FAILURE });
+    });
+  }
+
   /** When the order should next be looked at for expiry, or null if it cannot expire. */
   private expiryCheckAt(row: OrderRow): number | null {
     if (!canTransition(row.status, 'expired') || row.status === 'authorized') return null;
@@ -346,7 +367,12 @@ export class OrderObject extends DurableObject<Env> {
   private async scheduleAlarm(): Promise<void> {
     const row = this.ledger.findOrder();
     if (!row) return;
-    const times = [nextDeliveryAt(this.sql), isTerminal(row.status) ? null : this.expiryCheckAt(row)].filter(
+    const oldestPending = this.ledger.inFlightAttempts().find((attempt) => attempt.status === 'pending');
+    const times = [
+      nextDeliveryAt(this.sql),
+      isTerminal(row.status) ? null : this.expiryCheckAt(row),
+      oldestPending ? oldestPending.created_at + LOST_CALL_SECONDS : null,
+    ].filter(
       (time): time is number => time !== null,
     );
     if (times.length > 0) await this.ctx.storage.setAlarm(Math.min(...times) * 1000);
@@ -356,6 +382,7 @@ export class OrderObject extends DurableObject<Env> {
     try {
       const row = this.ledger.findOrder();
       if (!row) return;
+      this.failLostCalls();
       const due = this.expiryCheckAt(row);
       if (due !== null && due <= now()) {
         this.transaction(() => {
