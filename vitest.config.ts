@@ -1,4 +1,4 @@
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { generateSigningKey } from './shared/jws.ts';
 
@@ -8,6 +8,8 @@ const testSecrets = {
   TILL_ADMIN_KEY: 'admin_test_key_for_worker_tests',
   SANDBOX_NOTIFY_SECRET: 'sandbox_test_secret_0123456789',
 };
+
+const migrations = await readD1Migrations('./migrations');
 
 export default defineConfig({
   test: {
@@ -19,10 +21,10 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: testSecrets },
+            miniflare: { bindings: { ...testSecrets, TEST_MIGRATIONS: migrations } },
           }),
         ],
-        test: { name: 'worker', include: ['test/worker/**/*.test.ts'] },
+        test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['test/worker/apply-migrations.ts'] },
       },
       {
         test: {

@@ -2,7 +2,7 @@
  * Starts `wrangler dev` offline and seeds the demo merchant. Used by `npm start`, the browser
  * tests and the benchmark, so all three run Till exactly the same way.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,10 +91,19 @@ export async function seedDemoMerchant(url: string, adminKey: string, merchantFi
   return merchant;
 }
 
+/** Creates or updates the local D1 orders index (idempotent: applied migrations are skipped). */
+function applyMigrations(persistTo: string | undefined): void {
+  const args = ['wrangler', 'd1', 'migrations', 'apply', 'till', '--local'];
+  if (persistTo) args.push('--persist-to', persistTo);
+  const result = spawnSync('npx', args, { env: { ...process.env, ...OFFLINE_ENV, CI: 'true' }, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`applying D1 migrations failed:\n${result.stdout}\n${result.stderr}`);
+}
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const { vars } = await ensureDevVars();
   const adminKey = vars.TILL_ADMIN_KEY ?? '';
   const url = `http://localhost:${options.port}`;
+  applyMigrations(options.persistTo);
   const args = ['wrangler', 'dev', '--port', String(options.port), '--ip', '127.0.0.1', '--log-level', 'warn'];
   if (options.persistTo) args.push('--persist-to', options.persistTo);
   const child = spawn('npx', args, {

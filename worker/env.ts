@@ -9,6 +9,8 @@ export interface Env {
   MERCHANTS: DurableObjectNamespace<MerchantObject>;
   SANDBOX: DurableObjectNamespace<SandboxProcessor>;
   DEMO_SHOP: DurableObjectNamespace<DemoShop>;
+  /** The orders index: a projection of the order objects for listing and reports. */
+  DB: D1Database;
   ASSETS: Fetcher;
   /** "development" serves the demo shop at /demo. */
   TILL_ENV: string;

@@ -1,7 +1,10 @@
+import type { D1Migration } from 'cloudflare:test';
 import type { Env as TillEnv } from '../../worker/env.ts';
 
 declare global {
   namespace Cloudflare {
-    interface Env extends TillEnv {}
+    interface Env extends TillEnv {
+      TEST_MIGRATIONS: D1Migration[];
+    }
   }
 }

@@ -17,6 +17,7 @@ import type { Env } from '../env.ts';
 import { newAttemptId } from '../ids.ts';
 import { signingKeys } from '../keys.ts';
 import { asResult, type Result } from '../result.ts';
+import { INDEX_RETRY_SECONDS, writeToIndex } from './order-index.ts';
 import { now, OrderLedger } from './order-ledger.ts';
 import { attemptView, SCHEMA, type OrderRow, type OutboxRow } from './order-store.ts';
 import { deliverPendingEvents, nextDeliveryAt } from './webhook-delivery.ts';
@@ -52,6 +53,8 @@ const LOST_CALL_FAILURE = {
 export class OrderObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly ledger: OrderLedger;
+  /** After a failed index write, when to try again (kept in memory: a restart retries at once). */
+  private indexRetryAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -354,6 +357,19 @@ export class OrderObject extends DurableObject<Env> {
     });
   }
 
+  /** Writes the order's current version to the D1 index if the index is behind. */
+  private async syncIndex(): Promise<void> {
+    const row = this.ledger.findOrder();
+    if (!row || row.version <= row.indexed_version || this.indexRetryAt > now()) return;
+    const paidChannel = row.paid_attempt_id ? (this.ledger.attempt(row.paid_attempt_id)?.channel ?? null) : null;
+    if (await writeToIndex(this.env.DB, row, paidChannel)) {
+      this.sql.exec('UPDATE orders SET indexed_version = MAX(indexed_version, ?)', row.version);
+      this.indexRetryAt = 0;
+    } else {
+      this.indexRetryAt = now() + INDEX_RETRY_SECONDS;
+    }
+  }
+
   /** When the order should next be looked at for expiry, or null if it cannot expire. */
   private expiryCheckAt(row: OrderRow): number | null {
     if (!canTransition(row.status, 'expired') || row.status === 'authorized') return null;
@@ -372,6 +388,7 @@ export class OrderObject extends DurableObject<Env> {
       nextDeliveryAt(this.sql),
       isTerminal(row.status) ? null : this.expiryCheckAt(row),
       oldestPending ? oldestPending.created_at + LOST_CALL_SECONDS : null,
+      row.version > row.indexed_version ? Math.max(now(), this.indexRetryAt) : null,
     ].filter(
       (time): time is number => time !== null,
     );
@@ -394,6 +411,7 @@ export class OrderObject extends DurableObject<Env> {
         await this.scheduleAlarm();
         await this.closeCanceledAttempts();
       }
+      await this.syncIndex();
       await deliverPendingEvents(this.env, this.sql, this.ctx.storage, row.merchant_id);
     } finally {
       // Whatever failed above, pending events and expiry keep their next look.

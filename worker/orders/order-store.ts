@@ -28,7 +28,9 @@ CREATE TABLE IF NOT EXISTS orders (
   client_token TEXT NOT NULL,
   receipt TEXT,
   request_hash TEXT NOT NULL,
-  version INTEGER NOT NULL DEFAULT 1
+  version INTEGER NOT NULL DEFAULT 1,
+  -- the version last written to the D1 orders index
+  indexed_version INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS attempts (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -90,6 +92,7 @@ export interface OrderRow extends Record<string, SqlStorageValue> {
   receipt: string | null;
   request_hash: string;
   version: number;
+  indexed_version: number;
 }
 
 export interface AttemptRow extends Record<string, SqlStorageValue> {

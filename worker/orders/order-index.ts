@@ -1,0 +1,44 @@
+/**
+ * Keeps the D1 orders index current from the order object. Each write carries the order's
+ * version and only ever replaces an older one, so retries and reordering are harmless; a failed
+ * write is retried by the object's alarm until it lands.
+ */
+import type { OrderRow } from './order-store.ts';
+
+export const INDEX_RETRY_SECONDS = 30;
+
+/** Writes the row's current version to the index; returns whether it landed. */
+export async function writeToIndex(db: D1Database, row: OrderRow, paidChannel: string | null): Promise<boolean> {
+  try {
+    await db
+      .prepare(
+        `INSERT INTO orders (id, merchant_id, mode, status, amount, currency, description, metadata, paid_channel,
+           created_at, paid_at, updated_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, metadata = excluded.metadata,
+           paid_channel = excluded.paid_channel, paid_at = excluded.paid_at, updated_at = excluded.updated_at,
+           version = excluded.version
+         WHERE excluded.version > orders.version`,
+      )
+      .bind(
+        row.id,
+        row.merchant_id,
+        row.mode,
+        row.status,
+        row.amount,
+        row.currency,
+        row.description,
+        row.metadata,
+        paidChannel,
+        row.created_at,
+        row.paid_at,
+        Math.floor(Date.now() / 1000),
+        row.version,
+      )
+      .run();
+    return true;
+  } catch (error) {
+    console.warn('orders index write failed', { order: row.id, error: (error as Error)?.name });
+    return false;
+  }
+}
