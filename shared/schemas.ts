@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isCurrency, MAX_AMOUNT, type Currency } from './money.ts';
+import { PublicJwkSchema } from './jws.ts';
 import { ATTEMPT_STATUSES, ORDER_STATUSES, WEBHOOK_EVENT_TYPES } from './order-model.ts';
 
 export const ORDER_ID = /^ord_[0-9A-Za-z]{24}$/;
@@ -149,6 +150,25 @@ export const WebhookEventSchema = z.object({
   data: z.object({ object: OrderSchema.omit({ client_token: true }) }),
 });
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
+
+/** One entry of an order's timeline: the event and the state of its webhook delivery. */
+export const OrderEventEntrySchema = z.object({
+  seq: z.number().int(),
+  id: z.string().startsWith('evt_'),
+  type: z.enum(WEBHOOK_EVENT_TYPES),
+  created_at: z.number().int(),
+  state: z.enum(['pending', 'delivered', 'failed', 'no_endpoint']),
+  tries: z.number().int(),
+  next_attempt_at: z.number().int(),
+  last_error: z.string().nullable(),
+  delivered_at: z.number().int().nullable(),
+  event: WebhookEventSchema,
+});
+export type OrderEventEntry = z.infer<typeof OrderEventEntrySchema>;
+
+export const OrderEventListSchema = z.object({ object: z.literal('list'), data: z.array(OrderEventEntrySchema) });
+
+export const JwksSchema = z.object({ keys: z.array(PublicJwkSchema) });
 
 export const CreateMerchantRequestSchema = z.strictObject({
   name: z.string().min(1).max(100),

@@ -4,6 +4,7 @@ import { toBase64Url, utf8 } from '../../shared/encoding.ts';
 import { generateSigningKey } from '../../shared/jws.ts';
 import { signClientToken, verifyReceipt, type ClientTokenClaims } from '../../shared/tokens.ts';
 import type { PublicJwk } from '../../shared/jws.ts';
+import { CheckoutSummarySchema } from '../../shared/schemas.ts';
 import { call, card, createMerchant, newOrder, pay, sandboxStub, summary } from './helpers.ts';
 
 const merchant = await createMerchant();
@@ -51,6 +52,7 @@ describe('checkout API', () => {
     const order = await newOrder(merchant.secret_key);
     const { status, body } = await pay(order, card('4242 4242 4242 4242'));
     expect(status).toBe(201);
+    expect(CheckoutSummarySchema.safeParse(body).success).toBe(true);
     expect(body.order.status).toBe('paid');
     expect(body.attempt).toMatchObject({ status: 'succeeded', instrument: { brand: 'visa', last4: '4242' } });
     expect(JSON.stringify(body)).not.toContain('4242424242424242');

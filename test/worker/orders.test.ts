@@ -1,6 +1,7 @@
 import { env, listDurableObjectIds } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
+import { JwksSchema, OrderEventListSchema, OrderSchema } from '../../shared/schemas.ts';
 import { verifyClientToken } from '../../shared/tokens.ts';
 import type { PublicJwk } from '../../shared/jws.ts';
 import { call, createMerchant, createOrder, newOrder } from './helpers.ts';
@@ -21,6 +22,16 @@ describe('merchant API: orders', () => {
     const jwks = await call<{ keys: PublicJwk[] }>('/.well-known/jwks.json');
     const claims = verifyClientToken(body.client_token, jwks.body.keys);
     expect(claims).toMatchObject({ sub: body.id, mer: merchant.id, amt: 2900, cur: 'USD', mode: 'test', exp: body.expires_at });
+  });
+
+  it('answers in the shapes its schemas document', async () => {
+    const created = await createOrder(merchant.secret_key);
+    expect(OrderSchema.safeParse(created.body).success).toBe(true);
+    const retrieved = await call(`/v1/orders/${created.body.id}`, { key: merchant.secret_key });
+    expect(OrderSchema.safeParse(retrieved.body).success).toBe(true);
+    const events = await call(`/v1/orders/${created.body.id}/events`, { key: merchant.secret_key });
+    expect(OrderEventListSchema.parse(events.body).data[0]?.event.type).toBe('order.created');
+    expect(JwksSchema.safeParse((await call('/.well-known/jwks.json')).body).success).toBe(true);
   });
 
   it('retrieves and cancels its own orders, and no one else’s', async () => {

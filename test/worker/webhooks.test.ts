@@ -1,5 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebhookEventSchema } from '../../shared/schemas.ts';
 import { verifyPayload } from '../../shared/signature.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
 import { call, card, createMerchant, newOrder, orderStub, pay } from './helpers.ts';
@@ -64,6 +65,7 @@ describe('webhooks', () => {
     expect(types).toEqual(['order.created', 'order.created', 'order.created', 'order.paid']);
     for (const delivery of received) {
       await expect(verifyPayload(delivery.body, delivery.signature, merchant.webhook_secret)).resolves.toBeTruthy();
+      expect(WebhookEventSchema.safeParse(JSON.parse(delivery.body)).success).toBe(true);
     }
     expect(JSON.parse(received.at(-1)!.body)).toMatchObject({ type: 'order.paid', data: { object: { id: order.id, status: 'paid' } } });
   });

@@ -9,7 +9,15 @@
 import { DurableObject } from 'cloudflare:workers';
 import { TillError } from '../../shared/errors.ts';
 import { acceptsAttempts, canTransition, isTerminal } from '../../shared/order-model.ts';
-import type { CheckoutSummary, CreateOrderRequest, Mode, Order, ShopperContext } from '../../shared/schemas.ts';
+import type {
+  CheckoutSummary,
+  CreateOrderRequest,
+  Mode,
+  Order,
+  OrderEventEntry,
+  ShopperContext,
+  WebhookEvent,
+} from '../../shared/schemas.ts';
 import { signClientToken, type ClientTokenClaims } from '../../shared/tokens.ts';
 import { channelOf, isChannelId, type ChannelId } from '../channels/registry.ts';
 import type { StartResult, VerifiedNotification } from '../channels/types.ts';
@@ -420,13 +428,13 @@ export class OrderObject extends DurableObject<Env> {
   }
 
   /** The order's outbox, oldest first: the merchant's timeline and each delivery's state. */
-  async events(merchantId: string): Promise<Result<Array<Omit<OutboxRow, 'body'> & { event: unknown }>>> {
+  async events(merchantId: string): Promise<Result<OrderEventEntry[]>> {
     return asResult(() => {
       this.ownedBy(merchantId);
       return this.sql
         .exec<OutboxRow>('SELECT * FROM outbox ORDER BY seq')
         .toArray()
-        .map(({ body, ...rest }) => ({ ...rest, event: JSON.parse(body) }));
+        .map(({ body, ...rest }) => ({ ...rest, event: JSON.parse(body) as WebhookEvent }));
     });
   }
 }
