@@ -13,6 +13,8 @@ const migrations = await readD1Migrations('./migrations');
 
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print one plain closing line for the whole run.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
       {
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
