@@ -13,8 +13,8 @@ import {
   type OrderStatus,
   type WebhookEventType,
 } from '../../shared/order-model.ts';
-import type { Order } from '../../shared/schemas.ts';
-import { signReceipt } from '../../shared/tokens.ts';
+import type { CreateOrderRequest, Mode, Order } from '../../shared/schemas.ts';
+import { signClientToken, signReceipt } from '../../shared/tokens.ts';
 import type { ChannelOutcome } from '../channels/types.ts';
 import type { Env } from '../env.ts';
 import { newEventId } from '../ids.ts';
@@ -22,6 +22,15 @@ import { signingKeys } from '../keys.ts';
 import { orderView, type AttemptRow, type OrderRow } from './order-store.ts';
 
 export const now = (): number => Math.floor(Date.now() / 1000);
+
+const DEFAULT_EXPIRES_IN = 3600;
+
+export interface CreateOrderInput {
+  id: string;
+  merchant: { id: string; name: string; mode: Mode; channels: string[] };
+  request: CreateOrderRequest;
+  requestHash: string;
+}
 
 /** Attempts whose money may still move at the channel. */
 const LIVE_ATTEMPTS = "('requires_action', 'processing', 'authorized')";
@@ -83,6 +92,36 @@ export class OrderLedger {
   }
 
   // ---- changes -------------------------------------------------------------------------
+
+  /** Writes a new order, with its client token signed for exactly what it holds. */
+  createOrder(input: CreateOrderInput): void {
+    const created = now();
+    const { request, merchant } = input;
+    const expiresAt = created + (request.expires_in ?? DEFAULT_EXPIRES_IN);
+    const clientToken = signClientToken(
+      { iss: 'till', sub: input.id, mer: merchant.id, amt: request.amount, cur: request.currency, mode: merchant.mode, iat: created, exp: expiresAt },
+      signingKeys(this.env).current,
+    );
+    this.sql.exec(
+      `INSERT INTO orders (id, merchant_id, merchant_name, channels, mode, status, amount, currency, description,
+         return_url, metadata, created_at, expires_at, client_token, request_hash)
+       VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      input.id,
+      merchant.id,
+      merchant.name,
+      JSON.stringify(merchant.channels),
+      merchant.mode,
+      request.amount,
+      request.currency,
+      request.description,
+      request.return_url ?? null,
+      JSON.stringify(request.metadata ?? {}),
+      created,
+      expiresAt,
+      clientToken,
+      input.requestHash,
+    );
+  }
 
   /**
    * Moves an attempt to what the channel reported, and the order with it. A stale or repeated

@@ -11,33 +11,22 @@ import { TillError } from '../../shared/errors.ts';
 import { acceptsAttempts, canTransition, isTerminal } from '../../shared/order-model.ts';
 import type {
   CheckoutSummary,
-  CreateOrderRequest,
-  Mode,
   Order,
   OrderEventEntry,
   ShopperContext,
   WebhookEvent,
 } from '../../shared/schemas.ts';
-import { signClientToken, type ClientTokenClaims } from '../../shared/tokens.ts';
+import type { ClientTokenClaims } from '../../shared/tokens.ts';
 import { channelOf, isChannelId, type ChannelId } from '../channels/registry.ts';
 import type { StartResult, VerifiedNotification } from '../channels/types.ts';
 import type { Env } from '../env.ts';
 import { newAttemptId } from '../ids.ts';
-import { signingKeys } from '../keys.ts';
 import { asResult, type Result } from '../result.ts';
 import { INDEX_RETRY_SECONDS, writeToIndex } from './order-index.ts';
-import { now, OrderLedger } from './order-ledger.ts';
-import { attemptView, SCHEMA, type OrderRow, type OutboxRow } from './order-store.ts';
+import { checkoutSummary, checkToken } from './checkout-view.ts';
+import { now, OrderLedger, type CreateOrderInput } from './order-ledger.ts';
+import { SCHEMA, type OrderRow, type OutboxRow } from './order-store.ts';
 import { deliverPendingEvents, nextDeliveryAt } from './webhook-delivery.ts';
-
-const DEFAULT_EXPIRES_IN = 3600;
-
-export interface CreateOrderInput {
-  id: string;
-  merchant: { id: string; name: string; mode: Mode; channels: string[] };
-  request: CreateOrderRequest;
-  requestHash: string;
-}
 
 export interface StartAttemptInput {
   claims: ClientTokenClaims;
@@ -109,7 +98,7 @@ export class OrderObject extends DurableObject<Env> {
           }
           return true;
         }
-        this.insertOrder(input);
+        this.ledger.createOrder(input);
         this.ledger.appendEvent('order.created');
         return false;
       });
@@ -117,35 +106,6 @@ export class OrderObject extends DurableObject<Env> {
     });
     await this.scheduleAlarm();
     return result;
-  }
-
-  private insertOrder(input: CreateOrderInput): void {
-    const created = now();
-    const { request, merchant } = input;
-    const expiresAt = created + (request.expires_in ?? DEFAULT_EXPIRES_IN);
-    const clientToken = signClientToken(
-      { iss: 'till', sub: input.id, mer: merchant.id, amt: request.amount, cur: request.currency, mode: merchant.mode, iat: created, exp: expiresAt },
-      signingKeys(this.env).current,
-    );
-    this.sql.exec(
-      `INSERT INTO orders (id, merchant_id, merchant_name, channels, mode, status, amount, currency, description,
-         return_url, metadata, created_at, expires_at, client_token, request_hash)
-       VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      input.id,
-      merchant.id,
-      merchant.name,
-      JSON.stringify(merchant.channels),
-      merchant.mode,
-      request.amount,
-      request.currency,
-      request.description,
-      request.return_url ?? null,
-      JSON.stringify(request.metadata ?? {}),
-      created,
-      expiresAt,
-      clientToken,
-      input.requestHash,
-    );
   }
 
   async retrieve(merchantId: string): Promise<Result<Order>> {
@@ -176,46 +136,10 @@ export class OrderObject extends DurableObject<Env> {
 
   // ---- checkout API --------------------------------------------------------------------
 
-  private checkToken(row: OrderRow, claims: ClientTokenClaims): void {
-    const matches =
-      claims.sub === row.id &&
-      claims.mer === row.merchant_id &&
-      claims.amt === row.amount &&
-      claims.cur === row.currency &&
-      claims.mode === row.mode;
-    if (!matches) throw new TillError('token_mismatch', 'The client token does not match this order');
-  }
-
-  private summary(context: ShopperContext): CheckoutSummary {
-    const row = this.ledger.order();
-    const latest = this.ledger.latestAttempt();
-    const enabled = JSON.parse(row.channels) as string[];
-    const methods = acceptsAttempts(row.status)
-      ? enabled.filter(isChannelId).flatMap((id) => channelOf(id).methods(row, context))
-      : [];
-    return {
-      order: {
-        id: row.id,
-        status: row.status,
-        amount: row.amount,
-        currency: row.currency,
-        description: row.description,
-        merchant_name: row.merchant_name,
-        mode: row.mode,
-        expires_at: row.expires_at,
-        return_url: row.return_url,
-      },
-      methods,
-      attempt: latest ? attemptView(latest) : null,
-      last_failure: row.last_failure ? JSON.parse(row.last_failure) : null,
-      receipt: row.receipt,
-    };
-  }
-
   async checkout(claims: ClientTokenClaims, context: ShopperContext): Promise<Result<CheckoutSummary>> {
     return asResult(() => {
-      this.checkToken(this.ledger.order(), claims);
-      return this.summary(context);
+      checkToken(this.ledger.order(), claims);
+      return checkoutSummary(this.ledger.order(), this.ledger.latestAttempt(), context);
     });
   }
 
@@ -224,7 +148,7 @@ export class OrderObject extends DurableObject<Env> {
     const { claims, body, origin, context } = input;
     return this.transaction(() => {
       const row = this.ledger.order();
-      this.checkToken(row, claims);
+      checkToken(row, claims);
       if (row.expires_at <= now()) throw new TillError('order_not_payable', 'This order has expired');
       if (this.ledger.inFlightAttempts().some((attempt) => attempt.status === 'pending')) {
         throw new TillError('attempt_in_progress', 'A payment for this order is already being processed');
@@ -288,7 +212,7 @@ export class OrderObject extends DurableObject<Env> {
       await this.scheduleAlarm();
       await this.closeCanceledAttempts();
     }
-    return { ok: true, value: this.summary(input.context) };
+    return { ok: true, value: checkoutSummary(this.ledger.order(), this.ledger.latestAttempt(), input.context) };
   }
 
   private async callChannel(channelId: ChannelId, row: OrderRow, attemptId: string, input: StartAttemptInput): Promise<StartResult> {

@@ -1,0 +1,42 @@
+/** What the shopper's widget may see of an order, and the check that its token is for it. */
+import { TillError } from '../../shared/errors.ts';
+import { acceptsAttempts } from '../../shared/order-model.ts';
+import type { CheckoutSummary, Failure, ShopperContext } from '../../shared/schemas.ts';
+import type { ClientTokenClaims } from '../../shared/tokens.ts';
+import { channelOf, isChannelId } from '../channels/registry.ts';
+import { attemptView, type AttemptRow, type OrderRow } from './order-store.ts';
+
+/** A validly signed token must still describe this very order: id, merchant, amount, mode. */
+export function checkToken(row: OrderRow, claims: ClientTokenClaims): void {
+  const matches =
+    claims.sub === row.id &&
+    claims.mer === row.merchant_id &&
+    claims.amt === row.amount &&
+    claims.cur === row.currency &&
+    claims.mode === row.mode;
+  if (!matches) throw new TillError('token_mismatch', 'The client token does not match this order');
+}
+
+export function checkoutSummary(row: OrderRow, latest: AttemptRow | undefined, context: ShopperContext): CheckoutSummary {
+  const enabled = JSON.parse(row.channels) as string[];
+  const methods = acceptsAttempts(row.status)
+    ? enabled.filter(isChannelId).flatMap((id) => channelOf(id).methods(row, context))
+    : [];
+  return {
+    order: {
+      id: row.id,
+      status: row.status,
+      amount: row.amount,
+      currency: row.currency,
+      description: row.description,
+      merchant_name: row.merchant_name,
+      mode: row.mode,
+      expires_at: row.expires_at,
+      return_url: row.return_url,
+    },
+    methods,
+    attempt: latest ? attemptView(latest) : null,
+    last_failure: row.last_failure ? (JSON.parse(row.last_failure) as Failure) : null,
+    receipt: row.receipt,
+  };
+}
