@@ -7,6 +7,9 @@ const testSecrets = {
   TILL_SIGNING_KEY: JSON.stringify(await generateSigningKey()),
   TILL_ADMIN_KEY: 'admin_test_key_for_worker_tests',
   SANDBOX_NOTIFY_SECRET: 'sandbox_test_secret_0123456789',
+  // Sealing key for worker tests; the previous key lets tests prove re-encryption.
+  TILL_MASTER_KEY: `test2:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`,
+  TILL_PREVIOUS_MASTER_KEYS: `test1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`,
 };
 
 const migrations = await readD1Migrations('./migrations');

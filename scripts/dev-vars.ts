@@ -30,6 +30,7 @@ export async function ensureDevVars(path = DEV_VARS_FILE): Promise<{ vars: Recor
     TILL_SIGNING_KEY: async () => JSON.stringify(await generateSigningKey()),
     TILL_ADMIN_KEY: () => `admin_${secret()}`,
     SANDBOX_NOTIFY_SECRET: () => secret(),
+    TILL_MASTER_KEY: () => `dev1:${secret(32)}`,
   };
   for (const [name, generate] of Object.entries(generators)) {
     if (!vars[name]) {

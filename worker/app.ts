@@ -8,7 +8,9 @@ import { adminApi } from './routes/admin-api.ts';
 import { channelNotify } from './routes/channel-notify.ts';
 import { checkoutApi } from './routes/checkout-api.ts';
 import { devBench } from './routes/dev-bench.ts';
-import { merchantApi } from './routes/merchant-api.ts';
+import { eventsApi } from './routes/events-api.ts';
+import { merchantSettingsApi } from './routes/merchant-settings-api.ts';
+import { ordersApi } from './routes/orders-api.ts';
 import { wellKnown } from './routes/well-known.ts';
 
 export const app = new Hono<AppEnv>()
@@ -19,9 +21,13 @@ export const app = new Hono<AppEnv>()
   .route('/v1/admin', adminApi)
   .route('/v1/checkout', checkoutApi)
   .route('/v1/channels', channelNotify)
-  .route('/v1', merchantApi)
+  .route('/v1', ordersApi)
+  .route('/v1', eventsApi)
+  .route('/v1', merchantSettingsApi)
   .route('/sandbox', sandboxPages)
   .route('/demo', demoRoutes)
   .route('/_bench', devBench)
-  .notFound(notFound)
   .onError(onError);
+
+// Set after the fact: a 405 needs the full route table.
+app.notFound((c) => notFound(c, app.routes));

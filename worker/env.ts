@@ -2,6 +2,7 @@ import type { OrderObject } from './orders/order-object.ts';
 import type { MerchantObject } from './merchants/merchant-object.ts';
 import type { SandboxProcessor } from './channels/sandbox/processor.ts';
 import type { DemoShop } from './demo/demo-shop.ts';
+import type { IdempotencyStore } from './idempotency/idempotency-store.ts';
 
 /** Bindings and secrets of the worker (wrangler.toml + `wrangler secret put` / `.dev.vars`). */
 export interface Env {
@@ -9,6 +10,8 @@ export interface Env {
   MERCHANTS: DurableObjectNamespace<MerchantObject>;
   SANDBOX: DurableObjectNamespace<SandboxProcessor>;
   DEMO_SHOP: DurableObjectNamespace<DemoShop>;
+  /** One object per Idempotency-Key: the first request's answer, kept 25 h. */
+  IDEMPOTENCY: DurableObjectNamespace<IdempotencyStore>;
   /** The orders index: a projection of the order objects for listing and reports. */
   DB: D1Database;
   ASSETS: Fetcher;
@@ -20,6 +23,10 @@ export interface Env {
   TILL_PREVIOUS_PUBLIC_KEYS?: string;
   /** Bearer key of the platform admin API. */
   TILL_ADMIN_KEY: string;
+  /** Master key sealing channel credentials and merchant secrets: "<key id>:<32 bytes base64url>". */
+  TILL_MASTER_KEY: string;
+  /** Optional retired master keys, comma-separated, still able to open what they sealed. */
+  TILL_PREVIOUS_MASTER_KEYS?: string;
   /** Secret the sandbox channel signs its notifications with. */
   SANDBOX_NOTIFY_SECRET: string;
 }

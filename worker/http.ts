@@ -2,7 +2,7 @@
  * The boundary: request ids, reading bounded JSON bodies through zod, and turning every error
  * into the one envelope.
  */
-import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
 import { TillError } from '../shared/errors.ts';
@@ -37,10 +37,39 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   return c.json(till.toEnvelope(requestId), till.status as 400, { 'request-id': requestId });
 };
 
-export const notFound: NotFoundHandler<AppEnv> = (c) => {
-  const till = new TillError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
-  return c.json(till.toEnvelope(c.get('requestId') ?? newRequestId()), 404);
-};
+interface RouteEntry {
+  method: string;
+  path: string;
+}
+
+const routePatterns = new WeakMap<readonly RouteEntry[], Array<{ method: string; pattern: RegExp }>>();
+
+function patternsOf(routes: readonly RouteEntry[]) {
+  let patterns = routePatterns.get(routes);
+  if (!patterns) {
+    patterns = routes
+      .filter((route) => route.method !== 'ALL' && !route.path.includes('*'))
+      .map((route) => ({
+        method: route.method,
+        pattern: new RegExp(`^${route.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+')}$`),
+      }));
+    routePatterns.set(routes, patterns);
+  }
+  return patterns;
+}
+
+/** 404 for a path no route has; 405 with `Allow` for a known path and another method. */
+export function notFound(c: Context<AppEnv>, routes: readonly RouteEntry[]): Response {
+  const path = new URL(c.req.url).pathname;
+  const allowed = [...new Set(patternsOf(routes).filter((route) => route.pattern.test(path)).map((route) => route.method))];
+  const requestId = c.get('requestId') ?? newRequestId();
+  if (allowed.length > 0) {
+    const till = new TillError('method_not_allowed', `${c.req.method} is not allowed on ${path}: use ${allowed.join(' or ')}`);
+    return c.json(till.toEnvelope(requestId), 405, { allow: allowed.join(', ') });
+  }
+  const till = new TillError('not_found', `No route for ${c.req.method} ${path}`);
+  return c.json(till.toEnvelope(requestId), 404);
+}
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -78,15 +107,21 @@ export async function readJsonValue(c: RequestContext): Promise<unknown> {
   if (!/^application\/json\b/i.test(type)) {
     throw new TillError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json');
   }
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw new TillError('body_too_large', `Request body must be at most ${MAX_BODY_BYTES} bytes`);
-  const bytes = await c.req.arrayBuffer();
-  if (bytes.byteLength > MAX_BODY_BYTES) throw new TillError('body_too_large', `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+  const bytes = await readBodyBytes(c);
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
   } catch {
     throw new TillError('invalid_json', 'Request body is not valid JSON');
   }
+}
+
+/** The raw body, at most MAX_BODY_BYTES; Hono caches it, so later readers get the same bytes. */
+export async function readBodyBytes(c: RequestContext): Promise<ArrayBuffer> {
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw new TillError('body_too_large', `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+  const bytes = await c.req.arrayBuffer();
+  if (bytes.byteLength > MAX_BODY_BYTES) throw new TillError('body_too_large', `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+  return bytes;
 }
 
 export function bearer(c: RequestContext): string | null {

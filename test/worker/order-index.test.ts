@@ -32,10 +32,11 @@ describe('orders index (D1 projection)', () => {
     expect(await indexed(order.id)).toMatchObject({ status: 'open', version: current.version + 5 });
   });
 
-  it('retries a failed index write on a later alarm', async () => {
-    const order = await newOrder(merchant.secret_key);
+  it('creates the order even when the index is down, and retries the index write on a later alarm', async () => {
     await env.DB.prepare('ALTER TABLE orders RENAME TO orders_away').run();
+    let order;
     try {
+      order = await newOrder(merchant.secret_key);
       await runDurableObjectAlarm(orderStub(order.id));
       const pending = await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) =>
         state.storage.sql.exec<{ version: number; indexed_version: number }>('SELECT version, indexed_version FROM orders').one(),

@@ -64,6 +64,8 @@ export interface Channel<Input = unknown> {
   id: string;
   /** Methods this channel offers for an order in a shopper context (empty when none fits). */
   methods(order: Pick<OrderFacts, 'amount' | 'currency' | 'mode'>, context: ShopperContext): PaymentMethod[];
+  /** Schema of the merchant's credentials for this channel (stored sealed), or null if it takes none. */
+  credentials: z.ZodType<Record<string, unknown>> | null;
   /** Schema of the channel-specific body of `POST /v1/checkout/:id/attempts`. */
   input: z.ZodType<Input>;
   start(ctx: ChannelContext, request: StartRequest, input: Input): Promise<StartResult>;

@@ -1,133 +1,409 @@
 /**
- * One Durable Object per merchant: its configuration and hashed API keys, single writer.
+ * One Durable Object per merchant, its single writer: configuration, hashed API keys, sealed
+ * secrets and channel credentials, and the nonces of signed requests.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { TillError } from '../../shared/errors.ts';
-import type { CreateMerchantRequest, Merchant, MerchantWithKeys, Mode } from '../../shared/schemas.ts';
+import {
+  parseRequestSignature,
+  RequestSignatureError,
+  verifyRequestSignature,
+  REQUEST_SIGNATURE_TOLERANCE_SECONDS,
+  type RequestToSign,
+} from '../../shared/request-signature.ts';
+import type {
+  AdminUpdateMerchant,
+  ApiKey,
+  ApiKeyKind,
+  CreatedApiKey,
+  CreateMerchantRequest,
+  Merchant,
+  MerchantLimits,
+  MerchantWithKeys,
+  Mode,
+} from '../../shared/schemas.ts';
 import type { Env } from '../env.ts';
 import { asResult, type Result } from '../result.ts';
-import { hashApiKey, keyPrefix, newApiKey, newWebhookSecret, type KeyKind } from './api-keys.ts';
+import { migrate } from '../storage/sql-migrations.ts';
+import { hashApiKey, keyPrefix, newApiKey, newKeyId, newRequestSigningSecret, newWebhookSecret } from './api-keys.ts';
+import { writeMerchantToIndex } from './merchant-index.ts';
+import {
+  allowedOrigins,
+  apiKeyView,
+  MERCHANT_MIGRATIONS,
+  merchantLimits,
+  merchantView,
+  sealContext,
+  signingPublicKeys,
+  type ApiKeyRow,
+  type ChannelRow,
+  type MerchantRow,
+} from './merchant-store.ts';
+import { Vault } from './vault.ts';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS merchant (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL, mode TEXT NOT NULL, webhook_url TEXT, webhook_secret TEXT NOT NULL,
-  channels TEXT NOT NULL, created_at INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS api_keys (
-  hash TEXT PRIMARY KEY, kind TEXT NOT NULL, mode TEXT NOT NULL, prefix TEXT NOT NULL,
-  created_at INTEGER NOT NULL, revoked_at INTEGER);
-`;
-
-interface MerchantRow extends Record<string, SqlStorageValue> {
-  id: string;
-  name: string;
-  mode: Mode;
-  webhook_url: string | null;
-  webhook_secret: string;
-  channels: string;
-  created_at: number;
-  disabled: number;
-}
-
-/** What a request authenticated by a merchant key may know about its merchant. */
+/** What a request authenticated by one of the merchant's keys may know about its merchant. */
 export interface MerchantPrincipal {
   id: string;
   name: string;
   mode: Mode;
+  role: ApiKeyKind;
+  keyId: string;
+  /** The enabled channels. */
   channels: string[];
-  keyKind: KeyKind;
+  allowedOrigins: string[];
+  requireSignedRequests: boolean;
+  limits: MerchantLimits;
+  /** When a rolled key stops working (unix seconds), or null. */
+  keyExpiresAt: number | null;
 }
+
+export type AuthenticationResult =
+  | { ok: true; principal: MerchantPrincipal }
+  | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'merchant_disabled' | 'live_not_enabled' };
+
+const now = (): number => Math.floor(Date.now() / 1000);
+
+const SIGNATURE_ERRORS: Record<RequestSignatureError['reason'], TillError['code']> = {
+  missing_signature: 'missing_signature',
+  malformed_signature: 'invalid_signature',
+  timestamp_outside_window: 'signature_outside_window',
+  no_signing_key: 'invalid_signature',
+  bad_signature: 'invalid_signature',
+  nonce_replayed: 'nonce_replayed',
+};
 
 export class MerchantObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private vaultPromise: Promise<Vault> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(SCHEMA);
+    migrate(ctx.storage, MERCHANT_MIGRATIONS);
+    void ctx.blockConcurrencyWhile(() => this.sealLegacySecrets());
   }
 
-  private row(): MerchantRow | undefined {
+  private vault(): Promise<Vault> {
+    this.vaultPromise ??= Vault.fromEnv(this.env);
+    return this.vaultPromise;
+  }
+
+  /** Merchants created before secrets were sealed kept their webhook secret in clear. */
+  private async sealLegacySecrets(): Promise<void> {
+    const row = this.findRow();
+    if (!row || row.webhook_secret === '') return;
+    const sealed = await (await this.vault()).seal(row.webhook_secret, sealContext.webhookSecret(row.id));
+    this.sql.exec("UPDATE merchant SET webhook_secret_sealed = ?, webhook_secret = ''", sealed);
+  }
+
+  private findRow(): MerchantRow | undefined {
     return this.sql.exec<MerchantRow>('SELECT * FROM merchant').toArray()[0];
   }
 
-  private view(row: MerchantRow): Merchant {
-    return {
-      id: row.id,
-      object: 'merchant',
-      name: row.name,
-      mode: row.mode,
-      webhook_url: row.webhook_url,
-      channels: JSON.parse(row.channels) as string[],
-      created_at: row.created_at,
-    };
+  private row(): MerchantRow {
+    const row = this.findRow();
+    if (!row) throw new TillError('merchant_not_found', 'No such merchant');
+    return row;
+  }
+
+  private channelRows(): ChannelRow[] {
+    return this.sql.exec<ChannelRow>('SELECT * FROM channels ORDER BY channel').toArray();
+  }
+
+  private view(): Merchant {
+    return merchantView(this.row(), this.channelRows());
+  }
+
+  /** Every change bumps the version; the index copy follows (retried by the alarm until written). */
+  private touch(): void {
+    this.sql.exec('UPDATE merchant SET version = version + 1');
+  }
+
+  private async syncIndex(): Promise<void> {
+    const row = this.findRow();
+    if (!row || row.version <= row.indexed_version) return;
+    if (await writeMerchantToIndex(this.env.DB, merchantView(row, this.channelRows()), row.version)) {
+      this.sql.exec('UPDATE merchant SET indexed_version = MAX(indexed_version, ?)', row.version);
+    } else {
+      await this.ctx.storage.setAlarm(Date.now() + 30_000);
+    }
+  }
+
+  override async alarm(): Promise<void> {
+    await this.syncIndex();
+  }
+
+  private insertKey(key: string, hash: string, kind: ApiKeyKind, mode: Mode): ApiKeyRow {
+    const row: ApiKeyRow = { id: newKeyId(), hash, kind, mode, prefix: keyPrefix(key), created_at: now(), expires_at: null, revoked_at: null };
+    this.sql.exec(
+      'INSERT INTO api_keys (id, hash, kind, mode, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      row.id,
+      row.hash,
+      row.kind,
+      row.mode,
+      row.prefix,
+      row.created_at,
+    );
+    return row;
   }
 
   async create(id: string, request: CreateMerchantRequest): Promise<Result<MerchantWithKeys>> {
-    const mode: Mode = 'test';
-    const secretKey = newApiKey('secret', mode, id);
-    const publishableKey = newApiKey('publishable', mode, id);
+    const vault = await this.vault();
+    const kinds: Array<[ApiKeyKind, Mode]> = [
+      ['secret', 'test'],
+      ['publishable', 'test'],
+      ['secret', 'live'],
+      ['publishable', 'live'],
+    ];
+    const keys = kinds.map(([kind, mode]) => newApiKey(kind, mode, id));
+    const hashes = await Promise.all(keys.map(hashApiKey));
     const webhookSecret = newWebhookSecret();
-    const hashes = await Promise.all([hashApiKey(secretKey), hashApiKey(publishableKey)]);
-    return asResult(() => {
-      const created = Math.floor(Date.now() / 1000);
+    const signingSecret = newRequestSigningSecret();
+    const [webhookSealed, signingSealed] = await Promise.all([
+      vault.seal(webhookSecret, sealContext.webhookSecret(id)),
+      vault.seal(signingSecret, sealContext.signingSecret(id)),
+    ]);
+    const result = await asResult(() => {
       this.ctx.storage.transactionSync(() => {
-        if (this.row()) throw new TillError('invalid_parameter', 'merchant already exists', 'id');
+        if (this.findRow()) throw new TillError('invalid_parameter', 'merchant already exists', 'id');
         this.sql.exec(
-          'INSERT INTO merchant (id, name, mode, webhook_url, webhook_secret, channels, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          `INSERT INTO merchant (id, name, webhook_url, webhook_secret, webhook_secret_sealed, signing_secret_sealed,
+             created_at, allowed_origins, limits, require_signed_requests)
+           VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?)`,
           id,
           request.name,
-          mode,
           request.webhook_url ?? null,
-          webhookSecret,
-          JSON.stringify(request.channels),
-          created,
+          webhookSealed,
+          signingSealed,
+          now(),
+          JSON.stringify(request.allowed_origins ?? []),
+          JSON.stringify(request.limits ?? { max_order_amount: {} }),
+          request.require_signed_requests ? 1 : 0,
         );
-        const keys: Array<[string, KeyKind, string]> = [
-          [hashes[0], 'secret', secretKey],
-          [hashes[1], 'publishable', publishableKey],
-        ];
-        for (const [hash, kind, key] of keys) {
-          this.sql.exec(
-            'INSERT INTO api_keys (hash, kind, mode, prefix, created_at) VALUES (?, ?, ?, ?, ?)',
-            hash,
-            kind,
-            mode,
-            keyPrefix(key),
-            created,
-          );
-        }
+        for (const channel of request.channels) this.sql.exec('INSERT INTO channels (channel, enabled) VALUES (?, 1)', channel);
+        kinds.forEach(([kind, mode], i) => this.insertKey(keys[i] as string, hashes[i] as string, kind, mode));
       });
-      const row = this.row()!;
-      return { ...this.view(row), secret_key: secretKey, publishable_key: publishableKey, webhook_secret: webhookSecret };
+      return {
+        ...this.view(),
+        secret_key: keys[0] as string,
+        publishable_key: keys[1] as string,
+        live_secret_key: keys[2] as string,
+        live_publishable_key: keys[3] as string,
+        webhook_secret: webhookSecret,
+        request_signing_secret: signingSecret,
+      };
     });
+    await this.syncIndex();
+    return result;
   }
 
   async retrieve(): Promise<Result<Merchant>> {
+    return asResult(() => this.view());
+  }
+
+  async update(patch: AdminUpdateMerchant): Promise<Result<Merchant>> {
+    const result = await asResult(() => {
+      this.ctx.storage.transactionSync(() => {
+        this.row();
+        const columns: Array<[string, SqlStorageValue]> = [];
+        if (patch.name !== undefined) columns.push(['name', patch.name]);
+        if (patch.webhook_url !== undefined) columns.push(['webhook_url', patch.webhook_url]);
+        if (patch.allowed_origins !== undefined) columns.push(['allowed_origins', JSON.stringify(patch.allowed_origins)]);
+        if (patch.limits !== undefined) columns.push(['limits', JSON.stringify(patch.limits)]);
+        if (patch.signing_public_keys !== undefined) columns.push(['signing_public_keys', JSON.stringify(patch.signing_public_keys)]);
+        if (patch.require_signed_requests !== undefined) columns.push(['require_signed_requests', patch.require_signed_requests ? 1 : 0]);
+        if (patch.live_enabled !== undefined) columns.push(['live_enabled', patch.live_enabled ? 1 : 0]);
+        if (patch.disabled !== undefined) columns.push(['disabled', patch.disabled ? 1 : 0]);
+        for (const [column, value] of columns) this.sql.exec(`UPDATE merchant SET ${column} = ?`, value);
+        this.touch();
+      });
+      return this.view();
+    });
+    await this.syncIndex();
+    return result;
+  }
+
+  /** Enables or disables a channel; credentials (already checked by the channel's schema) are sealed. */
+  async configureChannel(channel: string, enabled: boolean, credentials?: Record<string, unknown>): Promise<Result<Merchant>> {
+    const merchant = this.findRow();
+    const sealed =
+      merchant && credentials ? await (await this.vault()).seal(JSON.stringify(credentials), sealContext.channel(merchant.id, channel)) : null;
+    const result = await asResult(() => {
+      this.ctx.storage.transactionSync(() => {
+        this.row();
+        this.sql.exec(
+          `INSERT INTO channels (channel, enabled, credentials_sealed, credentials_updated_at) VALUES (?1, ?2, ?3, ?4)
+           ON CONFLICT (channel) DO UPDATE SET enabled = ?2,
+             credentials_sealed = COALESCE(?3, credentials_sealed), credentials_updated_at = COALESCE(?4, credentials_updated_at)`,
+          channel,
+          enabled ? 1 : 0,
+          sealed,
+          sealed ? now() : null,
+        );
+        this.touch();
+      });
+      return this.view();
+    });
+    await this.syncIndex();
+    return result;
+  }
+
+  /** A channel's credentials in clear, for the channel adapter only; never returned by the API. */
+  async channelCredentials(channel: string): Promise<Record<string, unknown> | null> {
+    const row = this.findRow();
+    const sealed = this.sql.exec<ChannelRow>('SELECT * FROM channels WHERE channel = ?', channel).toArray()[0]?.credentials_sealed;
+    if (!row || !sealed) return null;
+    return JSON.parse(await (await this.vault()).open(sealed, sealContext.channel(row.id, channel))) as Record<string, unknown>;
+  }
+
+  // ---- keys ----------------------------------------------------------------------------
+
+  /** Looks up a key by its hash and says exactly why it is refused. */
+  async authenticate(keyHash: string): Promise<AuthenticationResult> {
+    const row = this.findRow();
+    const key = this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE hash = ?', keyHash).toArray()[0];
+    if (!row || !key) return { ok: false, reason: 'unknown' };
+    if (key.revoked_at !== null) return { ok: false, reason: 'revoked' };
+    if (key.expires_at !== null && key.expires_at <= now()) return { ok: false, reason: 'expired' };
+    if (row.disabled) return { ok: false, reason: 'merchant_disabled' };
+    if (key.mode === 'live' && !row.live_enabled) return { ok: false, reason: 'live_not_enabled' };
+    return {
+      ok: true,
+      principal: {
+        id: row.id,
+        name: row.name,
+        mode: key.mode,
+        role: key.kind,
+        keyId: key.id,
+        channels: this.channelRows()
+          .filter((channel) => channel.enabled === 1)
+          .map((channel) => channel.channel),
+        allowedOrigins: allowedOrigins(row),
+        requireSignedRequests: row.require_signed_requests === 1,
+        limits: merchantLimits(row),
+        keyExpiresAt: key.expires_at,
+      },
+    };
+  }
+
+  async listKeys(): Promise<Result<ApiKey[]>> {
     return asResult(() => {
-      const row = this.row();
-      if (!row) throw new TillError('merchant_not_found', 'No such merchant');
-      return this.view(row);
+      this.row();
+      return this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at DESC, id').toArray().map(apiKeyView);
     });
   }
 
-  async setWebhookUrl(url: string | null): Promise<Result<Merchant>> {
+  async createKey(kind: ApiKeyKind, mode: Mode): Promise<Result<CreatedApiKey>> {
+    const id = this.findRow()?.id ?? '';
+    const secret = newApiKey(kind, mode, id);
+    const hash = await hashApiKey(secret);
     return asResult(() => {
-      const row = this.row();
-      if (!row) throw new TillError('merchant_not_found', 'No such merchant');
-      this.sql.exec('UPDATE merchant SET webhook_url = ?', url);
-      return this.view({ ...row, webhook_url: url });
+      this.row();
+      return { ...apiKeyView(this.insertKey(secret, hash, kind, mode)), secret };
     });
   }
 
-  /** Looks up a key by its hash; null for an unknown, revoked or disabled one. */
-  async authenticate(keyHash: string): Promise<MerchantPrincipal | null> {
-    const row = this.row();
-    if (!row || row.disabled) return null;
-    const key = this.sql
-      .exec<{ kind: KeyKind; mode: Mode }>('SELECT kind, mode FROM api_keys WHERE hash = ? AND revoked_at IS NULL', keyHash)
-      .toArray()[0];
-    if (!key) return null;
-    return { id: row.id, name: row.name, mode: key.mode, channels: JSON.parse(row.channels) as string[], keyKind: key.kind };
+  /** Issues a replacement key; the old one keeps working for `expiresIn` seconds, then is refused. */
+  async rollKey(keyId: string, expiresIn: number): Promise<Result<CreatedApiKey>> {
+    const old = this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?', keyId).toArray()[0];
+    const secret = old ? newApiKey(old.kind, old.mode, this.row().id) : '';
+    const hash = await hashApiKey(secret);
+    return asResult(() =>
+      this.ctx.storage.transactionSync(() => {
+        const current = this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?', keyId).toArray()[0];
+        if (!current) throw new TillError('api_key_not_found', 'No such API key', 'id');
+        if (current.revoked_at !== null || (current.expires_at !== null && current.expires_at <= now())) {
+          throw new TillError('api_key_not_active', 'This API key is already revoked or expired: create a new one instead');
+        }
+        const until = now() + expiresIn;
+        if (expiresIn === 0) this.sql.exec('UPDATE api_keys SET revoked_at = ? WHERE id = ?', now(), keyId);
+        else this.sql.exec('UPDATE api_keys SET expires_at = MIN(COALESCE(expires_at, ?1), ?1) WHERE id = ?2', until, keyId);
+        return { ...apiKeyView(this.insertKey(secret, hash, current.kind, current.mode)), secret };
+      }),
+    );
+  }
+
+  async revokeKey(keyId: string): Promise<Result<ApiKey>> {
+    return asResult(() =>
+      this.ctx.storage.transactionSync(() => {
+        const key = this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?', keyId).toArray()[0];
+        if (!key) throw new TillError('api_key_not_found', 'No such API key', 'id');
+        if (key.revoked_at === null) this.sql.exec('UPDATE api_keys SET revoked_at = ? WHERE id = ?', now(), keyId);
+        return apiKeyView(this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?', keyId).one());
+      }),
+    );
+  }
+
+  // ---- signed requests -----------------------------------------------------------------
+
+  /**
+   * Checks a signed request: window, signature (HMAC with the sealed secret or a registered
+   * Ed25519 key), then the nonce, remembered for twice the window so it is never accepted twice.
+   */
+  async checkRequestSignature(header: string | null, request: RequestToSign): Promise<Result<{ key: string }>> {
+    return asResult(async () => {
+      const row = this.row();
+      try {
+        const parsed = parseRequestSignature(header);
+        const hmacSecrets =
+          parsed.hmac.length > 0 && row.signing_secret_sealed
+            ? [await (await this.vault()).open(row.signing_secret_sealed, sealContext.signingSecret(row.id))]
+            : [];
+        const key = await verifyRequestSignature(parsed, request, { hmacSecrets, publicKeys: signingPublicKeys(row) });
+        this.ctx.storage.transactionSync(() => {
+          this.sql.exec('DELETE FROM nonces WHERE expires_at < ?', now());
+          if (this.sql.exec('SELECT 1 FROM nonces WHERE nonce = ?', parsed.nonce).toArray().length > 0) {
+            throw new RequestSignatureError('nonce_replayed', 'This nonce was already used: sign every request with a fresh nonce');
+          }
+          const forgetAt = parsed.timestamp + 2 * REQUEST_SIGNATURE_TOLERANCE_SECONDS;
+          this.sql.exec('INSERT INTO nonces (nonce, expires_at) VALUES (?, ?)', parsed.nonce, forgetAt);
+        });
+        return { key };
+      } catch (error) {
+        if (error instanceof RequestSignatureError) throw new TillError(SIGNATURE_ERRORS[error.reason], error.message);
+        throw error;
+      }
+    });
+  }
+
+  async rollSigningSecret(): Promise<Result<{ object: 'signing_secret'; secret: string }>> {
+    const row = this.findRow();
+    const secret = newRequestSigningSecret();
+    const sealed = row ? await (await this.vault()).seal(secret, sealContext.signingSecret(row.id)) : '';
+    return asResult(() => {
+      this.row();
+      this.sql.exec('UPDATE merchant SET signing_secret_sealed = ?', sealed);
+      return { object: 'signing_secret' as const, secret };
+    });
+  }
+
+  /** Re-seals every secret under the current master key; returns how many were re-sealed. */
+  async reencrypt(): Promise<Result<{ reencrypted: number; key_id: string }>> {
+    const vault = await this.vault();
+    const row = this.findRow();
+    if (!row) return { ok: false, error: { code: 'merchant_not_found', message: 'No such merchant' } };
+    let count = 0;
+    const reseal = async (sealed: string, context: string): Promise<string> => {
+      const next = await vault.reseal(sealed, context);
+      if (next !== sealed) count++;
+      return next;
+    };
+    const webhook = row.webhook_secret_sealed ? await reseal(row.webhook_secret_sealed, sealContext.webhookSecret(row.id)) : null;
+    const signing = row.signing_secret_sealed ? await reseal(row.signing_secret_sealed, sealContext.signingSecret(row.id)) : null;
+    const channels: Array<[string, string]> = [];
+    for (const channel of this.channelRows()) {
+      if (channel.credentials_sealed) channels.push([channel.channel, await reseal(channel.credentials_sealed, sealContext.channel(row.id, channel.channel))]);
+    }
+    // Only values still as they were when read are replaced: a concurrent change wins.
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec('UPDATE merchant SET webhook_secret_sealed = ? WHERE webhook_secret_sealed = ?', webhook, row.webhook_secret_sealed);
+      this.sql.exec('UPDATE merchant SET signing_secret_sealed = ? WHERE signing_secret_sealed = ?', signing, row.signing_secret_sealed);
+      const before = new Map(this.channelRows().map((channel) => [channel.channel, channel.credentials_sealed]));
+      for (const [channel, sealed] of channels) {
+        if (before.get(channel) !== undefined) this.sql.exec('UPDATE channels SET credentials_sealed = ? WHERE channel = ? AND credentials_sealed = ?', sealed, channel, before.get(channel) ?? null);
+      }
+    });
+    return { ok: true, value: { reencrypted: count, key_id: vault.currentKeyId } };
   }
 
   /** A no-op round trip: the baseline the benchmark compares order calls with. */
@@ -136,7 +412,8 @@ export class MerchantObject extends DurableObject<Env> {
   }
 
   async webhookTarget(): Promise<{ url: string; secret: string } | null> {
-    const row = this.row();
-    return row?.webhook_url ? { url: row.webhook_url, secret: row.webhook_secret } : null;
+    const row = this.findRow();
+    if (!row?.webhook_url || !row.webhook_secret_sealed) return null;
+    return { url: row.webhook_url, secret: await (await this.vault()).open(row.webhook_secret_sealed, sealContext.webhookSecret(row.id)) };
   }
 }

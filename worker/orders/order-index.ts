@@ -3,14 +3,25 @@
  * version and only ever replaces an older one, so retries and reordering are harmless; a failed
  * write is retried by the object's alarm until it lands.
  */
-import type { OrderRow } from './order-store.ts';
+import type { OrderRow, OutboxRow } from './order-store.ts';
 
 export const INDEX_RETRY_SECONDS = 30;
 
-/** Writes the row's current version to the index; returns whether it landed. */
-export async function writeToIndex(db: D1Database, row: OrderRow, paidChannel: string | null): Promise<boolean> {
+/**
+ * Writes the row's current version and the order's events to the index in one batch; returns
+ * whether it landed. Events are immutable, so re-writing them is a no-op.
+ */
+export async function writeToIndex(db: D1Database, row: OrderRow, paidChannel: string | null, events: OutboxRow[]): Promise<boolean> {
   try {
-    await db
+    const eventStatements = events.map((event) =>
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO events (id, merchant_id, mode, order_id, seq, type, created_at, body)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
+        )
+        .bind(event.id, row.merchant_id, row.mode, row.id, event.seq, event.type, event.created_at, event.body),
+    );
+    const orderStatement = db
       .prepare(
         `INSERT INTO orders (id, merchant_id, mode, status, amount, currency, description, metadata, paid_channel,
            created_at, paid_at, updated_at, version)
@@ -34,8 +45,8 @@ export async function writeToIndex(db: D1Database, row: OrderRow, paidChannel: s
         row.paid_at,
         Math.floor(Date.now() / 1000),
         row.version,
-      )
-      .run();
+      );
+    await db.batch([orderStatement, ...eventStatements]);
     return true;
   } catch (error) {
     console.warn('orders index write failed', { order: row.id, error: (error as Error)?.name });

@@ -10,6 +10,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { TillError } from '../../shared/errors.ts';
 import { acceptsAttempts, canTransition, isTerminal } from '../../shared/order-model.ts';
 import type {
+  Mode,
   CheckoutSummary,
   Order,
   OrderEventEntry,
@@ -25,8 +26,15 @@ import { asResult, type Result } from '../result.ts';
 import { INDEX_RETRY_SECONDS, writeToIndex } from './order-index.ts';
 import { checkoutSummary, checkToken } from './checkout-view.ts';
 import { now, OrderLedger, type CreateOrderInput } from './order-ledger.ts';
-import { SCHEMA, type OrderRow, type OutboxRow } from './order-store.ts';
+import { migrate } from '../storage/sql-migrations.ts';
+import { ORDER_MIGRATIONS, type OrderRow, type OutboxRow } from './order-store.ts';
 import { deliverPendingEvents, nextDeliveryAt } from './webhook-delivery.ts';
+
+/** Who asks about an order: its merchant, in the mode of the key used. */
+export interface OrderOwner {
+  id: string;
+  mode: Mode;
+}
 
 export interface StartAttemptInput {
   claims: ClientTokenClaims;
@@ -56,7 +64,7 @@ export class OrderObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(SCHEMA);
+    migrate(ctx.storage, ORDER_MIGRATIONS);
     this.ledger = new OrderLedger(this.sql, env);
   }
 
@@ -79,10 +87,13 @@ export class OrderObject extends DurableObject<Env> {
     }
   }
 
-  private ownedBy(merchantId: string): OrderRow {
+  private ownedBy(owner: OrderOwner): OrderRow {
     const row = this.ledger.order();
     // Another merchant's order is indistinguishable from a missing one.
-    if (row.merchant_id !== merchantId) throw new TillError('order_not_found', 'No such order');
+    if (row.merchant_id !== owner.id) throw new TillError('order_not_found', 'No such order');
+    if (row.mode !== owner.mode) {
+      throw new TillError('order_not_found', `No such order in ${owner.mode} mode: it exists in ${row.mode} mode, use a ${row.mode} key`);
+    }
     return row;
   }
 
@@ -104,21 +115,23 @@ export class OrderObject extends DurableObject<Env> {
       });
       return { order: this.ledger.view(), replayed };
     });
+    // In the index before the merchant hears of it, so a listing never misses a created order.
+    await this.syncIndex();
     await this.scheduleAlarm();
     return result;
   }
 
-  async retrieve(merchantId: string): Promise<Result<Order>> {
+  async retrieve(owner: OrderOwner): Promise<Result<Order>> {
     return asResult(() => {
-      this.ownedBy(merchantId);
+      this.ownedBy(owner);
       return this.ledger.view();
     });
   }
 
-  async cancel(merchantId: string): Promise<Result<Order>> {
+  async cancel(owner: OrderOwner): Promise<Result<Order>> {
     const result = await asResult(() =>
       this.transaction(() => {
-        const row = this.ownedBy(merchantId);
+        const row = this.ownedBy(owner);
         if (row.status === 'canceled') return;
         if (!acceptsAttempts(row.status) || !canTransition(row.status, 'canceled')) {
           throw new TillError('order_not_cancelable', `An order that is ${row.status} cannot be canceled`);
@@ -132,6 +145,12 @@ export class OrderObject extends DurableObject<Env> {
     await this.scheduleAlarm();
     await this.closeCanceledAttempts();
     return { ok: true, value: this.ledger.view() };
+  }
+
+  /** The order's merchant and mode, or null when there is no such order. */
+  async owner(): Promise<OrderOwner | null> {
+    const row = this.ledger.findOrder();
+    return row ? { id: row.merchant_id, mode: row.mode } : null;
   }
 
   // ---- checkout API --------------------------------------------------------------------
@@ -294,7 +313,8 @@ export class OrderObject extends DurableObject<Env> {
     const row = this.ledger.findOrder();
     if (!row || row.version <= row.indexed_version || this.indexRetryAt > now()) return;
     const paidChannel = row.paid_attempt_id ? (this.ledger.attempt(row.paid_attempt_id)?.channel ?? null) : null;
-    if (await writeToIndex(this.env.DB, row, paidChannel)) {
+    const events = this.sql.exec<OutboxRow>('SELECT * FROM outbox ORDER BY seq').toArray();
+    if (await writeToIndex(this.env.DB, row, paidChannel, events)) {
       this.sql.exec('UPDATE orders SET indexed_version = MAX(indexed_version, ?)', row.version);
       this.indexRetryAt = 0;
     } else {
@@ -352,9 +372,9 @@ export class OrderObject extends DurableObject<Env> {
   }
 
   /** The order's outbox, oldest first: the merchant's timeline and each delivery's state. */
-  async events(merchantId: string): Promise<Result<OrderEventEntry[]>> {
+  async events(owner: OrderOwner): Promise<Result<OrderEventEntry[]>> {
     return asResult(() => {
-      this.ownedBy(merchantId);
+      this.ownedBy(owner);
       return this.sql
         .exec<OutboxRow>('SELECT * FROM outbox ORDER BY seq')
         .toArray()

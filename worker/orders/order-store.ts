@@ -5,8 +5,10 @@
 import type { Currency } from '../../shared/money.ts';
 import type { AttemptStatus, OrderStatus, WebhookEventType } from '../../shared/order-model.ts';
 import type { Attempt, Failure, Mode, NextAction, Order } from '../../shared/schemas.ts';
+import type { Migration } from '../storage/sql-migrations.ts';
 
-export const SCHEMA = `
+export const ORDER_MIGRATIONS: readonly Migration[] = [
+  `
 CREATE TABLE IF NOT EXISTS orders (
   id TEXT PRIMARY KEY,
   merchant_id TEXT NOT NULL,
@@ -68,7 +70,8 @@ CREATE TABLE IF NOT EXISTS channel_events (
   attempt_id TEXT NOT NULL,
   received_at INTEGER NOT NULL
 );
-`;
+`,
+];
 
 export interface OrderRow extends Record<string, SqlStorageValue> {
   id: string;

@@ -1,30 +1,90 @@
-/** Platform administration (minimal here): create and read merchants. */
+/** Platform administration (admin key): onboard, configure, disable merchants; issue keys; re-seal secrets. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { CreateMerchantRequestSchema, HttpUrlSchema, MERCHANT_ID } from '../../shared/schemas.ts';
 import { TillError } from '../../shared/errors.ts';
-import { adminAuth } from '../auth.ts';
-import type { AppEnv, Env } from '../env.ts';
+import {
+  AdminUpdateMerchantSchema,
+  API_KEY_KINDS,
+  CreateMerchantRequestSchema,
+  ListParamsShape,
+  MERCHANT_ID,
+  ModeSchema,
+  type List,
+  type Merchant,
+} from '../../shared/schemas.ts';
+import { adminAuth, forgetMerchant } from '../auth.ts';
+import { isChannelId } from '../channels/registry.ts';
+import type { AppEnv } from '../env.ts';
 import { readJson } from '../http.ts';
+import { idempotency } from '../idempotency/idempotency.ts';
 import { newMerchantId } from '../ids.ts';
+import { createdFilters, listPage } from '../listing.ts';
+import { merchantStub } from '../merchants/merchant-stub.ts';
 import { unwrap } from '../result.ts';
+import { channelConfiguration } from './channel-configuration.ts';
+import { listQuery } from './list-query.ts';
 
-function merchantStub(env: Env, id: string) {
-  if (!MERCHANT_ID.test(id)) throw new TillError('merchant_not_found', 'No such merchant', 'id');
-  return env.MERCHANTS.get(env.MERCHANTS.idFromName(id));
-}
+const MerchantListQuerySchema = z
+  .strictObject({
+    ...ListParamsShape,
+    starting_after: z.string().regex(MERCHANT_ID).optional(),
+    ending_before: z.string().regex(MERCHANT_ID).optional(),
+  })
+  .refine((q) => !(q.starting_after && q.ending_before), 'use starting_after or ending_before, not both');
 
-const UpdateMerchantSchema = z.strictObject({ webhook_url: HttpUrlSchema.nullable() });
+export const AdminCreateKeySchema = z.strictObject({ kind: z.enum(API_KEY_KINDS), mode: ModeSchema.default('test') });
+
+const adminIdempotency = idempotency<AppEnv>({ scope: () => 'admin' });
 
 export const adminApi = new Hono<AppEnv>()
   .use(adminAuth())
-  .post('/merchants', async (c) => {
+
+  .post('/merchants', adminIdempotency, async (c) => {
     const request = await readJson(c, CreateMerchantRequestSchema);
+    const unknown = request.channels.find((channel) => !isChannelId(channel));
+    if (unknown) throw new TillError('channel_not_available', `Unknown channel: ${unknown}`, 'channels');
     const id = newMerchantId();
     return c.json(unwrap(await merchantStub(c.env, id).create(id, request)), 201);
   })
+
+  .get('/merchants', async (c) => {
+    const { query } = listQuery(c, MerchantListQuerySchema, { metadata: false });
+    const page = await listPage<{ body: string }>(c.env.DB, {
+      table: 'merchants',
+      sortKey: ['created_at', 'id'],
+      where: createdFilters(query),
+      limit: query.limit,
+      startingAfter: query.starting_after,
+      endingBefore: query.ending_before,
+      cursorLookup: { idColumn: 'id', param: query.ending_before ? 'ending_before' : 'starting_after' },
+    });
+    const data = page.rows.map((row) => JSON.parse(row.body) as Merchant);
+    return c.json({ object: 'list', data, has_more: page.hasMore, url: '/v1/admin/merchants' } satisfies List<Merchant>);
+  })
+
   .get('/merchants/:id', async (c) => c.json(unwrap(await merchantStub(c.env, c.req.param('id')).retrieve())))
-  .post('/merchants/:id', async (c) => {
-    const { webhook_url } = await readJson(c, UpdateMerchantSchema);
-    return c.json(unwrap(await merchantStub(c.env, c.req.param('id')).setWebhookUrl(webhook_url)));
+
+  .post('/merchants/:id', adminIdempotency, async (c) => {
+    const patch = await readJson(c, AdminUpdateMerchantSchema);
+    const merchant = unwrap(await merchantStub(c.env, c.req.param('id')).update(patch));
+    forgetMerchant(merchant.id);
+    return c.json(merchant);
+  })
+
+  .post('/merchants/:id/channels/:channel', adminIdempotency, async (c) => {
+    const { channel, enabled, credentials } = await channelConfiguration(c, c.req.param('channel'));
+    const merchant = unwrap(await merchantStub(c.env, c.req.param('id')).configureChannel(channel, enabled, credentials));
+    forgetMerchant(merchant.id);
+    return c.json(merchant);
+  })
+
+  .post('/merchants/:id/keys', adminIdempotency, async (c) => {
+    const { kind, mode } = await readJson(c, AdminCreateKeySchema);
+    return c.json(unwrap(await merchantStub(c.env, c.req.param('id')).createKey(kind, mode)), 201);
+  })
+
+  .post('/merchants/:id/reencrypt', adminIdempotency, async (c) => {
+    const merchantId = c.req.param('id');
+    const { reencrypted, key_id } = unwrap(await merchantStub(c.env, merchantId).reencrypt());
+    return c.json({ object: 'reencryption' as const, merchant_id: merchantId, reencrypted, key_id });
   });

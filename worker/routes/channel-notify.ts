@@ -4,7 +4,7 @@ import { TillError } from '../../shared/errors.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
 import type { AppEnv } from '../env.ts';
 import { originOf } from '../http.ts';
-import { orderStub } from './merchant-api.ts';
+import { orderStub } from './orders-api.ts';
 
 export const channelNotify = new Hono<AppEnv>().post('/:channel/notify', async (c) => {
   const channelId = c.req.param('channel');

@@ -6,13 +6,29 @@ import { clientTokenAuth, type CheckoutEnv } from '../auth.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
 import { originOf, parseWith, readJsonValue } from '../http.ts';
 import { unwrap } from '../result.ts';
-import { orderStub } from './merchant-api.ts';
+import { allowedOriginsCors, cachedOrigins } from '../cors.ts';
+import { idempotency } from '../idempotency/idempotency.ts';
+import { merchantStub } from '../merchants/merchant-stub.ts';
+import { orderStub } from './orders-api.ts';
 
 function shopperContext(value: string | undefined) {
   return parseWith(ShopperContextSchema, value ?? 'desktop');
 }
 
+/** The merchant pages of the order's merchant may call these from the browser. */
+const merchantPagesCors = allowedOriginsCors<CheckoutEnv>({
+  originsFor: (c) =>
+    cachedOrigins(c.req.param('id') ?? '', async () => {
+      const owner = await orderStub(c.env, c.req.param('id') ?? '').owner();
+      return owner ? unwrap(await merchantStub(c.env, owner.id).retrieve()).allowed_origins : [];
+    }),
+});
+
+const attemptIdempotency = idempotency<CheckoutEnv>({ scope: (c) => `checkout:${c.get('claims').sub}` });
+
 export const checkoutApi = new Hono<CheckoutEnv>()
+  .use('/:id', merchantPagesCors)
+  .use('/:id/*', merchantPagesCors)
   .use('/:id', clientTokenAuth({ param: 'id' }))
   .use('/:id/*', clientTokenAuth({ param: 'id' }))
 
@@ -23,7 +39,7 @@ export const checkoutApi = new Hono<CheckoutEnv>()
     return c.json(summary);
   })
 
-  .post('/:id/attempts', async (c) => {
+  .post('/:id/attempts', attemptIdempotency, async (c) => {
     const raw = await readJsonValue(c);
     const base = parseWith(StartAttemptBaseSchema.loose(), raw);
     if (!isChannelId(base.channel)) {

@@ -56,8 +56,18 @@ function outcomeOf(status: TradeStatus, failure: SandboxNotification['failure'],
   }
 }
 
+/**
+ * A sandbox processor account, shaped like a real processor's: any well-formed pair is accepted,
+ * so integrations can rehearse configuring (sealed, write-only) channel credentials.
+ */
+export const SandboxCredentialsSchema = z.strictObject({
+  account_id: z.string().regex(/^acct_[0-9A-Za-z]{8,32}$/, 'must look like acct_ followed by 8 to 32 letters or digits'),
+  secret_key: z.string().regex(/^sbx_sk_[0-9A-Za-z]{16,64}$/, 'must look like sbx_sk_ followed by 16 to 64 letters or digits'),
+});
+
 export const sandbox: Channel<SandboxInput> = {
   id: 'sandbox',
+  credentials: SandboxCredentialsSchema,
 
   methods(order) {
     if (order.mode !== 'test') return [];

@@ -1,0 +1,65 @@
+/**
+ * `Idempotency-Key` for every POST that creates or changes something. The first request with a
+ * key runs; a retry with the same body gets the first answer again (`Idempotent-Replayed: true`);
+ * the same key with another body is refused (409 `idempotency_key_reused`); a request arriving
+ * while the first still runs is refused (409 `idempotency_key_in_use`) — never two effects.
+ * Answers of 5xx and 429 are not kept, so those can be retried with the same key.
+ */
+import type { Context, Env as HonoEnv, MiddlewareHandler } from 'hono';
+import { sha256Hex, toHex } from '../../shared/encoding.ts';
+import { TillError } from '../../shared/errors.ts';
+import type { AppEnv } from '../env.ts';
+import { readBodyBytes } from '../http.ts';
+
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+
+export interface IdempotencyOptions<E extends HonoEnv> {
+  /** Whose keys these are: a key is only ever compared with the same caller's keys. */
+  scope: (c: Context<E>) => string;
+}
+
+export function idempotency<E extends AppEnv>(options: IdempotencyOptions<E>): MiddlewareHandler<E> {
+  const { scope } = options;
+  if (typeof scope !== 'function') throw new TypeError('idempotency needs a scope function');
+
+  return async function idempotencyMiddleware(c, next) {
+    const key = c.req.header(IDEMPOTENCY_KEY_HEADER);
+    if (key === undefined) return next();
+    if (!KEY_FORMAT.test(key)) {
+      throw new TillError('invalid_parameter', 'Idempotency-Key must be 1 to 255 visible ASCII characters', IDEMPOTENCY_KEY_HEADER);
+    }
+    const url = new URL(c.req.url);
+    const body = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', await readBodyBytes(c))));
+    const fingerprint = await sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${body}`);
+    const name = await sha256Hex(`${scope(c)}\n${key}`);
+    const store = c.env.IDEMPOTENCY.get(c.env.IDEMPOTENCY.idFromName(name));
+    const outcome = await store.begin(fingerprint);
+    if (outcome.state === 'mismatch') {
+      throw new TillError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request', IDEMPOTENCY_KEY_HEADER);
+    }
+    if (outcome.state === 'in_progress') {
+      throw new TillError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed: retry in a moment', IDEMPOTENCY_KEY_HEADER);
+    }
+    if (outcome.state === 'replay') {
+      const { status, body: text, contentType } = outcome.response;
+      return c.body(text, status as 200, { 'content-type': contentType, 'Idempotent-Replayed': 'true' });
+    }
+    try {
+      await next();
+    } catch (error) {
+      await store.release(outcome.token);
+      throw error;
+    }
+    const response = c.res;
+    if (response.status >= 500 || response.status === 429) {
+      await store.release(outcome.token);
+      return;
+    }
+    await store.complete(outcome.token, {
+      status: response.status,
+      body: await response.clone().text(),
+      contentType: response.headers.get('content-type') ?? 'application/json',
+    });
+  };
+}

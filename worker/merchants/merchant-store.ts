@@ -1,0 +1,121 @@
+/**
+ * SQLite layout of a merchant's Durable Object and the mapping from rows to API objects.
+ * Synchronous, so callers compose these inside one transaction.
+ */
+import type { ApiKey, ApiKeyKind, Merchant, MerchantLimits, Mode, SigningPublicKey } from '../../shared/schemas.ts';
+import type { Migration } from '../storage/sql-migrations.ts';
+
+export const MERCHANT_MIGRATIONS: readonly Migration[] = [
+  // 1: the walking skeleton's layout.
+  `CREATE TABLE IF NOT EXISTS merchant (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, mode TEXT NOT NULL, webhook_url TEXT, webhook_secret TEXT NOT NULL,
+     channels TEXT NOT NULL, created_at INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE IF NOT EXISTS api_keys (
+     hash TEXT PRIMARY KEY, kind TEXT NOT NULL, mode TEXT NOT NULL, prefix TEXT NOT NULL,
+     created_at INTEGER NOT NULL, revoked_at INTEGER);`,
+  // 2: the open platform: test and live side by side, sealed secrets, key rotation, channels
+  // with credentials, request-signature nonces. Clear-text webhook secrets are sealed on load.
+  `ALTER TABLE merchant DROP COLUMN mode;
+   ALTER TABLE merchant ADD COLUMN live_enabled INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE merchant ADD COLUMN allowed_origins TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE merchant ADD COLUMN limits TEXT NOT NULL DEFAULT '{"max_order_amount":{}}';
+   ALTER TABLE merchant ADD COLUMN require_signed_requests INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE merchant ADD COLUMN signing_public_keys TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE merchant ADD COLUMN webhook_secret_sealed TEXT;
+   ALTER TABLE merchant ADD COLUMN signing_secret_sealed TEXT;
+   ALTER TABLE merchant ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE merchant ADD COLUMN indexed_version INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE channels (
+     channel TEXT PRIMARY KEY, enabled INTEGER NOT NULL, credentials_sealed TEXT, credentials_updated_at INTEGER);
+   INSERT INTO channels (channel, enabled) SELECT value, 1 FROM merchant, json_each(merchant.channels);
+   ALTER TABLE merchant DROP COLUMN channels;
+   ALTER TABLE api_keys ADD COLUMN id TEXT;
+   ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+   UPDATE api_keys SET id = 'key_' || substr(hash, 1, 20);
+   CREATE UNIQUE INDEX api_keys_by_id ON api_keys (id);
+   CREATE TABLE nonces (nonce TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+   CREATE INDEX nonces_by_expiry ON nonces (expires_at);`,
+];
+
+export interface MerchantRow extends Record<string, SqlStorageValue> {
+  id: string;
+  name: string;
+  webhook_url: string | null;
+  /** Legacy clear-text secret; empty once sealed. */
+  webhook_secret: string;
+  webhook_secret_sealed: string | null;
+  signing_secret_sealed: string | null;
+  created_at: number;
+  disabled: number;
+  live_enabled: number;
+  allowed_origins: string;
+  limits: string;
+  require_signed_requests: number;
+  signing_public_keys: string;
+  version: number;
+  indexed_version: number;
+}
+
+export interface ApiKeyRow extends Record<string, SqlStorageValue> {
+  id: string;
+  hash: string;
+  kind: ApiKeyKind;
+  mode: Mode;
+  prefix: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ChannelRow extends Record<string, SqlStorageValue> {
+  channel: string;
+  enabled: number;
+  credentials_sealed: string | null;
+  credentials_updated_at: number | null;
+}
+
+export const merchantLimits = (row: MerchantRow): MerchantLimits => JSON.parse(row.limits) as MerchantLimits;
+export const allowedOrigins = (row: MerchantRow): string[] => JSON.parse(row.allowed_origins) as string[];
+export const signingPublicKeys = (row: MerchantRow): SigningPublicKey[] => JSON.parse(row.signing_public_keys) as SigningPublicKey[];
+
+export function merchantView(row: MerchantRow, channels: ChannelRow[]): Merchant {
+  return {
+    id: row.id,
+    object: 'merchant',
+    name: row.name,
+    live_enabled: row.live_enabled === 1,
+    disabled: row.disabled === 1,
+    webhook_url: row.webhook_url,
+    allowed_origins: allowedOrigins(row),
+    channels: channels.map((channel) => ({
+      channel: channel.channel,
+      enabled: channel.enabled === 1,
+      has_credentials: channel.credentials_sealed !== null,
+      credentials_updated_at: channel.credentials_updated_at,
+    })),
+    limits: merchantLimits(row),
+    require_signed_requests: row.require_signed_requests === 1,
+    signing_public_keys: signingPublicKeys(row),
+    created_at: row.created_at,
+  };
+}
+
+export function apiKeyView(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.id,
+    object: 'api_key',
+    kind: row.kind,
+    mode: row.mode,
+    prefix: row.prefix,
+    created_at: row.created_at,
+    expires_at: row.expires_at,
+    revoked_at: row.revoked_at,
+  };
+}
+
+/** Where each sealed value lives: the vault's associated data. */
+export const sealContext = {
+  webhookSecret: (merchantId: string) => `merchant:${merchantId}:webhook_secret`,
+  signingSecret: (merchantId: string) => `merchant:${merchantId}:signing_secret`,
+  channel: (merchantId: string, channel: string) => `merchant:${merchantId}:channel:${channel}`,
+};

@@ -1,0 +1,82 @@
+/** The merchant's own account: settings, channels and their credentials, API keys, signing secret. */
+import { Hono } from 'hono';
+import {
+  CreateApiKeyRequestSchema,
+  PaymentMethodsQuerySchema,
+  RollApiKeyRequestSchema,
+  UpdateMerchantSettingsSchema,
+  type ApiKey,
+  type List,
+} from '../../shared/schemas.ts';
+import { forgetMerchant, merchantAuth, type MerchantEnv } from '../auth.ts';
+import { allowedOriginsCors } from '../cors.ts';
+import { channelOf, isChannelId } from '../channels/registry.ts';
+import { parseWith, readJson } from '../http.ts';
+import { merchantStub } from '../merchants/merchant-stub.ts';
+import { unwrap } from '../result.ts';
+import { channelConfiguration } from './channel-configuration.ts';
+import { merchantIdempotency, readers, writers } from './merchant-auth.ts';
+
+const anyKey = merchantAuth({ roles: ['publishable', 'secret', 'restricted'] });
+const publishableInQuery = merchantAuth({ roles: ['publishable'], keyInQuery: true });
+
+export const merchantSettingsApi = new Hono<MerchantEnv>()
+  .get('/merchant', readers, async (c) => c.json(unwrap(await merchantStub(c.env, c.get('merchant').id).retrieve())))
+
+  .post('/merchant', writers, merchantIdempotency, async (c) => {
+    const patch = await readJson(c, UpdateMerchantSettingsSchema);
+    const merchant = unwrap(await merchantStub(c.env, c.get('merchant').id).update(patch));
+    forgetMerchant(merchant.id);
+    return c.json(merchant);
+  })
+
+  .post('/merchant/channels/:channel', writers, merchantIdempotency, async (c) => {
+    const { channel, enabled, credentials } = await channelConfiguration(c, c.req.param('channel'));
+    const merchant = unwrap(await merchantStub(c.env, c.get('merchant').id).configureChannel(channel, enabled, credentials));
+    forgetMerchant(merchant.id);
+    return c.json(merchant);
+  })
+
+  .post('/merchant/signing_secret/roll', writers, merchantIdempotency, async (c) => {
+    return c.json(unwrap(await merchantStub(c.env, c.get('merchant').id).rollSigningSecret()));
+  })
+
+  .get('/keys', writers, async (c) => {
+    const keys = unwrap(await merchantStub(c.env, c.get('merchant').id).listKeys());
+    return c.json({ object: 'list', data: keys, has_more: false, url: '/v1/keys' } satisfies List<ApiKey>);
+  })
+
+  .post('/keys', writers, merchantIdempotency, async (c) => {
+    const { kind, mode } = await readJson(c, CreateApiKeyRequestSchema);
+    return c.json(unwrap(await merchantStub(c.env, c.get('merchant').id).createKey(kind, mode)), 201);
+  })
+
+  .post('/keys/:id/roll', writers, merchantIdempotency, async (c) => {
+    const { expires_in } = await readJson(c, RollApiKeyRequestSchema);
+    const merchantId = c.get('merchant').id;
+    const rolled = unwrap(await merchantStub(c.env, merchantId).rollKey(c.req.param('id'), expires_in));
+    forgetMerchant(merchantId);
+    return c.json(rolled);
+  })
+
+  .post('/keys/:id/revoke', writers, merchantIdempotency, async (c) => {
+    const merchantId = c.get('merchant').id;
+    const revoked = unwrap(await merchantStub(c.env, merchantId).revokeKey(c.req.param('id')));
+    forgetMerchant(merchantId);
+    return c.json(revoked);
+  })
+
+  // For the merchant's own pages (publishable key): which methods to show before checkout.
+  .get(
+    '/payment_methods',
+    async (c, next) => (c.req.header('authorization') ? anyKey(c, next) : publishableInQuery(c, next)),
+    allowedOriginsCors<MerchantEnv>({ originsFor: async (c) => c.get('merchant').allowedOrigins }),
+    async (c) => {
+    const merchant = c.get('merchant');
+    const { amount, currency, context } = parseWith(PaymentMethodsQuerySchema, c.req.query());
+    const data = merchant.channels
+      .filter(isChannelId)
+      .flatMap((channel) => channelOf(channel).methods({ amount, currency, mode: merchant.mode }, context));
+    return c.json({ object: 'list', data });
+  },
+  );

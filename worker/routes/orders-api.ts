@@ -1,0 +1,102 @@
+/** Orders, for the merchant's server: create, list, retrieve, cancel, timeline. */
+import { Hono } from 'hono';
+import { sha256Hex } from '../../shared/encoding.ts';
+import { TillError } from '../../shared/errors.ts';
+import { formatMoney } from '../../shared/money.ts';
+import {
+  CreateOrderRequestSchema,
+  ORDER_ID,
+  OrderListQuerySchema,
+  type List,
+  type OrderListItem,
+} from '../../shared/schemas.ts';
+import type { MerchantEnv } from '../auth.ts';
+import type { Env } from '../env.ts';
+import { parseWith, readJsonValue } from '../http.ts';
+import { newOrderId, orderIdForIdempotencyKey } from '../ids.ts';
+import { createdFilters, listPage } from '../listing.ts';
+import { unwrap } from '../result.ts';
+import { merchantIdempotency, readers, writers } from './merchant-auth.ts';
+import { listQuery } from './list-query.ts';
+
+export function orderStub(env: Env, id: string) {
+  if (!ORDER_ID.test(id)) throw new TillError('order_not_found', 'No such order', 'id');
+  return env.ORDERS.get(env.ORDERS.idFromName(id));
+}
+
+interface OrderIndexRow {
+  id: string;
+  merchant_id: string;
+  mode: 'test' | 'live';
+  status: OrderListItem['status'];
+  amount: number;
+  currency: OrderListItem['currency'];
+  description: string;
+  metadata: string;
+  paid_channel: string | null;
+  created_at: number;
+  paid_at: number | null;
+  updated_at: number;
+}
+
+const listItem = (row: OrderIndexRow): OrderListItem => ({ ...row, object: 'order', metadata: JSON.parse(row.metadata) as Record<string, string> });
+
+export const ordersApi = new Hono<MerchantEnv>()
+  .post('/orders', writers, merchantIdempotency, async (c) => {
+    const raw = await readJsonValue(c);
+    const request = parseWith(CreateOrderRequestSchema, raw);
+    const merchant = c.get('merchant');
+    const limit = merchant.limits.max_order_amount[request.currency];
+    if (limit !== undefined && request.amount > limit) {
+      throw new TillError('amount_over_limit', `amount is over this merchant's limit of ${formatMoney(limit, request.currency)} per order`, 'amount');
+    }
+    const idempotencyKey = c.req.header('idempotency-key');
+    const id = idempotencyKey ? await orderIdForIdempotencyKey(`${merchant.id}:${merchant.mode}`, idempotencyKey) : newOrderId();
+    const { order, replayed } = unwrap(
+      await orderStub(c.env, id).create({
+        id,
+        merchant: { id: merchant.id, name: merchant.name, mode: merchant.mode, channels: merchant.channels },
+        request,
+        requestHash: await sha256Hex(JSON.stringify(raw)),
+      }),
+    );
+    if (replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json(order, 201);
+  })
+
+  .get('/orders', readers, async (c) => {
+    const { query, metadata } = listQuery(c, OrderListQuerySchema);
+    const merchant = c.get('merchant');
+    const where: Array<[string, ...unknown[]]> = [
+      ['merchant_id = ?', merchant.id],
+      ['mode = ?', merchant.mode],
+    ];
+    if (query.status) where.push(['status = ?', query.status]);
+    if (query.currency) where.push(['currency = ?', query.currency]);
+    if (query.channel) where.push(['paid_channel = ?', query.channel]);
+    for (const [key, value] of Object.entries(metadata)) where.push(['json_extract(metadata, ?) = ?', `$."${key}"`, value]);
+    for (const filter of createdFilters(query)) where.push(filter);
+    const page = await listPage<OrderIndexRow>(c.env.DB, {
+      table: 'orders',
+      sortKey: ['created_at', 'id'],
+      where,
+      limit: query.limit,
+      startingAfter: query.starting_after,
+      endingBefore: query.ending_before,
+      cursorLookup: { idColumn: 'id', param: query.ending_before ? 'ending_before' : 'starting_after' },
+    });
+    return c.json({ object: 'list', data: page.rows.map(listItem), has_more: page.hasMore, url: '/v1/orders' } satisfies List<OrderListItem>);
+  })
+
+  .get('/orders/:id', readers, async (c) => {
+    return c.json(unwrap(await orderStub(c.env, c.req.param('id')).retrieve(c.get('merchant'))));
+  })
+
+  .post('/orders/:id/cancel', writers, merchantIdempotency, async (c) => {
+    return c.json(unwrap(await orderStub(c.env, c.req.param('id')).cancel(c.get('merchant'))));
+  })
+
+  .get('/orders/:id/events', readers, async (c) => {
+    const events = unwrap(await orderStub(c.env, c.req.param('id')).events(c.get('merchant')));
+    return c.json({ object: 'list', data: events });
+  });
