@@ -39,7 +39,7 @@ import {
   type ChannelRow,
   type MerchantRow,
 } from './merchant-store.ts';
-import { Vault } from './vault.ts';
+import { Vault, VaultError } from './vault.ts';
 
 /** What a request authenticated by one of the merchant's keys may know about its merchant. */
 export interface MerchantPrincipal {
@@ -249,11 +249,17 @@ export class MerchantObject extends DurableObject<Env> {
   }
 
   /** A channel's credentials in clear, for the channel adapter only; never returned by the API. */
-  async channelCredentials(channel: string): Promise<Record<string, unknown> | null> {
+  async channelCredentials(channel: string): Promise<Result<Record<string, unknown> | null>> {
     const row = this.findRow();
     const sealed = this.sql.exec<ChannelRow>('SELECT * FROM channels WHERE channel = ?', channel).toArray()[0]?.credentials_sealed;
-    if (!row || !sealed) return null;
-    return JSON.parse(await (await this.vault()).open(sealed, sealContext.channel(row.id, channel))) as Record<string, unknown>;
+    if (!row || !sealed) return { ok: true, value: null };
+    try {
+      return { ok: true, value: JSON.parse(await (await this.vault()).open(sealed, sealContext.channel(row.id, channel))) as Record<string, unknown> };
+    } catch (error) {
+      if (!(error instanceof VaultError)) throw error;
+      console.error('channel credentials do not open', { merchant: row.id, channel, reason: error.message });
+      return { ok: false, error: { code: 'internal_error', message: `The ${channel} credentials cannot be opened: enter them again` } };
+    }
   }
 
   // ---- keys ----------------------------------------------------------------------------

@@ -1,0 +1,92 @@
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors.ts';
+import type { Merchant } from '../../shared/schemas.ts';
+import type { MerchantObject } from '../../worker/merchants/merchant-object.ts';
+import { Vault } from '../../worker/merchants/vault.ts';
+import { call, createMerchant } from './helpers.ts';
+
+const credentials = () => ({ account_id: `acct_${crypto.randomUUID().slice(0, 8)}`, secret_key: `sbx_sk_${crypto.randomUUID().replaceAll('-', '')}` });
+const merchantStub = (id: string) => env.MERCHANTS.get(env.MERCHANTS.idFromName(id));
+
+/** Every value in every table of the merchant's storage, as one string. */
+async function storageDump(merchantId: string): Promise<string> {
+  return runInDurableObject(merchantStub(merchantId), (_instance: MerchantObject, state) => {
+    const tables = state.storage.sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'")
+      .toArray();
+    return tables.map(({ name }) => JSON.stringify(state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray())).join('\n');
+  });
+}
+
+describe('channel credentials', () => {
+  it('are write-only: stored sealed, never returned, never in storage or the index in clear', async () => {
+    const merchant = await createMerchant();
+    const secret = credentials();
+    const configured = await call<Merchant>(`/v1/merchant/channels/sandbox`, { key: merchant.secret_key, body: { enabled: true, credentials: secret } });
+    expect(configured.status).toBe(200);
+    expect(configured.body.channels).toEqual([{ channel: 'sandbox', enabled: true, has_credentials: true, credentials_updated_at: expect.any(Number) }]);
+    const everything = [
+      JSON.stringify(configured.body),
+      JSON.stringify((await call(`/v1/merchant`, { key: merchant.secret_key })).body),
+      JSON.stringify((await call(`/v1/admin/merchants/${merchant.id}`, { key: env.TILL_ADMIN_KEY })).body),
+      JSON.stringify(await env.DB.prepare('SELECT * FROM merchants WHERE id = ?').bind(merchant.id).all()),
+      await storageDump(merchant.id),
+    ].join('\n');
+    expect(everything).not.toContain(secret.secret_key);
+    expect(everything).not.toContain(secret.account_id);
+    // Nor are the merchant's own secrets kept in clear.
+    expect(everything).not.toContain(merchant.webhook_secret);
+    expect(everything).not.toContain(merchant.request_signing_secret);
+    expect(everything).not.toContain(merchant.secret_key);
+    // The channel adapter, and only it, gets them back.
+    expect(await merchantStub(merchant.id).channelCredentials('sandbox')).toEqual({ ok: true, value: secret });
+  });
+
+  it('are checked by the channel’s own schema, and errors do not echo them', async () => {
+    const merchant = await createMerchant();
+    const bad = await call<ErrorEnvelope>(`/v1/merchant/channels/sandbox`, {
+      key: merchant.secret_key,
+      body: { enabled: true, credentials: { account_id: 'acct_12345678', secret_key: 'sk_live_leaked_value' } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.param).toBe('credentials.secret_key');
+    expect(JSON.stringify(bad.body)).not.toContain('sk_live_leaked_value');
+    const unknown = await call<ErrorEnvelope>(`/v1/merchant/channels/paypal`, { key: merchant.secret_key, body: { enabled: true } });
+    expect(unknown.body.error.code).toBe('channel_not_available');
+  });
+
+  it('move to a new master key with the re-encrypt command, and still open afterwards', async () => {
+    const merchant = await createMerchant();
+    const secret = credentials();
+    // Sealed under the previous master key, as a merchant configured before the rotation would be.
+    const previous = await Vault.fromEnv({ TILL_MASTER_KEY: env.TILL_PREVIOUS_MASTER_KEYS });
+    const sealedBefore = await previous.seal(JSON.stringify(secret), `merchant:${merchant.id}:channel:sandbox`);
+    await runInDurableObject(merchantStub(merchant.id), (_instance: MerchantObject, state) => {
+      state.storage.sql.exec("UPDATE channels SET credentials_sealed = ? WHERE channel = 'sandbox'", sealedBefore);
+    });
+    expect(await merchantStub(merchant.id).channelCredentials('sandbox')).toEqual({ ok: true, value: secret });
+
+    const first = await call<{ reencrypted: number; key_id: string }>(`/v1/admin/merchants/${merchant.id}/reencrypt`, { key: env.TILL_ADMIN_KEY, method: 'POST' });
+    expect(first.body).toMatchObject({ object: 'reencryption', reencrypted: 1, key_id: 'test2' });
+    const second = await call<{ reencrypted: number }>(`/v1/admin/merchants/${merchant.id}/reencrypt`, { key: env.TILL_ADMIN_KEY, method: 'POST' });
+    expect(second.body.reencrypted).toBe(0);
+    const sealedAfter = await runInDurableObject(merchantStub(merchant.id), (_instance: MerchantObject, state) =>
+      state.storage.sql.exec<{ credentials_sealed: string }>("SELECT credentials_sealed FROM channels WHERE channel = 'sandbox'").one().credentials_sealed,
+    );
+    expect(Vault.keyIdOf(sealedAfter)).toBe('test2');
+    expect(await merchantStub(merchant.id).channelCredentials('sandbox')).toEqual({ ok: true, value: secret });
+  });
+
+  it('do not open in another merchant’s row', async () => {
+    const [a, b] = await Promise.all([createMerchant(), createMerchant()]);
+    await call(`/v1/merchant/channels/sandbox`, { key: a.secret_key, body: { enabled: true, credentials: credentials() } });
+    const stolen = await runInDurableObject(merchantStub(a.id), (_instance: MerchantObject, state) =>
+      state.storage.sql.exec<{ credentials_sealed: string }>("SELECT credentials_sealed FROM channels WHERE channel = 'sandbox'").one().credentials_sealed,
+    );
+    await runInDurableObject(merchantStub(b.id), (_instance: MerchantObject, state) => {
+      state.storage.sql.exec("UPDATE channels SET credentials_sealed = ? WHERE channel = 'sandbox'", stolen);
+    });
+    expect(await merchantStub(b.id).channelCredentials('sandbox')).toMatchObject({ ok: false, error: { code: 'internal_error' } });
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors.ts';
+import type { ApiKey, CheckoutSummary, CreatedApiKey, List, Order } from '../../shared/schemas.ts';
+import { call, card, createMerchant, createOrder, newOrder } from './helpers.ts';
+
+const key = () => `idem-${crypto.randomUUID()}`;
+
+describe('Idempotency-Key', () => {
+  it('replays the first answer for the same key and body, and refuses another body', async () => {
+    const merchant = await createMerchant();
+    const k = key();
+    const first = await createOrder(merchant.secret_key, {}, k);
+    const again = await createOrder(merchant.secret_key, {}, k);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.body).toEqual(first.body);
+    const other = await createOrder(merchant.secret_key, { amount: 1 }, k);
+    expect(other.status).toBe(409);
+    expect((other.body as ErrorEnvelope).error.code).toBe('idempotency_key_reused');
+  });
+
+  it('replays refusals too, so a retry never changes its answer', async () => {
+    const merchant = await createMerchant();
+    const order = await newOrder(merchant.secret_key);
+    const k = key();
+    const pay = await call(`/v1/orders/${order.id}/cancel`, { key: merchant.secret_key, method: 'POST', headers: { 'idempotency-key': k } });
+    expect(pay.status).toBe(200);
+    const replay = await call<Order>(`/v1/orders/${order.id}/cancel`, { key: merchant.secret_key, method: 'POST', headers: { 'idempotency-key': k } });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.status).toBe('canceled');
+    const invalid = await createOrder(merchant.secret_key, { amount: 1.5 }, k + 'x');
+    const invalidAgain = await createOrder(merchant.secret_key, { amount: 1.5 }, k + 'x');
+    expect(invalid.status).toBe(400);
+    expect(invalidAgain.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('scopes keys to their merchant', async () => {
+    const [a, b] = await Promise.all([createMerchant(), createMerchant()]);
+    const k = key();
+    const first = await createOrder(a.secret_key, {}, k);
+    const second = await createOrder(b.secret_key, { amount: 7 }, k);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.body.id).not.toBe(first.body.id);
+  });
+
+  it('never runs two requests with one key at once: one runs, the others replay it or get 409 in use', async () => {
+    const merchant = await createMerchant();
+    const k = key();
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => call<CreatedApiKey & ErrorEnvelope>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } })),
+    );
+    const created = responses.filter((response) => response.status === 201);
+    const inUse = responses.filter((response) => response.status === 409);
+    expect(created.length + inUse.length).toBe(8);
+    expect(inUse.every((response) => response.body.error.code === 'idempotency_key_in_use')).toBe(true);
+    expect(new Set(created.map((response) => response.body.secret)).size).toBe(1);
+    const keys = await call<List<ApiKey>>('/v1/keys', { key: merchant.secret_key });
+    expect(keys.body.data.filter((apiKey) => apiKey.kind === 'restricted')).toHaveLength(1);
+  });
+
+  it('makes a shopper double-click on Pay one attempt', async () => {
+    const merchant = await createMerchant();
+    const order = await newOrder(merchant.secret_key);
+    const k = key();
+    const pay = () =>
+      call<CheckoutSummary>(`/v1/checkout/${order.id}/attempts`, { key: order.client_token, body: card('4242424242424242'), headers: { 'idempotency-key': k } });
+    const first = await pay();
+    const second = await pay();
+    expect(first.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    const full = await call<Order>(`/v1/orders/${order.id}`, { key: merchant.secret_key });
+    expect(full.body.attempts).toHaveLength(1);
+  });
+
+  it('refuses a malformed key', async () => {
+    const merchant = await createMerchant();
+    const bad = await createOrder(merchant.secret_key, {}, 'spaces are not allowed');
+    expect(bad.status).toBe(400);
+    expect((bad.body as ErrorEnvelope).error.param).toBe('Idempotency-Key');
+  });
+});

@@ -1,0 +1,103 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors.ts';
+import type { ApiKey, CreatedApiKey, List, Merchant, Order } from '../../shared/schemas.ts';
+import { call, createMerchant, createOrder, newOrder } from './helpers.ts';
+
+const admin = env.TILL_ADMIN_KEY;
+
+function errorOf(response: { status: number; body: unknown }) {
+  return { status: response.status, code: (response.body as ErrorEnvelope).error?.code, message: (response.body as ErrorEnvelope).error?.message };
+}
+
+describe('API key authentication', () => {
+  it('refuses a missing, malformed or unknown key, saying which', async () => {
+    const merchant = await createMerchant();
+    expect(errorOf(await call('/v1/orders'))).toMatchObject({ status: 401, code: 'missing_api_key' });
+    expect(errorOf(await call('/v1/orders', { key: 'sk_test_nope' }))).toMatchObject({ status: 401, code: 'invalid_api_key', message: expect.stringContaining('malformed') });
+    const forged = `${merchant.secret_key.slice(0, -4)}AAAA`;
+    expect(errorOf(await call('/v1/orders', { key: forged }))).toMatchObject({ status: 401, code: 'invalid_api_key', message: 'The API key is unknown' });
+    expect(errorOf(await call('/v1/orders', { headers: { authorization: 'Basic abc' } }))).toMatchObject({ status: 401, code: 'invalid_api_key' });
+  });
+
+  it('refuses a revoked key at once and a rolled key after its grace period', async () => {
+    const merchant = await createMerchant();
+    const keys = await call<List<ApiKey>>('/v1/keys', { key: merchant.secret_key });
+    const secret = keys.body.data.find((key) => key.kind === 'secret' && key.mode === 'test')!;
+    expect(secret.prefix).toMatch(/^sk_test_…[0-9A-Za-z]{4}$/);
+    expect(JSON.stringify(keys.body)).not.toContain(merchant.secret_key);
+
+    const rolled = await call<CreatedApiKey>(`/v1/keys/${secret.id}/roll`, { key: merchant.secret_key, body: { expires_in: 1 } });
+    expect(rolled.status).toBe(200);
+    expect(rolled.body.secret).toMatch(/^sk_test_/);
+    // Inside the grace period both keys work.
+    expect((await createOrder(merchant.secret_key)).status).toBe(201);
+    expect((await createOrder(rolled.body.secret)).status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(errorOf(await createOrder(merchant.secret_key))).toMatchObject({ status: 401, code: 'expired_api_key' });
+    expect((await createOrder(rolled.body.secret)).status).toBe(201);
+
+    const revoked = await call<ApiKey>(`/v1/keys/${rolled.body.id}/revoke`, { key: rolled.body.secret, method: 'POST' });
+    expect(revoked.body.revoked_at).toEqual(expect.any(Number));
+    expect(errorOf(await createOrder(rolled.body.secret))).toMatchObject({ status: 401, code: 'invalid_api_key', message: 'This API key was revoked' });
+  });
+
+  it('keeps test and live apart: live keys wait for activation, and a key sees only its own mode', async () => {
+    const merchant = await createMerchant();
+    expect(errorOf(await createOrder(merchant.live_secret_key))).toMatchObject({ status: 403, code: 'live_mode_not_enabled' });
+    await call<Merchant>(`/v1/admin/merchants/${merchant.id}`, { key: admin, body: { live_enabled: true } });
+    const live = await newOrder(merchant.live_secret_key);
+    expect(live.mode).toBe('live');
+    const crossed = await call(`/v1/orders/${live.id}`, { key: merchant.secret_key });
+    expect(errorOf(crossed)).toMatchObject({ status: 404, code: 'order_not_found', message: expect.stringContaining('live mode') });
+    expect((await call<Order>(`/v1/orders/${live.id}`, { key: merchant.live_secret_key })).status).toBe(200);
+  });
+
+  it('refuses every key of a disabled merchant', async () => {
+    const merchant = await createMerchant();
+    await call(`/v1/admin/merchants/${merchant.id}`, { key: admin, body: { disabled: true } });
+    expect(errorOf(await createOrder(merchant.secret_key))).toMatchObject({ status: 403, code: 'merchant_disabled' });
+    await call(`/v1/admin/merchants/${merchant.id}`, { key: admin, body: { disabled: false } });
+    expect((await createOrder(merchant.secret_key)).status).toBe(201);
+  });
+
+  it('lets a restricted key read but never write', async () => {
+    const merchant = await createMerchant();
+    const order = await newOrder(merchant.secret_key);
+    const restricted = await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' } });
+    expect(restricted.status).toBe(201);
+    const rk = restricted.body.secret;
+    expect(rk).toMatch(/^rk_test_/);
+    expect((await call(`/v1/orders/${order.id}`, { key: rk })).status).toBe(200);
+    expect((await call('/v1/orders', { key: rk })).status).toBe(200);
+    expect(errorOf(await createOrder(rk))).toMatchObject({ status: 403, code: 'forbidden' });
+    expect(errorOf(await call(`/v1/orders/${order.id}/cancel`, { key: rk, method: 'POST' }))).toMatchObject({ status: 403, code: 'forbidden' });
+  });
+
+  it('enforces the merchant limits on order amounts', async () => {
+    const merchant = await createMerchant();
+    await call(`/v1/admin/merchants/${merchant.id}`, { key: admin, body: { limits: { max_order_amount: { USD: 5000 } } } });
+    expect((await createOrder(merchant.secret_key, { amount: 5000 })).status).toBe(201);
+    expect(errorOf(await createOrder(merchant.secret_key, { amount: 5001 }))).toMatchObject({ status: 400, code: 'amount_over_limit' });
+    expect((await createOrder(merchant.secret_key, { amount: 9000, currency: 'EUR' })).status).toBe(201);
+  });
+});
+
+describe('errors at the edges', () => {
+  it('answers 405 with Allow for a known path and another method, 404 for an unknown path', async () => {
+    const merchant = await createMerchant();
+    const wrong = await call('/v1/orders', { key: merchant.secret_key, method: 'DELETE' });
+    expect(errorOf(wrong)).toMatchObject({ status: 405, code: 'method_not_allowed' });
+    expect(wrong.headers.get('allow')).toBe('POST, GET');
+    expect(wrong.headers.get('request-id')).toMatch(/^req_/);
+    expect(errorOf(await call('/v1/nothing-here'))).toMatchObject({ status: 404, code: 'not_found' });
+  });
+
+  it('refuses a body over 64 KiB in the envelope, creating nothing', async () => {
+    const merchant = await createMerchant();
+    const big = await createOrder(merchant.secret_key, { description: 'x'.repeat(70 * 1024) });
+    expect(errorOf(big)).toMatchObject({ status: 413, code: 'body_too_large' });
+    const list = await call<List<Order>>('/v1/orders', { key: merchant.secret_key });
+    expect(list.body.data).toHaveLength(0);
+  });
+});
