@@ -5,8 +5,8 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { Till, TillApiError, TillWebhookError, type WebhookEvent } from '../../sdk/index.ts';
 import { TillError } from '../../shared/errors.ts';
-import { verifyPayload } from '../../shared/signature.ts';
 import { adminAuth } from '../auth.ts';
 import type { AppEnv, Env } from '../env.ts';
 import { readJson } from '../http.ts';
@@ -25,11 +25,15 @@ const DemoConfigSchema = z.strictObject({
   webhook_secret: z.string(),
 });
 
-const WebhookBodySchema = z.object({
-  id: z.string(),
-  type: z.string(),
-  data: z.object({ object: z.object({ id: z.string(), status: z.string() }) }),
-});
+/** The shop's server-side client, as a merchant would build it; here its requests stay inside this worker. */
+const tillClient = (env: Env, origin: string, secretKey: string) =>
+  new Till({ secretKey, baseUrl: origin, fetch: (url, init) => dispatchToSelf(new Request(url, init), env) });
+
+/** The API's error, passed on to the shop's page as the API gave it. */
+function envelopeOf(error: TillApiError) {
+  const { type, code, message, param, requestId } = error;
+  return { error: { type, code, message, ...(param === undefined ? {} : { param }), request_id: requestId ?? null } };
+}
 
 export const demoRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -50,22 +54,15 @@ export const demoRoutes = new Hono<AppEnv>()
   .post('/api/orders', async (c) => {
     const config = await shop(c.env).config();
     if (!config) throw new TillError('merchant_not_found', 'The demo shop is not set up yet: run `npm start`');
-    const origin = new URL(c.req.url).origin;
-    const response = await dispatchToSelf(
-      new Request(`${origin}/v1/orders`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${config.secret_key}`,
-          'content-type': 'application/json',
-          'idempotency-key': crypto.randomUUID(),
-        },
-        body: JSON.stringify({ ...DEMO_CART, metadata: { cart: 'demo' } }),
-      }),
-      c.env,
-    );
-    const order = (await response.json()) as { id?: string; client_token?: string };
-    if (!response.ok || !order.id) return c.json(order, response.status as 400);
-    return c.json({ order_id: order.id, client_token: order.client_token }, 201);
+    const till = tillClient(c.env, new URL(c.req.url).origin, config.secret_key);
+    try {
+      // The SDK adds a fresh Idempotency-Key and retries a failed try with it.
+      const order = await till.orders.create({ ...DEMO_CART, metadata: { cart: 'demo' } });
+      return c.json({ order_id: order.id, client_token: order.client_token }, 201);
+    } catch (error) {
+      if (error instanceof TillApiError) return c.json(envelopeOf(error), error.status as 400);
+      throw error;
+    }
   })
 
   // The shop's webhook endpoint: verify, then record.
@@ -73,12 +70,13 @@ export const demoRoutes = new Hono<AppEnv>()
     const config = await shop(c.env).config();
     if (!config) return c.text('not configured', 503);
     const body = await c.req.text();
+    let event: WebhookEvent;
     try {
-      await verifyPayload(body, c.req.header(SIGNATURE_HEADER), config.webhook_secret);
-    } catch {
-      return c.text('bad signature', 400);
+      event = await Till.webhooks.verify(body, c.req.header(SIGNATURE_HEADER), config.webhook_secret);
+    } catch (error) {
+      if (error instanceof TillWebhookError) return c.text(error.reason === 'invalid_payload' ? 'bad payload' : 'bad signature', 400);
+      throw error;
     }
-    const event = WebhookBodySchema.parse(JSON.parse(body));
     await shop(c.env).record({
       id: event.id,
       type: event.type,

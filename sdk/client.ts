@@ -1,0 +1,30 @@
+/** The client: `new Till({ secretKey, baseUrl })`, one property per API area. */
+import { HttpClient } from './http.ts';
+import { resolveOptions, type TillOptions } from './options.ts';
+import { Receipts } from './receipts.ts';
+import { Events } from './resources/events.ts';
+import { Keys } from './resources/keys.ts';
+import { MerchantResource } from './resources/merchant.ts';
+import { Orders } from './resources/orders.ts';
+import { webhooks, type Webhooks } from './webhooks.ts';
+
+export class Till {
+  /** Webhook verification needs no client: `await Till.webhooks.verify(rawBody, header, secret)`. */
+  static readonly webhooks: Webhooks = webhooks;
+
+  readonly orders: Orders;
+  readonly events: Events;
+  readonly merchant: MerchantResource;
+  readonly keys: Keys;
+  readonly receipts: Receipts;
+  readonly webhooks: Webhooks = webhooks;
+
+  constructor(options: TillOptions) {
+    const http = new HttpClient(resolveOptions(options));
+    this.orders = new Orders(http);
+    this.events = new Events(http);
+    this.merchant = new MerchantResource(http);
+    this.keys = new Keys(http);
+    this.receipts = new Receipts(http);
+  }
+}

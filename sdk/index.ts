@@ -1,0 +1,35 @@
+/**
+ * Till's server SDK for a merchant's Node (≥ 22) or Workers server. It needs only `fetch` and
+ * WebCrypto, and takes every type from the API's own schemas (`shared/schemas.ts`).
+ *
+ *     const till = new Till({ secretKey: env.TILL_SECRET_KEY, baseUrl: 'https://till.example.com' });
+ *     const order = await till.orders.create({ amount: 2900, currency: 'USD', description: 'Tote bag' });
+ *     const event = await Till.webhooks.verify(rawBody, request.headers.get('Till-Signature'), env.TILL_WEBHOOK_SECRET);
+ */
+export { Till } from './client.ts';
+export { TillApiError, TillConnectionError, TillReceiptError, TillWebhookError } from './errors.ts';
+export type { ReceiptFailure, TillApiErrorFields, WebhookFailure } from './errors.ts';
+export type { RequestOptions } from './http.ts';
+export type { FetchLike, TillOptions } from './options.ts';
+export { OPTION_ERRORS } from './options.ts';
+export { JWKS_REFETCH_COOLDOWN_MS, JWKS_TTL_MS, type Receipts } from './receipts.ts';
+export type { EventListParams, Events } from './resources/events.ts';
+export type { ApiKeyCreateParams, ApiKeyRollParams, Keys } from './resources/keys.ts';
+export type { MerchantResource } from './resources/merchant.ts';
+export type { CreatedRange, OrderCreateParams, OrderEventList, OrderListParams, Orders } from './resources/orders.ts';
+export { verifyWebhook, type WebhookVerifyOptions, type Webhooks } from './webhooks.ts';
+export type {
+  ApiKey,
+  Attempt,
+  CreatedApiKey,
+  List,
+  Merchant,
+  NextAction,
+  Order,
+  OrderEventEntry,
+  OrderListItem,
+  UpdateMerchantSettings,
+  WebhookEvent,
+} from '../shared/schemas.ts';
+export type { ReceiptClaims } from '../shared/tokens.ts';
+export type { RequestSigningKey } from '../shared/request-signature.ts';

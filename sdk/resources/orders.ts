@@ -1,0 +1,75 @@
+/** `till.orders`: create, read, list and cancel orders, and read an order's event timeline. */
+import type { z } from 'zod';
+import {
+  OrderEventListSchema,
+  OrderListSchema,
+  OrderSchema,
+  type CreateOrderRequestSchema,
+  type List,
+  type Order,
+  type OrderEventEntry,
+  type OrderListItem,
+  type OrderListQuery,
+} from '../../shared/schemas.ts';
+import type { HttpClient, RequestOptions } from '../http.ts';
+import { autoPage, segment } from '../pagination.ts';
+import { encodeQuery } from '../query.ts';
+
+/** What `orders.create` takes: the API's request body (currency as a plain string code). */
+export type OrderCreateParams = z.input<typeof CreateOrderRequestSchema>;
+
+/** Unix-seconds bounds on `created`, sent as `created[gt]=…`. */
+export interface CreatedRange {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+export type OrderListParams = Partial<Pick<OrderListQuery, 'limit' | 'starting_after' | 'ending_before' | 'status' | 'channel' | 'currency'>> & {
+  created?: CreatedRange;
+  /** Exact matches on metadata values, sent as `metadata[key]=value`. */
+  metadata?: Record<string, string>;
+};
+
+export interface OrderEventList {
+  object: 'list';
+  data: OrderEventEntry[];
+}
+
+export class Orders {
+  readonly #http: HttpClient;
+
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
+
+  async create(params: OrderCreateParams, options: RequestOptions = {}): Promise<Order> {
+    return this.#http.request({ method: 'POST', path: '/v1/orders', body: params, idempotencyKey: options.idempotencyKey }, OrderSchema);
+  }
+
+  async retrieve(id: string): Promise<Order> {
+    return this.#http.request({ method: 'GET', path: `/v1/orders/${segment(id, 'order id')}` }, OrderSchema);
+  }
+
+  async list(params: OrderListParams = {}): Promise<List<OrderListItem>> {
+    const { limit, starting_after, ending_before, status, channel, currency, created, metadata } = params;
+    const query = encodeQuery({ limit, starting_after, ending_before, status, channel, currency, created: { ...created }, metadata });
+    return this.#http.request({ method: 'GET', path: '/v1/orders', query }, OrderListSchema);
+  }
+
+  /** Every order matching `params`, newest first, fetching pages as the loop asks for them. */
+  listAutoPaging(params: OrderListParams = {}): AsyncGenerator<OrderListItem, void, undefined> {
+    return autoPage(params, (page) => this.list(page));
+  }
+
+  async cancel(id: string, options: RequestOptions = {}): Promise<Order> {
+    const path = `/v1/orders/${segment(id, 'order id')}/cancel`;
+    return this.#http.request({ method: 'POST', path, idempotencyKey: options.idempotencyKey }, OrderSchema);
+  }
+
+  /** The order's timeline: each event with the state of its webhook delivery. */
+  async events(id: string): Promise<OrderEventList> {
+    return this.#http.request({ method: 'GET', path: `/v1/orders/${segment(id, 'order id')}/events` }, OrderEventListSchema);
+  }
+}
