@@ -100,4 +100,26 @@ describe('errors at the edges', () => {
     const list = await call<List<Order>>('/v1/orders', { key: merchant.secret_key });
     expect(list.body.data).toHaveLength(0);
   });
+
+  it('answers CORS only to the merchant’s allowed origins, and never on secret-key routes', async () => {
+    const merchant = await createMerchant();
+    await call(`/v1/admin/merchants/${merchant.id}`, { key: admin, body: { allowed_origins: ['https://shop.example'] } });
+    const order = await newOrder(merchant.secret_key);
+    const preflight = (origin: string, path: string) =>
+      call(path, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    const allowed = await preflight('https://shop.example', `/v1/checkout/${order.id}`);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    const stranger = await preflight('https://evil.example', `/v1/checkout/${order.id}`);
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+    const secretRoute = await preflight('https://shop.example', '/v1/orders');
+    expect(secretRoute.headers.get('access-control-allow-origin')).toBeNull();
+    const methods = await call(`/v1/payment_methods?key=${merchant.publishable_key}&amount=2900&currency=USD`, { headers: { origin: 'https://shop.example' } });
+    expect(methods.status).toBe(200);
+    expect(methods.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect((methods.body as { data: Array<{ method: string }> }).data.map((method) => method.method)).toEqual(['card', 'qr']);
+    const summary = await call(`/v1/checkout/${order.id}`, { key: order.client_token, headers: { origin: 'https://shop.example' } });
+    expect(summary.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+  });
 });
