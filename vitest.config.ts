@@ -26,7 +26,18 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: { ...testSecrets, TEST_MIGRATIONS: migrations } },
+            miniflare: {
+              bindings: { ...testSecrets, TEST_MIGRATIONS: migrations },
+              // Every request from SELF comes from one client (no CF-Connecting-IP) and the fuzz
+              // tests pay one order 60 times: with wrangler.toml's limits they would meet 429s.
+              // test/worker/rate-limit.test.ts covers limiting with TEST_LIMITER instead.
+              ratelimits: {
+                MERCHANT_KEY_LIMITER: { namespace_id: '7101', simple: { limit: 1_000_000, period: 60 } },
+                CHECKOUT_READ_LIMITER: { namespace_id: '7102', simple: { limit: 1_000_000, period: 60 } },
+                CHECKOUT_ATTEMPT_LIMITER: { namespace_id: '7103', simple: { limit: 1_000_000, period: 60 } },
+                TEST_LIMITER: { namespace_id: '7999', simple: { limit: 3, period: 60 } },
+              },
+            },
           }),
         ],
         test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['test/worker/apply-migrations.ts'] },

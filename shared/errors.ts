@@ -42,6 +42,8 @@ export const ERROR_CODES = {
   attempt_in_progress: { status: 409, type: 'state_error' },
   api_key_not_active: { status: 409, type: 'state_error' },
   token_mismatch: { status: 401, type: 'authentication_error' },
+  // rate_limit_error: too many requests; the response says when to retry (Retry-After).
+  rate_limited: { status: 429, type: 'rate_limit_error' },
   // channel_error: the payment channel refused or could not be reached.
   channel_error: { status: 502, type: 'channel_error' },
   // api_error: our fault.
@@ -67,6 +69,8 @@ export class TillError extends Error {
   override name = 'TillError';
   readonly code: ErrorCode;
   readonly param: string | undefined;
+  /** Response headers that go with this error (such as Retry-After); the error handler sends them. */
+  readonly headers: Record<string, string> = {};
 
   constructor(code: ErrorCode, message: string, param?: string) {
     super(message);
@@ -80,6 +84,11 @@ export class TillError extends Error {
 
   get type(): ErrorType {
     return ERROR_CODES[this.code].type;
+  }
+
+  withHeaders(headers: Record<string, string>): this {
+    Object.assign(this.headers, headers);
+    return this;
   }
 
   toEnvelope(requestId: string): ErrorEnvelope {

@@ -394,3 +394,23 @@ export const PaymentMethodsQuerySchema = z.strictObject({
 
 /** The payment methods a merchant offers, for a publishable key on the merchant's own pages. */
 export const PaymentMethodListSchema = z.object({ object: z.literal('list'), data: z.array(PaymentMethodSchema) });
+
+// ---- platform admin -------------------------------------------------------------------------
+
+export const AdminMerchantListQuerySchema = z
+  .strictObject({
+    ...ListParamsShape,
+    starting_after: z.string().regex(MERCHANT_ID).optional(),
+    ending_before: z.string().regex(MERCHANT_ID).optional(),
+  })
+  .refine((q) => !(q.starting_after && q.ending_before), 'use starting_after or ending_before, not both');
+
+/** The admin may issue any kind of key, in either mode. */
+export const AdminCreateApiKeyRequestSchema = z.strictObject({ kind: z.enum(API_KEY_KINDS), mode: ModeSchema.default('test') });
+
+export const ReencryptionSchema = z.object({
+  object: z.literal('reencryption'),
+  merchant_id: z.string().regex(MERCHANT_ID),
+  reencrypted: z.number().int().describe('How many sealed values were sealed again under the current master key.'),
+  key_id: z.string().describe('The master key id everything is now sealed under.'),
+});

@@ -10,6 +10,7 @@ import { checkoutApi } from './routes/checkout-api.ts';
 import { devBench } from './routes/dev-bench.ts';
 import { eventsApi } from './routes/events-api.ts';
 import { merchantSettingsApi } from './routes/merchant-settings-api.ts';
+import { openApi } from './routes/openapi.ts';
 import { ordersApi } from './routes/orders-api.ts';
 import { wellKnown } from './routes/well-known.ts';
 
@@ -21,6 +22,7 @@ export const app = new Hono<AppEnv>()
   .route('/v1/admin', adminApi)
   .route('/v1/checkout', checkoutApi)
   .route('/v1/channels', channelNotify)
+  .route('/v1', openApi)
   .route('/v1', ordersApi)
   .route('/v1', eventsApi)
   .route('/v1', merchantSettingsApi)

@@ -22,7 +22,7 @@ export function allowedOriginsCors<E extends HonoEnv>(options: AllowedOriginsOpt
     },
     allowMethods: ['GET', 'POST'],
     allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-    exposeHeaders: ['request-id', 'idempotent-replayed', 'retry-after'],
+    exposeHeaders: ['request-id', 'idempotent-replayed', 'retry-after', 'ratelimit-policy'],
     maxAge: 600,
   }) as MiddlewareHandler<E>;
 }

@@ -12,6 +12,10 @@ export interface Env {
   DEMO_SHOP: DurableObjectNamespace<DemoShop>;
   /** One object per Idempotency-Key: the first request's answer, kept 25 h. */
   IDEMPOTENCY: DurableObjectNamespace<IdempotencyStore>;
+  /** Rate limiting ([[ratelimits]] in wrangler.toml; limits in worker/rate-limit.ts RATE_LIMITS). */
+  MERCHANT_KEY_LIMITER: RateLimit;
+  CHECKOUT_READ_LIMITER: RateLimit;
+  CHECKOUT_ATTEMPT_LIMITER: RateLimit;
   /** The orders index: a projection of the order objects for listing and reports. */
   DB: D1Database;
   ASSETS: Fetcher;

@@ -34,7 +34,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     console.error('unhandled error', { request_id: requestId, name: (error as Error)?.name, frames });
     till = new TillError('internal_error', 'Something went wrong on our side. Try again later.');
   }
-  return c.json(till.toEnvelope(requestId), till.status as 400, { 'request-id': requestId });
+  return c.json(till.toEnvelope(requestId), till.status as 400, { ...till.headers, 'request-id': requestId });
 };
 
 interface RouteEntry {

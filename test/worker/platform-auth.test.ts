@@ -122,4 +122,15 @@ describe('errors at the edges', () => {
     const summary = await call(`/v1/checkout/${order.id}`, { key: order.client_token, headers: { origin: 'https://shop.example' } });
     expect(summary.headers.get('access-control-allow-origin')).toBe('https://shop.example');
   });
+
+  it('puts the merchant API and the checkout behind their rate limits', async () => {
+    const merchant = await createMerchant();
+    const order = await newOrder(merchant.secret_key);
+    const list = await call('/v1/orders', { key: merchant.secret_key });
+    expect(list.headers.get('ratelimit-policy')).toMatch(/^"merchant-key";q=\d+;w=(10|60)$/);
+    const checkout = await call(`/v1/checkout/${order.id}`, { key: order.client_token });
+    expect(checkout.headers.get('ratelimit-policy')).toMatch(/^"checkout-ip";/);
+    const attempt = await call(`/v1/checkout/${order.id}/attempts`, { key: order.client_token, body: { channel: 'sandbox', method: 'qr' } });
+    expect(attempt.headers.get('ratelimit-policy')?.split(', ').length).toBe(3);
+  });
 });

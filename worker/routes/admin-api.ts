@@ -1,14 +1,11 @@
 /** Platform administration (admin key): onboard, configure, disable merchants; issue keys; re-seal secrets. */
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { TillError } from '../../shared/errors.ts';
 import {
+  AdminCreateApiKeyRequestSchema,
+  AdminMerchantListQuerySchema,
   AdminUpdateMerchantSchema,
-  API_KEY_KINDS,
   CreateMerchantRequestSchema,
-  ListParamsShape,
-  MERCHANT_ID,
-  ModeSchema,
   type List,
   type Merchant,
 } from '../../shared/schemas.ts';
@@ -24,16 +21,6 @@ import { unwrap } from '../result.ts';
 import { channelConfiguration } from './channel-configuration.ts';
 import { listQuery } from './list-query.ts';
 
-const MerchantListQuerySchema = z
-  .strictObject({
-    ...ListParamsShape,
-    starting_after: z.string().regex(MERCHANT_ID).optional(),
-    ending_before: z.string().regex(MERCHANT_ID).optional(),
-  })
-  .refine((q) => !(q.starting_after && q.ending_before), 'use starting_after or ending_before, not both');
-
-export const AdminCreateKeySchema = z.strictObject({ kind: z.enum(API_KEY_KINDS), mode: ModeSchema.default('test') });
-
 const adminIdempotency = idempotency<AppEnv>({ scope: () => 'admin' });
 
 export const adminApi = new Hono<AppEnv>()
@@ -48,7 +35,7 @@ export const adminApi = new Hono<AppEnv>()
   })
 
   .get('/merchants', async (c) => {
-    const { query } = listQuery(c, MerchantListQuerySchema, { metadata: false });
+    const { query } = listQuery(c, AdminMerchantListQuerySchema, { metadata: false });
     const page = await listPage<{ body: string }>(c.env.DB, {
       table: 'merchants',
       sortKey: ['created_at', 'id'],
@@ -79,7 +66,7 @@ export const adminApi = new Hono<AppEnv>()
   })
 
   .post('/merchants/:id/keys', adminIdempotency, async (c) => {
-    const { kind, mode } = await readJson(c, AdminCreateKeySchema);
+    const { kind, mode } = await readJson(c, AdminCreateApiKeyRequestSchema);
     return c.json(unwrap(await merchantStub(c.env, c.req.param('id')).createKey(kind, mode)), 201);
   })
 

@@ -5,6 +5,7 @@ import { ShopperContextSchema, StartAttemptBaseSchema } from '../../shared/schem
 import { clientTokenAuth, type CheckoutEnv } from '../auth.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
 import { originOf, parseWith, readJsonValue } from '../http.ts';
+import { attemptIpRateLimit, attemptOrderRateLimit, checkoutReadRateLimit } from '../rate-limit.ts';
 import { unwrap } from '../result.ts';
 import { allowedOriginsCors, cachedOrigins } from '../cors.ts';
 import { idempotency } from '../idempotency/idempotency.ts';
@@ -27,10 +28,12 @@ const merchantPagesCors = allowedOriginsCors<CheckoutEnv>({
 const attemptIdempotency = idempotency<CheckoutEnv>({ scope: (c) => `checkout:${c.get('claims').sub}` });
 
 export const checkoutApi = new Hono<CheckoutEnv>()
-  .use('/:id', merchantPagesCors)
+  // `/:id/*` matches `/:id` too: each middleware runs once per request.
   .use('/:id/*', merchantPagesCors)
-  .use('/:id', clientTokenAuth({ param: 'id' }))
+  .use('/:id/*', checkoutReadRateLimit())
+  .use('/:id/attempts', attemptIpRateLimit())
   .use('/:id/*', clientTokenAuth({ param: 'id' }))
+  .use('/:id/attempts', attemptOrderRateLimit())
 
   .get('/:id', async (c) => {
     const context = shopperContext(c.req.query('context'));

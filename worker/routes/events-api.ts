@@ -4,12 +4,14 @@ import { TillError } from '../../shared/errors.ts';
 import { EventListQuerySchema, type List, type WebhookEvent } from '../../shared/schemas.ts';
 import type { MerchantEnv } from '../auth.ts';
 import { createdFilters, listPage } from '../listing.ts';
+import { merchantKeyRateLimit } from '../rate-limit.ts';
 import { listQuery } from './list-query.ts';
 import { readers } from './merchant-auth.ts';
 
 const EVENT_ID = /^evt_[0-9A-Za-z]{24}$/;
 
 export const eventsApi = new Hono<MerchantEnv>()
+  .use('/events/*', merchantKeyRateLimit())
   .get('/events', readers, async (c) => {
     const { query } = listQuery(c, EventListQuerySchema, { metadata: false });
     const merchant = c.get('merchant');

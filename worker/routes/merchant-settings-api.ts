@@ -13,6 +13,7 @@ import { allowedOriginsCors } from '../cors.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
 import { parseWith, readJson } from '../http.ts';
 import { merchantStub } from '../merchants/merchant-stub.ts';
+import { merchantKeyRateLimit } from '../rate-limit.ts';
 import { unwrap } from '../result.ts';
 import { channelConfiguration } from './channel-configuration.ts';
 import { merchantIdempotency, readers, writers } from './merchant-auth.ts';
@@ -21,6 +22,9 @@ const anyKey = merchantAuth({ roles: ['publishable', 'secret', 'restricted'] });
 const publishableInQuery = merchantAuth({ roles: ['publishable'], keyInQuery: true });
 
 export const merchantSettingsApi = new Hono<MerchantEnv>()
+  .use('/merchant/*', merchantKeyRateLimit())
+  .use('/keys/*', merchantKeyRateLimit())
+  .use('/payment_methods', merchantKeyRateLimit())
   .get('/merchant', readers, async (c) => c.json(unwrap(await merchantStub(c.env, c.get('merchant').id).retrieve())))
 
   .post('/merchant', writers, merchantIdempotency, async (c) => {

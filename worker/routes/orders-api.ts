@@ -15,6 +15,7 @@ import type { Env } from '../env.ts';
 import { parseWith, readJsonValue } from '../http.ts';
 import { newOrderId, orderIdForIdempotencyKey } from '../ids.ts';
 import { createdFilters, listPage } from '../listing.ts';
+import { merchantKeyRateLimit } from '../rate-limit.ts';
 import { unwrap } from '../result.ts';
 import { merchantIdempotency, readers, writers } from './merchant-auth.ts';
 import { listQuery } from './list-query.ts';
@@ -42,6 +43,7 @@ interface OrderIndexRow {
 const listItem = (row: OrderIndexRow): OrderListItem => ({ ...row, object: 'order', metadata: JSON.parse(row.metadata) as Record<string, string> });
 
 export const ordersApi = new Hono<MerchantEnv>()
+  .use('/orders/*', merchantKeyRateLimit())
   .post('/orders', writers, merchantIdempotency, async (c) => {
     const raw = await readJsonValue(c);
     const request = parseWith(CreateOrderRequestSchema, raw);
