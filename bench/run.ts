@@ -3,7 +3,8 @@
  * measured in the same run on wrangler dev, plus Ed25519 signing cost and the widget's sizes.
  * Figures are printed, never asserted: tests assert behaviour, this measures it.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { signRequest } from '../shared/request-signature.ts';
 import { startDevServer } from '../scripts/dev-server.ts';
 import { BUDGET, criticalPath, widgetFiles } from '../scripts/widget-sizes.ts';
 
@@ -31,7 +32,10 @@ async function measure(name: string, rounds: number, run: (i: number) => Promise
 
 const persistTo = '.wrangler/bench-state';
 rmSync(persistTo, { recursive: true, force: true });
-const server = await startDevServer({ port: Number(process.env.BENCH_PORT ?? 8797), persistTo, merchantFile: `${persistTo}/merchant.json` });
+// One client sends thousands of requests here: the same config with the rate limits lifted.
+const configPath = 'wrangler.bench.toml';
+writeFileSync(configPath, readFileSync('wrangler.toml', 'utf8').replace(/simple = \{ limit = \d+/g, 'simple = { limit = 1000000'));
+const server = await startDevServer({ port: Number(process.env.BENCH_PORT ?? 8797), persistTo, merchantFile: `${persistTo}/merchant.json`, configPath });
 try {
   const { url, merchant } = server;
   const auth = { authorization: `Bearer ${merchant.secret_key}`, 'content-type': 'application/json' };
@@ -39,6 +43,21 @@ try {
   console.log(`\nLatency over ${ROUNDS} sequential requests on wrangler dev (${url}), one client:\n`);
   await measure('baseline: Hono → Durable Object RPC', ROUNDS, () => fetch(`${url}/_bench/ping`));
   await measure('POST /v1/orders (create order)', ROUNDS, () => fetch(`${url}/v1/orders`, { method: 'POST', headers: auth, body: createBody }));
+
+  await measure('POST /v1/orders + Idempotency-Key', ROUNDS, (i) =>
+    fetch(`${url}/v1/orders`, { method: 'POST', headers: { ...auth, 'idempotency-key': `bench-${i}-${Date.now()}` }, body: createBody }),
+  );
+  const signingSecret = merchant.request_signing_secret;
+  if (signingSecret) {
+    await measure('POST /v1/orders, HMAC-signed request', ROUNDS, async () => {
+      const signature = await signRequest({ method: 'POST', pathWithQuery: '/v1/orders', body: createBody }, { secret: signingSecret });
+      return fetch(`${url}/v1/orders`, { method: 'POST', headers: { ...auth, 'till-signature': signature }, body: createBody });
+    });
+  }
+  await measure('GET /v1/orders?limit=10 (D1 index)', ROUNDS, () => fetch(`${url}/v1/orders?limit=10`, { headers: auth }));
+  await measure('GET /v1/orders?limit=10&status=open&currency=USD', ROUNDS, () =>
+    fetch(`${url}/v1/orders?limit=10&status=open&currency=USD`, { headers: auth }),
+  );
 
   const order = (await (await fetch(`${url}/v1/orders`, { method: 'POST', headers: auth, body: createBody })).json()) as {
     id: string;

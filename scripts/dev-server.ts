@@ -13,6 +13,8 @@ export interface DevMerchant {
   publishable_key: string;
   secret_key: string;
   webhook_secret: string;
+  /** Signs requests to Till (see README, "Signed requests"); the demo shop itself does not use it. */
+  request_signing_secret?: string;
 }
 
 export interface DevServer {
@@ -31,6 +33,8 @@ export interface DevServerOptions {
   merchantFile?: string;
   /** Pass wrangler's output through to this process. */
   inheritOutput?: boolean;
+  /** Another wrangler config than ./wrangler.toml (the benchmark raises the rate limits). */
+  configPath?: string;
 }
 
 export const OFFLINE_ENV = {
@@ -81,19 +85,21 @@ export async function seedDemoMerchant(url: string, adminKey: string, merchantFi
       channels: ['sandbox'],
     });
     if (created.status !== 201) throw new Error(`could not create the demo merchant: ${JSON.stringify(created.json)}`);
-    const { id, publishable_key, secret_key, webhook_secret } = created.json;
-    merchant = { merchant_id: id, publishable_key, secret_key, webhook_secret };
+    const { id, publishable_key, secret_key, webhook_secret, request_signing_secret } = created.json;
+    merchant = { merchant_id: id, publishable_key, secret_key, webhook_secret, request_signing_secret };
     mkdirSync(dirname(merchantFile), { recursive: true });
     writeFileSync(merchantFile, `${JSON.stringify(merchant, null, 2)}\n`, { mode: 0o600 });
   }
-  const setup = await api(url, adminKey, '/demo/setup', merchant);
+  const { merchant_id, publishable_key, secret_key, webhook_secret } = merchant;
+  const setup = await api(url, adminKey, '/demo/setup', { merchant_id, publishable_key, secret_key, webhook_secret });
   if (setup.status !== 200) throw new Error(`could not configure the demo shop: ${JSON.stringify(setup.json)}`);
   return merchant;
 }
 
 /** Creates or updates the local D1 orders index (idempotent: applied migrations are skipped). */
-function applyMigrations(persistTo: string | undefined): void {
+function applyMigrations(persistTo: string | undefined, configPath: string | undefined): void {
   const args = ['wrangler', 'd1', 'migrations', 'apply', 'till', '--local'];
+  if (configPath) args.push('--config', configPath);
   if (persistTo) args.push('--persist-to', persistTo);
   const result = spawnSync('npx', args, { env: { ...process.env, ...OFFLINE_ENV, CI: 'true' }, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`applying D1 migrations failed:\n${result.stdout}\n${result.stderr}`);
@@ -103,9 +109,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const { vars } = await ensureDevVars();
   const adminKey = vars.TILL_ADMIN_KEY ?? '';
   const url = `http://localhost:${options.port}`;
-  applyMigrations(options.persistTo);
+  applyMigrations(options.persistTo, options.configPath);
   const args = ['wrangler', 'dev', '--port', String(options.port), '--ip', '127.0.0.1', '--log-level', 'warn'];
   if (options.persistTo) args.push('--persist-to', options.persistTo);
+  if (options.configPath) args.push('--config', options.configPath);
   const child = spawn('npx', args, {
     env: { ...process.env, ...OFFLINE_ENV },
     stdio: options.inheritOutput ? 'inherit' : ['ignore', 'pipe', 'pipe'],
