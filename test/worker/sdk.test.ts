@@ -124,6 +124,15 @@ describe('server SDK against the worker', () => {
     expect(rolled.id).not.toBe(created.id);
     const revoked = await till.keys.revoke(rolled.id);
     expect(revoked.revoked_at).toEqual(expect.any(Number));
+
+    const withChannel = await till.merchant.configureChannel('sandbox', {
+      enabled: true,
+      credentials: { account_id: 'acct_sdk12345', secret_key: 'sbx_sk_0123456789abcdef0123' },
+    });
+    expect(withChannel.channels).toEqual([expect.objectContaining({ channel: 'sandbox', has_credentials: true })]);
+    const secret = await till.merchant.rollSigningSecret();
+    expect(secret).toMatch(/^rssec_/);
+    expect(secret).not.toBe(own.request_signing_secret);
   });
 
   it('signs every request so a merchant requiring signatures accepts it (Ed25519 and HMAC)', async () => {
