@@ -298,9 +298,9 @@ export type ApiKey = z.infer<typeof ApiKeySchema>;
 export const CreatedApiKeySchema = ApiKeySchema.extend({ secret: z.string() });
 export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>;
 
+/** A merchant creates restricted keys in the mode of the key it calls with. */
 export const CreateApiKeyRequestSchema = z.strictObject({
   kind: z.enum(['restricted']),
-  mode: ModeSchema.default('test'),
 });
 
 export const RollApiKeyRequestSchema = z.strictObject({

@@ -53,6 +53,35 @@ describe('API key authentication', () => {
     expect((await call<Order>(`/v1/orders/${live.id}`, { key: merchant.live_secret_key })).status).toBe(200);
   });
 
+  it('never lets a test key see or touch live keys, nor settings live mode shares once it is on', async () => {
+    const merchant = await createMerchant();
+    const testKeys = await call<List<ApiKey>>('/v1/keys', { key: merchant.secret_key });
+    expect(new Set(testKeys.body.data.map((key) => key.mode))).toEqual(new Set(['test']));
+    await call(`/v1/admin/merchants/${merchant.id}`, { key: admin, body: { live_enabled: true } });
+    const live = await call<List<ApiKey>>('/v1/keys', { key: merchant.live_secret_key });
+    const liveSecret = live.body.data.find((key) => key.kind === 'secret')!;
+    expect(liveSecret.mode).toBe('live');
+    const roll = await call(`/v1/keys/${liveSecret.id}/roll`, { key: merchant.secret_key, body: { expires_in: 3600 } });
+    expect(errorOf(roll)).toMatchObject({ status: 404, code: 'api_key_not_found' });
+    const revoke = await call(`/v1/keys/${liveSecret.id}/revoke`, { key: merchant.secret_key, method: 'POST' });
+    expect(errorOf(revoke)).toMatchObject({ status: 404, code: 'api_key_not_found' });
+    const created = await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' } });
+    expect(created.body.secret).toMatch(/^rk_test_/);
+    expect(errorOf(await call('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted', mode: 'live' } }))).toMatchObject({ code: 'unknown_parameter' });
+    const hijack = await call('/v1/merchant', { key: merchant.secret_key, body: { webhook_url: 'https://attacker.example/hook' } });
+    expect(errorOf(hijack)).toMatchObject({ status: 403, code: 'forbidden', message: expect.stringContaining('live secret key') });
+    expect((await call('/v1/merchant', { key: merchant.live_secret_key, body: { allowed_origins: ['https://shop.example'] } })).status).toBe(200);
+  });
+
+  it('rolls a key once: its replacement is what rolls next', async () => {
+    const merchant = await createMerchant();
+    const secret = (await call<List<ApiKey>>('/v1/keys', { key: merchant.secret_key })).body.data.find((key) => key.kind === 'secret')!;
+    const first = await call<CreatedApiKey>(`/v1/keys/${secret.id}/roll`, { key: merchant.secret_key, body: { expires_in: 600 } });
+    expect(first.status).toBe(200);
+    const again = await call(`/v1/keys/${secret.id}/roll`, { key: merchant.secret_key, body: { expires_in: 600 } });
+    expect(errorOf(again)).toMatchObject({ status: 409, code: 'api_key_not_active' });
+  });
+
   it('refuses every key of a disabled merchant', async () => {
     const merchant = await createMerchant();
     await call(`/v1/admin/merchants/${merchant.id}`, { key: admin, body: { disabled: true } });

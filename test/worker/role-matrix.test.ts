@@ -22,6 +22,8 @@ interface RouteCase {
 
 const MERCHANT_READ: Role[] = ['secret', 'restricted', 'live_secret'];
 const MERCHANT_WRITE: Role[] = ['secret', 'live_secret'];
+/** Settings both modes share: once live is on (it is, below), only a live secret key may change them. */
+const SHARED_SETTINGS: Role[] = ['live_secret'];
 
 const MATRIX: RouteCase[] = [
   { method: 'POST', route: '/v1/orders', body: { amount: 100, currency: 'USD', description: 'matrix' }, allowed: MERCHANT_WRITE },
@@ -32,9 +34,9 @@ const MATRIX: RouteCase[] = [
   { method: 'GET', route: '/v1/events', allowed: MERCHANT_READ },
   { method: 'GET', route: '/v1/events/:id', allowed: MERCHANT_READ },
   { method: 'GET', route: '/v1/merchant', allowed: MERCHANT_READ },
-  { method: 'POST', route: '/v1/merchant', body: {}, allowed: MERCHANT_WRITE },
-  { method: 'POST', route: '/v1/merchant/channels/:channel', body: { enabled: true }, allowed: MERCHANT_WRITE },
-  { method: 'POST', route: '/v1/merchant/signing_secret/roll', allowed: MERCHANT_WRITE },
+  { method: 'POST', route: '/v1/merchant', body: {}, allowed: SHARED_SETTINGS },
+  { method: 'POST', route: '/v1/merchant/channels/:channel', body: { enabled: true }, allowed: SHARED_SETTINGS },
+  { method: 'POST', route: '/v1/merchant/signing_secret/roll', allowed: SHARED_SETTINGS },
   { method: 'GET', route: '/v1/keys', allowed: MERCHANT_WRITE },
   { method: 'POST', route: '/v1/keys', body: { kind: 'restricted' }, allowed: MERCHANT_WRITE },
   { method: 'POST', route: '/v1/keys/:id/roll', body: { expires_in: 0 }, allowed: MERCHANT_WRITE },

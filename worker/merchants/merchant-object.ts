@@ -55,6 +55,8 @@ export interface MerchantPrincipal {
   limits: MerchantLimits;
   /** When a rolled key stops working (unix seconds), or null. */
   keyExpiresAt: number | null;
+  /** Live mode is on: settings shared by both modes then need a live secret key. */
+  liveEnabled: boolean;
 }
 
 export type AuthenticationResult =
@@ -288,14 +290,16 @@ export class MerchantObject extends DurableObject<Env> {
         requireSignedRequests: row.require_signed_requests === 1,
         limits: merchantLimits(row),
         keyExpiresAt: key.expires_at,
+        liveEnabled: row.live_enabled === 1,
       },
     };
   }
 
-  async listKeys(): Promise<Result<ApiKey[]>> {
+  /** The keys of one mode: a key never sees or touches the other mode's keys. */
+  async listKeys(mode: Mode): Promise<Result<ApiKey[]>> {
     return asResult(() => {
       this.row();
-      return this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at DESC, id').toArray().map(apiKeyView);
+      return this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE mode = ? ORDER BY created_at DESC, id', mode).toArray().map(apiKeyView);
     });
   }
 
@@ -309,33 +313,39 @@ export class MerchantObject extends DurableObject<Env> {
     });
   }
 
+  private keyOfMode(keyId: string, mode: Mode): ApiKeyRow {
+    const key = this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ? AND mode = ?', keyId, mode).toArray()[0];
+    if (!key) throw new TillError('api_key_not_found', `No such ${mode} API key`, 'id');
+    return key;
+  }
+
   /** Issues a replacement key; the old one keeps working for `expiresIn` seconds, then is refused. */
-  async rollKey(keyId: string, expiresIn: number): Promise<Result<CreatedApiKey>> {
-    const old = this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?', keyId).toArray()[0];
+  async rollKey(mode: Mode, keyId: string, expiresIn: number): Promise<Result<CreatedApiKey>> {
+    const old = this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ? AND mode = ?', keyId, mode).toArray()[0];
     const secret = old ? newApiKey(old.kind, old.mode, this.row().id) : '';
     const hash = await hashApiKey(secret);
     return asResult(() =>
       this.ctx.storage.transactionSync(() => {
-        const current = this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?', keyId).toArray()[0];
-        if (!current) throw new TillError('api_key_not_found', 'No such API key', 'id');
+        const current = this.keyOfMode(keyId, mode);
         if (current.revoked_at !== null || (current.expires_at !== null && current.expires_at <= now())) {
           throw new TillError('api_key_not_active', 'This API key is already revoked or expired: create a new one instead');
         }
-        const until = now() + expiresIn;
+        if (current.expires_at !== null) {
+          throw new TillError('api_key_not_active', 'This API key was already rolled: roll its replacement instead');
+        }
         if (expiresIn === 0) this.sql.exec('UPDATE api_keys SET revoked_at = ? WHERE id = ?', now(), keyId);
-        else this.sql.exec('UPDATE api_keys SET expires_at = MIN(COALESCE(expires_at, ?1), ?1) WHERE id = ?2', until, keyId);
+        else this.sql.exec('UPDATE api_keys SET expires_at = ? WHERE id = ?', now() + expiresIn, keyId);
         return { ...apiKeyView(this.insertKey(secret, hash, current.kind, current.mode)), secret };
       }),
     );
   }
 
-  async revokeKey(keyId: string): Promise<Result<ApiKey>> {
+  async revokeKey(mode: Mode, keyId: string): Promise<Result<ApiKey>> {
     return asResult(() =>
       this.ctx.storage.transactionSync(() => {
-        const key = this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?', keyId).toArray()[0];
-        if (!key) throw new TillError('api_key_not_found', 'No such API key', 'id');
+        const key = this.keyOfMode(keyId, mode);
         if (key.revoked_at === null) this.sql.exec('UPDATE api_keys SET revoked_at = ? WHERE id = ?', now(), keyId);
-        return apiKeyView(this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?', keyId).one());
+        return apiKeyView(this.keyOfMode(keyId, mode));
       }),
     );
   }

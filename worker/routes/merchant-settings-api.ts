@@ -1,5 +1,6 @@
 /** The merchant's own account: settings, channels and their credentials, API keys, signing secret. */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { TillError } from '../../shared/errors.ts';
 import {
   CreateApiKeyRequestSchema,
   PaymentMethodsQuerySchema,
@@ -18,6 +19,18 @@ import { unwrap } from '../result.ts';
 import { channelConfiguration } from './channel-configuration.ts';
 import { merchantIdempotency, readers, writers } from './merchant-auth.ts';
 
+/**
+ * Webhook endpoint, signing keys and channel credentials serve both modes: once live is on, a test
+ * key (handed to staging, a contractor, CI) must not be able to redirect live money or events.
+ */
+const sharedSettingsWriters: MiddlewareHandler<MerchantEnv> = async function sharedSettingsWriters(c, next) {
+  const merchant = c.get('merchant');
+  if (merchant.liveEnabled && merchant.mode !== 'live') {
+    throw new TillError('forbidden', 'Live mode is on: change settings shared with live mode with a live secret key (sk_live_…)');
+  }
+  await next();
+};
+
 const anyKey = merchantAuth({ roles: ['publishable', 'secret', 'restricted'] });
 const publishableInQuery = merchantAuth({ roles: ['publishable'], keyInQuery: true });
 
@@ -27,46 +40,48 @@ export const merchantSettingsApi = new Hono<MerchantEnv>()
   .use('/payment_methods', merchantKeyRateLimit())
   .get('/merchant', readers, async (c) => c.json(unwrap(await merchantStub(c.env, c.get('merchant').id).retrieve())))
 
-  .post('/merchant', writers, merchantIdempotency, async (c) => {
+  .post('/merchant', writers, sharedSettingsWriters, merchantIdempotency, async (c) => {
     const patch = await readJson(c, UpdateMerchantSettingsSchema);
     const merchant = unwrap(await merchantStub(c.env, c.get('merchant').id).update(patch));
     forgetMerchant(merchant.id);
     return c.json(merchant);
   })
 
-  .post('/merchant/channels/:channel', writers, merchantIdempotency, async (c) => {
+  .post('/merchant/channels/:channel', writers, sharedSettingsWriters, merchantIdempotency, async (c) => {
     const { channel, enabled, credentials } = await channelConfiguration(c, c.req.param('channel'));
     const merchant = unwrap(await merchantStub(c.env, c.get('merchant').id).configureChannel(channel, enabled, credentials));
     forgetMerchant(merchant.id);
     return c.json(merchant);
   })
 
-  .post('/merchant/signing_secret/roll', writers, merchantIdempotency, async (c) => {
+  .post('/merchant/signing_secret/roll', writers, sharedSettingsWriters, merchantIdempotency, async (c) => {
     return c.json(unwrap(await merchantStub(c.env, c.get('merchant').id).rollSigningSecret()));
   })
 
   .get('/keys', writers, async (c) => {
-    const keys = unwrap(await merchantStub(c.env, c.get('merchant').id).listKeys());
+    const merchant = c.get('merchant');
+    const keys = unwrap(await merchantStub(c.env, merchant.id).listKeys(merchant.mode));
     return c.json({ object: 'list', data: keys, has_more: false, url: '/v1/keys' } satisfies List<ApiKey>);
   })
 
   .post('/keys', writers, merchantIdempotency, async (c) => {
-    const { kind, mode } = await readJson(c, CreateApiKeyRequestSchema);
-    return c.json(unwrap(await merchantStub(c.env, c.get('merchant').id).createKey(kind, mode)), 201);
+    const { kind } = await readJson(c, CreateApiKeyRequestSchema);
+    const merchant = c.get('merchant');
+    return c.json(unwrap(await merchantStub(c.env, merchant.id).createKey(kind, merchant.mode)), 201);
   })
 
   .post('/keys/:id/roll', writers, merchantIdempotency, async (c) => {
     const { expires_in } = await readJson(c, RollApiKeyRequestSchema);
-    const merchantId = c.get('merchant').id;
-    const rolled = unwrap(await merchantStub(c.env, merchantId).rollKey(c.req.param('id'), expires_in));
-    forgetMerchant(merchantId);
+    const merchant = c.get('merchant');
+    const rolled = unwrap(await merchantStub(c.env, merchant.id).rollKey(merchant.mode, c.req.param('id'), expires_in));
+    forgetMerchant(merchant.id);
     return c.json(rolled);
   })
 
   .post('/keys/:id/revoke', writers, merchantIdempotency, async (c) => {
-    const merchantId = c.get('merchant').id;
-    const revoked = unwrap(await merchantStub(c.env, merchantId).revokeKey(c.req.param('id')));
-    forgetMerchant(merchantId);
+    const merchant = c.get('merchant');
+    const revoked = unwrap(await merchantStub(c.env, merchant.id).revokeKey(merchant.mode, c.req.param('id')));
+    forgetMerchant(merchant.id);
     return c.json(revoked);
   })
 
