@@ -1,4 +1,7 @@
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../shared/encoding.ts';
+import type { IdempotencyStore } from '../../worker/idempotency/idempotency-store.ts';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { ApiKey, CheckoutSummary, CreatedApiKey, List, Order } from '../../shared/schemas.ts';
 import { call, card, createMerchant, createOrder, newOrder } from './helpers.ts';
@@ -71,6 +74,7 @@ describe('Idempotency-Key', () => {
     const second = await pay();
     expect(first.status).toBe(201);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.headers.get('cache-control')).toBe('no-store');
     const full = await call<Order>(`/v1/orders/${order.id}`, { key: merchant.secret_key });
     expect(full.body.attempts).toHaveLength(1);
   });
@@ -80,5 +84,46 @@ describe('Idempotency-Key', () => {
     const bad = await createOrder(merchant.secret_key, {}, 'spaces are not allowed');
     expect(bad.status).toBe(400);
     expect((bad.body as ErrorEnvelope).error.param).toBe('Idempotency-Key');
+  });
+
+  it('keeps answers sealed (a new key is a secret) and forgets them only after their retention', async () => {
+    const merchant = await createMerchant();
+    const k = key();
+    const created = await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } });
+    expect(created.status).toBe(201);
+    const store = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(await sha256Hex(`merchant:${merchant.id}:test\n${k}`)));
+    const stored = await runInDurableObject(store, (_instance: IdempotencyStore, state) => JSON.stringify(state.storage.sql.exec('SELECT * FROM record').toArray()));
+    expect(stored).toContain('tv1.');
+    expect(stored).not.toContain(created.body.secret);
+
+    // An alarm before the retention is over forgets nothing.
+    await runDurableObjectAlarm(store);
+    const replay = await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.secret).toBe(created.body.secret);
+
+    // 25 hours later the key is free again, and the object still works.
+    await runInDurableObject(store, (_instance: IdempotencyStore, state) => {
+      state.storage.sql.exec('UPDATE record SET completed_at = completed_at - ?', 25 * 3600 * 1000 + 1);
+    });
+    expect(await runDurableObjectAlarm(store)).toBe(true);
+    const fresh = await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } });
+    expect(fresh.status).toBe(201);
+    expect(fresh.headers.get('idempotent-replayed')).toBeNull();
+    expect(fresh.body.secret).not.toBe(created.body.secret);
+  });
+
+  it('lets a retry take over a claim whose request died, and ignores the dead request’s late answer', async () => {
+    const store = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(`test-${crypto.randomUUID()}`));
+    const t0 = Date.now();
+    const first = await store.begin('fp', t0);
+    expect(first.state).toBe('started');
+    expect((await store.begin('fp', t0 + 1000)).state).toBe('in_progress');
+    const second = await store.begin('fp', t0 + 61_000);
+    expect(second.state).toBe('started');
+    if (first.state !== 'started' || second.state !== 'started') return;
+    await store.complete(first.token, { status: 201, body: 'late', headers: {} });
+    await store.complete(second.token, { status: 201, body: 'winner', headers: { 'content-type': 'text/plain' } });
+    expect(await store.begin('fp', t0 + 62_000)).toEqual({ state: 'replay', response: { status: 201, body: 'winner', headers: { 'content-type': 'text/plain' } } });
   });
 });

@@ -1,12 +1,15 @@
 /**
  * One Durable Object per (scope, Idempotency-Key): the record of the first request made with the
  * key and, once it finished, its answer. Being one object per key, it serializes requests that
- * share a key without any shared hot spot, and forgets itself after its retention period.
+ * share a key without any shared hot spot, and forgets the key once its retention has passed.
+ *
+ * Answers can carry secrets (a new API key is shown once), so they are kept sealed with the vault.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
+import { Vault } from '../merchants/vault.ts';
 
-/** Records live at least this long (the API promises 24 h). */
+/** Records live at least this long after their answer (the API promises 24 h). */
 export const RETENTION_SECONDS = 25 * 3600;
 /** A request still running after this long died with its worker: a retry may take its place. */
 export const LEASE_SECONDS = 60;
@@ -14,7 +17,8 @@ export const LEASE_SECONDS = 60;
 export interface StoredResponse {
   status: number;
   body: string;
-  contentType: string;
+  /** The few headers a replay must repeat (content-type, cache-control). */
+  headers: Record<string, string>;
 }
 
 export type BeginOutcome =
@@ -28,19 +32,28 @@ interface RecordRow extends Record<string, SqlStorageValue> {
   token: string;
   started_at: number;
   status: number | null;
-  body: string | null;
-  content_type: string | null;
+  /** The stored answer (status excluded), sealed: JSON of { body, headers }. */
+  sealed_answer: string | null;
+  completed_at: number | null;
 }
+
+const SEAL_CONTEXT = 'idempotency-answer';
 
 export class IdempotencyStore extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private vaultPromise: Promise<Vault> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS record (
       fingerprint TEXT NOT NULL, token TEXT NOT NULL, started_at INTEGER NOT NULL,
-      status INTEGER, body TEXT, content_type TEXT)`);
+      status INTEGER, sealed_answer TEXT, completed_at INTEGER)`);
+  }
+
+  private vault(): Promise<Vault> {
+    this.vaultPromise ??= Vault.fromEnv(this.env);
+    return this.vaultPromise;
   }
 
   private record(): RecordRow | undefined {
@@ -50,32 +63,31 @@ export class IdempotencyStore extends DurableObject<Env> {
   /** Claims the key for a request, or says what became of the request that claimed it first. */
   async begin(fingerprint: string, nowMs = Date.now()): Promise<BeginOutcome> {
     const token = crypto.randomUUID();
-    const outcome = this.ctx.storage.transactionSync((): BeginOutcome => {
+    const outcome = this.ctx.storage.transactionSync((): BeginOutcome | { state: 'sealed'; status: number; sealed: string } => {
       const record = this.record();
       if (record && record.fingerprint !== fingerprint) return { state: 'mismatch' };
-      if (record && record.status !== null) {
-        return { state: 'replay', response: { status: record.status, body: record.body ?? '', contentType: record.content_type ?? '' } };
-      }
+      if (record && record.status !== null) return { state: 'sealed', status: record.status, sealed: record.sealed_answer ?? '' };
       if (record && record.started_at + LEASE_SECONDS * 1000 > nowMs) return { state: 'in_progress' };
       this.sql.exec('DELETE FROM record');
       this.sql.exec('INSERT INTO record (fingerprint, token, started_at) VALUES (?, ?, ?)', fingerprint, token, nowMs);
       return { state: 'started', token };
     });
-    if (outcome.state === 'started' && (await this.ctx.storage.getAlarm()) === null) {
-      await this.ctx.storage.setAlarm(nowMs + RETENTION_SECONDS * 1000);
+    if (outcome.state === 'sealed') {
+      const answer = JSON.parse(await (await this.vault()).open(outcome.sealed, SEAL_CONTEXT)) as Omit<StoredResponse, 'status'>;
+      return { state: 'replay', response: { status: outcome.status, ...answer } };
     }
+    // Until answered, an unfinished claim is looked at again once its lease is over.
+    if (outcome.state === 'started') await this.ctx.storage.setAlarm(nowMs + (LEASE_SECONDS + 1) * 1000);
     return outcome;
   }
 
   /** Stores the answer of the request holding `token`; a request whose lease was taken stores nothing. */
-  async complete(token: string, response: StoredResponse): Promise<void> {
-    this.sql.exec(
-      'UPDATE record SET status = ?, body = ?, content_type = ? WHERE token = ? AND status IS NULL',
-      response.status,
-      response.body,
-      response.contentType,
-      token,
-    );
+  async complete(token: string, response: StoredResponse, nowMs = Date.now()): Promise<void> {
+    const sealed = await (await this.vault()).seal(JSON.stringify({ body: response.body, headers: response.headers }), SEAL_CONTEXT);
+    const stored = this.sql
+      .exec('UPDATE record SET status = ?, sealed_answer = ?, completed_at = ? WHERE token = ? AND status IS NULL RETURNING 1', response.status, sealed, nowMs, token)
+      .toArray().length;
+    if (stored > 0) await this.ctx.storage.setAlarm(nowMs + RETENTION_SECONDS * 1000);
   }
 
   /** The request failed in a way worth retrying (5xx, 429): the next request with the key runs again. */
@@ -83,7 +95,20 @@ export class IdempotencyStore extends DurableObject<Env> {
     this.sql.exec('DELETE FROM record WHERE token = ? AND status IS NULL', token);
   }
 
+  /** Forgets an answer past its retention, or an abandoned claim; anything else keeps its time. */
   override async alarm(): Promise<void> {
-    await this.ctx.storage.deleteAll();
+    const nowMs = Date.now();
+    this.sql.exec(
+      'DELETE FROM record WHERE (completed_at IS NOT NULL AND completed_at + ? <= ?) OR (completed_at IS NULL AND started_at + ? <= ?)',
+      RETENTION_SECONDS * 1000,
+      nowMs,
+      LEASE_SECONDS * 1000,
+      nowMs,
+    );
+    const left = this.record();
+    if (left) {
+      const due = left.completed_at !== null ? left.completed_at + RETENTION_SECONDS * 1000 : left.started_at + (LEASE_SECONDS + 1) * 1000;
+      await this.ctx.storage.setAlarm(due);
+    }
   }
 }

@@ -13,6 +13,8 @@ import { readBodyBytes } from '../http.ts';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+/** What a replay repeats besides status and body; request-id and rate-limit headers are the replay's own. */
+const REPLAYED_HEADERS = ['content-type', 'cache-control', 'location'];
 
 export interface IdempotencyOptions<E extends HonoEnv> {
   /** Whose keys these are: a key is only ever compared with the same caller's keys. */
@@ -42,8 +44,8 @@ export function idempotency<E extends AppEnv>(options: IdempotencyOptions<E>): M
       throw new TillError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed: retry in a moment', IDEMPOTENCY_KEY_HEADER);
     }
     if (outcome.state === 'replay') {
-      const { status, body: text, contentType } = outcome.response;
-      return c.body(text, status as 200, { 'content-type': contentType, 'Idempotent-Replayed': 'true' });
+      const { status, body: text, headers } = outcome.response;
+      return c.body(text, status as 200, { ...headers, 'Idempotent-Replayed': 'true' });
     }
     try {
       await next();
@@ -56,10 +58,11 @@ export function idempotency<E extends AppEnv>(options: IdempotencyOptions<E>): M
       await store.release(outcome.token);
       return;
     }
-    await store.complete(outcome.token, {
-      status: response.status,
-      body: await response.clone().text(),
-      contentType: response.headers.get('content-type') ?? 'application/json',
-    });
+    const headers: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const value = response.headers.get(name);
+      if (value !== null) headers[name] = value;
+    }
+    await store.complete(outcome.token, { status: response.status, body: await response.clone().text(), headers });
   };
 }
