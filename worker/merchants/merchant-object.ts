@@ -398,28 +398,24 @@ export class MerchantObject extends DurableObject<Env> {
     const vault = await this.vault();
     const row = this.findRow();
     if (!row) return { ok: false, error: { code: 'merchant_not_found', message: 'No such merchant' } };
-    let count = 0;
-    const reseal = async (sealed: string, context: string): Promise<string> => {
-      const next = await vault.reseal(sealed, context);
-      if (next !== sealed) count++;
-      return next;
+    // Each sealed value as read, with where it lives and its replacement.
+    const plan: Array<{ sql: string; key: SqlStorageValue[]; before: string; after: string }> = [];
+    const add = async (sql: string, key: SqlStorageValue[], before: string | null, context: string) => {
+      if (!before) return;
+      const after = await vault.reseal(before, context);
+      if (after !== before) plan.push({ sql, key, before, after });
     };
-    const webhook = row.webhook_secret_sealed ? await reseal(row.webhook_secret_sealed, sealContext.webhookSecret(row.id)) : null;
-    const signing = row.signing_secret_sealed ? await reseal(row.signing_secret_sealed, sealContext.signingSecret(row.id)) : null;
-    const channels: Array<[string, string]> = [];
+    await add('UPDATE merchant SET webhook_secret_sealed = ?1 WHERE webhook_secret_sealed = ?2', [], row.webhook_secret_sealed, sealContext.webhookSecret(row.id));
+    await add('UPDATE merchant SET signing_secret_sealed = ?1 WHERE signing_secret_sealed = ?2', [], row.signing_secret_sealed, sealContext.signingSecret(row.id));
     for (const channel of this.channelRows()) {
-      if (channel.credentials_sealed) channels.push([channel.channel, await reseal(channel.credentials_sealed, sealContext.channel(row.id, channel.channel))]);
+      const sql = 'UPDATE channels SET credentials_sealed = ?1 WHERE credentials_sealed = ?2 AND channel = ?3';
+      await add(sql, [channel.channel], channel.credentials_sealed, sealContext.channel(row.id, channel.channel));
     }
-    // Only values still as they were when read are replaced: a concurrent change wins.
-    this.ctx.storage.transactionSync(() => {
-      this.sql.exec('UPDATE merchant SET webhook_secret_sealed = ? WHERE webhook_secret_sealed = ?', webhook, row.webhook_secret_sealed);
-      this.sql.exec('UPDATE merchant SET signing_secret_sealed = ? WHERE signing_secret_sealed = ?', signing, row.signing_secret_sealed);
-      const before = new Map(this.channelRows().map((channel) => [channel.channel, channel.credentials_sealed]));
-      for (const [channel, sealed] of channels) {
-        if (before.get(channel) !== undefined) this.sql.exec('UPDATE channels SET credentials_sealed = ? WHERE channel = ? AND credentials_sealed = ?', sealed, channel, before.get(channel) ?? null);
-      }
-    });
-    return { ok: true, value: { reencrypted: count, key_id: vault.currentKeyId } };
+    // A value changed while we were sealing (new credentials, a rolled secret) is newer: it wins.
+    const written = this.ctx.storage.transactionSync(() =>
+      plan.reduce((count, step) => count + this.sql.exec(`${step.sql} RETURNING 1`, step.after, step.before, ...step.key).toArray().length, 0),
+    );
+    return { ok: true, value: { reencrypted: written, key_id: vault.currentKeyId } };
   }
 
   /** A no-op round trip: the baseline the benchmark compares order calls with. */
