@@ -1,7 +1,8 @@
 /**
  * Cursor pagination over the D1 projections, newest first. A cursor is an object id; the page
  * continues from that object's position in a total order (its sort key ends with a unique
- * column), so rows inserted while a client pages through never shift what it has yet to see.
+ * column). Orders and events sort by the position they were copied into the index at, so a row
+ * that arrives while a client pages through lands after (newer than) everything it has seen.
  */
 import { TillError } from '../shared/errors.ts';
 
@@ -9,8 +10,10 @@ export interface ListRequest {
   table: string;
   /** Sort columns, most significant first; the last must be unique. */
   sortKey: readonly string[];
-  /** Filters, each with its bind values. */
-  where: Array<[clause: string, ...values: unknown[]]>;
+  /** Whose list it is (merchant and mode): the cursor must be one of theirs. */
+  owner: Array<[clause: string, ...values: unknown[]]>;
+  /** Filters, each with its bind values; the cursor may no longer match them (an order paid since). */
+  filters: Array<[clause: string, ...values: unknown[]]>;
   limit: number;
   startingAfter?: string | undefined;
   endingBefore?: string | undefined;
@@ -19,13 +22,13 @@ export interface ListRequest {
 }
 
 export async function listPage<Row>(db: D1Database, request: ListRequest): Promise<{ rows: Row[]; hasMore: boolean }> {
-  const where = [...request.where];
+  const where = [...request.owner, ...request.filters];
   const cursorId = request.startingAfter ?? request.endingBefore;
   const backwards = request.endingBefore !== undefined;
   if (cursorId !== undefined) {
     const param = backwards ? 'ending_before' : 'starting_after';
-    const ownerClauses = request.where.map(([clause]) => clause);
-    const ownerValues = request.where.flatMap(([, ...values]) => values);
+    const ownerClauses = request.owner.map(([clause]) => clause);
+    const ownerValues = request.owner.flatMap(([, ...values]) => values);
     const cursor = await db
       .prepare(
         `SELECT ${request.sortKey.join(', ')} FROM ${request.table}

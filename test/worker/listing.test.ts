@@ -1,8 +1,9 @@
-import { env } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import type { OrderObject } from '../../worker/orders/order-object.ts';
 import { describe, expect, it } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import { EventListSchema, MerchantListSchema, OrderListSchema, type List, type OrderListItem, type WebhookEvent } from '../../shared/schemas.ts';
-import { call, card, createMerchant, newOrder, pay } from './helpers.ts';
+import { call, card, createMerchant, newOrder, orderStub, pay } from './helpers.ts';
 
 async function listOrders(key: string, query: string) {
   const response = await call<List<OrderListItem> & ErrorEnvelope>(`/v1/orders?${query}`, { key });
@@ -88,6 +89,40 @@ describe('GET /v1/orders', () => {
     const foreign = await newOrder(other.secret_key);
     const cursor = await listOrders(merchant.secret_key, `starting_after=${foreign.id}`);
     expect([cursor.status, cursor.body.error.param]).toEqual([400, 'starting_after']);
+  });
+
+  it('keeps a cursor usable after its order left the filtered list', async () => {
+    const merchant = await createMerchant();
+    await newOrder(merchant.secret_key);
+    const moving = await newOrder(merchant.secret_key);
+    const first = await listOrders(merchant.secret_key, 'status=open&limit=1');
+    expect(first.body.data[0]?.id).toBe(moving.id);
+    await call(`/v1/orders/${moving.id}/cancel`, { key: merchant.secret_key, method: 'POST' });
+    await indexedAs(merchant.secret_key, moving.id, 'canceled');
+    const next = await listOrders(merchant.secret_key, `status=open&limit=1&starting_after=${moving.id}`);
+    expect(next.status).toBe(200);
+    expect(next.body.data).toHaveLength(1);
+  });
+
+  it('shows an order whose index copy arrived late to a client polling for newer orders', async () => {
+    const merchant = await createMerchant();
+    await env.DB.prepare('ALTER TABLE orders RENAME TO orders_away').run();
+    let late;
+    try {
+      late = await newOrder(merchant.secret_key); // its index write fails: D1 is "down"
+    } finally {
+      await env.DB.prepare('ALTER TABLE orders_away RENAME TO orders').run();
+    }
+    const seen = await newOrder(merchant.secret_key);
+    const newest = await listOrders(merchant.secret_key, 'limit=10');
+    expect(newest.body.data.map((order) => order.id)).toEqual([seen.id]);
+    // The order object's alarm retries its index write.
+    await runInDurableObject(orderStub(late.id), (instance: OrderObject) => {
+      (instance as unknown as { indexRetryAt: number }).indexRetryAt = 0;
+    });
+    await runDurableObjectAlarm(orderStub(late.id));
+    const newer = await listOrders(merchant.secret_key, `ending_before=${seen.id}`);
+    expect(newer.body.data.map((order) => order.id)).toEqual([late.id]);
   });
 
   it('never lists another merchant’s orders', async () => {

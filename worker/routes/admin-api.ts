@@ -39,7 +39,8 @@ export const adminApi = new Hono<AppEnv>()
     const page = await listPage<{ body: string }>(c.env.DB, {
       table: 'merchants',
       sortKey: ['created_at', 'id'],
-      where: createdFilters(query),
+      owner: [],
+      filters: createdFilters(query),
       limit: query.limit,
       startingAfter: query.starting_after,
       endingBefore: query.ending_before,

@@ -15,18 +15,18 @@ export const eventsApi = new Hono<MerchantEnv>()
   .get('/events', readers, async (c) => {
     const { query } = listQuery(c, EventListQuerySchema, { metadata: false });
     const merchant = c.get('merchant');
-    const where: Array<[string, ...unknown[]]> = [
-      ['merchant_id = ?', merchant.id],
-      ['mode = ?', merchant.mode],
-    ];
-    if (query.type) where.push(['type = ?', query.type]);
-    if (query.order) where.push(['order_id = ?', query.order]);
-    for (const filter of createdFilters(query)) where.push(filter);
+    const filters: Array<[string, ...unknown[]]> = createdFilters(query);
+    if (query.type) filters.push(['type = ?', query.type]);
+    if (query.order) filters.push(['order_id = ?', query.order]);
     const page = await listPage<{ body: string }>(c.env.DB, {
       table: 'events',
-      // Within one order, seq keeps events in the order they happened.
-      sortKey: ['created_at', 'order_id', 'seq'],
-      where,
+      // An order copies its events in the order they happened, so positions keep that order.
+      sortKey: ['position'],
+      owner: [
+        ['merchant_id = ?', merchant.id],
+        ['mode = ?', merchant.mode],
+      ],
+      filters,
       limit: query.limit,
       startingAfter: query.starting_after,
       endingBefore: query.ending_before,

@@ -40,7 +40,21 @@ interface OrderIndexRow {
   updated_at: number;
 }
 
-const listItem = (row: OrderIndexRow): OrderListItem => ({ ...row, object: 'order', metadata: JSON.parse(row.metadata) as Record<string, string> });
+const listItem = (row: OrderIndexRow): OrderListItem => ({
+  id: row.id,
+  object: 'order',
+  merchant_id: row.merchant_id,
+  mode: row.mode,
+  status: row.status,
+  amount: row.amount,
+  currency: row.currency,
+  description: row.description,
+  metadata: JSON.parse(row.metadata) as Record<string, string>,
+  paid_channel: row.paid_channel,
+  created_at: row.created_at,
+  paid_at: row.paid_at,
+  updated_at: row.updated_at,
+});
 
 export const ordersApi = new Hono<MerchantEnv>()
   .use('/orders/*', merchantKeyRateLimit())
@@ -69,19 +83,19 @@ export const ordersApi = new Hono<MerchantEnv>()
   .get('/orders', readers, async (c) => {
     const { query, metadata } = listQuery(c, OrderListQuerySchema);
     const merchant = c.get('merchant');
-    const where: Array<[string, ...unknown[]]> = [
-      ['merchant_id = ?', merchant.id],
-      ['mode = ?', merchant.mode],
-    ];
-    if (query.status) where.push(['status = ?', query.status]);
-    if (query.currency) where.push(['currency = ?', query.currency]);
-    if (query.channel) where.push(['paid_channel = ?', query.channel]);
-    for (const [key, value] of Object.entries(metadata)) where.push(['json_extract(metadata, ?) = ?', `$."${key}"`, value]);
-    for (const filter of createdFilters(query)) where.push(filter);
+    const filters: Array<[string, ...unknown[]]> = createdFilters(query);
+    if (query.status) filters.push(['status = ?', query.status]);
+    if (query.currency) filters.push(['currency = ?', query.currency]);
+    if (query.channel) filters.push(['paid_channel = ?', query.channel]);
+    for (const [key, value] of Object.entries(metadata)) filters.push(['json_extract(metadata, ?) = ?', `$."${key}"`, value]);
     const page = await listPage<OrderIndexRow>(c.env.DB, {
       table: 'orders',
-      sortKey: ['created_at', 'id'],
-      where,
+      sortKey: ['position'],
+      owner: [
+        ['merchant_id = ?', merchant.id],
+        ['mode = ?', merchant.mode],
+      ],
+      filters,
       limit: query.limit,
       startingAfter: query.starting_after,
       endingBefore: query.ending_before,
