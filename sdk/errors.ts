@@ -47,7 +47,7 @@ export class TillConnectionError extends Error {
   }
 }
 
-export type WebhookFailure = SignatureFailure | 'invalid_payload';
+export type WebhookFailure = SignatureFailure | 'invalid_payload' | 'wrong_mode';
 
 /** A webhook delivery that must not be trusted: its signature does not check out, or its body is not an event. */
 export class TillWebhookError extends Error {
@@ -59,7 +59,7 @@ export class TillWebhookError extends Error {
   }
 }
 
-export type ReceiptFailure = JwsFailure | 'invalid_claims' | 'wrong_merchant';
+export type ReceiptFailure = JwsFailure | 'invalid_claims' | 'wrong_merchant' | 'wrong_mode';
 
 /** A receipt that does not prove a payment to this merchant. */
 export class TillReceiptError extends Error {

@@ -9,7 +9,7 @@ import { JwksSchema } from '../shared/schemas.ts';
 import { verifyReceipt, type ReceiptClaims } from '../shared/tokens.ts';
 import { TillReceiptError } from './errors.ts';
 import type { HttpClient } from './http.ts';
-import { merchantIdOfKey } from './options.ts';
+import { merchantIdOfKey, modeOfKey } from './options.ts';
 
 export const JWKS_TTL_MS = 10 * 60_000;
 export const JWKS_REFETCH_COOLDOWN_MS = 30_000;
@@ -22,6 +22,7 @@ interface CachedKeys {
 export class Receipts {
   readonly #http: HttpClient;
   readonly #merchantId: string | null;
+  readonly #mode: 'test' | 'live' | null;
   #cache: CachedKeys | null = null;
   #inflight: Promise<CachedKeys> | null = null;
   /** When the last fetch started, successful or not: the cooldown counts from it. */
@@ -30,6 +31,7 @@ export class Receipts {
   constructor(http: HttpClient) {
     this.#http = http;
     this.#merchantId = merchantIdOfKey(http.options.secretKey);
+    this.#mode = modeOfKey(http.options.secretKey);
   }
 
   /**
@@ -55,6 +57,10 @@ export class Receipts {
     }
     if (this.#merchantId !== null && claims.mer !== this.#merchantId) {
       throw new TillReceiptError('wrong_merchant', 'The receipt is for another merchant');
+    }
+    // A sandbox payment must never pass for a live one (or the other way round).
+    if (this.#mode !== null && claims.mode !== this.#mode) {
+      throw new TillReceiptError('wrong_mode', `The receipt is for a ${claims.mode} order; this client uses a ${this.#mode} key`);
     }
     return claims;
   }

@@ -11,6 +11,11 @@ export interface WebhookVerifyOptions {
   toleranceSeconds?: number;
   /** Unix seconds; for tests. */
   now?: number;
+  /**
+   * The mode this endpoint serves. Test and live events reach the same endpoint with the same
+   * secret; a live shop should pass 'live' so a sandbox payment never passes for a real one.
+   */
+  mode?: 'test' | 'live';
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -32,7 +37,7 @@ export async function verifyWebhook(
     throw new TillWebhookError('invalid_payload', 'The webhook body is not UTF-8 text');
   }
   try {
-    await verifyPayload(body, signatureHeader, secret, options);
+    await verifyPayload(body, signatureHeader, secret, { ...(options.toleranceSeconds !== undefined ? { toleranceSeconds: options.toleranceSeconds } : {}), ...(options.now !== undefined ? { now: options.now } : {}) });
   } catch (error) {
     if (error instanceof SignatureError) throw new TillWebhookError(error.reason, error.message);
     throw error;
@@ -47,6 +52,9 @@ export async function verifyWebhook(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new TillWebhookError('invalid_payload', `The webhook body is not a Till event (at ${issue?.path.join('.') || 'the top'}: ${issue?.message})`);
+  }
+  if (options.mode !== undefined && parsed.data.mode !== options.mode) {
+    throw new TillWebhookError('wrong_mode', `The event is from ${parsed.data.mode} mode; this endpoint serves ${options.mode} mode`);
   }
   return parsed.data;
 }

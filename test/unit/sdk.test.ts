@@ -519,6 +519,12 @@ describe('webhooks.verify', () => {
     await expect(till.webhooks.verify(new TextEncoder().encode(body), header, secret, { now: NOW_S })).resolves.toEqual(webhookEvent());
   });
 
+  it('refuses an event of the other mode when the endpoint names its mode', async () => {
+    const header = await signPayload(body, secret, NOW_S);
+    await expect(Till.webhooks.verify(body, header, secret, { now: NOW_S, mode: 'test' })).resolves.toEqual(webhookEvent());
+    await expect(Till.webhooks.verify(body, header, secret, { now: NOW_S, mode: 'live' })).rejects.toMatchObject({ reason: 'wrong_mode' });
+  });
+
   it('rejects a tampered body, a stale timestamp, a missing header and a non-event', async () => {
     const header = await signPayload(body, secret, NOW_S);
     const reason = async (promise: Promise<unknown>) => {
@@ -634,6 +640,8 @@ describe('receipts.verify', () => {
     const otherPayload = toBase64Url(new TextEncoder().encode(JSON.stringify({ ...claims, amt: 1 })));
     expect(await reason(`${header}.${otherPayload}.${signature}`)).toBe('bad_signature');
     expect(await reason(signReceipt({ ...claims, mer: 'mer_SomeoneElse00000' }, key))).toBe('wrong_merchant');
+    const otherMode = claims.mode === 'test' ? 'live' : 'test';
+    expect(await reason(signReceipt({ ...claims, mode: otherMode }, key))).toBe('wrong_mode');
     expect(await reason('not-a-token')).toBe('malformed');
     expect(server.fetches()).toBe(1);
   });
