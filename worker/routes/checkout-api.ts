@@ -29,8 +29,9 @@ const attemptIdempotency = idempotency<CheckoutEnv>({ scope: (c) => `checkout:${
 
 export const checkoutApi = new Hono<CheckoutEnv>()
   // `/:id/*` matches `/:id` too: each middleware runs once per request.
-  .use('/:id/*', merchantPagesCors)
+  // Limited first: a preflight looks the order up too, and must not be free.
   .use('/:id/*', checkoutReadRateLimit())
+  .use('/:id/*', merchantPagesCors)
   .use('/:id/attempts', attemptIpRateLimit())
   .use('/:id/*', clientTokenAuth({ param: 'id' }))
   .use('/:id/attempts', attemptOrderRateLimit())
