@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   order_not_cancelable: { status: 409, type: 'state_error' },
   attempt_in_progress: { status: 409, type: 'state_error' },
   api_key_not_active: { status: 409, type: 'state_error' },
+  merchant_already_created: { status: 409, type: 'state_error' },
   token_mismatch: { status: 401, type: 'authentication_error' },
   // rate_limit_error: too many requests; the response says when to retry (Retry-After).
   rate_limited: { status: 429, type: 'rate_limit_error' },

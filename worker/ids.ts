@@ -7,6 +7,11 @@ export const newEventId = (): string => `evt_${randomBase62(24)}`;
 export const newMerchantId = (): string => `mer_${randomBase62(16)}`;
 export const newRequestId = (): string => `req_${randomBase62(16)}`;
 
+/** The admin's retries of one merchant creation land on one merchant object. */
+export async function merchantIdForIdempotencyKey(key: string): Promise<string> {
+  return `mer_${bytesToBase62(await sha256(`merchant:${key}`), 16)}`;
+}
+
 export async function orderIdForIdempotencyKey(merchantId: string, key: string): Promise<string> {
   return `ord_${bytesToBase62(await sha256(`order:${merchantId}:${key}`), 24)}`;
 }

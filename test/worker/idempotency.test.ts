@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../shared/encoding.ts';
 import type { IdempotencyStore } from '../../worker/idempotency/idempotency-store.ts';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
-import type { ApiKey, CheckoutSummary, CreatedApiKey, List, Order } from '../../shared/schemas.ts';
+import type { ApiKey, CheckoutSummary, CreatedApiKey, List, MerchantWithKeys, Order } from '../../shared/schemas.ts';
 import { call, card, createMerchant, createOrder, newOrder } from './helpers.ts';
 
 const key = () => `idem-${crypto.randomUUID()}`;
@@ -125,5 +125,21 @@ describe('Idempotency-Key', () => {
     await store.complete(first.token, { status: 201, body: 'late', headers: {} });
     await store.complete(second.token, { status: 201, body: 'winner', headers: { 'content-type': 'text/plain' } });
     expect(await store.begin('fp', t0 + 62_000)).toEqual({ state: 'replay', response: { status: 201, body: 'winner', headers: { 'content-type': 'text/plain' } } });
+  });
+
+  it('cannot create a second merchant when a retry takes over a claim whose request died', async () => {
+    const k = key();
+    const body = { name: 'Retry shop' };
+    const first = await call<MerchantWithKeys>('/v1/admin/merchants', { key: env.TILL_ADMIN_KEY, body, headers: { 'idempotency-key': k } });
+    expect(first.status).toBe(201);
+    // As if the first request had died before its answer was stored.
+    const store = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(await sha256Hex(`admin\n${k}`)));
+    await runInDurableObject(store, (_instance: IdempotencyStore, state) => {
+      state.storage.sql.exec('UPDATE record SET status = NULL, sealed_answer = NULL, completed_at = NULL, started_at = 0');
+    });
+    const retry = await call<ErrorEnvelope>('/v1/admin/merchants', { key: env.TILL_ADMIN_KEY, body, headers: { 'idempotency-key': k } });
+    expect(retry.status).toBe(409);
+    expect(retry.body.error.code).toBe('merchant_already_created');
+    expect(retry.body.error.message).toContain(first.body.id);
   });
 });

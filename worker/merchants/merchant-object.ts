@@ -167,7 +167,12 @@ export class MerchantObject extends DurableObject<Env> {
     ]);
     const result = await asResult(() => {
       this.ctx.storage.transactionSync(() => {
-        if (this.findRow()) throw new TillError('invalid_parameter', 'merchant already exists', 'id');
+        if (this.findRow()) {
+          throw new TillError(
+            'merchant_already_created',
+            `This Idempotency-Key already created merchant ${id}; its keys were shown once: issue new ones with POST /v1/admin/merchants/${id}/keys`,
+          );
+        }
         this.sql.exec(
           `INSERT INTO merchant (id, name, webhook_url, webhook_secret, webhook_secret_sealed, signing_secret_sealed,
              created_at, allowed_origins, limits, require_signed_requests)

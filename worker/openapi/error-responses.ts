@@ -56,6 +56,7 @@ export const ERROR_DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   order_not_cancelable: 'The order is paid or being paid and can no longer be canceled.',
   attempt_in_progress: 'Another attempt is in progress; wait for its outcome.',
   api_key_not_active: 'The key is already revoked or rolled.',
+  merchant_already_created: 'A request with this Idempotency-Key already created the merchant; its keys were shown to that request only.',
   token_mismatch: 'The client token is for another order.',
   rate_limited: 'Too many requests; wait the `Retry-After` seconds, then retry.',
   channel_error: 'The payment channel refused the request or could not be reached.',

@@ -14,7 +14,7 @@ import { isChannelId } from '../channels/registry.ts';
 import type { AppEnv } from '../env.ts';
 import { readJson } from '../http.ts';
 import { idempotency } from '../idempotency/idempotency.ts';
-import { newMerchantId } from '../ids.ts';
+import { merchantIdForIdempotencyKey, newMerchantId } from '../ids.ts';
 import { createdFilters, listPage } from '../listing.ts';
 import { merchantStub } from '../merchants/merchant-stub.ts';
 import { unwrap } from '../result.ts';
@@ -30,7 +30,9 @@ export const adminApi = new Hono<AppEnv>()
     const request = await readJson(c, CreateMerchantRequestSchema);
     const unknown = request.channels.find((channel) => !isChannelId(channel));
     if (unknown) throw new TillError('channel_not_available', `Unknown channel: ${unknown}`, 'channels');
-    const id = newMerchantId();
+    const idempotencyKey = c.req.header('idempotency-key');
+    // With a key, a retry that finds its first attempt died half-way cannot make a second merchant.
+    const id = idempotencyKey ? await merchantIdForIdempotencyKey(idempotencyKey) : newMerchantId();
     return c.json(unwrap(await merchantStub(c.env, id).create(id, request)), 201);
   })
 
