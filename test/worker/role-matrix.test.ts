@@ -6,6 +6,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { CreatedApiKey } from '../../shared/schemas.ts';
 import { app } from '../../worker/app.ts';
+import { API_ROUTES } from '../../worker/openapi/api-routes.ts';
 import { call, createMerchant, newOrder } from './helpers.ts';
 
 type Role = 'anonymous' | 'admin' | 'secret' | 'restricted' | 'publishable' | 'live_secret' | 'client_token';
@@ -63,6 +64,16 @@ describe('role matrix', () => {
     const inMatrix = new Set(MATRIX.map((row) => `${row.method} ${row.route}`));
     expect([...registered].filter((route) => !inMatrix.has(route))).toEqual([]);
     expect([...inMatrix].filter((route) => !registered.has(route))).toEqual([]);
+  });
+
+  it('matches what the OpenAPI document says each route accepts', () => {
+    const documented = new Map(API_ROUTES.map((route) => [`${route.method.toUpperCase()} ${route.path}`, [...route.auth].sort()]));
+    for (const row of MATRIX) {
+      const path = row.route.replace(/:([a-z_]+)/g, '{$1}');
+      const roles =
+        row.allowed === 'everyone' ? [] : row.allowed === 'channel' ? ['channel'] : [...new Set(row.allowed.map((role) => (role === 'live_secret' ? 'secret' : role)))];
+      expect(documented.get(`${row.method} ${path}`), `${row.method} ${path}`).toEqual(roles.sort());
+    }
   });
 
   it('lets each kind of caller reach exactly the routes its role allows', async () => {
