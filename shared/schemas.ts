@@ -352,19 +352,21 @@ export const EventListQuerySchema = z
 export type EventListQuery = z.infer<typeof EventListQuerySchema>;
 
 /** An order as the index lists it: the order's facts without its attempts and tokens. */
-export const OrderListItemSchema = z.object({
-  id: OrderIdSchema,
-  object: z.literal('order'),
-  merchant_id: z.string().regex(MERCHANT_ID),
-  mode: ModeSchema,
-  status: z.enum(ORDER_STATUSES),
-  amount: z.number().int(),
-  currency: CurrencySchema,
-  description: z.string(),
-  metadata: z.record(z.string(), z.string()),
+export const OrderListItemSchema = OrderSchema.pick({
+  id: true,
+  object: true,
+  merchant_id: true,
+  mode: true,
+  status: true,
+  amount: true,
+  currency: true,
+  description: true,
+  metadata: true,
+  created_at: true,
+  paid_at: true,
+}).extend({
+  /** The channel of the attempt that paid, if any. */
   paid_channel: z.string().nullable(),
-  created_at: z.number().int(),
-  paid_at: z.number().int().nullable(),
   updated_at: z.number().int(),
 });
 export type OrderListItem = z.infer<typeof OrderListItemSchema>;

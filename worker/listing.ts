@@ -5,26 +5,50 @@
  * that arrives while a client pages through lands after (newer than) everything it has seen.
  */
 import { TillError } from '../shared/errors.ts';
+import type { List } from '../shared/schemas.ts';
+
+type Clause = [clause: string, ...values: unknown[]];
+
+/** The paging and creation-time parameters every list accepts (already validated). */
+export interface PageQuery {
+  limit: number;
+  starting_after?: string | undefined;
+  ending_before?: string | undefined;
+  'created[gt]'?: number | undefined;
+  'created[gte]'?: number | undefined;
+  'created[lt]'?: number | undefined;
+  'created[lte]'?: number | undefined;
+}
 
 export interface ListRequest {
   table: string;
   /** Sort columns, most significant first; the last must be unique. */
   sortKey: readonly string[];
   /** Whose list it is (merchant and mode): the cursor must be one of theirs. */
-  owner: Array<[clause: string, ...values: unknown[]]>;
-  /** Filters, each with its bind values; the cursor may no longer match them (an order paid since). */
-  filters: Array<[clause: string, ...values: unknown[]]>;
-  limit: number;
-  startingAfter?: string | undefined;
-  endingBefore?: string | undefined;
-  /** Finds the cursor row's sort key (the same filters on owner apply). */
-  cursorLookup: { idColumn: string; param: 'starting_after' | 'ending_before' };
+  owner: Clause[];
+  /** Filters beyond creation time; the cursor may no longer match them (an order paid since). */
+  filters: Clause[];
+  query: PageQuery;
+  /** The list's own path, echoed as `url`. */
+  url: string;
 }
 
-export async function listPage<Row>(db: D1Database, request: ListRequest): Promise<{ rows: Row[]; hasMore: boolean }> {
-  const where = [...request.owner, ...request.filters];
-  const cursorId = request.startingAfter ?? request.endingBefore;
-  const backwards = request.endingBefore !== undefined;
+/** A merchant's rows in the mode of the key that asks. */
+export const ownedBy = (merchant: { id: string; mode: string }): Clause[] => [
+  ['merchant_id = ?', merchant.id],
+  ['mode = ?', merchant.mode],
+];
+
+export async function listPage<Row, Item>(db: D1Database, request: ListRequest, toItem: (row: Row) => Item): Promise<List<Item>> {
+  const { query } = request;
+  const page = await findPage<Row>(db, request, [...request.filters, ...createdFilters(query)], query);
+  return { object: 'list', data: page.rows.map(toItem), has_more: page.hasMore, url: request.url };
+}
+
+async function findPage<Row>(db: D1Database, request: ListRequest, filters: Clause[], query: PageQuery): Promise<{ rows: Row[]; hasMore: boolean }> {
+  const where = [...request.owner, ...filters];
+  const cursorId = query.starting_after ?? query.ending_before;
+  const backwards = query.ending_before !== undefined;
   if (cursorId !== undefined) {
     const param = backwards ? 'ending_before' : 'starting_after';
     const ownerClauses = request.owner.map(([clause]) => clause);
@@ -32,7 +56,7 @@ export async function listPage<Row>(db: D1Database, request: ListRequest): Promi
     const cursor = await db
       .prepare(
         `SELECT ${request.sortKey.join(', ')} FROM ${request.table}
-         WHERE ${[`${request.cursorLookup.idColumn} = ?`, ...ownerClauses].join(' AND ')}`,
+         WHERE ${['id = ?', ...ownerClauses].join(' AND ')}`,
       )
       .bind(cursorId, ...ownerValues)
       .first<Record<string, unknown>>();
@@ -46,18 +70,15 @@ export async function listPage<Row>(db: D1Database, request: ListRequest): Promi
     ${where.length > 0 ? `WHERE ${where.map(([clause]) => clause).join(' AND ')}` : ''}
     ORDER BY ${request.sortKey.map((column) => `${column} ${direction}`).join(', ')}
     LIMIT ?`;
-  const values = [...where.flatMap(([, ...bound]) => bound), request.limit + 1];
+  const values = [...where.flatMap(([, ...bound]) => bound), query.limit + 1];
   const { results } = await db.prepare(sql).bind(...values).all<Row>();
-  const hasMore = results.length > request.limit;
-  const rows = results.slice(0, request.limit);
+  const hasMore = results.length > query.limit;
+  const rows = results.slice(0, query.limit);
   return { rows: backwards ? rows.reverse() : rows, hasMore };
 }
 
 /** The `created[gt|gte|lt|lte]` filters shared by every list. */
-export function createdFilters(
-  query: Partial<Record<'created[gt]' | 'created[gte]' | 'created[lt]' | 'created[lte]', number>>,
-  column = 'created_at',
-): Array<[string, number]> {
+function createdFilters(query: PageQuery, column = 'created_at'): Clause[] {
   const operators = { 'created[gt]': '>', 'created[gte]': '>=', 'created[lt]': '<', 'created[lte]': '<=' } as const;
   return (Object.keys(operators) as Array<keyof typeof operators>)
     .filter((name) => query[name] !== undefined)

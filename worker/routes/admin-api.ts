@@ -6,7 +6,6 @@ import {
   AdminMerchantListQuerySchema,
   AdminUpdateMerchantSchema,
   CreateMerchantRequestSchema,
-  type List,
   type Merchant,
 } from '../../shared/schemas.ts';
 import { adminAuth, forgetMerchant } from '../auth.ts';
@@ -15,7 +14,7 @@ import type { AppEnv } from '../env.ts';
 import { readJson } from '../http.ts';
 import { idempotency } from '../idempotency/idempotency.ts';
 import { merchantIdForIdempotencyKey, newMerchantId } from '../ids.ts';
-import { createdFilters, listPage } from '../listing.ts';
+import { listPage } from '../listing.ts';
 import { merchantStub } from '../merchants/merchant-stub.ts';
 import { unwrap } from '../result.ts';
 import { channelConfiguration } from './channel-configuration.ts';
@@ -38,18 +37,8 @@ export const adminApi = new Hono<AppEnv>()
 
   .get('/merchants', async (c) => {
     const { query } = listQuery(c, AdminMerchantListQuerySchema, { metadata: false });
-    const page = await listPage<{ body: string }>(c.env.DB, {
-      table: 'merchants',
-      sortKey: ['created_at', 'id'],
-      owner: [],
-      filters: createdFilters(query),
-      limit: query.limit,
-      startingAfter: query.starting_after,
-      endingBefore: query.ending_before,
-      cursorLookup: { idColumn: 'id', param: query.ending_before ? 'ending_before' : 'starting_after' },
-    });
-    const data = page.rows.map((row) => JSON.parse(row.body) as Merchant);
-    return c.json({ object: 'list', data, has_more: page.hasMore, url: '/v1/admin/merchants' } satisfies List<Merchant>);
+    const request = { table: 'merchants', sortKey: ['created_at', 'id'], owner: [], filters: [], query, url: '/v1/admin/merchants' };
+    return c.json(await listPage(c.env.DB, request, (row: { body: string }) => JSON.parse(row.body) as Merchant));
   })
 
   .get('/merchants/:id', async (c) => c.json(unwrap(await merchantStub(c.env, c.req.param('id')).retrieve())))

@@ -1,9 +1,9 @@
 /** Events of all the merchant's orders, from the D1 copy the order objects keep. */
 import { Hono } from 'hono';
 import { TillError } from '../../shared/errors.ts';
-import { EventListQuerySchema, type List, type WebhookEvent } from '../../shared/schemas.ts';
+import { EventListQuerySchema, type WebhookEvent } from '../../shared/schemas.ts';
 import type { MerchantEnv } from '../auth.ts';
-import { createdFilters, listPage } from '../listing.ts';
+import { listPage, ownedBy } from '../listing.ts';
 import { merchantKeyRateLimit } from '../rate-limit.ts';
 import { listQuery } from './list-query.ts';
 import { readers } from './merchant-auth.ts';
@@ -14,26 +14,12 @@ export const eventsApi = new Hono<MerchantEnv>()
   .use('/events/*', merchantKeyRateLimit())
   .get('/events', readers, async (c) => {
     const { query } = listQuery(c, EventListQuerySchema, { metadata: false });
-    const merchant = c.get('merchant');
-    const filters: Array<[string, ...unknown[]]> = createdFilters(query);
+    const filters: Array<[string, ...unknown[]]> = [];
     if (query.type) filters.push(['type = ?', query.type]);
     if (query.order) filters.push(['order_id = ?', query.order]);
-    const page = await listPage<{ body: string }>(c.env.DB, {
-      table: 'events',
-      // An order copies its events in the order they happened, so positions keep that order.
-      sortKey: ['position'],
-      owner: [
-        ['merchant_id = ?', merchant.id],
-        ['mode = ?', merchant.mode],
-      ],
-      filters,
-      limit: query.limit,
-      startingAfter: query.starting_after,
-      endingBefore: query.ending_before,
-      cursorLookup: { idColumn: 'id', param: query.ending_before ? 'ending_before' : 'starting_after' },
-    });
-    const data = page.rows.map((row) => JSON.parse(row.body) as WebhookEvent);
-    return c.json({ object: 'list', data, has_more: page.hasMore, url: '/v1/events' } satisfies List<WebhookEvent>);
+    // An order copies its events in the order they happened, so positions keep that order.
+    const request = { table: 'events', sortKey: ['position'], owner: ownedBy(c.get('merchant')), filters, query, url: '/v1/events' };
+    return c.json(await listPage(c.env.DB, request, (row: { body: string }) => JSON.parse(row.body) as WebhookEvent));
   })
 
   .get('/events/:id', readers, async (c) => {

@@ -7,14 +7,13 @@ import {
   CreateOrderRequestSchema,
   ORDER_ID,
   OrderListQuerySchema,
-  type List,
   type OrderListItem,
 } from '../../shared/schemas.ts';
 import type { MerchantEnv } from '../auth.ts';
 import type { Env } from '../env.ts';
 import { parseWith, readJsonValue } from '../http.ts';
 import { newOrderId, orderIdForIdempotencyKey } from '../ids.ts';
-import { createdFilters, listPage } from '../listing.ts';
+import { listPage, ownedBy } from '../listing.ts';
 import { merchantKeyRateLimit } from '../rate-limit.ts';
 import { unwrap } from '../result.ts';
 import { merchantIdempotency, readers, writers } from './merchant-auth.ts';
@@ -82,26 +81,13 @@ export const ordersApi = new Hono<MerchantEnv>()
 
   .get('/orders', readers, async (c) => {
     const { query, metadata } = listQuery(c, OrderListQuerySchema);
-    const merchant = c.get('merchant');
-    const filters: Array<[string, ...unknown[]]> = createdFilters(query);
+    const filters: Array<[string, ...unknown[]]> = [];
     if (query.status) filters.push(['status = ?', query.status]);
     if (query.currency) filters.push(['currency = ?', query.currency]);
     if (query.channel) filters.push(['paid_channel = ?', query.channel]);
     for (const [key, value] of Object.entries(metadata)) filters.push(['json_extract(metadata, ?) = ?', `$."${key}"`, value]);
-    const page = await listPage<OrderIndexRow>(c.env.DB, {
-      table: 'orders',
-      sortKey: ['position'],
-      owner: [
-        ['merchant_id = ?', merchant.id],
-        ['mode = ?', merchant.mode],
-      ],
-      filters,
-      limit: query.limit,
-      startingAfter: query.starting_after,
-      endingBefore: query.ending_before,
-      cursorLookup: { idColumn: 'id', param: query.ending_before ? 'ending_before' : 'starting_after' },
-    });
-    return c.json({ object: 'list', data: page.rows.map(listItem), has_more: page.hasMore, url: '/v1/orders' } satisfies List<OrderListItem>);
+    const owner = ownedBy(c.get('merchant'));
+    return c.json(await listPage(c.env.DB, { table: 'orders', sortKey: ['position'], owner, filters, query, url: '/v1/orders' }, listItem));
   })
 
   .get('/orders/:id', readers, async (c) => {
