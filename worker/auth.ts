@@ -14,6 +14,7 @@ import { signingKeys } from './keys.ts';
 import { hashApiKey, parseApiKey } from './merchants/api-keys.ts';
 import type { AuthenticationResult, MerchantPrincipal } from './merchants/merchant-object.ts';
 import { merchantStub } from './merchants/merchant-stub.ts';
+import { limitKeyLookups } from './rate-limit.ts';
 import { unwrap } from './result.ts';
 
 export type MerchantEnv = AppEnv & { Variables: { merchant: MerchantPrincipal; apiKeyHash: string } };
@@ -61,6 +62,7 @@ export function merchantAuth(options: MerchantAuthOptions): MiddlewareHandler<Me
     let cached = principalCache.get(hash);
     if (!cached || cached.until < Date.now()) {
       principalCache.delete(hash);
+      await limitKeyLookups(c);
       const result = await merchantStub(c.env, parsed.merchantId).authenticate(hash);
       if (!result.ok) {
         const [code, message] = REFUSALS[result.reason];

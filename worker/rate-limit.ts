@@ -164,6 +164,26 @@ export function byOrder(c: Context<ClaimsEnv>): string {
   return `order:${claims.sub}`;
 }
 
+/**
+ * API key lookups that miss the isolate's cache, per client IP, on the merchant-key binding. A
+ * known key misses about once per 30 s per isolate; made-up keys miss every time and would each
+ * get a fresh per-key counter, reaching a merchant object on every request.
+ */
+export async function limitKeyLookups(c: Pick<Context<AppEnv>, 'env' | 'req'>): Promise<void> {
+  const { periodSeconds } = RATE_LIMITS.MERCHANT_KEY_LIMITER;
+  let allowed = true;
+  try {
+    ({ success: allowed } = await c.env.MERCHANT_KEY_LIMITER.limit({ key: `lookup:${byClientIp(c as Context)}` }));
+  } catch (error) {
+    console.error('rate limiter failed', { binding: 'MERCHANT_KEY_LIMITER', name: (error as Error)?.name });
+  }
+  if (!allowed) {
+    throw new TillError('rate_limited', `Too many API key checks from this address: retry after ${periodSeconds} seconds`).withHeaders({
+      'Retry-After': String(periodSeconds),
+    });
+  }
+}
+
 // --- The limits the routes mount ----------------------------------------------------------
 
 /** The merchant API per API key; mount on the sub-apps' paths, before or after `merchantAuth`. */

@@ -11,6 +11,7 @@ import wranglerToml from '../../wrangler.toml?raw';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { AppVariables, Env } from '../../worker/env.ts';
 import { onError, requestId } from '../../worker/http.ts';
+import { merchantAuth } from '../../worker/auth.ts';
 import { hashApiKey } from '../../worker/merchants/api-keys.ts';
 import {
   attemptOrderRateLimit,
@@ -236,6 +237,26 @@ describe('rateLimit', () => {
     expect(() => rateLimit<TestEnv>({ ...valid, policy: 'Has "quotes"' })).toThrow(/policy/);
     expect(() => rateLimit<TestEnv>({ ...valid, binding: '' as 'FAKE_LIMITER' })).toThrow(/binding/);
     expect(() => rateLimit<TestEnv>({ ...valid, key: undefined as never })).toThrow(/key/);
+  });
+});
+
+describe('API key lookups', () => {
+  it('are counted per client IP, so made-up keys cannot each reach a merchant object', async () => {
+    const { limiter, keys } = fakeLimiter(2);
+    const app = new Hono<TestEnv>()
+      .use(requestId())
+      .use('/x', merchantAuth({ roles: ['secret'] }) as unknown as MiddlewareHandler<TestEnv>)
+      .get('/x', (c) => c.json({ ok: true }))
+      .onError(handleErrors);
+    const madeUp = () => `sk_test_${'A'.repeat(16)}_${crypto.randomUUID().replaceAll('-', '')}`;
+    const attempt = () => send(app, { ...env, MERCHANT_KEY_LIMITER: limiter }, '/x', { ...ip('203.0.113.9'), authorization: `Bearer ${madeUp()}` });
+    expect((await attempt()).body.error.code).toBe('invalid_api_key');
+    expect((await attempt()).body.error.code).toBe('invalid_api_key');
+    const third = await attempt();
+    expect(third.status).toBe(429);
+    expect(third.body.error.code).toBe('rate_limited');
+    expect(third.headers.get('retry-after')).toBe('10');
+    expect(keys).toEqual(['lookup:ip:203.0.113.9', 'lookup:ip:203.0.113.9', 'lookup:ip:203.0.113.9']);
   });
 });
 
