@@ -1,12 +1,12 @@
 /** The client: `new Till({ secretKey, baseUrl })`, one property per API area. */
 import { HttpClient } from './http.ts';
-import { resolveOptions, type TillOptions } from './options.ts';
+import { modeOfKey, resolveOptions, type TillOptions } from './options.ts';
 import { Receipts } from './receipts.ts';
 import { Events } from './resources/events.ts';
 import { Keys } from './resources/keys.ts';
 import { MerchantResource } from './resources/merchant.ts';
 import { Orders } from './resources/orders.ts';
-import { webhooks, type Webhooks } from './webhooks.ts';
+import { verifyWebhook, webhooks, type Webhooks } from './webhooks.ts';
 
 export class Till {
   /** Webhook verification needs no client: `await Till.webhooks.verify(rawBody, header, secret)`. */
@@ -17,10 +17,17 @@ export class Till {
   readonly merchant: MerchantResource;
   readonly keys: Keys;
   readonly receipts: Receipts;
-  readonly webhooks: Webhooks = webhooks;
+  /** Like `Till.webhooks`, but refuses events of the other mode than this client's key by default. */
+  readonly webhooks: Webhooks;
 
   constructor(options: TillOptions) {
-    const http = new HttpClient(resolveOptions(options));
+    const resolved = resolveOptions(options);
+    const http = new HttpClient(resolved);
+    const mode = modeOfKey(resolved.secretKey);
+    this.webhooks = {
+      verify: (rawBody, header, secret, verifyOptions = {}) =>
+        verifyWebhook(rawBody, header, secret, mode === null ? verifyOptions : { mode, ...verifyOptions }),
+    };
     this.orders = new Orders(http);
     this.events = new Events(http);
     this.merchant = new MerchantResource(http);

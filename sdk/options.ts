@@ -109,12 +109,12 @@ function resolveSigning(value: unknown): RequestSigningKey {
   throw new TypeError(OPTION_ERRORS.signing);
 }
 
-/** The merchant id a key carries (`sk_test_<16>_…` → `mer_<16>`), or null for keys that do not show it. */
 /** The mode a key works in (`sk_live_…` → live). */
 export function modeOfKey(key: string): 'test' | 'live' | null {
   return (/^(?:sk|rk)_(test|live)_/.exec(key)?.[1] as 'test' | 'live' | undefined) ?? null;
 }
 
+/** The merchant id a key carries (`sk_test_<16>_…` → `mer_<16>`), or null for keys that do not show it. */
 export function merchantIdOfKey(key: string): string | null {
   const match = /^(?:sk|rk)_(?:test|live)_([0-9A-Za-z]{16})_/.exec(key);
   return match ? `mer_${match[1]}` : null;

@@ -59,5 +59,7 @@ export async function verifyWebhook(
   return parsed.data;
 }
 
-export const webhooks = { verify: verifyWebhook } as const;
-export type Webhooks = typeof webhooks;
+export interface Webhooks {
+  verify: typeof verifyWebhook;
+}
+export const webhooks: Webhooks = { verify: verifyWebhook };

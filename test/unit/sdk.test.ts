@@ -525,6 +525,14 @@ describe('webhooks.verify', () => {
     await expect(Till.webhooks.verify(body, header, secret, { now: NOW_S, mode: 'live' })).rejects.toMatchObject({ reason: 'wrong_mode' });
   });
 
+  it('defaults to the mode of the client’s key', async () => {
+    const header = await signPayload(body, secret, NOW_S);
+    const live = new Till({ secretKey: `sk_live_${'A'.repeat(16)}_${'b'.repeat(32)}`, baseUrl: 'https://till.example' });
+    await expect(live.webhooks.verify(body, header, secret, { now: NOW_S })).rejects.toMatchObject({ reason: 'wrong_mode' });
+    const test = new Till({ secretKey: `sk_test_${'A'.repeat(16)}_${'b'.repeat(32)}`, baseUrl: 'https://till.example' });
+    await expect(test.webhooks.verify(body, header, secret, { now: NOW_S })).resolves.toEqual(webhookEvent());
+  });
+
   it('rejects a tampered body, a stale timestamp, a missing header and a non-event', async () => {
     const header = await signPayload(body, secret, NOW_S);
     const reason = async (promise: Promise<unknown>) => {
