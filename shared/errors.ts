@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   api_key_not_found: { status: 404, type: 'invalid_request_error' },
   idempotency_key_reused: { status: 409, type: 'idempotency_error' },
   idempotency_key_in_use: { status: 409, type: 'idempotency_error' },
+  idempotency_answer_unavailable: { status: 409, type: 'idempotency_error' },
   // authentication_error: who is calling could not be established.
   missing_api_key: { status: 401, type: 'authentication_error' },
   invalid_api_key: { status: 401, type: 'authentication_error' },

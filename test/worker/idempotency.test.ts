@@ -107,6 +107,11 @@ describe('Idempotency-Key', () => {
       state.storage.sql.exec('UPDATE record SET completed_at = completed_at - ?', 25 * 3600 * 1000 + 1);
     });
     expect(await runDurableObjectAlarm(store)).toBe(true);
+    // Forgotten entirely: nothing of the key is left in storage.
+    const left = await runInDurableObject(store, (_instance: IdempotencyStore, state) =>
+      state.storage.sql.exec("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf%' ESCAPE '\\'").one().n,
+    );
+    expect(left).toBe(0);
     const fresh = await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } });
     expect(fresh.status).toBe(201);
     expect(fresh.headers.get('idempotent-replayed')).toBeNull();
@@ -141,5 +146,22 @@ describe('Idempotency-Key', () => {
     expect(retry.status).toBe(409);
     expect(retry.body.error.code).toBe('merchant_already_created');
     expect(retry.body.error.message).toContain(first.body.id);
+  });
+
+  it('says so, without running the request again, when a stored answer no longer opens', async () => {
+    const merchant = await createMerchant();
+    const k = key();
+    const created = await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } });
+    expect(created.status).toBe(201);
+    const store = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(await sha256Hex(`merchant:${merchant.id}:test\n${k}`)));
+    // As if it had been sealed under a master key since retired.
+    await runInDurableObject(store, (_instance: IdempotencyStore, state) => {
+      state.storage.sql.exec("UPDATE record SET sealed_answer = 'tv1.gone.AAAAAAAAAAAAAAAA.AAAA'");
+    });
+    const again = await call<ErrorEnvelope>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('idempotency_answer_unavailable');
+    const keys = await call<List<ApiKey>>('/v1/keys', { key: merchant.secret_key });
+    expect(keys.body.data.filter((apiKey) => apiKey.kind === 'restricted')).toHaveLength(1);
   });
 });

@@ -7,7 +7,8 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
-import { Vault } from '../merchants/vault.ts';
+import { Vault, VaultError } from '../merchants/vault.ts';
+import { migrate } from '../storage/sql-migrations.ts';
 
 /** Records live at least this long after their answer (the API promises 24 h). */
 export const RETENTION_SECONDS = 25 * 3600;
@@ -25,7 +26,9 @@ export type BeginOutcome =
   | { state: 'started'; token: string }
   | { state: 'replay'; response: StoredResponse }
   | { state: 'mismatch' }
-  | { state: 'in_progress' };
+  | { state: 'in_progress' }
+  /** It finished, but its answer no longer opens (the master key it was sealed under is gone). */
+  | { state: 'unreadable' };
 
 interface RecordRow extends Record<string, SqlStorageValue> {
   fingerprint: string;
@@ -37,18 +40,30 @@ interface RecordRow extends Record<string, SqlStorageValue> {
   completed_at: number | null;
 }
 
-const SEAL_CONTEXT = 'idempotency-answer';
+const MIGRATIONS = [
+  `CREATE TABLE record (
+     fingerprint TEXT NOT NULL, token TEXT NOT NULL, started_at INTEGER NOT NULL,
+     status INTEGER, sealed_answer TEXT, completed_at INTEGER)`,
+];
 
 export class IdempotencyStore extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private vaultPromise: Promise<Vault> | undefined;
+  /** Bound to this object, so an answer copied into another key's object does not open. */
+  private readonly sealContext: string;
+  /** The schema is made on first use and dropped with everything else once the key is forgotten. */
+  private schemaReady = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS record (
-      fingerprint TEXT NOT NULL, token TEXT NOT NULL, started_at INTEGER NOT NULL,
-      status INTEGER, sealed_answer TEXT, completed_at INTEGER)`);
+    this.sealContext = `idempotency:${ctx.id.toString()}`;
+  }
+
+  private ensureSchema(): void {
+    if (this.schemaReady) return;
+    migrate(this.ctx.storage, MIGRATIONS);
+    this.schemaReady = true;
   }
 
   private vault(): Promise<Vault> {
@@ -57,12 +72,14 @@ export class IdempotencyStore extends DurableObject<Env> {
   }
 
   private record(): RecordRow | undefined {
+    this.ensureSchema();
     return this.sql.exec<RecordRow>('SELECT * FROM record').toArray()[0];
   }
 
   /** Claims the key for a request, or says what became of the request that claimed it first. */
   async begin(fingerprint: string, nowMs = Date.now()): Promise<BeginOutcome> {
     const token = crypto.randomUUID();
+    this.ensureSchema();
     const outcome = this.ctx.storage.transactionSync((): BeginOutcome | { state: 'sealed'; status: number; sealed: string } => {
       const record = this.record();
       if (record && record.fingerprint !== fingerprint) return { state: 'mismatch' };
@@ -73,8 +90,13 @@ export class IdempotencyStore extends DurableObject<Env> {
       return { state: 'started', token };
     });
     if (outcome.state === 'sealed') {
-      const answer = JSON.parse(await (await this.vault()).open(outcome.sealed, SEAL_CONTEXT)) as Omit<StoredResponse, 'status'>;
-      return { state: 'replay', response: { status: outcome.status, ...answer } };
+      try {
+        const answer = JSON.parse(await (await this.vault()).open(outcome.sealed, this.sealContext)) as Omit<StoredResponse, 'status'>;
+        return { state: 'replay', response: { status: outcome.status, ...answer } };
+      } catch (error) {
+        if (!(error instanceof VaultError)) throw error;
+        return { state: 'unreadable' };
+      }
     }
     // Until answered, an unfinished claim is looked at again once its lease is over.
     if (outcome.state === 'started') await this.ctx.storage.setAlarm(nowMs + (LEASE_SECONDS + 1) * 1000);
@@ -83,7 +105,8 @@ export class IdempotencyStore extends DurableObject<Env> {
 
   /** Stores the answer of the request holding `token`; a request whose lease was taken stores nothing. */
   async complete(token: string, response: StoredResponse, nowMs = Date.now()): Promise<void> {
-    const sealed = await (await this.vault()).seal(JSON.stringify({ body: response.body, headers: response.headers }), SEAL_CONTEXT);
+    const sealed = await (await this.vault()).seal(JSON.stringify({ body: response.body, headers: response.headers }), this.sealContext);
+    this.ensureSchema();
     const stored = this.sql
       .exec('UPDATE record SET status = ?, sealed_answer = ?, completed_at = ? WHERE token = ? AND status IS NULL RETURNING 1', response.status, sealed, nowMs, token)
       .toArray().length;
@@ -92,12 +115,14 @@ export class IdempotencyStore extends DurableObject<Env> {
 
   /** The request failed in a way worth retrying (5xx, 429): the next request with the key runs again. */
   async release(token: string): Promise<void> {
+    this.ensureSchema();
     this.sql.exec('DELETE FROM record WHERE token = ? AND status IS NULL', token);
   }
 
   /** Forgets an answer past its retention, or an abandoned claim; anything else keeps its time. */
   override async alarm(): Promise<void> {
     const nowMs = Date.now();
+    this.ensureSchema();
     this.sql.exec(
       'DELETE FROM record WHERE (completed_at IS NOT NULL AND completed_at + ? <= ?) OR (completed_at IS NULL AND started_at + ? <= ?)',
       RETENTION_SECONDS * 1000,
@@ -109,6 +134,10 @@ export class IdempotencyStore extends DurableObject<Env> {
     if (left) {
       const due = left.completed_at !== null ? left.completed_at + RETENTION_SECONDS * 1000 : left.started_at + (LEASE_SECONDS + 1) * 1000;
       await this.ctx.storage.setAlarm(due);
+      return;
     }
+    // Nothing left to remember: free the object's storage entirely (schema and alarm included).
+    await this.ctx.storage.deleteAll();
+    this.schemaReady = false;
   }
 }

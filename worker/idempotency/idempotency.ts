@@ -43,6 +43,13 @@ export function idempotency<E extends AppEnv>(options: IdempotencyOptions<E>): M
     if (outcome.state === 'in_progress') {
       throw new TillError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed: retry in a moment', IDEMPOTENCY_KEY_HEADER);
     }
+    if (outcome.state === 'unreadable') {
+      throw new TillError(
+        'idempotency_answer_unavailable',
+        'A request with this Idempotency-Key already finished, but its answer can no longer be read: check the outcome, then use a new key',
+        IDEMPOTENCY_KEY_HEADER,
+      );
+    }
     if (outcome.state === 'replay') {
       const { status, body: text, headers } = outcome.response;
       return c.body(text, status as 200, { ...headers, 'Idempotent-Replayed': 'true' });

@@ -39,6 +39,7 @@ export const ERROR_DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   api_key_not_found: 'No API key with this id belongs to you.',
   idempotency_key_reused: 'The Idempotency-Key was already used with a different request.',
   idempotency_key_in_use: 'A request with this Idempotency-Key is still running; retry in a moment.',
+  idempotency_answer_unavailable: 'A request with this Idempotency-Key finished, but its stored answer can no longer be read (its master key was retired); check the outcome and use a new key.',
   missing_api_key: 'No `Authorization: Bearer …` header.',
   invalid_api_key: 'The key is malformed, unknown or revoked.',
   expired_api_key: 'The key was rolled and its grace period is over; use its replacement.',
@@ -94,7 +95,7 @@ const BODY_ERRORS: readonly ErrorCode[] = [
   'unsupported_media_type',
 ];
 const QUERY_ERRORS: readonly ErrorCode[] = ['invalid_parameter', 'missing_parameter', 'unknown_parameter'];
-const IDEMPOTENCY_ERRORS: readonly ErrorCode[] = ['invalid_parameter', 'idempotency_key_reused', 'idempotency_key_in_use'];
+const IDEMPOTENCY_ERRORS: readonly ErrorCode[] = ['invalid_parameter', 'idempotency_key_reused', 'idempotency_key_in_use', 'idempotency_answer_unavailable'];
 
 /** Every code a route may return: its own, those of its roles, body, query and idempotency, and ours. */
 export function errorCodesOf(route: ApiRoute): ErrorCode[] {
