@@ -55,8 +55,6 @@ export interface MerchantPrincipal {
   limits: MerchantLimits;
   /** When a rolled key stops working (unix seconds), or null. */
   keyExpiresAt: number | null;
-  /** Live mode is on: settings shared by both modes then need a live secret key. */
-  liveEnabled: boolean;
 }
 
 export type AuthenticationResult =
@@ -64,6 +62,17 @@ export type AuthenticationResult =
   | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'merchant_disabled' | 'live_not_enabled' };
 
 const now = (): number => Math.floor(Date.now() / 1000);
+
+/**
+ * Webhook endpoint, origins, signing keys and channel credentials serve both modes: once live is
+ * on, a test key (handed to staging, a contractor, CI) must not redirect live money or events.
+ * Checked here, in the transaction, not on a principal cached for 30 s.
+ */
+function assertMayChangeSharedSettings(row: MerchantRow, caller: Mode | 'admin'): void {
+  if (caller === 'test' && row.live_enabled === 1) {
+    throw new TillError('forbidden', 'Live mode is on: change settings shared with live mode with a live secret key (sk_live_…)');
+  }
+}
 
 const SIGNATURE_ERRORS: Record<RequestSignatureError['reason'], TillError['code']> = {
   missing_signature: 'missing_signature',
@@ -208,10 +217,10 @@ export class MerchantObject extends DurableObject<Env> {
     return asResult(() => this.view());
   }
 
-  async update(patch: AdminUpdateMerchant): Promise<Result<Merchant>> {
+  async update(patch: AdminUpdateMerchant, caller: Mode | 'admin'): Promise<Result<Merchant>> {
     const result = await asResult(() => {
       this.ctx.storage.transactionSync(() => {
-        this.row();
+        assertMayChangeSharedSettings(this.row(), caller);
         const columns: Array<[string, SqlStorageValue]> = [];
         if (patch.name !== undefined) columns.push(['name', patch.name]);
         if (patch.webhook_url !== undefined) columns.push(['webhook_url', patch.webhook_url]);
@@ -231,13 +240,18 @@ export class MerchantObject extends DurableObject<Env> {
   }
 
   /** Enables or disables a channel; credentials (already checked by the channel's schema) are sealed. */
-  async configureChannel(channel: string, enabled: boolean, credentials?: Record<string, unknown>): Promise<Result<Merchant>> {
+  async configureChannel(
+    caller: Mode | 'admin',
+    channel: string,
+    enabled: boolean,
+    credentials?: Record<string, unknown>,
+  ): Promise<Result<Merchant>> {
     const merchant = this.findRow();
     const sealed =
       merchant && credentials ? await (await this.vault()).seal(JSON.stringify(credentials), sealContext.channel(merchant.id, channel)) : null;
     const result = await asResult(() => {
       this.ctx.storage.transactionSync(() => {
-        this.row();
+        assertMayChangeSharedSettings(this.row(), caller);
         this.sql.exec(
           `INSERT INTO channels (channel, enabled, credentials_sealed, credentials_updated_at) VALUES (?1, ?2, ?3, ?4)
            ON CONFLICT (channel) DO UPDATE SET enabled = ?2,
@@ -295,7 +309,6 @@ export class MerchantObject extends DurableObject<Env> {
         requireSignedRequests: row.require_signed_requests === 1,
         limits: merchantLimits(row),
         keyExpiresAt: key.expires_at,
-        liveEnabled: row.live_enabled === 1,
       },
     };
   }
@@ -387,12 +400,12 @@ export class MerchantObject extends DurableObject<Env> {
     });
   }
 
-  async rollSigningSecret(): Promise<Result<{ object: 'signing_secret'; secret: string }>> {
+  async rollSigningSecret(caller: Mode | 'admin'): Promise<Result<{ object: 'signing_secret'; secret: string }>> {
     const row = this.findRow();
     const secret = newRequestSigningSecret();
     const sealed = row ? await (await this.vault()).seal(secret, sealContext.signingSecret(row.id)) : '';
     return asResult(() => {
-      this.row();
+      assertMayChangeSharedSettings(this.row(), caller);
       this.sql.exec('UPDATE merchant SET signing_secret_sealed = ?', sealed);
       return { object: 'signing_secret' as const, secret };
     });

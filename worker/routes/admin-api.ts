@@ -45,14 +45,14 @@ export const adminApi = new Hono<AppEnv>()
 
   .post('/merchants/:id', adminIdempotency, async (c) => {
     const patch = await readJson(c, AdminUpdateMerchantSchema);
-    const merchant = unwrap(await merchantStub(c.env, c.req.param('id')).update(patch));
+    const merchant = unwrap(await merchantStub(c.env, c.req.param('id')).update(patch, 'admin'));
     forgetMerchant(merchant.id);
     return c.json(merchant);
   })
 
   .post('/merchants/:id/channels/:channel', adminIdempotency, async (c) => {
     const { channel, enabled, credentials } = await channelConfiguration(c, c.req.param('channel'));
-    const merchant = unwrap(await merchantStub(c.env, c.req.param('id')).configureChannel(channel, enabled, credentials));
+    const merchant = unwrap(await merchantStub(c.env, c.req.param('id')).configureChannel('admin', channel, enabled, credentials));
     forgetMerchant(merchant.id);
     return c.json(merchant);
   })
