@@ -33,6 +33,7 @@ export default defineConfig({
               // test/worker/rate-limit.test.ts covers limiting with TEST_LIMITER instead.
               ratelimits: {
                 MERCHANT_KEY_LIMITER: { namespace_id: '7101', simple: { limit: 1_000_000, period: 60 } },
+                KEY_LOOKUP_LIMITER: { namespace_id: '7104', simple: { limit: 1_000_000, period: 60 } },
                 CHECKOUT_READ_LIMITER: { namespace_id: '7102', simple: { limit: 1_000_000, period: 60 } },
                 CHECKOUT_ATTEMPT_LIMITER: { namespace_id: '7103', simple: { limit: 1_000_000, period: 60 } },
                 TEST_LIMITER: { namespace_id: '7999', simple: { limit: 3, period: 60 } },

@@ -44,3 +44,17 @@ DROP TABLE events;
 ALTER TABLE events_by_position RENAME TO events;
 CREATE INDEX events_by_merchant ON events (merchant_id, mode, position);
 CREATE INDEX events_by_order ON events (order_id, seq);
+
+CREATE TABLE merchants_by_position (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  disabled INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  version INTEGER NOT NULL
+);
+INSERT INTO merchants_by_position (id, name, disabled, created_at, body, version)
+  SELECT id, name, disabled, created_at, body, version FROM merchants ORDER BY created_at, id;
+DROP TABLE merchants;
+ALTER TABLE merchants_by_position RENAME TO merchants;

@@ -7,7 +7,7 @@
  *       re-seals every merchant's secrets under the worker's current TILL_MASTER_KEY
  *
  * Rotation: put the old value in TILL_PREVIOUS_MASTER_KEYS, the new one in TILL_MASTER_KEY,
- * deploy, run `reencrypt`, then drop the old key from TILL_PREVIOUS_MASTER_KEYS.
+ * deploy, run `reencrypt`, then, 25 h later, drop the old key from TILL_PREVIOUS_MASTER_KEYS.
  */
 import { newMasterKeySpec } from '../worker/merchants/vault.ts';
 
@@ -52,6 +52,9 @@ async function main(argv: string[]): Promise<void> {
     if (!adminKey) throw new Error('set TILL_ADMIN_KEY to the worker’s admin key');
     const { merchants, resealed } = await reencryptAll(argument, adminKey);
     console.log(`done: ${merchants} merchant(s), ${resealed} value(s) re-sealed`);
+    // Stored idempotent answers are not re-sealed: they expire instead.
+    const until = new Date(Date.now() + 25 * 3600 * 1000).toISOString();
+    console.log(`keep the previous key in TILL_PREVIOUS_MASTER_KEYS until ${until} (idempotent answers sealed under it expire then)`);
     return;
   }
   console.error('usage: node scripts/master-key.ts new <key id> | reencrypt <worker url>');

@@ -301,6 +301,8 @@ export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>;
 /** A merchant creates restricted keys in the mode of the key it calls with. */
 export const CreateApiKeyRequestSchema = z.strictObject({
   kind: z.enum(['restricted']),
+  /** Optional; when given it must be the calling key's mode. */
+  mode: ModeSchema.optional(),
 });
 
 export const RollApiKeyRequestSchema = z.strictObject({

@@ -14,6 +14,7 @@ export interface Env {
   IDEMPOTENCY: DurableObjectNamespace<IdempotencyStore>;
   /** Rate limiting ([[ratelimits]] in wrangler.toml; limits in worker/rate-limit.ts RATE_LIMITS). */
   MERCHANT_KEY_LIMITER: RateLimit;
+  KEY_LOOKUP_LIMITER: RateLimit;
   CHECKOUT_READ_LIMITER: RateLimit;
   CHECKOUT_ATTEMPT_LIMITER: RateLimit;
   /** The orders index: a projection of the order objects for listing and reports. */

@@ -67,7 +67,8 @@ describe('API key authentication', () => {
     expect(errorOf(revoke)).toMatchObject({ status: 404, code: 'api_key_not_found' });
     const created = await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' } });
     expect(created.body.secret).toMatch(/^rk_test_/);
-    expect(errorOf(await call('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted', mode: 'live' } }))).toMatchObject({ code: 'unknown_parameter' });
+    expect(errorOf(await call('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted', mode: 'live' } }))).toMatchObject({ status: 400, code: 'invalid_parameter' });
+    expect((await call('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted', mode: 'test' } })).status).toBe(201);
     const hijack = await call('/v1/merchant', { key: merchant.secret_key, body: { webhook_url: 'https://attacker.example/hook' } });
     expect(errorOf(hijack)).toMatchObject({ status: 403, code: 'forbidden', message: expect.stringContaining('live secret key') });
     expect((await call('/v1/merchant', { key: merchant.live_secret_key, body: { allowed_origins: ['https://shop.example'] } })).status).toBe(200);
@@ -161,5 +162,7 @@ describe('errors at the edges', () => {
     expect(checkout.headers.get('ratelimit-policy')).toMatch(/^"checkout-ip";/);
     const attempt = await call(`/v1/checkout/${order.id}/attempts`, { key: order.client_token, body: { channel: 'sandbox', method: 'qr' } });
     expect(attempt.headers.get('ratelimit-policy')?.split(', ').length).toBe(3);
+    const sandboxPage = await call('/sandbox/scan/att_00000000000000000000');
+    expect(sandboxPage.headers.get('ratelimit-policy')).toMatch(/^"checkout-ip";/);
   });
 });

@@ -249,13 +249,13 @@ describe('API key lookups', () => {
       .get('/x', (c) => c.json({ ok: true }))
       .onError(handleErrors);
     const madeUp = () => `sk_test_${'A'.repeat(16)}_${crypto.randomUUID().replaceAll('-', '')}`;
-    const attempt = () => send(app, { ...env, MERCHANT_KEY_LIMITER: limiter }, '/x', { ...ip('203.0.113.9'), authorization: `Bearer ${madeUp()}` });
+    const attempt = () => send(app, { ...env, KEY_LOOKUP_LIMITER: limiter }, '/x', { ...ip('203.0.113.9'), authorization: `Bearer ${madeUp()}` });
     expect((await attempt()).body.error.code).toBe('invalid_api_key');
     expect((await attempt()).body.error.code).toBe('invalid_api_key');
     const third = await attempt();
     expect(third.status).toBe(429);
     expect(third.body.error.code).toBe('rate_limited');
-    expect(third.headers.get('retry-after')).toBe('10');
+    expect(third.headers.get('retry-after')).toBe('60');
     expect(keys).toEqual(['lookup:ip:203.0.113.9', 'lookup:ip:203.0.113.9', 'lookup:ip:203.0.113.9']);
   });
 });

@@ -37,7 +37,7 @@ export const adminApi = new Hono<AppEnv>()
 
   .get('/merchants', async (c) => {
     const { query } = listQuery(c, AdminMerchantListQuerySchema, { metadata: false });
-    const request = { table: 'merchants', sortKey: ['created_at', 'id'], owner: [], filters: [], query, url: '/v1/admin/merchants' };
+    const request = { table: 'merchants', sortKey: ['position'], owner: [], filters: [], query, url: '/v1/admin/merchants' };
     return c.json(await listPage(c.env.DB, request, (row: { body: string }) => JSON.parse(row.body) as Merchant));
   })
 

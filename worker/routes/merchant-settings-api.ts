@@ -1,5 +1,6 @@
 /** The merchant's own account: settings, channels and their credentials, API keys, signing secret. */
 import { Hono } from 'hono';
+import { TillError } from '../../shared/errors.ts';
 import {
   CreateApiKeyRequestSchema,
   PaymentMethodsQuerySchema,
@@ -55,8 +56,11 @@ export const merchantSettingsApi = new Hono<MerchantEnv>()
   })
 
   .post('/keys', writers, merchantIdempotency, async (c) => {
-    const { kind } = await readJson(c, CreateApiKeyRequestSchema);
+    const { kind, mode } = await readJson(c, CreateApiKeyRequestSchema);
     const merchant = c.get('merchant');
+    if (mode !== undefined && mode !== merchant.mode) {
+      throw new TillError('invalid_parameter', `mode must be the mode of the key you call with (${merchant.mode})`, 'mode');
+    }
     return c.json(unwrap(await merchantStub(c.env, merchant.id).createKey(kind, merchant.mode)), 201);
   })
 

@@ -7,6 +7,7 @@ import { html } from 'hono/html';
 import { formatMoney } from '../../../shared/money.ts';
 import { ATTEMPT_ID } from '../../../shared/schemas.ts';
 import type { AppEnv } from '../../env.ts';
+import { checkoutReadRateLimit } from '../../rate-limit.ts';
 import type { Trade } from './processor.ts';
 
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'";
@@ -54,6 +55,8 @@ const finished = (trade: Trade) =>
 const missing = layout('Sandbox', html`<span class="badge">Sandbox</span><h1>No such payment</h1><p>This payment link is not valid.</p>`);
 
 export const sandboxPages = new Hono<AppEnv>()
+  // Unauthenticated like a processor's own pages: limited per IP as the checkout is.
+  .use(checkoutReadRateLimit())
   .use(async (c, next) => {
     await next();
     c.header('content-security-policy', PAGE_CSP);
