@@ -12,7 +12,7 @@ import type { AppEnv } from './env.ts';
 import { bearer, readBodyBytes } from './http.ts';
 import { signingKeys } from './keys.ts';
 import { hashApiKey, parseApiKey } from './merchants/api-keys.ts';
-import type { AuthenticationResult, MerchantPrincipal } from './merchants/merchant-object.ts';
+import type { AuthenticationResult, MerchantPrincipal } from './merchants/merchant-principal.ts';
 import { merchantStub } from './merchants/merchant-stub.ts';
 import { limitKeyLookups } from './rate-limit.ts';
 import { unwrap } from './result.ts';

@@ -4,13 +4,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import { TillError } from '../../shared/errors.ts';
-import {
-  parseRequestSignature,
-  RequestSignatureError,
-  verifyRequestSignature,
-  REQUEST_SIGNATURE_TOLERANCE_SECONDS,
-  type RequestToSign,
-} from '../../shared/request-signature.ts';
+import type { RequestToSign } from '../../shared/request-signature.ts';
 import type {
   AdminUpdateMerchant,
   ApiKey,
@@ -18,48 +12,20 @@ import type {
   CreatedApiKey,
   CreateMerchantRequest,
   Merchant,
-  MerchantLimits,
   MerchantWithKeys,
   Mode,
 } from '../../shared/schemas.ts';
 import type { Env } from '../env.ts';
 import { asResult, type Result } from '../result.ts';
 import { migrate } from '../storage/sql-migrations.ts';
-import { hashApiKey, keyPrefix, newApiKey, newKeyId, newRequestSigningSecret, newWebhookSecret } from './api-keys.ts';
+import { hashApiKey, newApiKey, newRequestSigningSecret, newWebhookSecret } from './api-keys.ts';
+import { KeyLedger, type NewKey } from './key-ledger.ts';
 import { writeMerchantToIndex } from './merchant-index.ts';
-import {
-  allowedOrigins,
-  apiKeyView,
-  MERCHANT_MIGRATIONS,
-  merchantLimits,
-  merchantView,
-  sealContext,
-  signingPublicKeys,
-  type ApiKeyRow,
-  type ChannelRow,
-  type MerchantRow,
-} from './merchant-store.ts';
+import { authenticationOf, type AuthenticationResult } from './merchant-principal.ts';
+import { MERCHANT_MIGRATIONS, merchantView, sealContext, type ChannelRow, type MerchantRow } from './merchant-store.ts';
+import { resealMerchant } from './reseal.ts';
+import { checkSignedRequest } from './request-check.ts';
 import { Vault, VaultError } from './vault.ts';
-
-/** What a request authenticated by one of the merchant's keys may know about its merchant. */
-export interface MerchantPrincipal {
-  id: string;
-  name: string;
-  mode: Mode;
-  role: ApiKeyKind;
-  keyId: string;
-  /** The enabled channels. */
-  channels: string[];
-  allowedOrigins: string[];
-  requireSignedRequests: boolean;
-  limits: MerchantLimits;
-  /** When a rolled key stops working (unix seconds), or null. */
-  keyExpiresAt: number | null;
-}
-
-export type AuthenticationResult =
-  | { ok: true; principal: MerchantPrincipal }
-  | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'merchant_disabled' | 'live_not_enabled' };
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
@@ -74,23 +40,16 @@ function assertMayChangeSharedSettings(row: MerchantRow, caller: Mode | 'admin')
   }
 }
 
-const SIGNATURE_ERRORS: Record<RequestSignatureError['reason'], TillError['code']> = {
-  missing_signature: 'missing_signature',
-  malformed_signature: 'invalid_signature',
-  timestamp_outside_window: 'signature_outside_window',
-  no_signing_key: 'invalid_signature',
-  bad_signature: 'invalid_signature',
-  nonce_replayed: 'nonce_replayed',
-};
-
 export class MerchantObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly keys: KeyLedger;
   private vaultPromise: Promise<Vault> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     migrate(ctx.storage, MERCHANT_MIGRATIONS);
+    this.keys = new KeyLedger(this.sql);
     void ctx.blockConcurrencyWhile(() => this.sealLegacySecrets());
   }
 
@@ -144,20 +103,6 @@ export class MerchantObject extends DurableObject<Env> {
     await this.syncIndex();
   }
 
-  private insertKey(key: string, hash: string, kind: ApiKeyKind, mode: Mode): ApiKeyRow {
-    const row: ApiKeyRow = { id: newKeyId(), hash, kind, mode, prefix: keyPrefix(key), created_at: now(), expires_at: null, revoked_at: null };
-    this.sql.exec(
-      'INSERT INTO api_keys (id, hash, kind, mode, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      row.id,
-      row.hash,
-      row.kind,
-      row.mode,
-      row.prefix,
-      row.created_at,
-    );
-    return row;
-  }
-
   async create(id: string, request: CreateMerchantRequest): Promise<Result<MerchantWithKeys>> {
     const vault = await this.vault();
     const kinds: Array<[ApiKeyKind, Mode]> = [
@@ -197,7 +142,7 @@ export class MerchantObject extends DurableObject<Env> {
           request.require_signed_requests ? 1 : 0,
         );
         for (const channel of request.channels) this.sql.exec('INSERT INTO channels (channel, enabled) VALUES (?, 1)', channel);
-        kinds.forEach(([kind, mode], i) => this.insertKey(keys[i] as string, hashes[i] as string, kind, mode));
+        kinds.forEach(([kind, mode], i) => this.keys.insert({ secret: keys[i] as string, hash: hashes[i] as string }, kind, mode));
       });
       return {
         ...this.view(),
@@ -287,85 +232,40 @@ export class MerchantObject extends DurableObject<Env> {
 
   /** Looks up a key by its hash and says exactly why it is refused. */
   async authenticate(keyHash: string): Promise<AuthenticationResult> {
-    const row = this.findRow();
-    const key = this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE hash = ?', keyHash).toArray()[0];
-    if (!row || !key) return { ok: false, reason: 'unknown' };
-    if (key.revoked_at !== null) return { ok: false, reason: 'revoked' };
-    if (key.expires_at !== null && key.expires_at <= now()) return { ok: false, reason: 'expired' };
-    if (row.disabled) return { ok: false, reason: 'merchant_disabled' };
-    if (key.mode === 'live' && !row.live_enabled) return { ok: false, reason: 'live_not_enabled' };
-    return {
-      ok: true,
-      principal: {
-        id: row.id,
-        name: row.name,
-        mode: key.mode,
-        role: key.kind,
-        keyId: key.id,
-        channels: this.channelRows()
-          .filter((channel) => channel.enabled === 1)
-          .map((channel) => channel.channel),
-        allowedOrigins: allowedOrigins(row),
-        requireSignedRequests: row.require_signed_requests === 1,
-        limits: merchantLimits(row),
-        keyExpiresAt: key.expires_at,
-      },
-    };
+    return authenticationOf(this.findRow(), this.keys.byHash(keyHash), this.channelRows(), now());
   }
 
   /** The keys of one mode: a key never sees or touches the other mode's keys. */
   async listKeys(mode: Mode): Promise<Result<ApiKey[]>> {
     return asResult(() => {
       this.row();
-      return this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE mode = ? ORDER BY created_at DESC, id', mode).toArray().map(apiKeyView);
+      return this.keys.list(mode);
     });
+  }
+
+  private async newKey(kind: ApiKeyKind, mode: Mode): Promise<NewKey> {
+    const secret = newApiKey(kind, mode, this.row().id);
+    return { secret, hash: await hashApiKey(secret) };
   }
 
   async createKey(kind: ApiKeyKind, mode: Mode): Promise<Result<CreatedApiKey>> {
-    const id = this.findRow()?.id ?? '';
-    const secret = newApiKey(kind, mode, id);
-    const hash = await hashApiKey(secret);
-    return asResult(() => {
-      this.row();
-      return { ...apiKeyView(this.insertKey(secret, hash, kind, mode)), secret };
+    return asResult(async () => {
+      const key = await this.newKey(kind, mode);
+      return this.keys.insert(key, kind, mode);
     });
-  }
-
-  private keyOfMode(keyId: string, mode: Mode): ApiKeyRow {
-    const key = this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ? AND mode = ?', keyId, mode).toArray()[0];
-    if (!key) throw new TillError('api_key_not_found', `No such ${mode} API key`, 'id');
-    return key;
   }
 
   /** Issues a replacement key; the old one keeps working for `expiresIn` seconds, then is refused. */
   async rollKey(mode: Mode, keyId: string, expiresIn: number): Promise<Result<CreatedApiKey>> {
-    const old = this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ? AND mode = ?', keyId, mode).toArray()[0];
-    const secret = old ? newApiKey(old.kind, old.mode, this.row().id) : '';
-    const hash = await hashApiKey(secret);
-    return asResult(() =>
-      this.ctx.storage.transactionSync(() => {
-        const current = this.keyOfMode(keyId, mode);
-        if (current.revoked_at !== null || (current.expires_at !== null && current.expires_at <= now())) {
-          throw new TillError('api_key_not_active', 'This API key is already revoked or expired: create a new one instead');
-        }
-        if (current.expires_at !== null) {
-          throw new TillError('api_key_not_active', 'This API key was already rolled: roll its replacement instead');
-        }
-        if (expiresIn === 0) this.sql.exec('UPDATE api_keys SET revoked_at = ? WHERE id = ?', now(), keyId);
-        else this.sql.exec('UPDATE api_keys SET expires_at = ? WHERE id = ?', now() + expiresIn, keyId);
-        return { ...apiKeyView(this.insertKey(secret, hash, current.kind, current.mode)), secret };
-      }),
-    );
+    return asResult(async () => {
+      const old = this.keys.find(keyId, mode);
+      const replacement = old ? await this.newKey(old.kind, mode) : { secret: '', hash: '' };
+      return this.ctx.storage.transactionSync(() => this.keys.roll(mode, keyId, expiresIn, replacement));
+    });
   }
 
   async revokeKey(mode: Mode, keyId: string): Promise<Result<ApiKey>> {
-    return asResult(() =>
-      this.ctx.storage.transactionSync(() => {
-        const key = this.keyOfMode(keyId, mode);
-        if (key.revoked_at === null) this.sql.exec('UPDATE api_keys SET revoked_at = ? WHERE id = ?', now(), keyId);
-        return apiKeyView(this.keyOfMode(keyId, mode));
-      }),
-    );
+    return asResult(() => this.ctx.storage.transactionSync(() => this.keys.revoke(mode, keyId)));
   }
 
   // ---- signed requests -----------------------------------------------------------------
@@ -375,29 +275,7 @@ export class MerchantObject extends DurableObject<Env> {
    * Ed25519 key), then the nonce, remembered for twice the window so it is never accepted twice.
    */
   async checkRequestSignature(header: string | null, request: RequestToSign): Promise<Result<{ key: string }>> {
-    return asResult(async () => {
-      const row = this.row();
-      try {
-        const parsed = parseRequestSignature(header);
-        const hmacSecrets =
-          parsed.hmac.length > 0 && row.signing_secret_sealed
-            ? [await (await this.vault()).open(row.signing_secret_sealed, sealContext.signingSecret(row.id))]
-            : [];
-        const key = await verifyRequestSignature(parsed, request, { hmacSecrets, publicKeys: signingPublicKeys(row) });
-        this.ctx.storage.transactionSync(() => {
-          this.sql.exec('DELETE FROM nonces WHERE expires_at < ?', now());
-          if (this.sql.exec('SELECT 1 FROM nonces WHERE nonce = ?', parsed.nonce).toArray().length > 0) {
-            throw new RequestSignatureError('nonce_replayed', 'This nonce was already used: sign every request with a fresh nonce');
-          }
-          const forgetAt = parsed.timestamp + 2 * REQUEST_SIGNATURE_TOLERANCE_SECONDS;
-          this.sql.exec('INSERT INTO nonces (nonce, expires_at) VALUES (?, ?)', parsed.nonce, forgetAt);
-        });
-        return { key };
-      } catch (error) {
-        if (error instanceof RequestSignatureError) throw new TillError(SIGNATURE_ERRORS[error.reason], error.message);
-        throw error;
-      }
-    });
+    return asResult(async () => ({ key: await checkSignedRequest(this.ctx.storage, () => this.vault(), this.row(), header, request) }));
   }
 
   async rollSigningSecret(caller: Mode | 'admin'): Promise<Result<{ object: 'signing_secret'; secret: string }>> {
@@ -413,27 +291,11 @@ export class MerchantObject extends DurableObject<Env> {
 
   /** Re-seals every secret under the current master key; returns how many were re-sealed. */
   async reencrypt(): Promise<Result<{ reencrypted: number; key_id: string }>> {
-    const vault = await this.vault();
-    const row = this.findRow();
-    if (!row) return { ok: false, error: { code: 'merchant_not_found', message: 'No such merchant' } };
-    // Each sealed value as read, with where it lives and its replacement.
-    const plan: Array<{ sql: string; key: SqlStorageValue[]; before: string; after: string }> = [];
-    const add = async (sql: string, key: SqlStorageValue[], before: string | null, context: string) => {
-      if (!before) return;
-      const after = await vault.reseal(before, context);
-      if (after !== before) plan.push({ sql, key, before, after });
-    };
-    await add('UPDATE merchant SET webhook_secret_sealed = ?1 WHERE webhook_secret_sealed = ?2', [], row.webhook_secret_sealed, sealContext.webhookSecret(row.id));
-    await add('UPDATE merchant SET signing_secret_sealed = ?1 WHERE signing_secret_sealed = ?2', [], row.signing_secret_sealed, sealContext.signingSecret(row.id));
-    for (const channel of this.channelRows()) {
-      const sql = 'UPDATE channels SET credentials_sealed = ?1 WHERE credentials_sealed = ?2 AND channel = ?3';
-      await add(sql, [channel.channel], channel.credentials_sealed, sealContext.channel(row.id, channel.channel));
-    }
-    // A value changed while we were sealing (new credentials, a rolled secret) is newer: it wins.
-    const written = this.ctx.storage.transactionSync(() =>
-      plan.reduce((count, step) => count + this.sql.exec(`${step.sql} RETURNING 1`, step.after, step.before, ...step.key).toArray().length, 0),
-    );
-    return { ok: true, value: { reencrypted: written, key_id: vault.currentKeyId } };
+    return asResult(async () => {
+      const vault = await this.vault();
+      const reencrypted = await resealMerchant(this.ctx.storage, vault, this.row(), this.channelRows());
+      return { reencrypted, key_id: vault.currentKeyId };
+    });
   }
 
   /** A no-op round trip: the baseline the benchmark compares order calls with. */

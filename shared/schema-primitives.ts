@@ -1,0 +1,62 @@
+/**
+ * The building blocks every schema shares: ids, money, URLs, metadata, mode and list paging.
+ */
+import { z } from 'zod';
+import { isCurrency, MAX_AMOUNT, type Currency } from './money.ts';
+
+export const ORDER_ID = /^ord_[0-9A-Za-z]{24}$/;
+export const ATTEMPT_ID = /^att_[0-9A-Za-z]{20}$/;
+export const MERCHANT_ID = /^mer_[0-9A-Za-z]{16}$/;
+
+export const OrderIdSchema = z.string().regex(ORDER_ID, 'must be an order id like ord_…');
+
+export const AmountSchema = z
+  .number({ error: 'amount must be an integer number of minor units' })
+  .int('amount must be an integer number of minor units')
+  .min(1, 'amount must be at least 1 minor unit')
+  .max(MAX_AMOUNT, `amount must be at most ${MAX_AMOUNT} minor units`);
+
+export const CurrencySchema = z
+  .string({ error: 'currency must be an ISO 4217 code' })
+  .refine(isCurrency, 'currency must be an upper-case ISO 4217 code Till supports')
+  .transform((code) => code as Currency);
+
+export const HttpUrlSchema = z
+  .string()
+  .max(2048)
+  .url()
+  .refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL');
+
+export const MetadataSchema = z
+  .record(z.string().min(1).max(40), z.string().max(500))
+  .refine((metadata) => Object.keys(metadata).length <= 20, 'metadata may have at most 20 keys');
+
+export const ModeSchema = z.enum(['test', 'live']);
+export type Mode = z.infer<typeof ModeSchema>;
+
+const unixSeconds = z.string().regex(/^\d{1,12}$/, 'must be unix seconds').transform(Number);
+
+/** Cursor pagination shared by every list: newest first, `starting_after` pages on, `ending_before` back. */
+export const ListParamsShape = {
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 100, 'must be an integer from 1 to 100')
+    .default(10),
+  'created[gt]': unixSeconds.optional(),
+  'created[gte]': unixSeconds.optional(),
+  'created[lt]': unixSeconds.optional(),
+  'created[lte]': unixSeconds.optional(),
+};
+
+export function listSchema<T extends z.ZodType>(item: T) {
+  return z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean(), url: z.string() });
+}
+
+export interface List<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+  url: string;
+}

@@ -1,0 +1,46 @@
+/** Who a merchant key authenticates as, and why a key is refused. */
+import type { ApiKeyKind, MerchantLimits, Mode } from '../../shared/schemas.ts';
+import { allowedOrigins, merchantLimits, type ApiKeyRow, type ChannelRow, type MerchantRow } from './merchant-store.ts';
+
+/** What a request authenticated by one of the merchant's keys may know about its merchant. */
+export interface MerchantPrincipal {
+  id: string;
+  name: string;
+  mode: Mode;
+  role: ApiKeyKind;
+  keyId: string;
+  /** The enabled channels. */
+  channels: string[];
+  allowedOrigins: string[];
+  requireSignedRequests: boolean;
+  limits: MerchantLimits;
+  /** When a rolled key stops working (unix seconds), or null. */
+  keyExpiresAt: number | null;
+}
+
+export type AuthenticationResult =
+  | { ok: true; principal: MerchantPrincipal }
+  | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'merchant_disabled' | 'live_not_enabled' };
+
+export function authenticationOf(row: MerchantRow | undefined, key: ApiKeyRow | undefined, channels: ChannelRow[], now: number): AuthenticationResult {
+  if (!row || !key) return { ok: false, reason: 'unknown' };
+  if (key.revoked_at !== null) return { ok: false, reason: 'revoked' };
+  if (key.expires_at !== null && key.expires_at <= now) return { ok: false, reason: 'expired' };
+  if (row.disabled) return { ok: false, reason: 'merchant_disabled' };
+  if (key.mode === 'live' && !row.live_enabled) return { ok: false, reason: 'live_not_enabled' };
+  return {
+    ok: true,
+    principal: {
+      id: row.id,
+      name: row.name,
+      mode: key.mode,
+      role: key.kind,
+      keyId: key.id,
+      channels: channels.filter((channel) => channel.enabled === 1).map((channel) => channel.channel),
+      allowedOrigins: allowedOrigins(row),
+      requireSignedRequests: row.require_signed_requests === 1,
+      limits: merchantLimits(row),
+      keyExpiresAt: key.expires_at,
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Re-seals a merchant's secrets under the current master key. Sealing is async, so the values are
+ * read first and written afterwards, each only if it is still the value read: a secret changed in
+ * between (new credentials, a rolled secret) is newer and wins.
+ */
+import { sealContext, type ChannelRow, type MerchantRow } from './merchant-store.ts';
+import type { Vault } from './vault.ts';
+
+/** Returns how many values were re-sealed and written. */
+export async function resealMerchant(storage: DurableObjectStorage, vault: Vault, row: MerchantRow, channels: ChannelRow[]): Promise<number> {
+  const plan: Array<{ sql: string; where: SqlStorageValue[]; before: string; after: string }> = [];
+  const add = async (sql: string, where: SqlStorageValue[], before: string | null, context: string) => {
+    if (!before) return;
+    const after = await vault.reseal(before, context);
+    if (after !== before) plan.push({ sql, where, before, after });
+  };
+  await add('UPDATE merchant SET webhook_secret_sealed = ?1 WHERE webhook_secret_sealed = ?2', [], row.webhook_secret_sealed, sealContext.webhookSecret(row.id));
+  await add('UPDATE merchant SET signing_secret_sealed = ?1 WHERE signing_secret_sealed = ?2', [], row.signing_secret_sealed, sealContext.signingSecret(row.id));
+  for (const channel of channels) {
+    const sql = 'UPDATE channels SET credentials_sealed = ?1 WHERE credentials_sealed = ?2 AND channel = ?3';
+    await add(sql, [channel.channel], channel.credentials_sealed, sealContext.channel(row.id, channel.channel));
+  }
+  return storage.transactionSync(() =>
+    plan.reduce((count, step) => count + storage.sql.exec(`${step.sql} RETURNING 1`, step.after, step.before, ...step.where).toArray().length, 0),
+  );
+}
