@@ -31,6 +31,10 @@ export const MetadataSchema = z
   .record(z.string().min(1).max(40), z.string().max(500))
   .refine((metadata) => Object.keys(metadata).length <= 20, 'metadata may have at most 20 keys');
 
+/** `metadata[<key>]=<value>` list filters: keys that fit a JSON path without escaping. */
+export const METADATA_FILTER_KEY = /^[^"\\\]\[]{1,40}$/;
+export const MAX_METADATA_FILTERS = 5;
+
 export const ModeSchema = z.enum(['test', 'live']);
 export type Mode = z.infer<typeof ModeSchema>;
 

@@ -17,7 +17,7 @@ import { merchantStub } from './merchants/merchant-stub.ts';
 import { limitKeyLookups } from './rate-limit.ts';
 import { unwrap } from './result.ts';
 
-export type MerchantEnv = AppEnv & { Variables: { merchant: MerchantPrincipal; apiKeyHash: string } };
+export type MerchantEnv = AppEnv & { Variables: { merchant: MerchantPrincipal } };
 export type CheckoutEnv = AppEnv & { Variables: { claims: ClientTokenClaims } };
 
 /** Keys seen recently in this isolate; the merchant object stays the truth. */
@@ -81,7 +81,6 @@ export function merchantAuth(options: MerchantAuthOptions): MiddlewareHandler<Me
       await checkSignedRequest(c, principal.id, signature);
     }
     c.set('merchant', principal);
-    c.set('apiKeyHash', hash);
     await next();
   };
 }

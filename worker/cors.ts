@@ -27,14 +27,14 @@ export function allowedOriginsCors<E extends HonoEnv>(options: AllowedOriginsOpt
   }) as MiddlewareHandler<E>;
 }
 
-/** Each order's merchant origins seen recently in this isolate. */
-const originsByOrder = new Map<string, { origins: readonly string[]; until: number }>();
+/** Allowed origins looked up recently in this isolate, by what they were looked up for (an order). */
+const originsByKey = new Map<string, { origins: readonly string[]; until: number }>();
 const ORIGINS_TTL_MS = 30_000;
 
 export async function cachedOrigins(key: string, load: () => Promise<readonly string[]>): Promise<readonly string[]> {
-  const hit = originsByOrder.get(key);
+  const hit = originsByKey.get(key);
   if (hit && hit.until > Date.now()) return hit.origins;
   const origins = await load();
-  originsByOrder.set(key, { origins, until: Date.now() + ORIGINS_TTL_MS });
+  originsByKey.set(key, { origins, until: Date.now() + ORIGINS_TTL_MS });
   return origins;
 }

@@ -1,7 +1,6 @@
 /**
  * Cursor pagination over the D1 projections, newest first. A cursor is an object id; the page
- * continues from that object's position in a total order (its sort key ends with a unique
- * column). Orders and events sort by the position they were copied into the index at, so a row
+ * continues from that object's position, the order rows were copied into the index in, so a row
  * that arrives while a client pages through lands after (newer than) everything it has seen.
  */
 import { TillError } from '../shared/errors.ts';
@@ -21,9 +20,8 @@ export interface PageQuery {
 }
 
 export interface ListRequest {
-  table: string;
-  /** Sort columns, most significant first; the last must be unique. */
-  sortKey: readonly string[];
+  /** A D1 projection with an `id` and an AUTOINCREMENT `position`. */
+  table: 'orders' | 'events' | 'merchants';
   /** Whose list it is (merchant and mode): the cursor must be one of theirs. */
   owner: Clause[];
   /** Filters beyond creation time; the cursor may no longer match them (an order paid since). */
@@ -40,41 +38,26 @@ export const ownedBy = (merchant: { id: string; mode: string }): Clause[] => [
 ];
 
 export async function listPage<Row, Item>(db: D1Database, request: ListRequest, toItem: (row: Row) => Item): Promise<List<Item>> {
-  const { query } = request;
-  const page = await findPage<Row>(db, request, [...request.filters, ...createdFilters(query)], query);
-  return { object: 'list', data: page.rows.map(toItem), has_more: page.hasMore, url: request.url };
-}
-
-async function findPage<Row>(db: D1Database, request: ListRequest, filters: Clause[], query: PageQuery): Promise<{ rows: Row[]; hasMore: boolean }> {
-  const where = [...request.owner, ...filters];
+  const { table, owner, query } = request;
+  const where = [...owner, ...request.filters, ...createdFilters(query)];
   const cursorId = query.starting_after ?? query.ending_before;
   const backwards = query.ending_before !== undefined;
   if (cursorId !== undefined) {
     const param = backwards ? 'ending_before' : 'starting_after';
-    const ownerClauses = request.owner.map(([clause]) => clause);
-    const ownerValues = request.owner.flatMap(([, ...values]) => values);
     const cursor = await db
-      .prepare(
-        `SELECT ${request.sortKey.join(', ')} FROM ${request.table}
-         WHERE ${['id = ?', ...ownerClauses].join(' AND ')}`,
-      )
-      .bind(cursorId, ...ownerValues)
-      .first<Record<string, unknown>>();
+      .prepare(`SELECT position FROM ${table} WHERE ${['id = ?', ...owner.map(([clause]) => clause)].join(' AND ')}`)
+      .bind(cursorId, ...owner.flatMap(([, ...values]) => values))
+      .first<{ position: number }>();
     if (!cursor) throw new TillError('invalid_parameter', `${param}: no such object in this list`, param);
-    const tuple = `(${request.sortKey.join(', ')})`;
-    const marks = `(${request.sortKey.map(() => '?').join(', ')})`;
-    where.push([`${tuple} ${backwards ? '>' : '<'} ${marks}`, ...request.sortKey.map((column) => cursor[column])]);
+    where.push([backwards ? 'position > ?' : 'position < ?', cursor.position]);
   }
-  const direction = backwards ? 'ASC' : 'DESC';
-  const sql = `SELECT * FROM ${request.table}
+  const sql = `SELECT * FROM ${table}
     ${where.length > 0 ? `WHERE ${where.map(([clause]) => clause).join(' AND ')}` : ''}
-    ORDER BY ${request.sortKey.map((column) => `${column} ${direction}`).join(', ')}
+    ORDER BY position ${backwards ? 'ASC' : 'DESC'}
     LIMIT ?`;
-  const values = [...where.flatMap(([, ...bound]) => bound), query.limit + 1];
-  const { results } = await db.prepare(sql).bind(...values).all<Row>();
-  const hasMore = results.length > query.limit;
+  const { results } = await db.prepare(sql).bind(...where.flatMap(([, ...bound]) => bound), query.limit + 1).all<Row>();
   const rows = results.slice(0, query.limit);
-  return { rows: backwards ? rows.reverse() : rows, hasMore };
+  return { object: 'list', data: (backwards ? rows.reverse() : rows).map(toItem), has_more: results.length > query.limit, url: request.url };
 }
 
 /** The `created[gt|gte|lt|lte]` filters shared by every list. */

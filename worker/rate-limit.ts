@@ -90,23 +90,24 @@ export function rateLimit<E extends HonoEnv>(options: RateLimitMiddlewareOptions
     counted.set(c.req.raw, seen.add(identity));
     const limiter = (c.env as Record<string, unknown> | undefined)?.[binding] as RateLimit | undefined;
     if (typeof limiter?.limit !== 'function') throw new Error(`rate limiting binding ${binding} is not configured`);
-    const counter = (await key(c)).slice(0, MAX_KEY_LENGTH);
-    let allowed = true;
-    try {
-      ({ success: allowed } = await limiter.limit({ key: counter }));
-    } catch (error) {
-      // The limiter is a guard, not a dependency: if it fails, serve rather than refuse everyone.
-      console.error('rate limiter failed', { binding, name: (error as Error)?.name });
-    }
-    if (!allowed) {
-      throw new TillError('rate_limited', refusal).withHeaders({
-        'Retry-After': String(periodSeconds),
-        'RateLimit-Policy': policyHeader,
-      });
-    }
+    await consume(limiter, binding, (await key(c)).slice(0, MAX_KEY_LENGTH), () =>
+      new TillError('rate_limited', refusal).withHeaders({ 'Retry-After': String(periodSeconds), 'RateLimit-Policy': policyHeader }),
+    );
     await next();
     c.header('RateLimit-Policy', policyHeader, { append: true });
   };
+}
+
+/** Counts one call; throws `refusal()` past the limit. */
+async function consume(limiter: RateLimit, binding: string, counter: string, refusal: () => TillError): Promise<void> {
+  let allowed = true;
+  try {
+    ({ success: allowed } = await limiter.limit({ key: counter }));
+  } catch (error) {
+    // The limiter is a guard, not a dependency: if it fails, serve rather than refuse everyone.
+    console.error('rate limiter failed', { binding, name: (error as Error)?.name });
+  }
+  if (!allowed) throw refusal();
 }
 
 // --- Keys ---------------------------------------------------------------------------------
@@ -176,17 +177,11 @@ export function byOrder(c: Context<ClaimsEnv>): string {
  */
 export async function limitKeyLookups(c: Pick<Context<AppEnv>, 'env' | 'req'>): Promise<void> {
   const { periodSeconds } = RATE_LIMITS.KEY_LOOKUP_LIMITER;
-  let allowed = true;
-  try {
-    ({ success: allowed } = await c.env.KEY_LOOKUP_LIMITER.limit({ key: `lookup:${byClientIp(c as Context)}` }));
-  } catch (error) {
-    console.error('rate limiter failed', { binding: 'KEY_LOOKUP_LIMITER', name: (error as Error)?.name });
-  }
-  if (!allowed) {
-    throw new TillError('rate_limited', `Too many API key checks from this address: retry after ${periodSeconds} seconds`).withHeaders({
+  await consume(c.env.KEY_LOOKUP_LIMITER, 'KEY_LOOKUP_LIMITER', `lookup:${byClientIp(c as Context)}`, () =>
+    new TillError('rate_limited', `Too many API key checks from this address: retry after ${periodSeconds} seconds`).withHeaders({
       'Retry-After': String(periodSeconds),
-    });
-  }
+    }),
+  );
 }
 
 // --- The limits the routes mount ----------------------------------------------------------

@@ -6,7 +6,7 @@
  * Answers of 5xx and 429 are not kept, so those can be retried with the same key.
  */
 import type { Context, Env as HonoEnv, MiddlewareHandler } from 'hono';
-import { sha256Hex, toHex } from '../../shared/encoding.ts';
+import { sha256Hex } from '../../shared/encoding.ts';
 import { TillError } from '../../shared/errors.ts';
 import type { AppEnv } from '../env.ts';
 import { readBodyBytes } from '../http.ts';
@@ -32,7 +32,7 @@ export function idempotency<E extends AppEnv>(options: IdempotencyOptions<E>): M
       throw new TillError('invalid_parameter', 'Idempotency-Key must be 1 to 255 visible ASCII characters', IDEMPOTENCY_KEY_HEADER);
     }
     const url = new URL(c.req.url);
-    const body = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', await readBodyBytes(c))));
+    const body = await sha256Hex(new Uint8Array(await readBodyBytes(c)));
     const fingerprint = await sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${body}`);
     const name = await sha256Hex(`${scope(c)}\n${key}`);
     const store = c.env.IDEMPOTENCY.get(c.env.IDEMPOTENCY.idFromName(name));

@@ -5,10 +5,13 @@
 import { z } from 'zod';
 import {
   CHANNEL_ID_PATTERN,
+  MAX_METADATA_FILTERS,
   MERCHANT_ID,
+  METADATA_FILTER_KEY,
   ShopperContextSchema,
   StartAttemptBaseSchema,
 } from '../../shared/schemas.ts';
+import { CardSchema } from '../channels/sandbox/card-schema.ts';
 
 export const MerchantIdSchema = z.string().regex(MERCHANT_ID);
 export const EventIdSchema = z.string().regex(/^evt_[0-9A-Za-z]{24}$/);
@@ -21,21 +24,13 @@ export const CheckoutQuerySchema = z.object({
 
 /** The order list also filters on metadata: `metadata[key]=value`; worker/routes/list-query.ts reads them. */
 export const MetadataFilterSchema = z
-  .record(z.string().regex(/^[^"\\\]\[]{1,40}$/), z.string())
-  .meta({ maxProperties: 5 });
+  .record(z.string().regex(METADATA_FILTER_KEY), z.string())
+  .meta({ maxProperties: MAX_METADATA_FILTERS });
 
-// Each channel checks its own fields at the edge; the document shows the sandbox card's loosely.
-const SandboxCardSchema = z
-  .object({
-    number: z.string().describe('Card number; spaces and dashes are ignored.'),
-    exp_month: z.number().int().min(1).max(12),
-    exp_year: z.number().int().min(2000).max(2100),
-    cvc: z.string().regex(/^\d{3,4}$/),
-    name: z.string().max(100).optional(),
-  })
-  .describe('Card details, for the `card` method of the `sandbox` channel.');
-
-export const StartAttemptRequestSchema = StartAttemptBaseSchema.extend({ card: SandboxCardSchema.optional() })
+// Each channel checks its own fields at the edge; the document shows the sandbox card as an example.
+export const StartAttemptRequestSchema = StartAttemptBaseSchema.extend({
+  card: CardSchema.describe('Card details, for the `card` method of the `sandbox` channel; spaces and dashes in the number are ignored.').optional(),
+})
   .loose()
   .describe('The method the shopper chose; each channel adds its own fields, checked strictly by that channel.');
 

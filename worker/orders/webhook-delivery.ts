@@ -5,6 +5,7 @@
  */
 import { signPayload } from '../../shared/signature.ts';
 import type { Env } from '../env.ts';
+import { merchantStub } from '../merchants/merchant-stub.ts';
 import type { OutboxRow } from './order-store.ts';
 
 export const SIGNATURE_HEADER = 'Till-Signature';
@@ -50,8 +51,7 @@ export async function deliverPendingEvents(
 ): Promise<void> {
   const pending = sql.exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq").toArray();
   if (pending.length === 0) return;
-  const merchant = env.MERCHANTS.get(env.MERCHANTS.idFromName(merchantId));
-  const target = await merchant.webhookTarget();
+  const target = await merchantStub(env, merchantId).webhookTarget();
   const at = () => Math.floor(Date.now() / 1000);
   for (const event of pending) {
     // The head waits for its retry time, and every later event waits behind it.

@@ -12,9 +12,9 @@ import { adminAuth, forgetMerchant } from '../auth.ts';
 import { isChannelId } from '../channels/registry.ts';
 import type { AppEnv } from '../env.ts';
 import { readJson } from '../http.ts';
-import { idempotency } from '../idempotency/idempotency.ts';
+import { IDEMPOTENCY_KEY_HEADER, idempotency } from '../idempotency/idempotency.ts';
 import { merchantIdForIdempotencyKey, newMerchantId } from '../ids.ts';
-import { listPage } from '../listing.ts';
+import { listPage, type ListRequest } from '../listing.ts';
 import { merchantStub } from '../merchants/merchant-stub.ts';
 import { unwrap } from '../result.ts';
 import { channelConfiguration } from './channel-configuration.ts';
@@ -29,7 +29,7 @@ export const adminApi = new Hono<AppEnv>()
     const request = await readJson(c, CreateMerchantRequestSchema);
     const unknown = request.channels.find((channel) => !isChannelId(channel));
     if (unknown) throw new TillError('channel_not_available', `Unknown channel: ${unknown}`, 'channels');
-    const idempotencyKey = c.req.header('idempotency-key');
+    const idempotencyKey = c.req.header(IDEMPOTENCY_KEY_HEADER);
     // With a key, a retry that finds its first attempt died half-way cannot make a second merchant.
     const id = idempotencyKey ? await merchantIdForIdempotencyKey(idempotencyKey) : newMerchantId();
     return c.json(unwrap(await merchantStub(c.env, id).create(id, request)), 201);
@@ -37,7 +37,7 @@ export const adminApi = new Hono<AppEnv>()
 
   .get('/merchants', async (c) => {
     const { query } = listQuery(c, AdminMerchantListQuerySchema, { metadata: false });
-    const request = { table: 'merchants', sortKey: ['position'], owner: [], filters: [], query, url: '/v1/admin/merchants' };
+    const request: ListRequest = { table: 'merchants', owner: [], filters: [], query, url: '/v1/admin/merchants' };
     return c.json(await listPage(c.env.DB, request, (row: { body: string }) => JSON.parse(row.body) as Merchant));
   })
 

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { TillError } from '../../shared/errors.ts';
 import { EventListQuerySchema, type WebhookEvent } from '../../shared/schemas.ts';
 import type { MerchantEnv } from '../auth.ts';
-import { listPage, ownedBy } from '../listing.ts';
+import { listPage, ownedBy, type ListRequest } from '../listing.ts';
 import { merchantKeyRateLimit } from '../rate-limit.ts';
 import { listQuery } from './list-query.ts';
 import { readers } from './merchant-auth.ts';
@@ -18,7 +18,7 @@ export const eventsApi = new Hono<MerchantEnv>()
     if (query.type) filters.push(['type = ?', query.type]);
     if (query.order) filters.push(['order_id = ?', query.order]);
     // An order copies its events in the order they happened, so positions keep that order.
-    const request = { table: 'events', sortKey: ['position'], owner: ownedBy(c.get('merchant')), filters, query, url: '/v1/events' };
+    const request: ListRequest = { table: 'events', owner: ownedBy(c.get('merchant')), filters, query, url: '/v1/events' };
     return c.json(await listPage(c.env.DB, request, (row: { body: string }) => JSON.parse(row.body) as WebhookEvent));
   })
 

@@ -2,11 +2,10 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { TillError } from '../../shared/errors.ts';
+import { MAX_METADATA_FILTERS, METADATA_FILTER_KEY } from '../../shared/schemas.ts';
 import { parseWith } from '../http.ts';
 
 const METADATA_PARAM = /^metadata\[(.*)\]$/;
-const METADATA_KEY = /^[^"\\\]\[]{1,40}$/;
-const MAX_METADATA_FILTERS = 5;
 
 export function listQuery<S extends z.ZodType>(
   c: Pick<Context, 'req'>,
@@ -19,7 +18,7 @@ export function listQuery<S extends z.ZodType>(
     const match = METADATA_PARAM.exec(name);
     if (match && options.metadata !== false) {
       const key = match[1] ?? '';
-      if (!METADATA_KEY.test(key)) {
+      if (!METADATA_FILTER_KEY.test(key)) {
         throw new TillError('invalid_parameter', 'metadata filter keys must be 1 to 40 characters without quotes, brackets or backslashes', name);
       }
       metadata[key] = value;

@@ -6,12 +6,14 @@ import { formatMoney } from '../../shared/money.ts';
 import {
   CreateOrderRequestSchema,
   ORDER_ID,
+  OrderListItemSchema,
   OrderListQuerySchema,
   type OrderListItem,
 } from '../../shared/schemas.ts';
 import type { MerchantEnv } from '../auth.ts';
 import type { Env } from '../env.ts';
 import { parseWith, readJsonValue } from '../http.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../idempotency/idempotency.ts';
 import { newOrderId, orderIdForIdempotencyKey } from '../ids.ts';
 import { listPage, ownedBy } from '../listing.ts';
 import { merchantKeyRateLimit } from '../rate-limit.ts';
@@ -24,36 +26,9 @@ export function orderStub(env: Env, id: string) {
   return env.ORDERS.get(env.ORDERS.idFromName(id));
 }
 
-interface OrderIndexRow {
-  id: string;
-  merchant_id: string;
-  mode: 'test' | 'live';
-  status: OrderListItem['status'];
-  amount: number;
-  currency: OrderListItem['currency'];
-  description: string;
-  metadata: string;
-  paid_channel: string | null;
-  created_at: number;
-  paid_at: number | null;
-  updated_at: number;
-}
-
-const listItem = (row: OrderIndexRow): OrderListItem => ({
-  id: row.id,
-  object: 'order',
-  merchant_id: row.merchant_id,
-  mode: row.mode,
-  status: row.status,
-  amount: row.amount,
-  currency: row.currency,
-  description: row.description,
-  metadata: JSON.parse(row.metadata) as Record<string, string>,
-  paid_channel: row.paid_channel,
-  created_at: row.created_at,
-  paid_at: row.paid_at,
-  updated_at: row.updated_at,
-});
+/** An index row as the API lists it; parsing drops the index's own columns (position, version). */
+const listItem = (row: { metadata: string }): OrderListItem =>
+  OrderListItemSchema.parse({ ...row, object: 'order', metadata: JSON.parse(row.metadata) as unknown });
 
 export const ordersApi = new Hono<MerchantEnv>()
   .use('/orders/*', merchantKeyRateLimit())
@@ -65,7 +40,7 @@ export const ordersApi = new Hono<MerchantEnv>()
     if (limit !== undefined && request.amount > limit) {
       throw new TillError('amount_over_limit', `amount is over this merchant's limit of ${formatMoney(limit, request.currency)} per order`, 'amount');
     }
-    const idempotencyKey = c.req.header('idempotency-key');
+    const idempotencyKey = c.req.header(IDEMPOTENCY_KEY_HEADER);
     const id = idempotencyKey ? await orderIdForIdempotencyKey(`${merchant.id}:${merchant.mode}`, idempotencyKey) : newOrderId();
     const { order, replayed } = unwrap(
       await orderStub(c.env, id).create({
@@ -87,7 +62,7 @@ export const ordersApi = new Hono<MerchantEnv>()
     if (query.channel) filters.push(['paid_channel = ?', query.channel]);
     for (const [key, value] of Object.entries(metadata)) filters.push(['json_extract(metadata, ?) = ?', `$."${key}"`, value]);
     const owner = ownedBy(c.get('merchant'));
-    return c.json(await listPage(c.env.DB, { table: 'orders', sortKey: ['position'], owner, filters, query, url: '/v1/orders' }, listItem));
+    return c.json(await listPage(c.env.DB, { table: 'orders', owner, filters, query, url: '/v1/orders' }, listItem));
   })
 
   .get('/orders/:id', readers, async (c) => {

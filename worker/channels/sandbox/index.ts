@@ -8,21 +8,11 @@ import { TillError } from '../../../shared/errors.ts';
 import { verifyPayload, SignatureError } from '../../../shared/signature.ts';
 import { CurrencySchema, FailureSchema, StartAttemptBaseSchema } from '../../../shared/schemas.ts';
 import type { Channel, ChannelContext, ChannelOutcome } from '../types.ts';
-import { behaviourOf, cardBrand, luhnValid } from './cards.ts';
+import { CardSchema } from './card-schema.ts';
+import { behaviourOf, cardBrand } from './cards.ts';
 import type { TradeStatus } from './processor.ts';
 
 export const SANDBOX_SIGNATURE_HEADER = 'Sandbox-Signature';
-
-const CardSchema = z.strictObject({
-  number: z
-    .string()
-    .transform((value) => value.replace(/[\s-]/g, ''))
-    .pipe(z.string().regex(/^\d{12,19}$/, 'card number must be 12 to 19 digits').refine(luhnValid, 'card number is not valid')),
-  exp_month: z.number().int().min(1, 'exp_month must be 1 to 12').max(12, 'exp_month must be 1 to 12'),
-  exp_year: z.number().int().min(2000, 'exp_year must be a four-digit year').max(2100, 'exp_year must be a four-digit year'),
-  cvc: z.string().regex(/^\d{3,4}$/, 'cvc must be 3 or 4 digits'),
-  name: z.string().max(100).optional(),
-});
 
 const SandboxInputSchema = z.discriminatedUnion('method', [
   StartAttemptBaseSchema.extend({ channel: z.literal('sandbox'), method: z.literal('card'), card: CardSchema }).strict(),
