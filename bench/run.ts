@@ -6,9 +6,13 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { signRequest } from '../shared/request-signature.ts';
 import { startDevServer } from '../scripts/dev-server.ts';
+import { ensureDevVars } from '../scripts/dev-vars.ts';
 import { BUDGET, criticalPath, widgetFiles } from '../scripts/widget-sizes.ts';
+import { measureWidgetLatency } from './widget-latency.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
+/** QR orders paid per mode in the browser row (each waits up to a few seconds when polling). */
+const LIVE_ROUNDS = Number(process.env.BENCH_LIVE_ROUNDS ?? 30);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -85,6 +89,19 @@ try {
   const noble = await measure('@noble/curves ed25519.sign ×500', 20, () => fetch(`${url}/_bench/sign?impl=noble&n=500`));
   const webcrypto = await measure('WebCrypto Ed25519 sign ×500', 20, () => fetch(`${url}/_bench/sign?impl=webcrypto&n=500`));
   console.log(`  ≈ ${((noble.p50 / 500) * 1000).toFixed(0)} µs per noble signature, ${((webcrypto.p50 / 500) * 1000).toFixed(0)} µs per WebCrypto signature`);
+
+  if (LIVE_ROUNDS > 0) {
+    console.log(`\nNotification accepted → widget shows paid, in Chromium, ${LIVE_ROUNDS} QR orders per mode:\n`);
+    const notifySecret = (await ensureDevVars()).vars.SANDBOX_NOTIFY_SECRET ?? '';
+    const rows = await measureWidgetLatency({ url, secretKey: merchant.secret_key, notifySecret }, LIVE_ROUNDS);
+    const fmt = (times: number[], p: number) => percentile([...times].sort((a, b) => a - b), p).toFixed(0).padStart(6);
+    for (const row of rows) {
+      console.log(
+        `${row.name.padEnd(44)} p50 ${fmt(row.accepted, 50)} ms   p95 ${fmt(row.accepted, 95)} ms   (from sending: p50 ${fmt(row.sent, 50)} ms, p95 ${fmt(row.sent, 95)} ms)`,
+      );
+    }
+    console.log('  the push leaves the order object before the notify endpoint answers, so "accepted →" can be ≤ 0');
+  }
 
   console.log('\nWidget build (gzip -9):\n');
   const sizes = widgetFiles();

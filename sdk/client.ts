@@ -6,7 +6,8 @@ import { Events } from './resources/events.ts';
 import { Keys } from './resources/keys.ts';
 import { MerchantResource } from './resources/merchant.ts';
 import { Orders } from './resources/orders.ts';
-import { verifyWebhook, webhooks, type Webhooks } from './webhooks.ts';
+import { WebhookEndpoints } from './resources/webhook-endpoints.ts';
+import { verifyWebhook, verifyWebhookWithJwks, webhookKeyId, webhooks, type ClientWebhooks, type Webhooks } from './webhooks.ts';
 
 export class Till {
   /** Webhook verification needs no client: `await Till.webhooks.verify(rawBody, header, secret)`. */
@@ -14,22 +15,29 @@ export class Till {
 
   readonly orders: Orders;
   readonly events: Events;
+  readonly webhookEndpoints: WebhookEndpoints;
   readonly merchant: MerchantResource;
   readonly keys: Keys;
   readonly receipts: Receipts;
-  /** Like `Till.webhooks`, but refuses events of the other mode than this client's key by default. */
-  readonly webhooks: Webhooks;
+  /**
+   * Like `Till.webhooks`, but refuses events of the other mode than this client's key by default,
+   * and `verifyWithJwks` fetches and caches Till's JWKS when not given one.
+   */
+  readonly webhooks: ClientWebhooks;
 
   constructor(options: TillOptions) {
     const resolved = resolveOptions(options);
     const http = new HttpClient(resolved);
     const mode = modeOfKey(resolved.secretKey);
+    const withMode = <O extends object>(verifyOptions: O): O => (mode === null ? verifyOptions : { mode, ...verifyOptions });
     this.webhooks = {
-      verify: (rawBody, header, secret, verifyOptions = {}) =>
-        verifyWebhook(rawBody, header, secret, mode === null ? verifyOptions : { mode, ...verifyOptions }),
+      verify: (rawBody, header, secret, verifyOptions = {}) => verifyWebhook(rawBody, header, secret, withMode(verifyOptions)),
+      verifyWithJwks: async (rawBody, header, jwks, verifyOptions = {}) =>
+        verifyWebhookWithJwks(rawBody, header, jwks ?? { keys: await this.receipts.keysFor(await webhookKeyId(header)) }, withMode(verifyOptions)),
     };
     this.orders = new Orders(http);
     this.events = new Events(http);
+    this.webhookEndpoints = new WebhookEndpoints(http);
     this.merchant = new MerchantResource(http);
     this.keys = new Keys(http);
     this.receipts = new Receipts(http);

@@ -14,7 +14,7 @@ export interface RequestOptions {
 }
 
 export interface ApiRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Path under the base URL, its dynamic parts already encoded, e.g. `/v1/orders/ord_…`. */
   path: string;
   /** `?…` from `encodeQuery`, or empty. */

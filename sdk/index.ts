@@ -17,11 +17,14 @@ export type { EventListParams, Events } from './resources/events.ts';
 export type { ApiKeyCreateParams, ApiKeyRollParams, Keys } from './resources/keys.ts';
 export type { MerchantResource } from './resources/merchant.ts';
 export type { CreatedRange, OrderCreateParams, OrderEventList, OrderListParams, Orders } from './resources/orders.ts';
-export { verifyWebhook, type WebhookVerifyOptions, type Webhooks } from './webhooks.ts';
+export type { WebhookEndpointCreateParams, WebhookEndpointRollParams, WebhookEndpoints } from './resources/webhook-endpoints.ts';
+export { verifyWebhook, verifyWebhookWithJwks, type ClientWebhooks, type WebhookJwks, type WebhookVerifyOptions, type Webhooks } from './webhooks.ts';
 export type {
   ApiKey,
   Attempt,
   CreatedApiKey,
+  DeletedWebhookEndpoint,
+  DeliveryAttempt,
   List,
   Merchant,
   NextAction,
@@ -29,6 +32,10 @@ export type {
   OrderEventEntry,
   OrderListItem,
   UpdateMerchantSettings,
+  UpdateWebhookEndpointRequest,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
   WebhookEvent,
 } from '../shared/schemas.ts';
 export type { ReceiptClaims } from '../shared/tokens.ts';

@@ -42,15 +42,10 @@ export class Receipts {
   async verify(token: string): Promise<ReceiptClaims> {
     const kid = keyIdOf(token);
     if (kid === null) throw new TillReceiptError('malformed', 'Not a valid receipt: token is not a compact JWS');
-    const now = this.#http.options.now();
-    let cache = this.#cache;
-    if (!cache || now - cache.fetchedAt >= JWKS_TTL_MS) cache = await this.#refresh();
-    else if (!cache.keys.some((key) => key.kid === kid) && now - this.#lastFetchAt >= JWKS_REFETCH_COOLDOWN_MS) {
-      cache = await this.#refresh();
-    }
+    const keys = await this.keysFor(kid);
     let claims: ReceiptClaims;
     try {
-      claims = verifyReceipt(token, cache.keys, Math.floor(now / 1000));
+      claims = verifyReceipt(token, keys, Math.floor(this.#http.options.now() / 1000));
     } catch (error) {
       if (error instanceof JwsError) throw new TillReceiptError(error.reason, `Not a valid receipt: ${error.message}`);
       throw new TillReceiptError('invalid_claims', 'Not a valid receipt: its claims are not a Till receipt');
@@ -63,6 +58,20 @@ export class Receipts {
       throw new TillReceiptError('wrong_mode', `The receipt is for a ${claims.mode} order; this client uses a ${this.#mode} key`);
     }
     return claims;
+  }
+
+  /**
+   * Till's public keys from the cached JWKS, fetched again when stale or (once per cooldown) when
+   * `kid` is not among them. Webhook Ed25519 signatures are checked against the same keys.
+   */
+  async keysFor(kid: string): Promise<PublicJwk[]> {
+    const now = this.#http.options.now();
+    let cache = this.#cache;
+    if (!cache || now - cache.fetchedAt >= JWKS_TTL_MS) cache = await this.#refresh();
+    else if (!cache.keys.some((key) => key.kid === kid) && now - this.#lastFetchAt >= JWKS_REFETCH_COOLDOWN_MS) {
+      cache = await this.#refresh();
+    }
+    return cache.keys;
   }
 
   /** One fetch at a time, whatever the number of receipts waiting on it. */

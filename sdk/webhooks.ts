@@ -1,9 +1,12 @@
 /**
- * Webhook verification: the signature over the raw body first, then the body as an event. Needs
- * only the webhook secret, so a webhook handler can use it without a client (`Till.webhooks`).
+ * Webhook verification: the signature over the raw body first, then the body as an event. With
+ * the endpoint's secret (the `v1` HMAC), or with Till's public JWKS (the `ed25519` signature: no
+ * secret to keep). Needs no client, so a webhook handler can use it alone (`Till.webhooks`).
  */
-import { SignatureError, verifyPayload } from '../shared/signature.ts';
-import { WebhookEventSchema, type WebhookEvent } from '../shared/schemas.ts';
+import type { PublicJwk } from '../shared/jws.ts';
+import { JwksSchema, WebhookEventSchema, type WebhookEvent } from '../shared/schemas.ts';
+import { SignatureError } from '../shared/signature.ts';
+import { parseEd25519Parts, verifyWebhookWithJwks as verifyEd25519, verifyWebhookWithSecret } from '../shared/webhook-signature.ts';
 import { TillWebhookError } from './errors.ts';
 
 export interface WebhookVerifyOptions {
@@ -12,36 +15,41 @@ export interface WebhookVerifyOptions {
   /** Unix seconds; for tests. */
   now?: number;
   /**
-   * The mode this endpoint serves. Test and live events reach the same endpoint with the same
-   * secret; a live shop should pass 'live' so a sandbox payment never passes for a real one.
+   * The mode this endpoint serves. The primary endpoint (`webhook_url`) receives test and live
+   * events with one secret; a live shop should pass 'live' so a sandbox payment never passes for
+   * a real one.
    */
   mode?: 'test' | 'live';
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/**
- * Verifies `Till-Signature` over the raw body exactly as received (never re-serialised JSON) and
- * returns the event. Throws `TillWebhookError` with the reason when it must not be trusted.
- */
-export async function verifyWebhook(
-  rawBody: string | Uint8Array | ArrayBuffer,
-  signatureHeader: string | null | undefined,
-  secret: string,
-  options: WebhookVerifyOptions = {},
-): Promise<WebhookEvent> {
-  let body: string;
+function decode(rawBody: string | Uint8Array | ArrayBuffer): string {
   try {
-    body = typeof rawBody === 'string' ? rawBody : decoder.decode(rawBody);
+    return typeof rawBody === 'string' ? rawBody : decoder.decode(rawBody);
   } catch {
     throw new TillWebhookError('invalid_payload', 'The webhook body is not UTF-8 text');
   }
+}
+
+async function checked<T>(check: () => T | Promise<T>): Promise<T> {
   try {
-    await verifyPayload(body, signatureHeader, secret, { ...(options.toleranceSeconds !== undefined ? { toleranceSeconds: options.toleranceSeconds } : {}), ...(options.now !== undefined ? { now: options.now } : {}) });
+    return await check();
   } catch (error) {
     if (error instanceof SignatureError) throw new TillWebhookError(error.reason, error.message);
     throw error;
   }
+}
+
+function windowOf(options: WebhookVerifyOptions): { toleranceSeconds?: number; now?: number } {
+  return {
+    ...(options.toleranceSeconds !== undefined ? { toleranceSeconds: options.toleranceSeconds } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {}),
+  };
+}
+
+/** The verified body as an event, of the expected mode. */
+function eventOf(body: string, options: WebhookVerifyOptions): WebhookEvent {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -59,7 +67,63 @@ export async function verifyWebhook(
   return parsed.data;
 }
 
+/**
+ * Verifies `Till-Signature` over the raw body exactly as received (never re-serialised JSON) with
+ * the endpoint's secret, and returns the event. Throws `TillWebhookError` with the reason when it
+ * must not be trusted.
+ */
+export async function verifyWebhook(
+  rawBody: string | Uint8Array | ArrayBuffer,
+  signatureHeader: string | null | undefined,
+  secret: string,
+  options: WebhookVerifyOptions = {},
+): Promise<WebhookEvent> {
+  const body = decode(rawBody);
+  await checked(() => verifyWebhookWithSecret(body, signatureHeader, secret, windowOf(options)));
+  return eventOf(body, options);
+}
+
+/** Till's public keys: the JSON of `/.well-known/jwks.json`. */
+export interface WebhookJwks {
+  keys: readonly PublicJwk[];
+}
+
+/**
+ * Verifies the `ed25519` part of `Till-Signature` with Till's JWKS (the key its `kid` names), and
+ * returns the event. No shared secret: fetch the JWKS from your Till and cache it; fetch it again
+ * when this throws `unknown_key` (a rotated signing key).
+ */
+export async function verifyWebhookWithJwks(
+  rawBody: string | Uint8Array | ArrayBuffer,
+  signatureHeader: string | null | undefined,
+  jwks: WebhookJwks,
+  options: WebhookVerifyOptions = {},
+): Promise<WebhookEvent> {
+  const parsed = JwksSchema.safeParse(jwks);
+  if (!parsed.success) throw new TypeError('Till: jwks must be the JSON of /.well-known/jwks.json ({ keys: [...] })');
+  const body = decode(rawBody);
+  await checked(() => verifyEd25519(body, signatureHeader, parsed.data.keys, windowOf(options)));
+  return eventOf(body, options);
+}
+
+/** The signing key a header names, to look it up before verifying; throws like verification would. */
+export function webhookKeyId(signatureHeader: string | null | undefined): Promise<string> {
+  return checked(() => parseEd25519Parts(signatureHeader).kid);
+}
+
 export interface Webhooks {
   verify: typeof verifyWebhook;
+  verifyWithJwks: typeof verifyWebhookWithJwks;
 }
-export const webhooks: Webhooks = { verify: verifyWebhook };
+export const webhooks: Webhooks = { verify: verifyWebhook, verifyWithJwks: verifyWebhookWithJwks };
+
+/** A client's webhooks: its key's mode by default, and the JWKS fetched and cached when not given. */
+export interface ClientWebhooks {
+  verify: typeof verifyWebhook;
+  verifyWithJwks(
+    rawBody: string | Uint8Array | ArrayBuffer,
+    signatureHeader: string | null | undefined,
+    jwks?: WebhookJwks | null,
+    options?: WebhookVerifyOptions,
+  ): Promise<WebhookEvent>;
+}

@@ -11,6 +11,7 @@ export const ORDER_STATUSES = [
   'paid',
   'failed',
   'canceled',
+  'voided',
   'expired',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -21,10 +22,12 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   open: ['requires_action', 'processing', 'authorized', 'paid', 'failed', 'canceled', 'expired'],
   requires_action: ['open', 'requires_action', 'processing', 'authorized', 'paid', 'failed', 'canceled', 'expired'],
   processing: ['open', 'requires_action', 'authorized', 'paid', 'failed', 'expired'],
-  authorized: ['paid', 'canceled', 'expired'],
+  // An authorization is captured (paid) or released (voided: by the merchant, or when it lapses).
+  authorized: ['paid', 'voided'],
   paid: [],
   failed: [],
   canceled: [],
+  voided: [],
   expired: [],
 };
 
@@ -94,9 +97,32 @@ export const WEBHOOK_EVENT_TYPES = [
   'order.paid',
   'order.failed',
   'order.canceled',
+  'order.voided',
   'order.expired',
+  'refund.created',
+  'refund.succeeded',
+  'refund.failed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export type RefundEventType = Extract<WebhookEventType, `refund.${string}`>;
+
+export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/** A refund waits on its channel (`pending`) until the channel says it succeeded or failed. */
+export const REFUND_TRANSITIONS: Readonly<Record<RefundStatus, readonly RefundStatus[]>> = {
+  pending: ['succeeded', 'failed'],
+  succeeded: [],
+  failed: [],
+};
+
+export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent', 'other'] as const;
+/** Reasons Till gives to refunds it makes on its own: money taken on an attempt that cannot pay the order. */
+export const AUTOMATIC_REFUND_REASONS = ['duplicate_payment', 'order_closed'] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number] | (typeof AUTOMATIC_REFUND_REASONS)[number];
+
+export const CAPTURE_METHODS = ['automatic', 'manual'] as const;
+export type CaptureMethod = (typeof CAPTURE_METHODS)[number];
 
 /** The event an order emits on entering a status. Returning to `open` after a failed attempt
  * is the payment failure the merchant hears about; `processing` is only the moment a channel
@@ -109,5 +135,6 @@ export const EVENT_FOR_STATUS: Readonly<Record<OrderStatus, WebhookEventType | n
   paid: 'order.paid',
   failed: 'order.failed',
   canceled: 'order.canceled',
+  voided: 'order.voided',
   expired: 'order.expired',
 };

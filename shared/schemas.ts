@@ -1,12 +1,20 @@
 /**
  * Every request and response body of the public API, as zod schemas. The worker validates
  * with them at the boundary; the widget and the server SDK take their types from them.
- * Merchant and key schemas live in merchant-schemas.ts, shared pieces in schema-primitives.ts;
- * both are re-exported here.
+ * Merchant and key schemas live in merchant-schemas.ts, webhook endpoints and deliveries in
+ * webhook-schemas.ts, shared pieces in schema-primitives.ts; all are re-exported here.
  */
 import { z } from 'zod';
 import { PublicJwkSchema } from './jws.ts';
-import { ATTEMPT_STATUSES, ORDER_STATUSES, WEBHOOK_EVENT_TYPES } from './order-model.ts';
+import {
+  ATTEMPT_STATUSES,
+  AUTOMATIC_REFUND_REASONS,
+  CAPTURE_METHODS,
+  ORDER_STATUSES,
+  REFUND_REASONS,
+  REFUND_STATUSES,
+  WEBHOOK_EVENT_TYPES,
+} from './order-model.ts';
 import {
   AmountSchema,
   CurrencySchema,
@@ -20,9 +28,11 @@ import {
   OrderIdSchema,
 } from './schema-primitives.ts';
 import { CHANNEL_ID_PATTERN } from './merchant-schemas.ts';
+import { WebhookDeliverySchema } from './webhook-schemas.ts';
 
 export * from './schema-primitives.ts';
 export * from './merchant-schemas.ts';
+export * from './webhook-schemas.ts';
 
 export const CreateOrderRequestSchema = z.strictObject({
   amount: AmountSchema,
@@ -32,6 +42,8 @@ export const CreateOrderRequestSchema = z.strictObject({
   metadata: MetadataSchema.optional(),
   /** Seconds until the order expires: 1 minute to 7 days, 1 hour by default. */
   expires_in: z.number().int().min(60).max(7 * 24 * 3600).optional(),
+  /** `manual`: a card payment is only authorized, and the merchant captures or voids it. */
+  capture_method: z.enum(CAPTURE_METHODS).optional(),
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;
 
@@ -64,6 +76,37 @@ export const AttemptSchema = z.object({
 });
 export type Attempt = z.infer<typeof AttemptSchema>;
 
+export const REFUND_ID = /^re_[0-9A-Za-z]{24}$/;
+
+export const RefundSchema = z.object({
+  id: z.string().regex(REFUND_ID),
+  object: z.literal('refund'),
+  order_id: OrderIdSchema,
+  /** The attempt whose money goes back: the one that paid, or one that took money it could not use. */
+  attempt_id: z.string().regex(ATTEMPT_ID),
+  amount: z.number().int(),
+  currency: CurrencySchema,
+  status: z.enum(REFUND_STATUSES),
+  reason: z.enum([...REFUND_REASONS, ...AUTOMATIC_REFUND_REASONS]).nullable(),
+  /** Made by Till on its own (the shopper paid twice, or paid an order that had closed). */
+  automatic: z.boolean(),
+  metadata: z.record(z.string(), z.string()),
+  failure: FailureSchema.nullable(),
+  created_at: z.number().int(),
+  updated_at: z.number().int(),
+});
+export type Refund = z.infer<typeof RefundSchema>;
+
+export const CreateRefundRequestSchema = z.strictObject({
+  /** Minor units; all that remains refundable when left out. */
+  amount: AmountSchema.optional(),
+  reason: z.enum(REFUND_REASONS).optional(),
+  metadata: MetadataSchema.optional(),
+});
+export type CreateRefundRequest = z.infer<typeof CreateRefundRequestSchema>;
+
+export const RefundListSchema = z.object({ object: z.literal('list'), data: z.array(RefundSchema) });
+
 export const OrderSchema = z.object({
   id: OrderIdSchema,
   object: z.literal('order'),
@@ -81,7 +124,12 @@ export const OrderSchema = z.object({
   canceled_at: z.number().int().nullable(),
   paid_attempt_id: z.string().nullable(),
   last_failure: FailureSchema.nullable(),
+  capture_method: z.enum(CAPTURE_METHODS),
   attempts: z.array(AttemptSchema),
+  /** Refunds of the paid attempt that succeeded, in minor units. */
+  amount_refunded: z.number().int(),
+  /** Every refund, the merchant's and Till's automatic ones, oldest first. */
+  refunds: z.array(RefundSchema),
   client_token: z.string(),
   receipt: z.string().nullable(),
 });
@@ -134,21 +182,28 @@ export const WebhookEventSchema = z.object({
   type: z.enum(WEBHOOK_EVENT_TYPES),
   created: z.number().int(),
   mode: ModeSchema,
-  data: z.object({ object: OrderSchema.omit({ client_token: true }) }),
+  data: z.object({
+    object: OrderSchema.omit({ client_token: true }),
+    /** For `refund.*` events: the refund the event is about. */
+    refund: RefundSchema.optional(),
+  }),
 });
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
-/** One entry of an order's timeline: the event and the state of its webhook delivery. */
+/** One entry of an order's timeline: the event and its delivery to each webhook endpoint. */
 export const OrderEventEntrySchema = z.object({
   seq: z.number().int(),
   id: z.string().startsWith('evt_'),
   type: z.enum(WEBHOOK_EVENT_TYPES),
   created_at: z.number().int(),
+  /**
+   * All deliveries at once: `pending` while any is (or the event is not yet handed out),
+   * `delivered` when each endpoint's latest delivery is, `failed` otherwise, `no_endpoint` when
+   * no endpoint received it.
+   */
   state: z.enum(['pending', 'delivered', 'failed', 'no_endpoint']),
-  tries: z.number().int(),
-  next_attempt_at: z.number().int(),
-  last_error: z.string().nullable(),
-  delivered_at: z.number().int().nullable(),
+  /** One per endpoint the event went to, plus any redeliveries, oldest first. */
+  deliveries: z.array(WebhookDeliverySchema),
   event: WebhookEventSchema,
 });
 export type OrderEventEntry = z.infer<typeof OrderEventEntrySchema>;
@@ -211,6 +266,8 @@ export const PaymentMethodsQuerySchema = z.strictObject({
   amount: z.string().regex(/^\d{1,15}$/, 'must be an integer number of minor units').transform(Number).pipe(AmountSchema),
   currency: CurrencySchema,
   context: ShopperContextSchema.default('desktop'),
+  /** Orders with manual capture offer only the methods that can hold an authorization. */
+  capture_method: z.enum(CAPTURE_METHODS).default('automatic'),
 });
 
 /** The payment methods a merchant offers, for a publishable key on the merchant's own pages. */

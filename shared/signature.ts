@@ -7,7 +7,13 @@ import { fromHex, toHex, utf8 } from './encoding.ts';
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-export type SignatureFailure = 'missing_header' | 'malformed_header' | 'timestamp_outside_tolerance' | 'no_matching_signature';
+export type SignatureFailure =
+  | 'missing_header'
+  | 'malformed_header'
+  | 'timestamp_outside_tolerance'
+  | 'no_matching_signature'
+  /** An Ed25519 signature names a key the verifier's JWKS does not hold (see webhook-signature.ts). */
+  | 'unknown_key';
 
 export class SignatureError extends Error {
   override name = 'SignatureError';

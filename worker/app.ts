@@ -12,6 +12,7 @@ import { eventsApi } from './routes/events-api.ts';
 import { merchantSettingsApi } from './routes/merchant-settings-api.ts';
 import { openApi } from './routes/openapi.ts';
 import { ordersApi } from './routes/orders-api.ts';
+import { webhookEndpointsApi } from './routes/webhook-endpoints-api.ts';
 import { wellKnown } from './routes/well-known.ts';
 
 export const app = new Hono<AppEnv>()
@@ -26,6 +27,7 @@ export const app = new Hono<AppEnv>()
   .route('/v1', ordersApi)
   .route('/v1', eventsApi)
   .route('/v1', merchantSettingsApi)
+  .route('/v1', webhookEndpointsApi)
   .route('/sandbox', sandboxPages)
   .route('/demo', demoRoutes)
   .route('/_bench', devBench)

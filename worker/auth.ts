@@ -109,11 +109,21 @@ const TOKEN_ERRORS: Record<JwsError['reason'], [TillError['code'], string]> = {
   not_yet_valid: ['invalid_client_token', 'The client token is not yet valid'],
 };
 
-export function clientTokenAuth(options: { param: string }): MiddlewareHandler<CheckoutEnv> {
+export interface ClientTokenAuthOptions {
+  /** The route parameter holding the order id the token must be for. */
+  param: string;
+  /** Where the token is, when not only in `Authorization: Bearer` (a WebSocket cannot set it). */
+  token?: (c: Context<CheckoutEnv>) => { token: string | null; missing: string };
+}
+
+const bearerToken = (c: Context<CheckoutEnv>) => ({ token: bearer(c), missing: 'Send the order client token as Authorization: Bearer …' });
+
+export function clientTokenAuth(options: ClientTokenAuthOptions): MiddlewareHandler<CheckoutEnv> {
   const { param } = options;
+  const find = options.token ?? bearerToken;
   return async function clientTokenMiddleware(c, next) {
-    const token = bearer(c);
-    if (token === null) throw new TillError('missing_client_token', 'Send the order client token as Authorization: Bearer …');
+    const { token, missing } = find(c);
+    if (token === null) throw new TillError('missing_client_token', missing);
     let claims: ClientTokenClaims;
     try {
       claims = verifyClientToken(token, signingKeys(c.env).verification);

@@ -4,7 +4,7 @@
  */
 import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { TillError } from '../shared/errors.ts';
 import type { AppEnv } from './env.ts';
 import { newRequestId } from './ids.ts';
@@ -96,6 +96,12 @@ export async function readJson<S extends z.ZodType>(c: RequestContext, schema: S
   return parseWith(schema, raw);
 }
 
+/** Like readJson, for bodies that may be left out: an empty body reads as `{}`. */
+export async function readOptionalJson<S extends z.ZodType>(c: RequestContext, schema: S): Promise<z.infer<S>> {
+  const bytes = await readBodyBytes(c);
+  return bytes.byteLength === 0 ? parseWith(schema, {}) : readJson(c, schema);
+}
+
 export function parseWith<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw issueToError(parsed.error.issues[0] as ZodIssue, raw);
@@ -132,3 +138,10 @@ export function bearer(c: RequestContext): string | null {
 }
 
 export const originOf = (c: RequestContext): string => new URL(c.req.url).origin;
+
+/** For actions that take no parameters: no body, or an empty JSON object; anything else is refused. */
+export async function readEmptyBody(c: RequestContext): Promise<void> {
+  const bytes = await readBodyBytes(c);
+  if (bytes.byteLength === 0) return;
+  parseWith(z.strictObject({}), await readJsonValue(c));
+}

@@ -15,3 +15,10 @@ export async function merchantIdForIdempotencyKey(key: string): Promise<string> 
 export async function orderIdForIdempotencyKey(merchantId: string, key: string): Promise<string> {
   return `ord_${bytesToBase62(await sha256(`order:${merchantId}:${key}`), 24)}`;
 }
+
+export const newRefundId = (): string => `re_${randomBase62(24)}`;
+
+/** A retried refund request (same Idempotency-Key) names the same refund, so it is made once. */
+export async function refundIdForIdempotencyKey(orderId: string, key: string): Promise<string> {
+  return `re_${bytesToBase62(await sha256(`refund:${orderId}:${key}`), 24)}`;
+}

@@ -38,8 +38,9 @@ export const RATE_LIMITS = {
    */
   KEY_LOOKUP_LIMITER: { limit: 600, periodSeconds: 60 },
   /**
-   * Reading a checkout (`GET /v1/checkout/:id`), per client IP. The widget polls it every 1.5 s
-   * (40 a minute) while a payment is on its way, and shoppers behind one NAT share an IP.
+   * Reading a checkout (`GET /v1/checkout/:id`) and opening its live socket (`/live`), per client
+   * IP. The widget hears changes over the socket and polls only while it is down (2 s doubling to
+   * 15 s, at most ~20 a minute, plus socket retries), and shoppers behind one NAT share an IP.
    */
   CHECKOUT_READ_LIMITER: { limit: 300, periodSeconds: 60 },
   /** Starting payment attempts, per client IP and, separately, per order. */

@@ -26,3 +26,8 @@ export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value;
   throw new TillError(result.error.code, result.error.message, result.error.param);
 }
+
+/** A failure answered without throwing. */
+export function failed(code: ErrorCode, message: string, param?: string): Failed {
+  return { ok: false, error: param === undefined ? { code, message } : { code, message, param } };
+}

@@ -1,6 +1,17 @@
-/** `till.events`: the merchant's webhook events, listed or one by one. */
-import { EventListSchema, WebhookEventSchema, type EventListQuery, type List, type WebhookEvent } from '../../shared/schemas.ts';
-import type { HttpClient } from '../http.ts';
+/** `till.events`: the merchant's webhook events, listed or one by one, their delivery attempts, redelivery. */
+import {
+  DeliveryAttemptListSchema,
+  EventListSchema,
+  OrderEventEntrySchema,
+  WebhookEventSchema,
+  type DeliveryAttempt,
+  type EventListQuery,
+  type List,
+  type OrderEventEntry,
+  type RedeliverRequest,
+  type WebhookEvent,
+} from '../../shared/schemas.ts';
+import type { HttpClient, RequestOptions } from '../http.ts';
 import { autoPage, segment } from '../pagination.ts';
 import { encodeQuery } from '../query.ts';
 import type { CreatedRange } from './orders.ts';
@@ -28,5 +39,16 @@ export class Events {
 
   async retrieve(id: string): Promise<WebhookEvent> {
     return this.#http.request({ method: 'GET', path: `/v1/events/${segment(id, 'event id')}` }, WebhookEventSchema);
+  }
+
+  /** Every HTTP attempt to deliver the event, oldest first: status or error, latency, the answer's start. */
+  async deliveries(id: string): Promise<List<DeliveryAttempt>> {
+    return this.#http.request({ method: 'GET', path: `/v1/events/${segment(id, 'event id')}/deliveries` }, DeliveryAttemptListSchema);
+  }
+
+  /** Delivers the event again now, to one endpoint or to every enabled endpoint that receives it. */
+  async redeliver(id: string, params: RedeliverRequest = {}, options: RequestOptions = {}): Promise<OrderEventEntry> {
+    const path = `/v1/events/${segment(id, 'event id')}/redeliver`;
+    return this.#http.request({ method: 'POST', path, body: params, idempotencyKey: options.idempotencyKey }, OrderEventEntrySchema);
   }
 }

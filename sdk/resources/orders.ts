@@ -1,10 +1,14 @@
-/** `till.orders`: create, read, list and cancel orders, and read an order's event timeline. */
+/** `till.orders`: create, read, list, cancel, capture and void orders, refund them, and read an order's event timeline. */
 import type { z } from 'zod';
 import {
   OrderEventListSchema,
   OrderListSchema,
   OrderSchema,
+  RefundListSchema,
+  RefundSchema,
   type CreateOrderRequestSchema,
+  type CreateRefundRequest,
+  type Refund,
   type List,
   type Order,
   type OrderEventEntry,
@@ -66,6 +70,33 @@ export class Orders {
   async cancel(id: string, options: RequestOptions = {}): Promise<Order> {
     const path = `/v1/orders/${segment(id, 'order id')}/cancel`;
     return this.#http.request({ method: 'POST', path, idempotencyKey: options.idempotencyKey }, OrderSchema);
+  }
+
+  /** Captures in full the authorization of an order created with `capture_method: 'manual'`. */
+  async capture(id: string, options: RequestOptions = {}): Promise<Order> {
+    const path = `/v1/orders/${segment(id, 'order id')}/capture`;
+    return this.#http.request({ method: 'POST', path, idempotencyKey: options.idempotencyKey }, OrderSchema);
+  }
+
+  /** Releases the authorization of an `authorized` order. */
+  async void(id: string, options: RequestOptions = {}): Promise<Order> {
+    const path = `/v1/orders/${segment(id, 'order id')}/void`;
+    return this.#http.request({ method: 'POST', path, idempotencyKey: options.idempotencyKey }, OrderSchema);
+  }
+
+  /** Refunds part (`amount`) or all of what is left of a paid order. Pass an idempotencyKey so a retry never refunds twice. */
+  async refund(id: string, params: CreateRefundRequest = {}, options: RequestOptions = {}): Promise<Refund> {
+    const path = `/v1/orders/${segment(id, 'order id')}/refunds`;
+    return this.#http.request({ method: 'POST', path, body: params, idempotencyKey: options.idempotencyKey }, RefundSchema);
+  }
+
+  async refunds(id: string): Promise<{ object: 'list'; data: Refund[] }> {
+    return this.#http.request({ method: 'GET', path: `/v1/orders/${segment(id, 'order id')}/refunds` }, RefundListSchema);
+  }
+
+  async retrieveRefund(id: string, refundId: string): Promise<Refund> {
+    const path = `/v1/orders/${segment(id, 'order id')}/refunds/${segment(refundId, 'refund id')}`;
+    return this.#http.request({ method: 'GET', path }, RefundSchema);
   }
 
   /** The order's timeline: each event with the state of its webhook delivery. */

@@ -49,7 +49,10 @@ function order(overrides: Partial<Order> = {}): Order {
     canceled_at: null,
     paid_attempt_id: null,
     last_failure: null,
+    capture_method: 'automatic',
     attempts: [],
+    amount_refunded: 0,
+    refunds: [],
     client_token: 'token',
     receipt: null,
     ...overrides,
@@ -428,10 +431,18 @@ describe('resources', () => {
       type: event.type,
       created_at: NOW_S,
       state: 'delivered',
-      tries: 1,
-      next_attempt_at: NOW_S,
-      last_error: null,
-      delivered_at: NOW_S,
+      deliveries: [
+        {
+          endpoint_id: 'we_0123456789abcdefghijABCD',
+          state: 'delivered',
+          redelivery: false,
+          tries: 1,
+          created_at: NOW_S,
+          next_attempt_at: null,
+          last_error: null,
+          delivered_at: NOW_S,
+        },
+      ],
       event,
     };
     const merchant = {

@@ -1,5 +1,7 @@
 /** Drives the worker through its public HTTP surface, as merchants and widgets do. */
-import { env, SELF } from 'cloudflare:test';
+import { env, runInDurableObject, SELF } from 'cloudflare:test';
+import { signPayload } from '../../shared/signature.ts';
+import type { SandboxNotification } from '../../worker/channels/sandbox/index.ts';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { CheckoutSummary, MerchantWithKeys, Order } from '../../shared/schemas.ts';
 
@@ -72,3 +74,21 @@ export function summary(order: Order, token = order.client_token) {
 
 export const orderStub = (id: string) => env.ORDERS.get(env.ORDERS.idFromName(id));
 export const sandboxStub = (attemptId: string) => env.SANDBOX.get(env.SANDBOX.idFromName(attemptId));
+
+/** Posts a notification signed as the sandbox channel signs it. */
+export async function sandboxNotify(note: SandboxNotification, secret = env.SANDBOX_NOTIFY_SECRET) {
+  const body = JSON.stringify(note);
+  return call<string>('/v1/channels/sandbox/notify', {
+    rawBody: body,
+    headers: { 'content-type': 'application/json', 'sandbox-signature': await signPayload(body, secret) },
+  });
+}
+
+/** Sets a sandbox trade's status at the processor without it notifying: a notification that never arrives. */
+export async function settleTradeSilently(attemptId: string, status: 'succeeded' | 'authorized' | 'failed' | 'canceled') {
+  await runInDurableObject(sandboxStub(attemptId), (_instance, state) => {
+    const row = state.storage.sql.exec<{ body: string }>('SELECT body FROM trade').one();
+    const trade = { ...(JSON.parse(row.body) as Record<string, unknown>), status };
+    state.storage.sql.exec('UPDATE trade SET body = ?, notify_pending = 0', JSON.stringify(trade));
+  });
+}

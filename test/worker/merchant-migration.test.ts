@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { MerchantObject } from '../../worker/merchants/merchant-object.ts';
+import { MERCHANT_MIGRATIONS } from '../../worker/merchants/merchant-store.ts';
 import { hashApiKey } from '../../worker/merchants/api-keys.ts';
 
 describe('merchant storage migrations', () => {
@@ -12,7 +13,7 @@ describe('merchant storage migrations', () => {
     const migrated = await runInDurableObject(stub, async (_instance: MerchantObject, state) => {
       const sql = state.storage.sql;
       // Rewind to the skeleton's layout and data (schema version 1).
-      for (const table of ['merchant', 'api_keys', 'channels', 'nonces', '_schema_version']) sql.exec(`DROP TABLE IF EXISTS ${table}`);
+      for (const table of ['merchant', 'api_keys', 'channels', 'nonces', 'webhook_endpoints', '_schema_version']) sql.exec(`DROP TABLE IF EXISTS ${table}`);
       sql.exec(`CREATE TABLE merchant (id TEXT PRIMARY KEY, name TEXT NOT NULL, mode TEXT NOT NULL, webhook_url TEXT,
         webhook_secret TEXT NOT NULL, channels TEXT NOT NULL, created_at INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0)`);
       sql.exec(`CREATE TABLE api_keys (hash TEXT PRIMARY KEY, kind TEXT NOT NULL, mode TEXT NOT NULL, prefix TEXT NOT NULL,
@@ -31,11 +32,14 @@ describe('merchant storage migrations', () => {
         auth: await object.authenticate(keyHash),
         target: await object.webhookTarget(),
         merchant: await object.retrieve(),
+        endpoints: await object.listWebhookEndpoints('live'),
       };
     });
-    expect(migrated.version).toBe(2);
+    expect(migrated.version).toBe(MERCHANT_MIGRATIONS.length);
     expect(migrated.clearSecretLeft).toBe(false);
     expect(migrated.target).toEqual({ url: 'https://old.example/hook', secret: 'whsec_legacylegacylegacy' });
+    // Its webhook URL became the primary endpoint, serving both modes.
+    expect(migrated.endpoints).toMatchObject({ ok: true, value: [{ primary: true, mode: null, url: 'https://old.example/hook', status: 'enabled' }] });
     expect(migrated.auth).toMatchObject({ ok: true, principal: { id, mode: 'test', role: 'secret', channels: ['sandbox'] } });
     expect(migrated.merchant).toMatchObject({
       ok: true,

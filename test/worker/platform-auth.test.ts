@@ -27,13 +27,14 @@ describe('API key authentication', () => {
     expect(secret.prefix).toMatch(/^sk_test_…[0-9A-Za-z]{4}$/);
     expect(JSON.stringify(keys.body)).not.toContain(merchant.secret_key);
 
-    const rolled = await call<CreatedApiKey>(`/v1/keys/${secret.id}/roll`, { key: merchant.secret_key, body: { expires_in: 1 } });
+    const rolled = await call<CreatedApiKey>(`/v1/keys/${secret.id}/roll`, { key: merchant.secret_key, body: { expires_in: 2 } });
     expect(rolled.status).toBe(200);
     expect(rolled.body.secret).toMatch(/^sk_test_/);
-    // Inside the grace period both keys work.
+    // Inside the grace period both keys work. Expiry is kept in whole seconds, so 2 s leaves at
+    // least 1 s of grace even on a loaded machine.
     expect((await createOrder(merchant.secret_key)).status).toBe(201);
     expect((await createOrder(rolled.body.secret)).status).toBe(201);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     expect(errorOf(await createOrder(merchant.secret_key))).toMatchObject({ status: 401, code: 'expired_api_key' });
     expect((await createOrder(rolled.body.secret)).status).toBe(201);
 

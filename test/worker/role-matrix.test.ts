@@ -13,7 +13,7 @@ type Role = 'anonymous' | 'admin' | 'secret' | 'restricted' | 'publishable' | 'l
 const ROLES: Role[] = ['anonymous', 'admin', 'secret', 'restricted', 'publishable', 'live_secret', 'client_token'];
 
 interface RouteCase {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** As the app registers it; `:id`-style parameters are filled per test. */
   route: string;
   body?: unknown;
@@ -31,9 +31,22 @@ const MATRIX: RouteCase[] = [
   { method: 'GET', route: '/v1/orders', allowed: MERCHANT_READ },
   { method: 'GET', route: '/v1/orders/:id', allowed: MERCHANT_READ },
   { method: 'POST', route: '/v1/orders/:id/cancel', allowed: MERCHANT_WRITE },
+  { method: 'POST', route: '/v1/orders/:id/capture', allowed: MERCHANT_WRITE },
+  { method: 'POST', route: '/v1/orders/:id/void', allowed: MERCHANT_WRITE },
+  { method: 'POST', route: '/v1/orders/:id/refunds', allowed: MERCHANT_WRITE },
+  { method: 'GET', route: '/v1/orders/:id/refunds', allowed: MERCHANT_READ },
+  { method: 'GET', route: '/v1/orders/:id/refunds/:refund', allowed: MERCHANT_READ },
   { method: 'GET', route: '/v1/orders/:id/events', allowed: MERCHANT_READ },
   { method: 'GET', route: '/v1/events', allowed: MERCHANT_READ },
   { method: 'GET', route: '/v1/events/:id', allowed: MERCHANT_READ },
+  { method: 'GET', route: '/v1/events/:id/deliveries', allowed: MERCHANT_READ },
+  { method: 'POST', route: '/v1/events/:id/redeliver', allowed: MERCHANT_WRITE },
+  { method: 'POST', route: '/v1/webhook_endpoints', body: { url: 'https://matrix.example/hook', enabled_events: ['refund.failed'] }, allowed: MERCHANT_WRITE },
+  { method: 'GET', route: '/v1/webhook_endpoints', allowed: MERCHANT_READ },
+  { method: 'GET', route: '/v1/webhook_endpoints/:id', allowed: MERCHANT_READ },
+  { method: 'POST', route: '/v1/webhook_endpoints/:id', body: {}, allowed: MERCHANT_WRITE },
+  { method: 'DELETE', route: '/v1/webhook_endpoints/:id', allowed: MERCHANT_WRITE },
+  { method: 'POST', route: '/v1/webhook_endpoints/:id/roll_secret', allowed: MERCHANT_WRITE },
   { method: 'GET', route: '/v1/merchant', allowed: MERCHANT_READ },
   { method: 'POST', route: '/v1/merchant', body: {}, allowed: SHARED_SETTINGS },
   { method: 'POST', route: '/v1/merchant/channels/:channel', body: { enabled: true }, allowed: SHARED_SETTINGS },
@@ -45,6 +58,8 @@ const MATRIX: RouteCase[] = [
   { method: 'GET', route: '/v1/payment_methods', query: 'amount=100&currency=USD', allowed: ['publishable', ...MERCHANT_READ] },
   { method: 'GET', route: '/v1/checkout/:id', allowed: ['client_token'] },
   { method: 'POST', route: '/v1/checkout/:id/attempts', body: { channel: 'sandbox', method: 'qr' }, allowed: ['client_token'] },
+  // Without `Upgrade: websocket` an authorized caller gets 426; the socket itself: live-status.test.ts.
+  { method: 'GET', route: '/v1/checkout/:id/live', allowed: ['client_token'] },
   { method: 'POST', route: '/v1/channels/:channel/notify', body: {}, allowed: 'channel' },
   { method: 'POST', route: '/v1/admin/merchants', body: { name: 'Matrix shop' }, allowed: ['admin'] },
   { method: 'GET', route: '/v1/admin/merchants', allowed: ['admin'] },
@@ -99,6 +114,8 @@ describe('role matrix', () => {
         .replace('/checkout/:id', `/checkout/${order.id}`)
         .replace('/events/:id', '/events/evt_000000000000000000000000')
         .replace('/keys/:id', '/keys/key_00000000000000000000')
+        .replace('/webhook_endpoints/:id', '/webhook_endpoints/we_000000000000000000000000')
+        .replace(':refund', 're_000000000000000000000000')
         .replace(':channel', 'sandbox');
       for (const role of ROLES) {
         const key = credentials[role];

@@ -6,25 +6,27 @@ import { card, createMerchant, newOrder, ORIGIN, pay, sandboxStub } from './help
 
 const merchant = await createMerchant();
 const ctx: ChannelContext = { env, origin: ORIGIN };
+const trade = (attemptId: string) => ({ attemptId, channelRef: attemptId });
 
 describe('sandbox channel adapter', () => {
-  it('answers queries with the trade as the processor holds it', async () => {
+  it('answers queries with the trade as the processor holds it; an open QR is no news yet', async () => {
     const order = await newOrder(merchant.secret_key);
     const started = await pay(order, { channel: 'sandbox', method: 'qr' });
     const attemptId = started.body.attempt!.id;
-    expect(await sandbox.query(ctx, attemptId)).toEqual({ status: 'processing' });
+    expect(await sandbox.query(ctx, trade(attemptId))).toBeNull();
     await sandboxStub(attemptId).complete('succeed');
-    expect(await sandbox.query(ctx, attemptId)).toEqual({ status: 'succeeded' });
-    await expect(sandbox.query(ctx, 'att_NOSUCHTRADENOSUCHTR')).rejects.toThrow('sandbox has no such trade');
+    expect(await sandbox.query(ctx, trade(attemptId))).toEqual({ status: 'succeeded' });
+    await expect(sandbox.query(ctx, trade('att_NOSUCHTRADENOSUCHTR'))).rejects.toThrow('sandbox has no such trade');
   });
 
-  it('refunds partially and fully, never beyond what was paid', async () => {
+  it('refunds partially and fully, never beyond what was paid, and once per refund id', async () => {
     const order = await newOrder(merchant.secret_key);
     const paid = await pay(order, card('4242424242424242'));
     const attemptId = paid.body.attempt!.id;
-    expect(await sandbox.refund(ctx, attemptId, 1000, 'ref_1')).toEqual({ status: 'succeeded', channelRef: 'ref_1' });
-    expect(await sandbox.refund(ctx, attemptId, 1901, 'ref_2')).toEqual({ status: 'failed', channelRef: 'ref_2' });
-    expect(await sandbox.refund(ctx, attemptId, 1900, 'ref_3')).toEqual({ status: 'succeeded', channelRef: 'ref_3' });
+    expect(await sandbox.refund(ctx, trade(attemptId), 1000, 're_1')).toEqual({ status: 'succeeded', channelRef: 'sbx_re_re_1' });
+    expect(await sandbox.refund(ctx, trade(attemptId), 1000, 're_1')).toEqual({ status: 'succeeded', channelRef: 'sbx_re_re_1' });
+    expect(await sandbox.refund(ctx, trade(attemptId), 1901, 're_2')).toEqual({ status: 'failed', channelRef: 'sbx_re_re_2' });
+    expect(await sandbox.refund(ctx, trade(attemptId), 1900, 're_3')).toEqual({ status: 'succeeded', channelRef: 'sbx_re_re_3' });
     expect((await sandboxStub(attemptId).getTrade())?.refunded).toBe(2900);
   });
 
@@ -32,15 +34,27 @@ describe('sandbox channel adapter', () => {
     const order = await newOrder(merchant.secret_key);
     const started = await pay(order, { channel: 'sandbox', method: 'qr' });
     const attemptId = started.body.attempt!.id;
-    await sandbox.cancel(ctx, attemptId);
+    await sandbox.cancel(ctx, trade(attemptId));
     expect((await sandboxStub(attemptId).complete('succeed'))?.status).toBe('canceled');
     await runDurableObjectAlarm(sandboxStub(attemptId));
-    expect(await sandbox.query(ctx, attemptId)).toEqual({ status: 'canceled' });
+    expect(await sandbox.query(ctx, trade(attemptId))).toEqual({ status: 'canceled' });
   });
 
-  it('offers its methods only in test mode', () => {
-    const facts = { amount: 100, currency: 'USD' as const };
+  it('authorizes with manual capture, captures in full once, and refuses a partial capture', async () => {
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
+    const authorized = await pay(order, card('4242424242424242'));
+    const attemptId = authorized.body.attempt!.id;
+    expect(await sandbox.query(ctx, trade(attemptId))).toEqual({ status: 'authorized' });
+    expect(await sandbox.capture(ctx, trade(attemptId), 100)).toMatchObject({ status: 'failed' });
+    expect(await sandbox.capture(ctx, trade(attemptId), 2900)).toEqual({ status: 'succeeded' });
+    expect(await sandbox.capture(ctx, trade(attemptId), 2900)).toEqual({ status: 'succeeded' });
+    expect(await sandbox.query(ctx, trade(attemptId))).toEqual({ status: 'succeeded' });
+  });
+
+  it('offers its methods only in test mode, and only the card for manual capture', () => {
+    const facts = { amount: 100, currency: 'USD' as const, capture_method: 'automatic' as const };
     expect(sandbox.methods({ ...facts, mode: 'test' }, 'desktop').map((method) => method.method)).toEqual(['card', 'qr']);
+    expect(sandbox.methods({ ...facts, mode: 'test', capture_method: 'manual' }, 'desktop').map((method) => method.method)).toEqual(['card']);
     expect(sandbox.methods({ ...facts, mode: 'live' }, 'desktop')).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebhookEventSchema } from '../../shared/schemas.ts';
+import { WebhookEventSchema, type OrderEventEntry } from '../../shared/schemas.ts';
 import { verifyPayload } from '../../shared/signature.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
 import { call, card, createMerchant, newOrder, orderStub, pay } from './helpers.ts';
@@ -27,7 +27,7 @@ function endpoint(statuses: number[]) {
 }
 
 async function outbox(orderId: string) {
-  const { body } = await call<{ data: Array<{ type: string; state: string; tries: number; last_error: string | null }> }>(
+  const { body } = await call<{ data: OrderEventEntry[] }>(
     `/v1/orders/${orderId}/events`,
     { key: merchant.secret_key },
   );
@@ -37,7 +37,7 @@ async function outbox(orderId: string) {
 /** Moves pending deliveries' retry time to now, then runs the alarm: time travel for retries. */
 async function retryNow(orderId: string): Promise<void> {
   await runInDurableObject(orderStub(orderId), (_instance: OrderObject, state) => {
-    state.storage.sql.exec("UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending'");
+    state.storage.sql.exec("UPDATE deliveries SET next_attempt_at = 0 WHERE state = 'pending'");
   });
   await runDurableObjectAlarm(orderStub(orderId));
 }
@@ -59,7 +59,7 @@ describe('webhooks', () => {
 
     const events = await outbox(order.id);
     expect(events.map((event) => event.type)).toEqual(['order.created', 'order.paid']);
-    expect(events[0]!.tries).toBe(3);
+    expect(events[0]!.deliveries.map((delivery) => delivery.tries)).toEqual([3]);
     // The failed tries were the first event's: the second waited behind it.
     const types = received.map((delivery) => JSON.parse(delivery.body).type);
     expect(types).toEqual(['order.created', 'order.created', 'order.created', 'order.paid']);
@@ -73,15 +73,15 @@ describe('webhooks', () => {
   it('backs off between tries and records why the endpoint failed', async () => {
     endpoint([500, 500, 500, 500, 500, 500]);
     const order = await newOrder(merchant.secret_key);
-    await vi.waitFor(async () => expect((await outbox(order.id))[0]!.tries).toBeGreaterThan(0));
+    await vi.waitFor(async () => expect((await outbox(order.id))[0]!.deliveries[0]?.tries).toBeGreaterThan(0));
     const [event] = await outbox(order.id);
-    expect(event).toMatchObject({ state: 'pending', last_error: 'HTTP 500' });
+    expect(event).toMatchObject({ state: 'pending', deliveries: [{ state: 'pending', last_error: 'HTTP 500' }] });
     const alarmAt = await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) => state.storage.getAlarm());
     expect(alarmAt).toBeGreaterThan(Date.now() + 5_000);
     // An early alarm (the platform may run one) does not spend a try before the retry time.
-    const tries = event!.tries;
+    const tries = event!.deliveries[0]!.tries;
     await runDurableObjectAlarm(orderStub(order.id));
-    expect((await outbox(order.id))[0]!.tries).toBe(tries);
+    expect((await outbox(order.id))[0]!.deliveries[0]!.tries).toBe(tries);
   });
 
   it('expires an unpaid order at expires_at and tells the merchant', async () => {

@@ -81,6 +81,10 @@ export function getCheckout(
   return request(`${checkoutPath(orderId)}?context=${context}`, token);
 }
 
+/** The order's live socket, on the frame's own origin (the worker refuses any other). */
+export const liveUrl = (orderId: string, context: ShopperContext): string =>
+  `${location.origin.replace(/^http/, 'ws')}${checkoutPath(orderId)}/live?context=${context}`;
+
 export function startAttempt(
   orderId: string,
   token: string,

@@ -25,6 +25,7 @@ export function eventsFor(
     if (order.status === 'paid') events.push(['paid', { order_id: order.id, receipt: next.receipt }]);
     if (order.status === 'authorized') events.push(['authorized', { order_id: order.id }]);
     if (order.status === 'expired' || order.status === 'canceled') events.push([order.status]);
+    if (order.status === 'voided') events.push(['canceled']);
   }
 
   const failure = failureOf(next);

@@ -44,6 +44,9 @@ export function screenFor(summary: CheckoutSummary, dismissedAttemptId: string |
     case 'expired':
     case 'canceled':
       return { kind: summary.order.status };
+    // A released authorization took no money: to the shopper it is a canceled payment.
+    case 'voided':
+      return { kind: 'canceled' };
     case 'failed':
       return { kind: 'failed', failure: failureOf(summary) };
     case 'open':

@@ -4,12 +4,12 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CheckoutSummary, PaymentMethod } from '../../shared/schemas.ts';
-import { CheckoutApiError, getCheckout, startAttempt, type CardDetails } from './checkout-api.ts';
+import { CheckoutApiError, getCheckout, liveUrl, startAttempt, type CardDetails } from './checkout-api.ts';
 import type { PostToHost } from './host-bridge.ts';
 import { rememberPendingReturn, returnUrlFor, takePendingReturn, type LaunchParams } from './launch-params.ts';
 import { eventsFor } from './order-events.ts';
 import { failureOf, isAwaitingOutcome, screenFor, type Screen } from './order-screen.ts';
-import { pollWhileVisible } from './poll-while-visible.ts';
+import { followCheckout, isSettled } from './live-updates.ts';
 import { detectShopperContext } from './shopper-context.ts';
 
 export interface Problem {
@@ -49,6 +49,8 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
   const apply = useCallback(
     (next: CheckoutSummary, fresh: boolean) => {
       const previous = summaryRef.current;
+      // A poll answered late must not undo a settled outcome the socket already brought.
+      if (previous && isSettled(previous) && !isSettled(next)) return;
       summaryRef.current = next;
       for (const [type, payload] of eventsFor(previous, next, fresh)) post(type, payload);
       const failure = failureOf(next);
@@ -80,21 +82,26 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
 
   useEffect(() => void load(), [load]);
 
-  // Wait for money that may arrive from elsewhere: a phone scanning the QR code, a bank's notice.
-  const awaiting = isAwaitingOutcome(summary);
+  // Hear what happens elsewhere (a phone scanning the QR code, a bank's notice, the merchant
+  // canceling) as it happens, until the outcome is settled.
+  const following = summary !== null && !isSettled(summary) && !loadProblem;
   useEffect(() => {
-    if (!awaiting) return;
-    const stop = pollWhileVisible(async () => {
-      try {
-        apply(await getCheckout(orderId, token, detectShopperContext()), false);
-      } catch (error) {
-        if (!isFatal(error)) throw error;
-        stop();
-        setLoadProblem(fail(error));
-      }
+    if (!following) return;
+    const context = detectShopperContext();
+    return followCheckout({
+      url: liveUrl(orderId, context),
+      token,
+      push: (next) => apply(next, false),
+      poll: async () => {
+        try {
+          apply(await getCheckout(orderId, token, context), false);
+        } catch (error) {
+          if (isFatal(error)) setLoadProblem(fail(error));
+        }
+      },
+      waiting: () => isAwaitingOutcome(summaryRef.current),
     });
-    return stop;
-  }, [awaiting, apply, fail, orderId, token]);
+  }, [following, apply, fail, orderId, token]);
 
   // An open order expires on its own; look again at that moment instead of polling all along.
   const openUntil = summary?.order.status === 'open' ? toMillis(summary.order.expires_at) : null;

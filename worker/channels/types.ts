@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { Currency } from '../../shared/money.ts';
+import type { CaptureMethod } from '../../shared/order-model.ts';
 import type { Failure, Mode, NextAction, PaymentMethod, ShopperContext } from '../../shared/schemas.ts';
 import type { Env } from '../env.ts';
 
@@ -21,6 +22,8 @@ export interface OrderFacts {
   currency: Currency;
   description: string;
   expiresAt: number;
+  /** `manual`: the channel only authorizes; Till captures or voids later. */
+  captureMethod: CaptureMethod;
 }
 
 export interface StartRequest extends OrderFacts {
@@ -44,6 +47,12 @@ export interface StartResult {
   instrument?: { brand: string; last4: string };
 }
 
+/** Which trade to ask about: Till's attempt id (the channel's out-trade number) and the channel's own reference, if known. */
+export interface TradeRef {
+  attemptId: string;
+  channelRef: string | null;
+}
+
 /** A notification whose signature the channel adapter has verified. */
 export interface VerifiedNotification {
   orderId: string;
@@ -62,8 +71,9 @@ export interface RefundResult {
 
 export interface Channel<Input = unknown> {
   id: string;
-  /** Methods this channel offers for an order in a shopper context (empty when none fits). */
-  methods(order: Pick<OrderFacts, 'amount' | 'currency' | 'mode'>, context: ShopperContext): PaymentMethod[];
+  /** Methods this channel offers for an order in a shopper context (empty when none fits);
+   * with manual capture, only the methods that can authorize without capturing. */
+  methods(order: Pick<OrderFacts, 'amount' | 'currency' | 'mode'> & { capture_method: CaptureMethod }, context: ShopperContext): PaymentMethod[];
   /** Schema of the merchant's credentials for this channel (stored sealed), or null if it takes none. */
   credentials: z.ZodType<Record<string, unknown>> | null;
   /** Schema of the channel-specific body of `POST /v1/checkout/:id/attempts`. */
@@ -73,7 +83,14 @@ export interface Channel<Input = unknown> {
   parseNotification(ctx: ChannelContext, request: Request): Promise<VerifiedNotification>;
   /** The answer the channel expects once a notification is applied (or could not be). */
   acknowledge(applied: boolean): Response;
-  query(ctx: ChannelContext, channelRef: string): Promise<ChannelOutcome>;
-  refund(ctx: ChannelContext, channelRef: string, amount: number, refundId: string): Promise<RefundResult>;
-  cancel(ctx: ChannelContext, channelRef: string): Promise<void>;
+  /** What the channel knows of a trade now; null while it still waits for the payer.
+   * Throws TillError('channel_trade_not_found') when the channel never opened the trade. */
+  query(ctx: ChannelContext, trade: TradeRef): Promise<ChannelOutcome | null>;
+  /** Refunds part of a succeeded trade. Idempotent by `refundId`: calling again with the same id
+   * answers the refund's current state and never refunds twice. */
+  refund(ctx: ChannelContext, trade: TradeRef, amount: number, refundId: string): Promise<RefundResult>;
+  /** Captures an authorized trade in full; answers `succeeded`, or `failed` when the channel refuses. */
+  capture(ctx: ChannelContext, trade: TradeRef, amount: number): Promise<ChannelOutcome>;
+  /** Closes a trade that has not taken money (or releases an authorization). Idempotent. */
+  cancel(ctx: ChannelContext, trade: TradeRef): Promise<void>;
 }

@@ -14,6 +14,11 @@ import type {
   Merchant,
   MerchantWithKeys,
   Mode,
+  CreateWebhookEndpointRequest,
+  DeletedWebhookEndpoint,
+  UpdateWebhookEndpointRequest,
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
 } from '../../shared/schemas.ts';
 import type { Env } from '../env.ts';
 import { asResult, type Result } from '../result.ts';
@@ -26,6 +31,7 @@ import { MERCHANT_MIGRATIONS, merchantView, sealContext, type ChannelRow, type M
 import { resealMerchant } from './reseal.ts';
 import { checkSignedRequest } from './request-check.ts';
 import { Vault, VaultError } from './vault.ts';
+import { insertPrimaryEndpoint, WebhookEndpoints, type WebhookDestination, type WebhookHealthReport } from './webhook-endpoints.ts';
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
@@ -43,6 +49,7 @@ function assertMayChangeSharedSettings(row: MerchantRow, caller: Mode | 'admin')
 export class MerchantObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly keys: KeyLedger;
+  private readonly endpoints: WebhookEndpoints;
   private vaultPromise: Promise<Vault> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -50,6 +57,12 @@ export class MerchantObject extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     migrate(ctx.storage, MERCHANT_MIGRATIONS);
     this.keys = new KeyLedger(this.sql);
+    this.endpoints = new WebhookEndpoints({
+      storage: ctx.storage,
+      vault: () => this.vault(),
+      merchant: () => this.row(),
+      assertMayChangeShared: (caller) => assertMayChangeSharedSettings(this.row(), caller),
+    });
     void ctx.blockConcurrencyWhile(() => this.sealLegacySecrets());
   }
 
@@ -142,6 +155,7 @@ export class MerchantObject extends DurableObject<Env> {
           request.require_signed_requests ? 1 : 0,
         );
         for (const channel of request.channels) this.sql.exec('INSERT INTO channels (channel, enabled) VALUES (?, 1)', channel);
+        insertPrimaryEndpoint(this.sql, now());
         kinds.forEach(([kind, mode], i) => this.keys.insert({ secret: keys[i] as string, hash: hashes[i] as string }, kind, mode));
       });
       return {
@@ -176,6 +190,8 @@ export class MerchantObject extends DurableObject<Env> {
         if (patch.live_enabled !== undefined) columns.push(['live_enabled', patch.live_enabled ? 1 : 0]);
         if (patch.disabled !== undefined) columns.push(['disabled', patch.disabled ? 1 : 0]);
         for (const [column, value] of columns) this.sql.exec(`UPDATE merchant SET ${column} = ?`, value);
+        // A new webhook URL is a fresh start for its endpoint's health (and re-enables it).
+        if (patch.webhook_url !== undefined) this.endpoints.resetPrimary();
         this.touch();
       });
       return this.view();
@@ -301,6 +317,42 @@ export class MerchantObject extends DurableObject<Env> {
   /** A no-op round trip: the baseline the benchmark compares order calls with. */
   ping(): string {
     return 'pong';
+  }
+
+  // ---- webhook endpoints (webhook-endpoints.ts) ------------------------------------------
+
+  async listWebhookEndpoints(mode: Mode): Promise<Result<WebhookEndpoint[]>> {
+    return asResult(() => this.endpoints.list(mode));
+  }
+
+  async retrieveWebhookEndpoint(mode: Mode, id: string): Promise<Result<WebhookEndpoint>> {
+    return asResult(() => this.endpoints.retrieve(mode, id));
+  }
+
+  async createWebhookEndpoint(mode: Mode, request: CreateWebhookEndpointRequest): Promise<Result<WebhookEndpointWithSecret>> {
+    return asResult(() => this.endpoints.create(mode, request));
+  }
+
+  async updateWebhookEndpoint(mode: Mode, id: string, patch: UpdateWebhookEndpointRequest): Promise<Result<WebhookEndpoint>> {
+    return asResult(() => this.endpoints.update(mode, id, patch));
+  }
+
+  async deleteWebhookEndpoint(mode: Mode, id: string): Promise<Result<DeletedWebhookEndpoint>> {
+    return asResult(() => this.endpoints.delete(mode, id));
+  }
+
+  async rollWebhookEndpointSecret(mode: Mode, id: string, expiresIn: number): Promise<Result<WebhookEndpointWithSecret>> {
+    return asResult(() => this.endpoints.rollSecret(mode, id, expiresIn));
+  }
+
+  /** For order objects: where this mode's events go, secrets opened. Never returned by the API. */
+  async webhookDestinations(mode: Mode): Promise<WebhookDestination[]> {
+    return this.endpoints.destinations(mode);
+  }
+
+  /** Order objects report each alarm run's outcome per endpoint; answers the endpoints now disabled. */
+  async reportWebhookHealth(reports: WebhookHealthReport[]): Promise<string[]> {
+    return this.endpoints.report(reports);
   }
 
   async webhookTarget(): Promise<{ url: string; secret: string } | null> {

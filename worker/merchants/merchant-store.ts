@@ -35,6 +35,17 @@ export const MERCHANT_MIGRATIONS: readonly Migration[] = [
    CREATE UNIQUE INDEX api_keys_by_id ON api_keys (id);
    CREATE TABLE nonces (nonce TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
    CREATE INDEX nonces_by_expiry ON nonces (expires_at);`,
+  // 3: webhook endpoints per mode, each with its own sealed secret and event filter. The primary
+  // row stands for the webhook_url setting (both modes, the merchant's webhook secret) and holds
+  // its health; existing merchants get its id here, new ones at creation (webhook-endpoints.ts).
+  `CREATE TABLE webhook_endpoints (
+     id TEXT PRIMARY KEY, mode TEXT, is_primary INTEGER NOT NULL DEFAULT 0, url TEXT, description TEXT,
+     enabled_events TEXT NOT NULL DEFAULT '["*"]', secret_sealed TEXT, previous_secret_sealed TEXT,
+     previous_secret_expires_at INTEGER, status TEXT NOT NULL DEFAULT 'enabled', disabled_reason TEXT,
+     failing_since INTEGER, last_error TEXT, created_at INTEGER NOT NULL);
+   CREATE UNIQUE INDEX webhook_endpoints_one_primary ON webhook_endpoints (is_primary) WHERE is_primary = 1;
+   INSERT INTO webhook_endpoints (id, is_primary, created_at)
+     SELECT 'we_' || lower(hex(randomblob(12))), 1, created_at FROM merchant;`,
 ];
 
 export interface MerchantRow extends Record<string, SqlStorageValue> {
@@ -118,4 +129,5 @@ export const sealContext = {
   webhookSecret: (merchantId: string) => `merchant:${merchantId}:webhook_secret`,
   signingSecret: (merchantId: string) => `merchant:${merchantId}:signing_secret`,
   channel: (merchantId: string, channel: string) => `merchant:${merchantId}:channel:${channel}`,
+  webhookEndpoint: (merchantId: string, endpointId: string) => `merchant:${merchantId}:webhook_endpoint:${endpointId}`,
 };

@@ -20,6 +20,18 @@ export async function resealMerchant(storage: DurableObjectStorage, vault: Vault
     const sql = 'UPDATE channels SET credentials_sealed = ?1 WHERE credentials_sealed = ?2 AND channel = ?3';
     await add(sql, [channel.channel], channel.credentials_sealed, sealContext.channel(row.id, channel.channel));
   }
+  const endpoints = storage.sql
+    .exec<{ id: string; is_primary: number; secret_sealed: string | null; previous_secret_sealed: string | null }>(
+      'SELECT id, is_primary, secret_sealed, previous_secret_sealed FROM webhook_endpoints',
+    )
+    .toArray();
+  for (const endpoint of endpoints) {
+    // The primary endpoint's previous secret was the merchant's webhook secret: same place, same context.
+    const context = endpoint.is_primary === 1 ? sealContext.webhookSecret(row.id) : sealContext.webhookEndpoint(row.id, endpoint.id);
+    await add('UPDATE webhook_endpoints SET secret_sealed = ?1 WHERE secret_sealed = ?2 AND id = ?3', [endpoint.id], endpoint.secret_sealed, context);
+    const previous = 'UPDATE webhook_endpoints SET previous_secret_sealed = ?1 WHERE previous_secret_sealed = ?2 AND id = ?3';
+    await add(previous, [endpoint.id], endpoint.previous_secret_sealed, context);
+  }
   return storage.transactionSync(() =>
     plan.reduce((count, step) => count + storage.sql.exec(`${step.sql} RETURNING 1`, step.after, step.before, ...step.where).toArray().length, 0),
   );

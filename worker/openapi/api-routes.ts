@@ -9,6 +9,8 @@ import { route, type ApiRoute } from './route-types.ts';
 const orderId = { schema: s.OrderIdSchema, description: 'The order id, `ord_…`.' };
 const merchantId = { schema: x.MerchantIdSchema, description: 'The merchant id, `mer_…`.' };
 const channel = { schema: x.ChannelIdSchema, description: 'The channel id, e.g. `sandbox`.' };
+const eventId = { schema: x.EventIdSchema, description: 'The event id, `evt_…`.' };
+const endpointId = { schema: s.WebhookEndpointIdSchema, description: 'The webhook endpoint id, `we_…`.' };
 const READ = ['secret', 'restricted'] as const;
 
 const orderRoutes = [
@@ -49,10 +51,52 @@ const orderRoutes = [
     errors: ['order_not_found', 'order_not_cancelable'],
   }),
   route({
+    method: 'post', path: '/v1/orders/{id}/capture', operationId: 'captureOrder', tags: ['Orders'], auth: ['secret'], idempotent: true,
+    params: { id: orderId },
+    summary: 'Capture an authorization',
+    description: 'Captures in full the authorization of an order created with `capture_method: "manual"`; the order becomes `paid`. Takes no body (or `{}`).',
+    responses: { 200: { schema: s.OrderSchema, description: 'The paid order.' } },
+    errors: ['order_not_found', 'order_not_capturable', 'capture_in_progress', 'capture_failed', 'channel_error'],
+  }),
+  route({
+    method: 'post', path: '/v1/orders/{id}/void', operationId: 'voidOrder', tags: ['Orders'], auth: ['secret'], idempotent: true,
+    params: { id: orderId },
+    summary: 'Void an authorization',
+    description: 'Releases the authorization of an `authorized` order; the order becomes `voided` and the shopper is not charged. Authorizations left for 7 days are voided by Till. Takes no body (or `{}`).',
+    responses: { 200: { schema: s.OrderSchema, description: 'The voided order.' } },
+    errors: ['order_not_found', 'order_not_voidable', 'capture_in_progress'],
+  }),
+  route({
+    method: 'post', path: '/v1/orders/{id}/refunds', operationId: 'createRefund', tags: ['Refunds'], auth: ['secret'], idempotent: true,
+    params: { id: orderId },
+    summary: 'Refund an order',
+    description: 'Refunds part or all of a paid order; several refunds may follow each other. Pending and succeeded refunds together never exceed what was paid. The answer carries the channel\'s verdict (`succeeded`, `failed`) or `pending` while the channel works; `refund.*` webhooks follow.',
+    body: s.CreateRefundRequestSchema,
+    bodyExample: { amount: 1000, reason: 'requested_by_customer' },
+    responses: { 201: { schema: s.RefundSchema, description: 'The refund (or, on an idempotent replay, the first one).' } },
+    errors: ['order_not_found', 'order_not_refundable', 'refund_exceeds_payment'],
+  }),
+  route({
+    method: 'get', path: '/v1/orders/{id}/refunds', operationId: 'listRefunds', tags: ['Refunds'], auth: READ, idempotent: false,
+    params: { id: orderId },
+    summary: "List an order's refunds",
+    description: "Every refund of the order, oldest first, including Till's automatic refunds of money taken twice.",
+    responses: { 200: { schema: s.RefundListSchema, description: 'The refunds.' } },
+    errors: ['order_not_found'],
+  }),
+  route({
+    method: 'get', path: '/v1/orders/{id}/refunds/{refund}', operationId: 'retrieveRefund', tags: ['Refunds'], auth: READ, idempotent: false,
+    params: { id: orderId, refund: { schema: s.RefundSchema.shape.id, description: 'The refund id, `re_…`.' } },
+    summary: 'Retrieve a refund',
+    description: 'Returns one refund of the order.',
+    responses: { 200: { schema: s.RefundSchema, description: 'The refund.' } },
+    errors: ['order_not_found', 'refund_not_found'],
+  }),
+  route({
     method: 'get', path: '/v1/orders/{id}/events', operationId: 'listOrderEvents', tags: ['Orders', 'Events'], auth: READ, idempotent: false,
     params: { id: orderId },
     summary: "List an order's events",
-    description: "The order's timeline: every event it emitted and the state of its webhook delivery.",
+    description: "The order's timeline: every event it emitted, each with its delivery to each webhook endpoint (state, tries, next attempt, last error).",
     responses: { 200: { schema: s.OrderEventListSchema, description: 'The events, oldest first.' } },
     errors: ['order_not_found'],
   }),
@@ -74,6 +118,82 @@ const eventRoutes = [
     description: 'Returns one event exactly as it was sent to your webhook endpoint.',
     responses: { 200: { schema: s.WebhookEventSchema, description: 'The event.' } },
     errors: ['event_not_found'],
+  }),
+  route({
+    method: 'get', path: '/v1/events/{id}/deliveries', operationId: 'listEventDeliveryAttempts', tags: ['Events'], auth: READ, idempotent: false,
+    params: { id: eventId },
+    summary: "List an event's delivery attempts",
+    description: 'Every HTTP request made to deliver the event, oldest first, to every endpoint: when, the HTTP status (or timeout / network error), latency and the first 200 characters of the answer.',
+    responses: { 200: { schema: s.DeliveryAttemptListSchema, description: 'The attempts.' } },
+    errors: ['event_not_found'],
+  }),
+  route({
+    method: 'post', path: '/v1/events/{id}/redeliver', operationId: 'redeliverEvent', tags: ['Events'], auth: ['secret'], idempotent: true,
+    params: { id: eventId },
+    summary: 'Redeliver an event',
+    description: "Queues a fresh delivery of the event now, whether earlier ones were delivered or failed: to `endpoint_id`, or to every enabled endpoint that receives it. The endpoint's other waiting deliveries of the order are brought forward too, in order. Body optional.",
+    body: s.RedeliverRequestSchema,
+    optionalBody: true,
+    bodyExample: { endpoint_id: 'we_0123456789abcdefghijABCD' },
+    responses: { 200: { schema: s.OrderEventEntrySchema, description: 'The event with its deliveries, the new one pending.' } },
+    errors: ['event_not_found', 'webhook_endpoint_not_found', 'webhook_endpoint_disabled'],
+  }),
+];
+
+const webhookEndpointRoutes = [
+  route({
+    method: 'post', path: '/v1/webhook_endpoints', operationId: 'createWebhookEndpoint', tags: ['Webhook endpoints'], auth: ['secret'], idempotent: true,
+    summary: 'Create a webhook endpoint',
+    description: "Adds an endpoint that receives the events of your key's mode listed in `enabled_events` (`[\"*\"]`: all), signed with its own secret, shown in this response only. Live endpoints must use https; up to 16 per mode.",
+    body: s.CreateWebhookEndpointRequestSchema,
+    bodyExample: { url: 'https://shop.example/till/webhooks', description: 'Fulfilment', enabled_events: ['order.paid', 'refund.succeeded'] },
+    responses: { 201: { schema: s.WebhookEndpointWithSecretSchema, description: 'The endpoint with its secret.' } },
+    errors: ['too_many_webhook_endpoints'],
+  }),
+  route({
+    method: 'get', path: '/v1/webhook_endpoints', operationId: 'listWebhookEndpoints', tags: ['Webhook endpoints'], auth: READ, idempotent: false,
+    summary: 'List webhook endpoints',
+    description: "Your key's mode's endpoints, and the primary endpoint (your `webhook_url` setting, which receives both modes' events) while one is set; secrets are never listed.",
+    responses: { 200: { schema: s.WebhookEndpointListSchema, description: 'All the endpoints, primary first.' } },
+    errors: [],
+  }),
+  route({
+    method: 'get', path: '/v1/webhook_endpoints/{id}', operationId: 'retrieveWebhookEndpoint', tags: ['Webhook endpoints'], auth: READ, idempotent: false,
+    params: { id: endpointId },
+    summary: 'Retrieve a webhook endpoint',
+    description: 'Returns the endpoint and its health: since when its deliveries fail, the last error and, once disabled, why.',
+    responses: { 200: { schema: s.WebhookEndpointSchema, description: 'The endpoint.' } },
+    errors: ['webhook_endpoint_not_found'],
+  }),
+  route({
+    method: 'post', path: '/v1/webhook_endpoints/{id}', operationId: 'updateWebhookEndpoint', tags: ['Webhook endpoints'], auth: ['secret'], idempotent: true,
+    params: { id: endpointId },
+    summary: 'Update a webhook endpoint',
+    description: 'Changes the URL, description or event filter, or enables or disables the endpoint; enabling clears its failure record. Of the primary endpoint only `status` changes here (its URL is the `webhook_url` setting), and once live mode is on only with a live secret key.',
+    body: s.UpdateWebhookEndpointRequestSchema,
+    bodyExample: { status: 'enabled' },
+    responses: { 200: { schema: s.WebhookEndpointSchema, description: 'The updated endpoint.' } },
+    errors: ['webhook_endpoint_not_found'],
+  }),
+  route({
+    method: 'delete', path: '/v1/webhook_endpoints/{id}', operationId: 'deleteWebhookEndpoint', tags: ['Webhook endpoints'], auth: ['secret'], idempotent: false,
+    params: { id: endpointId },
+    summary: 'Delete a webhook endpoint',
+    description: 'Deletes the endpoint; deliveries still waiting for it stop. The primary endpoint is removed by setting `webhook_url` to null instead.',
+    responses: { 200: { schema: s.DeletedWebhookEndpointSchema, description: 'The deleted endpoint.' } },
+    errors: ['webhook_endpoint_not_found', 'invalid_parameter'],
+  }),
+  route({
+    method: 'post', path: '/v1/webhook_endpoints/{id}/roll_secret', operationId: 'rollWebhookEndpointSecret', tags: ['Webhook endpoints'],
+    auth: ['secret'], idempotent: true,
+    params: { id: endpointId },
+    summary: "Roll a webhook endpoint's secret",
+    description: 'Replaces the secret and returns the new one, shown this once. With `expires_in`, the old secret keeps signing too (a second `v1`) for that many seconds, so your receiver can switch without dropping events. Body optional.',
+    body: s.RollWebhookSecretRequestSchema,
+    optionalBody: true,
+    bodyExample: { expires_in: 86400 },
+    responses: { 200: { schema: s.WebhookEndpointWithSecretSchema, description: 'The endpoint with its new secret.' } },
+    errors: ['webhook_endpoint_not_found'],
   }),
 ];
 
@@ -176,6 +296,16 @@ const checkoutRoutes = [
     responses: { 201: { schema: s.CheckoutSummarySchema, description: 'The checkout summary with the new attempt.' } },
     errors: ['order_not_found', 'channel_not_available', 'order_not_payable', 'attempt_in_progress', 'channel_error'],
   }),
+  route({
+    method: 'get', path: '/v1/checkout/{id}/live', operationId: 'followCheckout', tags: ['Checkout'], auth: ['client_token'], idempotent: false,
+    params: { id: orderId },
+    summary: 'Follow the checkout live (WebSocket)',
+    description:
+      'A WebSocket that sends the checkout summary at once and again after every change. Browsers offer the subprotocols `till.v1` and the client token (`new WebSocket(url, ["till.v1", token])`); other clients may send `Authorization: Bearer` instead. Only the checkout frame\'s own origin may open it. The server closes it with 1000 shortly after a final status, or 4001 when the token expires; `ping` is answered with `pong`.',
+    query: x.CheckoutQuerySchema,
+    responses: { 101: { schema: s.CheckoutSummarySchema, description: 'Switching Protocols (subprotocol `till.v1`); every text message is a checkout summary.' } },
+    errors: ['order_not_found', 'forbidden', 'upgrade_required'],
+  }),
 ];
 
 const channelRoutes = [
@@ -275,6 +405,7 @@ const metaRoutes = [
 export const API_ROUTES: readonly ApiRoute[] = [
   ...orderRoutes,
   ...eventRoutes,
+  ...webhookEndpointRoutes,
   ...merchantRoutes,
   ...checkoutRoutes,
   ...channelRoutes,

@@ -70,7 +70,7 @@ function requestBody(route: ApiRoute, catalog: SchemaCatalog) {
   }
   const media: Record<string, unknown> = { schema: catalog.request(route.body, `${route.operationId}Request`) };
   if (route.bodyExample) media.examples = { example: { value: route.bodyExample } };
-  return { required: true, content: { 'application/json': media } };
+  return { required: route.optionalBody !== true, content: { 'application/json': media } };
 }
 
 function operation(route: ApiRoute, catalog: SchemaCatalog): Operation {
@@ -111,7 +111,7 @@ function webhooks(catalog: SchemaCatalog) {
         operationId: 'receiveEvent',
         summary: 'An order event, sent to your webhook URL',
         description:
-          'Till POSTs each event of an order to your webhook URL, in order, one at a time. Verify `Till-Signature`, then answer 2xx within 10 seconds; anything else is retried with backoff for three days, and later events of the order wait behind it.',
+          'Till POSTs each event of an order to each of your webhook endpoints that receives it, in order, one at a time per endpoint. Verify `Till-Signature` (HMAC with the endpoint secret, or Ed25519 with the JWKS), then answer 2xx within 10 seconds; anything else (a redirect too) is retried with backoff for three days, and later events of the order wait behind it for that endpoint only.',
         tags: ['Events'],
         parameters: [parameterRef('WebhookSignature')],
         requestBody: { required: true, content: { 'application/json': { schema: catalog.response(WebhookEventSchema, 'Event') } } },

@@ -99,9 +99,9 @@ export const PARAMETERS = {
   WebhookSignature: {
     name: 'Till-Signature',
     in: 'header',
-    description: `\`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with your webhook secret>\`. Compare in constant time and reject events whose \`t\` is more than ${DEFAULT_TOLERANCE_SECONDS} seconds away from your clock.`,
+    description: `\`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint's secret>,ed25519=<base64url Ed25519 signature of the same>,kid=<its key in /.well-known/jwks.json>\`. Check either: the HMAC in constant time, or the Ed25519 signature with the JWKS (no secret needed). A rolled secret still in its grace period adds a second \`v1\`. Reject events whose \`t\` is more than ${DEFAULT_TOLERANCE_SECONDS} seconds away from your clock.`,
     required: true,
-    schema: { type: 'string', pattern: '^t=[0-9]+(,v1=[0-9a-f]{64})+$' },
+    schema: { type: 'string', pattern: '^t=[0-9]+(,v1=[0-9a-f]{64})+,ed25519=[A-Za-z0-9_-]{86},kid=[A-Za-z0-9._-]+$' },
   },
 } as const;
 
@@ -127,7 +127,9 @@ export const HEADERS = {
 
 export const TAGS: readonly { name: Tag; description: string }[] = [
   { name: 'Orders', description: 'Create orders on your server; the shopper pays them in the widget.' },
-  { name: 'Events', description: 'What happened to your orders, as sent to your webhook endpoint.' },
+  { name: 'Refunds', description: 'Give back part or all of what an order was paid.' },
+  { name: 'Events', description: 'What happened to your orders, as sent to your webhook endpoints.' },
+  { name: 'Webhook endpoints', description: 'Where events are delivered: per mode, each with its own secret and event filter.' },
   { name: 'Merchant', description: 'Your settings and payment channels.' },
   { name: 'API keys', description: 'Restricted keys, rolling and revoking keys.' },
   { name: 'Payment methods', description: 'The methods you offer, for your own pages.' },

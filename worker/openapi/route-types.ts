@@ -8,7 +8,7 @@ import type { ErrorCode } from '../../shared/errors.ts';
 /** Who may call a route; each maps to a security scheme (`channel` is the channel's own signature). */
 export type Role = 'admin' | 'secret' | 'restricted' | 'publishable' | 'client_token' | 'channel';
 
-export type Tag = 'Orders' | 'Events' | 'Merchant' | 'API keys' | 'Payment methods' | 'Checkout' | 'Channels' | 'Admin' | 'Meta';
+export type Tag = 'Orders' | 'Refunds' | 'Events' | 'Webhook endpoints' | 'Merchant' | 'API keys' | 'Payment methods' | 'Checkout' | 'Channels' | 'Admin' | 'Meta';
 
 export interface ParamSpec {
   schema: z.ZodType;
@@ -37,7 +37,7 @@ type PathParams<P extends string> = [PathParamNames<P>] extends [never]
   : { params: { [K in PathParamNames<P>]: ParamSpec } };
 
 interface RouteFields {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   operationId: string;
   summary: string;
   /** One or two sentences a merchant needs. */
@@ -51,6 +51,8 @@ interface RouteFields {
   deepObjectQuery?: readonly DeepObjectParam[];
   /** A zod schema for a JSON body, or `opaque` for a body in someone else's format. */
   body?: z.ZodType | { opaque: string };
+  /** The body may be left out (it reads as `{}`). */
+  optionalBody?: boolean;
   /** Request bodies shown in the document; tests check each one against `body`. */
   bodyExample?: Record<string, unknown>;
   responses: Readonly<Record<number, ResponseSpec>>;

@@ -19,7 +19,9 @@ import type { ChannelOutcome } from '../channels/types.ts';
 import type { Env } from '../env.ts';
 import { newEventId } from '../ids.ts';
 import { signingKeys } from '../keys.ts';
-import { orderView, type AttemptRow, type OrderRow } from './order-store.ts';
+import { orderView, refundView, type AttemptRow, type OrderRow, type RefundRow } from './order-store.ts';
+import { firstQueryAt, QUERY_FIRST_AFTER_SECONDS } from './reconciliation.ts';
+import { addAutomaticRefund } from './refunds.ts';
 
 export const now = (): number => Math.floor(Date.now() / 1000);
 
@@ -87,8 +89,12 @@ export class OrderLedger {
     return this.sql.exec<AttemptRow>("SELECT * FROM attempts WHERE status IN ('pending', 'processing')").toArray();
   }
 
+  refunds(): RefundRow[] {
+    return this.sql.exec<RefundRow>('SELECT * FROM refunds ORDER BY seq').toArray();
+  }
+
   view(): Order {
-    return orderView(this.order(), this.attempts());
+    return orderView(this.order(), this.attempts(), this.refunds());
   }
 
   // ---- changes -------------------------------------------------------------------------
@@ -104,8 +110,8 @@ export class OrderLedger {
     );
     this.sql.exec(
       `INSERT INTO orders (id, merchant_id, merchant_name, channels, mode, status, amount, currency, description,
-         return_url, metadata, created_at, expires_at, client_token, request_hash)
-       VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         return_url, metadata, created_at, expires_at, client_token, request_hash, capture_method)
+       VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       input.id,
       merchant.id,
       merchant.name,
@@ -120,6 +126,7 @@ export class OrderLedger {
       expiresAt,
       clientToken,
       input.requestHash,
+      request.capture_method ?? 'automatic',
     );
   }
 
@@ -132,22 +139,31 @@ export class OrderLedger {
     if (!attempt || attempt.status === outcome.status) return false;
     if (!canTransitionAttempt(attempt.status, outcome.status)) return false;
     const failure = outcome.status === 'failed' ? JSON.stringify(outcome.failure) : null;
+    // Until the channel gives a final answer, reconciliation keeps asking it.
+    const waiting = outcome.status === 'requires_action' || outcome.status === 'processing';
     this.sql.exec(
-      'UPDATE attempts SET status = ?, next_action = ?, failure = ?, updated_at = ? WHERE id = ?',
+      `UPDATE attempts SET status = ?, next_action = ?, failure = ?, updated_at = ?,
+         next_query_at = CASE WHEN ? THEN COALESCE(next_query_at, ?) ELSE NULL END WHERE id = ?`,
       outcome.status,
       outcome.status === 'requires_action' ? JSON.stringify(outcome.nextAction) : null,
       failure,
       now(),
+      waiting ? 1 : 0,
+      attempt.created_at + QUERY_FIRST_AFTER_SECONDS,
       attemptId,
     );
 
     const row = this.order();
     if (outcome.status === 'succeeded') {
-      if (row.paid_attempt_id === null && canTransition(row.status, 'paid')) {
+      // An authorized order is paid only by capturing its own authorization.
+      const capturable = row.status !== 'authorized' || attempt.status === 'authorized';
+      if (row.paid_attempt_id === null && canTransition(row.status, 'paid') && capturable) {
         this.markPaid(row, attempt);
       } else {
-        // The shopper paid twice, or paid after the order closed: this money must go back.
+        // The shopper paid twice, or paid after the order closed: this money goes back at once.
         this.sql.exec('UPDATE attempts SET needs_refund = 1 WHERE id = ?', attemptId);
+        const refund = addAutomaticRefund(this.sql, attempt, row.paid_attempt_id ? 'duplicate_payment' : 'order_closed');
+        if (refund) this.appendEvent('refund.created', refund);
       }
       return true;
     }
@@ -155,9 +171,16 @@ export class OrderLedger {
     if (this.latestAttempt()?.id !== attemptId || isTerminal(row.status)) return true;
     const target = orderStatusForAttempt(outcome.status);
     if (target !== row.status && canTransition(row.status, target)) {
-      this.setOrderStatus(row, target, outcome.status === 'failed' ? { last_failure: failure } : {});
+      const fields: Partial<OrderRow> =
+        outcome.status === 'failed' ? { last_failure: failure } : outcome.status === 'authorized' ? { authorized_at: now() } : {};
+      this.setOrderStatus(row, target, fields);
     }
     return true;
+  }
+
+  /** The attempt holding an authorization the merchant may capture or void. */
+  authorizedAttempt(): AttemptRow | undefined {
+    return this.sql.exec<AttemptRow>("SELECT * FROM attempts WHERE status = 'authorized' ORDER BY seq DESC LIMIT 1").toArray()[0];
   }
 
   private markPaid(row: OrderRow, attempt: AttemptRow): void {
@@ -179,7 +202,7 @@ export class OrderLedger {
     );
     // Other attempts can no longer pay this order: close them before the event is written.
     this.cancelLiveAttempts(attempt.id);
-    this.setOrderStatus(row, 'paid', { paid_at: paidAt, paid_attempt_id: attempt.id, receipt, last_failure: null });
+    this.setOrderStatus(row, 'paid', { paid_at: paidAt, paid_attempt_id: attempt.id, receipt, last_failure: null, capture_started_at: null });
   }
 
   setOrderStatus(row: OrderRow, status: OrderStatus, fields: Partial<OrderRow> = {}): void {
@@ -219,16 +242,25 @@ export class OrderLedger {
     if (['requires_action', 'processing', 'authorized'].includes(attempt.status)) this.cancelAttempt(attempt);
   }
 
+  /** Cancels an attempt here; it is closed at its channel after the transaction, and asked
+   * about until the channel confirms it closed (money may have moved in between). */
   private cancelAttempt(attempt: AttemptRow): void {
-    this.sql.exec("UPDATE attempts SET status = 'canceled', next_action = NULL, updated_at = ? WHERE id = ?", now(), attempt.id);
+    this.sql.exec(
+      "UPDATE attempts SET status = 'canceled', next_action = NULL, updated_at = ?, next_query_at = ? WHERE id = ?",
+      now(),
+      firstQueryAt(this.order()),
+      attempt.id,
+    );
     this.toClose.push(attempt);
   }
 
-  appendEvent(type: WebhookEventType): void {
+  /** Appends an event to the outbox; `refund.*` events name their refund. */
+  appendEvent(type: WebhookEventType, refund?: RefundRow): void {
     const { client_token: _token, ...object } = this.view();
     const id = newEventId();
     const created = now();
-    const body = JSON.stringify({ id, object: 'event', type, created, mode: object.mode, data: { object } });
+    const data = refund ? { object, refund: refundView(refund, object.id) } : { object };
+    const body = JSON.stringify({ id, object: 'event', type, created, mode: object.mode, data });
     this.sql.exec(
       'INSERT INTO outbox (id, type, created_at, body, next_attempt_at) VALUES (?, ?, ?, ?, ?)',
       id,

@@ -14,8 +14,9 @@ import type {
   CheckoutSummary,
   Order,
   OrderEventEntry,
+  Refund,
   ShopperContext,
-  WebhookEvent,
+  DeliveryAttempt,
 } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
 import { channelOf, isChannelId, type ChannelId } from '../channels/registry.ts';
@@ -27,8 +28,15 @@ import { INDEX_RETRY_SECONDS, writeToIndex } from './order-index.ts';
 import { checkoutSummary, checkToken } from './checkout-view.ts';
 import { now, OrderLedger, type CreateOrderInput } from './order-ledger.ts';
 import { migrate } from '../storage/sql-migrations.ts';
-import { ORDER_MIGRATIONS, type OrderRow, type OutboxRow } from './order-store.ts';
-import { deliverPendingEvents, nextDeliveryAt } from './webhook-delivery.ts';
+import { ORDER_MIGRATIONS, refundView, type OrderRow, type OutboxRow } from './order-store.ts';
+import { deliverPendingEvents, nextDeliveryAt, queueRedelivery } from './webhook-delivery.ts';
+import { attemptLog, timeline } from './delivery-store.ts';
+import { LiveStatus } from './live-status.ts';
+import { captureTrade, closeTrade } from './channel-calls.ts';
+import type { OrderContext } from './order-context.ts';
+import { AUTHORIZATION_VALID_SECONDS, nextQueryAt, queryAgainSoon, reconcile } from './reconciliation.ts';
+import { nextRefundCallAt, refundOf, reserveRefund, type RefundInput } from './refunds.ts';
+import { applyCapture, claimCapture, processRefunds, releaseAuthorization, voidOrder } from './settlement.ts';
 
 /** Who asks about an order: its merchant, in the mode of the key used. */
 export interface OrderOwner {
@@ -58,6 +66,9 @@ const LOST_CALL_FAILURE = {
 export class OrderObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly ledger: OrderLedger;
+  /** The widgets' WebSockets (hibernatable): see live-status.ts. */
+  private readonly live: LiveStatus;
+  private readonly context: OrderContext;
   /** After a failed index write, when to try again (kept in memory: a restart retries at once). */
   private indexRetryAt = 0;
 
@@ -66,6 +77,8 @@ export class OrderObject extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     migrate(ctx.storage, ORDER_MIGRATIONS);
     this.ledger = new OrderLedger(this.sql, env);
+    this.live = new LiveStatus(ctx);
+    this.context = { env, sql: this.sql, ledger: this.ledger, transaction: (work) => this.transaction(work) };
   }
 
   private transaction<T>(work: () => T): T {
@@ -77,14 +90,27 @@ export class OrderObject extends DurableObject<Env> {
 
   /** Closes at their channels the attempts the last transaction canceled. */
   private async closeCanceledAttempts(): Promise<void> {
+    // Reconciliation asks each of them again later, so a close that fails here is retried there.
     for (const attempt of this.ledger.takeToClose()) {
-      if (!attempt.channel_ref || !isChannelId(attempt.channel)) continue;
-      try {
-        await channelOf(attempt.channel).cancel({ env: this.env, origin: attempt.origin }, attempt.channel_ref);
-      } catch (error) {
-        console.warn('closing an attempt at its channel failed', { attempt: attempt.id, error: (error as Error)?.name });
-      }
+      if (attempt.channel_ref) await closeTrade(this.env, attempt);
     }
+  }
+
+  /**
+   * Runs after every change: the next alarm, the channel calls the change decided (closing
+   * attempts, refunds), and the live push to open widgets. Never inside a transaction.
+   */
+  private async settle(): Promise<void> {
+    await this.scheduleAlarm();
+    await this.closeCanceledAttempts();
+    await processRefunds(this.context);
+    this.publish();
+  }
+
+  /** Pushes the order's state to the widgets watching it (see live-status.ts). */
+  private publish(): void {
+    if (!this.ledger.findOrder()) return;
+    this.live.publish((context) => checkoutSummary(this.ledger.order(), this.ledger.latestAttempt(), context));
   }
 
   private ownedBy(owner: OrderOwner): OrderRow {
@@ -133,6 +159,9 @@ export class OrderObject extends DurableObject<Env> {
       this.transaction(() => {
         const row = this.ownedBy(owner);
         if (row.status === 'canceled') return;
+        if (row.status === 'authorized') {
+          throw new TillError('order_not_cancelable', 'This order holds an authorization: void it (POST /v1/orders/:id/void) or capture it');
+        }
         if (!acceptsAttempts(row.status) || !canTransition(row.status, 'canceled')) {
           throw new TillError('order_not_cancelable', `An order that is ${row.status} cannot be canceled`);
         }
@@ -142,9 +171,52 @@ export class OrderObject extends DurableObject<Env> {
       }),
     );
     if (!result.ok) return result;
-    await this.scheduleAlarm();
-    await this.closeCanceledAttempts();
+    await this.settle();
     return { ok: true, value: this.ledger.view() };
+  }
+
+  /** Captures the order's authorization in full: the channel is called between two guarded transactions. */
+  async capture(owner: OrderOwner): Promise<Result<Order>> {
+    const claimed = await asResult(() => this.transaction(() => claimCapture(this.context, this.ownedBy(owner))));
+    if (!claimed.ok) return claimed;
+    const outcome = await captureTrade(this.env, claimed.value);
+    const verdict = this.transaction(() => applyCapture(this.context, claimed.value, outcome));
+    await this.settle();
+    return verdict.ok ? { ok: true, value: this.ledger.view() } : verdict;
+  }
+
+  /** Releases the order's authorization; the channel is told after the order is voided. */
+  async void(owner: OrderOwner): Promise<Result<Order>> {
+    const result = await asResult(() => this.transaction(() => voidOrder(this.context, this.ownedBy(owner))));
+    if (!result.ok) return result;
+    await this.settle();
+    return { ok: true, value: this.ledger.view() };
+  }
+
+  /** Reserves a refund in one guarded transaction; `settle` then asks the channel for it. */
+  async createRefund(owner: OrderOwner, input: RefundInput): Promise<Result<{ refund: Refund; replayed: boolean }>> {
+    const reserved = await asResult(() =>
+      this.transaction(() => {
+        const { refund, created } = reserveRefund(this.sql, this.ownedBy(owner), input);
+        if (created) this.ledger.appendEvent('refund.created', refund);
+        return { id: refund.id, replayed: !created };
+      }),
+    );
+    if (!reserved.ok) return reserved;
+    await this.settle();
+    const refund = refundView(refundOf(this.sql, reserved.value.id), this.ledger.order().id);
+    return { ok: true, value: { refund, replayed: reserved.value.replayed } };
+  }
+
+  async refunds(owner: OrderOwner): Promise<Result<Refund[]>> {
+    return asResult(() => {
+      this.ownedBy(owner);
+      return this.ledger.view().refunds;
+    });
+  }
+
+  async refund(owner: OrderOwner, refundId: string): Promise<Result<Refund>> {
+    return asResult(() => refundView(refundOf(this.sql, refundId), this.ownedBy(owner).id));
   }
 
   /** The order's merchant and mode, or null when there is no such order. */
@@ -160,6 +232,31 @@ export class OrderObject extends DurableObject<Env> {
       checkToken(this.ledger.order(), claims);
       return checkoutSummary(this.ledger.order(), this.ledger.latestAttempt(), context);
     });
+  }
+
+  // ---- live checkout: the widget's WebSocket (live-status.ts) ---------------------------
+
+  /** Accepts the widget's socket, which the worker authorized and forwarded (GET /v1/checkout/:id/live). */
+  override async fetch(request: Request): Promise<Response> {
+    const response = this.live.accept(request, ({ claims, context }) => {
+      checkToken(this.ledger.order(), claims);
+      return checkoutSummary(this.ledger.order(), this.ledger.latestAttempt(), context);
+    });
+    // The alarm closes the socket when its token expires.
+    if (response.status === 101) await this.scheduleAlarm();
+    return response;
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    this.live.message(ws, message);
+  }
+
+  override webSocketClose(ws: WebSocket): void {
+    this.live.closed(ws);
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.live.errored(ws);
   }
 
   /** Opens an attempt in one transaction; anything that stops it changes nothing. */
@@ -228,8 +325,7 @@ export class OrderObject extends DurableObject<Env> {
         this.ledger.applyOutcome(id, started.outcome);
         this.ledger.closeIfOrderClosed(id);
       });
-      await this.scheduleAlarm();
-      await this.closeCanceledAttempts();
+      await this.settle();
     }
     return { ok: true, value: checkoutSummary(this.ledger.order(), this.ledger.latestAttempt(), input.context) };
   }
@@ -246,6 +342,7 @@ export class OrderObject extends DurableObject<Env> {
           currency: row.currency,
           description: row.description,
           expiresAt: row.expires_at,
+          captureMethod: row.capture_method,
           attemptId,
           returnUrl: input.body.return_url,
         },
@@ -286,8 +383,7 @@ export class OrderObject extends DurableObject<Env> {
         return { applied };
       }),
     );
-    await this.scheduleAlarm();
-    await this.closeCanceledAttempts();
+    await this.settle();
     return result;
   }
 
@@ -304,7 +400,11 @@ export class OrderObject extends DurableObject<Env> {
       .filter((attempt) => attempt.status === 'pending' && attempt.created_at + LOST_CALL_SECONDS <= now());
     if (lost.length === 0) return;
     this.transaction(() => {
-      for (const attempt of lost) this.ledger.applyOutcome(attempt.id, { status: 'failed', failure: LOST_CALL_FAILURE });
+      for (const attempt of lost) {
+        this.ledger.applyOutcome(attempt.id, { status: 'failed', failure: LOST_CALL_FAILURE });
+        // The call may have reached the channel: ask it, and close the trade if it is open.
+        queryAgainSoon(this.sql, attempt.id);
+      }
     });
   }
 
@@ -324,7 +424,8 @@ export class OrderObject extends DurableObject<Env> {
 
   /** When the order should next be looked at for expiry, or null if it cannot expire. */
   private expiryCheckAt(row: OrderRow): number | null {
-    if (!canTransition(row.status, 'expired') || row.status === 'authorized') return null;
+    if (row.status === 'authorized') return (row.authorized_at ?? now()) + AUTHORIZATION_VALID_SECONDS;
+    if (!canTransition(row.status, 'expired')) return null;
     const at = now();
     if (row.expires_at > at) return row.expires_at;
     // A channel call in flight may still take money: give it a little time before closing.
@@ -341,6 +442,9 @@ export class OrderObject extends DurableObject<Env> {
       isTerminal(row.status) ? null : this.expiryCheckAt(row),
       oldestPending ? oldestPending.created_at + LOST_CALL_SECONDS : null,
       row.version > row.indexed_version ? Math.max(now(), this.indexRetryAt) : null,
+      nextQueryAt(this.sql),
+      nextRefundCallAt(this.sql),
+      this.live.nextDeadline(),
     ].filter(
       (time): time is number => time !== null,
     );
@@ -356,13 +460,18 @@ export class OrderObject extends DurableObject<Env> {
       if (due !== null && due <= now()) {
         this.transaction(() => {
           const current = this.ledger.order();
-          if (!canTransition(current.status, 'expired') || current.status === 'authorized') return;
+          // An authorization left too long is released, as the card network would.
+          if (current.status === 'authorized') return releaseAuthorization(this.context);
+          if (!canTransition(current.status, 'expired')) return;
           this.ledger.cancelLiveAttempts();
           this.ledger.setOrderStatus(this.ledger.order(), 'expired');
         });
-        await this.scheduleAlarm();
-        await this.closeCanceledAttempts();
+        await this.settle();
       }
+      await reconcile(this.context);
+      await processRefunds(this.context);
+      this.publish();
+      this.live.closeExpired();
       await this.syncIndex();
       await deliverPendingEvents(this.env, this.sql, this.ctx.storage, row.merchant_id);
     } finally {
@@ -371,14 +480,26 @@ export class OrderObject extends DurableObject<Env> {
     }
   }
 
-  /** The order's outbox, oldest first: the merchant's timeline and each delivery's state. */
+  /** The order's outbox, oldest first: the merchant's timeline with each event's deliveries. */
   async events(owner: OrderOwner): Promise<Result<OrderEventEntry[]>> {
     return asResult(() => {
       this.ownedBy(owner);
-      return this.sql
-        .exec<OutboxRow>('SELECT * FROM outbox ORDER BY seq')
-        .toArray()
-        .map(({ body, ...rest }) => ({ ...rest, event: JSON.parse(body) as WebhookEvent }));
+      return timeline(this.sql);
     });
+  }
+
+  /** Every attempt to deliver one of the order's events, oldest first. */
+  async deliveryAttempts(owner: OrderOwner, eventId: string): Promise<Result<DeliveryAttempt[]>> {
+    return asResult(() => {
+      this.ownedBy(owner);
+      return attemptLog(this.sql, eventId);
+    });
+  }
+
+  /** Queues a fresh delivery of one event now (webhook-delivery.ts queueRedelivery). */
+  async redeliver(owner: OrderOwner, eventId: string, endpointId: string | null): Promise<Result<OrderEventEntry>> {
+    const result = await asResult(() => queueRedelivery(this.env, this.ctx.storage, this.ownedBy(owner), eventId, endpointId));
+    await this.scheduleAlarm();
+    return result;
   }
 }

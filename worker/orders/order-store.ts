@@ -3,8 +3,15 @@
  * All functions here are synchronous so callers can compose them inside one transaction.
  */
 import type { Currency } from '../../shared/money.ts';
-import type { AttemptStatus, OrderStatus, WebhookEventType } from '../../shared/order-model.ts';
-import type { Attempt, Failure, Mode, NextAction, Order } from '../../shared/schemas.ts';
+import type {
+  AttemptStatus,
+  CaptureMethod,
+  OrderStatus,
+  RefundReason,
+  RefundStatus,
+  WebhookEventType,
+} from '../../shared/order-model.ts';
+import type { Attempt, Failure, Mode, NextAction, Order, Refund } from '../../shared/schemas.ts';
 import type { Migration } from '../storage/sql-migrations.ts';
 
 export const ORDER_MIGRATIONS: readonly Migration[] = [
@@ -71,6 +78,74 @@ CREATE TABLE IF NOT EXISTS channel_events (
   received_at INTEGER NOT NULL
 );
 `,
+  // Issue 4: manual capture, refunds, reconciliation by channel query.
+  `
+ALTER TABLE orders ADD COLUMN capture_method TEXT NOT NULL DEFAULT 'automatic';
+ALTER TABLE orders ADD COLUMN authorized_at INTEGER;
+-- a capture whose channel call is in flight; a void or second capture waits for it
+ALTER TABLE orders ADD COLUMN capture_started_at INTEGER;
+-- when the channel is next asked about an attempt whose outcome has not been heard
+ALTER TABLE attempts ADD COLUMN next_query_at INTEGER;
+ALTER TABLE attempts ADD COLUMN queries INTEGER NOT NULL DEFAULT 0;
+-- set once the channel confirmed a canceled attempt's trade closed
+ALTER TABLE attempts ADD COLUMN closed_at INTEGER;
+CREATE TABLE refunds (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  attempt_id TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT,
+  automatic INTEGER NOT NULL DEFAULT 0,
+  metadata TEXT NOT NULL DEFAULT '{}',
+  failure TEXT,
+  channel_ref TEXT,
+  request_hash TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  -- a pending refund's channel call is made (again) at this time, until the channel answers
+  next_call_at INTEGER,
+  calls INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX refunds_one_automatic_per_attempt ON refunds (attempt_id) WHERE automatic = 1;
+`,
+  // Issue 4: webhook fan-out (webhook-delivery.ts). The alarm hands each event out once, to one
+  // delivery per endpoint, and logs every HTTP attempt. outbox.state then reads 'dispatched' or
+  // 'no_endpoint'; rows delivered before this step keep their state and have no deliveries.
+  `
+CREATE TABLE deliveries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_seq INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  endpoint_id TEXT NOT NULL,
+  -- queued by POST /v1/events/:id/redeliver
+  redelivery INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL DEFAULT 'pending',
+  tries INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  -- the three days of retries count from here
+  first_tried_at INTEGER,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  delivered_at INTEGER
+);
+CREATE INDEX deliveries_by_endpoint ON deliveries (endpoint_id, state, event_seq, seq);
+CREATE INDEX deliveries_by_event ON deliveries (event_seq, seq);
+CREATE TABLE delivery_attempts (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_seq INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  endpoint_id TEXT NOT NULL,
+  attempted_at INTEGER NOT NULL,
+  -- the HTTP status, or NULL with error 'timeout' / 'network_error'
+  status INTEGER,
+  error TEXT,
+  latency_ms INTEGER NOT NULL,
+  response_excerpt TEXT
+);
+CREATE INDEX delivery_attempts_by_event ON delivery_attempts (event_id, seq);
+`,
 ];
 
 export interface OrderRow extends Record<string, SqlStorageValue> {
@@ -96,6 +171,9 @@ export interface OrderRow extends Record<string, SqlStorageValue> {
   request_hash: string;
   version: number;
   indexed_version: number;
+  capture_method: CaptureMethod;
+  authorized_at: number | null;
+  capture_started_at: number | null;
 }
 
 export interface AttemptRow extends Record<string, SqlStorageValue> {
@@ -114,6 +192,28 @@ export interface AttemptRow extends Record<string, SqlStorageValue> {
   channel_ref: string | null;
   origin: string;
   needs_refund: number;
+  next_query_at: number | null;
+  queries: number;
+  closed_at: number | null;
+}
+
+export interface RefundRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  id: string;
+  attempt_id: string;
+  amount: number;
+  currency: Currency;
+  status: RefundStatus;
+  reason: RefundReason | null;
+  automatic: number;
+  metadata: string;
+  failure: string | null;
+  channel_ref: string | null;
+  request_hash: string | null;
+  created_at: number;
+  updated_at: number;
+  next_call_at: number | null;
+  calls: number;
 }
 
 export interface OutboxRow extends Record<string, SqlStorageValue> {
@@ -122,7 +222,9 @@ export interface OutboxRow extends Record<string, SqlStorageValue> {
   type: WebhookEventType;
   created_at: number;
   body: string;
-  state: 'pending' | 'delivered' | 'failed' | 'no_endpoint';
+  /** `pending` until the alarm hands the event out, then `dispatched` or `no_endpoint` (`delivered`
+   * and `failed` remain on events delivered before per-endpoint deliveries existed). */
+  state: 'pending' | 'dispatched' | 'delivered' | 'failed' | 'no_endpoint';
   tries: number;
   next_attempt_at: number;
   last_error: string | null;
@@ -147,7 +249,28 @@ export function attemptView(row: AttemptRow): Attempt {
   };
 }
 
-export function orderView(row: OrderRow, attempts: AttemptRow[]): Order {
+export function refundView(row: RefundRow, orderId: string): Refund {
+  return {
+    id: row.id,
+    object: 'refund',
+    order_id: orderId,
+    attempt_id: row.attempt_id,
+    amount: row.amount,
+    currency: row.currency,
+    status: row.status,
+    reason: row.reason,
+    automatic: row.automatic === 1,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    failure: parseJson<Failure>(row.failure),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+export function orderView(row: OrderRow, attempts: AttemptRow[], refunds: RefundRow[]): Order {
+  const amountRefunded = refunds
+    .filter((refund) => refund.status === 'succeeded' && refund.attempt_id === row.paid_attempt_id)
+    .reduce((sum, refund) => sum + refund.amount, 0);
   return {
     id: row.id,
     object: 'order',
@@ -165,7 +288,10 @@ export function orderView(row: OrderRow, attempts: AttemptRow[]): Order {
     canceled_at: row.canceled_at,
     paid_attempt_id: row.paid_attempt_id,
     last_failure: parseJson<Failure>(row.last_failure),
+    capture_method: row.capture_method,
     attempts: attempts.map(attemptView),
+    amount_refunded: amountRefunded,
+    refunds: refunds.map((refund) => refundView(refund, row.id)),
     client_token: row.client_token,
     receipt: row.receipt,
   };

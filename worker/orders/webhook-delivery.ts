@@ -1,85 +1,241 @@
 /**
- * Delivers an order's outbox to its merchant's webhook endpoint, oldest first, signed with
- * `Till-Signature: t=…,v1=…`. A failure stops the line (so events arrive in order) and
- * schedules a retry with exponential backoff for three days.
+ * Delivers an order's events to its merchant's webhook endpoints, from the order's alarm.
+ *
+ * The first time the alarm handles an event it asks the merchant object (one RPC) for the
+ * endpoints of the order's mode and queues one delivery per enabled endpoint whose filter takes
+ * the event: who receives an event is decided once, so a later filter change neither re-sends
+ * nor drops it. Each endpoint's deliveries go oldest event first; a failure holds back only that
+ * endpoint's later events, retried on a fixed exponential schedule for three days. Every HTTP
+ * attempt is logged, and each run's outcome per endpoint goes to the merchant object, which
+ * disables an endpoint that has failed for three days.
  */
-import { signPayload } from '../../shared/signature.ts';
+import { TillError } from '../../shared/errors.ts';
+import type { OrderEventEntry } from '../../shared/schemas.ts';
+import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '../../shared/webhook-signature.ts';
 import type { Env } from '../env.ts';
+import { signingKeys } from '../keys.ts';
 import { merchantStub } from '../merchants/merchant-stub.ts';
-import type { OutboxRow } from './order-store.ts';
+import type { WebhookDestination, WebhookHealthReport } from '../merchants/webhook-endpoints.ts';
+import {
+  eventsToHandOut,
+  failDeliveriesTo,
+  findEvent,
+  headOf,
+  lineHeads,
+  pendingEndpointIds,
+  queueDelivery,
+  recordAttempt,
+  timelineEntry,
+  type AttemptRecord,
+} from './delivery-store.ts';
+import type { OrderRow, OutboxRow } from './order-store.ts';
 
-export const SIGNATURE_HEADER = 'Till-Signature';
-
-/** Seconds to wait after the n-th failed try; after the last, the event is given up. */
-export const RETRY_SCHEDULE = [10, 60, 300, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600, 24 * 3600];
+export { nextDeliveryAt } from './delivery-store.ts';
+export const SIGNATURE_HEADER = WEBHOOK_SIGNATURE_HEADER;
 
 const DELIVERY_TIMEOUT_MS = 10_000;
+const EXCERPT_CHARS = 200;
+/** The merchant object could not say where to deliver: look again this much later, spending no try. */
+const UNREACHABLE_RETRY_SECONDS = 30;
 
-/** When the oldest pending event is due: later events wait behind it. */
-export function nextDeliveryAt(sql: SqlStorage): number | null {
-  const head = sql
-    .exec<{ next_attempt_at: number }>("SELECT next_attempt_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1")
-    .toArray()[0];
-  return head?.next_attempt_at ?? null;
+/** Retries: one minute after the first failure, doubling up to twelve hours, the last try three days after the first. */
+export const RETRY_FIRST_DELAY_SECONDS = 60;
+export const RETRY_MAX_DELAY_SECONDS = 12 * 3600;
+export const RETRY_WINDOW_SECONDS = 3 * 24 * 3600;
+
+const now = (): number => Math.floor(Date.now() / 1000);
+
+/** When to try again after the `tries`-th failed try, or null once the three days are over. */
+export function nextRetryAt(firstTriedAt: number, tries: number, at: number): number | null {
+  const deadline = firstTriedAt + RETRY_WINDOW_SECONDS;
+  if (at >= deadline) return null;
+  const delay = Math.min(RETRY_FIRST_DELAY_SECONDS * 2 ** Math.max(0, tries - 1), RETRY_MAX_DELAY_SECONDS);
+  return Math.min(at + delay, deadline);
 }
 
-async function post(url: string, body: string, secret: string): Promise<{ ok: boolean; detail: string }> {
+const takes = (destination: WebhookDestination, event: Pick<OutboxRow, 'type'>): boolean =>
+  destination.events.includes('*') || destination.events.includes(event.type);
+
+/** The first characters of the endpoint's answer, read no further than needed. */
+async function readExcerpt(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    // Four bytes per character at most: enough for EXCERPT_CHARS characters of any UTF-8.
+    while (size < EXCERPT_CHARS * 4) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // A body that breaks off still leaves what arrived.
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new TextDecoder().decode(bytes).slice(0, EXCERPT_CHARS);
+}
+
+interface PostResult extends AttemptRecord {
+  ok: boolean;
+  /** Why it failed, for the delivery's `last_error` and the endpoint's health; null on success. */
+  detail: string | null;
+}
+
+async function post(url: string, body: string, signature: string): Promise<PostResult> {
+  const attempted_at = now();
+  const started = performance.now();
+  const latency = () => Math.round(performance.now() - started);
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'Till-Webhooks/1', [SIGNATURE_HEADER]: await signPayload(body, secret) },
+      headers: { 'content-type': 'application/json', 'user-agent': 'Till-Webhooks/1', [SIGNATURE_HEADER]: signature },
       body,
+      // A redirect is not an acknowledgement: the event must reach the URL the merchant gave.
+      redirect: 'manual',
       signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
     });
-    // Read a little of the answer for the delivery log; never more.
-    const excerpt = (await response.text()).slice(0, 200);
-    return { ok: response.ok, detail: `HTTP ${response.status}${excerpt ? `: ${excerpt}` : ''}` };
+    const latency_ms = latency();
+    const excerpt = await readExcerpt(response);
+    const ok = response.status >= 200 && response.status < 300;
+    const detail = ok ? null : `HTTP ${response.status}${excerpt ? `: ${excerpt}` : ''}`;
+    return { attempted_at, status: response.status, error: null, latency_ms, response_excerpt: excerpt || null, ok, detail };
   } catch (error) {
-    return { ok: false, detail: (error as Error)?.name === 'TimeoutError' ? 'timed out' : 'network error' };
+    const timedOut = (error as Error)?.name === 'TimeoutError';
+    const detail = timedOut ? 'timed out' : 'network error';
+    return { attempted_at, status: null, error: timedOut ? 'timeout' : 'network_error', latency_ms: latency(), response_excerpt: null, ok: false, detail };
   }
 }
 
 /**
- * Runs from the order's alarm. Each event is marked in its own small write after its POST,
- * so a request arriving during the POST only ever appends after it.
+ * Hands out the events not handed out yet (the fan-out), and stops pending deliveries to
+ * endpoints that no longer take them (disabled, deleted, or the primary's URL removed).
  */
-export async function deliverPendingEvents(
-  env: Env,
-  sql: SqlStorage,
-  storage: DurableObjectStorage,
-  merchantId: string,
-): Promise<void> {
-  const pending = sql.exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq").toArray();
-  if (pending.length === 0) return;
-  const target = await merchantStub(env, merchantId).webhookTarget();
-  const at = () => Math.floor(Date.now() / 1000);
-  for (const event of pending) {
-    // The head waits for its retry time, and every later event waits behind it.
-    if (target && event.next_attempt_at > at()) return;
-    if (!target) {
-      sql.exec("UPDATE outbox SET state = 'no_endpoint' WHERE seq = ? AND state = 'pending'", event.seq);
-      continue;
-    }
-    const result = await post(target.url, event.body, target.secret);
-    if (result.ok) {
-      storage.transactionSync(() =>
-        sql.exec(
-          "UPDATE outbox SET state = 'delivered', tries = tries + 1, delivered_at = ?, last_error = NULL WHERE seq = ? AND state = 'pending'",
-          at(),
-          event.seq,
-        ),
-      );
-      continue;
-    }
-    const delay = RETRY_SCHEDULE[event.tries];
-    sql.exec(
-      `UPDATE outbox SET tries = tries + 1, last_error = ?, state = ?, next_attempt_at = ? WHERE seq = ? AND state = 'pending'`,
-      result.detail,
-      delay === undefined ? 'failed' : 'pending',
-      at() + (delay ?? 0),
-      event.seq,
-    );
-    // Keep per-order ordering: later events wait for this one.
-    if (delay !== undefined) return;
+function handOut(sql: SqlStorage, destinations: readonly WebhookDestination[], at: number): void {
+  const enabled = destinations.filter((destination) => destination.enabled);
+  for (const event of eventsToHandOut(sql, at)) {
+    const targets = enabled.filter((destination) => takes(destination, event));
+    for (const target of targets) queueDelivery(sql, event, target.id, at, false);
+    sql.exec('UPDATE outbox SET state = ? WHERE seq = ?', targets.length > 0 ? 'dispatched' : 'no_endpoint', event.seq);
   }
+  const open = new Set(enabled.map((destination) => destination.id));
+  const known = new Set(destinations.map((destination) => destination.id));
+  const stopped = pendingEndpointIds(sql).filter((id) => !open.has(id));
+  failDeliveriesTo(sql, stopped.filter((id) => known.has(id)), 'the endpoint was disabled');
+  failDeliveriesTo(sql, stopped.filter((id) => !known.has(id)), 'the endpoint was deleted or has no URL');
+}
+
+/**
+ * Works through one endpoint's line while its head is due. Each attempt is recorded in its own
+ * small write after its POST, so a request arriving during the POST only ever appends after it.
+ */
+async function deliverLine(env: Env, storage: DurableObjectStorage, destination: WebhookDestination): Promise<WebhookHealthReport | null> {
+  const sql = storage.sql;
+  let report: WebhookHealthReport | null = null;
+  for (;;) {
+    const head = headOf(sql, destination.id);
+    if (!head || head.next_attempt_at > now()) return report;
+    const { body } = sql.exec<{ body: string }>('SELECT body FROM outbox WHERE seq = ?', head.event_seq).one();
+    // A fresh timestamp on every try, so a retry days later still passes the receiver's window.
+    const signature = await signWebhook(body, { secrets: destination.secrets, key: signingKeys(env).current });
+    const result = await post(destination.url, body, signature);
+    const retryAt = result.ok ? null : nextRetryAt(head.first_tried_at ?? result.attempted_at, head.tries + 1, now());
+    storage.transactionSync(() => recordAttempt(sql, head, result, { ok: result.ok, error: result.detail, retryAt }));
+    report = { endpoint_id: destination.id, ok: result.ok, error: result.detail };
+    // The head waits for its retry time, and this endpoint's later events wait behind it.
+    if (!result.ok && retryAt !== null) return report;
+  }
+}
+
+/** Runs from the order's alarm. */
+export async function deliverPendingEvents(env: Env, sql: SqlStorage, storage: DurableObjectStorage, merchantId: string): Promise<void> {
+  const at = now();
+  const due = lineHeads(sql).some((head) => head.next_attempt_at <= at);
+  if (!due && eventsToHandOut(sql, at).length === 0) return;
+  const { mode } = sql.exec<Pick<OrderRow, 'mode'>>('SELECT mode FROM orders').one();
+  const merchant = merchantStub(env, merchantId);
+  let destinations: WebhookDestination[];
+  try {
+    destinations = await merchant.webhookDestinations(mode);
+  } catch (error) {
+    console.warn('webhook endpoints could not be read; delivering later', { merchant: merchantId, error: (error as Error)?.name });
+    const later = at + UNREACHABLE_RETRY_SECONDS;
+    sql.exec("UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?) WHERE state = 'pending'", later);
+    sql.exec("UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE state = 'pending'", later);
+    return;
+  }
+  storage.transactionSync(() => handOut(sql, destinations, now()));
+
+  const lines = new Set(pendingEndpointIds(sql));
+  const active = destinations.filter((destination) => destination.enabled && lines.has(destination.id));
+  // Endpoints are independent: a slow one does not delay the others.
+  const lineOf = async (destination: WebhookDestination): Promise<WebhookHealthReport | null> => {
+    try {
+      return await deliverLine(env, storage, destination);
+    } catch (error) {
+      // Not the endpoint's fault (signing failed, say): look again later, spending no try.
+      console.error('webhook delivery failed before sending', { endpoint: destination.id, error: (error as Error)?.name });
+      const later = now() + UNREACHABLE_RETRY_SECONDS;
+      sql.exec("UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE endpoint_id = ? AND state = 'pending'", later, destination.id);
+      return null;
+    }
+  };
+  const reports = (await Promise.all(active.map(lineOf))).filter((report): report is WebhookHealthReport => report !== null);
+  if (reports.length === 0) return;
+  try {
+    const disabled = await merchant.reportWebhookHealth(reports);
+    if (disabled.length > 0) storage.transactionSync(() => failDeliveriesTo(sql, disabled, 'the endpoint was disabled'));
+  } catch (error) {
+    // Health is advisory: the next run reports again.
+    console.warn('webhook health report failed', { merchant: merchantId, error: (error as Error)?.name });
+  }
+}
+
+/**
+ * Queues a fresh delivery of one event to one endpoint, or to every enabled endpoint taking it,
+ * whatever became of earlier deliveries. It also brings the endpoint's waiting deliveries of this
+ * order forward to now: whoever asks for a redelivery says the endpoint is ready, and the line
+ * keeps its order. An event not handed out yet is on its way already and is left as it is.
+ */
+export async function queueRedelivery(
+  env: Env,
+  storage: DurableObjectStorage,
+  order: Pick<OrderRow, 'merchant_id' | 'mode'>,
+  eventId: string,
+  endpointId: string | null,
+): Promise<OrderEventEntry> {
+  const sql = storage.sql;
+  const event = findEvent(sql, eventId);
+  if (event.state === 'pending') return timelineEntry(sql, eventId);
+  const destinations = await merchantStub(env, order.merchant_id).webhookDestinations(order.mode);
+  let targets: WebhookDestination[];
+  if (endpointId !== null) {
+    const destination = destinations.find((candidate) => candidate.id === endpointId);
+    if (!destination) throw new TillError('webhook_endpoint_not_found', `No such ${order.mode} webhook endpoint`, 'endpoint_id');
+    if (!destination.enabled) throw new TillError('webhook_endpoint_disabled', 'This webhook endpoint is disabled: enable it first', 'endpoint_id');
+    if (!takes(destination, event)) {
+      throw new TillError('invalid_parameter', `This endpoint does not receive ${event.type} events (see its enabled_events)`, 'endpoint_id');
+    }
+    targets = [destination];
+  } else {
+    targets = destinations.filter((destination) => destination.enabled && takes(destination, event));
+    if (targets.length === 0) throw new TillError('webhook_endpoint_not_found', `No enabled webhook endpoint receives ${event.type} events`, 'endpoint_id');
+  }
+  const at = now();
+  storage.transactionSync(() => {
+    for (const target of targets) {
+      const waiting = sql.exec("SELECT 1 FROM deliveries WHERE event_seq = ? AND endpoint_id = ? AND state = 'pending'", event.seq, target.id);
+      if (waiting.toArray().length === 0) queueDelivery(sql, event, target.id, at, true);
+      sql.exec("UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?) WHERE endpoint_id = ? AND state = 'pending'", at, target.id);
+    }
+  });
+  return timelineEntry(sql, eventId);
 }

@@ -1,10 +1,11 @@
 /** The widget's API, authenticated by the order's client token. */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { TillError } from '../../shared/errors.ts';
 import { ShopperContextSchema, StartAttemptBaseSchema } from '../../shared/schemas.ts';
 import { clientTokenAuth, type CheckoutEnv } from '../auth.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
-import { originOf, parseWith, readJsonValue } from '../http.ts';
+import { bearer, originOf, parseWith, readJsonValue } from '../http.ts';
+import { grantedRequest, LIVE_PROTOCOL, protocolToken, refusalOf } from '../orders/live-status.ts';
 import { attemptIpRateLimit, attemptOrderRateLimit, checkoutReadRateLimit } from '../rate-limit.ts';
 import { unwrap } from '../result.ts';
 import { allowedOriginsCors, cachedOrigins } from '../cors.ts';
@@ -25,6 +26,21 @@ const merchantPagesCors = allowedOriginsCors<CheckoutEnv>({
     }),
 });
 
+/**
+ * Browsers cannot set Authorization on a WebSocket: the live socket offers the client token as a
+ * subprotocol next to `till.v1` (a JWS is all tchars). Other clients may still send the header.
+ */
+function checkoutToken(c: Context<CheckoutEnv>) {
+  const token = bearer(c);
+  if (token !== null || !c.req.path.endsWith('/live')) {
+    return { token, missing: 'Send the order client token as Authorization: Bearer …' };
+  }
+  return {
+    token: protocolToken(c.req.header('sec-websocket-protocol')),
+    missing: `Offer the subprotocols ${LIVE_PROTOCOL} and the order client token in Sec-WebSocket-Protocol`,
+  };
+}
+
 const attemptIdempotency = idempotency<CheckoutEnv>({ scope: (c) => `checkout:${c.get('claims').sub}` });
 
 export const checkoutApi = new Hono<CheckoutEnv>()
@@ -33,7 +49,7 @@ export const checkoutApi = new Hono<CheckoutEnv>()
   .use('/:id/*', checkoutReadRateLimit())
   .use('/:id/*', merchantPagesCors)
   .use('/:id/attempts', attemptIpRateLimit())
-  .use('/:id/*', clientTokenAuth({ param: 'id' }))
+  .use('/:id/*', clientTokenAuth({ param: 'id', token: checkoutToken }))
   .use('/:id/attempts', attemptOrderRateLimit())
 
   .get('/:id', async (c) => {
@@ -61,4 +77,24 @@ export const checkoutApi = new Hono<CheckoutEnv>()
     );
     c.header('cache-control', 'no-store');
     return c.json(summary, 201);
+  })
+
+  // Each change of the order, pushed as it happens (orders/live-status.ts).
+  .get('/:id/live', async (c) => {
+    // The frame runs on this origin; a token leaked to another site must not open a socket there.
+    // Browsers always send Origin on a WebSocket; a client without one is no browser, and could
+    // read the same summary with GET /v1/checkout/:id anyway.
+    const origin = c.req.header('origin');
+    if (origin !== undefined && origin !== originOf(c)) {
+      throw new TillError('forbidden', 'The live checkout can be opened only by the checkout frame, on its own origin');
+    }
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      throw new TillError('upgrade_required', `Open this URL as a WebSocket, offering the subprotocol ${LIVE_PROTOCOL}`).withHeaders({
+        Upgrade: 'websocket',
+      });
+    }
+    const grant = { claims: c.get('claims'), context: shopperContext(c.req.query('context')) };
+    const response = await orderStub(c.env, c.req.param('id')).fetch(grantedRequest(c.req.raw, grant));
+    if (response.status !== 101) throw refusalOf(response.status, await response.json().catch(() => null));
+    return response;
   });

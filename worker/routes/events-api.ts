@@ -1,14 +1,27 @@
 /** Events of all the merchant's orders, from the D1 copy the order objects keep. */
 import { Hono } from 'hono';
 import { TillError } from '../../shared/errors.ts';
-import { EventListQuerySchema, type WebhookEvent } from '../../shared/schemas.ts';
+import { EventListQuerySchema, RedeliverRequestSchema, type DeliveryAttempt, type List, type WebhookEvent } from '../../shared/schemas.ts';
 import type { MerchantEnv } from '../auth.ts';
+import { readOptionalJson } from '../http.ts';
 import { listPage, ownedBy, type ListRequest } from '../listing.ts';
+import type { MerchantPrincipal } from '../merchants/merchant-principal.ts';
 import { merchantKeyRateLimit } from '../rate-limit.ts';
+import { unwrap } from '../result.ts';
 import { listQuery } from './list-query.ts';
-import { readers } from './merchant-auth.ts';
+import { merchantIdempotency, readers, writers } from './merchant-auth.ts';
+import { orderStub } from './orders-api.ts';
 
 const EVENT_ID = /^evt_[0-9A-Za-z]{24}$/;
+
+/** The order an event of this merchant and mode belongs to, from the index; its object has the deliveries. */
+async function orderOfEvent(db: D1Database, merchant: MerchantPrincipal, id: string): Promise<string> {
+  const row = EVENT_ID.test(id)
+    ? await db.prepare('SELECT order_id FROM events WHERE id = ? AND merchant_id = ? AND mode = ?').bind(id, merchant.id, merchant.mode).first<{ order_id: string }>()
+    : null;
+  if (!row) throw new TillError('event_not_found', 'No such event', 'id');
+  return row.order_id;
+}
 
 export const eventsApi = new Hono<MerchantEnv>()
   .use('/events/*', merchantKeyRateLimit())
@@ -32,4 +45,20 @@ export const eventsApi = new Hono<MerchantEnv>()
       : null;
     if (!row) throw new TillError('event_not_found', 'No such event', 'id');
     return c.json(JSON.parse(row.body) as WebhookEvent);
+  })
+
+  .get('/events/:id/deliveries', readers, async (c) => {
+    const id = c.req.param('id');
+    const merchant = c.get('merchant');
+    const order = orderStub(c.env, await orderOfEvent(c.env.DB, merchant, id));
+    const data = unwrap(await order.deliveryAttempts(merchant, id));
+    return c.json({ object: 'list', data, has_more: false, url: `/v1/events/${id}/deliveries` } satisfies List<DeliveryAttempt>);
+  })
+
+  .post('/events/:id/redeliver', writers, merchantIdempotency, async (c) => {
+    const id = c.req.param('id');
+    const { endpoint_id } = await readOptionalJson(c, RedeliverRequestSchema);
+    const merchant = c.get('merchant');
+    const order = orderStub(c.env, await orderOfEvent(c.env.DB, merchant, id));
+    return c.json(unwrap(await order.redeliver(merchant, id, endpoint_id ?? null)));
   });

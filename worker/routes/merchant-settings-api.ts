@@ -86,10 +86,10 @@ export const merchantSettingsApi = new Hono<MerchantEnv>()
     allowedOriginsCors<MerchantEnv>({ originsFor: async (c) => c.get('merchant').allowedOrigins }),
     async (c) => {
     const merchant = c.get('merchant');
-    const { amount, currency, context } = parseWith(PaymentMethodsQuerySchema, c.req.query());
+    const { amount, currency, context, capture_method } = parseWith(PaymentMethodsQuerySchema, c.req.query());
     const data = merchant.channels
       .filter(isChannelId)
-      .flatMap((channel) => channelOf(channel).methods({ amount, currency, mode: merchant.mode }, context));
+      .flatMap((channel) => channelOf(channel).methods({ amount, currency, mode: merchant.mode, capture_method }, context));
     return c.json({ object: 'list', data });
   },
   );

@@ -1,10 +1,12 @@
-/** Orders, for the merchant's server: create, list, retrieve, cancel, timeline. */
+/** Orders, for the merchant's server: create, list, retrieve, cancel, capture, void, refunds, timeline. */
 import { Hono } from 'hono';
 import { sha256Hex } from '../../shared/encoding.ts';
 import { TillError } from '../../shared/errors.ts';
 import { formatMoney } from '../../shared/money.ts';
 import {
   CreateOrderRequestSchema,
+  CreateRefundRequestSchema,
+  REFUND_ID,
   ORDER_ID,
   OrderListItemSchema,
   OrderListQuerySchema,
@@ -12,9 +14,9 @@ import {
 } from '../../shared/schemas.ts';
 import type { MerchantEnv } from '../auth.ts';
 import type { Env } from '../env.ts';
-import { parseWith, readJsonValue } from '../http.ts';
+import { parseWith, readEmptyBody, readJsonValue } from '../http.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../idempotency/idempotency.ts';
-import { newOrderId, orderIdForIdempotencyKey } from '../ids.ts';
+import { newOrderId, newRefundId, orderIdForIdempotencyKey, refundIdForIdempotencyKey } from '../ids.ts';
 import { listPage, ownedBy } from '../listing.ts';
 import { merchantKeyRateLimit } from '../rate-limit.ts';
 import { unwrap } from '../result.ts';
@@ -71,6 +73,40 @@ export const ordersApi = new Hono<MerchantEnv>()
 
   .post('/orders/:id/cancel', writers, merchantIdempotency, async (c) => {
     return c.json(unwrap(await orderStub(c.env, c.req.param('id')).cancel(c.get('merchant'))));
+  })
+
+  .post('/orders/:id/capture', writers, merchantIdempotency, async (c) => {
+    await readEmptyBody(c);
+    return c.json(unwrap(await orderStub(c.env, c.req.param('id')).capture(c.get('merchant'))));
+  })
+
+  .post('/orders/:id/void', writers, merchantIdempotency, async (c) => {
+    await readEmptyBody(c);
+    return c.json(unwrap(await orderStub(c.env, c.req.param('id')).void(c.get('merchant'))));
+  })
+
+  .post('/orders/:id/refunds', writers, merchantIdempotency, async (c) => {
+    const raw = await readJsonValue(c);
+    const request = parseWith(CreateRefundRequestSchema, raw);
+    const orderId = c.req.param('id');
+    const idempotencyKey = c.req.header(IDEMPOTENCY_KEY_HEADER);
+    const id = idempotencyKey ? await refundIdForIdempotencyKey(orderId, idempotencyKey) : newRefundId();
+    const { refund, replayed } = unwrap(
+      await orderStub(c.env, orderId).createRefund(c.get('merchant'), { id, request, requestHash: await sha256Hex(JSON.stringify(raw)) }),
+    );
+    if (replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json(refund, 201);
+  })
+
+  .get('/orders/:id/refunds', readers, async (c) => {
+    const refunds = unwrap(await orderStub(c.env, c.req.param('id')).refunds(c.get('merchant')));
+    return c.json({ object: 'list', data: refunds });
+  })
+
+  .get('/orders/:id/refunds/:refund', readers, async (c) => {
+    const refundId = c.req.param('refund');
+    if (!REFUND_ID.test(refundId)) throw new TillError('refund_not_found', 'No such refund on this order', 'refund');
+    return c.json(unwrap(await orderStub(c.env, c.req.param('id')).refund(c.get('merchant'), refundId)));
   })
 
   .get('/orders/:id/events', readers, async (c) => {

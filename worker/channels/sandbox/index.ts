@@ -26,7 +26,7 @@ export const SandboxNotificationSchema = z.strictObject({
   attempt_id: z.string(),
   amount: z.number().int(),
   currency: CurrencySchema,
-  status: z.enum(['succeeded', 'failed', 'canceled']),
+  status: z.enum(['authorized', 'succeeded', 'failed', 'canceled']),
   failure: FailureSchema.nullable(),
 });
 export type SandboxNotification = z.infer<typeof SandboxNotificationSchema>;
@@ -35,6 +35,8 @@ const processor = (ctx: ChannelContext, attemptId: string) => ctx.env.SANDBOX.ge
 
 function outcomeOf(status: TradeStatus, failure: SandboxNotification['failure'], nextAction: ChannelOutcome | null): ChannelOutcome {
   switch (status) {
+    case 'authorized':
+      return { status: 'authorized' };
     case 'succeeded':
       return { status: 'succeeded' };
     case 'failed':
@@ -61,10 +63,10 @@ export const sandbox: Channel<SandboxInput> = {
 
   methods(order) {
     if (order.mode !== 'test') return [];
-    return [
-      { channel: 'sandbox', method: 'card', kind: 'card', label: 'Card' },
-      { channel: 'sandbox', method: 'qr', kind: 'qr', label: 'Scan QR code' },
-    ];
+    const card = { channel: 'sandbox', method: 'card', kind: 'card', label: 'Card' } as const;
+    // A wallet QR payment is taken at once: it cannot be held for a later capture.
+    if (order.capture_method === 'manual') return [card];
+    return [card, { channel: 'sandbox', method: 'qr', kind: 'qr', label: 'Scan QR code' }];
   },
 
   input: SandboxInputSchema,
@@ -78,6 +80,7 @@ export const sandbox: Channel<SandboxInput> = {
       description: request.description,
       origin: ctx.origin,
       returnUrl: request.returnUrl ?? null,
+      captureMethod: request.captureMethod,
     };
     if (input.method === 'qr') {
       await processor(ctx, request.attemptId).createTrade({ ...common, kind: 'qr', status: 'requires_action', failure: null });
@@ -90,8 +93,8 @@ export const sandbox: Channel<SandboxInput> = {
     const { number, exp_month, exp_year } = input.card;
     const behaviour = behaviourOf(number, exp_month, exp_year);
     const instrument = { brand: cardBrand(number), last4: number.slice(-4) };
-    const status: TradeStatus =
-      behaviour.kind === 'succeed' ? 'succeeded' : behaviour.kind === 'decline' ? 'failed' : 'requires_action';
+    const paid: TradeStatus = request.captureMethod === 'manual' ? 'authorized' : 'succeeded';
+    const status: TradeStatus = behaviour.kind === 'succeed' ? paid : behaviour.kind === 'decline' ? 'failed' : 'requires_action';
     const failure = behaviour.kind === 'decline' ? behaviour.failure : null;
     await processor(ctx, request.attemptId).createTrade({ ...common, kind: 'card', status, failure });
     const challenge: ChannelOutcome = {
@@ -132,17 +135,23 @@ export const sandbox: Channel<SandboxInput> = {
     return applied ? new Response('ok', { status: 200 }) : new Response('retry', { status: 500 });
   },
 
-  async query(ctx, channelRef) {
-    const trade = await processor(ctx, channelRef).getTrade();
-    if (!trade) throw new TillError('channel_error', 'sandbox has no such trade');
-    return outcomeOf(trade.status, trade.failure, null);
+  async query(ctx, trade) {
+    const found = await processor(ctx, trade.attemptId).getTrade();
+    if (!found) throw new TillError('channel_trade_not_found', 'sandbox has no such trade');
+    return found.status === 'requires_action' ? null : outcomeOf(found.status, found.failure, null);
   },
 
-  async refund(ctx, channelRef, amount, refundId) {
-    return processor(ctx, channelRef).refund(amount, refundId);
+  async refund(ctx, trade, amount, refundId) {
+    return processor(ctx, trade.attemptId).refund(amount, refundId);
   },
 
-  async cancel(ctx, channelRef) {
-    await processor(ctx, channelRef).cancel();
+  async capture(ctx, trade, amount) {
+    const captured = await processor(ctx, trade.attemptId).capture(amount);
+    if (captured === 'succeeded') return { status: 'succeeded' };
+    return { status: 'failed', failure: { code: 'capture_failed', message: 'The authorization could not be captured.' } };
+  },
+
+  async cancel(ctx, trade) {
+    await processor(ctx, trade.attemptId).cancel();
   },
 };

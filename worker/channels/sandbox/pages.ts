@@ -47,7 +47,7 @@ const finished = (trade: Trade) =>
   layout(
     'Sandbox',
     html`<span class="badge">Sandbox</span>
-      <h1>${trade.status === 'succeeded' ? 'Payment sent' : trade.status === 'failed' ? 'Payment declined' : 'Payment closed'}</h1>
+      <h1>${trade.status === 'succeeded' || trade.status === 'authorized' ? 'Payment sent' : trade.status === 'failed' ? 'Payment declined' : 'Payment closed'}</h1>
       <p>${formatMoney(trade.amount, trade.currency)} · ${trade.description}</p>
       <p>You can return to the checkout now.</p>`,
   );

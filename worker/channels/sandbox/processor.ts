@@ -5,6 +5,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Currency } from '../../../shared/money.ts';
+import type { CaptureMethod } from '../../../shared/order-model.ts';
 import type { Failure } from '../../../shared/schemas.ts';
 import { signPayload } from '../../../shared/signature.ts';
 import type { Env } from '../../env.ts';
@@ -12,7 +13,7 @@ import { dispatchToSelf } from '../../self-dispatch.ts';
 import type { RefundResult } from '../types.ts';
 import { SANDBOX_SIGNATURE_HEADER, type SandboxNotification } from './index.ts';
 
-export type TradeStatus = 'requires_action' | 'succeeded' | 'failed' | 'canceled';
+export type TradeStatus = 'requires_action' | 'authorized' | 'succeeded' | 'failed' | 'canceled';
 
 export interface Trade {
   attemptId: string;
@@ -25,7 +26,10 @@ export interface Trade {
   failure: Failure | null;
   origin: string;
   returnUrl: string | null;
+  captureMethod: CaptureMethod;
   refunded: number;
+  /** Refunds by Till's refund id, so a repeated call never refunds twice. */
+  refunds: Record<string, number>;
 }
 
 /** Seconds between notification retries, like a real channel's schedule compressed. */
@@ -44,7 +48,8 @@ export class SandboxProcessor extends DurableObject<Env> {
 
   getTrade(): Trade | null {
     const row = this.sql.exec<{ body: string }>('SELECT body FROM trade').toArray()[0];
-    return row ? (JSON.parse(row.body) as Trade) : null;
+    // Trades stored before capture and refund ids existed read as automatic, with no refunds.
+    return row ? { captureMethod: 'automatic', refunds: {}, ...(JSON.parse(row.body) as Partial<Trade>) } as Trade : null;
   }
 
   private save(trade: Trade, notify: boolean): void {
@@ -58,10 +63,10 @@ export class SandboxProcessor extends DurableObject<Env> {
     );
   }
 
-  async createTrade(input: Omit<Trade, 'refunded'>): Promise<Trade> {
+  async createTrade(input: Omit<Trade, 'refunded' | 'refunds'>): Promise<Trade> {
     const existing = this.getTrade();
     if (existing) return existing;
-    const trade: Trade = { ...input, refunded: 0 };
+    const trade: Trade = { ...input, refunded: 0, refunds: {} };
     const final = trade.status !== 'requires_action';
     this.save(trade, final);
     if (final) await this.ctx.storage.setAlarm(Date.now());
@@ -74,7 +79,7 @@ export class SandboxProcessor extends DurableObject<Env> {
     if (!trade || trade.status !== 'requires_action') return trade;
     const next: Trade =
       outcome === 'succeed'
-        ? { ...trade, status: 'succeeded' }
+        ? { ...trade, status: trade.captureMethod === 'manual' ? 'authorized' : 'succeeded' }
         : {
             ...trade,
             status: 'failed',
@@ -88,20 +93,32 @@ export class SandboxProcessor extends DurableObject<Env> {
     return next;
   }
 
+  /** Closes an unpaid trade, or releases an authorization (a void). */
   async cancel(): Promise<void> {
     const trade = this.getTrade();
-    if (!trade || trade.status !== 'requires_action') return;
+    if (!trade || (trade.status !== 'requires_action' && trade.status !== 'authorized')) return;
     this.save({ ...trade, status: 'canceled' }, true);
     await this.ctx.storage.setAlarm(Date.now());
   }
 
+  /** Captures an authorization in full; a captured trade answers `succeeded` again. */
+  async capture(amount: number): Promise<'succeeded' | 'failed'> {
+    const trade = this.getTrade();
+    if (trade?.status === 'succeeded') return 'succeeded';
+    if (!trade || trade.status !== 'authorized' || amount !== trade.amount) return 'failed';
+    this.save({ ...trade, status: 'succeeded' }, true);
+    await this.ctx.storage.setAlarm(Date.now());
+    return 'succeeded';
+  }
+
   refund(amount: number, refundId: string): RefundResult {
     const trade = this.getTrade();
+    if (trade?.refunds[refundId] !== undefined) return { status: 'succeeded', channelRef: `sbx_re_${refundId}` };
     if (!trade || trade.status !== 'succeeded' || trade.refunded + amount > trade.amount) {
-      return { status: 'failed', channelRef: refundId };
+      return { status: 'failed', channelRef: `sbx_re_${refundId}` };
     }
-    this.save({ ...trade, refunded: trade.refunded + amount }, false);
-    return { status: 'succeeded', channelRef: refundId };
+    this.save({ ...trade, refunded: trade.refunded + amount, refunds: { ...trade.refunds, [refundId]: amount } }, false);
+    return { status: 'succeeded', channelRef: `sbx_re_${refundId}` };
   }
 
   override async alarm(): Promise<void> {

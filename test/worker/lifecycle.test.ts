@@ -1,0 +1,185 @@
+/** Capture and void, expiry, the automatic refund of a second payment, and reconciliation by query. */
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors.ts';
+import type { Order } from '../../shared/schemas.ts';
+import { sandbox } from '../../worker/channels/sandbox/index.ts';
+import type { OrderObject } from '../../worker/orders/order-object.ts';
+import { call, card, createMerchant, newOrder, orderStub, pay, sandboxNotify, sandboxStub, settleTradeSilently, summary } from './helpers.ts';
+
+const merchant = await createMerchant();
+
+const action = (orderId: string, verb: 'capture' | 'void' | 'cancel') =>
+  call<Order & ErrorEnvelope>(`/v1/orders/${orderId}/${verb}`, { key: merchant.secret_key, method: 'POST', rawBody: '' });
+const retrieve = async (orderId: string) => (await call<Order>(`/v1/orders/${orderId}`, { key: merchant.secret_key })).body;
+
+async function eventTypes(orderId: string): Promise<string[]> {
+  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, { key: merchant.secret_key });
+  return body.data.map((event) => event.type);
+}
+
+/** Moves the order's clock-driven work (queries, expiry) to now and runs its alarm. */
+async function alarmAfter(orderId: string, sql: string): Promise<void> {
+  await runInDurableObject(orderStub(orderId), (_instance: OrderObject, state) => {
+    state.storage.sql.exec(sql);
+  });
+  await runDurableObjectAlarm(orderStub(orderId));
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('manual capture', () => {
+  it('authorizes, then captures in full: the order is paid once', async () => {
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
+    expect(order.capture_method).toBe('manual');
+    expect((await summary(order)).body.methods.map((method) => method.method)).toEqual(['card']);
+    const authorized = await pay(order, card('4242424242424242'));
+    expect(authorized.body.order.status).toBe('authorized');
+    expect(authorized.body.receipt).toBeNull();
+
+    const captured = await action(order.id, 'capture');
+    expect(captured.status).toBe(200);
+    expect(captured.body).toMatchObject({ status: 'paid', paid_attempt_id: authorized.body.attempt!.id });
+    expect(captured.body.receipt).toEqual(expect.any(String));
+    expect((await action(order.id, 'capture')).body.error.code).toBe('order_not_capturable');
+    expect((await action(order.id, 'void')).body.error.code).toBe('order_not_voidable');
+    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.authorized', 'order.paid']);
+  });
+
+  it('voids an authorization: the order is voided and the channel releases it', async () => {
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
+    const authorized = await pay(order, card('4242424242424242'));
+    expect((await action(order.id, 'cancel')).body.error).toMatchObject({ code: 'order_not_cancelable', message: expect.stringContaining('void it') });
+    const voided = await action(order.id, 'void');
+    expect(voided.body.status).toBe('voided');
+    expect((await action(order.id, 'void')).body.status).toBe('voided');
+    expect((await sandboxStub(authorized.body.attempt!.id).getTrade())?.status).toBe('canceled');
+    expect((await action(order.id, 'capture')).body.error.code).toBe('order_not_capturable');
+    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.authorized', 'order.voided']);
+  });
+
+  it('refuses capture and void of an automatic order, and a body with fields', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const capture = await action(order.id, 'capture');
+    expect(capture.body.error).toMatchObject({ code: 'order_not_capturable', message: expect.stringContaining('automatic capture') });
+    expect((await action(order.id, 'void')).body.error.code).toBe('order_not_voidable');
+    const withBody = await call<ErrorEnvelope>(`/v1/orders/${order.id}/capture`, { key: merchant.secret_key, body: { amount: 5 } });
+    expect(withBody.body.error.code).toBe('unknown_parameter');
+  });
+
+  it('keeps the authorization when the channel does not answer a capture, and learns the outcome by query', async () => {
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
+    const attempt = (await pay(order, card('4242424242424242'))).body.attempt!;
+    vi.spyOn(sandbox, 'capture').mockRejectedValueOnce(new TypeError('network connection lost'));
+    const lost = await action(order.id, 'capture');
+    expect(lost.body.error.code).toBe('channel_error');
+    expect((await retrieve(order.id)).status).toBe('authorized');
+    // The capture did reach the processor after all; no notification comes.
+    await settleTradeSilently(attempt.id, 'succeeded');
+    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
+    expect((await retrieve(order.id)).status).toBe('paid');
+  });
+
+  it('releases an authorization left for seven days', async () => {
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
+    await pay(order, card('4242424242424242'));
+    await alarmAfter(order.id, `UPDATE orders SET authorized_at = ${Math.floor(Date.now() / 1000) - 7 * 24 * 3600 - 1}`);
+    expect((await retrieve(order.id)).status).toBe('voided');
+  });
+});
+
+describe('expiry', () => {
+  it('expires an unpaid order by alarm and closes its trade at the channel', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const attempt = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
+    await alarmAfter(order.id, 'UPDATE orders SET expires_at = 0');
+    const after = await retrieve(order.id);
+    expect(after.status).toBe('expired');
+    expect(after.attempts[0]?.status).toBe('canceled');
+    expect((await sandboxStub(attempt.id).getTrade())?.status).toBe('canceled');
+    expect((await sandboxStub(attempt.id).complete('succeed'))?.status).toBe('canceled');
+  });
+});
+
+describe('a second payment', () => {
+  it('is refunded automatically when the shopper paid twice, and the reason is recorded', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const qr = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
+    // The shopper scans and pays the QR in the wallet just as the checkout moves on to the card.
+    await settleTradeSilently(qr.id, 'succeeded');
+    const byCard = await pay(order, card('4242424242424242'));
+    expect(byCard.body.order.status).toBe('paid');
+    // The wallet's notification arrives late: that money must go back.
+    const note = { event_id: `late-${qr.id}`, order_id: order.id, attempt_id: qr.id, amount: 2900, currency: 'USD' as const, status: 'succeeded' as const, failure: null };
+    expect((await sandboxNotify(note)).body).toBe('ok');
+    expect((await sandboxNotify(note)).body).toBe('ok');
+
+    const after = await retrieve(order.id);
+    expect(after.paid_attempt_id).toBe(byCard.body.attempt!.id);
+    expect(after.attempts.find((a) => a.id === qr.id)).toMatchObject({ status: 'succeeded', needs_refund: true });
+    expect(after.refunds).toEqual([
+      expect.objectContaining({ attempt_id: qr.id, amount: 2900, status: 'succeeded', automatic: true, reason: 'duplicate_payment' }),
+    ]);
+    // The paid attempt's own refundable amount is untouched.
+    expect(after.amount_refunded).toBe(0);
+    expect((await sandboxStub(qr.id).getTrade())?.refunded).toBe(2900);
+    expect((await eventTypes(order.id)).filter((type) => type.startsWith('refund.'))).toEqual(['refund.created', 'refund.succeeded']);
+  });
+
+  it('is refunded when it pays an order already expired', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const qr = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
+    await settleTradeSilently(qr.id, 'succeeded');
+    await alarmAfter(order.id, `UPDATE orders SET expires_at = ${Math.floor(Date.now() / 1000) - 1}`);
+    expect((await retrieve(order.id)).status).toBe('expired');
+    // Closing failed (the trade had already succeeded); reconciliation finds the money and returns it.
+    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
+    const after = await retrieve(order.id);
+    expect(after.status).toBe('expired');
+    expect(after.refunds).toEqual([expect.objectContaining({ attempt_id: qr.id, reason: 'order_closed', status: 'succeeded', automatic: true })]);
+  });
+});
+
+describe('reconciliation', () => {
+  it('learns a payment whose notification never came by querying the channel', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const qr = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
+    // Nothing yet at the channel: the query changes nothing and asks again later.
+    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
+    expect((await retrieve(order.id)).status).toBe('requires_action');
+    const queued = await runInDurableObject(orderStub(order.id), (_i: OrderObject, state) =>
+      state.storage.sql.exec<{ queries: number; next_query_at: number }>('SELECT queries, next_query_at FROM attempts').one(),
+    );
+    expect(queued.queries).toBe(1);
+    expect(queued.next_query_at).toBeGreaterThan(Date.now() / 1000 + 200);
+
+    await settleTradeSilently(qr.id, 'succeeded');
+    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
+    const paid = await retrieve(order.id);
+    expect(paid.status).toBe('paid');
+    // The notification, when it finally comes, changes nothing twice.
+    await sandboxNotify({ event_id: `late-${qr.id}`, order_id: order.id, attempt_id: qr.id, amount: 2900, currency: 'USD', status: 'succeeded', failure: null });
+    expect(await retrieve(order.id)).toEqual(paid);
+    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.requires_action', 'order.paid']);
+  });
+
+  it('stops asking once the channel gave its final answer, or past expiry and grace', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const qr = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
+    await settleTradeSilently(qr.id, 'failed');
+    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
+    const after = await runInDurableObject(orderStub(order.id), (_i: OrderObject, state) =>
+      state.storage.sql.exec<{ status: string; next_query_at: number | null }>('SELECT status, next_query_at FROM attempts').one(),
+    );
+    expect(after).toEqual({ status: 'failed', next_query_at: null });
+    expect((await retrieve(order.id)).status).toBe('open');
+
+    const second = await newOrder(merchant.secret_key);
+    await pay(second, { channel: 'sandbox', method: 'qr' });
+    await alarmAfter(second.id, 'UPDATE orders SET expires_at = 1; UPDATE attempts SET next_query_at = 0');
+    const stopped = await runInDurableObject(orderStub(second.id), (_i: OrderObject, state) =>
+      state.storage.sql.exec<{ next_query_at: number | null }>('SELECT next_query_at FROM attempts').one(),
+    );
+    expect(stopped.next_query_at).toBeNull();
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * The order object's calls to channels after the first one (start): query, capture, refund,
+ * close. Each runs outside any transaction and turns a thrown error into "no answer", logged
+ * by kind only (a channel's message may carry credentials or payer data); the caller retries.
+ */
+import { TillError } from '../../shared/errors.ts';
+import { channelOf, isChannelId } from '../channels/registry.ts';
+import type { Channel, ChannelContext, ChannelOutcome, RefundResult, TradeRef } from '../channels/types.ts';
+import type { Env } from '../env.ts';
+import type { AttemptRow, RefundRow } from './order-store.ts';
+
+export const tradeRef = (attempt: AttemptRow): TradeRef => ({ attemptId: attempt.id, channelRef: attempt.channel_ref });
+
+async function withChannel<T>(
+  env: Env,
+  attempt: AttemptRow,
+  what: string,
+  call: (channel: Channel, ctx: ChannelContext, trade: TradeRef) => Promise<T>,
+): Promise<T | null> {
+  if (!isChannelId(attempt.channel)) return null;
+  try {
+    return await call(channelOf(attempt.channel), { env, origin: attempt.origin }, tradeRef(attempt));
+  } catch (error) {
+    if (error instanceof TillError && error.code === 'channel_trade_not_found' && what === 'query') throw error;
+    console.warn(`channel ${what} failed`, { attempt: attempt.id, channel: attempt.channel, error: (error as Error)?.name });
+    return null;
+  }
+}
+
+export type QueryAnswer = { kind: 'outcome'; outcome: ChannelOutcome | null } | { kind: 'no_trade' } | { kind: 'no_answer' };
+
+export async function queryTrade(env: Env, attempt: AttemptRow): Promise<QueryAnswer> {
+  try {
+    const answer = await withChannel(env, attempt, 'query', (channel, ctx, trade) => channel.query(ctx, trade).then((outcome) => ({ outcome })));
+    return answer ? { kind: 'outcome', outcome: answer.outcome } : { kind: 'no_answer' };
+  } catch {
+    return { kind: 'no_trade' };
+  }
+}
+
+export const captureTrade = (env: Env, attempt: AttemptRow): Promise<ChannelOutcome | null> =>
+  withChannel(env, attempt, 'capture', (channel, ctx, trade) => channel.capture(ctx, trade, attempt.amount));
+
+export const refundTrade = (env: Env, attempt: AttemptRow, refund: RefundRow): Promise<RefundResult | null> =>
+  withChannel(env, attempt, 'refund', (channel, ctx, trade) => channel.refund(ctx, trade, refund.amount, refund.id));
+
+/** Closes the trade (or releases its authorization); true when the channel accepted. */
+export async function closeTrade(env: Env, attempt: AttemptRow): Promise<boolean> {
+  const closed = await withChannel(env, attempt, 'close', (channel, ctx, trade) => channel.cancel(ctx, trade).then(() => true));
+  return closed === true;
+}

@@ -1,0 +1,109 @@
+/**
+ * When to ask a channel about an attempt whose outcome Till has not heard: a notification may
+ * never come (lost, or the channel doesn't send one), and an attempt Till canceled may still
+ * have taken money at the channel until the channel confirms it closed.
+ */
+import type { AttemptStatus } from '../../shared/order-model.ts';
+import type { ChannelOutcome } from '../channels/types.ts';
+import { closeTrade, queryTrade } from './channel-calls.ts';
+import type { OrderContext } from './order-context.ts';
+import type { AttemptRow, OrderRow } from './order-store.ts';
+
+const now = (): number => Math.floor(Date.now() / 1000);
+
+/** The first question comes a minute after the attempt began. */
+export const QUERY_FIRST_AFTER_SECONDS = 60;
+/** Gaps after the n-th question: asked at about 1 min, 5 min, 15 min, 1 h, 4 h, then every 6 h. */
+export const QUERY_GAPS_SECONDS = [240, 600, 2700, 3 * 3600] as const;
+const QUERY_GAP_AFTER_SCHEDULE = 6 * 3600;
+/** Channels keep an unpaid trade open a while past Till's expiry; keep asking this long after it. */
+export const RECONCILE_GRACE_SECONDS = 24 * 3600;
+/** An authorization the merchant neither captures nor voids is released after this long (card networks hold them about a week). */
+export const AUTHORIZATION_VALID_SECONDS = 7 * 24 * 3600;
+
+/** Past this, the channel has nothing more to tell: the order expired (or its authorization lapsed) a grace period ago. */
+function stopAskingAt(order: OrderRow): number {
+  const authorizationEnds = order.authorized_at === null ? 0 : order.authorized_at + AUTHORIZATION_VALID_SECONDS;
+  return Math.max(order.expires_at, authorizationEnds) + RECONCILE_GRACE_SECONDS;
+}
+
+export function dueQueries(sql: SqlStorage, at = now()): AttemptRow[] {
+  return sql.exec<AttemptRow>('SELECT * FROM attempts WHERE next_query_at <= ? ORDER BY seq', at).toArray();
+}
+
+export function nextQueryAt(sql: SqlStorage): number | null {
+  const row = sql.exec<{ at: number | null }>('SELECT MIN(next_query_at) AS at FROM attempts').toArray()[0];
+  return row?.at ?? null;
+}
+
+/**
+ * Claims a due question: the next time moves on before the channel is called, so a concurrent
+ * run skips it and a lost answer is asked again. Past the order's expiry plus grace, asking stops.
+ */
+export function claimQuery(sql: SqlStorage, order: OrderRow, attempt: AttemptRow): boolean {
+  const next = now() + (QUERY_GAPS_SECONDS[attempt.queries] ?? QUERY_GAP_AFTER_SCHEDULE);
+  const stopAt = stopAskingAt(order);
+  return (
+    sql.exec(
+      'UPDATE attempts SET queries = queries + 1, next_query_at = ? WHERE id = ? AND queries = ? AND next_query_at IS NOT NULL',
+      next > stopAt ? null : next,
+      attempt.id,
+      attempt.queries,
+    ).rowsWritten > 0
+  );
+}
+
+/** The channel gave a final answer (or never had the trade): nothing more to ask. */
+export function stopQuerying(sql: SqlStorage, attemptId: string, closed: boolean): void {
+  sql.exec(
+    'UPDATE attempts SET next_query_at = NULL, closed_at = CASE WHEN ? THEN ? ELSE closed_at END WHERE id = ?',
+    closed ? 1 : 0,
+    now(),
+    attemptId,
+  );
+}
+
+/** A minute from now, or null once the order is past expiry plus grace. */
+export function firstQueryAt(order: OrderRow): number | null {
+  const at = now() + QUERY_FIRST_AFTER_SECONDS;
+  return at > stopAskingAt(order) ? null : at;
+}
+
+/** Asks about an attempt again soon: its call's answer was lost, or a capture's was. */
+export function queryAgainSoon(sql: SqlStorage, attemptId: string): void {
+  sql.exec('UPDATE attempts SET next_query_at = ? WHERE id = ?', now() + QUERY_FIRST_AFTER_SECONDS, attemptId);
+}
+
+/** An attempt Till canceled or failed that the channel still holds open (or authorized). */
+function mustClose(local: AttemptStatus, outcome: ChannelOutcome | null): boolean {
+  const givenUp = local === 'canceled' || local === 'failed';
+  return givenUp && (outcome === null || outcome.status === 'authorized' || outcome.status === 'requires_action' || outcome.status === 'processing');
+}
+
+/** Asks channels about the due attempts and applies what they say, as a notification would be. */
+export async function reconcile(o: OrderContext): Promise<void> {
+  for (const due of dueQueries(o.sql)) {
+    if (!o.transaction(() => claimQuery(o.sql, o.ledger.order(), due))) continue;
+    const answer = await queryTrade(o.env, due);
+    if (answer.kind === 'no_answer') continue;
+    if (answer.kind === 'no_trade') {
+      // The channel never opened it (the start call was lost before reaching it): nothing moved.
+      o.transaction(() => stopQuerying(o.sql, due.id, true));
+      continue;
+    }
+    const { outcome } = answer;
+    const current = o.ledger.attempt(due.id);
+    if (!current) continue;
+    if (mustClose(current.status, outcome)) {
+      // Till gave up on this attempt but the channel still holds it open: close it there, then ask again.
+      if (await closeTrade(o.env, current)) o.transaction(() => queryAgainSoon(o.sql, due.id));
+      continue;
+    }
+    if (!outcome) continue;
+    o.transaction(() => {
+      o.ledger.applyOutcome(due.id, outcome);
+      o.ledger.closeIfOrderClosed(due.id);
+      if (outcome.status !== 'requires_action' && outcome.status !== 'processing') stopQuerying(o.sql, due.id, outcome.status === 'canceled');
+    });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What happens to an order's money after the shopper paid: capturing or voiding an
+ * authorization, and making refunds at the channel. Decisions are synchronous (called inside the
+ * order object's transactions); channel calls happen between them.
+ */
+import { TillError } from '../../shared/errors.ts';
+import type { ChannelOutcome } from '../channels/types.ts';
+import { failed, type Result } from '../result.ts';
+import { refundTrade } from './channel-calls.ts';
+import type { OrderContext } from './order-context.ts';
+import type { AttemptRow, OrderRow } from './order-store.ts';
+import { queryAgainSoon } from './reconciliation.ts';
+import { applyRefundResult, claimRefundCall, dueRefunds } from './refunds.ts';
+
+const now = (): number => Math.floor(Date.now() / 1000);
+
+/** A capture call unanswered this long was lost; another may start. */
+const CAPTURE_CALL_SECONDS = 120;
+
+const captureInFlight = (row: OrderRow): boolean => row.capture_started_at !== null && row.capture_started_at + CAPTURE_CALL_SECONDS > now();
+
+/** Marks a capture as started and answers the authorized attempt to capture; a void or second capture waits meanwhile. */
+export function claimCapture(o: OrderContext, row: OrderRow): AttemptRow {
+  const attempt = o.ledger.authorizedAttempt();
+  if (row.status !== 'authorized' || !attempt) {
+    const why = row.capture_method === 'automatic' ? 'it uses automatic capture' : `it is ${row.status}`;
+    throw new TillError('order_not_capturable', `This order has no authorization to capture: ${why}`);
+  }
+  if (captureInFlight(row)) throw new TillError('capture_in_progress', 'A capture of this order is already in flight');
+  o.sql.exec('UPDATE orders SET capture_started_at = ?', now());
+  return attempt;
+}
+
+/**
+ * Applies the channel's answer to a capture (null: no answer). Answers the failure rather than
+ * throwing it, since a throw would roll back what this transaction must keep.
+ */
+export function applyCapture(o: OrderContext, attempt: AttemptRow, outcome: ChannelOutcome | null): Result<void> {
+  o.sql.exec('UPDATE orders SET capture_started_at = NULL');
+  // No answer: the capture may have happened; reconciliation asks the channel.
+  if (!outcome) queryAgainSoon(o.sql, attempt.id);
+  else o.ledger.applyOutcome(attempt.id, outcome);
+  if (o.ledger.order().status === 'paid') return { ok: true, value: undefined };
+  if (!outcome) return failed('channel_error', 'The payment channel did not answer the capture; try again');
+  const why = outcome.status === 'failed' ? outcome.failure.message : `the channel answered ${outcome.status}`;
+  return failed('capture_failed', `The authorization could not be captured: ${why}`);
+}
+
+/** The merchant's void: refused while a capture is in flight; voiding twice changes nothing. */
+export function voidOrder(o: OrderContext, row: OrderRow): void {
+  if (row.status === 'voided') return;
+  if (row.status !== 'authorized') throw new TillError('order_not_voidable', `An order that is ${row.status} holds no authorization to void`);
+  if (captureInFlight(row)) throw new TillError('capture_in_progress', 'A capture of this order is in flight; it cannot be voided now');
+  releaseAuthorization(o);
+}
+
+/** Voids the order; its attempt is closed at the channel (the authorization released) after the transaction. */
+export function releaseAuthorization(o: OrderContext): void {
+  o.ledger.cancelLiveAttempts();
+  o.ledger.setOrderStatus(o.ledger.order(), 'voided', { canceled_at: now() });
+}
+
+/** Makes the channel calls of due pending refunds and applies their answers. */
+export async function processRefunds(o: OrderContext): Promise<void> {
+  for (const due of dueRefunds(o.sql)) {
+    if (!o.transaction(() => claimRefundCall(o.sql, due))) continue;
+    const attempt = o.ledger.attempt(due.attempt_id);
+    const result = attempt ? await refundTrade(o.env, attempt, due) : null;
+    if (!result) continue;
+    o.transaction(() => {
+      const changed = applyRefundResult(o.sql, due.id, result);
+      if (changed && changed.status !== 'pending') o.ledger.appendEvent(changed.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed', changed);
+    });
+  }
+}
