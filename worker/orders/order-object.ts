@@ -19,10 +19,8 @@ import type {
   DeliveryAttempt,
 } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
-import { channelOf, isChannelId, type ChannelId } from '../channels/registry.ts';
-import type { StartResult, VerifiedNotification } from '../channels/types.ts';
+import type { VerifiedNotification } from '../channels/types.ts';
 import type { Env } from '../env.ts';
-import { newAttemptId } from '../ids.ts';
 import { asResult, type Result } from '../result.ts';
 import { INDEX_RETRY_SECONDS, writeToIndex } from './order-index.ts';
 import { checkoutSummary, checkToken } from './checkout-view.ts';
@@ -34,9 +32,12 @@ import { attemptLog, timeline } from './delivery-store.ts';
 import { LiveStatus } from './live-status.ts';
 import { captureTrade, closeTrade } from './channel-calls.ts';
 import type { OrderContext } from './order-context.ts';
-import { AUTHORIZATION_VALID_SECONDS, nextQueryAt, queryAgainSoon, reconcile } from './reconciliation.ts';
+import { AUTHORIZATION_VALID_SECONDS, nextQueryAt, reconcile } from './reconciliation.ts';
 import { nextRefundCallAt, refundOf, reserveRefund, type RefundInput } from './refunds.ts';
 import { applyCapture, claimCapture, processRefunds, releaseAuthorization, voidOrder } from './settlement.ts';
+import { applyStart, failLostCalls, lostAfter, openAttempt, startAtChannel, stillWanted, type StartAttemptInput } from './attempt-start.ts';
+
+export type { StartAttemptInput };
 
 /** Who asks about an order: its merchant, in the mode of the key used. */
 export interface OrderOwner {
@@ -44,25 +45,10 @@ export interface OrderOwner {
   mode: Mode;
 }
 
-export interface StartAttemptInput {
-  claims: ClientTokenClaims;
-  /** Validated by the channel's own schema at the boundary. */
-  body: { channel: string; method: string; return_url?: string | undefined } & Record<string, unknown>;
-  origin: string;
-  context: ShopperContext;
-}
-
 /** A channel call still in flight holds expiry back this long at most. */
 const EXPIRY_GRACE_SECONDS = 600;
 /** How soon to look again at an order whose expiry waits for a channel call. */
 const EXPIRY_RECHECK_SECONDS = 30;
-/** A channel call unanswered this long was lost (the object restarted mid-call). */
-const LOST_CALL_SECONDS = 120;
-const LOST_CALL_FAILURE = {
-  code: 'channel_timeout',
-  message: 'The payment method did not answer in time. Try again or choose another method.',
-};
-
 export class OrderObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly ledger: OrderLedger;
@@ -259,107 +245,18 @@ export class OrderObject extends DurableObject<Env> {
     this.live.errored(ws);
   }
 
-  /** Opens an attempt in one transaction; anything that stops it changes nothing. */
-  private openAttempt(input: StartAttemptInput): { id: string; channelId: ChannelId; row: OrderRow } {
-    const { claims, body, origin, context } = input;
-    return this.transaction(() => {
-      const row = this.ledger.order();
-      checkToken(row, claims);
-      if (row.expires_at <= now()) throw new TillError('order_not_payable', 'This order has expired');
-      if (this.ledger.inFlightAttempts().some((attempt) => attempt.status === 'pending')) {
-        throw new TillError('attempt_in_progress', 'A payment for this order is already being processed');
-      }
-      if (!acceptsAttempts(row.status)) throw new TillError('order_not_payable', `An order that is ${row.status} cannot be paid`);
-      const channelId = body.channel;
-      const offered =
-        isChannelId(channelId) &&
-        (JSON.parse(row.channels) as string[]).includes(channelId) &&
-        channelOf(channelId)
-          .methods(row, context)
-          .some((method) => method.method === body.method);
-      if (!offered) {
-        throw new TillError('channel_not_available', `${body.channel}/${body.method} is not available for this order`, 'channel');
-      }
-      // The shopper switched method: only the newest attempt may still take money.
-      this.ledger.cancelLiveAttempts();
-      const id = newAttemptId();
-      const at = now();
-      this.sql.exec(
-        `INSERT INTO attempts (id, channel, method, status, amount, currency, created_at, updated_at, origin)
-         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
-        id,
-        body.channel,
-        body.method,
-        row.amount,
-        row.currency,
-        at,
-        at,
-        origin,
-      );
-      this.ledger.setOrderStatus(row, 'processing');
-      return { id, channelId, row };
-    });
-  }
-
   async startAttempt(input: StartAttemptInput): Promise<Result<CheckoutSummary>> {
-    const opened = await asResult(() => this.openAttempt(input));
+    const opened = await asResult(() => this.transaction(() => openAttempt(this.context, input)));
     if (!opened.ok) return opened;
     const { id, channelId, row } = opened.value;
     await this.closeCanceledAttempts();
-
     // While the old attempts were being closed, one of them may have paid the order.
-    const stillWanted = this.transaction(() => {
-      if (this.ledger.order().status === 'processing' && this.ledger.attempt(id)?.status === 'pending') return true;
-      this.sql.exec("UPDATE attempts SET status = 'canceled', updated_at = ? WHERE id = ? AND status = 'pending'", now(), id);
-      return false;
-    });
-    if (stillWanted) {
-      const started = await this.callChannel(channelId, row, id, input);
-      this.transaction(() => {
-        this.sql.exec(
-          'UPDATE attempts SET channel_ref = ?, instrument = ? WHERE id = ?',
-          started.channelRef || null,
-          started.instrument ? JSON.stringify(started.instrument) : null,
-          id,
-        );
-        this.ledger.applyOutcome(id, started.outcome);
-        this.ledger.closeIfOrderClosed(id);
-      });
+    if (this.transaction(() => stillWanted(this.context, id))) {
+      const started = await startAtChannel(this.env, channelId, row, id, input);
+      this.transaction(() => applyStart(this.context, id, started));
       await this.settle();
     }
     return { ok: true, value: checkoutSummary(this.ledger.order(), this.ledger.latestAttempt(), input.context) };
-  }
-
-  private async callChannel(channelId: ChannelId, row: OrderRow, attemptId: string, input: StartAttemptInput): Promise<StartResult> {
-    try {
-      return await channelOf(channelId).start(
-        { env: this.env, origin: input.origin },
-        {
-          orderId: row.id,
-          merchantId: row.merchant_id,
-          mode: row.mode,
-          amount: row.amount,
-          currency: row.currency,
-          description: row.description,
-          expiresAt: row.expires_at,
-          captureMethod: row.capture_method,
-          attemptId,
-          returnUrl: input.body.return_url,
-        },
-        input.body,
-      );
-    } catch (error) {
-      // The channel's message may carry credentials or payer data: log only its kind. Should
-      // the channel have taken money after all, its notification can still succeed the attempt.
-      console.error('channel start failed', { order: row.id, attempt: attemptId, channel: channelId, error: (error as Error)?.name });
-      return {
-        channelRef: '',
-        outcome: {
-          status: 'failed',
-          failure: { code: 'channel_error', message: 'The payment method is unavailable right now. Try again or choose another method.' },
-        },
-      };
-    }
   }
 
   // ---- channel notifications -----------------------------------------------------------
@@ -388,25 +285,6 @@ export class OrderObject extends DurableObject<Env> {
   }
 
   // ---- alarm: expiry and webhook delivery ----------------------------------------------
-
-  /**
-   * An attempt still `pending` long after its channel call began lost that call's answer (the
-   * object was restarted during it). It fails so the shopper can try again; should the channel
-   * have taken money after all, its notification still succeeds the attempt.
-   */
-  private failLostCalls(): void {
-    const lost = this.ledger
-      .inFlightAttempts()
-      .filter((attempt) => attempt.status === 'pending' && attempt.created_at + LOST_CALL_SECONDS <= now());
-    if (lost.length === 0) return;
-    this.transaction(() => {
-      for (const attempt of lost) {
-        this.ledger.applyOutcome(attempt.id, { status: 'failed', failure: LOST_CALL_FAILURE });
-        // The call may have reached the channel: ask it, and close the trade if it is open.
-        queryAgainSoon(this.sql, attempt.id);
-      }
-    });
-  }
 
   /** Writes the order's current version to the D1 index if the index is behind. */
   private async syncIndex(): Promise<void> {
@@ -440,7 +318,7 @@ export class OrderObject extends DurableObject<Env> {
     const times = [
       nextDeliveryAt(this.sql),
       isTerminal(row.status) ? null : this.expiryCheckAt(row),
-      oldestPending ? oldestPending.created_at + LOST_CALL_SECONDS : null,
+      oldestPending ? lostAfter(oldestPending) : null,
       row.version > row.indexed_version ? Math.max(now(), this.indexRetryAt) : null,
       nextQueryAt(this.sql),
       nextRefundCallAt(this.sql),
@@ -455,7 +333,7 @@ export class OrderObject extends DurableObject<Env> {
     try {
       const row = this.ledger.findOrder();
       if (!row) return;
-      this.failLostCalls();
+      this.transaction(() => failLostCalls(this.context));
       const due = this.expiryCheckAt(row);
       if (due !== null && due <= now()) {
         this.transaction(() => {

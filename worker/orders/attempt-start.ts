@@ -1,0 +1,139 @@
+/**
+ * Starting a payment attempt: opened in one guarded transaction, the channel called outside
+ * it, and its answer applied in another. A call whose answer never comes (the object restarted
+ * during it) is failed later and the channel asked what happened.
+ */
+import { TillError } from '../../shared/errors.ts';
+import { acceptsAttempts } from '../../shared/order-model.ts';
+import type { ShopperContext } from '../../shared/schemas.ts';
+import type { ClientTokenClaims } from '../../shared/tokens.ts';
+import { channelOf, isChannelId, type ChannelId } from '../channels/registry.ts';
+import type { StartResult } from '../channels/types.ts';
+import type { Env } from '../env.ts';
+import { newAttemptId } from '../ids.ts';
+import { checkToken } from './checkout-view.ts';
+import type { OrderContext } from './order-context.ts';
+import type { AttemptRow, OrderRow } from './order-store.ts';
+import { queryAgainSoon } from './reconciliation.ts';
+
+const now = (): number => Math.floor(Date.now() / 1000);
+
+export interface StartAttemptInput {
+  claims: ClientTokenClaims;
+  /** Validated by the channel's own schema at the boundary. */
+  body: { channel: string; method: string; return_url?: string | undefined } & Record<string, unknown>;
+  origin: string;
+  context: ShopperContext;
+}
+
+/** A channel call unanswered this long was lost (the object restarted mid-call). */
+const LOST_CALL_SECONDS = 120;
+const LOST_CALL_FAILURE = {
+  code: 'channel_timeout',
+  message: 'The payment method did not answer in time. Try again or choose another method.',
+};
+
+export const lostAfter = (attempt: AttemptRow): number => attempt.created_at + LOST_CALL_SECONDS;
+
+/** Opens an attempt (inside a transaction); anything that stops it throws and changes nothing. */
+export function openAttempt(o: OrderContext, input: StartAttemptInput): { id: string; channelId: ChannelId; row: OrderRow } {
+  const { claims, body, origin, context } = input;
+  const row = o.ledger.order();
+  checkToken(row, claims);
+  if (row.expires_at <= now()) throw new TillError('order_not_payable', 'This order has expired');
+  if (o.ledger.inFlightAttempts().some((attempt) => attempt.status === 'pending')) {
+    throw new TillError('attempt_in_progress', 'A payment for this order is already being processed');
+  }
+  if (!acceptsAttempts(row.status)) throw new TillError('order_not_payable', `An order that is ${row.status} cannot be paid`);
+  const channelId = body.channel;
+  const offered =
+    isChannelId(channelId) &&
+    (JSON.parse(row.channels) as string[]).includes(channelId) &&
+    channelOf(channelId)
+      .methods(row, context)
+      .some((method) => method.method === body.method);
+  if (!offered) {
+    throw new TillError('channel_not_available', `${body.channel}/${body.method} is not available for this order`, 'channel');
+  }
+  // The shopper switched method: only the newest attempt may still take money.
+  o.ledger.cancelLiveAttempts();
+  const id = newAttemptId();
+  const at = now();
+  o.sql.exec(
+    `INSERT INTO attempts (id, channel, method, status, amount, currency, created_at, updated_at, origin)
+     VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+    id,
+    body.channel,
+    body.method,
+    row.amount,
+    row.currency,
+    at,
+    at,
+    origin,
+  );
+  o.ledger.setOrderStatus(row, 'processing');
+  return { id, channelId, row };
+}
+
+/** Whether the opened attempt may still go to its channel (inside a transaction); if not, it is dropped. */
+export function stillWanted(o: OrderContext, attemptId: string): boolean {
+  if (o.ledger.order().status === 'processing' && o.ledger.attempt(attemptId)?.status === 'pending') return true;
+  o.sql.exec("UPDATE attempts SET status = 'canceled', updated_at = ? WHERE id = ? AND status = 'pending'", now(), attemptId);
+  return false;
+}
+
+/** Calls the channel; a thrown error becomes a failed attempt (its notification can still succeed it). */
+export async function startAtChannel(env: Env, channelId: ChannelId, row: OrderRow, attemptId: string, input: StartAttemptInput): Promise<StartResult> {
+  try {
+    return await channelOf(channelId).start(
+      { env, origin: input.origin },
+      {
+        orderId: row.id,
+        merchantId: row.merchant_id,
+        mode: row.mode,
+        amount: row.amount,
+        currency: row.currency,
+        description: row.description,
+        expiresAt: row.expires_at,
+        captureMethod: row.capture_method,
+        attemptId,
+        returnUrl: input.body.return_url,
+      },
+      input.body,
+    );
+  } catch (error) {
+    // The channel's message may carry credentials or payer data: log only its kind.
+    console.error('channel start failed', { order: row.id, attempt: attemptId, channel: channelId, error: (error as Error)?.name });
+    return {
+      channelRef: '',
+      outcome: {
+        status: 'failed',
+        failure: { code: 'channel_error', message: 'The payment method is unavailable right now. Try again or choose another method.' },
+      },
+    };
+  }
+}
+
+/** Applies the channel's answer to the start (inside a transaction). */
+export function applyStart(o: OrderContext, attemptId: string, started: StartResult): void {
+  o.sql.exec(
+    'UPDATE attempts SET channel_ref = ?, instrument = ? WHERE id = ?',
+    started.channelRef || null,
+    started.instrument ? JSON.stringify(started.instrument) : null,
+    attemptId,
+  );
+  o.ledger.applyOutcome(attemptId, started.outcome);
+  o.ledger.closeIfOrderClosed(attemptId);
+}
+
+/**
+ * Fails attempts still `pending` long after their channel call began (inside a transaction), so
+ * the shopper can try again; the channel is then asked whether money moved, and told to close.
+ */
+export function failLostCalls(o: OrderContext): void {
+  const lost = o.ledger.inFlightAttempts().filter((attempt) => attempt.status === 'pending' && lostAfter(attempt) <= now());
+  for (const attempt of lost) {
+    o.ledger.applyOutcome(attempt.id, { status: 'failed', failure: LOST_CALL_FAILURE });
+    queryAgainSoon(o.sql, attempt.id);
+  }
+}
