@@ -91,6 +91,7 @@ export function orderStatusForAttempt(attempt: AttemptStatus): OrderStatus {
 
 export const WEBHOOK_EVENT_TYPES = [
   'order.created',
+  'order.processing',
   'order.requires_action',
   'order.payment_failed',
   'order.authorized',
@@ -124,13 +125,12 @@ export type RefundReason = (typeof REFUND_REASONS)[number] | (typeof AUTOMATIC_R
 export const CAPTURE_METHODS = ['automatic', 'manual'] as const;
 export type CaptureMethod = (typeof CAPTURE_METHODS)[number];
 
-/** The event an order emits on entering a status. Returning to `open` after a failed attempt
- * is the payment failure the merchant hears about; `processing` is only the moment a channel
- * call is in flight, which merchants need not hear about. */
-export const EVENT_FOR_STATUS: Readonly<Record<OrderStatus, WebhookEventType | null>> = {
+/** The event an order emits on entering a status: every transition is on the timeline.
+ * Returning to `open` after a failed attempt is the payment failure the merchant hears about. */
+export const EVENT_FOR_STATUS: Readonly<Record<OrderStatus, WebhookEventType>> = {
   open: 'order.payment_failed',
   requires_action: 'order.requires_action',
-  processing: null,
+  processing: 'order.processing',
   authorized: 'order.authorized',
   paid: 'order.paid',
   failed: 'order.failed',

@@ -51,10 +51,11 @@ describe('order model', () => {
     }
   });
 
-  it('names an event for every status a merchant hears about', () => {
+  it('names an event for every status, so every transition is on the timeline', () => {
     expect(EVENT_FOR_STATUS.paid).toBe('order.paid');
     expect(EVENT_FOR_STATUS.open).toBe('order.payment_failed');
-    expect(EVENT_FOR_STATUS.processing).toBeNull();
+    expect(EVENT_FOR_STATUS.processing).toBe('order.processing');
+    expect(new Set(Object.values(EVENT_FOR_STATUS)).size).toBe(ORDER_STATUSES.length);
   });
 
   it('never leaves a final status, whatever sequence is tried (property)', () => {

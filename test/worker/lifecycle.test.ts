@@ -43,7 +43,7 @@ describe('manual capture', () => {
     expect(captured.body.receipt).toEqual(expect.any(String));
     expect((await action(order.id, 'capture')).body.error.code).toBe('order_not_capturable');
     expect((await action(order.id, 'void')).body.error.code).toBe('order_not_voidable');
-    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.authorized', 'order.paid']);
+    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.processing', 'order.authorized', 'order.paid']);
   });
 
   it('voids an authorization: the order is voided and the channel releases it', async () => {
@@ -55,7 +55,7 @@ describe('manual capture', () => {
     expect((await action(order.id, 'void')).body.status).toBe('voided');
     expect((await sandboxStub(authorized.body.attempt!.id).getTrade())?.status).toBe('canceled');
     expect((await action(order.id, 'capture')).body.error.code).toBe('order_not_capturable');
-    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.authorized', 'order.voided']);
+    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.processing', 'order.authorized', 'order.voided']);
   });
 
   it('refuses capture and void of an automatic order, and a body with fields', async () => {
@@ -160,7 +160,7 @@ describe('reconciliation', () => {
     // The notification, when it finally comes, changes nothing twice.
     await sandboxNotify({ event_id: `late-${qr.id}`, order_id: order.id, attempt_id: qr.id, amount: 2900, currency: 'USD', status: 'succeeded', failure: null });
     expect(await retrieve(order.id)).toEqual(paid);
-    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.requires_action', 'order.paid']);
+    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.processing', 'order.requires_action', 'order.paid']);
   });
 
   it('stops asking once the channel gave its final answer, or past expiry and grace', async () => {

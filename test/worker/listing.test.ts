@@ -141,14 +141,14 @@ describe('GET /v1/events', () => {
     const other = await newOrder(merchant.secret_key);
     // The order objects copy their events to the index from their alarms.
     let events: WebhookEvent[] = [];
-    for (let i = 0; i < 50 && events.length < 3; i++) {
+    for (let i = 0; i < 50 && events.length < 4; i++) {
       const response = await call<List<WebhookEvent>>('/v1/events?limit=10', { key: merchant.secret_key });
       EventListSchema.parse(response.body);
       events = response.body.data;
-      if (events.length < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+      if (events.length < 4) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const ofOrder = events.filter((event) => event.data.object.id === order.id).map((event) => event.type);
-    expect(ofOrder).toEqual(['order.paid', 'order.created']);
+    expect(ofOrder).toEqual(['order.paid', 'order.processing', 'order.created']);
     expect(events.some((event) => event.data.object.id === other.id)).toBe(true);
 
     const filtered = await call<List<WebhookEvent>>(`/v1/events?type=order.paid`, { key: merchant.secret_key });

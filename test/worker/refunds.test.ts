@@ -54,7 +54,7 @@ describe('refunds', () => {
       [1900, 'succeeded'],
     ]);
     expect((await sandboxStub(after.paid_attempt_id!).getTrade())?.refunded).toBe(2900);
-    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.paid', 'refund.created', 'refund.succeeded', 'refund.created', 'refund.succeeded']);
+    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.processing', 'order.paid', 'refund.created', 'refund.succeeded', 'refund.created', 'refund.succeeded']);
 
     const listed = await call<{ data: Refund[] }>(`/v1/orders/${order.id}/refunds`, { key: merchant.secret_key });
     expect(listed.body.data.map((r) => r.id)).toEqual([first.body.id, rest.body.id]);

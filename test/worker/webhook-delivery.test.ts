@@ -65,18 +65,19 @@ describe('webhook delivery', () => {
 
     const atAll = acknowledged(requests, '/all');
     const atSome = acknowledged(requests, '/some');
-    expect(ofOrder(atAll, paid.id)).toEqual(['order.created', 'order.paid']);
+    expect(ofOrder(atAll, paid.id)).toEqual(['order.created', 'order.processing', 'order.paid']);
     expect(ofOrder(atAll, canceled.id)).toEqual(['order.created', 'order.canceled']);
     expect(ofOrder(atSome, paid.id)).toEqual(['order.paid']);
     expect(ofOrder(atSome, canceled.id)).toEqual(['order.canceled']);
-    expect(requests).toHaveLength(6); // nothing twice
+    expect(requests).toHaveLength(7); // nothing twice
 
     // One id per event, the same at every endpoint and in the timeline.
     const events = await timeline(key, paid.id);
     expect(to(requests, '/all').filter((r) => r.event.data.object.id === paid.id).map((r) => r.event.id)).toEqual(events.map((e) => e.id));
-    expect(to(requests, '/some').find((r) => r.event.data.object.id === paid.id)?.event.id).toBe(events[1]?.id);
+    expect(to(requests, '/some').find((r) => r.event.data.object.id === paid.id)?.event.id).toBe(events.find((e) => e.type === 'order.paid')?.id);
     expect(events.map((e) => [e.type, e.state, e.deliveries.map((d) => [d.endpoint_id, d.state]).sort()])).toEqual([
       ['order.created', 'delivered', [[all.id, 'delivered']]],
+      ['order.processing', 'delivered', [[all.id, 'delivered']]],
       ['order.paid', 'delivered', [[all.id, 'delivered'], [some.id, 'delivered']].sort()],
     ]);
 
@@ -110,7 +111,7 @@ describe('webhook delivery', () => {
 
     await runUntil(ids, Date.now() + DAY);
     expect(acknowledged(requests, '/flaky')).toEqual([]);
-    expect(acknowledged(requests, '/steady')).toHaveLength(4);
+    expect(acknowledged(requests, '/steady')).toHaveLength(5);
     // Only each order's first event was tried there: the later ones waited behind it.
     expect(new Set(to(requests, '/flaky').map((r) => r.event.type))).toEqual(new Set(['order.created']));
     expect(await endpoint(key, flaky.id)).toMatchObject({ status: 'enabled', failing_since: expect.any(Number), last_error: 'HTTP 503: down for maintenance' });
@@ -118,9 +119,9 @@ describe('webhook delivery', () => {
     down = false;
     await runUntil(ids, Date.now() + 13 * HOUR);
     const atFlaky = acknowledged(requests, '/flaky');
-    expect(ofOrder(atFlaky, first.id)).toEqual(['order.created', 'order.paid']);
+    expect(ofOrder(atFlaky, first.id)).toEqual(['order.created', 'order.processing', 'order.paid']);
     expect(ofOrder(atFlaky, second.id)).toEqual(['order.created', 'order.canceled']);
-    expect(atFlaky).toHaveLength(4);
+    expect(atFlaky).toHaveLength(5);
     expect(await endpoint(key, flaky.id)).toMatchObject({ status: 'enabled', failing_since: null, last_error: null });
 
     // Every try is in the log, with what the endpoint answered.
@@ -161,7 +162,7 @@ describe('webhook delivery', () => {
     expect(disabled.disabled_reason).toBe(
       `Disabled by Till at ${new Date((start + 3 * 24 * 3600) * 1000).toISOString().replace('.000Z', 'Z')}: every delivery failed since ${since} (3 days); last error: HTTP 500: down for maintenance`,
     );
-    const [created, paid] = await timeline(key, order.id);
+    const [created, , paid] = await timeline(key, order.id);
     const createdAtBad = created!.deliveries.find((d) => d.endpoint_id === bad.id)!;
     expect(createdAtBad).toMatchObject({ state: 'failed', next_attempt_at: null, last_error: 'HTTP 500: down for maintenance' });
     const log = (await attempts(key, created!.id)).filter((a) => a.endpoint_id === bad.id);
@@ -175,8 +176,8 @@ describe('webhook delivery', () => {
     const later = await paidOrder(key);
     await runUntil([order.id, later.id], Date.now() + HOUR);
     expect(to(requests, '/broken')).toHaveLength(triedAtBad);
-    expect(ofOrder(acknowledged(requests, '/good'), later.id)).toEqual(['order.created', 'order.paid']);
-    expect((await timeline(key, later.id)).flatMap((e) => e.deliveries.map((d) => d.endpoint_id))).toEqual([good.id, good.id]);
+    expect(ofOrder(acknowledged(requests, '/good'), later.id)).toEqual(['order.created', 'order.processing', 'order.paid']);
+    expect((await timeline(key, later.id)).flatMap((e) => e.deliveries.map((d) => d.endpoint_id))).toEqual([good.id, good.id, good.id]);
     expect((await call<ErrorEnvelope>(`/v1/events/${created!.id}/redeliver`, { key, body: { endpoint_id: bad.id } })).body.error.code).toBe(
       'webhook_endpoint_disabled',
     );
@@ -211,7 +212,7 @@ describe('webhook delivery', () => {
     const order = await paidOrder(key);
     await runUntil([order.id], Date.now() + 60_000);
     const before = await timeline(key, order.id);
-    const [created, paid] = before;
+    const [created, , paid] = before;
 
     const refusals: Array<[string, unknown, number, string]> = [
       [created!.id, { endpoint_id: 'we_000000000000000000000000' }, 404, 'webhook_endpoint_not_found'],
@@ -236,10 +237,11 @@ describe('webhook delivery', () => {
     await call(`/v1/events/${created!.id}/redeliver`, { key, method: 'POST' });
     await runUntil([order.id], Date.now() + 60_000);
     // The redeliveries keep the line's order: oldest event first.
-    expect(acknowledged(requests, '/all')).toEqual(['order.created', 'order.paid', 'order.created', 'order.paid'].map((type) => `${order.id}:${type}`));
+    const firstTime = ['order.created', 'order.processing', 'order.paid'];
+    expect(acknowledged(requests, '/all')).toEqual([...firstTime, 'order.created', 'order.paid'].map((type) => `${order.id}:${type}`));
     expect(acknowledged(requests, '/paid')).toEqual([`${order.id}:order.paid`, `${order.id}:order.paid`]);
     expect(new Set(to(requests, '/all').filter((r) => r.event.type === 'order.paid').map((r) => r.event.id))).toEqual(new Set([paid!.id]));
-    expect((await timeline(key, order.id)).map((e) => e.state)).toEqual(['delivered', 'delivered']);
+    expect((await timeline(key, order.id)).map((e) => e.state)).toEqual(['delivered', 'delivered', 'delivered']);
   });
 
   it('keeps test and live apart', async () => {
@@ -252,7 +254,7 @@ describe('webhook delivery', () => {
     const testOrder = await paidOrder(merchant.secret_key);
     const liveOrder = await newOrder(merchant.live_secret_key);
     await runUntil([testOrder.id, liveOrder.id], Date.now() + 60_000);
-    expect(acknowledged(requests, '/test')).toEqual([`${testOrder.id}:order.created`, `${testOrder.id}:order.paid`]);
+    expect(acknowledged(requests, '/test')).toEqual(['created', 'processing', 'paid'].map((type) => `${testOrder.id}:order.${type}`));
     expect(acknowledged(requests, '/live')).toEqual([`${liveOrder.id}:order.created`]);
 
     const listed = await call<List<WebhookEndpoint>>('/v1/webhook_endpoints', { key: merchant.secret_key });

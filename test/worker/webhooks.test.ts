@@ -54,15 +54,15 @@ describe('webhooks', () => {
     await vi.waitFor(async () => {
       await retryNow(order.id);
       const events = await outbox(order.id);
-      expect(events.map((event) => event.state)).toEqual(['delivered', 'delivered']);
+      expect(events.map((event) => event.state)).toEqual(['delivered', 'delivered', 'delivered']);
     });
 
     const events = await outbox(order.id);
-    expect(events.map((event) => event.type)).toEqual(['order.created', 'order.paid']);
+    expect(events.map((event) => event.type)).toEqual(['order.created', 'order.processing', 'order.paid']);
     expect(events[0]!.deliveries.map((delivery) => delivery.tries)).toEqual([3]);
     // The failed tries were the first event's: the second waited behind it.
     const types = received.map((delivery) => JSON.parse(delivery.body).type);
-    expect(types).toEqual(['order.created', 'order.created', 'order.created', 'order.paid']);
+    expect(types).toEqual(['order.created', 'order.created', 'order.created', 'order.processing', 'order.paid']);
     for (const delivery of received) {
       await expect(verifyPayload(delivery.body, delivery.signature, merchant.webhook_secret)).resolves.toBeTruthy();
       expect(WebhookEventSchema.safeParse(JSON.parse(delivery.body)).success).toBe(true);

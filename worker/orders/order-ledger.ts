@@ -218,7 +218,7 @@ export class OrderLedger {
       row.version,
     );
     const event = EVENT_FOR_STATUS[status];
-    if (event && row.status !== status) this.appendEvent(event);
+    if (row.status !== status) this.appendEvent(event);
   }
 
   /**
