@@ -3,7 +3,7 @@
  * tests and the benchmark, so all three run Till exactly the same way.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureDevVars } from './dev-vars.ts';
@@ -23,6 +23,11 @@ export interface DevServer {
   merchant: DevMerchant;
   process: ChildProcess;
   stop(): Promise<void>;
+  /**
+   * Kills wrangler and its workerd children at once with SIGKILL, as a crash or a power cut
+   * would: nothing shuts down or flushes. Resolves once no process of the group is left.
+   */
+  kill(): Promise<void>;
 }
 
 export interface DevServerOptions {
@@ -105,6 +110,31 @@ function applyMigrations(persistTo: string | undefined, configPath: string | und
   if (result.status !== 0) throw new Error(`applying D1 migrations failed:\n${result.stdout}\n${result.stderr}`);
 }
 
+/** Whether a process of the group still runs; zombies (dead, not yet reaped) do not count. */
+function groupAlive(pgid: number): boolean {
+  if (existsSync('/proc/self/stat')) {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so split after the last ')'.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+    }
+    return false;
+  }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const { vars } = await ensureDevVars();
   const adminKey = vars.TILL_ADMIN_KEY ?? '';
@@ -138,10 +168,27 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       }
     }
   };
+  const kill = async () => {
+    if (child.pid === undefined) return;
+    const pgid = child.pid;
+    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      return; // the group is gone already
+    }
+    await exited;
+    // workerd is a grandchild: wait until it is gone too, so its port and storage are free.
+    const deadline = Date.now() + 10_000;
+    while (groupAlive(pgid)) {
+      if (Date.now() > deadline) throw new Error(`process group ${pgid} still alive 10 s after SIGKILL`);
+      await sleep(50);
+    }
+  };
   try {
     await waitForHealth(url, child);
     const merchant = await seedDemoMerchant(url, adminKey, options.merchantFile ?? '.till/dev-merchant.json');
-    return { url, adminKey, merchant, process: child, stop };
+    return { url, adminKey, merchant, process: child, stop, kill };
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\n--- wrangler output ---\n${output}`);

@@ -1,13 +1,13 @@
 /** The client: `new Till({ secretKey, baseUrl })`, one property per API area. */
 import { HttpClient } from './http.ts';
-import { modeOfKey, resolveOptions, type TillOptions } from './options.ts';
+import { merchantIdOfKey, modeOfKey, resolveOptions, type TillOptions } from './options.ts';
 import { Receipts } from './receipts.ts';
 import { Events } from './resources/events.ts';
 import { Keys } from './resources/keys.ts';
 import { MerchantResource } from './resources/merchant.ts';
 import { Orders } from './resources/orders.ts';
 import { WebhookEndpoints } from './resources/webhook-endpoints.ts';
-import { verifyWebhook, verifyWebhookWithJwks, webhookKeyId, webhooks, type ClientWebhooks, type Webhooks } from './webhooks.ts';
+import { endpointIdOf, verifyWebhook, verifyWebhookWithJwks, webhookKeyId, webhooks, type ClientWebhooks, type Webhooks } from './webhooks.ts';
 
 export class Till {
   /** Webhook verification needs no client: `await Till.webhooks.verify(rawBody, header, secret)`. */
@@ -20,8 +20,9 @@ export class Till {
   readonly keys: Keys;
   readonly receipts: Receipts;
   /**
-   * Like `Till.webhooks`, but refuses events of the other mode than this client's key by default,
-   * and `verifyWithJwks` fetches and caches Till's JWKS when not given one.
+   * Like `Till.webhooks`, but refuses events of the other mode than this client's key by default;
+   * `verifyWithJwks(rawBody, header, { endpointId })` also refuses events about another merchant
+   * than the key's, and fetches and caches Till's JWKS when not given one.
    */
   readonly webhooks: ClientWebhooks;
 
@@ -29,11 +30,18 @@ export class Till {
     const resolved = resolveOptions(options);
     const http = new HttpClient(resolved);
     const mode = modeOfKey(resolved.secretKey);
+    // Derived like the receipts' check (receipts.ts): null for a key that does not show it.
+    const merchantId = merchantIdOfKey(resolved.secretKey);
     const withMode = <O extends object>(verifyOptions: O): O => (mode === null ? verifyOptions : { mode, ...verifyOptions });
+    const withMerchant = <O extends object>(verifyOptions: O): O => (merchantId === null ? verifyOptions : { merchantId, ...verifyOptions });
     this.webhooks = {
       verify: (rawBody, header, secret, verifyOptions = {}) => verifyWebhook(rawBody, header, secret, withMode(verifyOptions)),
-      verifyWithJwks: async (rawBody, header, jwks, verifyOptions = {}) =>
-        verifyWebhookWithJwks(rawBody, header, jwks ?? { keys: await this.receipts.keysFor(await webhookKeyId(header)) }, withMode(verifyOptions)),
+      verifyWithJwks: async (rawBody, header, verifyOptions) => {
+        endpointIdOf(verifyOptions); // before fetching anything
+        const { jwks, ...rest } = verifyOptions;
+        const keys = jwks ?? { keys: await this.receipts.keysFor(await webhookKeyId(header)) };
+        return verifyWebhookWithJwks(rawBody, header, keys, withMerchant(withMode(rest)));
+      },
     };
     this.orders = new Orders(http);
     this.events = new Events(http);

@@ -47,7 +47,7 @@ export class TillConnectionError extends Error {
   }
 }
 
-export type WebhookFailure = SignatureFailure | 'invalid_payload' | 'wrong_mode';
+export type WebhookFailure = SignatureFailure | 'invalid_payload' | 'wrong_mode' | 'wrong_merchant';
 
 /** A webhook delivery that must not be trusted: its signature does not check out, or its body is not an event. */
 export class TillWebhookError extends Error {

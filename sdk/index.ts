@@ -18,7 +18,16 @@ export type { ApiKeyCreateParams, ApiKeyRollParams, Keys } from './resources/key
 export type { MerchantResource } from './resources/merchant.ts';
 export type { CreatedRange, OrderCreateParams, OrderEventList, OrderListParams, Orders } from './resources/orders.ts';
 export type { WebhookEndpointCreateParams, WebhookEndpointRollParams, WebhookEndpoints } from './resources/webhook-endpoints.ts';
-export { verifyWebhook, verifyWebhookWithJwks, type ClientWebhooks, type WebhookJwks, type WebhookVerifyOptions, type Webhooks } from './webhooks.ts';
+export {
+  verifyWebhook,
+  verifyWebhookWithJwks,
+  type ClientWebhookJwksVerifyOptions,
+  type ClientWebhooks,
+  type WebhookJwks,
+  type WebhookJwksVerifyOptions,
+  type WebhookVerifyOptions,
+  type Webhooks,
+} from './webhooks.ts';
 export type {
   ApiKey,
   Attempt,

@@ -100,6 +100,9 @@ export type Refund = z.infer<typeof RefundSchema>;
 export const CreateRefundRequestSchema = z.strictObject({
   /** Minor units; all that remains refundable when left out. */
   amount: AmountSchema.optional(),
+  /** The attempt to refund: the paid one when left out, or one that took money it could not use
+   * (`needs_refund`), e.g. to retry an automatic refund the channel declined. */
+  attempt_id: z.string().regex(ATTEMPT_ID).optional(),
   reason: z.enum(REFUND_REASONS).optional(),
   metadata: MetadataSchema.optional(),
 });

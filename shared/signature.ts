@@ -13,7 +13,9 @@ export type SignatureFailure =
   | 'timestamp_outside_tolerance'
   | 'no_matching_signature'
   /** An Ed25519 signature names a key the verifier's JWKS does not hold (see webhook-signature.ts). */
-  | 'unknown_key';
+  | 'unknown_key'
+  /** A webhook's Ed25519 signature is for another endpoint than the verifier's (see webhook-signature.ts). */
+  | 'wrong_endpoint';
 
 export class SignatureError extends Error {
   override name = 'SignatureError';

@@ -80,6 +80,34 @@ describe('manual capture', () => {
     expect((await retrieve(order.id)).status).toBe('paid');
   });
 
+  it('does not release an authorization under a capture in flight', async () => {
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
+    await pay(order, card('4242424242424242'));
+    // The channel holds the capture until the test lets go (polled: a promise resolved from the
+    // test's context could not wake the order object's).
+    let released = false;
+    vi.spyOn(sandbox, 'capture').mockImplementationOnce(async () => {
+      while (!released) await new Promise((resolve) => setTimeout(resolve, 5));
+      return { status: 'succeeded' };
+    });
+    const capturing = action(order.id, 'capture');
+    await vi.waitFor(() => expect(sandbox.capture).toHaveBeenCalled());
+    await alarmAfter(order.id, `UPDATE orders SET authorized_at = ${Math.floor(Date.now() / 1000) - 8 * 24 * 3600}`);
+    expect((await retrieve(order.id)).status).toBe('authorized');
+    released = true;
+    expect((await capturing).body.status).toBe('paid');
+  });
+
+  it('voids the order when the channel itself releases the authorization', async () => {
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
+    const attempt = (await pay(order, card('4242424242424242'))).body.attempt!;
+    await sandboxNotify({ event_id: `reversed-${attempt.id}`, order_id: order.id, attempt_id: attempt.id, amount: 2900, currency: 'USD', status: 'canceled', failure: null });
+    const after = await retrieve(order.id);
+    expect(after.status).toBe('voided');
+    expect(after.attempts[0]?.status).toBe('canceled');
+    expect((await action(order.id, 'capture')).body.error.code).toBe('order_not_capturable');
+  });
+
   it('releases an authorization left for seven days', async () => {
     const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
     await pay(order, card('4242424242424242'));
@@ -161,6 +189,20 @@ describe('reconciliation', () => {
     await sandboxNotify({ event_id: `late-${qr.id}`, order_id: order.id, attempt_id: qr.id, amount: 2900, currency: 'USD', status: 'succeeded', failure: null });
     expect(await retrieve(order.id)).toEqual(paid);
     expect(await eventTypes(order.id)).toEqual(['order.created', 'order.processing', 'order.requires_action', 'order.paid']);
+  });
+
+  it('closes at the channel the other attempts a reconciled payment cancels', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const first = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
+    // The shopper moves on to a second QR; closing the first fails, and it is paid in the wallet, unheard.
+    vi.spyOn(sandbox, 'cancel').mockRejectedValueOnce(new TypeError('network connection lost'));
+    const second = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
+    await settleTradeSilently(first.id, 'succeeded');
+    await alarmAfter(order.id, `UPDATE attempts SET next_query_at = 0 WHERE id = '${first.id}'`);
+    const after = await retrieve(order.id);
+    expect(after.paid_attempt_id).toBe(first.id);
+    expect(after.attempts.find((a) => a.id === second.id)?.status).toBe('canceled');
+    expect((await sandboxStub(second.id).getTrade())?.status).toBe('canceled');
   });
 
   it('stops asking once the channel gave its final answer, or past expiry and grace', async () => {

@@ -5,7 +5,7 @@ import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { Order, Refund } from '../../shared/schemas.ts';
 import { sandbox } from '../../worker/channels/sandbox/index.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
-import { call, card, createMerchant, newOrder, ORIGIN, orderStub, pay, sandboxStub } from './helpers.ts';
+import { call, card, createMerchant, newOrder, ORIGIN, orderStub, pay, sandboxNotify, sandboxStub, settleTradeSilently } from './helpers.ts';
 
 const merchant = await createMerchant();
 
@@ -145,5 +145,38 @@ describe('refunds', () => {
     const another = await till.orders.create({ amount: 500, currency: 'USD', description: 'Held', capture_method: 'manual' });
     await pay(another, card('4242424242424242'));
     expect((await till.orders.void(another.id)).status).toBe('voided');
+  });
+
+  it('lists refund events made after the order was indexed, so they can be fetched and redelivered', async () => {
+    const order = await paidOrder();
+    await runDurableObjectAlarm(orderStub(order.id));
+    const made = await refund(order.id, { amount: 100 });
+    await runDurableObjectAlarm(orderStub(order.id));
+    const { body } = await call<{ data: Array<{ id: string; type: string; data: { refund?: Refund } }> }>(`/v1/events?order=${order.id}`, { key: merchant.secret_key });
+    expect(body.data.map((event) => event.type)).toEqual(['refund.succeeded', 'refund.created', 'order.paid', 'order.processing', 'order.created']);
+    expect(body.data[0]?.data.refund?.id).toBe(made.body.id);
+    expect((await call(`/v1/events/${body.data[0]!.id}`, { key: merchant.secret_key })).status).toBe(200);
+  });
+
+  it('lets the merchant refund by hand a second payment whose automatic refund the channel declined', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const qr = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
+    await settleTradeSilently(qr.id, 'succeeded');
+    await pay(order, card('4242424242424242'));
+    vi.spyOn(sandbox, 'refund').mockResolvedValueOnce({ status: 'failed', channelRef: 'sbx_declined' });
+    await sandboxNotify({ event_id: `late-${qr.id}`, order_id: order.id, attempt_id: qr.id, amount: 2900, currency: 'USD', status: 'succeeded', failure: null });
+    expect((await retrieve(order.id)).refunds).toEqual([expect.objectContaining({ attempt_id: qr.id, automatic: true, status: 'failed' })]);
+
+    const byHand = await refund(order.id, { attempt_id: qr.id, reason: 'duplicate' });
+    expect(byHand.body).toMatchObject({ attempt_id: qr.id, amount: 2900, status: 'succeeded', automatic: false });
+    expect((await sandboxStub(qr.id).getTrade())?.refunded).toBe(2900);
+    // The paid attempt is untouched, and an attempt that took nothing cannot be refunded.
+    const after = await retrieve(order.id);
+    expect(after.amount_refunded).toBe(0);
+    expect((await refund(order.id, { attempt_id: qr.id })).body.error.code).toBe('order_not_refundable');
+    const other = await newOrder(merchant.secret_key);
+    const declined = (await pay(other, card('4000000000000002'))).body.attempt!;
+    expect((await refund(other.id, { attempt_id: declined.id })).body.error.code).toBe('order_not_refundable');
+    expect((await refund(other.id, { attempt_id: 'att_00000000000000000000' })).body.error).toMatchObject({ code: 'invalid_parameter', param: 'attempt_id' });
   });
 });

@@ -5,6 +5,7 @@
 import { env } from 'cloudflare:test';
 import { importJWK } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PARAMETERS } from '../../worker/openapi/http-components.ts';
 import { Till } from '../../sdk/index.ts';
 import { fromBase64Url, utf8 } from '../../shared/encoding.ts';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
@@ -81,18 +82,25 @@ describe('webhook delivery', () => {
       ['order.paid', 'delivered', [[all.id, 'delivered'], [some.id, 'delivered']].sort()],
     ]);
 
-    // HMAC with the endpoint's own secret; Ed25519 with the published JWKS, checked by jose's key import and WebCrypto too.
+    // HMAC with the endpoint's own secret; Ed25519 with the published JWKS over "<t>.<eid>.<body>",
+    // checked by jose's key import and WebCrypto too, and only as a delivery to that endpoint.
     const { body: jwks } = await call<{ keys: PublicJwk[] }>('/.well-known/jwks.json');
     for (const request of requests) {
-      const [mine, other] = request.url.endsWith('/all') ? [all.secret, some.secret] : [some.secret, all.secret];
-      expect(request.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64},ed25519=[A-Za-z0-9_-]{86},kid=[A-Za-z0-9_-]+$/);
-      await expect(verifyWebhookWithSecret(request.body, request.signature, mine)).resolves.toBeTruthy();
-      expect(await failure(() => verifyWebhookWithSecret(request.body, request.signature, other))).toBe('no_matching_signature');
-      expect(verifyWebhookWithJwks(request.body, request.signature, jwks.keys).kid).toBe(jwks.keys[0]?.kid);
-      const { timestamp, signature, kid } = parseEd25519Parts(request.signature);
+      const [mine, other] = request.url.endsWith('/all') ? [all, some] : [some, all];
+      expect(request.signature).toMatch(new RegExp(`^t=\\d+,v1=[0-9a-f]{64},ed25519=[A-Za-z0-9_-]{86},kid=[A-Za-z0-9_-]+,eid=${mine.id}$`));
+      // The header is what the OpenAPI document promises receivers.
+      expect(request.signature).toMatch(new RegExp(PARAMETERS.WebhookSignature.schema.pattern));
+      await expect(verifyWebhookWithSecret(request.body, request.signature, mine.secret)).resolves.toBeTruthy();
+      expect(await failure(() => verifyWebhookWithSecret(request.body, request.signature, other.secret))).toBe('no_matching_signature');
+      expect(verifyWebhookWithJwks(request.body, request.signature, jwks.keys, { endpointId: mine.id }).kid).toBe(jwks.keys[0]?.kid);
+      expect(await failure(() => verifyWebhookWithJwks(request.body, request.signature, jwks.keys, { endpointId: other.id }))).toBe('wrong_endpoint');
+      const { timestamp, signature, kid, endpointId } = parseEd25519Parts(request.signature);
+      expect(endpointId).toBe(mine.id);
       const key = (await importJWK(jwks.keys.find((candidate) => candidate.kid === kid)!, 'EdDSA')) as CryptoKey;
-      expect(await crypto.subtle.verify('Ed25519', key, fromBase64Url(signature), utf8(`${timestamp}.${request.body}`))).toBe(true);
-      await expect(Till.webhooks.verifyWithJwks(request.body, request.signature, jwks)).resolves.toMatchObject({ id: request.event.id });
+      expect(await crypto.subtle.verify('Ed25519', key, fromBase64Url(signature), utf8(`${timestamp}.${mine.id}.${request.body}`))).toBe(true);
+      expect(await crypto.subtle.verify('Ed25519', key, fromBase64Url(signature), utf8(`${timestamp}.${other.id}.${request.body}`))).toBe(false);
+      await expect(Till.webhooks.verifyWithJwks(request.body, request.signature, jwks, { endpointId: mine.id })).resolves.toMatchObject({ id: request.event.id });
+      await expect(Till.webhooks.verifyWithJwks(request.body, request.signature, jwks, { endpointId: other.id })).rejects.toMatchObject({ reason: 'wrong_endpoint' });
     }
   });
 

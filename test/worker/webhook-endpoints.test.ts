@@ -182,11 +182,21 @@ describe('webhook endpoints', () => {
     await runUntil([order.id], Date.now() + 60_000);
     const [delivered] = requests;
     expect(delivered?.event.type).toBe('order.paid');
-    // No secret needed: the client fetches Till's JWKS itself. The secret works too.
-    await expect(till.webhooks.verifyWithJwks(delivered!.body, delivered!.signature)).resolves.toMatchObject({ id: delivered!.event.id, mode: 'test' });
+    // No secret needed: the client fetches Till's JWKS itself, and checks the delivery was signed
+    // for this endpoint and is about this merchant. The secret works too.
+    const endpointId = endpoint.id;
+    await expect(till.webhooks.verifyWithJwks(delivered!.body, delivered!.signature, { endpointId })).resolves.toMatchObject({ id: delivered!.event.id, mode: 'test' });
     await expect(till.webhooks.verify(delivered!.body, delivered!.signature, secret)).resolves.toMatchObject({ id: delivered!.event.id });
-    await expect(till.webhooks.verifyWithJwks(delivered!.body.replace('paid', 'pain'), delivered!.signature)).rejects.toMatchObject({ reason: 'no_matching_signature' });
-    await expect(Till.webhooks.verifyWithJwks(delivered!.body, delivered!.signature, { keys: [] })).rejects.toMatchObject({ reason: 'unknown_key' });
+    await expect(till.webhooks.verifyWithJwks(delivered!.body.replace('paid', 'pain'), delivered!.signature, { endpointId })).rejects.toMatchObject({
+      reason: 'no_matching_signature',
+    });
+    await expect(Till.webhooks.verifyWithJwks(delivered!.body, delivered!.signature, { keys: [] }, { endpointId })).rejects.toMatchObject({ reason: 'unknown_key' });
+    // Another merchant handed this genuine delivery refuses it, whichever endpoint id it expects.
+    const stranger = await createMerchant();
+    const theirs = await createEndpoint(stranger.secret_key, { url: `${HOOKS}/stranger` });
+    const strangerTill = new Till({ secretKey: stranger.secret_key, baseUrl: ORIGIN, fetch });
+    await expect(strangerTill.webhooks.verifyWithJwks(delivered!.body, delivered!.signature, { endpointId: theirs.id })).rejects.toMatchObject({ reason: 'wrong_endpoint' });
+    await expect(strangerTill.webhooks.verifyWithJwks(delivered!.body, delivered!.signature, { endpointId })).rejects.toMatchObject({ reason: 'wrong_merchant' });
 
     expect((await till.events.deliveries(delivered!.event.id)).data).toMatchObject([{ endpoint_id: endpoint.id, status: 200, response_excerpt: 'ok' }]);
     const entry = await till.events.redeliver(delivered!.event.id, { endpoint_id: endpoint.id });

@@ -1,6 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebhookEventSchema, type OrderEventEntry } from '../../shared/schemas.ts';
+import { Till } from '../../sdk/index.ts';
+import type { PublicJwk } from '../../shared/jws.ts';
+import { WebhookEventSchema, type List, type OrderEventEntry, type WebhookEndpoint } from '../../shared/schemas.ts';
 import { verifyPayload } from '../../shared/signature.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
 import { call, card, createMerchant, newOrder, orderStub, pay } from './helpers.ts';
@@ -63,8 +65,13 @@ describe('webhooks', () => {
     // The failed tries were the first event's: the second waited behind it.
     const types = received.map((delivery) => JSON.parse(delivery.body).type);
     expect(types).toEqual(['order.created', 'order.created', 'order.created', 'order.processing', 'order.paid']);
+    // The primary endpoint (webhook_url) is listed with its id, which the JWKS check needs.
+    const { body: endpoints } = await call<List<WebhookEndpoint>>('/v1/webhook_endpoints', { key: merchant.secret_key });
+    const primary = endpoints.data.find((candidate) => candidate.primary)!;
+    const { body: jwks } = await call<{ keys: PublicJwk[] }>('/.well-known/jwks.json');
     for (const delivery of received) {
       await expect(verifyPayload(delivery.body, delivery.signature, merchant.webhook_secret)).resolves.toBeTruthy();
+      await expect(Till.webhooks.verifyWithJwks(delivery.body, delivery.signature, jwks, { endpointId: primary.id })).resolves.toMatchObject({ object: 'event' });
       expect(WebhookEventSchema.safeParse(JSON.parse(delivery.body)).success).toBe(true);
     }
     expect(JSON.parse(received.at(-1)!.body)).toMatchObject({ type: 'order.paid', data: { object: { id: order.id, status: 'paid' } } });

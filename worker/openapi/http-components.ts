@@ -99,9 +99,9 @@ export const PARAMETERS = {
   WebhookSignature: {
     name: 'Till-Signature',
     in: 'header',
-    description: `\`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint's secret>,ed25519=<base64url Ed25519 signature of the same>,kid=<its key in /.well-known/jwks.json>\`. Check either: the HMAC in constant time, or the Ed25519 signature with the JWKS (no secret needed). A rolled secret still in its grace period adds a second \`v1\`. Reject events whose \`t\` is more than ${DEFAULT_TOLERANCE_SECONDS} seconds away from your clock.`,
+    description: `\`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint's secret>,ed25519=<base64url Ed25519 signature of "<t>.<eid>.<raw body>">,kid=<its key in /.well-known/jwks.json>,eid=<the receiving endpoint's id>\`. Check either: the HMAC in constant time, or the Ed25519 signature with the JWKS (no secret needed), after checking that \`eid\` is your own endpoint's id (a delivery meant for another endpoint must not pass). A rolled secret still in its grace period adds a second \`v1\`. Reject events whose \`t\` is more than ${DEFAULT_TOLERANCE_SECONDS} seconds away from your clock.`,
     required: true,
-    schema: { type: 'string', pattern: '^t=[0-9]+(,v1=[0-9a-f]{64})+,ed25519=[A-Za-z0-9_-]{86},kid=[A-Za-z0-9._-]+$' },
+    schema: { type: 'string', pattern: '^t=[0-9]+(,v1=[0-9a-f]{64})+,ed25519=[A-Za-z0-9_-]{86},kid=[A-Za-z0-9._-]+,eid=we_[0-9A-Za-z]{24}$' },
   },
 } as const;
 

@@ -193,14 +193,17 @@ export class LiveStatus {
     }
   }
 
-  /** When a token of an open socket expires (Unix seconds), for the alarm; null without sockets. */
+  /** When an open socket is next due to close (its token expires, or its final linger ends), in
+   * Unix seconds, for the alarm; null without sockets. The linger counts too, in case the object
+   * is evicted before its timer fires. */
   nextDeadline(): number | null {
     let next: number | null = null;
     for (const ws of this.ctx.getWebSockets()) {
       // Only open sockets: one already closing must not keep the alarm firing.
       if (ws.readyState !== WebSocket.OPEN) continue;
-      const until = attachmentOf(ws)?.until;
-      if (until !== undefined && (next === null || until < next)) next = until;
+      const attachment = attachmentOf(ws);
+      const due = attachment?.closeAt ?? attachment?.until;
+      if (due !== undefined && (next === null || due < next)) next = due;
     }
     return next === null ? null : Math.ceil(next / 1000);
   }

@@ -7,9 +7,14 @@ import type { OrderRow, OutboxRow } from './order-store.ts';
 
 export const INDEX_RETRY_SECONDS = 30;
 
+/** The newest event in the order's outbox (0 when none). */
+export function lastEventSeq(sql: SqlStorage): number {
+  return sql.exec<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM outbox').one().seq ?? 0;
+}
+
 /**
- * Writes the row's current version and the order's events to the index in one batch; returns
- * whether it landed. Events are immutable, so re-writing them is a no-op.
+ * Writes the row's current version and the order's events not yet indexed to the index in one
+ * batch; returns whether it landed. Events are immutable, so re-writing them is a no-op.
  */
 export async function writeToIndex(db: D1Database, row: OrderRow, paidChannel: string | null, events: OutboxRow[]): Promise<boolean> {
   try {

@@ -48,12 +48,21 @@ export class OrderLedger {
     this.env = env;
   }
 
-  /** Starts a transaction's bookkeeping: anything left from a rolled-back one is dropped. */
-  begin(): void {
-    this.toClose = [];
+  /**
+   * Runs `work` as one transaction's bookkeeping: attempts it canceled wait (with those of
+   * earlier committed transactions) until taken; if it rolls back, its own are dropped.
+   */
+  within<T>(transaction: (work: () => T) => T, work: () => T): T {
+    const mark = this.toClose.length;
+    try {
+      return transaction(work);
+    } catch (error) {
+      this.toClose.length = mark;
+      throw error;
+    }
   }
 
-  /** The attempts the last transaction canceled, to close at their channels outside it. */
+  /** The attempts committed transactions canceled, to close at their channels outside them. */
   takeToClose(): AttemptRow[] {
     const attempts = this.toClose;
     this.toClose = [];
@@ -165,6 +174,11 @@ export class OrderLedger {
         const refund = addAutomaticRefund(this.sql, attempt, row.paid_attempt_id ? 'duplicate_payment' : 'order_closed');
         if (refund) this.appendEvent('refund.created', refund);
       }
+      return true;
+    }
+    // The channel released the authorization itself (the issuer reversed it): nothing is left to capture.
+    if (row.status === 'authorized' && attempt.status === 'authorized') {
+      this.setOrderStatus(row, 'voided', { canceled_at: now() });
       return true;
     }
     // Only the newest attempt speaks for the order; an older one was already superseded.

@@ -22,7 +22,7 @@ import type { ClientTokenClaims } from '../../shared/tokens.ts';
 import type { VerifiedNotification } from '../channels/types.ts';
 import type { Env } from '../env.ts';
 import { asResult, type Result } from '../result.ts';
-import { INDEX_RETRY_SECONDS, writeToIndex } from './order-index.ts';
+import { INDEX_RETRY_SECONDS, lastEventSeq, writeToIndex } from './order-index.ts';
 import { checkoutSummary, checkToken } from './checkout-view.ts';
 import { now, OrderLedger, type CreateOrderInput } from './order-ledger.ts';
 import { migrate } from '../storage/sql-migrations.ts';
@@ -34,7 +34,7 @@ import { captureTrade, closeTrade } from './channel-calls.ts';
 import type { OrderContext } from './order-context.ts';
 import { AUTHORIZATION_VALID_SECONDS, nextQueryAt, reconcile } from './reconciliation.ts';
 import { nextRefundCallAt, refundOf, reserveRefund, type RefundInput } from './refunds.ts';
-import { applyCapture, claimCapture, processRefunds, releaseAuthorization, voidOrder } from './settlement.ts';
+import { applyCapture, captureInFlight, captureLostAt, claimCapture, processRefunds, releaseAuthorization, voidOrder } from './settlement.ts';
 import { applyStart, failLostCalls, lostAfter, openAttempt, startAtChannel, stillWanted, type StartAttemptInput } from './attempt-start.ts';
 
 export type { StartAttemptInput };
@@ -68,13 +68,10 @@ export class OrderObject extends DurableObject<Env> {
   }
 
   private transaction<T>(work: () => T): T {
-    return this.ctx.storage.transactionSync(() => {
-      this.ledger.begin();
-      return work();
-    });
+    return this.ledger.within((inside) => this.ctx.storage.transactionSync(inside), work);
   }
 
-  /** Closes at their channels the attempts the last transaction canceled. */
+  /** Closes at their channels the attempts committed transactions canceled. */
   private async closeCanceledAttempts(): Promise<void> {
     // Reconciliation asks each of them again later, so a close that fails here is retried there.
     for (const attempt of this.ledger.takeToClose()) {
@@ -88,9 +85,16 @@ export class OrderObject extends DurableObject<Env> {
    */
   private async settle(): Promise<void> {
     await this.scheduleAlarm();
-    await this.closeCanceledAttempts();
-    await processRefunds(this.context);
+    // The shopper hears first; the channel calls below may take seconds.
     this.publish();
+    try {
+      await this.closeCanceledAttempts();
+      await processRefunds(this.context);
+    } finally {
+      this.publish();
+      // Refund calls and a final push (sockets to close) moved the next deadlines.
+      await this.scheduleAlarm();
+    }
   }
 
   /** Pushes the order's state to the widgets watching it (see live-status.ts). */
@@ -165,7 +169,7 @@ export class OrderObject extends DurableObject<Env> {
   async capture(owner: OrderOwner): Promise<Result<Order>> {
     const claimed = await asResult(() => this.transaction(() => claimCapture(this.context, this.ownedBy(owner))));
     if (!claimed.ok) return claimed;
-    const outcome = await captureTrade(this.env, claimed.value);
+    const outcome = await captureTrade(this.env, claimed.value.attempt);
     const verdict = this.transaction(() => applyCapture(this.context, claimed.value, outcome));
     await this.settle();
     return verdict.ok ? { ok: true, value: this.ledger.view() } : verdict;
@@ -286,14 +290,23 @@ export class OrderObject extends DurableObject<Env> {
 
   // ---- alarm: expiry and webhook delivery ----------------------------------------------
 
-  /** Writes the order's current version to the D1 index if the index is behind. */
+  /** Whether the D1 index lacks the order's current version or some of its events. */
+  private indexBehind(row: OrderRow): boolean {
+    return row.version > row.indexed_version || lastEventSeq(this.sql) > row.indexed_event_seq;
+  }
+
+  /** Writes the order's current version and its new events to the D1 index if the index is behind. */
   private async syncIndex(): Promise<void> {
     const row = this.ledger.findOrder();
-    if (!row || row.version <= row.indexed_version || this.indexRetryAt > now()) return;
+    if (!row || !this.indexBehind(row) || this.indexRetryAt > now()) return;
     const paidChannel = row.paid_attempt_id ? (this.ledger.attempt(row.paid_attempt_id)?.channel ?? null) : null;
-    const events = this.sql.exec<OutboxRow>('SELECT * FROM outbox ORDER BY seq').toArray();
+    const events = this.sql.exec<OutboxRow>('SELECT * FROM outbox WHERE seq > ? ORDER BY seq', row.indexed_event_seq).toArray();
     if (await writeToIndex(this.env.DB, row, paidChannel, events)) {
-      this.sql.exec('UPDATE orders SET indexed_version = MAX(indexed_version, ?)', row.version);
+      this.sql.exec(
+        'UPDATE orders SET indexed_version = MAX(indexed_version, ?), indexed_event_seq = MAX(indexed_event_seq, ?)',
+        row.version,
+        events.at(-1)?.seq ?? row.indexed_event_seq,
+      );
       this.indexRetryAt = 0;
     } else {
       this.indexRetryAt = now() + INDEX_RETRY_SECONDS;
@@ -302,7 +315,11 @@ export class OrderObject extends DurableObject<Env> {
 
   /** When the order should next be looked at for expiry, or null if it cannot expire. */
   private expiryCheckAt(row: OrderRow): number | null {
-    if (row.status === 'authorized') return (row.authorized_at ?? now()) + AUTHORIZATION_VALID_SECONDS;
+    if (row.status === 'authorized') {
+      // Never released under a capture in flight: looked at again once that capture is lost.
+      const lapses = (row.authorized_at ?? now()) + AUTHORIZATION_VALID_SECONDS;
+      return captureInFlight(row) ? Math.max(lapses, captureLostAt(row) ?? 0) : lapses;
+    }
     if (!canTransition(row.status, 'expired')) return null;
     const at = now();
     if (row.expires_at > at) return row.expires_at;
@@ -319,14 +336,15 @@ export class OrderObject extends DurableObject<Env> {
       nextDeliveryAt(this.sql),
       isTerminal(row.status) ? null : this.expiryCheckAt(row),
       oldestPending ? lostAfter(oldestPending) : null,
-      row.version > row.indexed_version ? Math.max(now(), this.indexRetryAt) : null,
+      this.indexBehind(row) ? Math.max(now(), this.indexRetryAt) : null,
       nextQueryAt(this.sql),
       nextRefundCallAt(this.sql),
       this.live.nextDeadline(),
     ].filter(
       (time): time is number => time !== null,
     );
-    if (times.length > 0) await this.ctx.storage.setAlarm(Math.min(...times) * 1000);
+    // Anything already due runs at once (a time in the past is refused by setAlarm when it is 0).
+    if (times.length > 0) await this.ctx.storage.setAlarm(Math.max(Math.min(...times), now()) * 1000);
   }
 
   override async alarm(): Promise<void> {
@@ -339,7 +357,7 @@ export class OrderObject extends DurableObject<Env> {
         this.transaction(() => {
           const current = this.ledger.order();
           // An authorization left too long is released, as the card network would.
-          if (current.status === 'authorized') return releaseAuthorization(this.context);
+          if (current.status === 'authorized') return captureInFlight(current) ? undefined : releaseAuthorization(this.context);
           if (!canTransition(current.status, 'expired')) return;
           this.ledger.cancelLiveAttempts();
           this.ledger.setOrderStatus(this.ledger.order(), 'expired');
@@ -347,8 +365,8 @@ export class OrderObject extends DurableObject<Env> {
         await this.settle();
       }
       await reconcile(this.context);
-      await processRefunds(this.context);
-      this.publish();
+      // Reconciliation may have paid the order (closing the other attempts) or made refunds.
+      await this.settle();
       this.live.closeExpired();
       await this.syncIndex();
       await deliverPendingEvents(this.env, this.sql, this.ctx.storage, row.merchant_id);

@@ -146,6 +146,10 @@ CREATE TABLE delivery_attempts (
 );
 CREATE INDEX delivery_attempts_by_event ON delivery_attempts (event_id, seq);
 `,
+  // Issue 4: events appended without a status change (refund.*) reach the index too.
+  `
+ALTER TABLE orders ADD COLUMN indexed_event_seq INTEGER NOT NULL DEFAULT 0;
+`,
 ];
 
 export interface OrderRow extends Record<string, SqlStorageValue> {
@@ -174,6 +178,8 @@ export interface OrderRow extends Record<string, SqlStorageValue> {
   capture_method: CaptureMethod;
   authorized_at: number | null;
   capture_started_at: number | null;
+  /** The last outbox event written to the D1 events index. */
+  indexed_event_seq: number;
 }
 
 export interface AttemptRow extends Record<string, SqlStorageValue> {

@@ -70,8 +70,23 @@ function insert(sql: SqlStorage, refund: NewRefund): RefundRow {
   return byId(sql, refund.id) as RefundRow;
 }
 
+/** The attempt a merchant's refund takes money back from: the paid one, or one that must give its money back. */
+function refundableAttempt(sql: SqlStorage, order: OrderRow, attemptId: string | undefined): AttemptRow {
+  if (attemptId === undefined) {
+    const paid = order.paid_attempt_id ? sql.exec<AttemptRow>('SELECT * FROM attempts WHERE id = ?', order.paid_attempt_id).toArray()[0] : undefined;
+    if (!paid) throw new TillError('order_not_refundable', `An order that is ${order.status} has no payment to refund`);
+    return paid;
+  }
+  const attempt = sql.exec<AttemptRow>('SELECT * FROM attempts WHERE id = ?', attemptId).toArray()[0];
+  if (!attempt) throw new TillError('invalid_parameter', 'No such attempt on this order', 'attempt_id');
+  if (attempt.id !== order.paid_attempt_id && attempt.needs_refund !== 1) {
+    throw new TillError('order_not_refundable', `Attempt ${attempt.id} holds no money to refund (it is ${attempt.status})`);
+  }
+  return attempt;
+}
+
 /**
- * Reserves a merchant's refund of the paid attempt. Returns the refund and whether it is new; a
+ * Reserves a merchant's refund of the paid attempt (or of one that took money twice). Returns the refund and whether it is new; a
  * refund id seen before (a retried Idempotency-Key) answers the refund it made.
  */
 export function reserveRefund(sql: SqlStorage, order: OrderRow, input: RefundInput): { refund: RefundRow; created: boolean } {
@@ -82,22 +97,20 @@ export function reserveRefund(sql: SqlStorage, order: OrderRow, input: RefundInp
     }
     return { refund: existing, created: false };
   }
-  if (order.status !== 'paid' || !order.paid_attempt_id) {
-    throw new TillError('order_not_refundable', `An order that is ${order.status} has no payment to refund`);
-  }
-  const remaining = order.amount - reservedFor(sql, order.paid_attempt_id);
-  if (remaining <= 0) throw new TillError('order_not_refundable', 'This order is already refunded in full (counting pending refunds)');
+  const attempt = refundableAttempt(sql, order, input.request.attempt_id);
+  const remaining = attempt.amount - reservedFor(sql, attempt.id);
+  if (remaining <= 0) throw new TillError('order_not_refundable', 'This payment is already refunded in full (counting pending refunds)');
   const amount = input.request.amount ?? remaining;
   if (amount > remaining) {
     throw new TillError(
       'refund_exceeds_payment',
-      `amount is more than the ${formatMoney(remaining, order.currency)} left to refund (paid ${formatMoney(order.amount, order.currency)}, counting pending refunds)`,
+      `amount is more than the ${formatMoney(remaining, order.currency)} left to refund (paid ${formatMoney(attempt.amount, order.currency)}, counting pending refunds)`,
       'amount',
     );
   }
   const refund = insert(sql, {
     id: input.id,
-    attempt_id: order.paid_attempt_id,
+    attempt_id: attempt.id,
     amount,
     currency: order.currency,
     reason: input.request.reason ?? null,

@@ -17,29 +17,44 @@ const now = (): number => Math.floor(Date.now() / 1000);
 /** A capture call unanswered this long was lost; another may start. */
 const CAPTURE_CALL_SECONDS = 120;
 
-const captureInFlight = (row: OrderRow): boolean => row.capture_started_at !== null && row.capture_started_at + CAPTURE_CALL_SECONDS > now();
+export const captureInFlight = (row: OrderRow): boolean => row.capture_started_at !== null && row.capture_started_at + CAPTURE_CALL_SECONDS > now();
 
-/** Marks a capture as started and answers the authorized attempt to capture; a void or second capture waits meanwhile. */
-export function claimCapture(o: OrderContext, row: OrderRow): AttemptRow {
+/** When a capture in flight is given up as lost. */
+export const captureLostAt = (row: OrderRow): number | null => (row.capture_started_at === null ? null : row.capture_started_at + CAPTURE_CALL_SECONDS);
+
+export interface CaptureClaim {
+  attempt: AttemptRow;
+  startedAt: number;
+}
+
+/**
+ * Marks a capture as started and answers the authorized attempt to capture; a void (the
+ * merchant's or the 7-day release) or a second capture waits meanwhile. Should the object restart
+ * during the call, reconciliation asks the channel whether the capture happened.
+ */
+export function claimCapture(o: OrderContext, row: OrderRow): CaptureClaim {
   const attempt = o.ledger.authorizedAttempt();
   if (row.status !== 'authorized' || !attempt) {
     const why = row.capture_method === 'automatic' ? 'it uses automatic capture' : `it is ${row.status}`;
     throw new TillError('order_not_capturable', `This order has no authorization to capture: ${why}`);
   }
   if (captureInFlight(row)) throw new TillError('capture_in_progress', 'A capture of this order is already in flight');
-  o.sql.exec('UPDATE orders SET capture_started_at = ?', now());
-  return attempt;
+  const startedAt = now();
+  o.sql.exec('UPDATE orders SET capture_started_at = ?', startedAt);
+  queryAgainSoon(o.sql, attempt.id);
+  return { attempt, startedAt };
 }
 
 /**
  * Applies the channel's answer to a capture (null: no answer). Answers the failure rather than
  * throwing it, since a throw would roll back what this transaction must keep.
  */
-export function applyCapture(o: OrderContext, attempt: AttemptRow, outcome: ChannelOutcome | null): Result<void> {
-  o.sql.exec('UPDATE orders SET capture_started_at = NULL');
+export function applyCapture(o: OrderContext, { attempt, startedAt }: CaptureClaim, outcome: ChannelOutcome | null): Result<void> {
+  // Only this capture's own claim: a later capture may hold the order by now.
+  o.sql.exec('UPDATE orders SET capture_started_at = NULL WHERE capture_started_at = ?', startedAt);
   // No answer: the capture may have happened; reconciliation asks the channel.
-  if (!outcome) queryAgainSoon(o.sql, attempt.id);
-  else o.ledger.applyOutcome(attempt.id, outcome);
+  if (outcome) o.ledger.applyOutcome(attempt.id, outcome);
+  else queryAgainSoon(o.sql, attempt.id);
   if (o.ledger.order().status === 'paid') return { ok: true, value: undefined };
   if (!outcome) return failed('channel_error', 'The payment channel did not answer the capture; try again');
   const why = outcome.status === 'failed' ? outcome.failure.message : `the channel answered ${outcome.status}`;

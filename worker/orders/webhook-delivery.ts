@@ -144,8 +144,9 @@ async function deliverLine(env: Env, storage: DurableObjectStorage, destination:
     const head = headOf(sql, destination.id);
     if (!head || head.next_attempt_at > now()) return report;
     const { body } = sql.exec<{ body: string }>('SELECT body FROM outbox WHERE seq = ?', head.event_seq).one();
-    // A fresh timestamp on every try, so a retry days later still passes the receiver's window.
-    const signature = await signWebhook(body, { secrets: destination.secrets, key: signingKeys(env).current });
+    // A fresh timestamp on every try, so a retry days later still passes the receiver's window. The
+    // Ed25519 signature names this endpoint, so the delivery verifies nowhere else.
+    const signature = await signWebhook(body, { endpointId: destination.id, secrets: destination.secrets, key: signingKeys(env).current });
     const result = await post(destination.url, body, signature);
     const retryAt = result.ok ? null : nextRetryAt(head.first_tried_at ?? result.attempted_at, head.tries + 1, now());
     storage.transactionSync(() => recordAttempt(sql, head, result, { ok: result.ok, error: result.detail, retryAt }));
