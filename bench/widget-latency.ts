@@ -7,6 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { signPayload } from '../shared/signature.ts';
+import { sandboxNotification } from '../worker/channels/sandbox/notification.ts';
 import { launchBrowser } from '../test/e2e/browser.ts';
 
 export interface LatencyRow {
@@ -67,15 +68,7 @@ async function qrOrder(setup: Setup): Promise<{ id: string; token: string; attem
 }
 
 async function notifyPaid(setup: Setup, orderId: string, attemptId: string): Promise<void> {
-  const body = JSON.stringify({
-    event_id: `bench-${attemptId}`,
-    order_id: orderId,
-    attempt_id: attemptId,
-    amount: 2900,
-    currency: 'USD',
-    status: 'succeeded',
-    failure: null,
-  });
+  const body = JSON.stringify(sandboxNotification({ orderId, attemptId, amount: 2900, currency: 'USD' }, 'succeeded', null, `bench-${attemptId}`));
   const response = await fetch(`${setup.url}/v1/channels/sandbox/notify`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'sandbox-signature': await signPayload(body, setup.notifySecret) },

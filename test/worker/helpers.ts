@@ -1,7 +1,7 @@
 /** Drives the worker through its public HTTP surface, as merchants and widgets do. */
 import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { signPayload } from '../../shared/signature.ts';
-import type { SandboxNotification } from '../../worker/channels/sandbox/index.ts';
+import { sandboxNotification, type SandboxNotification } from '../../worker/channels/sandbox/index.ts';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { CheckoutSummary, MerchantWithKeys, Order } from '../../shared/schemas.ts';
 
@@ -74,6 +74,10 @@ export function summary(order: Order, token = order.client_token) {
 
 export const orderStub = (id: string) => env.ORDERS.get(env.ORDERS.idFromName(id));
 export const sandboxStub = (attemptId: string) => env.SANDBOX.get(env.SANDBOX.idFromName(attemptId));
+
+/** The sandbox's word that an attempt of a 29.00 USD order (the tests' default) took the money. */
+export const paidNote = (orderId: string, attemptId: string, eventId?: string): SandboxNotification =>
+  sandboxNotification({ orderId, attemptId, amount: 2900, currency: 'USD' }, 'succeeded', null, eventId);
 
 /** Posts a notification signed as the sandbox channel signs it. */
 export async function sandboxNotify(note: SandboxNotification, secret = env.SANDBOX_NOTIFY_SECRET) {

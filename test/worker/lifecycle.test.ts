@@ -5,7 +5,7 @@ import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { Order } from '../../shared/schemas.ts';
 import { sandbox } from '../../worker/channels/sandbox/index.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
-import { call, card, createMerchant, newOrder, orderStub, pay, sandboxNotify, sandboxStub, settleTradeSilently, summary } from './helpers.ts';
+import { call, card, createMerchant, newOrder, orderStub, paidNote, pay, sandboxNotify, sandboxStub, settleTradeSilently, summary } from './helpers.ts';
 
 const merchant = await createMerchant();
 
@@ -138,7 +138,7 @@ describe('a second payment', () => {
     const byCard = await pay(order, card('4242424242424242'));
     expect(byCard.body.order.status).toBe('paid');
     // The wallet's notification arrives late: that money must go back.
-    const note = { event_id: `late-${qr.id}`, order_id: order.id, attempt_id: qr.id, amount: 2900, currency: 'USD' as const, status: 'succeeded' as const, failure: null };
+    const note = paidNote(order.id, qr.id, `late-${qr.id}`);
     expect((await sandboxNotify(note)).body).toBe('ok');
     expect((await sandboxNotify(note)).body).toBe('ok');
 
@@ -186,7 +186,7 @@ describe('reconciliation', () => {
     const paid = await retrieve(order.id);
     expect(paid.status).toBe('paid');
     // The notification, when it finally comes, changes nothing twice.
-    await sandboxNotify({ event_id: `late-${qr.id}`, order_id: order.id, attempt_id: qr.id, amount: 2900, currency: 'USD', status: 'succeeded', failure: null });
+    await sandboxNotify(paidNote(order.id, qr.id, `late-${qr.id}`));
     expect(await retrieve(order.id)).toEqual(paid);
     expect(await eventTypes(order.id)).toEqual(['order.created', 'order.processing', 'order.requires_action', 'order.paid']);
   });

@@ -6,12 +6,10 @@ import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { CheckoutSummary, Order } from '../../shared/schemas.ts';
-import { signPayload } from '../../shared/signature.ts';
 import { signClientToken, type ClientTokenClaims } from '../../shared/tokens.ts';
-import type { SandboxNotification } from '../../worker/channels/sandbox/index.ts';
 import { LIVE_PROTOCOL } from '../../worker/orders/live-status.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
-import { call, createMerchant, newOrder, ORIGIN, orderStub, pay } from './helpers.ts';
+import { call, createMerchant, newOrder, ORIGIN, orderStub, paidNote, pay, sandboxNotify } from './helpers.ts';
 
 const merchant = await createMerchant();
 
@@ -101,22 +99,7 @@ async function refused(order: Order, options: LiveOptions): Promise<[number, str
   return [response.status, body.error.code];
 }
 
-async function notifyPaid(orderId: string, attemptId: string) {
-  const note: SandboxNotification = {
-    event_id: `paid-${attemptId}`,
-    order_id: orderId,
-    attempt_id: attemptId,
-    amount: 2900,
-    currency: 'USD',
-    status: 'succeeded',
-    failure: null,
-  };
-  const body = JSON.stringify(note);
-  return call<string>('/v1/channels/sandbox/notify', {
-    rawBody: body,
-    headers: { 'content-type': 'application/json', 'sandbox-signature': await signPayload(body, env.SANDBOX_NOTIFY_SECRET) },
-  });
-}
+const notifyPaid = (orderId: string, attemptId: string) => sandboxNotify(paidNote(orderId, attemptId));
 
 function claimsOf(token: string): ClientTokenClaims {
   const payload = token.split('.')[1]!;

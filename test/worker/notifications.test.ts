@@ -1,19 +1,11 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { signPayload } from '../../shared/signature.ts';
-import type { SandboxNotification } from '../../worker/channels/sandbox/index.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
-import { call, card, createMerchant, newOrder, orderStub, pay, sandboxStub, summary } from './helpers.ts';
+import { call, card, createMerchant, newOrder, orderStub, paidNote, pay, sandboxNotify, sandboxStub, summary } from './helpers.ts';
 
 const merchant = await createMerchant();
 
-async function notify(note: SandboxNotification, secret = env.SANDBOX_NOTIFY_SECRET) {
-  const body = JSON.stringify(note);
-  return call<string>('/v1/channels/sandbox/notify', {
-    rawBody: body,
-    headers: { 'content-type': 'application/json', 'sandbox-signature': await signPayload(body, secret) },
-  });
-}
+const notify = sandboxNotify;
 
 async function outboxTypes(orderId: string): Promise<string[]> {
   const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, { key: merchant.secret_key });
@@ -25,17 +17,6 @@ async function qrAttempt(orderId: string) {
   const started = await pay(order.body as never, { channel: 'sandbox', method: 'qr' });
   return started.body.attempt!;
 }
-
-/** A sandbox notification that the attempt's money was taken. */
-const paidNote = (orderId: string, attemptId: string, eventId = `paid-${attemptId}`): SandboxNotification => ({
-  event_id: eventId,
-  order_id: orderId,
-  attempt_id: attemptId,
-  amount: 2900,
-  currency: 'USD',
-  status: 'succeeded',
-  failure: null,
-});
 
 describe('channel notifications', () => {
   it('applies a duplicated notification once', async () => {

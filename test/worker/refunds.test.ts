@@ -5,7 +5,7 @@ import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { Order, Refund } from '../../shared/schemas.ts';
 import { sandbox } from '../../worker/channels/sandbox/index.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
-import { call, card, createMerchant, newOrder, ORIGIN, orderStub, pay, sandboxNotify, sandboxStub, settleTradeSilently } from './helpers.ts';
+import { call, card, createMerchant, newOrder, ORIGIN, orderStub, paidNote, pay, sandboxNotify, sandboxStub, settleTradeSilently } from './helpers.ts';
 
 const merchant = await createMerchant();
 
@@ -164,7 +164,7 @@ describe('refunds', () => {
     await settleTradeSilently(qr.id, 'succeeded');
     await pay(order, card('4242424242424242'));
     vi.spyOn(sandbox, 'refund').mockResolvedValueOnce({ status: 'failed', channelRef: 'sbx_declined' });
-    await sandboxNotify({ event_id: `late-${qr.id}`, order_id: order.id, attempt_id: qr.id, amount: 2900, currency: 'USD', status: 'succeeded', failure: null });
+    await sandboxNotify(paidNote(order.id, qr.id, `late-${qr.id}`));
     expect((await retrieve(order.id)).refunds).toEqual([expect.objectContaining({ attempt_id: qr.id, automatic: true, status: 'failed' })]);
 
     const byHand = await refund(order.id, { attempt_id: qr.id, reason: 'duplicate' });

@@ -6,13 +6,15 @@
 import { z } from 'zod';
 import { TillError } from '../../../shared/errors.ts';
 import { verifyPayload, SignatureError } from '../../../shared/signature.ts';
-import { CurrencySchema, FailureSchema, StartAttemptBaseSchema } from '../../../shared/schemas.ts';
+import { StartAttemptBaseSchema } from '../../../shared/schemas.ts';
 import type { Channel, ChannelContext, ChannelOutcome } from '../types.ts';
 import { CardSchema } from './card-schema.ts';
 import { behaviourOf, cardBrand } from './cards.ts';
 import type { TradeStatus } from './processor.ts';
+import { SANDBOX_SIGNATURE_HEADER, SandboxNotificationSchema, type SandboxNotification } from './notification.ts';
 
-export const SANDBOX_SIGNATURE_HEADER = 'Sandbox-Signature';
+export { SANDBOX_SIGNATURE_HEADER, sandboxNotification, type SandboxNotification } from './notification.ts';
+
 
 const SandboxInputSchema = z.discriminatedUnion('method', [
   StartAttemptBaseSchema.extend({ channel: z.literal('sandbox'), method: z.literal('card'), card: CardSchema }).strict(),
@@ -20,16 +22,6 @@ const SandboxInputSchema = z.discriminatedUnion('method', [
 ]);
 type SandboxInput = z.infer<typeof SandboxInputSchema>;
 
-export const SandboxNotificationSchema = z.strictObject({
-  event_id: z.string().min(1),
-  order_id: z.string(),
-  attempt_id: z.string(),
-  amount: z.number().int(),
-  currency: CurrencySchema,
-  status: z.enum(['authorized', 'succeeded', 'failed', 'canceled']),
-  failure: FailureSchema.nullable(),
-});
-export type SandboxNotification = z.infer<typeof SandboxNotificationSchema>;
 
 const processor = (ctx: ChannelContext, attemptId: string) => ctx.env.SANDBOX.get(ctx.env.SANDBOX.idFromName(attemptId));
 

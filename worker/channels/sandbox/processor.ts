@@ -11,7 +11,7 @@ import { signPayload } from '../../../shared/signature.ts';
 import type { Env } from '../../env.ts';
 import { dispatchToSelf } from '../../self-dispatch.ts';
 import type { RefundResult } from '../types.ts';
-import { SANDBOX_SIGNATURE_HEADER, type SandboxNotification } from './index.ts';
+import { SANDBOX_SIGNATURE_HEADER, sandboxNotification } from './notification.ts';
 
 export type TradeStatus = 'requires_action' | 'authorized' | 'succeeded' | 'failed' | 'canceled';
 
@@ -128,16 +128,7 @@ export class SandboxProcessor extends DurableObject<Env> {
     if (!row || !row.notify_pending) return;
     const trade = JSON.parse(row.body) as Trade;
     if (trade.status === 'requires_action') return;
-    const note: SandboxNotification = {
-      event_id: `sbx_${trade.attemptId}_${trade.status}`,
-      order_id: trade.orderId,
-      attempt_id: trade.attemptId,
-      amount: trade.amount,
-      currency: trade.currency,
-      status: trade.status,
-      failure: trade.failure,
-    };
-    const body = JSON.stringify(note);
+    const body = JSON.stringify(sandboxNotification(trade, trade.status, trade.failure));
     let acknowledged = false;
     try {
       const response = await dispatchToSelf(
