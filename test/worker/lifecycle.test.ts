@@ -191,6 +191,24 @@ describe('reconciliation', () => {
     expect(await eventTypes(order.id)).toEqual(['order.created', 'order.processing', 'order.requires_action', 'order.paid']);
   });
 
+  it('asks the channel about a start call whose answer was lost, and keeps the money it took', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const realStart = sandbox.start.bind(sandbox);
+    vi.spyOn(sandbox, 'start').mockImplementationOnce(async (...args) => {
+      await realStart(...args);
+      throw new TypeError('connection reset');
+    });
+    const started = await pay(order, { channel: 'sandbox', method: 'qr' });
+    expect(started.body.attempt).toMatchObject({ status: 'failed', failure: { code: 'channel_error' } });
+    expect(started.body.order.status).toBe('open');
+    // The trade did open at the channel, and the shopper paid it from the QR they never saw here.
+    await settleTradeSilently(started.body.attempt!.id, 'succeeded');
+    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
+    const after = await retrieve(order.id);
+    expect(after.status).toBe('paid');
+    expect(after.paid_attempt_id).toBe(started.body.attempt!.id);
+  });
+
   it('closes at the channel the other attempts a reconciled payment cancels', async () => {
     const order = await newOrder(merchant.secret_key);
     const first = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;

@@ -82,8 +82,11 @@ export function stillWanted(o: OrderContext, attemptId: string): boolean {
   return false;
 }
 
-/** Calls the channel; a thrown error becomes a failed attempt (its notification can still succeed it). */
-export async function startAtChannel(env: Env, channelId: ChannelId, row: OrderRow, attemptId: string, input: StartAttemptInput): Promise<StartResult> {
+/** What a start call gave: the channel's answer, or (`unanswered`) a failure Till made up because none came. */
+export type StartAnswer = StartResult & { unanswered?: true };
+
+/** Calls the channel; a thrown error becomes a failed attempt that reconciliation asks about. */
+export async function startAtChannel(env: Env, channelId: ChannelId, row: OrderRow, attemptId: string, input: StartAttemptInput): Promise<StartAnswer> {
   try {
     return await channelOf(channelId).start(
       { env, origin: input.origin },
@@ -105,6 +108,7 @@ export async function startAtChannel(env: Env, channelId: ChannelId, row: OrderR
     // The channel's message may carry credentials or payer data: log only its kind.
     console.error('channel start failed', { order: row.id, attempt: attemptId, channel: channelId, error: (error as Error)?.name });
     return {
+      unanswered: true,
       channelRef: '',
       outcome: {
         status: 'failed',
@@ -115,7 +119,7 @@ export async function startAtChannel(env: Env, channelId: ChannelId, row: OrderR
 }
 
 /** Applies the channel's answer to the start (inside a transaction). */
-export function applyStart(o: OrderContext, attemptId: string, started: StartResult): void {
+export function applyStart(o: OrderContext, attemptId: string, started: StartAnswer): void {
   o.sql.exec(
     'UPDATE attempts SET channel_ref = ?, instrument = ? WHERE id = ?',
     started.channelRef || null,
@@ -124,6 +128,8 @@ export function applyStart(o: OrderContext, attemptId: string, started: StartRes
   );
   o.ledger.applyOutcome(attemptId, started.outcome);
   o.ledger.closeIfOrderClosed(attemptId);
+  // The call may have reached the channel before it broke: ask whether money moved.
+  if (started.unanswered) queryAgainSoon(o.sql, attemptId);
 }
 
 /**

@@ -225,12 +225,14 @@ export class OrderLedger {
     }
     const changes: Partial<OrderRow> = { ...fields, status };
     const columns = Object.keys(changes);
-    this.sql.exec(
+    const written = this.sql.exec(
       `UPDATE orders SET ${columns.map((column) => `${column} = ?`).join(', ')}, version = version + 1 WHERE id = ? AND version = ?`,
       ...columns.map((column) => changes[column] ?? null),
       row.id,
       row.version,
-    );
+    ).rowsWritten;
+    // A stale row would decide on facts no longer true: fail loudly and roll the transaction back.
+    if (written === 0) throw new Error(`order ${row.id} changed since version ${row.version} was read`);
     const event = EVENT_FOR_STATUS[status];
     if (row.status !== status) this.appendEvent(event);
   }
