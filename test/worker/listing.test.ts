@@ -118,7 +118,7 @@ describe('GET /v1/orders', () => {
     expect(newest.body.data.map((order) => order.id)).toEqual([seen.id]);
     // The order object's alarm retries its index write.
     await runInDurableObject(orderStub(late.id), (instance: OrderObject) => {
-      (instance as unknown as { indexRetryAt: number }).indexRetryAt = 0;
+      (instance as unknown as { index: { retryAt: number } }).index.retryAt = 0;
     });
     await runDurableObjectAlarm(orderStub(late.id));
     const newer = await listOrders(merchant.secret_key, `ending_before=${seen.id}`);

@@ -46,7 +46,7 @@ describe('orders index (D1 projection)', () => {
       await env.DB.prepare('ALTER TABLE orders_away RENAME TO orders').run();
     }
     await runInDurableObject(orderStub(order.id), (instance: OrderObject) => {
-      (instance as unknown as { indexRetryAt: number }).indexRetryAt = 0;
+      (instance as unknown as { index: { retryAt: number } }).index.retryAt = 0;
     });
     await runDurableObjectAlarm(orderStub(order.id));
     expect(await indexed(order.id)).toMatchObject({ status: 'open' });

@@ -3,6 +3,7 @@
  * version and only ever replaces an older one, so retries and reordering are harmless; a failed
  * write is retried by the object's alarm until it lands.
  */
+import type { OrderContext } from './order-context.ts';
 import type { OrderRow, OutboxRow } from './order-store.ts';
 
 export const INDEX_RETRY_SECONDS = 30;
@@ -56,5 +57,46 @@ export async function writeToIndex(db: D1Database, row: OrderRow, paidChannel: s
   } catch (error) {
     console.warn('orders index write failed', { order: row.id, error: (error as Error)?.name });
     return false;
+  }
+}
+
+/** One order's side of the index: what it has written, and when to try again after a failure. */
+export class IndexSync {
+  private readonly o: OrderContext;
+  /** After a failed write, when to try again (kept in memory: a restart retries at once). */
+  private retryAt = 0;
+
+  constructor(o: OrderContext) {
+    this.o = o;
+  }
+
+  /** Whether the index lacks the order's current version or some of its events. */
+  private behind(row: OrderRow): boolean {
+    return row.version > row.indexed_version || lastEventSeq(this.o.sql) > row.indexed_event_seq;
+  }
+
+  /** When the alarm should write to the index, or null when it is current. */
+  nextWriteAt(row: OrderRow): number | null {
+    return this.behind(row) ? Math.max(Math.floor(Date.now() / 1000), this.retryAt) : null;
+  }
+
+  /** Writes the order's current version and its new events if the index is behind. */
+  async sync(): Promise<void> {
+    const { sql, ledger, env } = this.o;
+    const row = ledger.findOrder();
+    const at = Math.floor(Date.now() / 1000);
+    if (!row || !this.behind(row) || this.retryAt > at) return;
+    const paidChannel = row.paid_attempt_id ? (ledger.attempt(row.paid_attempt_id)?.channel ?? null) : null;
+    const events = sql.exec<OutboxRow>('SELECT * FROM outbox WHERE seq > ? ORDER BY seq', row.indexed_event_seq).toArray();
+    if (await writeToIndex(env.DB, row, paidChannel, events)) {
+      sql.exec(
+        'UPDATE orders SET indexed_version = MAX(indexed_version, ?), indexed_event_seq = MAX(indexed_event_seq, ?)',
+        row.version,
+        events.at(-1)?.seq ?? row.indexed_event_seq,
+      );
+      this.retryAt = 0;
+    } else {
+      this.retryAt = at + INDEX_RETRY_SECONDS;
+    }
   }
 }

@@ -22,19 +22,20 @@ import type { ClientTokenClaims } from '../../shared/tokens.ts';
 import type { VerifiedNotification } from '../channels/types.ts';
 import type { Env } from '../env.ts';
 import { asResult, type Result } from '../result.ts';
-import { INDEX_RETRY_SECONDS, lastEventSeq, writeToIndex } from './order-index.ts';
+import { IndexSync } from './order-index.ts';
+import { expireOrRelease, expiryCheckAt } from './expiry.ts';
 import { checkoutSummary, checkToken } from './checkout-view.ts';
 import { now, OrderLedger, type CreateOrderInput } from './order-ledger.ts';
 import { migrate } from '../storage/sql-migrations.ts';
-import { ORDER_MIGRATIONS, refundView, type OrderRow, type OutboxRow } from './order-store.ts';
+import { ORDER_MIGRATIONS, refundView, type OrderRow } from './order-store.ts';
 import { deliverPendingEvents, nextDeliveryAt, queueRedelivery } from './webhook-delivery.ts';
 import { attemptLog, timeline } from './delivery-store.ts';
 import { LiveStatus } from './live-status.ts';
 import { captureTrade, closeTrade } from './channel-calls.ts';
 import type { OrderContext } from './order-context.ts';
-import { AUTHORIZATION_VALID_SECONDS, nextQueryAt, reconcile } from './reconciliation.ts';
+import { nextQueryAt, reconcile } from './reconciliation.ts';
 import { nextRefundCallAt, refundOf, reserveRefund, type RefundInput } from './refunds.ts';
-import { applyCapture, captureInFlight, captureLostAt, claimCapture, processRefunds, releaseAuthorization, voidOrder } from './settlement.ts';
+import { applyCapture, claimCapture, processRefunds, voidOrder } from './settlement.ts';
 import { applyStart, failLostCalls, lostAfter, openAttempt, startAtChannel, stillWanted, type StartAttemptInput } from './attempt-start.ts';
 
 export type { StartAttemptInput };
@@ -45,18 +46,13 @@ export interface OrderOwner {
   mode: Mode;
 }
 
-/** A channel call still in flight holds expiry back this long at most. */
-const EXPIRY_GRACE_SECONDS = 600;
-/** How soon to look again at an order whose expiry waits for a channel call. */
-const EXPIRY_RECHECK_SECONDS = 30;
 export class OrderObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly ledger: OrderLedger;
   /** The widgets' WebSockets (hibernatable): see live-status.ts. */
   private readonly live: LiveStatus;
   private readonly context: OrderContext;
-  /** After a failed index write, when to try again (kept in memory: a restart retries at once). */
-  private indexRetryAt = 0;
+  private readonly index: IndexSync;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -65,6 +61,7 @@ export class OrderObject extends DurableObject<Env> {
     this.ledger = new OrderLedger(this.sql, env);
     this.live = new LiveStatus(ctx);
     this.context = { env, sql: this.sql, ledger: this.ledger, transaction: (work) => this.transaction(work) };
+    this.index = new IndexSync(this.context);
   }
 
   private transaction<T>(work: () => T): T {
@@ -132,7 +129,7 @@ export class OrderObject extends DurableObject<Env> {
       return { order: this.ledger.view(), replayed };
     });
     // In the index before the merchant hears of it, so a listing never misses a created order.
-    await this.syncIndex();
+    await this.index.sync();
     await this.scheduleAlarm();
     return result;
   }
@@ -290,53 +287,15 @@ export class OrderObject extends DurableObject<Env> {
 
   // ---- alarm: expiry and webhook delivery ----------------------------------------------
 
-  /** Whether the D1 index lacks the order's current version or some of its events. */
-  private indexBehind(row: OrderRow): boolean {
-    return row.version > row.indexed_version || lastEventSeq(this.sql) > row.indexed_event_seq;
-  }
-
-  /** Writes the order's current version and its new events to the D1 index if the index is behind. */
-  private async syncIndex(): Promise<void> {
-    const row = this.ledger.findOrder();
-    if (!row || !this.indexBehind(row) || this.indexRetryAt > now()) return;
-    const paidChannel = row.paid_attempt_id ? (this.ledger.attempt(row.paid_attempt_id)?.channel ?? null) : null;
-    const events = this.sql.exec<OutboxRow>('SELECT * FROM outbox WHERE seq > ? ORDER BY seq', row.indexed_event_seq).toArray();
-    if (await writeToIndex(this.env.DB, row, paidChannel, events)) {
-      this.sql.exec(
-        'UPDATE orders SET indexed_version = MAX(indexed_version, ?), indexed_event_seq = MAX(indexed_event_seq, ?)',
-        row.version,
-        events.at(-1)?.seq ?? row.indexed_event_seq,
-      );
-      this.indexRetryAt = 0;
-    } else {
-      this.indexRetryAt = now() + INDEX_RETRY_SECONDS;
-    }
-  }
-
-  /** When the order should next be looked at for expiry, or null if it cannot expire. */
-  private expiryCheckAt(row: OrderRow): number | null {
-    if (row.status === 'authorized') {
-      // Never released under a capture in flight: looked at again once that capture is lost.
-      const lapses = (row.authorized_at ?? now()) + AUTHORIZATION_VALID_SECONDS;
-      return captureInFlight(row) ? Math.max(lapses, captureLostAt(row) ?? 0) : lapses;
-    }
-    if (!canTransition(row.status, 'expired')) return null;
-    const at = now();
-    if (row.expires_at > at) return row.expires_at;
-    // A channel call in flight may still take money: give it a little time before closing.
-    const waiting = this.ledger.inFlightAttempts().length > 0 && at < row.expires_at + EXPIRY_GRACE_SECONDS;
-    return waiting ? at + EXPIRY_RECHECK_SECONDS : at;
-  }
-
   private async scheduleAlarm(): Promise<void> {
     const row = this.ledger.findOrder();
     if (!row) return;
     const oldestPending = this.ledger.inFlightAttempts().find((attempt) => attempt.status === 'pending');
     const times = [
       nextDeliveryAt(this.sql),
-      isTerminal(row.status) ? null : this.expiryCheckAt(row),
+      isTerminal(row.status) ? null : expiryCheckAt(this.context, row),
       oldestPending ? lostAfter(oldestPending) : null,
-      this.indexBehind(row) ? Math.max(now(), this.indexRetryAt) : null,
+      this.index.nextWriteAt(row),
       nextQueryAt(this.sql),
       nextRefundCallAt(this.sql),
       this.live.nextDeadline(),
@@ -352,23 +311,16 @@ export class OrderObject extends DurableObject<Env> {
       const row = this.ledger.findOrder();
       if (!row) return;
       this.transaction(() => failLostCalls(this.context));
-      const due = this.expiryCheckAt(row);
+      const due = expiryCheckAt(this.context, row);
       if (due !== null && due <= now()) {
-        this.transaction(() => {
-          const current = this.ledger.order();
-          // An authorization left too long is released, as the card network would.
-          if (current.status === 'authorized') return captureInFlight(current) ? undefined : releaseAuthorization(this.context);
-          if (!canTransition(current.status, 'expired')) return;
-          this.ledger.cancelLiveAttempts();
-          this.ledger.setOrderStatus(this.ledger.order(), 'expired');
-        });
+        this.transaction(() => expireOrRelease(this.context));
         await this.settle();
       }
       await reconcile(this.context);
       // Reconciliation may have paid the order (closing the other attempts) or made refunds.
       await this.settle();
       this.live.closeExpired();
-      await this.syncIndex();
+      await this.index.sync();
       await deliverPendingEvents(this.env, this.sql, this.ctx.storage, row.merchant_id);
     } finally {
       // Whatever failed above, pending events and expiry keep their next look.
