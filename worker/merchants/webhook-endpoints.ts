@@ -62,6 +62,8 @@ export interface WebhookHealthReport {
   endpoint_id: string;
   ok: boolean;
   error: string | null;
+  /** When that try was made (Unix seconds): a run of failures is timed by its tries, not by when they were reported. */
+  attempted_at: number;
 }
 
 export const newWebhookEndpointId = (): string => `we_${randomBase62(24)}`;
@@ -286,7 +288,7 @@ export class WebhookEndpoints {
         } else if (report.ok) {
           this.sql.exec('UPDATE webhook_endpoints SET failing_since = NULL, last_error = NULL WHERE id = ?', row.id);
         } else {
-          const since = row.failing_since ?? at;
+          const since = row.failing_since ?? Math.min(report.attempted_at, at);
           const error = (report.error ?? 'failed').slice(0, 300);
           this.sql.exec('UPDATE webhook_endpoints SET failing_since = ?, last_error = ? WHERE id = ?', since, error, row.id);
           if (at - since >= DISABLE_AFTER_SECONDS) {

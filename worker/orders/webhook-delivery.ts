@@ -150,7 +150,7 @@ async function deliverLine(env: Env, storage: DurableObjectStorage, destination:
     const result = await post(destination.url, body, signature);
     const retryAt = result.ok ? null : nextRetryAt(head.first_tried_at ?? result.attempted_at, head.tries + 1, now());
     storage.transactionSync(() => recordAttempt(sql, head, result, { ok: result.ok, error: result.detail, retryAt }));
-    report = { endpoint_id: destination.id, ok: result.ok, error: result.detail };
+    report = { endpoint_id: destination.id, ok: result.ok, error: result.detail, attempted_at: result.attempted_at };
     // The head waits for its retry time, and this endpoint's later events wait behind it.
     if (!result.ok && retryAt !== null) return report;
   }
