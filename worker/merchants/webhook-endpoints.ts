@@ -55,6 +55,8 @@ export interface WebhookDestination {
   events: string[];
   /** The current secret first, then a rolled one still in its grace period. */
   secrets: string[];
+  /** In a run of failures: a success must be reported to end it. */
+  failing: boolean;
 }
 
 /** How one order's alarm run went for one endpoint: its last try's outcome. */
@@ -262,11 +264,12 @@ export class WebhookEndpoints {
       const current = row.is_primary === 1 ? merchant.webhook_secret_sealed : row.secret_sealed;
       if (!url || !current) return null;
       const events = JSON.parse(row.enabled_events) as string[];
-      if (row.status !== 'enabled') return { id: row.id, url, enabled: false, events, secrets: [] };
+      const failing = row.failing_since !== null;
+      if (row.status !== 'enabled') return { id: row.id, url, enabled: false, events, secrets: [], failing };
       const sealed = [current];
       if (row.previous_secret_sealed && (row.previous_secret_expires_at ?? 0) > at) sealed.push(row.previous_secret_sealed);
       const secrets = await Promise.all(sealed.map((value) => vault.open(value, this.sealContextOf(row))));
-      return { id: row.id, url, enabled: true, events, secrets };
+      return { id: row.id, url, enabled: true, events, secrets, failing };
     });
     return (await Promise.all(destinations)).filter((destination): destination is WebhookDestination => destination !== null);
   }

@@ -53,6 +53,8 @@ export class OrderObject extends DurableObject<Env> {
   private readonly live: LiveStatus;
   private readonly context: OrderContext;
   private readonly index: IndexSync;
+  /** The alarm this object last set (ms), so an unchanged time is not written again. */
+  private alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -302,23 +304,30 @@ export class OrderObject extends DurableObject<Env> {
     ].filter(
       (time): time is number => time !== null,
     );
+    if (times.length === 0) return;
     // Anything already due runs at once (a time in the past is refused by setAlarm when it is 0).
-    if (times.length > 0) await this.ctx.storage.setAlarm(Math.max(Math.min(...times), now()) * 1000);
+    const at = Math.max(Math.min(...times), now()) * 1000;
+    // Settling calls this before and after its channel calls: write only when the time moved.
+    if (at === this.alarmAt) return;
+    await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
   }
 
   override async alarm(): Promise<void> {
+    // The platform cleared the alarm that fired; an alarm run that fails is retried by it.
+    this.alarmAt = null;
     try {
       const row = this.ledger.findOrder();
       if (!row) return;
       this.transaction(() => failLostCalls(this.context));
       const due = expiryCheckAt(this.context, row);
-      if (due !== null && due <= now()) {
-        this.transaction(() => expireOrRelease(this.context));
-        await this.settle();
-      }
+      if (due !== null && due <= now()) this.transaction(() => expireOrRelease(this.context));
       await reconcile(this.context);
-      // Reconciliation may have paid the order (closing the other attempts) or made refunds.
-      await this.settle();
+      // Expiry or reconciliation may have closed attempts, paid the order or made refunds.
+      this.publish();
+      await this.closeCanceledAttempts();
+      await processRefunds(this.context);
+      this.publish();
       this.live.closeExpired();
       await this.index.sync();
       await deliverPendingEvents(this.env, this.sql, this.ctx.storage, row.merchant_id);

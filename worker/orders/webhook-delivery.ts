@@ -189,7 +189,11 @@ export async function deliverPendingEvents(env: Env, sql: SqlStorage, storage: D
       return null;
     }
   };
-  const reports = (await Promise.all(active.map(lineOf))).filter((report): report is WebhookHealthReport => report !== null);
+  // A success changes nothing at the merchant unless it ends a run of failures: only news is sent.
+  const failing = new Set(active.filter((destination) => destination.failing).map((destination) => destination.id));
+  const reports = (await Promise.all(active.map(lineOf))).filter(
+    (report): report is WebhookHealthReport => report !== null && (!report.ok || failing.has(report.endpoint_id)),
+  );
   if (reports.length === 0) return;
   try {
     const disabled = await merchant.reportWebhookHealth(reports);
