@@ -12,7 +12,9 @@
  * Messages are the bare CheckoutSummary JSON, the same body as `GET /v1/checkout/:id`, so the
  * widget applies a push and a poll alike.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
+import { toBase64Url, utf8 } from '../../shared/encoding.ts';
 import { isErrorCode, TillError, type ErrorEnvelope } from '../../shared/errors.ts';
 import { ShopperContextSchema, type CheckoutSummary, type ShopperContext } from '../../shared/schemas.ts';
 import { ClientTokenClaimsSchema, type ClientTokenClaims } from '../../shared/tokens.ts';
@@ -48,19 +50,8 @@ interface Attachment {
 /** Statuses after which nothing the shopper can see will change. */
 const isFinal = (summary: CheckoutSummary): boolean => !['open', 'requires_action', 'processing'].includes(summary.order.status);
 
-/** cyrb53: a 53-bit string hash, enough to tell whether a socket already has this summary. */
-function fingerprint(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ code, 2654435761);
-    h2 = Math.imul(h2 ^ code, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
+/** Tells whether a socket already has this summary (SHA-256, cut to 128 bits: the attachment is small). */
+const fingerprint = (text: string): string => toBase64Url(sha256(utf8(text)).subarray(0, 16));
 
 /** The subprotocols a WebSocket request offers (`Sec-WebSocket-Protocol: till.v1, <token>`). */
 export const offeredProtocols = (header: string | null | undefined): string[] =>
