@@ -66,6 +66,12 @@ export function isTerminal(status: OrderStatus): boolean {
   return ORDER_TRANSITIONS[status].length === 0;
 }
 
+/** Nothing the shopper sees changes any more: the order is paid, authorized or closed. The widget
+ * stops following it and the server closes its live socket. */
+export function isSettledForShopper(status: OrderStatus): boolean {
+  return status !== 'open' && status !== 'requires_action' && status !== 'processing';
+}
+
 /** The shopper may start a new attempt only while the order still waits for money. */
 export function acceptsAttempts(status: OrderStatus): boolean {
   return status === 'open' || status === 'requires_action';

@@ -7,6 +7,7 @@
  * webview frozen in the background may have missed a push or kept a socket that silently died.
  * Returns the function that stops it all.
  */
+import { isSettledForShopper } from '../../shared/order-model.ts';
 import type { CheckoutSummary } from '../../shared/schemas.ts';
 
 const POLL_FIRST_MS = 2000;
@@ -17,8 +18,7 @@ const SOCKET_MAX_MS = 30_000;
 const PING_MS = 30_000;
 
 /** Nothing the shopper sees changes after these; the worker closes the socket too (live-status.ts). */
-export const isSettled = (summary: CheckoutSummary): boolean =>
-  !['open', 'requires_action', 'processing'].includes(summary.order.status);
+export const isSettled = (summary: CheckoutSummary): boolean => isSettledForShopper(summary.order.status);
 
 export interface FollowOptions {
   url: string;

@@ -14,6 +14,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
+import { isSettledForShopper } from '../../shared/order-model.ts';
 import { toBase64Url, utf8 } from '../../shared/encoding.ts';
 import { isErrorCode, TillError, type ErrorEnvelope } from '../../shared/errors.ts';
 import { ShopperContextSchema, type CheckoutSummary, type ShopperContext } from '../../shared/schemas.ts';
@@ -48,7 +49,7 @@ interface Attachment {
 }
 
 /** Statuses after which nothing the shopper can see will change. */
-const isFinal = (summary: CheckoutSummary): boolean => !['open', 'requires_action', 'processing'].includes(summary.order.status);
+const isFinal = (summary: CheckoutSummary): boolean => isSettledForShopper(summary.order.status);
 
 /** Tells whether a socket already has this summary (SHA-256, cut to 128 bits: the attachment is small). */
 const fingerprint = (text: string): string => toBase64Url(sha256(utf8(text)).subarray(0, 16));
