@@ -209,4 +209,31 @@ describe('webhook endpoints', () => {
     expect(error).toBeInstanceOf(TillApiError);
     expect(error).toMatchObject({ status: 404, code: 'webhook_endpoint_not_found' });
   });
+
+  it('times a run of failures by its tries: a failure after a long quiet starts a new run, an old success is ignored', async () => {
+    const merchant = await createMerchant();
+    const hook = await createEndpoint(merchant.secret_key, { url: `${HOOKS}/quiet` });
+    const stub = env.MERCHANTS.get(env.MERCHANTS.idFromName(merchant.id));
+    const report = (ok: boolean, attempted_at: number) =>
+      runInDurableObject(stub, (instance: MerchantObject) => instance.reportWebhookHealth([{ endpoint_id: hook.id, ok, error: ok ? null : 'HTTP 502', attempted_at }]));
+    const state = async () => (await call<WebhookEndpoint>(`/v1/webhook_endpoints/${hook.id}`, { key: merchant.secret_key })).body;
+    const day = 24 * 3600;
+    // Tries are reported with their own times; these lie in the past, as late reports would.
+    const base = Math.floor(Date.now() / 1000) - 9 * day;
+
+    // A failure whose run-ending success was never reported...
+    await report(false, base);
+    expect((await state()).failing_since).toBe(base);
+    // ...and a success from before it, arriving late, says nothing about that run.
+    await report(true, base - day);
+    expect((await state()).failing_since).toBe(base);
+    // A single failure four quiet days later starts a new run instead of disabling the endpoint.
+    const later = base + 4 * day;
+    expect(await report(false, later)).toEqual([]);
+    expect(await state()).toMatchObject({ status: 'enabled', failing_since: later });
+
+    // Failures that keep coming within the retry gaps for three days do disable it.
+    for (let at = later + 12 * 3600; at <= later + 3 * day; at += 12 * 3600) await report(false, at);
+    expect(await state()).toMatchObject({ status: 'disabled', failing_since: later });
+  });
 });

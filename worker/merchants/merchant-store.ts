@@ -46,6 +46,8 @@ export const MERCHANT_MIGRATIONS: readonly Migration[] = [
    CREATE UNIQUE INDEX webhook_endpoints_one_primary ON webhook_endpoints (is_primary) WHERE is_primary = 1;
    INSERT INTO webhook_endpoints (id, is_primary, created_at)
      SELECT 'we_' || lower(hex(randomblob(12))), 1, created_at FROM merchant;`,
+  // 4: when an endpoint last failed, so a failure long after the last one starts a new run.
+  `ALTER TABLE webhook_endpoints ADD COLUMN last_failed_at INTEGER;`,
 ];
 
 export interface MerchantRow extends Record<string, SqlStorageValue> {

@@ -19,12 +19,15 @@ import {
 import { newWebhookSecret } from './api-keys.ts';
 import { sealContext, type MerchantRow } from './merchant-store.ts';
 import type { Vault } from './vault.ts';
+import { RETRY_MAX_DELAY_SECONDS } from '../orders/webhook-delivery.ts';
 
 const now = (): number => Math.floor(Date.now() / 1000);
 const iso = (unix: number): string => new Date(unix * 1000).toISOString().replace('.000Z', 'Z');
 
 /** An endpoint whose deliveries have all failed this long is disabled. */
 export const DISABLE_AFTER_SECONDS = 3 * 24 * 3600;
+/** Failures further apart than the longest retry gap (plus slack) belong to different runs. */
+const RUN_GAP_SECONDS = RETRY_MAX_DELAY_SECONDS + 3600;
 
 export interface WebhookEndpointRow extends Record<string, SqlStorageValue> {
   id: string;
@@ -42,6 +45,7 @@ export interface WebhookEndpointRow extends Record<string, SqlStorageValue> {
   status: 'enabled' | 'disabled';
   disabled_reason: string | null;
   failing_since: number | null;
+  last_failed_at: number | null;
   last_error: string | null;
   created_at: number;
 }
@@ -289,12 +293,26 @@ export class WebhookEndpoints {
         if (row.status !== 'enabled') {
           disabled.push(row.id);
         } else if (report.ok) {
-          this.sql.exec('UPDATE webhook_endpoints SET failing_since = NULL, last_error = NULL WHERE id = ?', row.id);
+          // A success older than the run's first failure says nothing about the run.
+          if (row.failing_since !== null && report.attempted_at >= row.failing_since) {
+            this.sql.exec('UPDATE webhook_endpoints SET failing_since = NULL, last_error = NULL WHERE id = ?', row.id);
+          }
         } else {
-          const since = row.failing_since ?? Math.min(report.attempted_at, at);
+          const tried = Math.min(report.attempted_at, at);
+          // A run goes on while failures keep coming within the longest retry gap; a failure after
+          // a longer quiet (an unreported success may lie in between) starts a new run.
+          const goesOn = row.failing_since !== null && row.last_failed_at !== null && tried - row.last_failed_at <= RUN_GAP_SECONDS;
+          const since = goesOn ? (row.failing_since as number) : tried;
           const error = (report.error ?? 'failed').slice(0, 300);
-          this.sql.exec('UPDATE webhook_endpoints SET failing_since = ?, last_error = ? WHERE id = ?', since, error, row.id);
-          if (at - since >= DISABLE_AFTER_SECONDS) {
+          this.sql.exec(
+            'UPDATE webhook_endpoints SET failing_since = ?, last_failed_at = MAX(COALESCE(last_failed_at, 0), ?), last_error = ? WHERE id = ?',
+            since,
+            tried,
+            error,
+            row.id,
+          );
+          // Timed by the tries themselves: a report that arrives late does not lengthen the run.
+          if (tried - since >= DISABLE_AFTER_SECONDS) {
             const reason = `Disabled by Till at ${iso(at)}: every delivery failed since ${iso(since)} (3 days); last error: ${error}`;
             this.sql.exec("UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ? WHERE id = ?", reason, row.id);
             console.warn('webhook endpoint disabled after three days of failures', { endpoint: row.id });

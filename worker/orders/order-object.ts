@@ -55,6 +55,7 @@ export class OrderObject extends DurableObject<Env> {
   private readonly index: IndexSync;
   /** The alarm this object last set (ms), so an unchanged time is not written again. */
   private alarmAt: number | null = null;
+  private inAlarm = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -252,6 +253,8 @@ export class OrderObject extends DurableObject<Env> {
     const opened = await asResult(() => this.transaction(() => openAttempt(this.context, input)));
     if (!opened.ok) return opened;
     const { id, channelId, row } = opened.value;
+    // Before the channel call: should the object die during it, this alarm finds the lost call.
+    await this.scheduleAlarm();
     await this.closeCanceledAttempts();
     // While the old attempts were being closed, one of them may have paid the order.
     if (this.transaction(() => stillWanted(this.context, id))) {
@@ -306,7 +309,9 @@ export class OrderObject extends DurableObject<Env> {
     );
     if (times.length === 0) return;
     // Anything already due runs at once (a time in the past is refused by setAlarm when it is 0).
-    const at = Math.max(Math.min(...times), now()) * 1000;
+    // During an alarm run, not sooner than the next second: the runtime drops a write of the very
+    // time that is firing, and due-now times are whole seconds.
+    const at = Math.max(Math.min(...times), now() + (this.inAlarm ? 1 : 0)) * 1000;
     // Settling calls this before and after its channel calls: write only when the time moved.
     if (at === this.alarmAt) return;
     await this.ctx.storage.setAlarm(at);
@@ -316,6 +321,7 @@ export class OrderObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     // The platform cleared the alarm that fired; an alarm run that fails is retried by it.
     this.alarmAt = null;
+    this.inAlarm = true;
     try {
       const row = this.ledger.findOrder();
       if (!row) return;
@@ -334,6 +340,7 @@ export class OrderObject extends DurableObject<Env> {
     } finally {
       // Whatever failed above, pending events and expiry keep their next look.
       await this.scheduleAlarm();
+      this.inAlarm = false;
     }
   }
 

@@ -69,9 +69,14 @@ export function firstQueryAt(order: OrderRow): number | null {
   return at > stopAskingAt(order) ? null : at;
 }
 
+/** Asks the channel about an attempt at `at`. */
+export function queryAt(sql: SqlStorage, attemptId: string, at: number): void {
+  sql.exec('UPDATE attempts SET next_query_at = ? WHERE id = ?', at, attemptId);
+}
+
 /** Asks about an attempt again soon: its call's answer was lost, or a capture's was. */
 export function queryAgainSoon(sql: SqlStorage, attemptId: string): void {
-  sql.exec('UPDATE attempts SET next_query_at = ? WHERE id = ?', now() + QUERY_FIRST_AFTER_SECONDS, attemptId);
+  queryAt(sql, attemptId, now() + QUERY_FIRST_AFTER_SECONDS);
 }
 
 /** An attempt Till canceled or failed that the channel still holds open (or authorized). */

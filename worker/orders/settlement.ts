@@ -9,7 +9,7 @@ import { failed, type Result } from '../result.ts';
 import { refundTrade } from './channel-calls.ts';
 import type { OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
-import { queryAgainSoon } from './reconciliation.ts';
+import { queryAgainSoon, queryAt } from './reconciliation.ts';
 import { applyRefundResult, claimRefundCall, dueRefunds } from './refunds.ts';
 
 const now = (): number => Math.floor(Date.now() / 1000);
@@ -41,7 +41,9 @@ export function claimCapture(o: OrderContext, row: OrderRow): CaptureClaim {
   if (captureInFlight(row)) throw new TillError('capture_in_progress', 'A capture of this order is already in flight');
   const startedAt = now();
   o.sql.exec('UPDATE orders SET capture_started_at = ?', startedAt);
-  queryAgainSoon(o.sql, attempt.id);
+  // Asked once the capture call counts as lost, not before: an `authorized` answer meanwhile
+  // would end the questions while the capture may still land.
+  queryAt(o.sql, attempt.id, startedAt + CAPTURE_CALL_SECONDS);
   return { attempt, startedAt };
 }
 

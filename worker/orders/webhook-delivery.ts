@@ -199,7 +199,8 @@ export async function deliverPendingEvents(env: Env, sql: SqlStorage, storage: D
     const disabled = await merchant.reportWebhookHealth(reports);
     if (disabled.length > 0) storage.transactionSync(() => failDeliveriesTo(sql, disabled, 'the endpoint was disabled'));
   } catch (error) {
-    // Health is advisory: the next run reports again.
+    // Health is advisory: a failure is reported again by its next try; a lost run-ending success
+    // leaves a stale run that the next failure, after a quiet longer than any retry gap, replaces.
     console.warn('webhook health report failed', { merchant: merchantId, error: (error as Error)?.name });
   }
 }
