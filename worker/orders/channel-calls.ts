@@ -21,7 +21,6 @@ async function withChannel<T>(
   try {
     return await call(channelOf(attempt.channel), { env, origin: attempt.origin }, tradeRef(attempt));
   } catch (error) {
-    if (error instanceof TillError && error.code === 'channel_trade_not_found' && what === 'query') throw error;
     console.warn(`channel ${what} failed`, { attempt: attempt.id, channel: attempt.channel, error: (error as Error)?.name });
     return null;
   }
@@ -30,12 +29,17 @@ async function withChannel<T>(
 export type QueryAnswer = { kind: 'outcome'; outcome: ChannelOutcome | null } | { kind: 'no_trade' } | { kind: 'no_answer' };
 
 export async function queryTrade(env: Env, attempt: AttemptRow): Promise<QueryAnswer> {
-  try {
-    const answer = await withChannel(env, attempt, 'query', (channel, ctx, trade) => channel.query(ctx, trade).then((outcome) => ({ outcome })));
-    return answer ? { kind: 'outcome', outcome: answer.outcome } : { kind: 'no_answer' };
-  } catch {
-    return { kind: 'no_trade' };
-  }
+  // "No such trade" is an answer (the channel never opened it), not a failed call.
+  const answer = await withChannel(env, attempt, 'query', (channel, ctx, trade) =>
+    channel.query(ctx, trade).then(
+      (outcome): QueryAnswer => ({ kind: 'outcome', outcome }),
+      (error: unknown): QueryAnswer => {
+        if (error instanceof TillError && error.code === 'channel_trade_not_found') return { kind: 'no_trade' };
+        throw error;
+      },
+    ),
+  );
+  return answer ?? { kind: 'no_answer' };
 }
 
 export const captureTrade = (env: Env, attempt: AttemptRow): Promise<ChannelOutcome | null> =>
