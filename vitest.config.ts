@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { generateSigningKey } from './shared/jws.ts';
+import { alipayGateway, FAKE_PORTS, wechatpayApi } from './test/fakes/ports.ts';
 
 // Worker tests get their own throwaway platform secrets.
 const testSecrets = {
@@ -10,6 +11,9 @@ const testSecrets = {
   // Sealing key for worker tests; the previous key lets tests prove re-encryption.
   TILL_MASTER_KEY: `test2:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`,
   TILL_PREVIOUS_MASTER_KEYS: `test1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`,
+  // Test mode talks to the local fakes that test/fakes/global-setup.ts starts.
+  ALIPAY_GATEWAY_TEST: alipayGateway(FAKE_PORTS.worker.alipay),
+  WECHATPAY_API_TEST: wechatpayApi(FAKE_PORTS.worker.wechatpay),
 };
 
 const migrations = await readD1Migrations('./migrations');
@@ -41,7 +45,12 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['test/worker/apply-migrations.ts'] },
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          setupFiles: ['test/worker/apply-migrations.ts'],
+          globalSetup: ['test/fakes/global-setup.ts'],
+        },
       },
       {
         test: {

@@ -34,6 +34,13 @@ export interface Env {
   TILL_PREVIOUS_MASTER_KEYS?: string;
   /** Secret the sandbox channel signs its notifications with. */
   SANDBOX_NOTIFY_SECRET: string;
+  /** Alipay gateways per mode; defaults: Alipay's sandbox gateway for test, production for live. */
+  ALIPAY_GATEWAY_TEST?: string;
+  ALIPAY_GATEWAY_LIVE?: string;
+  /** WeChat Pay API v3 base per mode. WeChat Pay has no sandbox: test mode works only where the
+   * operator points WECHATPAY_API_TEST at a stand-in (the bundled fake); live defaults to production. */
+  WECHATPAY_API_TEST?: string;
+  WECHATPAY_API_LIVE?: string;
 }
 
 export interface AppVariables {

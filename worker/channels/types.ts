@@ -8,10 +8,17 @@ import type { CaptureMethod } from '../../shared/order-model.ts';
 import type { Failure, Mode, NextAction, PaymentMethod, ShopperContext } from '../../shared/schemas.ts';
 import type { Env } from '../env.ts';
 
-export interface ChannelContext {
+export interface ChannelContext<Credentials = unknown> {
   env: Env;
   /** Public origin of this worker, for URLs the shopper or the channel will call back. */
   origin: string;
+  /** The order's mode: test talks to the channel's sandbox (or the operator's fake), live to production. */
+  mode: Mode;
+  /** The merchant's credentials for this channel in this mode, parsed by the channel's schema;
+   * null when the channel takes none or none are configured. */
+  credentials: Credentials | null;
+  /** Where the channel posts notifications about this order (`/v1/channels/<id>/notify/<order>`). */
+  notifyUrl: string;
 }
 
 export interface OrderFacts {
@@ -26,9 +33,18 @@ export interface OrderFacts {
   captureMethod: CaptureMethod;
 }
 
+/** Who is paying, as far as the channel needs to know (WeChat H5 wants the payer's IP and platform). */
+export interface Shopper {
+  context: ShopperContext;
+  /** The shopper's IP address (CF-Connecting-IP), when known. */
+  ip: string | null;
+  userAgent: string | null;
+}
+
 export interface StartRequest extends OrderFacts {
   attemptId: string;
   returnUrl: string | undefined;
+  shopper: Shopper;
 }
 
 /** What a channel says about one attempt. */
@@ -53,8 +69,19 @@ export interface TradeRef {
   channelRef: string | null;
 }
 
-/** A notification whose signature the channel adapter has verified. */
-export interface VerifiedNotification {
+/** A notification as it arrived: the raw body (signatures cover these exact bytes) and headers. */
+export interface RawNotification {
+  /** From the notify URL's path; a notification's content must name an attempt of this order. */
+  orderId: string;
+  body: string;
+  headers: Headers;
+}
+
+/** A notification whose signature the channel adapter has verified: a payment's or a refund's news. */
+export type VerifiedNotification = PaymentNotification | RefundNotification;
+
+export interface PaymentNotification {
+  kind: 'payment';
   orderId: string;
   attemptId: string;
   /** Unique per channel event, so a resent notification is recognised. */
@@ -64,33 +91,44 @@ export interface VerifiedNotification {
   outcome: ChannelOutcome;
 }
 
+export interface RefundNotification {
+  kind: 'refund';
+  orderId: string;
+  attemptId: string;
+  /** Till's refund id (the channel's out-request / out-refund number). */
+  refundId: string;
+  eventId: string;
+  result: RefundResult;
+}
+
 export interface RefundResult {
   status: 'succeeded' | 'pending' | 'failed';
   channelRef: string;
 }
 
-export interface Channel<Input = unknown> {
+export interface Channel<Input = unknown, Credentials = unknown> {
   id: string;
   /** Methods this channel offers for an order in a shopper context (empty when none fits);
    * with manual capture, only the methods that can authorize without capturing. */
   methods(order: Pick<OrderFacts, 'amount' | 'currency' | 'mode'> & { capture_method: CaptureMethod }, context: ShopperContext): PaymentMethod[];
   /** Schema of the merchant's credentials for this channel (stored sealed), or null if it takes none. */
-  credentials: z.ZodType<Record<string, unknown>> | null;
+  credentials: z.ZodType<Credentials> | null;
   /** Schema of the channel-specific body of `POST /v1/checkout/:id/attempts`. */
   input: z.ZodType<Input>;
-  start(ctx: ChannelContext, request: StartRequest, input: Input): Promise<StartResult>;
-  /** Verifies the channel's signature on a notification and reads it; throws TillError otherwise. */
-  parseNotification(ctx: ChannelContext, request: Request): Promise<VerifiedNotification>;
+  start(ctx: ChannelContext<Credentials>, request: StartRequest, input: Input): Promise<StartResult>;
+  /** Verifies the channel's signature on a notification and reads it; throws TillError otherwise
+   * (`invalid_signature` for a signature that fails, a probe, or a message for another merchant). */
+  parseNotification(ctx: ChannelContext<Credentials>, notification: RawNotification): Promise<VerifiedNotification>;
   /** The answer the channel expects once a notification is applied (or could not be). */
   acknowledge(applied: boolean): Response;
   /** What the channel knows of a trade now; null while it still waits for the payer.
    * Throws TillError('channel_trade_not_found') when the channel never opened the trade. */
-  query(ctx: ChannelContext, trade: TradeRef): Promise<ChannelOutcome | null>;
+  query(ctx: ChannelContext<Credentials>, trade: TradeRef): Promise<ChannelOutcome | null>;
   /** Refunds part of a succeeded trade. Idempotent by `refundId`: calling again with the same id
    * answers the refund's current state and never refunds twice. */
-  refund(ctx: ChannelContext, trade: TradeRef, amount: number, refundId: string): Promise<RefundResult>;
+  refund(ctx: ChannelContext<Credentials>, trade: TradeRef, amount: number, refundId: string): Promise<RefundResult>;
   /** Captures an authorized trade in full; answers `succeeded`, or `failed` when the channel refuses. */
-  capture(ctx: ChannelContext, trade: TradeRef, amount: number): Promise<ChannelOutcome>;
+  capture(ctx: ChannelContext<Credentials>, trade: TradeRef, amount: number): Promise<ChannelOutcome>;
   /** Closes a trade that has not taken money (or releases an authorization). Idempotent. */
-  cancel(ctx: ChannelContext, trade: TradeRef): Promise<void>;
+  cancel(ctx: ChannelContext<Credentials>, trade: TradeRef): Promise<void>;
 }
