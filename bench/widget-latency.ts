@@ -69,7 +69,7 @@ async function qrOrder(setup: Setup): Promise<{ id: string; token: string; attem
 
 async function notifyPaid(setup: Setup, orderId: string, attemptId: string): Promise<void> {
   const body = JSON.stringify(sandboxNotification({ orderId, attemptId, amount: 2900, currency: 'USD' }, 'succeeded', null, `bench-${attemptId}`));
-  const response = await fetch(`${setup.url}/v1/channels/sandbox/notify`, {
+  const response = await fetch(`${setup.url}/v1/channels/sandbox/notify/${orderId}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'sandbox-signature': await signPayload(body, setup.notifySecret) },
     body,

@@ -82,15 +82,19 @@ export type AdminUpdateMerchant = z.infer<typeof AdminUpdateMerchantSchema>;
 export const ConfigureChannelRequestSchema = z.strictObject({
   enabled: z.boolean(),
   credentials: z.record(z.string(), z.unknown()).optional(),
+  /** Which mode the credentials are for: a merchant key sets its own mode's (the default); the admin's default is test. */
+  mode: ModeSchema.optional(),
 });
 export type ConfigureChannelRequest = z.infer<typeof ConfigureChannelRequestSchema>;
+
+const CredentialsStateSchema = z.object({ updated_at: z.number().int() }).nullable();
 
 export const MerchantChannelSchema = z.object({
   channel: z.string(),
   enabled: z.boolean(),
-  /** Credentials are write-only: only their presence and the master key id they are sealed under show. */
-  has_credentials: z.boolean(),
-  credentials_updated_at: z.number().int().nullable(),
+  /** Credentials are write-only and kept per mode (a channel's sandbox account is not its production
+   * account): only when each mode's were last set shows, or null when they are not set. */
+  credentials: z.object({ test: CredentialsStateSchema, live: CredentialsStateSchema }),
 });
 
 export const MerchantSchema = z.object({

@@ -25,7 +25,7 @@ describe('channel credentials', () => {
     const secret = credentials();
     const configured = await call<Merchant>(`/v1/merchant/channels/sandbox`, { key: merchant.secret_key, body: { enabled: true, credentials: secret } });
     expect(configured.status).toBe(200);
-    expect(configured.body.channels).toEqual([{ channel: 'sandbox', enabled: true, has_credentials: true, credentials_updated_at: expect.any(Number) }]);
+    expect(configured.body.channels).toEqual([{ channel: 'sandbox', enabled: true, credentials: { test: { updated_at: expect.any(Number) }, live: null } }]);
     const everything = [
       JSON.stringify(configured.body),
       JSON.stringify((await call(`/v1/merchant`, { key: merchant.secret_key })).body),
@@ -40,7 +40,7 @@ describe('channel credentials', () => {
     expect(everything).not.toContain(merchant.request_signing_secret);
     expect(everything).not.toContain(merchant.secret_key);
     // The channel adapter, and only it, gets them back.
-    expect(await merchantStub(merchant.id).channelCredentials('sandbox')).toEqual({ ok: true, value: secret });
+    expect(await merchantStub(merchant.id).channelCredentials('sandbox', 'test')).toEqual({ ok: true, value: secret });
   });
 
   it('are checked by the channel’s own schema, and errors do not echo them', async () => {
@@ -63,30 +63,52 @@ describe('channel credentials', () => {
     const previous = await Vault.fromEnv({ TILL_MASTER_KEY: env.TILL_PREVIOUS_MASTER_KEYS });
     const sealedBefore = await previous.seal(JSON.stringify(secret), `merchant:${merchant.id}:channel:sandbox`);
     await runInDurableObject(merchantStub(merchant.id), (_instance: MerchantObject, state) => {
-      state.storage.sql.exec("UPDATE channels SET credentials_sealed = ? WHERE channel = 'sandbox'", sealedBefore);
+      state.storage.sql.exec("INSERT INTO channel_credentials (channel, mode, sealed, updated_at) VALUES ('sandbox', 'test', ?, 0)", sealedBefore);
     });
-    expect(await merchantStub(merchant.id).channelCredentials('sandbox')).toEqual({ ok: true, value: secret });
+    expect(await merchantStub(merchant.id).channelCredentials('sandbox', 'test')).toEqual({ ok: true, value: secret });
 
     const first = await call<{ reencrypted: number; key_id: string }>(`/v1/admin/merchants/${merchant.id}/reencrypt`, { key: env.TILL_ADMIN_KEY, method: 'POST' });
     expect(first.body).toMatchObject({ object: 'reencryption', reencrypted: 1, key_id: 'test2' });
     const second = await call<{ reencrypted: number }>(`/v1/admin/merchants/${merchant.id}/reencrypt`, { key: env.TILL_ADMIN_KEY, method: 'POST' });
     expect(second.body.reencrypted).toBe(0);
     const sealedAfter = await runInDurableObject(merchantStub(merchant.id), (_instance: MerchantObject, state) =>
-      state.storage.sql.exec<{ credentials_sealed: string }>("SELECT credentials_sealed FROM channels WHERE channel = 'sandbox'").one().credentials_sealed,
+      state.storage.sql.exec<{ sealed: string }>("SELECT sealed FROM channel_credentials WHERE channel = 'sandbox' AND mode = 'test'").one().sealed,
     );
     expect(Vault.keyIdOf(sealedAfter)).toBe('test2');
-    expect(await merchantStub(merchant.id).channelCredentials('sandbox')).toEqual({ ok: true, value: secret });
+    expect(await merchantStub(merchant.id).channelCredentials('sandbox', 'test')).toEqual({ ok: true, value: secret });
+  });
+
+  it('are kept per mode: a test key sets test credentials only, a live key live ones, each sealed apart', async () => {
+    const merchant = await createMerchant();
+    await call(`/v1/admin/merchants/${merchant.id}`, { key: env.TILL_ADMIN_KEY, body: { live_enabled: true } });
+    const test = credentials();
+    const live = credentials();
+    await call(`/v1/merchant/channels/sandbox`, { key: merchant.secret_key, body: { enabled: true, credentials: test } });
+    const crossing = await call<ErrorEnvelope>(`/v1/merchant/channels/sandbox`, {
+      key: merchant.secret_key,
+      body: { enabled: true, mode: 'live', credentials: live },
+    });
+    expect(crossing.status).toBe(400);
+    expect(crossing.body.error).toMatchObject({ code: 'invalid_parameter', param: 'mode' });
+    const configured = await call<Merchant>(`/v1/merchant/channels/sandbox`, { key: merchant.live_secret_key, body: { enabled: true, credentials: live } });
+    expect(configured.body.channels[0]!.credentials).toEqual({ test: { updated_at: expect.any(Number) }, live: { updated_at: expect.any(Number) } });
+    expect(await merchantStub(merchant.id).channelCredentials('sandbox', 'test')).toEqual({ ok: true, value: test });
+    expect(await merchantStub(merchant.id).channelCredentials('sandbox', 'live')).toEqual({ ok: true, value: live });
+    // With live on, a test key still sets test credentials, but cannot switch a channel off for both modes.
+    expect((await call(`/v1/merchant/channels/sandbox`, { key: merchant.secret_key, body: { enabled: true, credentials: credentials() } })).status).toBe(200);
+    const off = await call<ErrorEnvelope>(`/v1/merchant/channels/sandbox`, { key: merchant.secret_key, body: { enabled: false } });
+    expect(off.body.error?.code).toBe('forbidden');
   });
 
   it('do not open in another merchant’s row', async () => {
     const [a, b] = await Promise.all([createMerchant(), createMerchant()]);
     await call(`/v1/merchant/channels/sandbox`, { key: a.secret_key, body: { enabled: true, credentials: credentials() } });
     const stolen = await runInDurableObject(merchantStub(a.id), (_instance: MerchantObject, state) =>
-      state.storage.sql.exec<{ credentials_sealed: string }>("SELECT credentials_sealed FROM channels WHERE channel = 'sandbox'").one().credentials_sealed,
+      state.storage.sql.exec<{ sealed: string }>("SELECT sealed FROM channel_credentials WHERE channel = 'sandbox' AND mode = 'test'").one().sealed,
     );
     await runInDurableObject(merchantStub(b.id), (_instance: MerchantObject, state) => {
-      state.storage.sql.exec("UPDATE channels SET credentials_sealed = ? WHERE channel = 'sandbox'", stolen);
+      state.storage.sql.exec("INSERT INTO channel_credentials (channel, mode, sealed, updated_at) VALUES ('sandbox', 'test', ?, 0)", stolen);
     });
-    expect(await merchantStub(b.id).channelCredentials('sandbox')).toMatchObject({ ok: false, error: { code: 'internal_error' } });
+    expect(await merchantStub(b.id).channelCredentials('sandbox', 'test')).toMatchObject({ ok: false, error: { code: 'internal_error' } });
   });
 });

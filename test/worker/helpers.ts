@@ -82,7 +82,7 @@ export const paidNote = (orderId: string, attemptId: string, eventId?: string): 
 /** Posts a notification signed as the sandbox channel signs it. */
 export async function sandboxNotify(note: SandboxNotification, secret = env.SANDBOX_NOTIFY_SECRET) {
   const body = JSON.stringify(note);
-  return call<string>('/v1/channels/sandbox/notify', {
+  return call<string>(`/v1/channels/sandbox/notify/${note.order_id}`, {
     rawBody: body,
     headers: { 'content-type': 'application/json', 'sandbox-signature': await signPayload(body, secret) },
   });

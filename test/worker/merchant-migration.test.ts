@@ -13,7 +13,7 @@ describe('merchant storage migrations', () => {
     const migrated = await runInDurableObject(stub, async (_instance: MerchantObject, state) => {
       const sql = state.storage.sql;
       // Rewind to the skeleton's layout and data (schema version 1).
-      for (const table of ['merchant', 'api_keys', 'channels', 'nonces', 'webhook_endpoints', '_schema_version']) sql.exec(`DROP TABLE IF EXISTS ${table}`);
+      for (const table of ['merchant', 'api_keys', 'channels', 'channel_credentials', 'nonces', 'webhook_endpoints', '_schema_version']) sql.exec(`DROP TABLE IF EXISTS ${table}`);
       sql.exec(`CREATE TABLE merchant (id TEXT PRIMARY KEY, name TEXT NOT NULL, mode TEXT NOT NULL, webhook_url TEXT,
         webhook_secret TEXT NOT NULL, channels TEXT NOT NULL, created_at INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0)`);
       sql.exec(`CREATE TABLE api_keys (hash TEXT PRIMARY KEY, kind TEXT NOT NULL, mode TEXT NOT NULL, prefix TEXT NOT NULL,
@@ -43,7 +43,7 @@ describe('merchant storage migrations', () => {
     expect(migrated.auth).toMatchObject({ ok: true, principal: { id, mode: 'test', role: 'secret', channels: ['sandbox'] } });
     expect(migrated.merchant).toMatchObject({
       ok: true,
-      value: { name: 'Old shop', live_enabled: false, channels: [{ channel: 'sandbox', enabled: true, has_credentials: false }] },
+      value: { name: 'Old shop', live_enabled: false, channels: [{ channel: 'sandbox', enabled: true, credentials: { test: null, live: null } }] },
     });
   });
 });

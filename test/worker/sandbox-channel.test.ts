@@ -5,8 +5,8 @@ import type { ChannelContext } from '../../worker/channels/types.ts';
 import { card, createMerchant, newOrder, ORIGIN, pay, sandboxStub } from './helpers.ts';
 
 const merchant = await createMerchant();
-const ctx: ChannelContext = { env, origin: ORIGIN };
-const trade = (attemptId: string) => ({ attemptId, channelRef: attemptId });
+const ctx: ChannelContext<never> = { env, origin: ORIGIN, mode: 'test', credentials: null, notifyUrl: `${ORIGIN}/v1/channels/sandbox/notify/unused` };
+const trade = (attemptId: string) => ({ attemptId, channelRef: attemptId, amount: 2900, currency: 'USD' as const });
 
 describe('sandbox channel adapter', () => {
   it('answers queries with the trade as the processor holds it; an open QR is no news yet', async () => {

@@ -12,6 +12,16 @@ export const channels = {
   sandbox,
 } satisfies Record<ChannelId, Channel>;
 
+/** Channels that take no payment until the merchant has configured its own account with them (in that mode). */
+const needsMerchantAccount = {
+  sandbox: false,
+} satisfies Record<ChannelId, boolean>;
+
+/** Whether an enabled channel can take payments; ids Till does not know pass through (nothing offers them). */
+export function channelReady(id: string, hasCredentials: boolean): boolean {
+  return !isChannelId(id) || !needsMerchantAccount[id] || hasCredentials;
+}
+
 export function isChannelId(value: unknown): value is ChannelId {
   return typeof value === 'string' && (CHANNEL_IDS as readonly string[]).includes(value);
 }

@@ -67,6 +67,9 @@ export interface StartResult {
 export interface TradeRef {
   attemptId: string;
   channelRef: string | null;
+  /** What the trade was opened for (some channels want the total with every refund). */
+  amount: number;
+  currency: Currency;
 }
 
 /** A notification as it arrived: the raw body (signatures cover these exact bytes) and headers. */

@@ -27,7 +27,7 @@ import { hashApiKey, newApiKey, newRequestSigningSecret, newWebhookSecret } from
 import { KeyLedger, type NewKey } from './key-ledger.ts';
 import { writeMerchantToIndex } from './merchant-index.ts';
 import { authenticationOf, type AuthenticationResult } from './merchant-principal.ts';
-import { MERCHANT_MIGRATIONS, merchantView, sealContext, type ChannelRow, type MerchantRow } from './merchant-store.ts';
+import { CHANNELS_SQL, MERCHANT_MIGRATIONS, merchantView, sealContext, type ChannelCredentialsRow, type ChannelRow, type MerchantRow } from './merchant-store.ts';
 import { resealMerchant } from './reseal.ts';
 import { checkSignedRequest } from './request-check.ts';
 import { Vault, VaultError } from './vault.ts';
@@ -36,7 +36,7 @@ import { insertPrimaryEndpoint, WebhookEndpoints, type WebhookDestination, type 
 const now = (): number => Math.floor(Date.now() / 1000);
 
 /**
- * Webhook endpoint, origins, signing keys and channel credentials serve both modes: once live is
+ * Webhook endpoint, origins, signing keys and enabled channels serve both modes: once live is
  * on, a test key (handed to staging, a contractor, CI) must not redirect live money or events.
  * Checked here, in the transaction, not on a principal cached for 30 s.
  */
@@ -90,7 +90,7 @@ export class MerchantObject extends DurableObject<Env> {
   }
 
   private channelRows(): ChannelRow[] {
-    return this.sql.exec<ChannelRow>('SELECT * FROM channels ORDER BY channel').toArray();
+    return this.sql.exec<ChannelRow>(CHANNELS_SQL).toArray();
   }
 
   private view(): Merchant {
@@ -200,28 +200,37 @@ export class MerchantObject extends DurableObject<Env> {
     return result;
   }
 
-  /** Enables or disables a channel; credentials (already checked by the channel's schema) are sealed. */
+  /**
+   * Enables or disables a channel (for both modes) and sets the credentials of one mode, already
+   * checked by the channel's schema, sealed. With live on, a test key may set test credentials but
+   * not switch a channel on or off.
+   */
   async configureChannel(
     caller: Mode | 'admin',
     channel: string,
     enabled: boolean,
-    credentials?: Record<string, unknown>,
+    credentials?: { mode: Mode; value: Record<string, unknown> },
   ): Promise<Result<Merchant>> {
     const merchant = this.findRow();
     const sealed =
-      merchant && credentials ? await (await this.vault()).seal(JSON.stringify(credentials), sealContext.channel(merchant.id, channel)) : null;
+      merchant && credentials
+        ? await (await this.vault()).seal(JSON.stringify(credentials.value), sealContext.channel(merchant.id, channel, credentials.mode))
+        : null;
     const result = await asResult(() => {
       this.ctx.storage.transactionSync(() => {
-        assertMayChangeSharedSettings(this.row(), caller);
-        this.sql.exec(
-          `INSERT INTO channels (channel, enabled, credentials_sealed, credentials_updated_at) VALUES (?1, ?2, ?3, ?4)
-           ON CONFLICT (channel) DO UPDATE SET enabled = ?2,
-             credentials_sealed = COALESCE(?3, credentials_sealed), credentials_updated_at = COALESCE(?4, credentials_updated_at)`,
-          channel,
-          enabled ? 1 : 0,
-          sealed,
-          sealed ? now() : null,
-        );
+        const current = this.channelRows().find((row) => row.channel === channel);
+        if (current?.enabled !== (enabled ? 1 : 0)) assertMayChangeSharedSettings(this.row(), caller);
+        this.sql.exec('INSERT INTO channels (channel, enabled) VALUES (?1, ?2) ON CONFLICT (channel) DO UPDATE SET enabled = ?2', channel, enabled ? 1 : 0);
+        if (credentials && sealed) {
+          this.sql.exec(
+            `INSERT INTO channel_credentials (channel, mode, sealed, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (channel, mode) DO UPDATE SET sealed = ?3, updated_at = ?4`,
+            channel,
+            credentials.mode,
+            sealed,
+            now(),
+          );
+        }
         this.touch();
       });
       return this.view();
@@ -230,13 +239,15 @@ export class MerchantObject extends DurableObject<Env> {
     return result;
   }
 
-  /** A channel's credentials in clear, for the channel adapter only; never returned by the API. */
-  async channelCredentials(channel: string): Promise<Result<Record<string, unknown> | null>> {
+  /** A channel's credentials for one mode in clear, for the channel adapter only; never returned by the API. */
+  async channelCredentials(channel: string, mode: Mode): Promise<Result<Record<string, unknown> | null>> {
     const row = this.findRow();
-    const sealed = this.sql.exec<ChannelRow>('SELECT * FROM channels WHERE channel = ?', channel).toArray()[0]?.credentials_sealed;
+    const sealed = this.sql
+      .exec<ChannelCredentialsRow>('SELECT * FROM channel_credentials WHERE channel = ? AND mode = ?', channel, mode)
+      .toArray()[0]?.sealed;
     if (!row || !sealed) return { ok: true, value: null };
     try {
-      return { ok: true, value: JSON.parse(await (await this.vault()).open(sealed, sealContext.channel(row.id, channel))) as Record<string, unknown> };
+      return { ok: true, value: JSON.parse(await (await this.vault()).open(sealed, sealContext.channel(row.id, channel, mode))) as Record<string, unknown> };
     } catch (error) {
       if (!(error instanceof VaultError)) throw error;
       console.error('channel credentials do not open', { merchant: row.id, channel, reason: error.message });
@@ -309,7 +320,7 @@ export class MerchantObject extends DurableObject<Env> {
   async reencrypt(): Promise<Result<{ reencrypted: number; key_id: string }>> {
     return asResult(async () => {
       const vault = await this.vault();
-      const reencrypted = await resealMerchant(this.ctx.storage, vault, this.row(), this.channelRows());
+      const reencrypted = await resealMerchant(this.ctx.storage, vault, this.row());
       return { reencrypted, key_id: vault.currentKeyId };
     });
   }

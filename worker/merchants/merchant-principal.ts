@@ -1,6 +1,7 @@
 /** Who a merchant key authenticates as, and why a key is refused. */
 import type { ApiKeyKind, MerchantLimits, Mode } from '../../shared/schemas.ts';
-import { allowedOrigins, merchantLimits, type ApiKeyRow, type ChannelRow, type MerchantRow } from './merchant-store.ts';
+import { channelReady } from '../channels/registry.ts';
+import { allowedOrigins, credentialsSetAt, merchantLimits, type ApiKeyRow, type ChannelRow, type MerchantRow } from './merchant-store.ts';
 
 /** What a request authenticated by one of the merchant's keys may know about its merchant. */
 export interface MerchantPrincipal {
@@ -9,7 +10,7 @@ export interface MerchantPrincipal {
   mode: Mode;
   role: ApiKeyKind;
   keyId: string;
-  /** The enabled channels. */
+  /** The channels enabled and ready in the key's mode (those that need the merchant's own account have its credentials). */
   channels: string[];
   allowedOrigins: string[];
   requireSignedRequests: boolean;
@@ -36,7 +37,9 @@ export function authenticationOf(row: MerchantRow | undefined, key: ApiKeyRow | 
       mode: key.mode,
       role: key.kind,
       keyId: key.id,
-      channels: channels.filter((channel) => channel.enabled === 1).map((channel) => channel.channel),
+      channels: channels
+        .filter((channel) => channel.enabled === 1 && channelReady(channel.channel, credentialsSetAt(channel, key.mode) !== null))
+        .map((channel) => channel.channel),
       allowedOrigins: allowedOrigins(row),
       requireSignedRequests: row.require_signed_requests === 1,
       limits: merchantLimits(row),

@@ -48,6 +48,14 @@ export const MERCHANT_MIGRATIONS: readonly Migration[] = [
      SELECT 'we_' || lower(hex(randomblob(12))), 1, created_at FROM merchant;`,
   // 4: when an endpoint last failed, so a failure long after the last one starts a new run.
   `ALTER TABLE webhook_endpoints ADD COLUMN last_failed_at INTEGER;`,
+  // 5: channel credentials per mode (a channel's sandbox app and its production app differ).
+  // Credentials set before served both modes; they become the test mode's, sealed as they were.
+  `CREATE TABLE channel_credentials (
+     channel TEXT NOT NULL, mode TEXT NOT NULL, sealed TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (channel, mode));
+   INSERT INTO channel_credentials (channel, mode, sealed, updated_at)
+     SELECT channel, 'test', credentials_sealed, COALESCE(credentials_updated_at, 0) FROM channels WHERE credentials_sealed IS NOT NULL;
+   ALTER TABLE channels DROP COLUMN credentials_sealed;
+   ALTER TABLE channels DROP COLUMN credentials_updated_at;`,
 ];
 
 export interface MerchantRow extends Record<string, SqlStorageValue> {
@@ -80,12 +88,29 @@ export interface ApiKeyRow extends Record<string, SqlStorageValue> {
   revoked_at: number | null;
 }
 
+/** A channel as CHANNELS_SQL reads it: enabled or not, and when each mode's credentials were set. */
 export interface ChannelRow extends Record<string, SqlStorageValue> {
   channel: string;
   enabled: number;
-  credentials_sealed: string | null;
-  credentials_updated_at: number | null;
+  test_credentials_at: number | null;
+  live_credentials_at: number | null;
 }
+
+export const CHANNELS_SQL = `SELECT c.channel, c.enabled, t.updated_at AS test_credentials_at, l.updated_at AS live_credentials_at
+  FROM channels c
+  LEFT JOIN channel_credentials t ON t.channel = c.channel AND t.mode = 'test'
+  LEFT JOIN channel_credentials l ON l.channel = c.channel AND l.mode = 'live'
+  ORDER BY c.channel`;
+
+export interface ChannelCredentialsRow extends Record<string, SqlStorageValue> {
+  channel: string;
+  mode: Mode;
+  sealed: string;
+  updated_at: number;
+}
+
+export const credentialsSetAt = (channel: ChannelRow, mode: Mode): number | null =>
+  mode === 'test' ? channel.test_credentials_at : channel.live_credentials_at;
 
 export const merchantLimits = (row: MerchantRow): MerchantLimits => JSON.parse(row.limits) as MerchantLimits;
 export const allowedOrigins = (row: MerchantRow): string[] => JSON.parse(row.allowed_origins) as string[];
@@ -103,8 +128,10 @@ export function merchantView(row: MerchantRow, channels: ChannelRow[]): Merchant
     channels: channels.map((channel) => ({
       channel: channel.channel,
       enabled: channel.enabled === 1,
-      has_credentials: channel.credentials_sealed !== null,
-      credentials_updated_at: channel.credentials_updated_at,
+      credentials: {
+        test: channel.test_credentials_at === null ? null : { updated_at: channel.test_credentials_at },
+        live: channel.live_credentials_at === null ? null : { updated_at: channel.live_credentials_at },
+      },
     })),
     limits: merchantLimits(row),
     require_signed_requests: row.require_signed_requests === 1,
@@ -130,6 +157,9 @@ export function apiKeyView(row: ApiKeyRow): ApiKey {
 export const sealContext = {
   webhookSecret: (merchantId: string) => `merchant:${merchantId}:webhook_secret`,
   signingSecret: (merchantId: string) => `merchant:${merchantId}:signing_secret`,
-  channel: (merchantId: string, channel: string) => `merchant:${merchantId}:channel:${channel}`,
+  // Test-mode credentials keep the context of the credentials that served both modes before
+  // migration 5, so those still open.
+  channel: (merchantId: string, channel: string, mode: Mode) =>
+    mode === 'test' ? `merchant:${merchantId}:channel:${channel}` : `merchant:${merchantId}:channel:${channel}:live`,
   webhookEndpoint: (merchantId: string, endpointId: string) => `merchant:${merchantId}:webhook_endpoint:${endpointId}`,
 };

@@ -3,11 +3,11 @@
  * read first and written afterwards, each only if it is still the value read: a secret changed in
  * between (new credentials, a rolled secret) is newer and wins.
  */
-import { sealContext, type ChannelRow, type MerchantRow } from './merchant-store.ts';
+import { sealContext, type ChannelCredentialsRow, type MerchantRow } from './merchant-store.ts';
 import type { Vault } from './vault.ts';
 
 /** Returns how many values were re-sealed and written. */
-export async function resealMerchant(storage: DurableObjectStorage, vault: Vault, row: MerchantRow, channels: ChannelRow[]): Promise<number> {
+export async function resealMerchant(storage: DurableObjectStorage, vault: Vault, row: MerchantRow): Promise<number> {
   const plan: Array<{ sql: string; where: SqlStorageValue[]; before: string; after: string }> = [];
   const add = async (sql: string, where: SqlStorageValue[], before: string | null, context: string) => {
     if (!before) return;
@@ -16,9 +16,9 @@ export async function resealMerchant(storage: DurableObjectStorage, vault: Vault
   };
   await add('UPDATE merchant SET webhook_secret_sealed = ?1 WHERE webhook_secret_sealed = ?2', [], row.webhook_secret_sealed, sealContext.webhookSecret(row.id));
   await add('UPDATE merchant SET signing_secret_sealed = ?1 WHERE signing_secret_sealed = ?2', [], row.signing_secret_sealed, sealContext.signingSecret(row.id));
-  for (const channel of channels) {
-    const sql = 'UPDATE channels SET credentials_sealed = ?1 WHERE credentials_sealed = ?2 AND channel = ?3';
-    await add(sql, [channel.channel], channel.credentials_sealed, sealContext.channel(row.id, channel.channel));
+  for (const credentials of storage.sql.exec<ChannelCredentialsRow>('SELECT * FROM channel_credentials').toArray()) {
+    const sql = 'UPDATE channel_credentials SET sealed = ?1 WHERE sealed = ?2 AND channel = ?3 AND mode = ?4';
+    await add(sql, [credentials.channel, credentials.mode], credentials.sealed, sealContext.channel(row.id, credentials.channel, credentials.mode));
   }
   const endpoints = storage.sql
     .exec<{ id: string; is_primary: number; secret_sealed: string | null; previous_secret_sealed: string | null }>(

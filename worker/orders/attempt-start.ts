@@ -9,7 +9,7 @@ import type { ShopperContext } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
 import { channelOf, isChannelId, type ChannelId } from '../channels/registry.ts';
 import type { StartResult } from '../channels/types.ts';
-import type { Env } from '../env.ts';
+import { channelContext, type ChannelScope } from './channel-scope.ts';
 import { newAttemptId } from '../ids.ts';
 import { checkToken } from './checkout-view.ts';
 import type { OrderContext } from './order-context.ts';
@@ -24,6 +24,9 @@ export interface StartAttemptInput {
   body: { channel: string; method: string; return_url?: string | undefined } & Record<string, unknown>;
   origin: string;
   context: ShopperContext;
+  /** The shopper's address and browser, for channels that want them (WeChat Pay H5). */
+  ip: string | null;
+  userAgent: string | null;
 }
 
 /** A channel call unanswered this long was lost (the object restarted mid-call). */
@@ -86,10 +89,16 @@ export function stillWanted(o: OrderContext, attemptId: string): boolean {
 export type StartAnswer = StartResult & { unanswered?: true };
 
 /** Calls the channel; a thrown error becomes a failed attempt that reconciliation asks about. */
-export async function startAtChannel(env: Env, channelId: ChannelId, row: OrderRow, attemptId: string, input: StartAttemptInput): Promise<StartAnswer> {
+export async function startAtChannel(
+  scope: ChannelScope,
+  channelId: ChannelId,
+  row: OrderRow,
+  attemptId: string,
+  input: StartAttemptInput,
+): Promise<StartAnswer> {
   try {
     return await channelOf(channelId).start(
-      { env, origin: input.origin },
+      await channelContext(scope, channelId, input.origin),
       {
         orderId: row.id,
         merchantId: row.merchant_id,
@@ -101,12 +110,14 @@ export async function startAtChannel(env: Env, channelId: ChannelId, row: OrderR
         captureMethod: row.capture_method,
         attemptId,
         returnUrl: input.body.return_url,
+        shopper: { context: input.context, ip: input.ip, userAgent: input.userAgent },
       },
       input.body,
     );
   } catch (error) {
-    // The channel's message may carry credentials or payer data: log only its kind.
-    console.error('channel start failed', { order: row.id, attempt: attemptId, channel: channelId, error: (error as Error)?.name });
+    // The channel's message may carry credentials or payer data: log only its kind and code.
+    const code = error instanceof TillError ? error.code : undefined;
+    console.error('channel start failed', { order: row.id, attempt: attemptId, channel: channelId, error: (error as Error)?.name, code });
     return {
       unanswered: true,
       channelRef: '',

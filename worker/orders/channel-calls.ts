@@ -6,20 +6,25 @@
 import { TillError } from '../../shared/errors.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
 import type { Channel, ChannelContext, ChannelOutcome, RefundResult, TradeRef } from '../channels/types.ts';
-import type { Env } from '../env.ts';
+import { channelContext, type ChannelScope } from './channel-scope.ts';
 import type { AttemptRow, RefundRow } from './order-store.ts';
 
-export const tradeRef = (attempt: AttemptRow): TradeRef => ({ attemptId: attempt.id, channelRef: attempt.channel_ref });
+export const tradeRef = (attempt: AttemptRow): TradeRef => ({
+  attemptId: attempt.id,
+  channelRef: attempt.channel_ref,
+  amount: attempt.amount,
+  currency: attempt.currency,
+});
 
 async function withChannel<T>(
-  env: Env,
+  scope: ChannelScope,
   attempt: AttemptRow,
   what: string,
   call: (channel: Channel, ctx: ChannelContext, trade: TradeRef) => Promise<T>,
 ): Promise<T | null> {
   if (!isChannelId(attempt.channel)) return null;
   try {
-    return await call(channelOf(attempt.channel), { env, origin: attempt.origin }, tradeRef(attempt));
+    return await call(channelOf(attempt.channel), await channelContext(scope, attempt.channel, attempt.origin), tradeRef(attempt));
   } catch (error) {
     console.warn(`channel ${what} failed`, { attempt: attempt.id, channel: attempt.channel, error: (error as Error)?.name });
     return null;
@@ -28,9 +33,9 @@ async function withChannel<T>(
 
 export type QueryAnswer = { kind: 'outcome'; outcome: ChannelOutcome | null } | { kind: 'no_trade' } | { kind: 'no_answer' };
 
-export async function queryTrade(env: Env, attempt: AttemptRow): Promise<QueryAnswer> {
+export async function queryTrade(scope: ChannelScope, attempt: AttemptRow): Promise<QueryAnswer> {
   // "No such trade" is an answer (the channel never opened it), not a failed call.
-  const answer = await withChannel(env, attempt, 'query', (channel, ctx, trade) =>
+  const answer = await withChannel(scope, attempt, 'query', (channel, ctx, trade) =>
     channel.query(ctx, trade).then(
       (outcome): QueryAnswer => ({ kind: 'outcome', outcome }),
       (error: unknown): QueryAnswer => {
@@ -42,14 +47,14 @@ export async function queryTrade(env: Env, attempt: AttemptRow): Promise<QueryAn
   return answer ?? { kind: 'no_answer' };
 }
 
-export const captureTrade = (env: Env, attempt: AttemptRow): Promise<ChannelOutcome | null> =>
-  withChannel(env, attempt, 'capture', (channel, ctx, trade) => channel.capture(ctx, trade, attempt.amount));
+export const captureTrade = (scope: ChannelScope, attempt: AttemptRow): Promise<ChannelOutcome | null> =>
+  withChannel(scope, attempt, 'capture', (channel, ctx, trade) => channel.capture(ctx, trade, attempt.amount));
 
-export const refundTrade = (env: Env, attempt: AttemptRow, refund: RefundRow): Promise<RefundResult | null> =>
-  withChannel(env, attempt, 'refund', (channel, ctx, trade) => channel.refund(ctx, trade, refund.amount, refund.id));
+export const refundTrade = (scope: ChannelScope, attempt: AttemptRow, refund: RefundRow): Promise<RefundResult | null> =>
+  withChannel(scope, attempt, 'refund', (channel, ctx, trade) => channel.refund(ctx, trade, refund.amount, refund.id));
 
 /** Closes the trade (or releases its authorization); true when the channel accepted. */
-export async function closeTrade(env: Env, attempt: AttemptRow): Promise<boolean> {
-  const closed = await withChannel(env, attempt, 'close', (channel, ctx, trade) => channel.cancel(ctx, trade).then(() => true));
+export async function closeTrade(scope: ChannelScope, attempt: AttemptRow): Promise<boolean> {
+  const closed = await withChannel(scope, attempt, 'close', (channel, ctx, trade) => channel.cancel(ctx, trade).then(() => true));
   return closed === true;
 }

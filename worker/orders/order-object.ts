@@ -19,6 +19,7 @@ import type {
   DeliveryAttempt,
 } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
+import { channelOf, type ChannelId } from '../channels/registry.ts';
 import type { VerifiedNotification } from '../channels/types.ts';
 import type { Env } from '../env.ts';
 import { asResult, type Result } from '../result.ts';
@@ -32,10 +33,11 @@ import { deliverPendingEvents, nextDeliveryAt, queueRedelivery } from './webhook
 import { attemptLog, timeline } from './delivery-store.ts';
 import { LiveStatus } from './live-status.ts';
 import { captureTrade, closeTrade } from './channel-calls.ts';
-import type { OrderContext } from './order-context.ts';
+import { channelScope, type OrderContext } from './order-context.ts';
+import { channelContext } from './channel-scope.ts';
 import { nextQueryAt, reconcile } from './reconciliation.ts';
 import { nextRefundCallAt, refundOf, reserveRefund, type RefundInput } from './refunds.ts';
-import { applyCapture, claimCapture, processRefunds, voidOrder } from './settlement.ts';
+import { applyCapture, claimCapture, processRefunds, recordRefundResult, voidOrder } from './settlement.ts';
 import { applyStart, failLostCalls, lostAfter, openAttempt, startAtChannel, stillWanted, type StartAttemptInput } from './attempt-start.ts';
 
 export type { StartAttemptInput };
@@ -44,6 +46,14 @@ export type { StartAttemptInput };
 export interface OrderOwner {
   id: string;
   mode: Mode;
+}
+
+/** A notification as the route received it (headers as pairs: RPC carries plain data). */
+export interface NotificationDelivery {
+  body: string;
+  headers: [string, string][];
+  /** The worker's public origin. */
+  origin: string;
 }
 
 export class OrderObject extends DurableObject<Env> {
@@ -75,7 +85,7 @@ export class OrderObject extends DurableObject<Env> {
   private async closeCanceledAttempts(): Promise<void> {
     // Reconciliation asks each of them again later, so a close that fails here is retried there.
     for (const attempt of this.ledger.takeToClose()) {
-      if (attempt.channel_ref) await closeTrade(this.env, attempt);
+      if (attempt.channel_ref) await closeTrade(channelScope(this.context), attempt);
     }
   }
 
@@ -169,7 +179,7 @@ export class OrderObject extends DurableObject<Env> {
   async capture(owner: OrderOwner): Promise<Result<Order>> {
     const claimed = await asResult(() => this.transaction(() => claimCapture(this.context, this.ownedBy(owner))));
     if (!claimed.ok) return claimed;
-    const outcome = await captureTrade(this.env, claimed.value.attempt);
+    const outcome = await captureTrade(channelScope(this.context), claimed.value.attempt);
     const verdict = this.transaction(() => applyCapture(this.context, claimed.value, outcome));
     await this.settle();
     return verdict.ok ? { ok: true, value: this.ledger.view() } : verdict;
@@ -258,7 +268,7 @@ export class OrderObject extends DurableObject<Env> {
     await this.closeCanceledAttempts();
     // While the old attempts were being closed, one of them may have paid the order.
     if (this.transaction(() => stillWanted(this.context, id))) {
-      const started = await startAtChannel(this.env, channelId, row, id, input);
+      const started = await startAtChannel(channelScope(this.context), channelId, row, id, input);
       this.transaction(() => applyStart(this.context, id, started));
       await this.settle();
     }
@@ -267,6 +277,19 @@ export class OrderObject extends DurableObject<Env> {
 
   // ---- channel notifications -----------------------------------------------------------
 
+  /**
+   * A channel's notification about this order, as it arrived: the channel's adapter verifies it
+   * with the merchant's credentials for the order's mode, then it is applied.
+   */
+  async receiveNotification(channelId: ChannelId, delivery: NotificationDelivery): Promise<Result<{ applied: boolean }>> {
+    const parsed = await asResult(async () => {
+      const row = this.ledger.order();
+      const ctx = await channelContext(channelScope(this.context), channelId, delivery.origin);
+      return channelOf(channelId).parseNotification(ctx, { orderId: row.id, body: delivery.body, headers: new Headers(delivery.headers) });
+    });
+    return parsed.ok ? this.applyNotification(parsed.value) : parsed;
+  }
+
   /** Applies a verified channel notification; any number of times, in any order. */
   async applyNotification(note: VerifiedNotification): Promise<Result<{ applied: boolean }>> {
     const result = await asResult(() =>
@@ -274,13 +297,18 @@ export class OrderObject extends DurableObject<Env> {
         const row = this.ledger.order();
         const attempt = this.ledger.attempt(note.attemptId);
         if (!attempt || row.id !== note.orderId) throw new TillError('order_not_found', 'No such attempt on this order');
+        if (note.kind === 'refund') {
+          const refund = refundOf(this.sql, note.refundId);
+          if (refund.attempt_id !== attempt.id) throw new TillError('refund_not_found', 'No such refund on this attempt');
+          if (!this.firstSight(note.eventId, attempt.id)) return { applied: false };
+          recordRefundResult(this.context, refund.id, note.result);
+          return { applied: true };
+        }
         if (note.amount !== attempt.amount || note.currency !== attempt.currency) {
           // Not ours to apply as it stands; the channel retries and reconciliation will query.
           throw new TillError('invalid_parameter', 'notification amount does not match the attempt', 'amount');
         }
-        const seen = this.sql.exec('SELECT 1 FROM channel_events WHERE event_id = ?', note.eventId).toArray().length > 0;
-        if (seen) return { applied: false };
-        this.sql.exec('INSERT INTO channel_events (event_id, attempt_id, received_at) VALUES (?, ?, ?)', note.eventId, note.attemptId, now());
+        if (!this.firstSight(note.eventId, attempt.id)) return { applied: false };
         const applied = this.ledger.applyOutcome(note.attemptId, note.outcome);
         this.ledger.closeIfOrderClosed(note.attemptId);
         return { applied };
@@ -288,6 +316,13 @@ export class OrderObject extends DurableObject<Env> {
     );
     await this.settle();
     return result;
+  }
+
+  /** Records a channel event id; false when it was seen before (a resent notification). */
+  private firstSight(eventId: string, attemptId: string): boolean {
+    if (this.sql.exec('SELECT 1 FROM channel_events WHERE event_id = ?', eventId).toArray().length > 0) return false;
+    this.sql.exec('INSERT INTO channel_events (event_id, attempt_id, received_at) VALUES (?, ?, ?)', eventId, attemptId, now());
+    return true;
   }
 
   // ---- alarm: expiry and webhook delivery ----------------------------------------------

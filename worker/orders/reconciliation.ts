@@ -6,7 +6,7 @@
 import type { AttemptStatus } from '../../shared/order-model.ts';
 import type { ChannelOutcome } from '../channels/types.ts';
 import { closeTrade, queryTrade } from './channel-calls.ts';
-import type { OrderContext } from './order-context.ts';
+import { channelScope, type OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
 
 const now = (): number => Math.floor(Date.now() / 1000);
@@ -89,7 +89,7 @@ function mustClose(local: AttemptStatus, outcome: ChannelOutcome | null): boolea
 export async function reconcile(o: OrderContext): Promise<void> {
   for (const due of dueQueries(o.sql)) {
     if (!o.transaction(() => claimQuery(o.sql, o.ledger.order(), due))) continue;
-    const answer = await queryTrade(o.env, due);
+    const answer = await queryTrade(channelScope(o), due);
     if (answer.kind === 'no_answer') continue;
     if (answer.kind === 'no_trade') {
       // The channel never opened it (the start call was lost before reaching it): nothing moved.
@@ -101,7 +101,7 @@ export async function reconcile(o: OrderContext): Promise<void> {
     if (!current) continue;
     if (mustClose(current.status, outcome)) {
       // Till gave up on this attempt but the channel still holds it open: close it there, then ask again.
-      if (await closeTrade(o.env, current)) o.transaction(() => queryAgainSoon(o.sql, due.id));
+      if (await closeTrade(channelScope(o), current)) o.transaction(() => queryAgainSoon(o.sql, due.id));
       continue;
     }
     if (!outcome) continue;

@@ -4,10 +4,10 @@
  * order object's transactions); channel calls happen between them.
  */
 import { TillError } from '../../shared/errors.ts';
-import type { ChannelOutcome } from '../channels/types.ts';
+import type { ChannelOutcome, RefundResult } from '../channels/types.ts';
 import { failed, type Result } from '../result.ts';
 import { refundTrade } from './channel-calls.ts';
-import type { OrderContext } from './order-context.ts';
+import { channelScope, type OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
 import { queryAgainSoon, queryAt } from './reconciliation.ts';
 import { applyRefundResult, claimRefundCall, dueRefunds } from './refunds.ts';
@@ -82,11 +82,14 @@ export async function processRefunds(o: OrderContext): Promise<void> {
   for (const due of dueRefunds(o.sql)) {
     if (!o.transaction(() => claimRefundCall(o.sql, due))) continue;
     const attempt = o.ledger.attempt(due.attempt_id);
-    const result = attempt ? await refundTrade(o.env, attempt, due) : null;
+    const result = attempt ? await refundTrade(channelScope(o), attempt, due) : null;
     if (!result) continue;
-    o.transaction(() => {
-      const changed = applyRefundResult(o.sql, due.id, result);
-      if (changed && changed.status !== 'pending') o.ledger.appendEvent(changed.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed', changed);
-    });
+    o.transaction(() => recordRefundResult(o, due.id, result));
   }
+}
+
+/** Applies a channel's word on a refund, from its answer or its notification (inside a transaction). */
+export function recordRefundResult(o: OrderContext, refundId: string, result: RefundResult): void {
+  const changed = applyRefundResult(o.sql, refundId, result);
+  if (changed && changed.status !== 'pending') o.ledger.appendEvent(changed.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed', changed);
 }

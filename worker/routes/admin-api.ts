@@ -51,7 +51,7 @@ export const adminApi = new Hono<AppEnv>()
   })
 
   .post('/merchants/:id/channels/:channel', adminIdempotency, async (c) => {
-    const { channel, enabled, credentials } = await channelConfiguration(c, c.req.param('channel'));
+    const { channel, enabled, credentials } = await channelConfiguration(c, c.req.param('channel'), null);
     const merchant = unwrap(await merchantStub(c.env, c.req.param('id')).configureChannel('admin', channel, enabled, credentials));
     forgetMerchant(merchant.id);
     return c.json(merchant);

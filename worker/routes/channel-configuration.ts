@@ -2,20 +2,33 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { TillError } from '../../shared/errors.ts';
-import { ConfigureChannelRequestSchema } from '../../shared/schemas.ts';
+import { ConfigureChannelRequestSchema, type Mode } from '../../shared/schemas.ts';
 import { channelOf, isChannelId, type ChannelId } from '../channels/registry.ts';
+import type { Env } from '../env.ts';
 import { parseWith, readJson } from '../http.ts';
 
+export interface ChannelConfiguration {
+  channel: ChannelId;
+  enabled: boolean;
+  credentials: { mode: Mode; value: Record<string, unknown> } | undefined;
+}
+
+/** `callerMode`: the mode of the merchant key calling, or null for the platform admin. */
 export async function channelConfiguration(
-  c: Pick<Context, 'req'>,
+  c: Pick<Context<{ Bindings: Env }>, 'req' | 'env'>,
   channel: string,
-): Promise<{ channel: ChannelId; enabled: boolean; credentials: Record<string, unknown> | undefined }> {
+  callerMode: Mode | null,
+): Promise<ChannelConfiguration> {
   if (!isChannelId(channel)) throw new TillError('channel_not_available', `Unknown channel: ${channel}`, 'channel');
   const request = await readJson(c, ConfigureChannelRequestSchema);
+  const mode = request.mode ?? callerMode ?? 'test';
+  if (callerMode !== null && mode !== callerMode) {
+    throw new TillError('invalid_parameter', `A ${callerMode} key sets ${callerMode} credentials only; use a ${mode} secret key`, 'mode');
+  }
   if (request.credentials === undefined) return { channel, enabled: request.enabled, credentials: undefined };
   const schema = channelOf(channel).credentials;
   if (!schema) throw new TillError('invalid_parameter', `The ${channel} channel takes no credentials`, 'credentials');
   // Wrapped so an error names the full parameter, e.g. `credentials.app_id`.
   const { credentials } = parseWith(z.strictObject({ credentials: schema }), { credentials: request.credentials });
-  return { channel, enabled: request.enabled, credentials };
+  return { channel, enabled: request.enabled, credentials: { mode, value: credentials as Record<string, unknown> } };
 }

@@ -73,6 +73,8 @@ export const checkoutApi = new Hono<CheckoutEnv>()
         body,
         origin: originOf(c),
         context: shopperContext(c.req.query('context')),
+        ip: c.req.header('cf-connecting-ip') ?? null,
+        userAgent: c.req.header('user-agent') ?? null,
       }),
     );
     c.header('cache-control', 'no-store');

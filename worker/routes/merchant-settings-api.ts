@@ -37,8 +37,8 @@ export const merchantSettingsApi = new Hono<MerchantEnv>()
   })
 
   .post('/merchant/channels/:channel', writers, merchantIdempotency, async (c) => {
-    const { channel, enabled, credentials } = await channelConfiguration(c, c.req.param('channel'));
     const caller = c.get('merchant');
+    const { channel, enabled, credentials } = await channelConfiguration(c, c.req.param('channel'), caller.mode);
     const merchant = unwrap(await merchantStub(c.env, caller.id).configureChannel(caller.mode, channel, enabled, credentials));
     forgetMerchant(merchant.id);
     return c.json(merchant);

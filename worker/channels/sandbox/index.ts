@@ -49,7 +49,7 @@ export const SandboxCredentialsSchema = z.strictObject({
   secret_key: z.string().regex(/^sbx_sk_[0-9A-Za-z]{16,64}$/, 'must look like sbx_sk_ followed by 16 to 64 letters or digits'),
 });
 
-export const sandbox: Channel<SandboxInput> = {
+export const sandbox: Channel<SandboxInput, z.infer<typeof SandboxCredentialsSchema>> = {
   id: 'sandbox',
   credentials: SandboxCredentialsSchema,
 
@@ -96,10 +96,9 @@ export const sandbox: Channel<SandboxInput> = {
     return { channelRef: request.attemptId, instrument, outcome: outcomeOf(status, failure, challenge) };
   },
 
-  async parseNotification(ctx, request) {
-    const body = await request.text();
+  async parseNotification(ctx, { orderId, body, headers }) {
     try {
-      await verifyPayload(body, request.headers.get(SANDBOX_SIGNATURE_HEADER), ctx.env.SANDBOX_NOTIFY_SECRET);
+      await verifyPayload(body, headers.get(SANDBOX_SIGNATURE_HEADER), ctx.env.SANDBOX_NOTIFY_SECRET);
     } catch (error) {
       if (error instanceof SignatureError) throw new TillError('invalid_signature', `sandbox notification: ${error.message}`);
       throw error;
@@ -113,7 +112,9 @@ export const sandbox: Channel<SandboxInput> = {
     const parsed = SandboxNotificationSchema.safeParse(json);
     if (!parsed.success) throw new TillError('invalid_parameter', 'sandbox notification has an unexpected shape');
     const note = parsed.data;
+    if (note.order_id !== orderId) throw new TillError('invalid_parameter', 'sandbox notification is about another order', 'order_id');
     return {
+      kind: 'payment',
       orderId: note.order_id,
       attemptId: note.attempt_id,
       eventId: note.event_id,

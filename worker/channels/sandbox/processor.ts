@@ -132,7 +132,7 @@ export class SandboxProcessor extends DurableObject<Env> {
     let acknowledged = false;
     try {
       const response = await dispatchToSelf(
-        new Request(`${trade.origin}/v1/channels/sandbox/notify`, {
+        new Request(`${trade.origin}/v1/channels/sandbox/notify/${trade.orderId}`, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
