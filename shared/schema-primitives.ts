@@ -27,6 +27,22 @@ export const HttpUrlSchema = z
   .url()
   .refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL');
 
+/** Schemes a browser must never be sent to, whatever a request says. */
+const UNSAFE_SCHEMES = /^(javascript|data|vbscript|file|blob|about):/i;
+
+/**
+ * Where a shopper returns after a channel's own page: an http(s) URL, or an app's deep link
+ * (`myshop://checkout/done`) for a checkout inside a mobile app's webview.
+ */
+export const ReturnUrlSchema = z
+  .string()
+  .max(2048)
+  .refine((url) => {
+    if (UNSAFE_SCHEMES.test(url)) return false;
+    if (/^https?:\/\//.test(url)) return URL.canParse(url);
+    return /^[a-z][a-z0-9+.-]{1,31}:\/\/[^\s]*$/i.test(url);
+  }, 'must be an http(s) URL or an app deep link like myshop://checkout/done');
+
 export const MetadataSchema = z
   .record(z.string().min(1).max(40), z.string().max(500))
   .refine((metadata) => Object.keys(metadata).length <= 20, 'metadata may have at most 20 keys');

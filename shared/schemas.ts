@@ -18,7 +18,7 @@ import {
 import {
   AmountSchema,
   CurrencySchema,
-  HttpUrlSchema,
+  ReturnUrlSchema,
   ListParamsShape,
   listSchema,
   MERCHANT_ID,
@@ -38,7 +38,8 @@ export const CreateOrderRequestSchema = z.strictObject({
   amount: AmountSchema,
   currency: CurrencySchema,
   description: z.string().min(1).max(500),
-  return_url: HttpUrlSchema.optional(),
+  /** Where the shopper lands after paying on a channel's own page: the merchant's page, or an app's deep link. */
+  return_url: ReturnUrlSchema.optional(),
   metadata: MetadataSchema.optional(),
   /** Seconds until the order expires: 1 minute to 7 days, 1 hour by default. */
   expires_in: z.number().int().min(60).max(7 * 24 * 3600).optional(),
@@ -175,8 +176,9 @@ export type CheckoutSummary = z.infer<typeof CheckoutSummarySchema>;
 export const StartAttemptBaseSchema = z.object({
   channel: z.string().min(1).max(32),
   method: z.string().min(1).max(32),
-  /** Where a redirect or challenge returns the shopper: the widget frame's own URL. */
-  return_url: HttpUrlSchema.optional(),
+  /** Where a redirect or challenge returns the shopper: the widget frame's own URL, a page on one of
+   * the merchant's allowed origins, or the order's own return_url. */
+  return_url: ReturnUrlSchema.optional(),
 });
 
 export const WebhookEventSchema = z.object({

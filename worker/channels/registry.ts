@@ -4,17 +4,20 @@
  */
 import type { Channel } from './types.ts';
 import { sandbox } from './sandbox/index.ts';
+import { wechatpay } from './wechatpay/index.ts';
 
-export const CHANNEL_IDS = ['sandbox'] as const;
+export const CHANNEL_IDS = ['sandbox', 'wechatpay'] as const;
 export type ChannelId = (typeof CHANNEL_IDS)[number];
 
 export const channels = {
   sandbox,
+  wechatpay,
 } satisfies Record<ChannelId, Channel>;
 
 /** Channels that take no payment until the merchant has configured its own account with them (in that mode). */
 const needsMerchantAccount = {
   sandbox: false,
+  wechatpay: true,
 } satisfies Record<ChannelId, boolean>;
 
 /** Whether an enabled channel can take payments; ids Till does not know pass through (nothing offers them). */

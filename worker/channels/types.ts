@@ -41,6 +41,7 @@ export interface Shopper {
   userAgent: string | null;
 }
 
+/** `expiresAt` here is when the trade stops taking money: the order's expiry, or sooner for one attempt. */
 export interface StartRequest extends OrderFacts {
   attemptId: string;
   returnUrl: string | undefined;

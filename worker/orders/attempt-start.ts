@@ -24,6 +24,8 @@ export interface StartAttemptInput {
   body: { channel: string; method: string; return_url?: string | undefined } & Record<string, unknown>;
   origin: string;
   context: ShopperContext;
+  /** Origins a return_url may point at: the worker's own and the merchant's allowed origins. */
+  returnOrigins: readonly string[];
   /** The shopper's address and browser, for channels that want them (WeChat Pay H5). */
   ip: string | null;
   userAgent: string | null;
@@ -38,6 +40,22 @@ const LOST_CALL_FAILURE = {
 
 export const lostAfter = (attempt: AttemptRow): number => attempt.created_at + LOST_CALL_SECONDS;
 
+/** A shopper is sent back only to the checkout, the merchant's own pages, or where the merchant's server said. */
+function checkReturnUrl(url: string | undefined, row: OrderRow, origins: readonly string[]): void {
+  if (url === undefined || url === row.return_url) return;
+  const origin = URL.canParse(url) ? new URL(url).origin : null;
+  if (origin && origins.includes(origin)) return;
+  throw new TillError(
+    'invalid_parameter',
+    "return_url must be on this checkout's origin, on one of the merchant's allowed origins, or the order's return_url",
+    'return_url',
+  );
+}
+
+/** A trade the shopper leaves open (a QR code on a screen, a cashier page in a tab) stops taking
+ * money after this long, so a stale code cannot be paid much later; the widget offers a new one. */
+const TRADE_LIFETIME_SECONDS = 15 * 60;
+
 /** Opens an attempt (inside a transaction); anything that stops it throws and changes nothing. */
 export function openAttempt(o: OrderContext, input: StartAttemptInput): { id: string; channelId: ChannelId; row: OrderRow } {
   const { claims, body, origin, context } = input;
@@ -48,6 +66,7 @@ export function openAttempt(o: OrderContext, input: StartAttemptInput): { id: st
     throw new TillError('attempt_in_progress', 'A payment for this order is already being processed');
   }
   if (!acceptsAttempts(row.status)) throw new TillError('order_not_payable', `An order that is ${row.status} cannot be paid`);
+  checkReturnUrl(body.return_url, row, input.returnOrigins);
   const channelId = body.channel;
   const offered =
     isChannelId(channelId) &&
@@ -106,7 +125,7 @@ export async function startAtChannel(
         amount: row.amount,
         currency: row.currency,
         description: row.description,
-        expiresAt: row.expires_at,
+        expiresAt: Math.min(row.expires_at, now() + TRADE_LIFETIME_SECONDS),
         captureMethod: row.capture_method,
         attemptId,
         returnUrl: input.body.return_url,

@@ -17,14 +17,15 @@ function shopperContext(value: string | undefined) {
   return parseWith(ShopperContextSchema, value ?? 'desktop');
 }
 
+/** The origins the order's merchant allowed (cached briefly per isolate). */
+const merchantOrigins = (c: Context<CheckoutEnv>) =>
+  cachedOrigins(c.req.param('id') ?? '', async () => {
+    const owner = await orderStub(c.env, c.req.param('id') ?? '').owner();
+    return owner ? unwrap(await merchantStub(c.env, owner.id).retrieve()).allowed_origins : [];
+  });
+
 /** The merchant pages of the order's merchant may call these from the browser. */
-const merchantPagesCors = allowedOriginsCors<CheckoutEnv>({
-  originsFor: (c) =>
-    cachedOrigins(c.req.param('id') ?? '', async () => {
-      const owner = await orderStub(c.env, c.req.param('id') ?? '').owner();
-      return owner ? unwrap(await merchantStub(c.env, owner.id).retrieve()).allowed_origins : [];
-    }),
-});
+const merchantPagesCors = allowedOriginsCors<CheckoutEnv>({ originsFor: merchantOrigins });
 
 /**
  * Browsers cannot set Authorization on a WebSocket: the live socket offers the client token as a
@@ -73,6 +74,7 @@ export const checkoutApi = new Hono<CheckoutEnv>()
         body,
         origin: originOf(c),
         context: shopperContext(c.req.query('context')),
+        returnOrigins: [originOf(c), ...(await merchantOrigins(c))],
         ip: c.req.header('cf-connecting-ip') ?? null,
         userAgent: c.req.header('user-agent') ?? null,
       }),
