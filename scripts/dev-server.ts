@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fakeMerchantCredentials, startChannelFakes, type ChannelFakes } from '../test/fakes/channel-fakes.ts';
 import { ensureDevVars } from './dev-vars.ts';
 
 export interface DevMerchant {
@@ -19,6 +20,8 @@ export interface DevMerchant {
 
 export interface DevServer {
   url: string;
+  /** The local Alipay and WeChat Pay stand-ins test mode talks to. */
+  fakes: ChannelFakes;
   adminKey: string;
   merchant: DevMerchant;
   process: ChildProcess;
@@ -87,7 +90,7 @@ export async function seedDemoMerchant(url: string, adminKey: string, merchantFi
     const created = await api<DevMerchant & { id: string }>(url, adminKey, '/v1/admin/merchants', {
       name: 'Paper & Thread (demo)',
       webhook_url: webhookUrl,
-      channels: ['sandbox'],
+      channels: ['sandbox', 'alipay', 'wechatpay'],
     });
     if (created.status !== 201) throw new Error(`could not create the demo merchant: ${JSON.stringify(created.json)}`);
     const { id, publishable_key, secret_key, webhook_secret, request_signing_secret } = created.json;
@@ -96,6 +99,11 @@ export async function seedDemoMerchant(url: string, adminKey: string, merchantFi
     writeFileSync(merchantFile, `${JSON.stringify(merchant, null, 2)}\n`, { mode: 0o600 });
   }
   const { merchant_id, publishable_key, secret_key, webhook_secret } = merchant;
+  // Test mode talks to the local fakes, as the demo merchant's own Alipay app and WeChat Pay account.
+  for (const [channel, credentials] of Object.entries(fakeMerchantCredentials())) {
+    const configured = await api(url, adminKey, `/v1/admin/merchants/${merchant_id}/channels/${channel}`, { enabled: true, mode: 'test', credentials });
+    if (configured.status !== 200) throw new Error(`could not configure ${channel} for the demo merchant: ${JSON.stringify(configured.json)}`);
+  }
   const setup = await api(url, adminKey, '/demo/setup', { merchant_id, publishable_key, secret_key, webhook_secret });
   if (setup.status !== 200) throw new Error(`could not configure the demo shop: ${JSON.stringify(setup.json)}`);
   return merchant;
@@ -140,7 +148,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const adminKey = vars.TILL_ADMIN_KEY ?? '';
   const url = `http://localhost:${options.port}`;
   applyMigrations(options.persistTo, options.configPath);
+  const fakes = await startChannelFakes();
   const args = ['wrangler', 'dev', '--port', String(options.port), '--ip', '127.0.0.1', '--log-level', 'warn'];
+  for (const [name, value] of Object.entries(fakes.vars)) args.push('--var', `${name}:${value}`);
   if (options.persistTo) args.push('--persist-to', options.persistTo);
   if (options.configPath) args.push('--config', options.configPath);
   const child = spawn('npx', args, {
@@ -152,6 +162,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   const stop = async () => {
+    await fakes.close();
     if (child.exitCode !== null || child.pid === undefined) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
@@ -169,6 +180,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
   };
   const kill = async () => {
+    await fakes.close();
     if (child.pid === undefined) return;
     const pgid = child.pid;
     const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
@@ -188,7 +200,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   try {
     await waitForHealth(url, child);
     const merchant = await seedDemoMerchant(url, adminKey, options.merchantFile ?? '.till/dev-merchant.json');
-    return { url, adminKey, merchant, process: child, stop, kill };
+    return { url, adminKey, fakes, merchant, process: child, stop, kill };
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\n--- wrangler output ---\n${output}`);

@@ -29,6 +29,8 @@ export const DEMO_PAGE = `<!doctype html>
     #events code { font-size: 12px; color: #52606d; }
     .ok { color: #0e7c3a; font-weight: 600; }
     .muted { color: #7b8794; font-size: 13px; }
+    .currency { border: 0; padding: 0; margin: 16px 0 0; display: flex; gap: 16px; flex-wrap: wrap; font-size: 14px; }
+    .currency legend { font-weight: 600; margin-bottom: 6px; padding: 0; }
   </style>
 </head>
 <body>
@@ -40,14 +42,20 @@ export const DEMO_PAGE = `<!doctype html>
         <div class="swatch" role="img" aria-label="Ochre canvas tote bag"></div>
         <div><strong>Canvas tote bag</strong><div class="muted">Ochre · one size</div></div>
       </div>
+      <fieldset class="currency">
+        <legend>Pay in</legend>
+        <label><input type="radio" name="currency" value="USD" checked> US dollars</label>
+        <label><input type="radio" name="currency" value="CNY"> 人民币 (Alipay, WeChat Pay)</label>
+      </fieldset>
       <div class="lines">
-        <div class="line"><span>Tote bag × 1</span><span>$24.00</span></div>
-        <div class="line"><span>Shipping</span><span>$5.00</span></div>
-        <div class="line total"><span>Total</span><span id="total">$29.00</span></div>
+        <div class="line"><span>Tote bag × 1</span><span data-usd="$24.00" data-cny="¥159.00">$24.00</span></div>
+        <div class="line"><span>Shipping</span><span data-usd="$5.00" data-cny="¥40.00">$5.00</span></div>
+        <div class="line total"><span>Total</span><span id="total" data-usd="$29.00" data-cny="¥199.00">$29.00</span></div>
       </div>
       <button id="checkout-button" type="button">Checkout</button>
       <p id="order-ref" class="muted"></p>
-      <p class="muted">Test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined, 4000 0000 0000 3220 asks for 3-D Secure.</p>
+      <p class="muted">Test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined, 4000 0000 0000 3220 asks for 3-D Secure.
+        In yuan, Alipay and WeChat Pay run against local stand-ins: open the QR code's page or the cashier to pay.</p>
     </section>
     <section aria-labelledby="pay-title">
       <h2 id="pay-title">Payment</h2>
@@ -68,7 +76,15 @@ export const DEMO_SCRIPT = `(() => {
   const button = document.getElementById('checkout-button');
   const mountPoint = document.getElementById('till');
   const eventsList = document.getElementById('events');
+  const SAVED = 'demo:checkout';
   let orderId = null;
+
+  for (const input of document.querySelectorAll('input[name=currency]')) {
+    input.addEventListener('change', () => {
+      const key = input.value === 'CNY' ? 'cny' : 'usd';
+      for (const price of document.querySelectorAll('[data-usd]')) price.textContent = price.dataset[key];
+    });
+  }
 
   async function refreshEvents() {
     if (!orderId) return;
@@ -90,10 +106,32 @@ export const DEMO_SCRIPT = `(() => {
     }));
   }
 
+  // Inside WeChat a real shop gets the shopper's openid through WeChat's OAuth (snsapi_base)
+  // on its own server; the demo stands in a fixed one, which the local WeChat Pay fake accepts.
+  const inWeChat = /MicroMessenger/i.test(navigator.userAgent);
+
+  function showCheckout(checkout) {
+    orderId = checkout.order_id;
+    button.disabled = true;
+    button.textContent = 'Order placed';
+    document.getElementById('order-ref').textContent = 'Order ' + orderId;
+    mountPoint.replaceChildren();
+    Till.mount(mountPoint, {
+      token: checkout.client_token,
+      ...(inWeChat ? { wechatOpenId: 'oDemoShopper0penId000000000' } : {}),
+      onEvent(event) {
+        if (event.type === 'paid') document.getElementById('thanks').style.display = 'block';
+        refreshEvents();
+      },
+    });
+    setInterval(refreshEvents, 1000);
+  }
+
   button.addEventListener('click', async () => {
     button.disabled = true;
     button.textContent = 'Creating order…';
-    const response = await fetch('/demo/api/orders', { method: 'POST' });
+    const currency = document.querySelector('input[name=currency]:checked').value;
+    const response = await fetch('/demo/api/orders?currency=' + currency, { method: 'POST' });
     const body = await response.json();
     if (!response.ok) {
       button.disabled = false;
@@ -101,17 +139,12 @@ export const DEMO_SCRIPT = `(() => {
       mountPoint.textContent = body.error ? body.error.message : 'Could not create the order.';
       return;
     }
-    orderId = body.order_id;
-    button.textContent = 'Order placed';
-    document.getElementById('order-ref').textContent = 'Order ' + orderId;
-    mountPoint.replaceChildren();
-    Till.mount(mountPoint, {
-      token: body.client_token,
-      onEvent(event) {
-        if (event.type === 'paid') document.getElementById('thanks').style.display = 'block';
-        refreshEvents();
-      },
-    });
-    setInterval(refreshEvents, 1000);
+    // Kept for the shopper's return from Alipay's or WeChat's cashier: this page mounts the
+    // same checkout again and it picks up where it was.
+    sessionStorage.setItem(SAVED, JSON.stringify(body));
+    showCheckout(body);
   });
+
+  const saved = sessionStorage.getItem(SAVED);
+  if (saved) showCheckout(JSON.parse(saved));
 })();`;

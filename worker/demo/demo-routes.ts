@@ -14,7 +14,11 @@ import { SIGNATURE_HEADER } from '../orders/webhook-delivery.ts';
 import { dispatchToSelf } from '../self-dispatch.ts';
 import { DEMO_PAGE, DEMO_SCRIPT } from './demo-page.ts';
 
-export const DEMO_CART = { description: 'Till tote bag ×1 + shipping', amount: 2900, currency: 'USD' } as const;
+/** The same cart priced for each market: in yuan, Alipay and WeChat Pay are offered too. */
+export const DEMO_CARTS = {
+  USD: { description: 'Till tote bag ×1 + shipping', amount: 2900, currency: 'USD' },
+  CNY: { description: 'Till 帆布袋 ×1 + 运费', amount: 19900, currency: 'CNY' },
+} as const;
 
 const shop = (env: Env) => env.DEMO_SHOP.get(env.DEMO_SHOP.idFromName('demo'));
 
@@ -57,7 +61,8 @@ export const demoRoutes = new Hono<AppEnv>()
     const till = tillClient(c.env, new URL(c.req.url).origin, config.secret_key);
     try {
       // The SDK adds a fresh Idempotency-Key and retries a failed try with it.
-      const order = await till.orders.create({ ...DEMO_CART, metadata: { cart: 'demo' } });
+      const cart = c.req.query('currency') === 'CNY' ? DEMO_CARTS.CNY : DEMO_CARTS.USD;
+      const order = await till.orders.create({ ...cart, metadata: { cart: 'demo' } });
       return c.json({ order_id: order.id, client_token: order.client_token }, 201);
     } catch (error) {
       if (error instanceof TillApiError) return c.json(envelopeOf(error), error.status as 400);

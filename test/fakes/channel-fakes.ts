@@ -1,0 +1,55 @@
+/**
+ * The Alipay and WeChat Pay fakes as a pair, for wrangler dev (`npm start`, the browser tests, the
+ * benchmark): each on a free port, with the worker variables that point test mode at them and the
+ * credentials of the merchant account each fake knows.
+ */
+import { startAlipayFake } from './alipay/index.ts';
+import {
+  ALIPAY_APP_ID,
+  ALIPAY_APP_PRIVATE_KEY_PKCS1,
+  FAKE_ALIPAY_PUBLIC_KEY,
+  FAKE_WECHAT_PLATFORM_PUBLIC_KEY,
+  FAKE_WECHAT_PUBLIC_KEY_ID,
+  WECHAT_API_V3_KEY,
+  WECHAT_APPID,
+  WECHAT_MCHID,
+  WECHAT_MERCHANT_PRIVATE_KEY,
+  WECHAT_MERCHANT_SERIAL,
+} from './keys.ts';
+import { alipayGateway, wechatpayApi } from './ports.ts';
+import type { RunningFake } from './serve.ts';
+import { startWechatpayFake } from './wechatpay/index.ts';
+
+export interface ChannelFakes {
+  alipay: RunningFake;
+  wechatpay: RunningFake;
+  /** Worker variables (wrangler `--var`) pointing test mode at the fakes. */
+  vars: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startChannelFakes(): Promise<ChannelFakes> {
+  const [alipay, wechatpay] = await Promise.all([startAlipayFake({ port: 0 }), startWechatpayFake({ port: 0 })]);
+  let closed: Promise<void> | undefined;
+  return {
+    alipay,
+    wechatpay,
+    vars: { ALIPAY_GATEWAY_TEST: alipayGateway(alipay.url), WECHATPAY_API_TEST: wechatpayApi(wechatpay.url) },
+    close: () => (closed ??= Promise.all([alipay.close(), wechatpay.close()]).then(() => undefined)),
+  };
+}
+
+/** The credentials a merchant enters for the accounts the fakes know (test mode). */
+export function fakeMerchantCredentials() {
+  return {
+    alipay: { app_id: ALIPAY_APP_ID, app_private_key: ALIPAY_APP_PRIVATE_KEY_PKCS1, alipay_public_key: FAKE_ALIPAY_PUBLIC_KEY },
+    wechatpay: {
+      mchid: WECHAT_MCHID,
+      appid: WECHAT_APPID,
+      merchant_serial_no: WECHAT_MERCHANT_SERIAL,
+      private_key: WECHAT_MERCHANT_PRIVATE_KEY,
+      api_v3_key: WECHAT_API_V3_KEY,
+      platform_keys: [{ serial: FAKE_WECHAT_PUBLIC_KEY_ID, public_key: FAKE_WECHAT_PLATFORM_PUBLIC_KEY }],
+    },
+  };
+}
