@@ -1,18 +1,25 @@
 /** Starts the channel fakes for the worker tests (the Workers runtime calls them over local HTTP). */
-import { startAlipayFake } from './alipay/index.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { FAKE_PORTS } from './ports.ts';
-import type { RunningFake } from './serve.ts';
-import { startWechatpayFake } from './wechatpay/index.ts';
 
-let fakes: RunningFake[] = [];
+let child: ChildProcess | undefined;
 
 export async function setup(): Promise<void> {
-  fakes = await Promise.all([
-    startAlipayFake({ port: FAKE_PORTS.worker.alipay }),
-    startWechatpayFake({ port: FAKE_PORTS.worker.wechatpay }),
-  ]);
+  const { alipay, wechatpay } = FAKE_PORTS.worker;
+  child = spawn(process.execPath, ['test/fakes/run-fakes.ts', String(alipay), String(wechatpay)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const ready = once(lines, 'line');
+  const failed = once(child, 'exit').then(([code]) => {
+    throw new Error(`the channel fakes exited with code ${String(code)} before listening`);
+  });
+  await Promise.race([ready, failed]);
 }
 
 export async function teardown(): Promise<void> {
-  await Promise.all(fakes.map((fake) => fake.close()));
+  if (!child || child.exitCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
 }

@@ -49,7 +49,9 @@ const MATRIX: RouteCase[] = [
   { method: 'POST', route: '/v1/webhook_endpoints/:id/roll_secret', allowed: MERCHANT_WRITE },
   { method: 'GET', route: '/v1/merchant', allowed: MERCHANT_READ },
   { method: 'POST', route: '/v1/merchant', body: {}, allowed: SHARED_SETTINGS },
-  { method: 'POST', route: '/v1/merchant/channels/:channel', body: { enabled: true }, allowed: SHARED_SETTINGS },
+  // Credentials are per mode, so a test key configures its own mode's; switching a channel on or
+  // off for both modes with live on is refused to it (credentials.test.ts).
+  { method: 'POST', route: '/v1/merchant/channels/:channel', body: { enabled: true }, allowed: ['secret', 'live_secret'] },
   { method: 'POST', route: '/v1/merchant/signing_secret/roll', allowed: SHARED_SETTINGS },
   { method: 'GET', route: '/v1/keys', allowed: MERCHANT_WRITE },
   { method: 'POST', route: '/v1/keys', body: { kind: 'restricted' }, allowed: MERCHANT_WRITE },
@@ -60,7 +62,7 @@ const MATRIX: RouteCase[] = [
   { method: 'POST', route: '/v1/checkout/:id/attempts', body: { channel: 'sandbox', method: 'qr' }, allowed: ['client_token'] },
   // Without `Upgrade: websocket` an authorized caller gets 426; the socket itself: live-status.test.ts.
   { method: 'GET', route: '/v1/checkout/:id/live', allowed: ['client_token'] },
-  { method: 'POST', route: '/v1/channels/:channel/notify', body: {}, allowed: 'channel' },
+  { method: 'POST', route: '/v1/channels/:channel/notify/:order', body: {}, allowed: 'channel' },
   { method: 'POST', route: '/v1/admin/merchants', body: { name: 'Matrix shop' }, allowed: ['admin'] },
   { method: 'GET', route: '/v1/admin/merchants', allowed: ['admin'] },
   { method: 'GET', route: '/v1/admin/merchants/:id', allowed: ['admin'] },

@@ -310,13 +310,14 @@ const checkoutRoutes = [
 
 const channelRoutes = [
   route({
-    method: 'post', path: '/v1/channels/{channel}/notify', operationId: 'channelNotify', tags: ['Channels'], auth: ['channel'], idempotent: false,
-    params: { channel },
+    method: 'post', path: '/v1/channels/{channel}/notify/{order}', operationId: 'channelNotify', tags: ['Channels'], auth: ['channel'], idempotent: false,
+    params: { channel, order: { schema: s.OrderIdSchema, description: 'The order the notification is about: each trade is opened with this URL as its notify URL.' } },
     summary: 'Receive a channel notification',
-    description: 'Where payment channels report outcomes, signed in their own format; not for merchants to call.',
+    description:
+      "Where payment channels report outcomes, signed in their own format and verified with the merchant's credentials for the order's mode; not for merchants to call. The answer is the one the channel expects (Alipay `success`, WeChat Pay 204).",
     body: { opaque: "The channel's own notification, verified with the channel's signature." },
     responses: { 200: { schema: x.ChannelAcknowledgementSchema, contentType: 'text/plain', description: 'Acknowledged; the channel stops retrying.' } },
-    errors: ['not_found', 'invalid_signature', 'invalid_parameter'],
+    errors: ['not_found', 'order_not_found', 'invalid_signature', 'invalid_parameter', 'body_too_large'],
   }),
 ];
 
