@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { MerchantObject } from '../../worker/merchants/merchant-object.ts';
 import { MERCHANT_MIGRATIONS } from '../../worker/merchants/merchant-store.ts';
 import { hashApiKey } from '../../worker/merchants/api-keys.ts';
+import { Vault } from '../../worker/merchants/vault.ts';
+import { createMerchant } from './helpers.ts';
 
 describe('merchant storage migrations', () => {
   it('brings a merchant stored by the walking skeleton up to date, sealing its clear-text webhook secret', async () => {
@@ -45,5 +47,26 @@ describe('merchant storage migrations', () => {
       ok: true,
       value: { name: 'Old shop', live_enabled: false, channels: [{ channel: 'sandbox', enabled: true, credentials: { test: null, live: null } }] },
     });
+  });
+
+  it('keeps credentials set before they were per mode as the test mode’s, still opening', async () => {
+    const merchant = await createMerchant();
+    const credentials = { account_id: 'acct_Legacy0001', secret_key: 'sbx_sk_0123456789abcdef0123' };
+    const sealed = await (await Vault.fromEnv(env)).seal(JSON.stringify(credentials), `merchant:${merchant.id}:channel:sandbox`);
+    const stub = env.MERCHANTS.get(env.MERCHANTS.idFromName(merchant.id));
+    const migrated = await runInDurableObject(stub, async (_instance: MerchantObject, state) => {
+      const sql = state.storage.sql;
+      // Rewind to layout 4: credentials on the channel row, serving both modes.
+      sql.exec('DROP TABLE channel_credentials');
+      sql.exec('ALTER TABLE channels ADD COLUMN credentials_sealed TEXT');
+      sql.exec('ALTER TABLE channels ADD COLUMN credentials_updated_at INTEGER');
+      sql.exec("UPDATE channels SET credentials_sealed = ?, credentials_updated_at = 1700000000 WHERE channel = 'sandbox'", sealed);
+      sql.exec('UPDATE _schema_version SET version = 4');
+      const object = new MerchantObject(state, env);
+      return { test: await object.channelCredentials('sandbox', 'test'), live: await object.channelCredentials('sandbox', 'live'), view: await object.retrieve() };
+    });
+    expect(migrated.test).toEqual({ ok: true, value: credentials });
+    expect(migrated.live).toEqual({ ok: true, value: null });
+    expect(migrated.view).toMatchObject({ ok: true, value: { channels: [{ channel: 'sandbox', credentials: { test: { updated_at: 1700000000 }, live: null } }] } });
   });
 });
