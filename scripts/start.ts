@@ -15,7 +15,7 @@ console.log(`
   Demo shop        ${url}/demo
   JWKS             ${url}/.well-known/jwks.json
 
-  Demo merchant    ${merchant.merchant_id}   (test mode, sandbox channel)
+  Demo merchant    ${merchant.merchant_id}   (test mode: sandbox, and Alipay and WeChat Pay against local stand-ins)
   Publishable key  ${merchant.publishable_key}
   Secret key       ${merchant.secret_key}
   Webhook secret   ${merchant.webhook_secret}
