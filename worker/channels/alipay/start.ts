@@ -1,0 +1,64 @@
+/**
+ * Starting an Alipay payment: a QR code from alipay.trade.precreate (a server call), or a signed
+ * URL of Alipay's web (page.pay) or mobile (wap.pay) cashier for the shopper's browser.
+ */
+import { z } from 'zod';
+import { toAlipayAmount } from '../../../shared/money.ts';
+import { StartAttemptBaseSchema } from '../../../shared/schemas.ts';
+import { TillError } from '../../../shared/errors.ts';
+import type { ChannelContext, StartRequest, StartResult } from '../types.ts';
+import type { AlipayCredentials } from './credentials.ts';
+import { gatewayOf } from './context.ts';
+import { callGateway, describeReply, isSuccess, pageUrl } from './gateway.ts';
+import { beijingTime, subjectOf } from './protocol.ts';
+
+const base = StartAttemptBaseSchema.extend({ channel: z.literal('alipay') });
+
+export const AlipayInputSchema = z.discriminatedUnion('method', [
+  base.extend({ method: z.literal('qr') }).strict(),
+  base.extend({ method: z.literal('page') }).strict(),
+  base.extend({ method: z.literal('wap') }).strict(),
+]);
+export type AlipayInput = z.infer<typeof AlipayInputSchema>;
+
+/** Business fields every method shares. The trade closes itself when the order expires. */
+function tradeFields(request: StartRequest): Record<string, string> {
+  return {
+    out_trade_no: request.attemptId,
+    total_amount: toAlipayAmount(request.amount, request.currency),
+    subject: subjectOf(request.description),
+    time_expire: beijingTime(request.expiresAt * 1000),
+  };
+}
+
+export async function startAlipay(ctx: ChannelContext<AlipayCredentials>, request: StartRequest, input: AlipayInput): Promise<StartResult> {
+  const gateway = gatewayOf(ctx);
+  const channelRef = request.attemptId;
+  if (input.method === 'qr') {
+    const reply = await callGateway(gateway, 'alipay.trade.precreate', tradeFields(request), { notify_url: ctx.notifyUrl });
+    if (isSuccess(reply)) {
+      if (typeof reply.qr_code !== 'string' || reply.qr_code === '') throw new TillError('channel_error', 'Alipay precreate answered no qr_code');
+      // The trade itself exists at Alipay only once the shopper scans: until then a query answers ACQ.TRADE_NOT_EXIST.
+      return { channelRef, outcome: { status: 'requires_action', nextAction: { type: 'qr', payload: reply.qr_code, expires_at: request.expiresAt } } };
+    }
+    if (reply.code === '40004' && reply.sub_code !== 'ACQ.SYSTEM_ERROR') {
+      // A business refusal (amount over the app's limit, the app not signed up for this product, …): this attempt is over.
+      return {
+        channelRef,
+        outcome: { status: 'failed', failure: { code: 'channel_declined', message: `Alipay refused the payment (${reply.sub_code ?? reply.code}). Try again or choose another method.` } },
+      };
+    }
+    // 20000 and ACQ.SYSTEM_ERROR (maybe made, maybe not) or a request Alipay could not read: no answer.
+    throw new TillError('channel_error', `Alipay precreate failed (${describeReply(reply)})`);
+  }
+  const web = input.method === 'page';
+  // Alipay sends browsers back to http(s) pages only; an app's deep link is left out, and the
+  // shopper then stays on Alipay's own result page (the payment is learned from the notification).
+  const back = request.returnUrl !== undefined && /^https?:\/\//i.test(request.returnUrl) ? request.returnUrl : undefined;
+  const biz = web
+    ? { ...tradeFields(request), product_code: 'FAST_INSTANT_TRADE_PAY' }
+    : // quit_url: where Alipay's mobile cashier sends a shopper who gives up: back to the widget.
+      { ...tradeFields(request), product_code: 'QUICK_WAP_WAY', ...(back ? { quit_url: back } : {}) };
+  const url = await pageUrl(gateway, web ? 'alipay.trade.page.pay' : 'alipay.trade.wap.pay', biz, { notify_url: ctx.notifyUrl, return_url: back });
+  return { channelRef, outcome: { status: 'requires_action', nextAction: { type: 'redirect', url } } };
+}
