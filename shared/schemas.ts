@@ -72,7 +72,8 @@ export const AttemptSchema = z.object({
   failure: FailureSchema.nullable(),
   /** What the channel tells about the payer's instrument (card brand and last four digits). */
   instrument: z.object({ brand: z.string(), last4: z.string() }).nullable(),
-  /** Money was taken on this attempt but cannot pay the order (already paid or closed). */
+  /** Money was taken on this attempt but cannot pay the order (already paid or closed); it stays
+   * true after the automatic refund, which `refunds` lists with reason `duplicate_payment` or `order_closed`. */
   needs_refund: z.boolean(),
 });
 export type Attempt = z.infer<typeof AttemptSchema>;

@@ -107,7 +107,7 @@ describe('H5 (mobile browsers)', () => {
   it('fails the attempt clearly when the payer’s IP is unknown (WeChat requires it)', async () => {
     const order = await cnyOrder(merchant.secret_key);
     const started = await startWechat(order, 'h5', { headers: { 'user-agent': IPHONE } });
-    expect(started.body.attempt).toMatchObject({ status: 'failed', failure: { code: 'channel_error' } });
+    expect(started.body.attempt).toMatchObject({ status: 'failed', failure: { code: 'channel_not_available' } });
     // Till never reached WeChat: no trade was opened there.
     expect((await fakeControl(`/_fake/trades/${started.body.attempt!.id}`)).status).toBe(404);
   });

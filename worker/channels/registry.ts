@@ -3,20 +3,23 @@
  * missed line a type error wherever a ChannelId is used.
  */
 import type { Channel } from './types.ts';
+import { alipay } from './alipay/index.ts';
 import { sandbox } from './sandbox/index.ts';
 import { wechatpay } from './wechatpay/index.ts';
 
-export const CHANNEL_IDS = ['sandbox', 'wechatpay'] as const;
+export const CHANNEL_IDS = ['sandbox', 'alipay', 'wechatpay'] as const;
 export type ChannelId = (typeof CHANNEL_IDS)[number];
 
 export const channels = {
   sandbox,
+  alipay,
   wechatpay,
 } satisfies Record<ChannelId, Channel>;
 
 /** Channels that take no payment until the merchant has configured its own account with them (in that mode). */
 const needsMerchantAccount = {
   sandbox: false,
+  alipay: true,
   wechatpay: true,
 } satisfies Record<ChannelId, boolean>;
 

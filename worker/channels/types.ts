@@ -108,6 +108,8 @@ export interface RefundNotification {
 export interface RefundResult {
   status: 'succeeded' | 'pending' | 'failed';
   channelRef: string;
+  /** Why the channel refused, in words a merchant can act on (no payer data). */
+  failure?: Failure;
 }
 
 export interface Channel<Input = unknown, Credentials = unknown> {

@@ -14,7 +14,7 @@ import { newAttemptId } from '../ids.ts';
 import { checkToken } from './checkout-view.ts';
 import type { OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
-import { queryAgainSoon } from './reconciliation.ts';
+import { queryAgainSoon, TRADE_LIFETIME_SECONDS } from './reconciliation.ts';
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
@@ -51,10 +51,6 @@ function checkReturnUrl(url: string | undefined, row: OrderRow, origins: readonl
     'return_url',
   );
 }
-
-/** A trade the shopper leaves open (a QR code on a screen, a cashier page in a tab) stops taking
- * money after this long, so a stale code cannot be paid much later; the widget offers a new one. */
-const TRADE_LIFETIME_SECONDS = 15 * 60;
 
 /** Opens an attempt (inside a transaction); anything that stops it throws and changes nothing. */
 export function openAttempt(o: OrderContext, input: StartAttemptInput): { id: string; channelId: ChannelId; row: OrderRow } {
@@ -104,6 +100,8 @@ export function stillWanted(o: OrderContext, attemptId: string): boolean {
   return false;
 }
 
+const UNAVAILABLE = 'This payment method is not available for this order right now. Choose another method.';
+
 /** What a start call gave: the channel's answer, or (`unanswered`) a failure Till made up because none came. */
 export type StartAnswer = StartResult & { unanswered?: true };
 
@@ -134,6 +132,11 @@ export async function startAtChannel(
       input.body,
     );
   } catch (error) {
+    if (error instanceof TillError && error.code === 'channel_not_available') {
+      // Refused before any call (no credentials for this mode, no payer IP for H5): nothing to ask about later.
+      console.warn('channel not available', { order: row.id, attempt: attemptId, channel: channelId, reason: error.message });
+      return { channelRef: '', outcome: { status: 'failed', failure: { code: 'channel_not_available', message: UNAVAILABLE } } };
+    }
     // The channel's message may carry credentials or payer data: log only its kind and code.
     const code = error instanceof TillError ? error.code : undefined;
     console.error('channel start failed', { order: row.id, attempt: attemptId, channel: channelId, error: (error as Error)?.name, code });

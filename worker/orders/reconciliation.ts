@@ -21,6 +21,14 @@ export const RECONCILE_GRACE_SECONDS = 24 * 3600;
 /** An authorization the merchant neither captures nor voids is released after this long (card networks hold them about a week). */
 export const AUTHORIZATION_VALID_SECONDS = 7 * 24 * 3600;
 
+/** A trade the shopper leaves open (a QR code on a screen, a cashier page in a tab) stops taking
+ * money after this long, so a stale code cannot be paid much later; the widget offers a new one. */
+export const TRADE_LIFETIME_SECONDS = 15 * 60;
+
+/** When an attempt's trade stops taking money at its channel. */
+export const tradeEndsAt = (attempt: AttemptRow, order: OrderRow): number =>
+  Math.min(order.expires_at, attempt.created_at + TRADE_LIFETIME_SECONDS);
+
 /** Past this, the channel has nothing more to tell: the order expired (or its authorization lapsed) a grace period ago. */
 function stopAskingAt(order: OrderRow): number {
   const authorizationEnds = order.authorized_at === null ? 0 : order.authorized_at + AUTHORIZATION_VALID_SECONDS;
@@ -92,8 +100,16 @@ export async function reconcile(o: OrderContext): Promise<void> {
     const answer = await queryTrade(channelScope(o), due);
     if (answer.kind === 'no_answer') continue;
     if (answer.kind === 'no_trade') {
-      // The channel never opened it (the start call was lost before reaching it): nothing moved.
-      o.transaction(() => stopQuerying(o.sql, due.id, true));
+      // Some channels open the trade only when the shopper scans the code or logs in at the
+      // cashier (Alipay): until the trade's time is up, "no such trade" is no news.
+      const attempt = o.ledger.attempt(due.id);
+      if (attempt && now() <= tradeEndsAt(attempt, o.ledger.order()) + QUERY_FIRST_AFTER_SECONDS) continue;
+      // It never opened (or the start call was lost before reaching the channel): nothing moved.
+      o.transaction(() => {
+        stopQuerying(o.sql, due.id, true);
+        o.ledger.applyOutcome(due.id, { status: 'canceled' });
+        o.ledger.closeIfOrderClosed(due.id);
+      });
       continue;
     }
     const { outcome } = answer;

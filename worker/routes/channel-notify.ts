@@ -19,8 +19,10 @@ export const channelNotify = new Hono<AppEnv>().post('/:channel/notify/:order', 
   if (!isChannelId(channelId)) throw new TillError('not_found', `Unknown channel: ${channelId}`);
   const orderId = c.req.param('order');
   if (!ORDER_ID.test(orderId)) throw new TillError('order_not_found', 'No such order', 'order');
-  const body = await c.req.text();
-  if (body.length > MAX_NOTIFICATION_BYTES) throw new TillError('body_too_large', 'The notification is too large');
+  const bytes = await c.req.arrayBuffer();
+  if (bytes.byteLength > MAX_NOTIFICATION_BYTES) throw new TillError('body_too_large', 'The notification is too large');
+  // Signatures cover these exact bytes; forms and JSON alike are UTF-8 text.
+  const body = new TextDecoder().decode(bytes);
   const channel = channelOf(channelId);
   const result = await orderStub(c.env, orderId).receiveNotification(channelId, {
     body,
@@ -29,9 +31,10 @@ export const channelNotify = new Hono<AppEnv>().post('/:channel/notify/:order', 
   });
   if (!result.ok) {
     // A refused signature is the sender's problem: the error envelope says which. A notification
-    // for an order or attempt we do not hold is final; anything else the channel retries.
+    // for an order or attempt we do not hold, or about a refund made outside Till (in the
+    // channel's own merchant portal), is final; anything else the channel retries.
     if (result.error.code === 'invalid_signature') throw new TillError(result.error.code, result.error.message);
-    const gone = result.error.code === 'order_not_found';
+    const gone = result.error.code === 'order_not_found' || result.error.code === 'refund_not_found';
     console.warn('channel notification not applied', { channel: channelId, order: orderId, code: result.error.code });
     return channel.acknowledge(gone);
   }
