@@ -1,15 +1,17 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { CardForm } from './components/card-form.tsx';
 import { Spinner } from './components/icons.tsx';
+import { LazyWalletFlow } from './components/lazy-wallet-flow.tsx';
 import { MethodPicker } from './components/method-picker.tsx';
+import { Onward } from './components/onward.tsx';
 import { OrderHeader } from './components/order-header.tsx';
 import { Outcome } from './components/outcome.tsx';
 import { PayButton } from './components/pay-button.tsx';
-import { preloadQrEncoder } from './components/qr-code.tsx';
-import { QrPayment } from './components/qr-payment.tsx';
 import type { PostToHost } from './host-bridge.ts';
 import { useI18n } from './i18n.ts';
 import type { LaunchParams } from './launch-params.ts';
+import { loadWalletFlows } from './load-wallet-flows.ts';
 import type { Translate } from './messages.ts';
 import { useCheckout, type CheckoutView } from './use-checkout.ts';
 
@@ -26,6 +28,12 @@ function statusText(view: CheckoutView, submitting: boolean, t: Translate, amoun
       return t('sayQr');
     case 'action':
       return t('sayAction');
+    case 'redirect':
+      return t(view.returned ? 'sayProcessing' : 'sayRedirect');
+    case 'leaving':
+      return t('sayRedirecting');
+    case 'wallet':
+      return t('sayWechat');
     case 'processing':
       return t('sayProcessing');
     case 'paid':
@@ -58,10 +66,15 @@ function Shell({ status, children }: { status: string; children: ComponentChildr
 
 function Checkout({ params, post }: { params: LaunchParams; post: PostToHost }) {
   const { t, money } = useI18n();
-  const { view, selected, select, submitting, notice, pay, retry, goTo, chooseAnotherMethod } = useCheckout(params, post);
+  const { view, methods, selected, select, submitting, notice, pay, renewCode, retry, proceed, chooseAnotherMethod } =
+    useCheckout(params, post);
   const order = 'summary' in view ? view.summary.order : null;
   const amount = order ? money(order.amount, order.currency) : '';
   const status = statusText(view, submitting, t, amount);
+  // Fetch the wallet flows while the shopper is still choosing, so paying shows them at once.
+  useEffect(() => {
+    if (selected && selected.kind !== 'card') void loadWalletFlows().catch(() => undefined);
+  }, [selected]);
 
   if (view.kind === 'loading') {
     return (
@@ -85,23 +98,17 @@ function Checkout({ params, post }: { params: LaunchParams; post: PostToHost }) 
     );
   }
 
-  const { attempt, methods } = view.summary;
+  const { attempt } = view.summary;
   const isResult = ['paid', 'authorized', 'expired', 'canceled', 'failed'].includes(view.kind);
   let body: ComponentChildren;
   switch (view.kind) {
     case 'pay':
       body = !methods.length ? (
-        <p class="notice">{t('noMethods')}</p>
+        // The only method hidden here is WeChat Pay inside WeChat, for want of the payer's openid.
+        <p class="notice">{t(view.summary.methods.length ? 'wechatUnavailable' : 'noMethods')}</p>
       ) : (
         <>
-          <MethodPicker
-            methods={methods}
-            selected={selected}
-            onSelect={(method) => {
-              if (method.kind === 'qr') void preloadQrEncoder().catch(() => undefined);
-              select(method);
-            }}
-          />
+          <MethodPicker methods={methods} selected={selected} onSelect={select} />
           {selected?.kind === 'card' ? (
             <CardForm amount={amount} submitting={submitting} notice={notice} onPay={(card) => void pay(card)} />
           ) : (
@@ -110,20 +117,31 @@ function Checkout({ params, post }: { params: LaunchParams; post: PostToHost }) 
         </>
       );
       break;
-    case 'qr':
-      body = <QrPayment payload={view.payload} amount={amount} onChooseAnother={chooseAnotherMethod} />;
-      break;
     case 'action':
       body = (
-        <Outcome tone="neutral" icon="clock" title={t('authTitle')}>
-          <p class="text">{t('authHint')}</p>
-          <button type="button" class="button primary" onClick={() => goTo(view.url)}>
-            {t('continue')}
-          </button>
-          <button type="button" class="button secondary" onClick={chooseAnotherMethod}>
-            {t('otherMethod')}
-          </button>
-        </Outcome>
+        <Onward
+          title={t('authTitle')}
+          hint={t('authHint')}
+          busy={submitting}
+          onContinue={proceed}
+          onChooseAnother={chooseAnotherMethod}
+        />
+      );
+      break;
+    case 'qr':
+    case 'redirect':
+    case 'leaving':
+    case 'wallet':
+      body = (
+        <LazyWalletFlow
+          view={view}
+          amount={amount}
+          submitting={submitting}
+          notice={notice}
+          onRenew={renewCode}
+          onContinue={proceed}
+          onChooseAnother={chooseAnotherMethod}
+        />
       );
       break;
     case 'processing':

@@ -32,6 +32,19 @@ export class CheckoutApiError extends Error {
   }
 }
 
+/**
+ * How far the server's clock is ahead of this device's, in ms. A QR code's expiry is server
+ * time; on a device whose clock is minutes off, a fresh code would otherwise show as expired.
+ * Small gaps are ignored: `Date` has whole seconds, and the countdown should not jitter.
+ */
+let serverOffset = 0;
+export const serverNow = (): number => Date.now() + serverOffset;
+
+function learnServerTime(response: Response): void {
+  const offset = Date.parse(response.headers.get('date') ?? '') - Date.now();
+  serverOffset = Math.abs(offset) > 3000 ? offset : 0;
+}
+
 interface ErrorEnvelope {
   error?: { code?: unknown; message?: unknown };
 }
@@ -57,6 +70,7 @@ async function request(
   } catch {
     throw new CheckoutApiError(0, 'network_error', '');
   }
+  learnServerTime(response);
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const error = (body as ErrorEnvelope | null)?.error;

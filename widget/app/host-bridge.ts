@@ -12,14 +12,19 @@ export type HostEventType =
   | 'failed'
   | 'canceled'
   | 'expired'
-  | 'error';
+  | 'error'
+  // Requests the loader carries out in the top window rather than events for the merchant.
+  | 'redirect'
+  | 'wechat_pay';
 
 export type PostToHost = (type: HostEventType, payload?: Record<string, unknown>) => void;
 
+/** Whether a loader on the host page can hear this frame (else the frame is on its own). */
+export const hasHost = (hostOrigin: string | null): hostOrigin is string => window.parent !== window && hostOrigin !== null;
+
 export function createHostBridge(hostOrigin: string | null): PostToHost {
-  const framed = window.parent !== window;
   return (type, payload) => {
-    if (!framed || !hostOrigin) return;
+    if (!hasHost(hostOrigin)) return;
     window.parent.postMessage(payload === undefined ? { source: 'till', type } : { source: 'till', type, payload }, hostOrigin);
   };
 }

@@ -1,7 +1,8 @@
 /**
- * What the loader hands the frame: the order id in the query, the token, the host page's origin
- * and the locale in the fragment. They are kept in sessionStorage because a 3-D Secure challenge
- * sends the shopper back to `/v1/frame?order=…` with no fragment.
+ * What the loader hands the frame: the order id in the query; the token, the host page's origin
+ * and address, the locale, the merchant's return URL and the payer's WeChat openid in the
+ * fragment. They are kept in sessionStorage because a 3-D Secure challenge sends the shopper
+ * back to `/v1/frame?order=…` with no fragment.
  */
 export interface LaunchParams {
   orderId: string;
@@ -9,11 +10,20 @@ export interface LaunchParams {
   /** Where events may be posted; null when the frame is opened on its own. */
   hostOrigin: string | null;
   locale: string | null;
+  /**
+   * Where a wallet's cashier page (opened in the top window) brings the shopper back: the
+   * merchant's `returnUrl` mount option, else the page that mounted the checkout.
+   */
+  returnUrl: string | null;
+  /** The payer's openid for the merchant's WeChat AppID; WeChat Pay inside WeChat needs it. */
+  openId: string | null;
   /** False when the browser refuses storage to this frame (all cookies blocked). */
   storageWorks: boolean;
 }
 
-const storageKey = (name: 'token' | 'origin' | 'locale', orderId: string): string => `till:${name}:${orderId}`;
+type Stored = Omit<LaunchParams, 'orderId' | 'storageWorks'>;
+
+const launchKey = (orderId: string): string => `till:launch:${orderId}`;
 
 function readStored(key: string): string | null {
   try {
@@ -44,44 +54,63 @@ function asOrigin(value: string | null): string | null {
   }
 }
 
+/** The API takes only http(s) return URLs; anything else is dropped rather than refused later. */
+const asHttpUrl = (value: string | null): string | null => (value && /^https?:\/\//i.test(value) ? value : null);
+
+/** Reads the launch parameters from a fragment the loader (or `returnUrlFor`) wrote. */
+export function fromFragment(hash: string): Stored | null {
+  const fragment = new URLSearchParams(hash.replace(/^#/, ''));
+  const token = fragment.get('token');
+  if (!token) return null;
+  return {
+    token,
+    hostOrigin: asOrigin(fragment.get('origin')),
+    locale: fragment.get('locale'),
+    returnUrl: asHttpUrl(fragment.get('return_url')) ?? asHttpUrl(fragment.get('page')),
+    openId: fragment.get('openid'),
+  };
+}
+
 /** Returns null when the frame has no order or no token: the session cannot go on. */
 export function readLaunchParams(): LaunchParams | null {
   const orderId = new URLSearchParams(location.search).get('order');
   if (!orderId) return null;
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  let token = fragment.get('token');
-  let hostOrigin = asOrigin(fragment.get('origin'));
-  let locale = fragment.get('locale');
+  let launch = fromFragment(location.hash);
   let storageWorks = true;
-
-  if (token) {
-    storageWorks = store(storageKey('token', orderId), token);
-    store(storageKey('origin', orderId), hostOrigin);
-    store(storageKey('locale', orderId), locale);
+  if (launch) {
+    storageWorks = store(launchKey(orderId), JSON.stringify(launch));
     // Keep the token out of the address the shopper might copy or a later page might read.
     history.replaceState(history.state, '', location.pathname + location.search);
   } else {
-    token = readStored(storageKey('token', orderId));
-    hostOrigin = asOrigin(readStored(storageKey('origin', orderId)));
-    locale = readStored(storageKey('locale', orderId));
+    try {
+      launch = JSON.parse(readStored(launchKey(orderId)) ?? 'null') as Stored | null;
+    } catch {
+      launch = null;
+    }
   }
-  return token ? { orderId, token, hostOrigin, locale, storageWorks } : null;
+  return launch?.token ? { ...launch, hostOrigin: asOrigin(launch.hostOrigin), orderId, storageWorks } : null;
 }
 
 /**
- * Where a challenge or redirect brings the shopper back. When storage is refused, the launch
+ * Where a challenge brings the shopper back into this frame. When storage is refused, the launch
  * parameters ride along in the fragment instead, as the only way to survive the round trip.
  */
 export function returnUrlFor(params: LaunchParams): string {
   const base = `${location.origin}/v1/frame?order=${encodeURIComponent(params.orderId)}`;
   if (params.storageWorks) return base;
   const fragment = new URLSearchParams({ token: params.token });
-  if (params.hostOrigin) fragment.set('origin', params.hostOrigin);
-  if (params.locale) fragment.set('locale', params.locale);
+  for (const [key, value] of [
+    ['origin', params.hostOrigin],
+    ['locale', params.locale],
+    ['return_url', params.returnUrl],
+    ['openid', params.openId],
+  ] as const) {
+    if (value) fragment.set(key, value);
+  }
   return `${base}#${fragment}`;
 }
 
-/** Marks that the shopper left for a challenge, so the outcome on return is news to the host. */
+/** Marks that the shopper left for a challenge or a cashier page, so the outcome on return is news to the host. */
 export function rememberPendingReturn(orderId: string, pending: boolean): void {
   store(`till:pending:${orderId}`, pending ? '1' : null);
 }

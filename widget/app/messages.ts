@@ -1,7 +1,10 @@
 /**
  * Every string the shopper reads, keyed. English is the reference table; each other locale must
  * translate every key (a missing one fails `tsc`). `{name}` placeholders are filled by `t`.
+ * The wallet flows bring their own strings (wallet-messages.ts), added when they load.
  */
+import type { WalletMessageKey } from './wallet-messages.ts';
+
 const en = {
   testMode: 'Test mode',
   paymentMethod: 'Payment method',
@@ -21,11 +24,6 @@ const en = {
   pay: 'Pay {amount}',
   processing: 'Processing…',
   secureNote: 'Payments are encrypted and processed securely.',
-  scanTitle: 'Scan to pay {amount}',
-  scanHint: 'Scan with your phone to pay',
-  qrLabel: 'QR code to pay {amount}',
-  openPaymentPage: 'Open the payment page',
-  waitingForPayment: 'Waiting for payment…',
   authTitle: 'Confirm your payment',
   authHint: 'Your bank needs you to confirm this payment.',
   continue: 'Continue',
@@ -45,6 +43,7 @@ const en = {
   retry: 'Retry',
   networkError: 'We could not reach the payment server. Check your connection and try again.',
   sessionLost: 'This checkout link is incomplete or has ended. Return to the store and try again.',
+  wechatUnavailable: 'WeChat Pay is not available on this page. Please contact the store.',
   // Spoken by the status region only. Worded apart from the visible titles on purpose, so
   // each visible text appears once on the page (for people and for tests searching by text).
   sayLoading: 'Loading checkout…',
@@ -58,10 +57,14 @@ const en = {
   sayCanceled: 'Payment canceled.',
   sayFailed: 'The payment did not go through.',
   sayError: 'The checkout could not load.',
+  sayRedirecting: 'Opening the payment page.',
+  sayRedirect: 'Continue on the payment page to pay.',
+  sayWechat: 'Waiting for WeChat Pay.',
 };
 
-export type MessageKey = keyof typeof en;
-type MessageTable = Record<MessageKey, string>;
+type CoreMessageKey = keyof typeof en;
+export type MessageKey = CoreMessageKey | WalletMessageKey;
+type MessageTable = Record<CoreMessageKey, string>;
 
 const zhCN: MessageTable = {
   testMode: '测试模式',
@@ -82,11 +85,6 @@ const zhCN: MessageTable = {
   pay: '支付 {amount}',
   processing: '处理中…',
   secureNote: '支付信息经加密安全处理。',
-  scanTitle: '扫码支付 {amount}',
-  scanHint: '请用手机扫码支付',
-  qrLabel: '支付 {amount} 的二维码',
-  openPaymentPage: '打开支付页面',
-  waitingForPayment: '等待支付…',
   authTitle: '确认您的支付',
   authHint: '您的银行需要您确认本次支付。',
   continue: '继续',
@@ -106,6 +104,7 @@ const zhCN: MessageTable = {
   retry: '重试',
   networkError: '无法连接支付服务器，请检查网络后重试。',
   sessionLost: '收银台链接不完整或已失效，请返回商店重试。',
+  wechatUnavailable: '此页面暂不支持微信支付，请联系商家。',
   sayLoading: '正在加载收银台…',
   saySubmitting: '正在提交支付，请稍候。',
   sayQr: '二维码已显示，请用手机扫码。',
@@ -117,6 +116,9 @@ const zhCN: MessageTable = {
   sayCanceled: '已取消支付。',
   sayFailed: '支付未成功。',
   sayError: '收银台加载失败。',
+  sayRedirecting: '正在打开支付页面。',
+  sayRedirect: '请前往支付页面完成支付。',
+  sayWechat: '等待微信支付。',
 };
 
 export type Locale = 'en' | 'zh-CN';
@@ -128,7 +130,14 @@ export function chooseLocale(requested: string | null): Locale {
   return language.startsWith('zh') ? 'zh-CN' : 'en';
 }
 
+const tables: Record<Locale, Record<string, string>> = { en, 'zh-CN': zhCN };
+
+/** Called by the wallet flows' chunk as it loads, before any of its strings is asked for. */
+export function addMessages(more: Record<Locale, Record<WalletMessageKey, string>>): void {
+  for (const locale of ['en', 'zh-CN'] as const) Object.assign(tables[locale], more[locale]);
+}
+
 export function translator(locale: Locale): Translate {
-  const table: MessageTable = locale === 'zh-CN' ? zhCN : en;
-  return (key, values) => table[key].replace(/\{(\w+)\}/g, (match, name: string) => values?.[name] ?? match);
+  const table = tables[locale];
+  return (key, values) => table[key]!.replace(/\{(\w+)\}/g, (match, name: string) => values?.[name] ?? match);
 }

@@ -1,9 +1,15 @@
 import type { ShopperContext } from '../../shared/schemas.ts';
 
-/** Phones get the methods that fit a phone (H5 redirects rather than a QR code to scan). */
-export function detectShopperContext(): ShopperContext {
-  const phoneUserAgent = /Mobi|Android|iPhone|iPod|HarmonyOS/i.test(navigator.userAgent);
-  const smallTouchScreen =
-    matchMedia('(pointer: coarse)').matches && Math.min(screen.width, screen.height) < 600;
-  return phoneUserAgent || smallTouchScreen ? 'mobile' : 'desktop';
+/**
+ * The context the backend picks methods for. Inside WeChat's or Alipay's own browser only that
+ * wallet's in-app flow works (WeChat blocks Alipay's pages, and WeChat Pay's H5 refuses to run
+ * inside WeChat); phones get the methods that fit a phone (H5 redirects rather than a QR code).
+ */
+export function contextFor(userAgent: string, smallTouchScreen: boolean): ShopperContext {
+  if (/MicroMessenger/i.test(userAgent)) return 'wechat';
+  if (/AlipayClient/i.test(userAgent)) return 'alipay';
+  return smallTouchScreen || /Mobi|Android|iPhone|iPod|HarmonyOS/i.test(userAgent) ? 'mobile' : 'desktop';
 }
+
+export const detectShopperContext = (): ShopperContext =>
+  contextFor(navigator.userAgent, matchMedia('(pointer: coarse)').matches && Math.min(screen.width, screen.height) < 600);

@@ -4,11 +4,13 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CheckoutSummary, PaymentMethod } from '../../shared/schemas.ts';
-import { CheckoutApiError, getCheckout, liveUrl, startAttempt, type CardDetails } from './checkout-api.ts';
-import type { PostToHost } from './host-bridge.ts';
+import { CheckoutApiError, getCheckout, liveUrl, serverNow, startAttempt, type CardDetails } from './checkout-api.ts';
+import { hasHost, type PostToHost } from './host-bridge.ts';
+import { useI18n } from './i18n.ts';
 import { rememberPendingReturn, returnUrlFor, takePendingReturn, type LaunchParams } from './launch-params.ts';
+import { loadWalletFlows } from './load-wallet-flows.ts';
 import { eventsFor } from './order-events.ts';
-import { failureOf, isAwaitingOutcome, screenFor, type Screen } from './order-screen.ts';
+import { failureOf, isAwaitingOutcome, NO_SCREEN_STATE, screenFor, toMillis, usableMethods, type Screen } from './order-screen.ts';
 import { followCheckout, isSettled } from './live-updates.ts';
 import { detectShopperContext } from './shopper-context.ts';
 
@@ -16,6 +18,8 @@ export interface Problem {
   code: string;
   /** Empty when the server gave none; the UI then shows its own text. */
   message: string;
+  /** Not an error, only news (the shopper closed WeChat's payment sheet). */
+  gentle?: boolean;
 }
 
 export type CheckoutView =
@@ -32,11 +36,9 @@ const isFatal = (error: unknown): boolean => error instanceof CheckoutApiError &
 /** Tallest of the standard 3-D Secure challenge window sizes that fit in a page (500 × 600). */
 const CHALLENGE_HEIGHT = 600;
 
-/** Expiry times may come as Unix seconds or milliseconds; both are read as milliseconds. */
-const toMillis = (time: number): number => (time < 1e12 ? time * 1000 : time);
-
 export function useCheckout(params: LaunchParams, post: PostToHost) {
-  const { orderId, token } = params;
+  const { orderId, token, hostOrigin, openId } = params;
+  const { t } = useI18n();
   const [summary, setSummary] = useState<CheckoutSummary | null>(null);
   const [loadProblem, setLoadProblem] = useState<Problem | null>(null);
   const [selected, setSelected] = useState<PaymentMethod | null>(null);
@@ -44,7 +46,16 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
   /** An inline message above the Pay button: a decline or a refused request. */
   const [notice, setNotice] = useState<Problem | null>(null);
   const [dismissedAttemptId, setDismissedAttemptId] = useState<string | null>(null);
+  const [handedOffAttemptId, setHandedOffAttemptId] = useState<string | null>(null);
+  const [returned, setReturned] = useState(false);
+  /**
+   * WeChat's payment sheet is up (or asked for). Kept apart from `submitting` so that a sheet
+   * that never answers blocks no other way to pay.
+   */
+  const [sheetOpen, setSheetOpen] = useState(false);
   const summaryRef = useRef<CheckoutSummary | null>(null);
+  /** A cashier page that refuses frames opens in the top window, which the loader navigates. */
+  const viaHost = hasHost(hostOrigin) && params.returnUrl !== null;
 
   const apply = useCallback(
     (next: CheckoutSummary, fresh: boolean) => {
@@ -55,10 +66,10 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
       for (const [type, payload] of eventsFor(previous, next, fresh)) post(type, payload);
       const failure = failureOf(next);
       if (next.order.status === 'open' && failure && (fresh || isAwaitingOutcome(previous))) setNotice(failure);
-      setSelected((current) => current ?? next.methods[0] ?? null);
+      setSelected((current) => current ?? usableMethods(next.methods, openId)[0] ?? null);
       setSummary(next);
     },
-    [post],
+    [post, openId],
   );
 
   const fail = useCallback(
@@ -74,7 +85,11 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
   const load = useCallback(async () => {
     setLoadProblem(null);
     try {
-      apply(await getCheckout(orderId, token, detectShopperContext()), takePendingReturn(orderId));
+      const next = await getCheckout(orderId, token, detectShopperContext());
+      // Back from a challenge or a cashier page: whatever happened there is news to the host.
+      const back = takePendingReturn(orderId);
+      if (back) setReturned(true);
+      apply(next, back);
     } catch (error) {
       setLoadProblem(fail(error));
     }
@@ -107,7 +122,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
   const openUntil = summary?.order.status === 'open' ? toMillis(summary.order.expires_at) : null;
   useEffect(() => {
     if (openUntil === null) return;
-    const delay = Math.min(Math.max(openUntil - Date.now() + 1000, 0), 2 ** 31 - 1);
+    const delay = Math.min(Math.max(openUntil - serverNow() + 1000, 0), 2 ** 31 - 1);
     const timer = setTimeout(() => void load(), delay);
     return () => clearTimeout(timer);
   }, [openUntil, load]);
@@ -121,7 +136,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
     [post],
   );
 
-  /** Leaves the frame for a challenge or redirect page, which brings the shopper back here. */
+  /** Leaves the frame for a challenge page, which brings the shopper back here. */
   const goTo = useCallback(
     (url: string) => {
       rememberPendingReturn(orderId, true);
@@ -132,34 +147,89 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
     [orderId, post],
   );
 
-  const pay = useCallback(
-    async (card?: CardDetails) => {
-      if (!selected || submitting) return;
+  /** Opens a wallet's cashier page, which brings the shopper back to the merchant's page (or here). */
+  const leave = useCallback(
+    (attemptId: string, url: string) => {
+      rememberPendingReturn(orderId, true);
+      setHandedOffAttemptId(attemptId);
+      if (viaHost) post('redirect', { url });
+      else location.assign(url);
+    },
+    [orderId, post, viaHost],
+  );
+
+  const payInWechat = useCallback(
+    async (attemptId: string, wechatParams: Record<string, string>) => {
+      setSheetOpen(true);
+      // Null when the wallet flows could not load (their strings with them).
+      const result = await loadWalletFlows().then(
+        ({ payWithWechat }) => payWithWechat(wechatParams, hostOrigin, post),
+        () => null,
+      );
+      setSheetOpen(false);
+      // The shopper may have moved on (another method, a new attempt) while the sheet was open.
+      if (summaryRef.current?.attempt?.id !== attemptId) return;
+      if (result === 'ok') return setHandedOffAttemptId(attemptId);
+      // Back to the choice of method: a new attempt replaces this one at the backend.
+      setDismissedAttemptId(attemptId);
+      setNotice(
+        result === 'cancel'
+          ? { code: 'wechat_pay_canceled', message: t('wechatCanceled'), gentle: true }
+          : { code: 'wechat_pay_failed', message: result ? t('wechatFailed') : '' },
+      );
+    },
+    [hostOrigin, post, t],
+  );
+
+  /** Takes the shopper on from a waiting screen: to the challenge, the cashier page or WeChat's sheet. */
+  const proceed = useCallback(
+    (attemptId: string, screen: Screen) => {
+      if (screen.kind === 'action') goTo(screen.url);
+      if (screen.kind === 'redirect') leave(attemptId, screen.url);
+      if (screen.kind === 'wallet') void payInWechat(attemptId, screen.params);
+    },
+    [goTo, leave, payInWechat],
+  );
+
+  const start = useCallback(
+    async (method: PaymentMethod | null, card?: CardDetails) => {
+      if (!method || submitting) return;
       setSubmitting(true);
       setNotice(null);
+      setReturned(false);
+      // A QR code is paid on another device and WeChat's sheet opens over this page: neither
+      // comes back by URL. A cashier page returns to the merchant's page when embedded.
+      const returnUrl = method.kind === 'redirect' && viaHost ? params.returnUrl! : returnUrlFor(params);
       try {
         const next = await startAttempt(orderId, token, {
-          channel: selected.channel,
-          method: selected.method,
-          // A QR code is paid on another device, so nothing comes back to this frame.
-          ...(selected.kind === 'qr' ? {} : { return_url: returnUrlFor(params) }),
+          channel: method.channel,
+          method: method.method,
+          ...(method.kind === 'qr' || method.kind === 'jsapi' ? {} : { return_url: returnUrl }),
+          ...(method.kind === 'jsapi' && openId ? { openid: openId } : {}),
           ...(card ? { card } : {}),
         });
         setDismissedAttemptId(null);
         apply(next, true);
-        const screen = screenFor(next, null);
-        if (screen.kind === 'action') {
-          goTo(screen.url);
-          return; // Stay busy while the page unloads.
-        }
+        const screen = screenFor(next, NO_SCREEN_STATE);
+        proceed(next.attempt?.id ?? '', screen);
+        // Stay busy while a challenge page unloads this one.
+        if (screen.kind === 'action') return;
       } catch (error) {
         setNotice(fail(error));
         if (isFatal(error)) setLoadProblem(asProblem(error));
       }
       setSubmitting(false);
     },
-    [selected, submitting, orderId, token, params, apply, fail, goTo],
+    [submitting, orderId, token, params, openId, viaHost, apply, fail, proceed],
   );
+
+  const pay = useCallback((card?: CardDetails) => start(selected, card), [start, selected]);
+
+  /** A new QR code with the method of the one that expired. */
+  const renewCode = useCallback(() => {
+    const attempt = summaryRef.current?.attempt;
+    if (attempt) void start({ channel: attempt.channel, method: attempt.method, kind: 'qr', label: '' });
+  }, [start]);
 
   const chooseAnotherMethod = useCallback(() => {
     setDismissedAttemptId(summaryRef.current?.attempt?.id ?? null);
@@ -168,7 +238,19 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
 
   let view: CheckoutView = { kind: 'loading' };
   if (loadProblem) view = { kind: 'load_error', problem: loadProblem };
-  else if (summary) view = { ...screenFor(summary, dismissedAttemptId), summary };
+  else if (summary) view = { ...screenFor(summary, { dismissedAttemptId, handedOffAttemptId, returned }), summary };
 
-  return { view, selected, select, submitting, notice, pay, retry: load, goTo, chooseAnotherMethod };
+  return {
+    view,
+    methods: summary ? usableMethods(summary.methods, openId) : [],
+    selected,
+    select,
+    submitting: submitting || (sheetOpen && view.kind === 'wallet'),
+    notice,
+    pay,
+    renewCode,
+    retry: load,
+    proceed: () => 'summary' in view && proceed(view.summary.attempt?.id ?? '', view),
+    chooseAnotherMethod,
+  };
 }

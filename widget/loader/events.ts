@@ -17,6 +17,12 @@ export function isTillMessage(data: unknown): data is TillEvent & { source: 'til
   );
 }
 
+/** The page a `redirect` request may send the whole tab to: http(s) only, never `javascript:` and the like. */
+export function redirectUrlOf(payload: Record<string, unknown> | undefined): string | null {
+  const url = String(payload?.url);
+  return /^https?:\/\//i.test(url) ? url : null;
+}
+
 /** Calls every listener even when one throws, and still surfaces the error in the console. */
 export function callSafely(listener: TillEventListener, event: TillEvent): void {
   try {

@@ -1,11 +1,19 @@
 import { orderIdFromToken } from './client-token.ts';
-import { callSafely, isTillMessage, relayToNativeApp, type TillEvent, type TillEventListener } from './events.ts';
+import { callSafely, isTillMessage, redirectUrlOf, relayToNativeApp, type TillEvent, type TillEventListener } from './events.ts';
+import { invokeWechatPay } from './wechat-bridge.ts';
 
 export interface MountOptions {
   /** The order's `client_token`, created by the merchant's server. */
   token: string;
   /** `en` or `zh-CN`; the shopper's browser language when omitted. */
   locale?: string;
+  /**
+   * Where Alipay's or WeChat Pay's cashier page sends the shopper back (this page when omitted),
+   * e.g. an app link inside a webview: an http(s) URL on one of the merchant's allowed origins.
+   */
+  returnUrl?: string;
+  /** The payer's openid for your WeChat AppID (WeChat OAuth); WeChat Pay inside WeChat needs it. */
+  wechatOpenId?: string;
   onEvent?: TillEventListener;
 }
 
@@ -23,8 +31,11 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
   const orderId = orderIdFromToken(token);
   if (!orderId) throw new TypeError('Till.mount: `token` must be the client_token of an order');
 
-  const fragment = new URLSearchParams({ token, origin: location.origin });
-  if (options.locale) fragment.set('locale', options.locale);
+  // `page`: a cashier page that refuses to be framed returns the shopper here, to this page.
+  const fragment = new URLSearchParams({ token, origin: location.origin, page: location.href.split('#')[0]! });
+  for (const [key, value] of [['locale', options.locale], ['return_url', options.returnUrl], ['openid', options.wechatOpenId]]) {
+    if (value) fragment.set(key!, value);
+  }
   const iframe = document.createElement('iframe');
   // The token travels in the fragment so it never reaches a server log or a Referer header.
   iframe.src = `${workerOrigin}/v1/frame?order=${encodeURIComponent(orderId)}#${fragment}`;
@@ -52,6 +63,19 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
     if (data.type === 'resize') {
       const height = Number(data.payload?.height);
       if (Number.isFinite(height) && height >= 0) iframe.style.setProperty('height', `${Math.ceil(height)}px`, 'important');
+      return;
+    }
+    // Alipay's and WeChat Pay's cashier pages refuse to be framed: the whole page goes there.
+    if (data.type === 'redirect') {
+      const url = redirectUrlOf(data.payload);
+      if (url) location.assign(url);
+      return;
+    }
+    // WeChat's payment sheet can only be asked for by the page WeChat shows, not by a frame.
+    if (data.type === 'wechat_pay') {
+      invokeWechatPay(data.payload?.params as Record<string, string>, (result) =>
+        iframe.contentWindow?.postMessage({ source: 'till-host', type: 'wechat_pay_result', result }, workerOrigin),
+      );
       return;
     }
     emit(data.payload === undefined ? { type: data.type } : { type: data.type, payload: data.payload });

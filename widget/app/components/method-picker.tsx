@@ -1,13 +1,20 @@
 import type { PaymentMethod } from '../../../shared/schemas.ts';
 import { useI18n } from '../i18n.ts';
-import { CardIcon, QrIcon } from './icons.tsx';
+import { CardIcon, QrIcon, WALLET_MARKS } from './icons.tsx';
 
 const keyOf = (method: PaymentMethod): string => `${method.channel}:${method.method}`;
 
+/** A wallet's own mark says more than the generic icon of its kind. */
+function MethodIcon({ method }: { method: PaymentMethod }) {
+  const Mark = WALLET_MARKS[method.channel];
+  if (Mark) return <Mark />;
+  return method.kind === 'card' ? <CardIcon /> : method.kind === 'qr' ? <QrIcon /> : null;
+}
+
 /**
  * Methods as a real radio group, so arrow keys and screen readers work as users expect. A
- * kind offered once gets the translated generic name; several of a kind keep the server's
- * labels so they can be told apart.
+ * wallet keeps the server's label (its name); otherwise a kind offered once gets the translated
+ * generic name, and several of a kind keep the server's labels so they can be told apart.
  */
 export function MethodPicker(props: {
   methods: PaymentMethod[];
@@ -17,9 +24,9 @@ export function MethodPicker(props: {
   const { t } = useI18n();
   const { methods, selected, onSelect } = props;
   const labelOf = (method: PaymentMethod): string => {
-    const unique = methods.filter((other) => other.kind === method.kind).length === 1;
-    if (unique && method.kind === 'card') return t('methodCard');
-    if (unique && method.kind === 'qr') return t('methodQr');
+    const generic = !WALLET_MARKS[method.channel] && methods.filter((other) => other.kind === method.kind).length === 1;
+    if (generic && method.kind === 'card') return t('methodCard');
+    if (generic && method.kind === 'qr') return t('methodQr');
     return method.label;
   };
   return (
@@ -39,7 +46,7 @@ export function MethodPicker(props: {
                 onChange={() => onSelect(method)}
               />
               <span class="method-label">{labelOf(method)}</span>
-              {method.kind === 'card' ? <CardIcon /> : method.kind === 'qr' ? <QrIcon /> : null}
+              <MethodIcon method={method} />
             </label>
           );
         })}

@@ -12,7 +12,7 @@ export function PayButton(props: { amount: string; submitting: boolean; notice: 
   return (
     <div class="pay">
       {notice && (
-        <p class="notice" role="alert">
+        <p class={notice.gentle ? 'notice gentle' : 'notice'} role="alert">
           {notice.message || t('networkError')}
         </p>
       )}

@@ -1,8 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
-
-/** The encoder is fetched only when a QR code is about to be shown, off the critical path. */
-let encoder: Promise<typeof import('lean-qr/nano')> | null = null;
-export const preloadQrEncoder = (): Promise<typeof import('lean-qr/nano')> => (encoder ??= import('lean-qr/nano'));
+/** Part of the wallet flows' chunk, so the encoder stays off the critical path. */
+import { generate } from 'lean-qr/nano';
+import { useMemo } from 'preact/hooks';
 
 /** Quiet zone the QR standard asks for around the code, in modules. */
 const MARGIN = 4;
@@ -31,20 +29,16 @@ function toPath(code: { size: number; get(x: number, y: number): boolean }): QrP
 
 /** An inline SVG QR code; `label` names it for screen readers. */
 export function QrCode({ value, label }: { value: string; label: string }) {
-  const [path, setPath] = useState<QrPath | null>(null);
-  useEffect(() => {
-    let current = true;
-    setPath(null);
-    preloadQrEncoder()
-      .then(({ generate }) => current && setPath(toPath(generate(value))))
-      // Without a code the link below the placeholder still lets the shopper pay.
-      .catch(() => undefined);
-    return () => {
-      current = false;
-    };
+  const path = useMemo(() => {
+    try {
+      return toPath(generate(value));
+    } catch {
+      // Too long to encode: the link below, when there is one, still lets the shopper pay.
+      return null;
+    }
   }, [value]);
 
-  if (!path) return <div class="qr qr-placeholder" role="img" aria-label={label} aria-busy="true" />;
+  if (!path) return <div class="qr qr-placeholder" role="img" aria-label={label} />;
   // A whole number of pixels per module keeps every module the same size, which scanners like.
   const width = path.size * Math.max(2, Math.floor(TARGET_PX / path.size));
   return (
