@@ -9,6 +9,10 @@ import { startDevServer, type DevServer } from '../../scripts/dev-server.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     tillUrl: string;
+    /** The local Alipay and WeChat Pay stand-ins the demo merchant's test mode talks to. */
+    fakeUrls: { alipay: string; wechatpay: string };
+    /** The demo merchant's test secret key, for reading orders as its server would. */
+    merchantSecretKey: string;
   }
 }
 
@@ -20,6 +24,8 @@ export async function setup(project: TestProject): Promise<void> {
   const port = Number(process.env.TILL_E2E_PORT ?? 8790);
   server = await startDevServer({ port, persistTo, merchantFile: `${persistTo}/merchant.json` });
   project.provide('tillUrl', server.url);
+  project.provide('fakeUrls', { alipay: server.fakes.alipay.url, wechatpay: server.fakes.wechatpay.url });
+  project.provide('merchantSecretKey', server.merchant.secret_key);
 }
 
 export async function teardown(): Promise<void> {

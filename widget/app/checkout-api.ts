@@ -103,6 +103,8 @@ export function startAttempt(
   orderId: string,
   token: string,
   attempt: StartAttemptRequest,
+  context: ShopperContext,
 ): Promise<CheckoutSummary> {
-  return request(`${checkoutPath(orderId)}/attempts`, token, { method: 'POST', body: attempt });
+  // The methods on offer depend on where the shopper is; the attempt is checked against the same list.
+  return request(`${checkoutPath(orderId)}/attempts?context=${context}`, token, { method: 'POST', body: attempt });
 }

@@ -207,7 +207,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
           ...(method.kind === 'qr' || method.kind === 'jsapi' ? {} : { return_url: returnUrl }),
           ...(method.kind === 'jsapi' && openId ? { openid: openId } : {}),
           ...(card ? { card } : {}),
-        });
+        }, detectShopperContext());
         setDismissedAttemptId(null);
         apply(next, true);
         const screen = screenFor(next, NO_SCREEN_STATE);

@@ -2,6 +2,8 @@
  * Every channel Till speaks. Adding one is a folder plus one line here; the `satisfies` makes a
  * missed line a type error wherever a ChannelId is used.
  */
+import type { Mode } from '../../shared/schemas.ts';
+import type { Env } from '../env.ts';
 import type { Channel } from './types.ts';
 import { alipay } from './alipay/index.ts';
 import { sandbox } from './sandbox/index.ts';
@@ -17,15 +19,29 @@ export const channels = {
 } satisfies Record<ChannelId, Channel>;
 
 /** Channels that take no payment until the merchant has configured its own account with them (in that mode). */
-const needsMerchantAccount = {
+const merchantAccountNeeded = {
   sandbox: false,
   alipay: true,
   wechatpay: true,
 } satisfies Record<ChannelId, boolean>;
 
+export const needsMerchantAccount = (id: ChannelId): boolean => merchantAccountNeeded[id];
+
+/** Why this deployment cannot run a channel in a mode, or null when it can. */
+const deploymentGap = {
+  sandbox: () => null,
+  alipay: () => null,
+  wechatpay: (env, mode) =>
+    mode === 'test' && !env.WECHATPAY_API_TEST
+      ? 'WeChat Pay has no sandbox, and this deployment points test mode at no stand-in (WECHATPAY_API_TEST): use live mode, or ask the operator'
+      : null,
+} satisfies Record<ChannelId, (env: Env, mode: Mode) => string | null>;
+
+export const deploymentGapOf = (id: ChannelId, env: Env, mode: Mode): string | null => deploymentGap[id](env, mode);
+
 /** Whether an enabled channel can take payments; ids Till does not know pass through (nothing offers them). */
 export function channelReady(id: string, hasCredentials: boolean): boolean {
-  return !isChannelId(id) || !needsMerchantAccount[id] || hasCredentials;
+  return !isChannelId(id) || !merchantAccountNeeded[id] || hasCredentials;
 }
 
 export function isChannelId(value: unknown): value is ChannelId {

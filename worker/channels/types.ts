@@ -92,7 +92,8 @@ export interface PaymentNotification {
   eventId: string;
   amount: number;
   currency: Currency;
-  outcome: ChannelOutcome;
+  /** null: the channel reports nothing Till acts on (Alipay's WAIT_BUYER_PAY once a code is scanned). */
+  outcome: ChannelOutcome | null;
 }
 
 export interface RefundNotification {

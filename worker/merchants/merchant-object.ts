@@ -219,7 +219,8 @@ export class MerchantObject extends DurableObject<Env> {
     const result = await asResult(() => {
       this.ctx.storage.transactionSync(() => {
         const current = this.channelRows().find((row) => row.channel === channel);
-        if (current?.enabled !== (enabled ? 1 : 0)) assertMayChangeSharedSettings(this.row(), caller);
+        // A channel without a row is off: adding it switched off (credentials only) changes nothing shared.
+        if ((current?.enabled ?? 0) !== (enabled ? 1 : 0)) assertMayChangeSharedSettings(this.row(), caller);
         this.sql.exec('INSERT INTO channels (channel, enabled) VALUES (?1, ?2) ON CONFLICT (channel) DO UPDATE SET enabled = ?2', channel, enabled ? 1 : 0);
         if (credentials && sealed) {
           this.sql.exec(

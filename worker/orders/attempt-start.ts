@@ -9,6 +9,7 @@ import type { ShopperContext } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
 import { channelOf, isChannelId, type ChannelId } from '../channels/registry.ts';
 import type { StartResult } from '../channels/types.ts';
+import { channelErrorLog } from './channel-calls.ts';
 import { channelContext, type ChannelScope } from './channel-scope.ts';
 import { newAttemptId } from '../ids.ts';
 import { checkToken } from './checkout-view.ts';
@@ -137,9 +138,7 @@ export async function startAtChannel(
       console.warn('channel not available', { order: row.id, attempt: attemptId, channel: channelId, reason: error.message });
       return { channelRef: '', outcome: { status: 'failed', failure: { code: 'channel_not_available', message: UNAVAILABLE } } };
     }
-    // The channel's message may carry credentials or payer data: log only its kind and code.
-    const code = error instanceof TillError ? error.code : undefined;
-    console.error('channel start failed', { order: row.id, attempt: attemptId, channel: channelId, error: (error as Error)?.name, code });
+    console.error('channel start failed', { order: row.id, attempt: attemptId, channel: channelId, ...channelErrorLog(error) });
     return {
       unanswered: true,
       channelRef: '',

@@ -1,7 +1,7 @@
 /**
  * The order object's calls to channels after the first one (start): query, capture, refund,
  * close. Each runs outside any transaction and turns a thrown error into "no answer", logged
- * by kind only (a channel's message may carry credentials or payer data); the caller retries.
+ * as channelErrorLog allows; the caller retries.
  */
 import { TillError } from '../../shared/errors.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
@@ -26,9 +26,20 @@ async function withChannel<T>(
   try {
     return await call(channelOf(attempt.channel), await channelContext(scope, attempt.channel, attempt.origin), tradeRef(attempt));
   } catch (error) {
-    console.warn(`channel ${what} failed`, { attempt: attempt.id, channel: attempt.channel, error: (error as Error)?.name });
+    console.warn(`channel ${what} failed`, { attempt: attempt.id, channel: attempt.channel, ...channelErrorLog(error) });
     return null;
   }
+}
+
+/**
+ * What a failed channel call may log. The adapters' own errors (TillError) are written to be
+ * logged: the channel's codes, never keys, signatures or payer data, and they are what an operator
+ * setting up a merchant's account needs to see. Anything else (a runtime error that may quote a
+ * request) is logged by kind only.
+ */
+export function channelErrorLog(error: unknown): { error: string; code?: string; reason?: string } {
+  if (error instanceof TillError) return { error: error.name, code: error.code, reason: error.message };
+  return { error: (error as Error)?.name ?? typeof error };
 }
 
 export type QueryAnswer = { kind: 'outcome'; outcome: ChannelOutcome | null } | { kind: 'no_trade' } | { kind: 'no_answer' };

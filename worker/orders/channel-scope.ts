@@ -7,7 +7,7 @@
  */
 import { TillError } from '../../shared/errors.ts';
 import type { Mode } from '../../shared/schemas.ts';
-import { channelOf, type ChannelId } from '../channels/registry.ts';
+import { channelOf, needsMerchantAccount, type ChannelId } from '../channels/registry.ts';
 import type { ChannelContext } from '../channels/types.ts';
 import type { Env } from '../env.ts';
 import { merchantStub } from '../merchants/merchant-stub.ts';
@@ -22,14 +22,23 @@ export interface ChannelScope {
 }
 
 const CREDENTIALS_TTL_MS = 30_000;
+const MAX_OPENED = 500;
 const opened = new Map<string, { at: number; value: Promise<unknown> }>();
+
+/** Drops what is past its time, and the oldest when too many merchants pass through one isolate. */
+function prune(at: number): void {
+  for (const [key, entry] of opened) if (at - entry.at >= CREDENTIALS_TTL_MS) opened.delete(key);
+  while (opened.size >= MAX_OPENED) opened.delete(opened.keys().next().value!);
+}
 
 async function credentialsFor(scope: ChannelScope, channelId: ChannelId): Promise<unknown> {
   const schema = channelOf(channelId).credentials;
-  if (!schema) return null;
+  // The sandbox keeps its (rehearsal) credentials but never needs them for a call.
+  if (!schema || !needsMerchantAccount(channelId)) return null;
   const key = `${scope.merchantId}:${scope.mode}:${channelId}`;
   const hit = opened.get(key);
   if (hit && Date.now() - hit.at < CREDENTIALS_TTL_MS) return hit.value;
+  prune(Date.now());
   const value = (async () => {
     const stored = unwrap(await merchantStub(scope.env, scope.merchantId).channelCredentials(channelId, scope.mode));
     if (stored === null) return null;
@@ -39,8 +48,10 @@ async function credentialsFor(scope: ChannelScope, channelId: ChannelId): Promis
     if (!parsed.success) throw new TillError('channel_not_available', `The ${channelId} credentials for ${scope.mode} mode are no longer valid: enter them again`);
     return parsed.data;
   })();
-  opened.set(key, { at: Date.now(), value });
-  value.catch(() => opened.delete(key));
+  const entry = { at: Date.now(), value };
+  opened.set(key, entry);
+  // A failure is not kept; a newer entry set meanwhile stays.
+  value.catch(() => opened.get(key) === entry && opened.delete(key));
   return value;
 }
 

@@ -287,16 +287,17 @@ export class OrderObject extends DurableObject<Env> {
       const ctx = await channelContext(channelScope(this.context), channelId, delivery.origin);
       return channelOf(channelId).parseNotification(ctx, { orderId: row.id, body: delivery.body, headers: new Headers(delivery.headers) });
     });
-    return parsed.ok ? this.applyNotification(parsed.value) : parsed;
+    return parsed.ok ? this.applyNotification(channelId, parsed.value) : parsed;
   }
 
   /** Applies a verified channel notification; any number of times, in any order. */
-  async applyNotification(note: VerifiedNotification): Promise<Result<{ applied: boolean }>> {
+  private async applyNotification(channelId: ChannelId, note: VerifiedNotification): Promise<Result<{ applied: boolean }>> {
     const result = await asResult(() =>
       this.transaction(() => {
         const row = this.ledger.order();
         const attempt = this.ledger.attempt(note.attemptId);
-        if (!attempt || row.id !== note.orderId) throw new TillError('order_not_found', 'No such attempt on this order');
+        // Verified by this channel's adapter: it speaks only for its own attempts.
+        if (!attempt || row.id !== note.orderId || attempt.channel !== channelId) throw new TillError('order_not_found', 'No such attempt on this order');
         if (note.kind === 'refund') {
           const refund = refundOf(this.sql, note.refundId);
           if (refund.attempt_id !== attempt.id) throw new TillError('refund_not_found', 'No such refund on this attempt');
@@ -308,7 +309,7 @@ export class OrderObject extends DurableObject<Env> {
           // Not ours to apply as it stands; the channel retries and reconciliation will query.
           throw new TillError('invalid_parameter', 'notification amount does not match the attempt', 'amount');
         }
-        if (!this.firstSight(note.eventId, attempt.id)) return { applied: false };
+        if (!this.firstSight(note.eventId, attempt.id) || note.outcome === null) return { applied: false };
         const applied = this.ledger.applyOutcome(note.attemptId, note.outcome);
         this.ledger.closeIfOrderClosed(note.attemptId);
         return { applied };

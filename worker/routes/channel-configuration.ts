@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { TillError } from '../../shared/errors.ts';
 import { ConfigureChannelRequestSchema, type Mode } from '../../shared/schemas.ts';
-import { channelOf, isChannelId, type ChannelId } from '../channels/registry.ts';
+import { channelOf, deploymentGapOf, isChannelId, type ChannelId } from '../channels/registry.ts';
 import type { Env } from '../env.ts';
 import { parseWith, readJson } from '../http.ts';
 
@@ -21,11 +21,17 @@ export async function channelConfiguration(
 ): Promise<ChannelConfiguration> {
   if (!isChannelId(channel)) throw new TillError('channel_not_available', `Unknown channel: ${channel}`, 'channel');
   const request = await readJson(c, ConfigureChannelRequestSchema);
+  if (callerMode === null && request.credentials !== undefined && request.mode === undefined) {
+    // Production credentials stored as test ones would silently never be used.
+    throw new TillError('missing_parameter', 'Name the mode (test or live) the credentials are for', 'mode');
+  }
   const mode = request.mode ?? callerMode ?? 'test';
   if (callerMode !== null && mode !== callerMode) {
     throw new TillError('invalid_parameter', `A ${callerMode} key sets ${callerMode} credentials only; use a ${mode} secret key`, 'mode');
   }
   if (request.credentials === undefined) return { channel, enabled: request.enabled, credentials: undefined };
+  const gap = deploymentGapOf(channel, c.env, mode);
+  if (gap) throw new TillError('channel_not_available', gap, 'mode');
   const schema = channelOf(channel).credentials;
   if (!schema) throw new TillError('invalid_parameter', `The ${channel} channel takes no credentials`, 'credentials');
   // Wrapped so an error names the full parameter, e.g. `credentials.app_id`.
