@@ -11,8 +11,8 @@ const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.me
 
 /**
  * Vite wraps every dynamic import in a helper that preloads the chunk's dependencies (~0.9 KB
- * gzip). Our one lazy chunk, the QR encoder, has none, so the helper is replaced by a plain
- * call. Should Vite stop honouring this, the build still works, just with the helper back.
+ * gzip). Our lazy chunk (the wallet screens with the QR encoder) imports only from the entry
+ * chunk, which is already loaded, so the helper is replaced by a plain call. Should Vite stop honouring this, the build still works, just with the helper back.
  */
 const PRELOAD_HELPER = '\0vite/preload-helper.js';
 const skipPreloadHelper: Plugin = {
@@ -35,7 +35,7 @@ export default defineConfig({
     assetsDir: 'assets',
     // Old Android and in-app webviews are a real share of shoppers.
     target: 'es2020',
-    // The one lazy chunk (the QR encoder) has no dependencies to preload, so Vite's preload
+    // The lazy wallet chunk depends only on the entry chunk, already loaded, so Vite's preload
     // helper and polyfill would only add bytes to the critical path.
     modulePreload: false,
     rolldownOptions: {

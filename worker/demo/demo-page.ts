@@ -79,11 +79,13 @@ export const DEMO_SCRIPT = `(() => {
   const SAVED = 'demo:checkout';
   let orderId = null;
 
+  function showCurrency(currency) {
+    const key = currency === 'CNY' ? 'cny' : 'usd';
+    for (const price of document.querySelectorAll('[data-usd]')) price.textContent = price.dataset[key];
+    document.querySelector('input[name=currency][value=' + currency + ']').checked = true;
+  }
   for (const input of document.querySelectorAll('input[name=currency]')) {
-    input.addEventListener('change', () => {
-      const key = input.value === 'CNY' ? 'cny' : 'usd';
-      for (const price of document.querySelectorAll('[data-usd]')) price.textContent = price.dataset[key];
-    });
+    input.addEventListener('change', () => showCurrency(input.value));
   }
 
   async function refreshEvents() {
@@ -141,10 +143,14 @@ export const DEMO_SCRIPT = `(() => {
     }
     // Kept for the shopper's return from Alipay's or WeChat's cashier: this page mounts the
     // same checkout again and it picks up where it was.
-    sessionStorage.setItem(SAVED, JSON.stringify(body));
+    sessionStorage.setItem(SAVED, JSON.stringify({ ...body, currency }));
     showCheckout(body);
   });
 
   const saved = sessionStorage.getItem(SAVED);
-  if (saved) showCheckout(JSON.parse(saved));
+  if (saved) {
+    const checkout = JSON.parse(saved);
+    showCurrency(checkout.currency || 'USD');
+    showCheckout(checkout);
+  }
 })();`;
