@@ -34,6 +34,53 @@ async function measure(name: string, rounds: number, run: (i: number) => Promise
   return row;
 }
 
+type Checkout = { id: string; client_token: string };
+type FakeNotification = { notify_url: string; body: string; headers: Record<string, string> };
+
+/**
+ * Alipay and WeChat Pay against their local stand-ins: starting an attempt (RSA-signed request,
+ * the answer's signature verified) and a signed notification applied (verified with the merchant's
+ * credentials inside the order object). The stand-ins answer in about a millisecond, so the
+ * figures are Till's own cost plus one local round trip.
+ */
+async function measureWallets(url: string, auth: Record<string, string>, fakes: { alipay: { url: string }; wechatpay: { url: string } }) {
+  const yuan = JSON.stringify({ amount: 19900, currency: 'CNY', description: 'Bench order' });
+  const orders = async (n: number): Promise<Checkout[]> => {
+    const list: Checkout[] = [];
+    for (let i = 0; i < n; i++) list.push((await (await fetch(`${url}/v1/orders`, { method: 'POST', headers: auth, body: yuan })).json()) as Checkout);
+    return list;
+  };
+  const start = (order: Checkout, body: Record<string, string>) =>
+    fetch(`${url}/v1/checkout/${order.id}/attempts?context=desktop`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${order.client_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const wallets = [
+    { name: 'Alipay QR (alipay.trade.precreate)', body: { channel: 'alipay', method: 'qr' }, fake: fakes.alipay.url },
+    { name: 'WeChat Pay Native', body: { channel: 'wechatpay', method: 'native' }, fake: fakes.wechatpay.url },
+  ];
+  for (const wallet of wallets) {
+    const pending = await orders(ROUNDS + 10);
+    const attempts: string[] = [];
+    let next = 0;
+    await measure(`POST attempts, ${wallet.name}`, ROUNDS, async () => {
+      const response = await start(pending[next++]!, wallet.body);
+      const clone = response.clone();
+      if (response.ok) attempts.push(((await clone.json()) as { attempt: { id: string } }).attempt.id);
+      return response;
+    });
+    // Paid at the stand-in, the notification taken rather than delivered, then posted and timed here.
+    const notes: FakeNotification[] = [];
+    for (const id of attempts) notes.push((await (await fetch(`${wallet.fake}/_fake/trades/${id}/pay`, { method: 'POST', body: '{}' })).json()) as FakeNotification);
+    let n = 0;
+    await measure(`POST notify, ${wallet.name.split(' (')[0]} (verified, applied)`, Math.min(ROUNDS, notes.length - 10), () => {
+      const note = notes[n++]!;
+      return fetch(note.notify_url, { method: 'POST', headers: note.headers, body: note.body });
+    });
+  }
+}
+
 const persistTo = '.wrangler/bench-state';
 rmSync(persistTo, { recursive: true, force: true });
 // One client sends thousands of requests here: the same config with the rate limits lifted.
@@ -84,6 +131,8 @@ try {
       body: card,
     });
   });
+
+  await measureWallets(url, auth, server.fakes);
 
   console.log('\nEd25519 signing inside the worker (500 signatures per request, 20 requests):\n');
   const noble = await measure('@noble/curves ed25519.sign ×500', 20, () => fetch(`${url}/_bench/sign?impl=noble&n=500`));
