@@ -4,6 +4,7 @@ import { TillError } from '../../shared/errors.ts';
 import { WechatpayCredentialsSchema } from '../../worker/channels/wechatpay/credentials.ts';
 import { readNotification } from '../../worker/channels/wechatpay/notification.ts';
 import { decryptResource, ResourceDecryptError } from '../../worker/channels/wechatpay/resource-crypto.ts';
+import { refundProblemOf, refundStatusOf } from '../../worker/channels/wechatpay/trade-state.ts';
 import { docCredentials, vectors } from './wechatpay-vectors.ts';
 
 const note = vectors.wechat_notify;
@@ -134,5 +135,17 @@ describe('WeChat Pay callbacks', () => {
     expect(await refusal(readNotification(credentials, 'not json', signed('not json'), signedAt))).toMatch(/^invalid_json/);
     const plain = JSON.stringify({ id: 'EV-1', event_type: 'TRANSACTION.SUCCESS', resource_type: 'plain', resource: {} });
     expect(await refusal(readNotification(credentials, plain, signed(plain), signedAt))).toMatch(/^invalid_parameter/);
+  });
+});
+
+describe('refund states', () => {
+  it('ends a refund only at SUCCESS or CLOSED: ABNORMAL (the bank leg failed) can still end SUCCESS, so it stays pending', () => {
+    expect(refundStatusOf('SUCCESS')).toBe('succeeded');
+    expect(refundStatusOf('PROCESSING')).toBe('pending');
+    expect(refundStatusOf('ABNORMAL')).toBe('pending');
+    expect(refundStatusOf('CLOSED')).toBe('failed');
+    expect(refundProblemOf('CLOSED')).toEqual({ code: 'refund_declined', message: expect.stringContaining('(CLOSED)') });
+    expect(refundProblemOf('ABNORMAL')?.message).toContain('(ABNORMAL)');
+    expect(refundProblemOf('SUCCESS')).toBeNull();
   });
 });

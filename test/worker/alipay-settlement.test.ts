@@ -3,29 +3,33 @@
  * query when a notification never comes, and closing trades at expiry or when the shopper
  * switches method. Against the fake Alipay gateway (test/fakes/alipay).
  */
-import { runDurableObjectAlarm } from 'cloudflare:test';
+import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { MerchantWithKeys } from '../../shared/schemas.ts';
+import type { MerchantWithKeys, Refund } from '../../shared/schemas.ts';
+import { alipay } from '../../worker/channels/alipay/index.ts';
 import {
   alarmAfter,
   alipayMerchant,
   cnyOrder,
+  credentialsFor,
   eventTypes,
   FAKE,
   fake,
   notify,
+  notifyUrlOf,
   paidOrder,
   refund,
   retrieve,
   start,
   type FakeTrade,
 } from './alipay-helpers.ts';
-import { orderStub } from './helpers.ts';
+import { call, ORIGIN, orderStub } from './helpers.ts';
 
 let merchant: MerchantWithKeys;
+let appId: string;
 
 beforeAll(async () => {
-  ({ merchant } = await alipayMerchant());
+  ({ merchant, appId } = await alipayMerchant());
 });
 
 const DUE_QUERIES = 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL';
@@ -106,6 +110,26 @@ describe('Alipay refunds', () => {
     const refused = await refund(merchant, order.id, { amount: 200 });
     expect(refused.body.status).toBe('failed');
     expect((await fake<FakeTrade>(`trades/${attemptId}`)).refunds).toHaveLength(1);
+    // The merchant learns why from the refund itself.
+    const shown = await call<Refund>(`/v1/orders/${order.id}/refunds/${refused.body.id}`, { key: merchant.secret_key });
+    expect(shown.status).toBe(200);
+    expect(shown.body.failure).toEqual({ code: 'refund_declined', message: expect.stringMatching(/^Alipay refused the refund \(ACQ\.SELLER_BALANCE_NOT_ENOUGH\)/) });
+  });
+
+  it('asks the refund query before taking a refusal as final: a refund whose answer was lost and whose retry is refused succeeded', async () => {
+    const { order, attemptId } = await paidOrder(merchant);
+    // The first call refunds in full (the trade closes), but its answer does not verify.
+    await fake('faults', { next: 'bad_signature', method: 'alipay.trade.refund', out_trade_no: attemptId });
+    const pending = await refund(merchant, order.id, {});
+    expect(pending.body).toMatchObject({ amount: 8888, status: 'pending' });
+    expect((await fake<FakeTrade>(`trades/${attemptId}`)).trade_status).toBe('TRADE_CLOSED');
+    // The retry meets a refusal; the refund query says REFUND_SUCCESS for this out_request_no.
+    await fake('faults', { next: 'business_error', method: 'alipay.trade.refund', out_trade_no: attemptId, sub_code: 'ACQ.TRADE_STATUS_ERROR' });
+    await alarmAfter(order.id, DUE_REFUNDS);
+    const after = await retrieve(merchant, order.id);
+    expect(after.refunds[0]).toMatchObject({ id: pending.body.id, status: 'succeeded', failure: null });
+    expect(after.amount_refunded).toBe(8888);
+    expect((await fake<FakeTrade>(`trades/${attemptId}`)).refunds).toHaveLength(1);
   });
 });
 
@@ -137,6 +161,22 @@ describe('Alipay reconciliation', () => {
     await fake(`trades/${attempt.id}/pay?deliver=1`, {});
     await alarmAfter(order.id, DUE_QUERIES);
     expect((await retrieve(merchant, order.id)).status).toBe('paid');
+  });
+
+  it('takes a query answer naming another total as no answer', async () => {
+    const order = await cnyOrder(merchant);
+    const attempt = (await start(order, 'qr')).body.attempt!;
+    await fake(`trades/${attempt.id}/pay`, {});
+    const ctx = {
+      env,
+      origin: ORIGIN,
+      mode: 'test' as const,
+      credentials: credentialsFor(appId),
+      notifyUrl: notifyUrlOf(order.id),
+    };
+    const trade = { attemptId: attempt.id, channelRef: attempt.id, amount: 8888, currency: 'CNY' as const };
+    expect(await alipay.query(ctx, trade)).toEqual({ status: 'succeeded' });
+    await expect(alipay.query(ctx, { ...trade, amount: 8887 })).rejects.toMatchObject({ code: 'channel_error', message: expect.stringContaining('total_amount') });
   });
 
   it('closes the trade at Alipay when the order expires; a QR code never scanned needs no closing', async () => {

@@ -130,6 +130,36 @@ describe('Alipay payments', () => {
     }
   });
 
+  it('hands Alipay the return URL without its fragment, and none at all when it is longer than Alipay takes (256)', async () => {
+    const order = await cnyOrder(merchant);
+    const withToken = `${frame(order.id)}#ct=secret-client-token`;
+    for (const method of ['page', 'wap']) {
+      const attempt = (await call<CheckoutSummary>(`/v1/checkout/${order.id}/attempts?context=${method === 'page' ? 'desktop' : 'mobile'}`, {
+        key: order.client_token,
+        body: { channel: 'alipay', method, return_url: withToken },
+      })).body.attempt!;
+      const link = new URL((attempt.next_action as { url: string }).url);
+      expect(link.searchParams.get('return_url'), method).toBe(frame(order.id));
+      if (method === 'wap') expect(JSON.parse(link.searchParams.get('biz_content')!).quit_url).toBe(frame(order.id));
+      expect(link.toString()).not.toContain('secret-client-token');
+    }
+
+    const long = `${frame(order.id)}&pad=${'x'.repeat(256)}`;
+    for (const method of ['page', 'wap']) {
+      const attempt = (await call<CheckoutSummary>(`/v1/checkout/${order.id}/attempts?context=${method === 'page' ? 'desktop' : 'mobile'}`, {
+        key: order.client_token,
+        body: { channel: 'alipay', method, return_url: long },
+      })).body.attempt!;
+      const link = new URL((attempt.next_action as { url: string }).url);
+      expect(link.searchParams.has('return_url'), method).toBe(false);
+      expect(JSON.parse(link.searchParams.get('biz_content')!).quit_url, method).toBeUndefined();
+      // Alipay opens its cashier rather than an error page.
+      const cashier = await fetch(link);
+      expect(cashier.status, method).toBe(200);
+      expect(await cashier.text()).toContain('托特包 Tote bag');
+    }
+  });
+
   it('pays at the web cashier: back to the checkout with Alipay’s return parameters, the notification pays the order', async () => {
     const order = await cnyOrder(merchant);
     const attempt = (await start(order, 'page')).body.attempt!;
@@ -207,6 +237,34 @@ describe('Alipay notifications', () => {
     expect((await retrieve(merchant, order.id)).attempts).toHaveLength(1);
     expect((await notify(note.notify_url, note.body)).body).toBe('success');
     expect((await retrieve(merchant, stray.id)).status).toBe('paid');
+  });
+
+  it('takes a WAIT_BUYER_PAY notification (a scanned code) as no news: the QR code stays and the shopper may still switch method', async () => {
+    const order = await cnyOrder(merchant);
+    const attempt = (await start(order, 'qr')).body.attempt!;
+    const scanned = await fake<FakeNotification>(`trades/${attempt.id}/scan?notify=1`, {});
+    expect(new URLSearchParams(scanned.body).get('trade_status')).toBe('WAIT_BUYER_PAY');
+    expect(await notify(scanned.notify_url, scanned.body)).toMatchObject({ status: 200, body: 'success' });
+    const after = await retrieve(merchant, order.id);
+    expect(after.status).toBe('requires_action');
+    expect(after.attempts).toEqual([expect.objectContaining({ id: attempt.id, status: 'requires_action', next_action: attempt.next_action })]);
+    expect(await eventTypes(merchant, order.id)).toEqual(['order.created', 'order.processing', 'order.requires_action']);
+    // The shopper gives up on the code and takes the web cashier instead.
+    const switched = await start(order, 'page');
+    expect(switched.status).toBe(201);
+    expect(switched.body.attempt).toMatchObject({ method: 'page', status: 'requires_action' });
+  });
+
+  it('refuses a notification for an order whose merchant has no Alipay app: nothing can verify it', async () => {
+    const order = await cnyOrder(merchant);
+    const attempt = (await start(order, 'qr')).body.attempt!;
+    const paid = await fake<FakeNotification>(`trades/${attempt.id}/pay`, {});
+    const bare = await createMerchant();
+    const theirs = await cnyOrder(bare);
+    const refused = await notify(notifyUrlOf(theirs.id), paid.body);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toMatchObject({ code: 'invalid_signature', message: expect.stringContaining('no Alipay app') });
+    expect((await notify(paid.notify_url, paid.body)).body).toBe('success');
   });
 });
 

@@ -27,6 +27,13 @@ import {
 const mchid = await fakeMerchantId(11);
 const merchant = await wechatMerchant(mchid);
 
+const DUE_REFUNDS = "UPDATE refunds SET next_call_at = 0 WHERE status = 'pending'";
+
+async function eventTypes(orderId: string): Promise<string[]> {
+  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, { key: merchant.secret_key });
+  return body.data.map((event) => event.type);
+}
+
 const refund = (orderId: string, body: unknown) => call<Refund & ErrorEnvelope>(`/v1/orders/${orderId}/refunds`, { key: merchant.secret_key, body });
 
 /** An order paid by WeChat Pay (Native), its callback applied. */
@@ -82,23 +89,63 @@ describe('WeChat Pay refunds', () => {
     expect((await fakeTrade(attemptId)).refunds).toHaveLength(1);
   });
 
-  it('records a refund that ends ABNORMAL at WeChat as failed, and frees its amount', async () => {
+  it('keeps a refund that turns ABNORMAL pending, its amount held, until WeChat’s REFUND.SUCCESS callback', async () => {
     const { order, attemptId } = await paidOrder();
     await armFault({ kind: 'refund_processing', match: attemptId });
     const pending = await refund(order.id, { amount: 700 });
+    // The payer's bank refuses the money back: not an end, the merchant can still have it paid out.
     const abnormal = await fakeControl<FakeCallback>(`/_fake/refunds/${pending.body.id}/notify`, { status: 'ABNORMAL' });
+    expect(JSON.parse(abnormal.body.body)).toMatchObject({ event_type: 'REFUND.ABNORMAL' });
     expect((await deliver(abnormal.body)).status).toBe(204);
-    const after = await retrieve(merchant.secret_key, order.id);
-    expect(after.refunds[0]).toMatchObject({ status: 'failed' });
+    let after = await retrieve(merchant.secret_key, order.id);
+    expect(after.refunds[0]).toMatchObject({ id: pending.body.id, status: 'pending', failure: null });
+    // The ABNORMAL refund's amount is not free to refund again.
+    expect((await refund(order.id, {})).body).toMatchObject({ amount: 2200, status: 'succeeded' });
+
+    // The merchant resolves it at WeChat; the refund ends SUCCESS.
+    const settled = await fakeControl<FakeCallback>(`/_fake/refunds/${pending.body.id}/notify`, { status: 'SUCCESS' });
+    expect(JSON.parse(settled.body.body)).toMatchObject({ event_type: 'REFUND.SUCCESS' });
+    expect((await deliver(settled.body)).status).toBe(204);
+    after = await retrieve(merchant.secret_key, order.id);
+    expect(after.refunds.find((r) => r.id === pending.body.id)).toMatchObject({ status: 'succeeded', failure: null });
+    expect(after.amount_refunded).toBe(2900);
+    expect((await eventTypes(order.id)).filter((type) => type.startsWith('refund.'))).toEqual(['refund.created', 'refund.created', 'refund.succeeded', 'refund.succeeded']);
+  });
+
+  it('keeps a refund WeChat answers ABNORMAL pending when it calls again, and succeeds it once WeChat answers SUCCESS', async () => {
+    const { order, attemptId } = await paidOrder();
+    await armFault({ kind: 'refund_processing', match: attemptId });
+    const pending = await refund(order.id, { amount: 400 });
+    // Its callbacks are lost: Till learns each state from calling again with the same out_refund_no.
+    expect((await fakeControl(`/_fake/refunds/${pending.body.id}/notify`, { status: 'ABNORMAL' })).status).toBe(200);
+    await alarmAfter(order.id, DUE_REFUNDS);
+    expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({ id: pending.body.id, status: 'pending' });
+    expect((await fakeControl(`/_fake/refunds/${pending.body.id}/notify`, { status: 'SUCCESS' })).status).toBe(200);
+    await alarmAfter(order.id, DUE_REFUNDS);
+    expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({ id: pending.body.id, status: 'succeeded' });
+    expect((await fakeTrade(attemptId)).refunds).toEqual([expect.objectContaining({ out_refund_no: pending.body.id, status: 'SUCCESS' })]);
+  });
+
+  it('records a refund WeChat closes as failed, with WeChat’s reason, and frees its amount', async () => {
+    const { order, attemptId } = await paidOrder();
+    await armFault({ kind: 'refund_processing', match: attemptId });
+    const pending = await refund(order.id, { amount: 700 });
+    const closed = await fakeControl<FakeCallback>(`/_fake/refunds/${pending.body.id}/notify`, { status: 'CLOSED' });
+    expect((await deliver(closed.body)).status).toBe(204);
+    const shown = await call<Refund>(`/v1/orders/${order.id}/refunds/${pending.body.id}`, { key: merchant.secret_key });
+    expect(shown.body).toMatchObject({ status: 'failed', failure: { code: 'refund_declined', message: expect.stringContaining('(CLOSED)') } });
     expect((await refund(order.id, {})).body).toMatchObject({ amount: 2900, status: 'succeeded' });
   });
 
-  it('records a refund WeChat refuses (NOT_ENOUGH) as failed, having moved no money', async () => {
+  it('records a refund WeChat refuses (NOT_ENOUGH) as failed with WeChat’s code, having moved no money', async () => {
     const { order, attemptId } = await paidOrder();
     await armFault({ kind: 'refund_refused', match: attemptId, code: 'NOT_ENOUGH' });
     const refused = await refund(order.id, { amount: 800 });
     expect(refused.body).toMatchObject({ amount: 800, status: 'failed' });
     expect((await fakeTrade(attemptId)).refunds).toEqual([]);
+    const shown = await call<Refund>(`/v1/orders/${order.id}/refunds/${refused.body.id}`, { key: merchant.secret_key });
+    expect(shown.status).toBe(200);
+    expect(shown.body.failure).toEqual({ code: 'refund_declined', message: expect.stringMatching(/^WeChat Pay refused the refund \(NOT_ENOUGH\)/) });
   });
 
   it('calls again with the same out_refund_no when an answer is lost, and WeChat refunds once', async () => {

@@ -7,7 +7,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { wechatpay } from '../../worker/channels/wechatpay/index.ts';
 import { FAKE_WECHAT_PUBLIC_KEY_ID, WECHAT_MERCHANT_PRIVATE_KEY } from '../fakes/keys.ts';
-import { call, newOrder, ORIGIN, summary } from './helpers.ts';
+import { call, createMerchant, newOrder, ORIGIN, summary } from './helpers.ts';
 import {
   armFault,
   cnyOrder,
@@ -111,6 +111,22 @@ describe('H5 (mobile browsers)', () => {
     // Till never reached WeChat: no trade was opened there.
     expect((await fakeControl(`/_fake/trades/${started.body.attempt!.id}`)).status).toBe(404);
   });
+
+  it('hands WeChat the return URL without its fragment, and no redirect_url for an app’s deep link (the H5 cashier follows http(s) only)', async () => {
+    const headers = { 'cf-connecting-ip': '203.0.113.7', 'user-agent': IPHONE };
+    const order = await cnyOrder(merchant.secret_key);
+    const page = `${ORIGIN}/v1/frame?order=${order.id}`;
+    const started = await startWechat(order, 'h5', { headers, extra: { return_url: `${page}#ct=secret-client-token` } });
+    const url = new URL((started.body.attempt!.next_action as { url: string }).url);
+    expect(url.searchParams.get('redirect_url')).toBe(page);
+    expect(url.toString()).not.toContain('secret-client-token');
+
+    const app = await cnyOrder(merchant.secret_key, { return_url: 'myshop://checkout/done' });
+    const fromApp = await startWechat(app, 'h5', { headers, extra: { return_url: 'myshop://checkout/done' } });
+    expect(fromApp.body.attempt).toMatchObject({ status: 'requires_action' });
+    const link = new URL((fromApp.body.attempt!.next_action as { url: string }).url);
+    expect(link.searchParams.has('redirect_url')).toBe(false);
+  });
 });
 
 const FAKE_ORIGIN = () => new URL(env.WECHATPAY_API_TEST!).origin;
@@ -195,6 +211,16 @@ describe('callbacks Till refuses', () => {
     expect((await retrieve(merchant.secret_key, ours.id)).status).toBe('requires_action');
     expect((await deliver(theirCallback)).status).toBe(204);
   });
+
+  it('refuses (401, not retried) a callback for an order whose merchant has no WeChat Pay credentials: nothing can verify it', async () => {
+    const { callback } = await paidAtFake();
+    const bare = await createMerchant();
+    const theirs = await cnyOrder(bare.secret_key);
+    const refused = await deliver({ ...callback, notify_url: `${ORIGIN}/v1/channels/wechatpay/notify/${theirs.id}` });
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.text).error).toMatchObject({ code: 'invalid_signature', message: expect.stringContaining('no WeChat Pay credentials') });
+    expect((await deliver(callback)).status).toBe(204);
+  });
 });
 
 describe('starts WeChat refuses, and configuration', () => {
@@ -231,6 +257,14 @@ describe('starts WeChat refuses, and configuration', () => {
     await expect(wechatpay.query(ctx, { attemptId: 'att_x', channelRef: null, amount: 1, currency: 'CNY' })).rejects.toMatchObject({
       code: 'channel_not_available',
       message: expect.stringContaining('WECHATPAY_API_TEST'),
+    });
+  });
+
+  it('tells a merchant without credentials for the mode how to set them', async () => {
+    const ctx = { env, origin: ORIGIN, mode: 'test' as const, credentials: null, notifyUrl: `${ORIGIN}/v1/channels/wechatpay/notify/ord_x` };
+    await expect(wechatpay.query(ctx, { attemptId: 'att_x', channelRef: null, amount: 1, currency: 'CNY' })).rejects.toMatchObject({
+      code: 'channel_not_available',
+      message: expect.stringContaining('set them with POST /v1/merchant/channels/wechatpay'),
     });
   });
 });

@@ -52,6 +52,7 @@ export function createTrade(state: FakeState, request: GatewayRequest, method: P
     if (expiresAt <= Date.now()) return business('ACQ.TRADE_HAS_CLOSE', 'time_expire is already past');
   }
   if (method === 'wap' && biz.quit_url !== undefined && !/^https?:\/\//.test(String(biz.quit_url))) return badParameter('quit_url is not a URL');
+  if (method === 'wap' && biz.quit_url !== undefined && String(biz.quit_url).length > 256) return badParameter('quit_url is longer than 256 characters');
   const existing = state.trade(request.app.appId, outTradeNo);
   if (existing) {
     if (existing.status === 'TRADE_SUCCESS' || existing.status === 'TRADE_FINISHED') return business('ACQ.TRADE_HAS_SUCCESS', '交易已被支付');

@@ -8,7 +8,7 @@
  * Shopper: GET /qr/:token (scan), POST /qr/:token/pay, POST /cashier/:token/pay|cancel.
  * Control (JSON), for tests and the demo:
  *   POST /_fake/apps {app_id, public_key}           register another merchant app
- *   POST /_fake/trades/:no/scan                     the shopper scans: the trade opens
+ *   POST /_fake/trades/:no/scan[?notify=1]          the shopper scans: the trade opens (notify=1: with its WAIT_BUYER_PAY notification)
  *   POST /_fake/trades/:no/pay[?deliver=1]          the shopper pays: {notify_url, body, headers, deliveries}
  *   POST /_fake/trades/:no/close[?deliver=1]        the trade times out unpaid
  *   GET  /_fake/trades/:no                          state, refunds, notifications
@@ -17,7 +17,7 @@
  *        unsigned (the next gateway answer); drop_notification | tamper_amount (the next notification)
  */
 import { createTrade, METHODS, type Reply } from './api.ts';
-import { deliver, notificationView } from './notify.ts';
+import { buildNotification, deliver, notificationView } from './notify.ts';
 import { cashierPage, errorPage, resultPage } from './pages.ts';
 import { mergedParams, readGatewayRequest, type GatewayRequest } from './request.ts';
 import { FakeApp, signedAnswer } from './sdk.ts';
@@ -138,8 +138,11 @@ export function alipayFakeHandler(state = new FakeState()): (request: Request) =
     if (request.method === 'GET' && action === undefined) return json(tradeView(trade));
     if (request.method !== 'POST') return json({ error: 'use POST' }, 405);
     let result: ShopperResult;
-    if (action === 'scan') result = openTrade(trade);
-    else if (action === 'pay') result = payTrade(state, trade);
+    if (action === 'scan') {
+      result = openTrade(trade);
+      // Alipay notifies WAIT_BUYER_PAY only for apps that ask for it; ?notify=1 builds that notification.
+      if (result.ok && new URL(request.url).searchParams.get('notify') === '1') result = { ...result, notification: buildNotification(state, trade) };
+    } else if (action === 'pay') result = payTrade(state, trade);
     else if (action === 'close') result = timeOutTrade(state, trade);
     else return json({ error: `unknown action ${action}` }, 404);
     if (!result.ok) return json({ error: result.message, trade: tradeView(trade) }, result.status);

@@ -68,9 +68,14 @@ async function settleRefund(state: FakeState, refund: Refund, body: Json, send: 
   const status = optionalString(body, 'status') ?? (refund.status === 'PROCESSING' ? 'SUCCESS' : refund.status);
   if (status !== 'SUCCESS' && status !== 'CLOSED' && status !== 'ABNORMAL') return problem(400, 'PARAM_ERROR', 'status must be SUCCESS, CLOSED or ABNORMAL');
   if (refund.status !== status) {
-    if (refund.status !== 'PROCESSING') return problem(409, 'INVALID_REQUEST', `the refund is ${refund.status} already`);
+    // PROCESSING ends in any state; ABNORMAL (the bank leg failed) can still end SUCCESS once the
+    // merchant acts in the merchant platform. SUCCESS and CLOSED are final.
+    const settles = refund.status === 'PROCESSING' || (refund.status === 'ABNORMAL' && status === 'SUCCESS');
+    if (!settles) return problem(409, 'INVALID_REQUEST', `the refund is ${refund.status} already`);
     refund.status = status;
     if (status === 'SUCCESS') refund.success_time = chinaTime(nowSeconds());
+    // Each change of state is a new callback event; a resent callback of the same state keeps its id.
+    refund.event_id = null;
   }
   const trade = state.trades.get(refund.out_trade_no);
   const notifyUrl = refund.notify_url ?? trade?.notify_url;

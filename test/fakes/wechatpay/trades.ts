@@ -53,9 +53,9 @@ export function refundView(refund: Refund): Record<string, unknown> {
   };
 }
 
-/** What is left to refund: refunds that took money or may still take it count. */
+/** What is left to refund: refunds that took money or may still take it (ABNORMAL ones wait to be paid out) count. */
 export function refundable(state: FakeState, trade: Trade): number {
-  const taken = state.refundsOf(trade.out_trade_no).filter((refund) => refund.status === 'SUCCESS' || refund.status === 'PROCESSING');
+  const taken = state.refundsOf(trade.out_trade_no).filter((refund) => refund.status !== 'CLOSED');
   return trade.total - taken.reduce((sum, refund) => sum + refund.refund, 0);
 }
 

@@ -76,6 +76,8 @@ export async function parseAlipayNotification(ctx: ChannelContext<AlipayCredenti
     eventId: `${note.notify_id}:${note.trade_status}`,
     amount,
     currency: 'CNY',
-    outcome: outcomeOfStatus(note.trade_status) ?? { status: 'processing' },
+    // WAIT_BUYER_PAY (sent once a code is scanned, where the app asks for it) is no news: the
+    // payer may still pay, so the QR code stays and the shopper may still switch method.
+    outcome: outcomeOfStatus(note.trade_status),
   };
 }

@@ -31,6 +31,25 @@ function tradeFields(request: StartRequest): Record<string, string> {
   };
 }
 
+/** Alipay's longest return_url and quit_url. */
+const MAX_RETURN_URL = 256;
+
+/**
+ * The return URL as Alipay's return_url / quit_url, or undefined to send none. Its fragment is
+ * dropped: it may carry a client token, and is no business of Alipay's. Alipay sends browsers
+ * back to http(s) pages only, so an app's deep link is left out. A URL longer than Alipay takes
+ * is left out too: sent, it would land the shopper on Alipay's error page instead of its cashier.
+ * Without one the shopper stays on Alipay's own result page; the payment is learned from the
+ * notification either way.
+ */
+export function cashierReturnUrl(returnUrl: string | undefined): string | undefined {
+  if (returnUrl === undefined) return undefined;
+  const hash = returnUrl.indexOf('#');
+  const page = hash < 0 ? returnUrl : returnUrl.slice(0, hash);
+  if (!/^https?:\/\/./i.test(page) || page.length > MAX_RETURN_URL) return undefined;
+  return page;
+}
+
 export async function startAlipay(ctx: ChannelContext<AlipayCredentials>, request: StartRequest, input: AlipayInput): Promise<StartResult> {
   const gateway = gatewayOf(ctx);
   const channelRef = request.attemptId;
@@ -52,9 +71,7 @@ export async function startAlipay(ctx: ChannelContext<AlipayCredentials>, reques
     throw new TillError('channel_error', `Alipay precreate failed (${describeReply(reply)})`);
   }
   const web = input.method === 'page';
-  // Alipay sends browsers back to http(s) pages only; an app's deep link is left out, and the
-  // shopper then stays on Alipay's own result page (the payment is learned from the notification).
-  const back = request.returnUrl !== undefined && /^https?:\/\//i.test(request.returnUrl) ? request.returnUrl : undefined;
+  const back = cashierReturnUrl(request.returnUrl);
   const biz = web
     ? { ...tradeFields(request), product_code: 'FAST_INSTANT_TRADE_PAY' }
     : // quit_url: where Alipay's mobile cashier sends a shopper who gives up: back to the widget.

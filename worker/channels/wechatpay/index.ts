@@ -12,8 +12,8 @@ import { WechatpayCredentialsSchema, type WechatpayCredentials } from './credent
 import { WechatpayInputSchema, type WechatpayInput } from './input.ts';
 import { readNotification } from './notification.ts';
 import { closeTrade, queryTrade, startTrade } from './payments.ts';
-import { refundTrade } from './refunds.ts';
-import { refundStatusOf, tradeOutcome } from './trade-state.ts';
+import { refundResultOf, refundTrade } from './refunds.ts';
+import { refundProblemOf, tradeOutcome } from './trade-state.ts';
 
 export { WechatpayCredentialsSchema, type WechatpayCredentials } from './credentials.ts';
 export { WechatpayInputSchema, type WechatpayInput } from './input.ts';
@@ -22,7 +22,7 @@ const LABEL = 'WeChat Pay';
 
 function credentialsOf(ctx: ChannelContext<WechatpayCredentials>): WechatpayCredentials {
   if (!ctx.credentials) {
-    throw new TillError('channel_not_available', `WeChat Pay has no credentials for ${ctx.mode} mode: set them with PUT /v1/merchant/channels/wechatpay`);
+    throw new TillError('channel_not_available', `WeChat Pay has no credentials for ${ctx.mode} mode: set them with POST /v1/merchant/channels/wechatpay`);
   }
   return ctx.credentials;
 }
@@ -67,15 +67,22 @@ export const wechatpay: Channel<WechatpayInput, WechatpayCredentials> = {
   },
 
   async parseNotification(ctx, raw) {
-    const note = await readNotification(credentialsOf(ctx), raw.body, raw.headers, Math.floor(Date.now() / 1000));
+    // Without the merchant's keys for this mode nothing can be verified: refused as a bad
+    // signature (as a callback that fails verification is), not retried as an outage.
+    if (!ctx.credentials) throw new TillError('invalid_signature', `WeChat Pay notification for an order whose merchant has no WeChat Pay credentials in ${ctx.mode} mode`);
+    const note = await readNotification(ctx.credentials, raw.body, raw.headers, Math.floor(Date.now() / 1000));
     if (note.kind === 'refund') {
+      if (note.refundStatus === 'ABNORMAL') {
+        // REFUND.ABNORMAL is no end: the refund stays pending and may still end REFUND.SUCCESS.
+        console.warn('wechatpay refund abnormal', { order: raw.orderId, refund: note.refundId, reason: refundProblemOf('ABNORMAL')?.message });
+      }
       return {
         kind: 'refund',
         orderId: raw.orderId,
         attemptId: note.attemptId,
         refundId: note.refundId,
         eventId: note.eventId,
-        result: { status: refundStatusOf(note.refundStatus), channelRef: note.wechatRefundId },
+        result: refundResultOf(note.refundStatus, note.wechatRefundId),
       };
     }
     return {
@@ -85,7 +92,8 @@ export const wechatpay: Channel<WechatpayInput, WechatpayCredentials> = {
       eventId: note.eventId,
       amount: note.amount,
       currency: note.currency,
-      outcome: tradeOutcome(note.tradeState, note.tradeStateDesc) ?? { status: 'processing' },
+      // A state that is not final (NOTPAY, USERPAYING) is no news, as it is to a query.
+      outcome: tradeOutcome(note.tradeState, note.tradeStateDesc),
     };
   },
 

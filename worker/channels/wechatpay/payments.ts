@@ -42,6 +42,19 @@ export function h5Type(userAgent: string | null): 'iOS' | 'Android' | 'Wap' {
   return 'Wap';
 }
 
+/**
+ * The return URL as H5's redirect_url: without its fragment (which may carry a client token, and
+ * is no business of WeChat's), and only an http(s) page: WeChat's H5 cashier does not follow an
+ * app's deep link, so with one the payer stays on WeChat's result page (the payment is learned
+ * from the callback either way).
+ */
+export function h5RedirectUrl(returnUrl: string | undefined): string | undefined {
+  if (returnUrl === undefined) return undefined;
+  const hash = returnUrl.indexOf('#');
+  const page = hash < 0 ? returnUrl : returnUrl.slice(0, hash);
+  return /^https?:\/\/./i.test(page) ? page : undefined;
+}
+
 const truncate = (text: string, max: number): string => Array.from(text).slice(0, max).join('');
 
 const requiresAction = (nextAction: Extract<ChannelOutcome, { status: 'requires_action' }>['nextAction']): ChannelOutcome => ({
@@ -77,7 +90,8 @@ export async function startTrade(client: WechatpayClient, request: StartRequest,
         const { body } = await client.call('POST', '/v3/pay/transactions/h5', { ...order, scene_info: sceneInfo });
         const { h5_url } = shaped(H5UrlSchema, body, 'H5');
         // WeChat's cashier sends the payer on to redirect_url once it is done (paid or not).
-        const url = request.returnUrl ? `${h5_url}&redirect_url=${encodeURIComponent(request.returnUrl)}` : h5_url;
+        const back = h5RedirectUrl(request.returnUrl);
+        const url = back ? `${h5_url}&redirect_url=${encodeURIComponent(back)}` : h5_url;
         return started(requiresAction({ type: 'redirect', url }));
       }
       case 'jsapi': {

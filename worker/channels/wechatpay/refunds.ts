@@ -4,9 +4,18 @@
  */
 import { z } from 'zod';
 import { TillError } from '../../../shared/errors.ts';
+import type { Failure } from '../../../shared/schemas.ts';
 import type { RefundResult, TradeRef } from '../types.ts';
 import { WechatpayApiError, type WechatpayClient } from './api-client.ts';
-import { RefundStatusSchema, refundStatusOf } from './trade-state.ts';
+import { RefundStatusSchema, refundProblemOf, refundStatusOf, type RefundStatus } from './trade-state.ts';
+
+/** A refund's status as Till's RefundResult: a failed one carries WeChat's reason. */
+export function refundResultOf(status: RefundStatus, channelRef: string): RefundResult {
+  const result: RefundResult = { status: refundStatusOf(status), channelRef };
+  const problem = refundProblemOf(status);
+  if (result.status === 'failed' && problem) result.failure = problem;
+  return result;
+}
 
 const RefundAnswerSchema = z.object({
   refund_id: z.string().min(1),
@@ -22,7 +31,22 @@ function resultOf(body: unknown, trade: TradeRef, refundId: string): RefundResul
   if (refund.out_refund_no !== refundId || (refund.out_trade_no !== undefined && refund.out_trade_no !== trade.attemptId)) {
     throw new TillError('channel_error', 'WeChat Pay answered about another refund or trade');
   }
-  return { status: refundStatusOf(refund.status), channelRef: refund.refund_id };
+  if (refund.status === 'ABNORMAL') {
+    // Pending, not failed: it can still end SUCCESS once the merchant acts. Logged so they learn why it waits.
+    console.warn('wechatpay refund abnormal', { attempt: trade.attemptId, refund: refundId, reason: refundProblemOf('ABNORMAL')?.message });
+  }
+  return refundResultOf(refund.status, refund.refund_id);
+}
+
+/** What the merchant can do about a refusal, by WeChat's code, where there is something to say. */
+const REFUSAL_HINTS = new Map([['NOT_ENOUGH', 'the merchant account has too little balance to refund from; top it up and refund again']]);
+
+/** Why WeChat refused a refund: its error code and a hint, never the payer's details. */
+export function refusalOf(wechatCode: string): Failure {
+  // The code is WeChat's (`NOT_ENOUGH`, …); anything else in it is dropped, as is WeChat's message.
+  const code = wechatCode.replace(/[^A-Za-z0-9_]/g, '').slice(0, 64) || 'UNKNOWN';
+  const hint = REFUSAL_HINTS.get(code);
+  return { code: 'refund_declined', message: `WeChat Pay refused the refund (${code})${hint ? `: ${hint}` : ''}.` };
 }
 
 const refundPath = (refundId: string): string => `/v3/refund/domestic/refunds/${encodeURIComponent(refundId)}`;
@@ -59,6 +83,6 @@ export async function refundTrade(client: WechatpayClient, trade: TradeRef, amou
     if (existing) return existing;
     // A business refusal (NOT_ENOUGH, a trade too old, …): no money moved under this number.
     console.warn('wechatpay refund refused', { attempt: trade.attemptId, refund: refundId, code: error.wechatCode });
-    return { status: 'failed', channelRef: refundId };
+    return { status: 'failed', channelRef: refundId, failure: refusalOf(error.wechatCode) };
   }
 }

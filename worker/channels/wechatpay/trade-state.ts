@@ -29,15 +29,38 @@ export function tradeOutcome(state: TradeState, description: string | null): Tra
   }
 }
 
-/** ABNORMAL (the payer's card refused the money back) and CLOSED end the refund without the money reaching the payer. */
+/**
+ * What a refund's status means for Till. SUCCESS is final; CLOSED ends the refund without the
+ * money reaching the payer. ABNORMAL is not an end: the bank leg failed (the payer's card was
+ * cancelled or frozen, say), and once the merchant acts in the merchant platform (or through the
+ * abnormal-refund API) the same refund can still end SUCCESS. A failed refund is final in Till,
+ * so ABNORMAL stays pending until WeChat reports the end.
+ */
 export function refundStatusOf(status: RefundStatus): 'succeeded' | 'pending' | 'failed' {
   switch (status) {
     case 'SUCCESS':
       return 'succeeded';
     case 'PROCESSING':
+    case 'ABNORMAL':
       return 'pending';
     case 'CLOSED':
-    case 'ABNORMAL':
       return 'failed';
+  }
+}
+
+/** Why a refund in this status did not (yet) reach the payer, for the merchant; null when nothing is wrong. */
+export function refundProblemOf(status: RefundStatus): Failure | null {
+  switch (status) {
+    case 'CLOSED':
+      return { code: 'refund_declined', message: 'WeChat Pay closed the refund (CLOSED) without paying it back to the payer.' };
+    case 'ABNORMAL':
+      // Not a Till failure (the refund is pending): said in logs so the merchant's operator can act.
+      return {
+        code: 'refund_abnormal',
+        message: 'WeChat Pay could not pay the refund back (ABNORMAL): the payer\'s bank card refused it. Resolve it in the WeChat Pay merchant platform (异常退款); Till keeps the refund pending until WeChat reports its end.',
+      };
+    case 'SUCCESS':
+    case 'PROCESSING':
+      return null;
   }
 }
