@@ -34,10 +34,11 @@ import { attemptLog, timeline } from './delivery-store.ts';
 import { LiveStatus } from './live-status.ts';
 import { captureTrade, closeTrade } from './channel-calls.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
+import { applyVerifiedNotification } from './notifications.ts';
 import { channelContext } from './channel-scope.ts';
 import { nextQueryAt, reconcile } from './reconciliation.ts';
 import { nextRefundCallAt, refundOf, reserveRefund, type RefundInput } from './refunds.ts';
-import { applyCapture, claimCapture, processRefunds, recordRefundResult, voidOrder } from './settlement.ts';
+import { applyCapture, claimCapture, processRefunds, voidOrder } from './settlement.ts';
 import { applyStart, failLostCalls, lostAfter, openAttempt, startAtChannel, stillWanted, type StartAttemptInput } from './attempt-start.ts';
 
 export type { StartAttemptInput };
@@ -292,38 +293,9 @@ export class OrderObject extends DurableObject<Env> {
 
   /** Applies a verified channel notification; any number of times, in any order. */
   private async applyNotification(channelId: ChannelId, note: VerifiedNotification): Promise<Result<{ applied: boolean }>> {
-    const result = await asResult(() =>
-      this.transaction(() => {
-        const row = this.ledger.order();
-        const attempt = this.ledger.attempt(note.attemptId);
-        // Verified by this channel's adapter: it speaks only for its own attempts.
-        if (!attempt || row.id !== note.orderId || attempt.channel !== channelId) throw new TillError('order_not_found', 'No such attempt on this order');
-        if (note.kind === 'refund') {
-          const refund = refundOf(this.sql, note.refundId);
-          if (refund.attempt_id !== attempt.id) throw new TillError('refund_not_found', 'No such refund on this attempt');
-          if (!this.firstSight(note.eventId, attempt.id)) return { applied: false };
-          recordRefundResult(this.context, refund.id, note.result);
-          return { applied: true };
-        }
-        if (note.amount !== attempt.amount || note.currency !== attempt.currency) {
-          // Not ours to apply as it stands; the channel retries and reconciliation will query.
-          throw new TillError('invalid_parameter', 'notification amount does not match the attempt', 'amount');
-        }
-        if (!this.firstSight(note.eventId, attempt.id) || note.outcome === null) return { applied: false };
-        const applied = this.ledger.applyOutcome(note.attemptId, note.outcome);
-        this.ledger.closeIfOrderClosed(note.attemptId);
-        return { applied };
-      }),
-    );
+    const result = await asResult(() => this.transaction(() => applyVerifiedNotification(this.context, channelId, note)));
     await this.settle();
     return result;
-  }
-
-  /** Records a channel event id; false when it was seen before (a resent notification). */
-  private firstSight(eventId: string, attemptId: string): boolean {
-    if (this.sql.exec('SELECT 1 FROM channel_events WHERE event_id = ?', eventId).toArray().length > 0) return false;
-    this.sql.exec('INSERT INTO channel_events (event_id, attempt_id, received_at) VALUES (?, ?, ?)', eventId, attemptId, now());
-    return true;
   }
 
   // ---- alarm: expiry and webhook delivery ----------------------------------------------
