@@ -24,6 +24,16 @@ const merchantOrigins = (c: Context<CheckoutEnv>) =>
     return owner ? unwrap(await merchantStub(c.env, owner.id).retrieve()).allowed_origins : [];
   });
 
+/**
+ * Origins an attempt's return_url may point at. The merchant's are looked up (two object round
+ * trips, cached per order) only when the URL leaves the checkout's own origin.
+ */
+async function returnOrigins(c: Context<CheckoutEnv>, returnUrl: string | undefined): Promise<readonly string[]> {
+  const own = originOf(c);
+  if (returnUrl === undefined || (URL.canParse(returnUrl) && new URL(returnUrl).origin === own)) return [own];
+  return [own, ...(await merchantOrigins(c))];
+}
+
 /** The merchant pages of the order's merchant may call these from the browser. */
 const merchantPagesCors = allowedOriginsCors<CheckoutEnv>({ originsFor: merchantOrigins });
 
@@ -74,7 +84,7 @@ export const checkoutApi = new Hono<CheckoutEnv>()
         body,
         origin: originOf(c),
         context: shopperContext(c.req.query('context')),
-        returnOrigins: [originOf(c), ...(await merchantOrigins(c))],
+        returnOrigins: await returnOrigins(c, body.return_url),
         ip: c.req.header('cf-connecting-ip') ?? null,
         userAgent: c.req.header('user-agent') ?? null,
       }),
