@@ -11,7 +11,6 @@ import { AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
 import { MoneyError, parseDecimalString, toAlipayAmount } from '../../shared/money.ts';
 import {
-  beijingTime,
   extractAnswer,
   formParams,
   notificationSignContent,
@@ -23,6 +22,7 @@ import {
   verifyAnswer,
   verifyNotificationParams,
 } from '../../worker/channels/alipay/protocol.ts';
+import { beijingTime } from '../../worker/channels/china-time.ts';
 import { FAKE_ALIPAY_PRIVATE_KEY } from '../fakes/keys.ts';
 
 interface Vectors {

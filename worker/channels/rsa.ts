@@ -7,7 +7,7 @@
  * certificates). `describeRsaKey` reads the DER structure synchronously so a configuration
  * request gets an exact error before anything is stored; WebCrypto then imports the key.
  */
-import { utf8 } from '../../shared/encoding.ts';
+import { fromBase64, toBase64, utf8 } from '../../shared/encoding.ts';
 
 export class RsaKeyError extends Error {
   override name = 'RsaKeyError';
@@ -155,15 +155,16 @@ function wrapPkcs1(pkcs1: Uint8Array): Uint8Array<ArrayBuffer> {
 // ---- text → DER --------------------------------------------------------------------------------
 
 const PEM = /^-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----$/;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
+/** Base64 as keys are pasted: line breaks and spaces allowed. */
 function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
   const compact = text.replace(/\s+/g, '');
-  if (!BASE64.test(compact) || compact.length % 4 !== 0) throw new RsaKeyError('is neither PEM nor base64');
-  const binary = atob(compact);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  try {
+    if (compact === '') throw new TypeError('empty');
+    return fromBase64(compact);
+  } catch {
+    throw new RsaKeyError('is neither PEM nor base64');
+  }
 }
 
 /**
@@ -241,12 +242,6 @@ export function importRsaPublicKey(text: string): Promise<CryptoKey> {
     if (key.kind !== 'spki' && key.kind !== 'certificate') throw new RsaKeyError('is not a public key');
     return crypto.subtle.importKey('spki', key.der, ALGORITHM, false, ['verify']);
   });
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 /** SHA256withRSA over the UTF-8 bytes of `message`, base64 (standard alphabet, padded). */

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { TillError } from '../../../shared/errors.ts';
 import type { AlipayCredentials } from './credentials.ts';
-import { beijingTime, extractAnswer, signRequest, verifyAnswer, type AlipayParams } from './protocol.ts';
+import { beijingTime } from '../china-time.ts';
+import { extractAnswer, signRequest, verifyAnswer, type AlipayParams } from './protocol.ts';
 
 export const ALIPAY_SANDBOX_GATEWAY = 'https://openapi-sandbox.dl.alipaydev.com/gateway.do';
 export const ALIPAY_GATEWAY = 'https://openapi.alipay.com/gateway.do';

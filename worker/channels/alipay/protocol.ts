@@ -1,24 +1,11 @@
 /**
- * The Alipay Open Platform gateway protocol (RSA2): the strings that get signed, Beijing time,
- * and finding the signed part of an answer. Pure functions over strings; the RSA work is
+ * The Alipay Open Platform gateway protocol (RSA2): the strings that get signed and finding the signed part of an answer. Pure functions over strings; the RSA work is
  * rsa.ts's. (See shared/channels.md §1 for the rules and the vectors these are tested against.)
  */
 import { TillError } from '../../../shared/errors.ts';
 import { signRsaSha256, verifyRsaSha256 } from '../rsa.ts';
 
 export type AlipayParams = Record<string, string>;
-
-const BEIJING_OFFSET_MS = 8 * 3600 * 1000;
-
-/**
- * `yyyy-MM-dd HH:mm:ss` in Beijing time, Alipay's only clock (timestamps, time_expire). Workers
- * run in UTC, so the offset is applied by hand; China keeps no daylight saving time.
- */
-export function beijingTime(epochMs: number): string {
-  const d = new Date(epochMs + BEIJING_OFFSET_MS);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
-}
 
 /** Alipay's longest subject. */
 const MAX_SUBJECT = 256;

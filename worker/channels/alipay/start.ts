@@ -10,7 +10,8 @@ import type { ChannelContext, StartRequest, StartResult } from '../types.ts';
 import type { AlipayCredentials } from './credentials.ts';
 import { gatewayOf } from './context.ts';
 import { callGateway, describeReply, isSuccess, pageUrl } from './gateway.ts';
-import { beijingTime, subjectOf } from './protocol.ts';
+import { beijingTime } from '../china-time.ts';
+import { subjectOf } from './protocol.ts';
 
 const base = StartAttemptBaseSchema.extend({ channel: z.literal('alipay') });
 

@@ -7,7 +7,7 @@ import { TillError } from '../../../shared/errors.ts';
 import { toWechatAmount } from '../../../shared/money.ts';
 import type { ChannelOutcome, StartRequest, StartResult, TradeRef } from '../types.ts';
 import { WechatpayApiError, type WechatpayClient } from './api-client.ts';
-import { chinaTime } from './china-time.ts';
+import { chinaTime } from '../china-time.ts';
 import type { WechatpayInput } from './input.ts';
 import { freshSeed, jsapiParams } from './signing.ts';
 import { TradeStateSchema, tradeOutcome } from './trade-state.ts';

@@ -4,7 +4,7 @@
  * AAD. The ciphertext is encrypted bytes followed by the 16-byte tag, which is exactly what
  * WebCrypto's AES-GCM decrypt takes.
  */
-import { fromUtf8, utf8 } from '../../../shared/encoding.ts';
+import { fromBase64, fromUtf8, utf8 } from '../../../shared/encoding.ts';
 
 export interface EncryptedResource {
   algorithm: string;
@@ -18,11 +18,11 @@ export class ResourceDecryptError extends Error {
 }
 
 function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw new ResourceDecryptError('ciphertext is not base64');
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  try {
+    return fromBase64(text);
+  } catch {
+    throw new ResourceDecryptError('ciphertext is not base64');
+  }
 }
 
 // Importing costs more than one decryption; a worker serves few merchants' keys at a time.
