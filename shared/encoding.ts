@@ -6,10 +6,26 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text) as Uint8Array<ArrayBuffer>;
 export const fromUtf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
 
-export function toBase64Url(bytes: Uint8Array): string {
+/** Standard base64 with padding, as the payment channels write signatures and ciphertexts. */
+export function toBase64(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(binary);
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Strict standard base64 (padded, no whitespace); throws TypeError on anything else. */
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  if (!BASE64.test(text) || text.length % 4 !== 0) throw new TypeError('not base64');
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export function toBase64Url(bytes: Uint8Array): string {
+  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
