@@ -13,7 +13,7 @@ export default defineConfig({
   build: {
     outDir: fromRoot('./dist/widget/v1'),
     emptyOutDir: false,
-    target: 'es2019',
+    target: 'es2020',
     copyPublicDir: false,
     rolldownOptions: {
       input: fromRoot('./widget/loader/till.ts'),

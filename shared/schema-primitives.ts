@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { isCurrency, MAX_AMOUNT, type Currency } from './money.ts';
+import { isReturnUrl } from './return-url.ts';
 
 export const ORDER_ID = /^ord_[0-9A-Za-z]{24}$/;
 export const ATTEMPT_ID = /^att_[0-9A-Za-z]{20}$/;
@@ -27,21 +28,8 @@ export const HttpUrlSchema = z
   .url()
   .refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL');
 
-/** Schemes a browser must never be sent to, whatever a request says. */
-const UNSAFE_SCHEMES = /^(javascript|data|vbscript|file|blob|about):/i;
-
-/**
- * Where a shopper returns after a channel's own page: an http(s) URL, or an app's deep link
- * (`myshop://checkout/done`) for a checkout inside a mobile app's webview.
- */
-export const ReturnUrlSchema = z
-  .string()
-  .max(2048)
-  .refine((url) => {
-    if (UNSAFE_SCHEMES.test(url)) return false;
-    if (/^https?:\/\//.test(url)) return URL.canParse(url);
-    return /^[a-z][a-z0-9+.-]{1,31}:\/\/[^\s]*$/i.test(url);
-  }, 'must be an http(s) URL or an app deep link like myshop://checkout/done');
+/** See shared/return-url.ts. */
+export const ReturnUrlSchema = z.string().max(2048).refine(isReturnUrl, 'must be an http(s) URL or an app deep link like myshop://checkout/done');
 
 export const MetadataSchema = z
   .record(z.string().min(1).max(40), z.string().max(500))

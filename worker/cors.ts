@@ -5,6 +5,10 @@
  */
 import type { Context, Env as HonoEnv, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
+import { ORDER_ID } from '../shared/schema-primitives.ts';
+import type { Env } from './env.ts';
+import { merchantStub } from './merchants/merchant-stub.ts';
+import { unwrap } from './result.ts';
 
 export interface AllowedOriginsOptions<E extends HonoEnv> {
   /** The origins allowed for this request (e.g. those of the order's merchant). */
@@ -27,14 +31,21 @@ export function allowedOriginsCors<E extends HonoEnv>(options: AllowedOriginsOpt
   }) as MiddlewareHandler<E>;
 }
 
-/** Allowed origins looked up recently in this isolate, by what they were looked up for (an order). */
-const originsByKey = new Map<string, { origins: readonly string[]; until: number }>();
+/** Allowed origins looked up recently in this isolate, by the order they were looked up for. */
+const originsByOrder = new Map<string, { origins: readonly string[]; until: number }>();
 const ORIGINS_TTL_MS = 30_000;
+/** Enough for every order open in a busy isolate; the oldest entry goes first. */
+const MAX_CACHED_ORDERS = 1000;
 
-export async function cachedOrigins(key: string, load: () => Promise<readonly string[]>): Promise<readonly string[]> {
-  const hit = originsByKey.get(key);
+/** The origins the order's merchant allowed, cached briefly per isolate; none for an unknown order. */
+export async function orderMerchantOrigins(env: Env, orderId: string): Promise<readonly string[]> {
+  if (!ORDER_ID.test(orderId)) return [];
+  const hit = originsByOrder.get(orderId);
   if (hit && hit.until > Date.now()) return hit.origins;
-  const origins = await load();
-  originsByKey.set(key, { origins, until: Date.now() + ORIGINS_TTL_MS });
+  const owner = await env.ORDERS.get(env.ORDERS.idFromName(orderId)).owner();
+  const origins = owner ? unwrap(await merchantStub(env, owner.id).retrieve()).allowed_origins : [];
+  originsByOrder.delete(orderId);
+  if (originsByOrder.size >= MAX_CACHED_ORDERS) originsByOrder.delete(originsByOrder.keys().next().value!);
+  originsByOrder.set(orderId, { origins, until: Date.now() + ORIGINS_TTL_MS });
   return origins;
 }

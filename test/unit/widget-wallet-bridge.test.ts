@@ -5,11 +5,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clock, countdownNotice, secondsLeft } from '../../widget/app/countdown.ts';
 import { fromFragment, returnUrlFor, type LaunchParams } from '../../widget/app/launch-params.ts';
-import { addMessages, translator } from '../../widget/app/messages.ts';
-import { walletMessages } from '../../widget/app/wallet-messages.ts';
-import { hostReply } from '../../widget/app/wechat-pay.ts';
+import { hostReply, wechatPayResultOf } from '../../widget/app/wechat-pay.ts';
 import { isTillMessage, redirectUrlOf } from '../../widget/loader/events.ts';
-import { wechatPayResultOf } from '../../widget/loader/wechat-bridge.ts';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -53,21 +50,24 @@ describe('wechat_pay_result (loader → frame)', () => {
     hostReply({ source: parent, origin: host, data, ...patch } as Pick<MessageEvent, 'source' | 'origin' | 'data'>, parent, host);
 
   it.each(['ok', 'cancel', 'fail'] as const)('takes %s from the parent on the host origin', (result) => {
-    expect(reply({ source: 'till-host', type: 'wechat_pay_result', result })).toBe(result);
+    expect(reply({ source: 'till-host', type: 'wechat_pay_result', err_msg: `get_brand_wcpay_request:${result}` })).toBe(result);
+  });
+
+  it('reads a reply the bridge could not give (the bridge threw) as a failure', () => {
+    expect(reply({ source: 'till-host', type: 'wechat_pay_result' })).toBe('fail');
   });
 
   it('ignores another window, even on the host origin', () => {
-    expect(reply({ source: 'till-host', type: 'wechat_pay_result', result: 'ok' }, { source: {} })).toBeNull();
+    expect(reply({ source: 'till-host', type: 'wechat_pay_result', err_msg: 'get_brand_wcpay_request:ok' }, { source: {} })).toBeNull();
   });
 
   it('ignores another origin, even from the parent', () => {
-    expect(reply({ source: 'till-host', type: 'wechat_pay_result', result: 'ok' }, { origin: 'https://evil.example' })).toBeNull();
+    expect(reply({ source: 'till-host', type: 'wechat_pay_result', err_msg: 'get_brand_wcpay_request:ok' }, { origin: 'https://evil.example' })).toBeNull();
   });
 
   it.each([
-    ['another source', { source: 'till', type: 'wechat_pay_result', result: 'ok' }],
-    ['another type', { source: 'till-host', type: 'redirect', result: 'ok' }],
-    ['an unknown result', { source: 'till-host', type: 'wechat_pay_result', result: 'paid' }],
+    ['another source', { source: 'till', type: 'wechat_pay_result', err_msg: 'get_brand_wcpay_request:ok' }],
+    ['another type', { source: 'till-host', type: 'redirect', err_msg: 'get_brand_wcpay_request:ok' }],
     ['a string', 'ok'],
     ['null', null],
   ])('ignores %s', (_name, data) => expect(reply(data)).toBeNull());
@@ -80,15 +80,19 @@ describe('launch parameters', () => {
     const launch = fromFragment(
       fragment({ token: 't', origin: 'https://shop.example', page: 'https://shop.example/cart?id=1', return_url: 'https://shop.example/back', openid: 'o_123456' }),
     );
-    expect(launch).toEqual({ token: 't', hostOrigin: 'https://shop.example', locale: null, returnUrl: 'https://shop.example/back', openId: 'o_123456' });
+    expect(launch).toEqual({ token: 't', hostOrigin: 'https://shop.example', locale: null, returnUrl: 'https://shop.example/back', openId: 'o_123456', appearance: null, nativeHost: false, androidInterface: null });
   });
 
   it('return to the page itself when the merchant chose no return URL', () => {
     expect(fromFragment(fragment({ token: 't', page: 'https://shop.example/cart?id=1' }))?.returnUrl).toBe('https://shop.example/cart?id=1');
   });
 
+  it("take an app's deep link as the return URL, as the API does", () => {
+    expect(fromFragment(fragment({ token: 't', page: 'https://shop.example/cart', return_url: 'myapp://paid' }))?.returnUrl).toBe('myapp://paid');
+  });
+
   it('drop a return URL the API would refuse', () => {
-    const launch = fromFragment(fragment({ token: 't', page: 'https://shop.example/cart', return_url: 'myapp://paid' }));
+    const launch = fromFragment(fragment({ token: 't', page: 'https://shop.example/cart', return_url: 'javascript://%0aalert(1)' }));
     expect(launch?.returnUrl).toBe('https://shop.example/cart');
     expect(fromFragment(fragment({ token: 't', page: 'javascript:alert(1)' }))?.returnUrl).toBeNull();
   });
@@ -110,11 +114,14 @@ describe('launch parameters', () => {
       locale: 'zh-CN',
       returnUrl: 'https://shop.example/cart',
       openId: 'o_123456',
+      appearance: { theme: 'dark' },
+      nativeHost: true,
+      androidInterface: 'ShopBridge',
       storageWorks: false,
     };
     const url = new URL(returnUrlFor(params));
     expect(`${url.origin}${url.pathname}${url.search}`).toBe('https://till.example/v1/frame?order=ord_1');
-    expect(fromFragment(url.hash)).toEqual({ token: 't', hostOrigin: 'https://shop.example', locale: 'zh-CN', returnUrl: 'https://shop.example/cart', openId: 'o_123456' });
+    expect(fromFragment(url.hash)).toEqual({ token: 't', hostOrigin: 'https://shop.example', locale: 'zh-CN', returnUrl: 'https://shop.example/cart', openId: 'o_123456', appearance: { theme: 'dark' }, nativeHost: true, androidInterface: 'ShopBridge' });
     expect(returnUrlFor({ ...params, storageWorks: true })).toBe('https://till.example/v1/frame?order=ord_1');
   });
 });
@@ -139,15 +146,5 @@ describe('QR countdown', () => {
   it('speaks when the last minute starts and at expiry, not every second', () => {
     const notices = [null, 600, 61, 60, 59, 30, 1, 0].map((seconds) => countdownNotice(seconds));
     expect(notices).toEqual([null, null, null, 'soon', 'soon', 'soon', 'soon', 'expired']);
-  });
-});
-
-describe('wallet strings', () => {
-  it('are in every locale, filled like the others once the wallet flows load', () => {
-    expect(Object.keys(walletMessages['zh-CN']).sort()).toEqual(Object.keys(walletMessages.en).sort());
-    addMessages(walletMessages);
-    expect(translator('en')('redirectingTo', { name: 'Alipay' })).toBe('Redirecting to Alipay…');
-    expect(translator('zh-CN')('redirectingTo', { name: '支付宝' })).toBe('正在跳转到支付宝…');
-    expect(translator('zh-CN')('newCode')).toBe('获取新的二维码');
   });
 });

@@ -8,6 +8,7 @@ import { Onward } from './components/onward.tsx';
 import { OrderHeader } from './components/order-header.tsx';
 import { Outcome } from './components/outcome.tsx';
 import { PayButton } from './components/pay-button.tsx';
+import type { CheckoutSummary } from '../../shared/schemas.ts';
 import type { PostToHost } from './host-bridge.ts';
 import { useI18n } from './i18n.ts';
 import type { LaunchParams } from './launch-params.ts';
@@ -64,10 +65,17 @@ function Shell({ status, children }: { status: string; children: ComponentChildr
   );
 }
 
-function Checkout({ params, post }: { params: LaunchParams; post: PostToHost }) {
+interface AppProps {
+  params: LaunchParams | null;
+  post: PostToHost;
+  /** The first answer for the order, asked for before the app rendered. */
+  firstCheckout: Promise<CheckoutSummary> | null;
+}
+
+function Checkout({ params, post, firstCheckout }: AppProps & { params: LaunchParams }) {
   const { t, money } = useI18n();
   const { view, methods, selected, select, submitting, notice, pay, renewCode, retry, proceed, chooseAnotherMethod } =
-    useCheckout(params, post);
+    useCheckout(params, post, firstCheckout);
   const order = 'summary' in view ? view.summary.order : null;
   const amount = order ? money(order.amount, order.currency) : '';
   const status = statusText(view, submitting, t, amount);
@@ -194,7 +202,7 @@ function Checkout({ params, post }: { params: LaunchParams; post: PostToHost }) 
   );
 }
 
-export function App({ params, post }: { params: LaunchParams | null; post: PostToHost }) {
+export function App({ params, post, firstCheckout }: AppProps) {
   const { t } = useI18n();
   if (!params) {
     return (
@@ -205,5 +213,5 @@ export function App({ params, post }: { params: LaunchParams | null; post: PostT
       </Shell>
     );
   }
-  return <Checkout params={params} post={post} />;
+  return <Checkout params={params} post={post} firstCheckout={firstCheckout} />;
 }

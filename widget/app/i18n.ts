@@ -2,7 +2,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { formatMoney, type Currency } from '../../shared/money.ts';
-import { translator, type Locale, type Translate } from './messages.ts';
+import { translator, type Locale, type Messages, type Translate } from './messages.ts';
 
 export interface I18n {
   locale: Locale;
@@ -10,10 +10,11 @@ export interface I18n {
   money(amount: number, currency: Currency): string;
 }
 
-export function createI18n(locale: Locale): I18n {
-  return { locale, t: translator(locale), money: (amount, currency) => formatMoney(amount, currency, locale) };
+export function createI18n(locale: Locale, messages: Messages): I18n {
+  return { locale, t: translator(messages), money: (amount, currency) => formatMoney(amount, currency, locale) };
 }
 
-export const I18nContext = createContext<I18n>(createI18n('en'));
+// Always provided by main.tsx once the locale's strings are here.
+export const I18nContext = createContext<I18n>(null as unknown as I18n);
 
 export const useI18n = (): I18n => useContext(I18nContext);

@@ -1,3 +1,5 @@
+import { isReturnUrl } from '../../shared/return-url.ts';
+
 /**
  * What the loader hands the frame: the order id in the query; the token, the host page's origin
  * and address, the locale, the merchant's return URL and the payer's WeChat openid in the
@@ -17,6 +19,12 @@ export interface LaunchParams {
   returnUrl: string | null;
   /** The payer's openid for the merchant's WeChat AppID; WeChat Pay inside WeChat needs it. */
   openId: string | null;
+  /** The merchant's `appearance` option, parsed but unchecked (appearance.ts checks it). */
+  appearance: unknown;
+  /** The host page has a native app's bridge (React Native, WKWebView, Android). */
+  nativeHost: boolean;
+  /** Opened on its own in an Android app's webview: the app's JavaScript interface for events. */
+  androidInterface: string | null;
   /** False when the browser refuses storage to this frame (all cookies blocked). */
   storageWorks: boolean;
 }
@@ -54,8 +62,17 @@ function asOrigin(value: string | null): string | null {
   }
 }
 
-/** The API takes only http(s) return URLs; anything else is dropped rather than refused later. */
 const asHttpUrl = (value: string | null): string | null => (value && /^https?:\/\//i.test(value) ? value : null);
+/** A merchant's return URL may be an app's deep link; what the API would refuse is dropped here. */
+const asReturnUrl = (value: string | null): string | null => (value && isReturnUrl(value) ? value : null);
+
+function parseJson(text: string | null): unknown {
+  try {
+    return text ? (JSON.parse(text) as unknown) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Reads the launch parameters from a fragment the loader (or `returnUrlFor`) wrote. */
 export function fromFragment(hash: string): Stored | null {
@@ -66,8 +83,11 @@ export function fromFragment(hash: string): Stored | null {
     token,
     hostOrigin: asOrigin(fragment.get('origin')),
     locale: fragment.get('locale'),
-    returnUrl: asHttpUrl(fragment.get('return_url')) ?? asHttpUrl(fragment.get('page')),
+    returnUrl: asReturnUrl(fragment.get('return_url')) ?? asHttpUrl(fragment.get('page')),
     openId: fragment.get('openid'),
+    appearance: parseJson(fragment.get('appearance')),
+    nativeHost: fragment.get('native') === '1',
+    androidInterface: fragment.get('android'),
   };
 }
 
@@ -104,6 +124,9 @@ export function returnUrlFor(params: LaunchParams): string {
     ['locale', params.locale],
     ['return_url', params.returnUrl],
     ['openid', params.openId],
+    ['appearance', params.appearance ? JSON.stringify(params.appearance) : null],
+    ['native', params.nativeHost ? '1' : null],
+    ['android', params.androidInterface],
   ] as const) {
     if (value) fragment.set(key, value);
   }

@@ -1,23 +1,72 @@
 /** Entry of the checkout frame (`/v1/frame`). */
 import { render } from 'preact';
 import { App } from './app.tsx';
-import { createHostBridge, reportHeight } from './host-bridge.ts';
+import { applyAppearance } from './appearance.ts';
+import { getCheckout } from './checkout-api.ts';
+import { createHostBridge, fromHost, reportHeight } from './host-bridge.ts';
 import { createI18n, I18nContext } from './i18n.ts';
 import { readLaunchParams } from './launch-params.ts';
-import { chooseLocale } from './messages.ts';
+import { loadCardForm } from './load-card-form.ts';
+import { chooseLocale, isRightToLeft, loadMessages, type Locale } from './messages.ts';
+import { detectShopperContext, webviewOf } from './shopper-context.ts';
 
 const params = readLaunchParams();
-const i18n = createI18n(chooseLocale(params?.locale ?? null));
-document.documentElement.lang = i18n.locale;
-// Embedded, the frame grows to fit its content, so it must never show a scrollbar of its own.
-if (window.parent !== window) document.documentElement.classList.add('embedded');
-
-const post = createHostBridge(params?.hostOrigin ?? null);
 const root = document.getElementById('root')!;
-render(
-  <I18nContext.Provider value={i18n}>
-    <App params={params} post={post} />
-  </I18nContext.Provider>,
-  root,
-);
+const html = document.documentElement;
+// Embedded, the frame grows to fit its content, so it must never show a scrollbar of its own.
+if (window.parent !== window) html.classList.add('embedded');
+// Read back by inWebview(): in an app's webview nothing may open a new window.
+const webview = webviewOf(navigator.userAgent, params?.nativeHost ?? false);
+if (webview) html.dataset.webview = webview;
+
+const post = createHostBridge(params?.hostOrigin ?? null, params?.androidInterface ?? null);
+
+/** Bad appearance values are the merchant's to fix: say which in their console, and go on. */
+function appearance(input: unknown): void {
+  const refused = applyAppearance(input);
+  if (refused.length) console.warn(`Till: appearance ignored: ${refused.join('; ')}`);
+}
+appearance(params?.appearance ?? null);
+
+// The order, the strings and the card form travel in parallel: none waits for another.
+const firstCheckout = params ? getCheckout(params.orderId, params.token, detectShopperContext()) : null;
+firstCheckout?.catch(() => undefined);
+void loadCardForm().catch(() => undefined);
+
+let shown: Locale | null = null;
+async function show(requested: string | null): Promise<void> {
+  const locale = chooseLocale(requested);
+  if (locale === shown) return;
+  let messages;
+  try {
+    messages = await loadMessages(locale);
+  } catch {
+    // Not even English could be fetched: the network is gone, and only a reload can help.
+    root.textContent = 'The checkout could not load. Check your connection and reload the page.';
+    return;
+  }
+  shown = locale;
+  html.lang = locale;
+  html.dir = isRightToLeft(locale) ? 'rtl' : 'ltr';
+  render(
+    <I18nContext.Provider value={createI18n(locale, messages)}>
+      <App params={params} post={post} firstCheckout={firstCheckout} />
+    </I18nContext.Provider>,
+    root,
+  );
+}
+
+void show(params?.locale ?? null);
 reportHeight(root, post);
+
+// The merchant may change the language or the look of a mounted checkout (`handle.update`).
+const hostOrigin = params?.hostOrigin;
+if (hostOrigin) {
+  addEventListener('message', (event) => {
+    const message = fromHost(event, window.parent, hostOrigin);
+    if (message?.type !== 'update') return;
+    const options = message.options as { locale?: unknown; appearance?: unknown } | undefined;
+    if (typeof options?.locale === 'string') void show(options.locale);
+    if (options?.appearance !== undefined) appearance(options.appearance);
+  });
+}

@@ -19,7 +19,7 @@ export function eventsFor(
 ): HostEvent[] {
   const events: HostEvent[] = [];
   const { order, attempt } = next;
-  if (!previous) events.push(['ready']);
+  if (!previous) events.push(['ready', { order_id: order.id }]);
 
   if (order.status !== previous?.order.status) {
     if (order.status === 'paid') events.push(['paid', { order_id: order.id, receipt: next.receipt }]);

@@ -36,9 +36,14 @@ const isFatal = (error: unknown): boolean => error instanceof CheckoutApiError &
 /** Tallest of the standard 3-D Secure challenge window sizes that fit in a page (500 × 600). */
 const CHALLENGE_HEIGHT = 600;
 
-export function useCheckout(params: LaunchParams, post: PostToHost) {
+export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckout: Promise<CheckoutSummary> | null) {
   const { orderId, token, hostOrigin, openId } = params;
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  /** Used once: a retry or a later look asks again. */
+  const prefetched = useRef(firstCheckout);
+  // Read when `ready` goes out; a ref, so a language change does not make the checkout reload.
+  const localeRef = useRef(locale);
+  localeRef.current = locale;
   const [summary, setSummary] = useState<CheckoutSummary | null>(null);
   const [loadProblem, setLoadProblem] = useState<Problem | null>(null);
   const [selected, setSelected] = useState<PaymentMethod | null>(null);
@@ -63,7 +68,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
       // A poll answered late must not undo a settled outcome the socket already brought.
       if (previous && isSettled(previous) && !isSettled(next)) return;
       summaryRef.current = next;
-      for (const [type, payload] of eventsFor(previous, next, fresh)) post(type, payload);
+      for (const [type, payload] of eventsFor(previous, next, fresh)) post(type, type === 'ready' ? { ...payload, locale: localeRef.current } : payload);
       const failure = failureOf(next);
       if (next.order.status === 'open' && failure && (fresh || isAwaitingOutcome(previous))) setNotice(failure);
       setSelected((current) => current ?? usableMethods(next.methods, openId)[0] ?? null);
@@ -85,7 +90,9 @@ export function useCheckout(params: LaunchParams, post: PostToHost) {
   const load = useCallback(async () => {
     setLoadProblem(null);
     try {
-      const next = await getCheckout(orderId, token, detectShopperContext());
+      const pending = prefetched.current;
+      prefetched.current = null;
+      const next = await (pending ?? getCheckout(orderId, token, detectShopperContext()));
       // Back from a challenge or a cashier page: whatever happened there is news to the host.
       const back = takePendingReturn(orderId);
       if (back) setReturned(true);

@@ -1,16 +1,19 @@
-import { mountFrame, type CheckoutHandle } from './mount.ts';
+import { mountFrame, type Appearance, type CheckoutHandle, type UpdatableOptions } from './mount.ts';
+
+/** Attributes the checkout takes in place; any other attribute change mounts it again. */
+const IN_PLACE = ['locale', 'theme', 'appearance'];
 
 /**
- * `<till-checkout token="…" locale="…" return-url="…" wechat-open-id="…">`: the declarative way
- * to embed the checkout. Each event bubbles out of the element as a DOM event named
- * `till:<type>` with the payload as `detail`.
+ * `<till-checkout token="…" locale="…" theme="dark" appearance='{"variables":{…}}' return-url="…"
+ * wechat-open-id="…" android-interface="…">`: the declarative way to embed the checkout. Each
+ * event bubbles out of the element as a DOM event named `till:<type>` with the payload as `detail`.
  */
 export function defineCheckoutElement(workerOrigin: string): void {
   if (customElements.get('till-checkout')) return;
 
   class TillCheckoutElement extends HTMLElement {
     static get observedAttributes(): string[] {
-      return ['token', 'locale', 'return-url', 'wechat-open-id'];
+      return ['token', 'return-url', 'wechat-open-id', 'android-interface', ...IN_PLACE];
     }
     private handle: CheckoutHandle | null = null;
     // The frame lives in a shadow root so page styles and scripts don't reach into it by accident.
@@ -26,24 +29,42 @@ export function defineCheckoutElement(workerOrigin: string): void {
       this.handle = null;
     }
 
-    attributeChangedCallback(): void {
-      if (this.isConnected) this.remount();
+    attributeChangedCallback(name: string): void {
+      if (!this.isConnected) return;
+      if (this.handle && IN_PLACE.includes(name)) this.handle.update(this.updatable());
+      else this.remount();
+    }
+
+    private option(name: string): string | undefined {
+      return this.getAttribute(name) ?? undefined;
+    }
+
+    /** `theme` is a shorthand for `appearance.theme`; bad JSON in `appearance` counts as none. */
+    private updatable(): UpdatableOptions {
+      let appearance: Appearance = {};
+      try {
+        appearance = JSON.parse(this.option('appearance') ?? '{}') as Appearance;
+      } catch {
+        console.error('till-checkout: appearance must be JSON');
+      }
+      const theme = this.option('theme') as Appearance['theme'];
+      return { locale: this.option('locale'), appearance: theme ? { ...appearance, theme } : appearance };
     }
 
     private remount(): void {
       this.handle?.destroy();
       this.handle = null;
-      const token = this.getAttribute('token');
+      const token = this.option('token');
       if (!token) return;
       // Each attribute mirrors the mount option of the same name; mountFrame ignores empty ones.
-      const option = (name: string): string | undefined => this.getAttribute(name) ?? undefined;
       this.handle = mountFrame(
         this.root,
         {
           token,
-          locale: option('locale'),
-          returnUrl: option('return-url'),
-          wechatOpenId: option('wechat-open-id'),
+          ...this.updatable(),
+          returnUrl: this.option('return-url'),
+          wechatOpenId: this.option('wechat-open-id'),
+          androidInterface: this.option('android-interface'),
           onEvent: ({ type, payload }) => {
             this.dispatchEvent(new CustomEvent(`till:${type}`, { detail: payload, bubbles: true, composed: true }));
           },

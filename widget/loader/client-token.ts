@@ -3,11 +3,9 @@
  * is the order id; the worker checks the signature, so the loader only needs to read it.
  */
 export function orderIdFromToken(token: string): string | null {
-  const payload = token.split('.')[1];
-  if (!payload) return null;
   try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
-    const claims: unknown = JSON.parse(atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '=')));
+    // atob forgives missing padding; it only needs the URL-safe alphabet mapped back.
+    const claims: unknown = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
     const sub = (claims as { sub?: unknown } | null)?.sub;
     return typeof sub === 'string' && sub ? sub : null;
   } catch {

@@ -8,13 +8,9 @@ export type TillEventListener = (event: TillEvent) => void;
 
 /** The only message shape the loader accepts from its frame. */
 export function isTillMessage(data: unknown): data is TillEvent & { source: 'till' } {
-  if (typeof data !== 'object' || data === null) return false;
-  const { source, type, payload } = data as Record<string, unknown>;
-  return (
-    source === 'till' &&
-    typeof type === 'string' &&
-    (payload === undefined || (typeof payload === 'object' && payload !== null && !Array.isArray(payload)))
-  );
+  const message = data as Record<string, unknown> | null;
+  // A plain object: postMessage clones it into this window, with this window's Object.
+  return message?.source === 'till' && typeof message.type === 'string' && (message.payload === undefined || (message.payload as object | null)?.constructor === Object);
 }
 
 /** The page a `redirect` request may send the whole tab to: http(s) only, never `javascript:` and the like. */
@@ -34,24 +30,34 @@ export function callSafely(listener: TillEventListener, event: TillEvent): void 
   }
 }
 
-interface NativeBridges {
-  ReactNativeWebView?: { postMessage(message: string): void };
-  webkit?: { messageHandlers?: { till?: { postMessage(message: unknown): void } } };
-  TillAndroid?: { postMessage(message: string): void };
+interface NativeBridge {
+  postMessage(message: unknown): void;
 }
 
 /**
  * Inside a mobile app's webview the host page may have no JS listener at all, so events are
- * also handed to whichever native bridge the app exposes.
+ * also handed to whichever native bridge the app exposes: React Native's, a WKWebView message
+ * handler named `till`, or an Android JavaScript interface. With no event, only says whether
+ * there is one.
  */
-export function relayToNativeApp(event: TillEvent): void {
-  const bridges = window as unknown as NativeBridges;
-  const message = JSON.stringify({ source: 'till', ...event });
-  try {
-    bridges.ReactNativeWebView?.postMessage(message);
-    bridges.webkit?.messageHandlers?.till?.postMessage(JSON.parse(message));
-    bridges.TillAndroid?.postMessage(message);
-  } catch {
-    // A broken bridge must not stop the checkout on the page itself.
+export function relayToNativeApp(event: TillEvent | null, androidInterface: string): boolean {
+  const scope = window as unknown as Record<string, { messageHandlers?: Record<string, NativeBridge> } & NativeBridge | undefined>;
+  const bridges: [NativeBridge | undefined, boolean][] = [
+    [scope.ReactNativeWebView, false],
+    [scope.webkit?.messageHandlers?.till, true],
+    [scope[androidInterface], false],
+  ];
+  let found = false;
+  for (const [bridge, takesObjects] of bridges) {
+    if (!bridge) continue;
+    found = true;
+    if (!event) continue;
+    const message = JSON.stringify({ source: 'till', ...event });
+    try {
+      bridge.postMessage(takesObjects ? JSON.parse(message) : message);
+    } catch {
+      // A broken bridge must not stop the checkout on the page itself.
+    }
   }
+  return found;
 }

@@ -2,22 +2,38 @@ import { orderIdFromToken } from './client-token.ts';
 import { callSafely, isTillMessage, redirectUrlOf, relayToNativeApp, type TillEvent, type TillEventListener } from './events.ts';
 import { invokeWechatPay } from './wechat-bridge.ts';
 
-export interface MountOptions {
+/** Checked inside the frame (widget/app/appearance.ts), which ignores what it does not know. */
+export interface Appearance {
+  theme?: 'light' | 'dark' | 'auto';
+  variables?: Record<string, string>;
+}
+
+/** What `update` may change on a mounted checkout without reloading it. */
+export interface UpdatableOptions {
+  /** A BCP 47 tag (`fr-CH` falls back to `fr`, then English); the shopper's languages when omitted. */
+  locale?: string;
+  appearance?: Appearance;
+}
+
+export interface MountOptions extends UpdatableOptions {
   /** The order's `client_token`, created by the merchant's server. */
   token: string;
-  /** `en` or `zh-CN`; the shopper's browser language when omitted. */
-  locale?: string;
   /**
-   * Where Alipay's or WeChat Pay's cashier page sends the shopper back (this page when omitted),
-   * e.g. an app link inside a webview: an http(s) URL on one of the merchant's allowed origins.
+   * Where a channel's cashier page sends the shopper back (this page when omitted), e.g. an app's
+   * deep link inside a webview: an http(s) URL on one of the merchant's allowed origins.
    */
   returnUrl?: string;
   /** The payer's openid for your WeChat AppID (WeChat OAuth); WeChat Pay inside WeChat needs it. */
   wechatOpenId?: string;
+  /** The name of the Android app's JavaScript interface that receives every event (`TillAndroid` by default). */
+  androidInterface?: string;
   onEvent?: TillEventListener;
 }
 
 export interface CheckoutHandle {
+  /** Changes the language or the appearance in place. */
+  update(options: UpdatableOptions): void;
+  /** Removes the checkout and its listeners. */
   destroy(): void;
   /** Listens to one event type (`paid`, `failed`, …) or `*` for all; returns an unsubscribe. */
   on(type: string, listener: TillEventListener): () => void;
@@ -30,10 +46,18 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
   const token = typeof options?.token === 'string' ? options.token : '';
   const orderId = orderIdFromToken(token);
   if (!orderId) throw new TypeError('Till.mount: `token` must be the client_token of an order');
+  const android = options.androidInterface || 'TillAndroid';
 
   // `page`: a cashier page that refuses to be framed returns the shopper here, to this page.
+  // `native`: the app's bridge lives in this window, out of the frame's sight.
   const fragment = new URLSearchParams({ token, origin: location.origin, page: location.href.split('#')[0]! });
-  for (const [key, value] of [['locale', options.locale], ['return_url', options.returnUrl], ['openid', options.wechatOpenId]]) {
+  for (const [key, value] of [
+    ['locale', options.locale],
+    ['return_url', options.returnUrl],
+    ['openid', options.wechatOpenId],
+    ['appearance', options.appearance && JSON.stringify(options.appearance)],
+    ['native', relayToNativeApp(null, android) ? '1' : ''],
+  ]) {
     if (value) fragment.set(key!, value);
   }
   const iframe = document.createElement('iframe');
@@ -41,10 +65,11 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
   iframe.src = `${workerOrigin}/v1/frame?order=${encodeURIComponent(orderId)}#${fragment}`;
   iframe.title = 'Till checkout';
   iframe.allow = 'payment';
-  // Important so a merchant's global `iframe { … }` rule cannot squash the checkout.
-  for (const [property, value] of [['border', '0'], ['width', '100%'], ['display', 'block'], ['height', INITIAL_HEIGHT]]) {
-    iframe.style.setProperty(property!, value!, 'important');
-  }
+  // Important so a merchant's global `iframe { … }` rule cannot squash the checkout. (CSSOM, which
+  // a strict style-src allows, unlike a style attribute.)
+  iframe.style.cssText = `border:0!important;width:100%!important;display:block!important;height:${INITIAL_HEIGHT}!important`;
+  const tellFrame = (message: Record<string, unknown>): void =>
+    iframe.contentWindow?.postMessage({ source: 'till-host', ...message }, workerOrigin);
 
   const listeners = new Map<string, Set<TillEventListener>>();
   const emit = (event: TillEvent): void => {
@@ -52,7 +77,7 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
     for (const key of [event.type, '*']) {
       for (const listener of [...(listeners.get(key) ?? [])]) callSafely(listener, event);
     }
-    relayToNativeApp(event);
+    relayToNativeApp(event, android);
   };
 
   const onMessage = (message: MessageEvent): void => {
@@ -73,9 +98,7 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
     }
     // WeChat's payment sheet can only be asked for by the page WeChat shows, not by a frame.
     if (data.type === 'wechat_pay') {
-      invokeWechatPay(data.payload?.params as Record<string, string>, (result) =>
-        iframe.contentWindow?.postMessage({ source: 'till-host', type: 'wechat_pay_result', result }, workerOrigin),
-      );
+      invokeWechatPay(data.payload?.params as Record<string, string>, (errMsg) => tellFrame({ type: 'wechat_pay_result', err_msg: errMsg }));
       return;
     }
     emit(data.payload === undefined ? { type: data.type } : { type: data.type, payload: data.payload });
@@ -85,6 +108,9 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
   parent.appendChild(iframe);
 
   return {
+    update(changes) {
+      tellFrame({ type: 'update', options: { locale: changes?.locale, appearance: changes?.appearance } });
+    },
     destroy() {
       window.removeEventListener('message', onMessage);
       listeners.clear();

@@ -17,11 +17,7 @@ declare global {
 
 /** The frame is served by the worker that served this script; captured now, while it is known. */
 function findWorkerOrigin(): string {
-  const current = document.currentScript;
-  const script =
-    current instanceof HTMLScriptElement
-      ? current
-      : [...document.scripts].find((candidate) => /\/v1\/till\.js(\?|#|$)/.test(candidate.src));
+  const script = (document.currentScript ?? [...document.scripts].find((candidate) => /\/v1\/till\.js/.test(candidate.src))) as HTMLScriptElement | undefined;
   return new URL(script?.src || location.href).origin;
 }
 

@@ -8,21 +8,15 @@ import { bearer, originOf, parseWith, readJsonValue } from '../http.ts';
 import { grantedRequest, LIVE_PROTOCOL, protocolToken, refusalOf } from '../orders/live-status.ts';
 import { attemptIpRateLimit, attemptOrderRateLimit, checkoutReadRateLimit } from '../rate-limit.ts';
 import { unwrap } from '../result.ts';
-import { allowedOriginsCors, cachedOrigins } from '../cors.ts';
+import { allowedOriginsCors, orderMerchantOrigins } from '../cors.ts';
 import { idempotency } from '../idempotency/idempotency.ts';
-import { merchantStub } from '../merchants/merchant-stub.ts';
 import { orderStub } from './orders-api.ts';
 
 function shopperContext(value: string | undefined) {
   return parseWith(ShopperContextSchema, value ?? 'desktop');
 }
 
-/** The origins the order's merchant allowed (cached briefly per isolate). */
-const merchantOrigins = (c: Context<CheckoutEnv>) =>
-  cachedOrigins(c.req.param('id') ?? '', async () => {
-    const owner = await orderStub(c.env, c.req.param('id') ?? '').owner();
-    return owner ? unwrap(await merchantStub(c.env, owner.id).retrieve()).allowed_origins : [];
-  });
+const merchantOrigins = (c: Context<CheckoutEnv>) => orderMerchantOrigins(c.env, c.req.param('id') ?? '');
 
 /**
  * Origins an attempt's return_url may point at. The merchant's are looked up (two object round

@@ -3,6 +3,7 @@ import { serverNow } from '../checkout-api.ts';
 import { clock, countdownNotice, secondsLeft } from '../countdown.ts';
 import { useI18n } from '../i18n.ts';
 import { safeHttpUrl } from '../order-screen.ts';
+import { inWebview } from '../shopper-context.ts';
 import type { Problem } from '../use-checkout.ts';
 import { Spinner } from './icons.tsx';
 import { QrCode } from './qr-code.tsx';
@@ -78,7 +79,8 @@ export function QrPayment(props: {
             </p>
           )}
           {link && (
-            <a class="link" href={link} target="_blank" rel="noopener">
+            // A webview opens no new window: the link replaces the page, as a deep link would.
+            <a class="link" href={link} target={inWebview() ? '_top' : '_blank'} rel="noopener">
               {t('openPaymentPage')}
             </a>
           )}

@@ -1,19 +1,16 @@
 /**
  * The screens of a payment that goes through a wallet: the QR code to scan, the cashier page
  * the shopper leaves for and comes back from, WeChat's payment sheet. Loaded on demand
- * (lazy-wallet-flow.tsx); its strings join the tables as it loads.
+ * (lazy-wallet-flow.tsx).
  */
 import type { CheckoutSummary } from '../../../shared/schemas.ts';
 import { useI18n } from '../i18n.ts';
-import { addMessages, type Translate } from '../messages.ts';
+import type { Translate } from '../messages.ts';
 import type { Screen } from '../order-screen.ts';
 import type { Problem } from '../use-checkout.ts';
-import { walletMessages } from '../wallet-messages.ts';
 import { Leaving } from './leaving.tsx';
 import { Onward } from './onward.tsx';
 import { QrPayment } from './qr-payment.tsx';
-
-addMessages(walletMessages);
 
 export { payWithWechat } from '../wechat-pay.ts';
 

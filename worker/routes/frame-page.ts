@@ -1,0 +1,42 @@
+/**
+ * The checkout frame's page. Its files are static assets, but its Content-Security-Policy is
+ * not: `frame-ancestors` names the origins the order's merchant allowed, so only the merchant's
+ * own sites can frame its checkout (clickjacking) — wrangler.toml runs the worker first here.
+ */
+import { Hono } from 'hono';
+import { orderMerchantOrigins } from '../cors.ts';
+import type { AppEnv } from '../env.ts';
+
+/** Our own code only: no inline script or style, no third-party origin, no plugin, no form posted elsewhere. */
+const FRAME_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+];
+
+/** The policy for a frame of this order: framed by Till's own pages (the demo shop) and the merchant's origins. */
+export async function framePolicy(env: AppEnv['Bindings'], orderId: string | undefined): Promise<string> {
+  const origins = orderId ? await orderMerchantOrigins(env, orderId) : [];
+  return [...FRAME_POLICY, ["frame-ancestors 'self'", ...origins].join(' ')].join('; ');
+}
+
+export const framePage = new Hono<AppEnv>().get('/', async (c) => {
+  const url = new URL(c.req.url);
+  const [policy, page] = await Promise.all([
+    framePolicy(c.env, c.req.query('order')),
+    c.env.ASSETS.fetch(new URL('/v1/frame', url.origin)),
+  ]);
+  const response = new Response(page.body, page);
+  response.headers.set('content-security-policy', policy);
+  response.headers.set('referrer-policy', 'no-referrer');
+  response.headers.set('x-content-type-options', 'nosniff');
+  // The policy follows the merchant's settings: always ask again.
+  response.headers.set('cache-control', 'no-cache');
+  response.headers.delete('etag');
+  return response;
+});
