@@ -42,6 +42,7 @@ async function enterCard(frame: FrameLocator, number: string): Promise<void> {
   await frame.getByLabel('Card number').fill(number);
   await frame.getByLabel('Expiry').fill('12 / 34');
   await frame.getByLabel('CVC').fill('123');
+  await frame.getByLabel('Name on card').fill('Ada Lovelace');
 }
 
 async function payButton(frame: FrameLocator) {

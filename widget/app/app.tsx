@@ -1,18 +1,18 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { CardForm } from './components/card-form.tsx';
 import { Spinner } from './components/icons.tsx';
-import { LazyWalletFlow } from './components/lazy-wallet-flow.tsx';
+import { LazyCardForm, LazyWalletFlow } from './components/lazy.tsx';
 import { MethodPicker } from './components/method-picker.tsx';
 import { Onward } from './components/onward.tsx';
 import { OrderHeader } from './components/order-header.tsx';
 import { Outcome } from './components/outcome.tsx';
 import { PayButton } from './components/pay-button.tsx';
+import { BRAND_NAMES, type CardBrand } from '../../shared/card-brand-names.ts';
 import type { CheckoutSummary } from '../../shared/schemas.ts';
 import type { PostToHost } from './host-bridge.ts';
 import { useI18n } from './i18n.ts';
 import type { LaunchParams } from './launch-params.ts';
-import { loadWalletFlows } from './load-wallet-flows.ts';
+import { walletFlowsChunk } from './lazy-chunks.ts';
 import type { Translate } from './messages.ts';
 import { useCheckout, type CheckoutView } from './use-checkout.ts';
 
@@ -51,8 +51,7 @@ function statusText(view: CheckoutView, submitting: boolean, t: Translate, amoun
 }
 
 /** Channels report brands in lower case ("visa", "amex"); shoppers know them by their names. */
-const BRAND_NAMES: Record<string, string> = { amex: 'American Express', mastercard: 'Mastercard', unionpay: 'UnionPay' };
-const brandName = (brand: string): string => BRAND_NAMES[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
+const brandName = (brand: string): string => BRAND_NAMES[brand as CardBrand] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
 
 function Shell({ status, children }: { status: string; children: ComponentChildren }) {
   return (
@@ -74,14 +73,14 @@ interface AppProps {
 
 function Checkout({ params, post, firstCheckout }: AppProps & { params: LaunchParams }) {
   const { t, money } = useI18n();
-  const { view, methods, selected, select, submitting, notice, pay, renewCode, retry, proceed, chooseAnotherMethod } =
+  const { view, methods, selected, select, cardChanged, submitting, notice, pay, renewCode, retry, proceed, chooseAnotherMethod } =
     useCheckout(params, post, firstCheckout);
   const order = 'summary' in view ? view.summary.order : null;
   const amount = order ? money(order.amount, order.currency) : '';
   const status = statusText(view, submitting, t, amount);
   // Fetch the wallet flows while the shopper is still choosing, so paying shows them at once.
   useEffect(() => {
-    if (selected && selected.kind !== 'card') void loadWalletFlows().catch(() => undefined);
+    if (selected && selected.kind !== 'card') void walletFlowsChunk.load().catch(() => undefined);
   }, [selected]);
 
   if (view.kind === 'loading') {
@@ -118,7 +117,13 @@ function Checkout({ params, post, firstCheckout }: AppProps & { params: LaunchPa
         <>
           <MethodPicker methods={methods} selected={selected} onSelect={select} />
           {selected?.kind === 'card' ? (
-            <CardForm amount={amount} submitting={submitting} notice={notice} onPay={(card) => void pay(card)} />
+            <LazyCardForm
+              amount={amount}
+              submitting={submitting}
+              notice={notice}
+              onPay={(card) => void pay(card)}
+              onChange={cardChanged}
+            />
           ) : (
             <PayButton amount={amount} submitting={submitting} notice={notice} onClick={() => void pay()} />
           )}

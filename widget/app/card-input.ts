@@ -2,20 +2,22 @@
  * Card field formatting and validation, pure functions so they are easy to reason about. The
  * worker and the processor validate again; these checks only spare the shopper a round trip.
  */
+import { brandRule, digitGroups, maxLength, passesLuhn, type CardBrand } from '../../shared/card-brand.ts';
 import type { MessageKey } from './messages.ts';
 
-export const digitsOf = (text: string): string => text.replace(/\D/g, '');
-
-/** American Express numbers are 15 digits grouped 4-6-5 with a 4-digit code; others 4-4-4-4…. */
-const isAmex = (digits: string): boolean => /^3[47]/.test(digits);
+/**
+ * ASCII digits only. Arabic-Indic, Persian and full-width digits (an Arabic keyboard, a Chinese
+ * or Japanese IME) count as the digits they are: their code points all end in 0–9 in hex.
+ */
+export const digitsOf = (text: string): string =>
+  text.replace(/[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g, (digit) => String(digit.charCodeAt(0) & 15)).replace(/\D/g, '');
 
 export function formatCardNumber(text: string): string {
   const allDigits = digitsOf(text);
-  const digits = allDigits.slice(0, isAmex(allDigits) ? 15 : 19);
-  const groups = isAmex(digits) ? [4, 6, 5] : [4, 4, 4, 4, 3];
+  const digits = allDigits.slice(0, maxLength(brandRule(allDigits)));
   const parts: string[] = [];
   let start = 0;
-  for (const size of groups) {
+  for (const size of digitGroups(digits)) {
     if (start >= digits.length) break;
     parts.push(digits.slice(start, start + size));
     start += size;
@@ -33,8 +35,9 @@ export function formatExpiry(text: string): string {
   return digits.length > 2 ? `${digits.slice(0, 2)} / ${digits.slice(2)}` : digits;
 }
 
+/** As many digits as the brand's code has; 4 while the brand is unknown, as it may be Amex. */
 export function formatCvc(text: string, cardNumber: string): string {
-  return digitsOf(text).slice(0, isAmex(digitsOf(cardNumber)) ? 4 : 3);
+  return digitsOf(text).slice(0, Math.max(...brandRule(digitsOf(cardNumber)).cvc));
 }
 
 /**
@@ -50,23 +53,17 @@ export function caretAfterDigits(formatted: string, digitCount: number): number 
   return formatted.length;
 }
 
-export function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  for (let index = 0; index < digits.length; index++) {
-    let digit = Number(digits[digits.length - 1 - index]);
-    if (index % 2 === 1 && (digit *= 2) > 9) digit -= 9;
-    sum += digit;
-  }
-  return digits.length > 0 && sum % 10 === 0;
-}
+export const cardBrandOf = (cardNumber: string): CardBrand | null => brandRule(digitsOf(cardNumber)).brand;
 
-/** Shortest valid number: Amex 15, Visa and Mastercard 16, other schemes (Diners, …) 12. */
-const minimumLength = (digits: string): number => (isAmex(digits) ? 15 : /^(4|5[1-5]|2[2-7])/.test(digits) ? 16 : 12);
-
+/**
+ * A number of a length the brand issues is either right or mistyped (Luhn); a shorter one may
+ * still be on its way to a longer length (a 16-digit Visa on its way to 19), so it is incomplete.
+ */
 export function cardNumberError(formatted: string): MessageKey | null {
   const digits = digitsOf(formatted);
-  if (digits.length >= minimumLength(digits) && passesLuhn(digits)) return null;
-  return digits.length < (isAmex(digits) ? 15 : 16) ? 'numberIncomplete' : 'numberInvalid';
+  const rule = brandRule(digits);
+  if (rule.lengths.includes(digits.length)) return !rule.luhn || passesLuhn(digits) ? null : 'numberInvalid';
+  return digits.length < maxLength(rule) ? 'numberIncomplete' : 'numberInvalid';
 }
 
 export interface Expiry {
@@ -91,5 +88,22 @@ export function expiryError(formatted: string, now = new Date()): MessageKey | n
 }
 
 export function cvcError(cvc: string, cardNumber: string): MessageKey | null {
-  return cvc.length === (isAmex(digitsOf(cardNumber)) ? 4 : 3) ? null : 'cvcIncomplete';
+  return brandRule(digitsOf(cardNumber)).cvc.includes(digitsOf(cvc).length) ? null : 'cvcIncomplete';
+}
+
+/** The worker takes 1 to 200 characters once trimmed; the input's maxlength keeps to 200. */
+export const NAME_MAX_LENGTH = 200;
+
+export const nameError = (name: string): MessageKey | null => (name.trim() ? null : 'nameMissing');
+
+/**
+ * What the host hears about the card form (the `change` event): never a digit, a date, a code
+ * or a name, only whether it is ready and what, if anything, is wrong.
+ */
+export interface CardFormState {
+  complete: boolean;
+  empty: boolean;
+  brand: CardBrand | null;
+  /** The first error the shopper can see: its message key and its translated text. */
+  error: { code: MessageKey; message: string } | null;
 }

@@ -13,6 +13,8 @@ export interface CardDetails {
   /** Four digits. */
   exp_year: number;
   cvc: string;
+  /** Name on card, trimmed. */
+  name: string;
 }
 
 export type StartAttemptRequest = z.infer<typeof StartAttemptBaseSchema> & { card?: CardDetails };

@@ -1,12 +1,11 @@
 /** Entry of the checkout frame (`/v1/frame`). */
 import { render } from 'preact';
 import { App } from './app.tsx';
-import { applyAppearance } from './appearance.ts';
 import { getCheckout } from './checkout-api.ts';
 import { createHostBridge, fromHost, reportHeight } from './host-bridge.ts';
 import { createI18n, I18nContext } from './i18n.ts';
 import { readLaunchParams } from './launch-params.ts';
-import { loadCardForm } from './load-card-form.ts';
+import { cardFormChunk } from './lazy-chunks.ts';
 import { chooseLocale, isRightToLeft, loadMessages, type Locale } from './messages.ts';
 import { detectShopperContext, webviewOf } from './shopper-context.ts';
 
@@ -21,17 +20,22 @@ if (webview) html.dataset.webview = webview;
 
 const post = createHostBridge(params?.hostOrigin ?? null, params?.androidInterface ?? null);
 
-/** Bad appearance values are the merchant's to fix: say which in their console, and go on. */
-function appearance(input: unknown): void {
+/**
+ * The merchant's appearance, when there is one: its checks load as their own small chunk, so a
+ * checkout in the default look never fetches them. Bad values are the merchant's to fix: say
+ * which in their console, and go on.
+ */
+const appearance = async (input: unknown): Promise<void> => {
+  const { applyAppearance } = await import('./appearance.ts');
   const refused = applyAppearance(input);
   if (refused.length) console.warn(`Till: appearance ignored: ${refused.join('; ')}`);
-}
-appearance(params?.appearance ?? null);
+};
+const appearanceApplied = params?.appearance == null ? null : appearance(params.appearance).catch(() => undefined);
 
 // The order, the strings and the card form travel in parallel: none waits for another.
 const firstCheckout = params ? getCheckout(params.orderId, params.token, detectShopperContext()) : null;
 firstCheckout?.catch(() => undefined);
-void loadCardForm().catch(() => undefined);
+void cardFormChunk.load().catch(() => undefined);
 
 let shown: Locale | null = null;
 async function show(requested: string | null): Promise<void> {
@@ -39,7 +43,8 @@ async function show(requested: string | null): Promise<void> {
   if (locale === shown) return;
   let messages;
   try {
-    messages = await loadMessages(locale);
+    // The first paint waits for the merchant's look too, so it does not flash the default one.
+    [messages] = await Promise.all([loadMessages(locale), appearanceApplied]);
   } catch {
     // Not even English could be fetched: the network is gone, and only a reload can help.
     root.textContent = 'The checkout could not load. Check your connection and reload the page.';
@@ -66,7 +71,8 @@ if (hostOrigin) {
     const message = fromHost(event, window.parent, hostOrigin);
     if (message?.type !== 'update') return;
     const options = message.options as { locale?: unknown; appearance?: unknown } | undefined;
-    if (typeof options?.locale === 'string') void show(options.locale);
-    if (options?.appearance !== undefined) appearance(options.appearance);
+    // An empty locale goes back to the shopper's own languages.
+    if (typeof options?.locale === 'string') void show(options.locale || null);
+    if (options?.appearance !== undefined) void appearance(options.appearance).catch(() => undefined);
   });
 }

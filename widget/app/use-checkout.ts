@@ -4,11 +4,12 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CheckoutSummary, PaymentMethod } from '../../shared/schemas.ts';
+import type { CardFormState } from './card-input.ts';
 import { CheckoutApiError, getCheckout, liveUrl, serverNow, startAttempt, type CardDetails } from './checkout-api.ts';
 import { hasHost, type PostToHost } from './host-bridge.ts';
 import { useI18n } from './i18n.ts';
 import { rememberPendingReturn, returnUrlFor, takePendingReturn, type LaunchParams } from './launch-params.ts';
-import { loadWalletFlows } from './load-wallet-flows.ts';
+import { walletFlowsChunk } from './lazy-chunks.ts';
 import { eventsFor } from './order-events.ts';
 import { failureOf, isAwaitingOutcome, NO_SCREEN_STATE, screenFor, toMillis, usableMethods, type Screen } from './order-screen.ts';
 import { followCheckout, isSettled } from './live-updates.ts';
@@ -143,6 +144,23 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
     [post],
   );
 
+  // `change` tells the host whether the shopper could pay now (to enable its own button, say).
+  // A card form reports its own state through cardChanged; other methods need nothing typed, so
+  // they are complete as soon as they are selected (by the shopper or as the default).
+  useEffect(() => {
+    if (selected && selected.kind !== 'card') {
+      post('change', { channel: selected.channel, method: selected.method, kind: selected.kind, complete: true, empty: false, brand: null, error: null });
+    }
+  }, [selected, post]);
+
+  /** Only the form's state: never digits, expiry, code or name. */
+  const cardChanged = useCallback(
+    ({ complete, empty, brand, error }: CardFormState) => {
+      if (selected) post('change', { channel: selected.channel, method: selected.method, kind: selected.kind, complete, empty, brand, error });
+    },
+    [post, selected],
+  );
+
   /** Leaves the frame for a challenge page, which brings the shopper back here. */
   const goTo = useCallback(
     (url: string) => {
@@ -169,7 +187,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
     async (attemptId: string, wechatParams: Record<string, string>) => {
       setSheetOpen(true);
       // Null when the wallet flows could not load (their strings with them).
-      const result = await loadWalletFlows().then(
+      const result = await walletFlowsChunk.load().then(
         ({ payWithWechat }) => payWithWechat(wechatParams, hostOrigin, post),
         () => null,
       );
@@ -252,6 +270,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
     methods: summary ? usableMethods(summary.methods, openId) : [],
     selected,
     select,
+    cardChanged,
     submitting: submitting || (sheetOpen && view.kind === 'wallet'),
     notice,
     pay,

@@ -10,7 +10,7 @@ export interface Appearance {
 
 /** What `update` may change on a mounted checkout without reloading it. */
 export interface UpdatableOptions {
-  /** A BCP 47 tag (`fr-CH` falls back to `fr`, then English); the shopper's languages when omitted. */
+  /** A BCP 47 tag (`fr-CH` falls back to `fr`, then English); the shopper's languages when omitted or empty. */
   locale?: string;
   appearance?: Appearance;
 }
@@ -70,13 +70,14 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
   iframe.style.cssText = `border:0!important;width:100%!important;display:block!important;height:${INITIAL_HEIGHT}!important`;
   const tellFrame = (message: Record<string, unknown>): void =>
     iframe.contentWindow?.postMessage({ source: 'till-host', ...message }, workerOrigin);
+  // The last `update`, told again at each `ready`: one sent before the frame listened would be
+  // lost, and a frame back from a 3-D Secure page starts from the mount options.
+  let updated: Record<string, unknown> | undefined;
 
-  const listeners = new Map<string, Set<TillEventListener>>();
+  let listeners: [type: string, listener: TillEventListener][] = [];
   const emit = (event: TillEvent): void => {
     if (options.onEvent) callSafely(options.onEvent, event);
-    for (const key of [event.type, '*']) {
-      for (const listener of [...(listeners.get(key) ?? [])]) callSafely(listener, event);
-    }
+    for (const [type, listener] of listeners) if (type === event.type || type === '*') callSafely(listener, event);
     relayToNativeApp(event, android);
   };
 
@@ -101,6 +102,7 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
       invokeWechatPay(data.payload?.params as Record<string, string>, (errMsg) => tellFrame({ type: 'wechat_pay_result', err_msg: errMsg }));
       return;
     }
+    if (data.type === 'ready' && updated) tellFrame(updated);
     emit(data.payload === undefined ? { type: data.type } : { type: data.type, payload: data.payload });
   };
 
@@ -109,18 +111,17 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
 
   return {
     update(changes) {
-      tellFrame({ type: 'update', options: { locale: changes?.locale, appearance: changes?.appearance } });
+      tellFrame((updated = { type: 'update', options: { locale: changes?.locale, appearance: changes?.appearance } }));
     },
     destroy() {
       window.removeEventListener('message', onMessage);
-      listeners.clear();
+      listeners = [];
       iframe.remove();
     },
     on(type, listener) {
-      let set = listeners.get(type);
-      if (!set) listeners.set(type, (set = new Set()));
-      set.add(listener);
-      return () => void set.delete(listener);
+      const entry: [string, TillEventListener] = [type, listener];
+      listeners = [...listeners, entry];
+      return () => void (listeners = listeners.filter((other) => other !== entry));
     },
   };
 }

@@ -31,6 +31,8 @@ export const DEMO_PAGE = `<!doctype html>
     .muted { color: #7b8794; font-size: 13px; }
     .currency { border: 0; padding: 0; margin: 16px 0 0; display: flex; gap: 16px; flex-wrap: wrap; font-size: 14px; }
     .currency legend { font-weight: 600; margin-bottom: 6px; padding: 0; }
+    .look { display: flex; gap: 12px; flex-wrap: wrap; margin: 0 0 14px; font-size: 13px; color: #52606d; }
+    .look select { font: inherit; margin-inline-start: 4px; }
   </style>
 </head>
 <body>
@@ -59,6 +61,10 @@ export const DEMO_PAGE = `<!doctype html>
     </section>
     <section aria-labelledby="pay-title">
       <h2 id="pay-title">Payment</h2>
+      <div class="look">
+        <label>Language <select id="locale"><option value="">Browser's</option><option>en</option><option>zh-CN</option><option>zh-TW</option><option>ja</option><option>ko</option><option>es</option><option>fr</option><option>de</option><option>pt-BR</option><option>it</option><option>ru</option><option>ar</option></select></label>
+        <label>Theme <select id="theme"><option>light</option><option>dark</option><option>auto</option></select></label>
+      </div>
       <div id="thanks" role="status">Thank you! Your order is paid.</div>
       <div id="till"><p class="muted">Press Checkout to pay.</p></div>
     </section>
@@ -78,6 +84,14 @@ export const DEMO_SCRIPT = `(() => {
   const eventsList = document.getElementById('events');
   const SAVED = 'demo:checkout';
   let orderId = null;
+  let checkoutHandle = null;
+  const localeSelect = document.getElementById('locale');
+  const themeSelect = document.getElementById('theme');
+  // The merchant's choices, changed in place on a mounted checkout.
+  const look = () => ({ locale: localeSelect.value, appearance: { theme: themeSelect.value } });
+  for (const select of [localeSelect, themeSelect]) {
+    select.addEventListener('change', () => checkoutHandle && checkoutHandle.update(look()));
+  }
 
   function showCurrency(currency) {
     const key = currency === 'CNY' ? 'cny' : 'usd';
@@ -118,8 +132,9 @@ export const DEMO_SCRIPT = `(() => {
     button.textContent = 'Order placed';
     document.getElementById('order-ref').textContent = 'Order ' + orderId;
     mountPoint.replaceChildren();
-    Till.mount(mountPoint, {
+    checkoutHandle = Till.mount(mountPoint, {
       token: checkout.client_token,
+      ...look(),
       ...(inWeChat ? { wechatOpenId: 'oDemoShopper0penId000000000' } : {}),
       onEvent(event) {
         if (event.type === 'paid') document.getElementById('thanks').style.display = 'block';

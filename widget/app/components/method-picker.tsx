@@ -12,9 +12,10 @@ function MethodIcon({ method }: { method: PaymentMethod }) {
 }
 
 /**
- * Methods as a real radio group, so arrow keys and screen readers work as users expect. A
- * wallet keeps the server's label (its name); otherwise a kind offered once gets the translated
- * generic name, and several of a kind keep the server's labels so they can be told apart.
+ * Methods as a real radio group, so arrow keys and screen readers work as users expect. A wallet
+ * is named in the shopper's language, its web cashier told apart from its QR code when both are
+ * offered; a kind offered once gets the translated generic name; several of a kind keep the
+ * server's labels so they can be told apart.
  */
 export function MethodPicker(props: {
   methods: PaymentMethod[];
@@ -24,9 +25,14 @@ export function MethodPicker(props: {
   const { t } = useI18n();
   const { methods, selected, onSelect } = props;
   const labelOf = (method: PaymentMethod): string => {
-    const generic = !WALLET_MARKS[method.channel] && methods.filter((other) => other.kind === method.kind).length === 1;
-    if (generic && method.kind === 'card') return t('methodCard');
-    if (generic && method.kind === 'qr') return t('methodQr');
+    const { channel, kind } = method;
+    if (channel === 'alipay' || channel === 'wechatpay') {
+      const several = methods.filter((other) => other.channel === channel).length > 1;
+      return several && kind === 'redirect' ? t('walletWeb', { name: t(channel) }) : t(channel);
+    }
+    const generic = methods.filter((other) => other.kind === kind).length === 1;
+    if (generic && kind === 'card') return t('methodCard');
+    if (generic && kind === 'qr') return t('methodQr');
     return method.label;
   };
   return (

@@ -2,6 +2,7 @@
  * Test cards of the sandbox channel, after the numbers shoppers and developers already know
  * from Stripe's test mode.
  */
+import { brandRule } from '../../../shared/card-brand.ts';
 import type { Failure } from '../../../shared/schemas.ts';
 
 export type CardBehaviour = { kind: 'succeed' } | { kind: 'challenge' } | { kind: 'decline'; failure: Failure };
@@ -15,27 +16,8 @@ const DECLINES: Record<string, Failure> = {
 
 const CHALLENGE_CARDS = new Set(['4000000000003220', '4000002760003184']);
 
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let digit = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
-
-export function cardBrand(digits: string): string {
-  if (/^4/.test(digits)) return 'visa';
-  if (/^(5[1-5]|2[2-7])/.test(digits)) return 'mastercard';
-  if (/^3[47]/.test(digits)) return 'amex';
-  if (/^62/.test(digits)) return 'unionpay';
-  if (/^35/.test(digits)) return 'jcb';
-  return 'unknown';
-}
+/** The brand channels report, lower case, as the card form detects it. */
+export const cardBrand = (digits: string): string => brandRule(digits).brand ?? 'unknown';
 
 export function behaviourOf(number: string, expMonth: number, expYear: number, now = new Date()): CardBehaviour {
   const expired = expYear < now.getUTCFullYear() || (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1);

@@ -1,0 +1,16 @@
+/**
+ * The card brands Till tells apart, and their names. Apart from the brand table (card-brand.ts)
+ * so a receipt line can name a brand without shipping the table in the widget's first chunk.
+ */
+export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'diners' | 'unionpay';
+
+/** Names as the schemes write them, for the screen-reader text beside the brand mark. */
+export const BRAND_NAMES: Record<CardBrand, string> = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  amex: 'American Express',
+  discover: 'Discover',
+  jcb: 'JCB',
+  diners: 'Diners Club',
+  unionpay: 'UnionPay',
+};
