@@ -9,7 +9,7 @@ import { channelNotify } from './routes/channel-notify.ts';
 import { checkoutApi } from './routes/checkout-api.ts';
 import { devBench } from './routes/dev-bench.ts';
 import { eventsApi } from './routes/events-api.ts';
-import { framePage } from './routes/frame-page.ts';
+import { FRAME_PATHS, framePage } from './routes/frame-page.ts';
 import { merchantSettingsApi } from './routes/merchant-settings-api.ts';
 import { openApi } from './routes/openapi.ts';
 import { ordersApi } from './routes/orders-api.ts';
@@ -23,8 +23,8 @@ export const app = new Hono<AppEnv>()
   .route('/.well-known', wellKnown)
   .route('/v1/admin', adminApi)
   .route('/v1/checkout', checkoutApi)
-  .route('/v1/frame', framePage)
-  .route('/v1/frame.html', framePage)
+  .route(FRAME_PATHS[0], framePage)
+  .route(FRAME_PATHS[1], framePage)
   .route('/v1/channels', channelNotify)
   .route('/v1', openApi)
   .route('/v1', ordersApi)

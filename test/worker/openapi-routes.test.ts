@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
 import { buildOpenApiDocument } from '../../worker/openapi/document.ts';
+import { FRAME_PATHS } from '../../worker/routes/frame-page.ts';
 import { call } from './helpers.ts';
 
 /** `/v1/orders/:id` (or `:id{[0-9]+}`) as OpenAPI writes it: `/v1/orders/{id}`. */
@@ -10,6 +11,8 @@ const toOpenApiPath = (path: string) => path.replace(/:(\w+)(\{[^}]*\})?\??/g, '
 function appOperations(): string[] {
   const operations = app.routes
     .filter((route) => route.method !== 'ALL' && route.path.startsWith('/v1/'))
+    // The checkout frame is a page (test/worker/frame-page.test.ts), not an API operation.
+    .filter((route) => !(FRAME_PATHS as readonly string[]).includes(route.path))
     .map((route) => `${route.method.toUpperCase()} ${toOpenApiPath(route.path)}`);
   return [...new Set(operations)].sort();
 }

@@ -50,6 +50,8 @@ async function show(requested: string | null): Promise<void> {
     root.textContent = 'The checkout could not load. Check your connection and reload the page.';
     return;
   }
+  // The first render takes the place of the page's static spinner (render would keep it).
+  if (!shown) root.replaceChildren();
   shown = locale;
   html.lang = locale;
   html.dir = isRightToLeft(locale) ? 'rtl' : 'ltr';

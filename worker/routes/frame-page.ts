@@ -25,6 +25,9 @@ export async function framePolicy(env: AppEnv['Bindings'], orderId: string | und
   return [...FRAME_POLICY, ["frame-ancestors 'self'", ...origins].join(' ')].join('; ');
 }
 
+/** Where the page is served (wrangler.toml's run_worker_first lists the same): a page, not part of the API. */
+export const FRAME_PATHS = ['/v1/frame', '/v1/frame.html'] as const;
+
 export const framePage = new Hono<AppEnv>().get('/', async (c) => {
   const url = new URL(c.req.url);
   const [policy, page] = await Promise.all([
