@@ -20,18 +20,18 @@ describe('every locale', () => {
 
   describe.each(LOCALES)('%s', (locale) => {
     it('loads, with exactly the keys of en', async () => {
-      const messages = await loadMessages(locale);
+      const { messages } = await loadMessages(locale);
       expect(Object.keys(messages).sort()).toEqual(englishKeys);
     });
 
     it('has no empty string', async () => {
-      const messages = await loadMessages(locale);
+      const { messages } = await loadMessages(locale);
       const empty = Object.entries(messages).filter(([, text]) => text.trim() === '');
       expect(empty).toEqual([]);
     });
 
     it('keeps the placeholders of en in every string', async () => {
-      const messages = await loadMessages(locale);
+      const { messages } = await loadMessages(locale);
       for (const key of englishKeys as (keyof Messages)[]) {
         expect(placeholders(messages[key]), `${locale}.${key}: ${messages[key]}`).toEqual(placeholders(en[key]));
       }
@@ -39,7 +39,7 @@ describe('every locale', () => {
 
     it('is its own table, not English again', async () => {
       // loadMessages answers English when a chunk fails, so a broken chunk would pass the tests above.
-      const messages = await loadMessages(locale);
+      const { messages } = await loadMessages(locale);
       if (locale === 'en') expect(messages).toBe(en);
       else expect(messages.paymentMethod).not.toBe(en.paymentMethod);
     });
@@ -114,7 +114,7 @@ describe('translator', () => {
   });
 
   it('fills a translation the same way', async () => {
-    const de = translator(await loadMessages('de'));
+    const de = translator((await loadMessages('de')).messages);
     expect(de('pay', { amount: '12,00 €' })).toBe('12,00 € bezahlen');
   });
 });
@@ -127,17 +127,17 @@ describe('loadMessages when a chunk fails', () => {
   });
 
   it('loads English', async () => {
-    expect(await loadMessages('en')).toBe(en);
+    expect(await loadMessages('en')).toEqual({ locale: 'en', messages: en });
   });
 
-  it('falls back to English', async () => {
+  it('falls back to English, and says so', async () => {
     vi.resetModules();
     vi.doMock('../../widget/app/locales/de.ts', () => {
       throw new Error('chunk failed to load');
     });
     const messages = await import('../../widget/app/messages.ts');
     const english = (await import('../../widget/app/locales/en.ts')).default;
-    expect(await messages.loadMessages('de')).toBe(english);
+    expect(await messages.loadMessages('de')).toEqual({ locale: 'en', messages: english });
   });
 
   it('rejects when English fails too', async () => {

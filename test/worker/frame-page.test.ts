@@ -45,6 +45,14 @@ describe('the checkout frame page', () => {
     });
   });
 
+  it('leaves out an IPv6 origin, which CSP cannot name (it would void the whole directive)', async () => {
+    const shop = await createMerchant();
+    await call(`/v1/admin/merchants/${shop.id}`, { key: env.TILL_ADMIN_KEY, body: { allowed_origins: ['http://[::1]:8080', 'https://shop.example'] } });
+    const order = await newOrder(shop.secret_key);
+    const policy = directives((await call(`/v1/frame?order=${order.id}`)).headers.get('content-security-policy'));
+    expect(policy.get('frame-ancestors')).toBe("'self' https://shop.example");
+  });
+
   it('lets no site frame the page of an unknown or malformed order', async () => {
     for (const query of ['?order=ord_000000000000000000000000', '?order=../../v1/merchant', '']) {
       const policy = directives((await call(`/v1/frame${query}`)).headers.get('content-security-policy'));

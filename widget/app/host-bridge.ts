@@ -2,7 +2,7 @@
  * The frame's only channel to the page that embeds it. Messages go to the host's exact origin,
  * never '*', so a page that framed us under another origin learns nothing.
  */
-import { relayToNativeApp } from '../loader/events.ts';
+import { ANDROID_INTERFACE, relayToNativeApp } from '../loader/events.ts';
 
 export type HostEventType =
   | 'ready'
@@ -43,7 +43,7 @@ export function createHostBridge(hostOrigin: string | null, androidInterface: st
   return (type, payload) => {
     const event = payload === undefined ? { type } : { type, payload };
     if (hasHost(hostOrigin)) window.parent.postMessage({ source: 'till', ...event }, hostOrigin);
-    else if (!LOADER_REQUESTS.includes(type)) relayToNativeApp(event, androidInterface || 'TillAndroid');
+    else if (!LOADER_REQUESTS.includes(type)) relayToNativeApp(event, androidInterface || ANDROID_INTERFACE);
   };
 }
 

@@ -23,7 +23,11 @@ export interface LaunchParams {
   appearance: unknown;
   /** The host page has a native app's bridge (React Native, WKWebView, Android). */
   nativeHost: boolean;
-  /** Opened on its own in an Android app's webview: the app's JavaScript interface for events. */
+  /**
+   * Opened on its own in an Android app's webview (the app builds the frame's URL with
+   * `#token=…&android=…`): the app's JavaScript interface for events. The loader never sends
+   * it: an embedded frame's events reach the app through the loader.
+   */
   androidInterface: string | null;
   /** False when the browser refuses storage to this frame (all cookies blocked). */
   storageWorks: boolean;

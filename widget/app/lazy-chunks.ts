@@ -14,7 +14,15 @@ function lazyChunk<T>(importer: () => Promise<T>): LazyChunk<T> {
   let pending: Promise<T> | null = null;
   let loaded: T | null = null;
   return {
-    load: () => (pending ??= importer().then((module) => (loaded = module))),
+    // A failed download is forgotten, so asking again fetches it again.
+    load: () =>
+      (pending ??= importer().then(
+        (module) => (loaded = module),
+        (error: unknown) => {
+          pending = null;
+          throw error;
+        },
+      )),
     loaded: () => loaded,
   };
 }

@@ -38,25 +38,33 @@ firstCheckout?.catch(() => undefined);
 void cardFormChunk.load().catch(() => undefined);
 
 let shown: Locale | null = null;
+/** The latest locale asked for: an older request that resolves later must not win. */
+let wanted: Locale | null = null;
 async function show(requested: string | null): Promise<void> {
   const locale = chooseLocale(requested);
-  if (locale === shown) return;
-  let messages;
+  if (locale === (wanted ?? shown)) return;
+  wanted = locale;
+  let loaded;
   try {
     // The first paint waits for the merchant's look too, so it does not flash the default one.
-    [messages] = await Promise.all([loadMessages(locale), appearanceApplied]);
+    [loaded] = await Promise.all([loadMessages(locale), appearanceApplied]);
   } catch {
-    // Not even English could be fetched: the network is gone, and only a reload can help.
-    root.textContent = 'The checkout could not load. Check your connection and reload the page.';
+    if (wanted !== locale) return;
+    wanted = null;
+    // Not even English could be fetched. A checkout already shown keeps its language; a frame
+    // with nothing shown yet can only ask for a reload.
+    if (!shown) root.textContent = 'The checkout could not load. Check your connection and reload the page.';
     return;
   }
+  if (wanted !== locale) return;
+  wanted = null;
   // The first render takes the place of the page's static spinner (render would keep it).
   if (!shown) root.replaceChildren();
-  shown = locale;
-  html.lang = locale;
-  html.dir = isRightToLeft(locale) ? 'rtl' : 'ltr';
+  shown = loaded.locale;
+  html.lang = loaded.locale;
+  html.dir = isRightToLeft(loaded.locale) ? 'rtl' : 'ltr';
   render(
-    <I18nContext.Provider value={createI18n(locale, messages)}>
+    <I18nContext.Provider value={createI18n(loaded.locale, loaded.messages)}>
       <App params={params} post={post} firstCheckout={firstCheckout} />
     </I18nContext.Provider>,
     root,

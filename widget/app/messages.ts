@@ -63,10 +63,13 @@ export function chooseLocale(requested: string | null, shopperLanguages: readonl
 
 export const isRightToLeft = (locale: Locale): boolean => locale === 'ar';
 
-/** A locale's strings; English when that chunk cannot be fetched (English failing too rejects). */
-export const loadMessages = (locale: Locale): Promise<Messages> =>
+/**
+ * A locale's strings, or English's when that chunk cannot be fetched (English failing too
+ * rejects); `locale` says which came.
+ */
+export const loadMessages = (locale: Locale): Promise<{ locale: Locale; messages: Messages }> =>
   LOADERS[locale]().then(
-    (module) => module.default,
+    (module) => ({ locale, messages: module.default }),
     (error: unknown) => (locale === 'en' ? Promise.reject(error) : loadMessages('en')),
   );
 

@@ -186,7 +186,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
   const payInWechat = useCallback(
     async (attemptId: string, wechatParams: Record<string, string>) => {
       setSheetOpen(true);
-      // Null when the wallet flows could not load (their strings with them).
+      // Null when the wallet flows could not load.
       const result = await walletFlowsChunk.load().then(
         ({ payWithWechat }) => payWithWechat(wechatParams, hostOrigin, post),
         () => null,

@@ -16,21 +16,25 @@ export function defineCheckoutElement(workerOrigin: string): void {
       return ['token', 'return-url', 'wechat-open-id', 'android-interface', ...IN_PLACE];
     }
     private handle: CheckoutHandle | null = null;
+    /** Set once connected: attributes reported while the element upgrades must not mount it each time. */
+    private connected = false;
     // The frame lives in a shadow root so page styles and scripts don't reach into it by accident.
     private readonly root = this.attachShadow({ mode: 'open' });
 
     connectedCallback(): void {
       if (getComputedStyle(this).display === 'inline') this.style.display = 'block';
+      this.connected = true;
       this.remount();
     }
 
     disconnectedCallback(): void {
+      this.connected = false;
       this.handle?.destroy();
       this.handle = null;
     }
 
     attributeChangedCallback(name: string): void {
-      if (!this.isConnected) return;
+      if (!this.connected) return;
       if (this.handle && IN_PLACE.includes(name)) this.handle.update(this.updatable());
       else this.remount();
     }
@@ -39,16 +43,20 @@ export function defineCheckoutElement(workerOrigin: string): void {
       return this.getAttribute(name) ?? undefined;
     }
 
-    /** `theme` is a shorthand for `appearance.theme`; bad JSON in `appearance` counts as none. */
+    /**
+     * `theme` is a shorthand for `appearance.theme`; bad JSON in `appearance` counts as none. A
+     * removed `locale` ('') goes back to the shopper's languages; with neither `theme` nor
+     * `appearance` the default look is kept (and its checks are never fetched).
+     */
     private updatable(): UpdatableOptions {
-      let appearance: Appearance = {};
+      let appearance: Appearance | undefined;
       try {
-        appearance = JSON.parse(this.option('appearance') ?? '{}') as Appearance;
+        appearance = JSON.parse(this.option('appearance') ?? 'null') ?? undefined;
       } catch {
         console.error('till-checkout: appearance must be JSON');
       }
       const theme = this.option('theme') as Appearance['theme'];
-      return { locale: this.option('locale'), appearance: theme ? { ...appearance, theme } : appearance };
+      return { locale: this.option('locale') ?? '', appearance: theme ? { ...appearance, theme } : appearance };
     }
 
     private remount(): void {

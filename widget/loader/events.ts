@@ -30,6 +30,9 @@ export function callSafely(listener: TillEventListener, event: TillEvent): void 
   }
 }
 
+/** The Android JavaScript interface events go to when the app names none. */
+export const ANDROID_INTERFACE = 'TillAndroid';
+
 interface NativeBridge {
   postMessage(message: unknown): void;
 }

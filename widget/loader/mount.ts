@@ -1,5 +1,5 @@
 import { orderIdFromToken } from './client-token.ts';
-import { callSafely, isTillMessage, redirectUrlOf, relayToNativeApp, type TillEvent, type TillEventListener } from './events.ts';
+import { ANDROID_INTERFACE, callSafely, isTillMessage, redirectUrlOf, relayToNativeApp, type TillEvent, type TillEventListener } from './events.ts';
 import { invokeWechatPay } from './wechat-bridge.ts';
 
 /** Checked inside the frame (widget/app/appearance.ts), which ignores what it does not know. */
@@ -46,7 +46,7 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
   const token = typeof options?.token === 'string' ? options.token : '';
   const orderId = orderIdFromToken(token);
   if (!orderId) throw new TypeError('Till.mount: `token` must be the client_token of an order');
-  const android = options.androidInterface || 'TillAndroid';
+  const android = options.androidInterface || ANDROID_INTERFACE;
 
   // `page`: a cashier page that refuses to be framed returns the shopper here, to this page.
   // `native`: the app's bridge lives in this window, out of the frame's sight.
@@ -70,9 +70,9 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
   iframe.style.cssText = `border:0!important;width:100%!important;display:block!important;height:${INITIAL_HEIGHT}!important`;
   const tellFrame = (message: Record<string, unknown>): void =>
     iframe.contentWindow?.postMessage({ source: 'till-host', ...message }, workerOrigin);
-  // The last `update`, told again at each `ready`: one sent before the frame listened would be
-  // lost, and a frame back from a 3-D Secure page starts from the mount options.
-  let updated: Record<string, unknown> | undefined;
+  // Every `update` so far, merged, told again at each `ready`: one sent before the frame listened
+  // would be lost, and a frame back from a 3-D Secure page starts from the mount options.
+  const updated: UpdatableOptions = {};
 
   let listeners: [type: string, listener: TillEventListener][] = [];
   const emit = (event: TillEvent): void => {
@@ -88,7 +88,8 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
     if (!isTillMessage(data)) return;
     if (data.type === 'resize') {
       const height = Number(data.payload?.height);
-      if (Number.isFinite(height) && height >= 0) iframe.style.setProperty('height', `${Math.ceil(height)}px`, 'important');
+      // NaN fails the test; an infinite height is no CSS length, so the style ignores it.
+      if (height >= 0) iframe.style.setProperty('height', `${Math.ceil(height)}px`, 'important');
       return;
     }
     // Alipay's and WeChat Pay's cashier pages refuse to be framed: the whole page goes there.
@@ -102,8 +103,8 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
       invokeWechatPay(data.payload?.params as Record<string, string>, (errMsg) => tellFrame({ type: 'wechat_pay_result', err_msg: errMsg }));
       return;
     }
-    if (data.type === 'ready' && updated) tellFrame(updated);
-    emit(data.payload === undefined ? { type: data.type } : { type: data.type, payload: data.payload });
+    if (data.type === 'ready') tellFrame({ type: 'update', options: updated });
+    emit({ type: data.type, payload: data.payload });
   };
 
   window.addEventListener('message', onMessage);
@@ -111,7 +112,9 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
 
   return {
     update(changes) {
-      tellFrame((updated = { type: 'update', options: { locale: changes?.locale, appearance: changes?.appearance } }));
+      // Through JSON: only data crosses, and an option left out (undefined) is left as it is.
+      Object.assign(updated, JSON.parse(JSON.stringify({ locale: changes?.locale, appearance: changes?.appearance })));
+      tellFrame({ type: 'update', options: updated });
     },
     destroy() {
       window.removeEventListener('message', onMessage);

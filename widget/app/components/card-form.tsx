@@ -141,6 +141,13 @@ export function CardForm(props: {
   const latest = useRef<Values>(EMPTY);
   const [shown, setShown] = useState<Partial<Record<FieldName, boolean>>>({});
   const formRef = useRef<HTMLFormElement>(null);
+  /** Focused after the render that marks it invalid, so a screen reader reads its error with it. */
+  const [focusNext, setFocusNext] = useState<FieldName | null>(null);
+  useEffect(() => {
+    if (!focusNext) return;
+    formRef.current?.querySelector<HTMLInputElement>(`#card-${focusNext}`)?.focus();
+    setFocusNext(null);
+  }, [focusNext]);
   const errors = errorsOf(values);
   const visibleError = (name: FieldName): MessageKey | null => (shown[name] ? errors[name] : null);
   const errorText = (name: FieldName): string | undefined => {
@@ -156,10 +163,10 @@ export function CardForm(props: {
     brand,
     error: firstShown ? { code: firstShown, message: t(firstShown) } : null,
   };
-  // The host hears of real changes only, not of every keystroke.
+  // The host hears of real changes only, not of every keystroke (a new language is a change).
   const reported = useRef('');
   useEffect(() => {
-    const key = `${state.complete}|${state.empty}|${state.brand}|${state.error?.code}`;
+    const key = `${state.complete}|${state.empty}|${state.brand}|${state.error?.message}`;
     if (key === reported.current) return;
     reported.current = key;
     props.onChange?.(state);
@@ -195,7 +202,7 @@ export function CardForm(props: {
     const firstInvalid = FIELDS.find((name) => errors[name]);
     if (firstInvalid) {
       setShown({ number: true, expiry: true, cvc: true, name: true });
-      formRef.current?.querySelector<HTMLInputElement>(`#card-${firstInvalid}`)?.focus();
+      setFocusNext(firstInvalid);
       return;
     }
     const expiry = parseExpiry(values.expiry)!;
@@ -273,6 +280,8 @@ export function CardForm(props: {
           value: values.name,
           autocomplete: 'cc-name',
           autocapitalize: 'words',
+          // A Latin name in an Arabic page (or the reverse) keeps its own direction.
+          dir: 'auto',
           maxLength: NAME_MAX_LENGTH,
           onInput: (event) => update({ name: event.currentTarget.value }),
           onBlur: onBlur('name'),

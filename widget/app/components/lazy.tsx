@@ -6,14 +6,15 @@ import { cardFormChunk, walletFlowsChunk, type LazyChunk } from '../lazy-chunks.
 import { Spinner } from './icons.tsx';
 import { Outcome } from './outcome.tsx';
 
-/** The chunk once loaded; 'loading' until then; 'failed' when it could not be fetched. */
-function useChunk<T>(chunk: LazyChunk<T>): T | 'loading' | 'failed' {
+/** The chunk once loaded; 'loading' until then; 'failed' when it could not be fetched; and a way to ask again. */
+function useChunk<T>(chunk: LazyChunk<T>): [T | 'loading' | 'failed', () => void] {
   const [state, setState] = useState<T | 'loading' | 'failed'>(() => chunk.loaded() ?? 'loading');
-  useEffect(() => void chunk.load().then(setState, () => setState('failed')), [chunk]);
-  return state;
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => void chunk.load().then(setState, () => setState('failed')), [chunk, attempt]);
+  return [state, () => (setState('loading'), setAttempt((count) => count + 1))];
 }
 
-function Pending({ failed }: { failed: boolean }) {
+function Pending({ failed, retry }: { failed: boolean; retry(): void }) {
   const { t } = useI18n();
   if (!failed) {
     return (
@@ -22,11 +23,10 @@ function Pending({ failed }: { failed: boolean }) {
       </div>
     );
   }
-  // A module that failed to load stays failed in this document; a fresh one fetches it again.
   return (
     <Outcome tone="danger" icon="cross" title={t('errorTitle')}>
       <p class="text">{t('networkError')}</p>
-      <button type="button" class="button secondary" onClick={() => location.reload()}>
+      <button type="button" class="button secondary" onClick={retry}>
         {t('retry')}
       </button>
     </Outcome>
@@ -37,11 +37,11 @@ type CardFormProps = ComponentProps<typeof import('./card-form.tsx').CardForm>;
 type WalletFlowProps = ComponentProps<typeof import('./wallet-flows.tsx').WalletFlow>;
 
 export function LazyCardForm(props: CardFormProps) {
-  const chunk = useChunk(cardFormChunk);
-  return typeof chunk === 'string' ? <Pending failed={chunk === 'failed'} /> : <chunk.CardForm {...props} />;
+  const [chunk, retry] = useChunk(cardFormChunk);
+  return typeof chunk === 'string' ? <Pending failed={chunk === 'failed'} retry={retry} /> : <chunk.CardForm {...props} />;
 }
 
 export function LazyWalletFlow(props: WalletFlowProps) {
-  const chunk = useChunk(walletFlowsChunk);
-  return typeof chunk === 'string' ? <Pending failed={chunk === 'failed'} /> : <chunk.WalletFlow {...props} />;
+  const [chunk, retry] = useChunk(walletFlowsChunk);
+  return typeof chunk === 'string' ? <Pending failed={chunk === 'failed'} retry={retry} /> : <chunk.WalletFlow {...props} />;
 }

@@ -1,7 +1,7 @@
 /**
  * The screens of a payment that goes through a wallet: the QR code to scan, the cashier page
  * the shopper leaves for and comes back from, WeChat's payment sheet. Loaded on demand
- * (lazy-wallet-flow.tsx).
+ * (components/lazy.tsx).
  */
 import type { CheckoutSummary } from '../../../shared/schemas.ts';
 import { useI18n } from '../i18n.ts';
