@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { call, createMerchant, newOrder } from './helpers.ts';
+import { call, card, createMerchant, newOrder, pay } from './helpers.ts';
 
 const directives = (policy: string | null): Map<string, string> =>
   new Map((policy ?? '').split(';').map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name!, values.join(' ')]));
@@ -58,5 +58,23 @@ describe('the checkout frame page', () => {
       const policy = directives((await call(`/v1/frame${query}`)).headers.get('content-security-policy'));
       expect(policy.get('frame-ancestors')).toBe("'self'");
     }
+  });
+});
+
+describe("the sandbox bank's 3-D Secure page", () => {
+  it("may be framed where the order's checkout frame may be: it opens inside that frame", async () => {
+    const shop = await createMerchant();
+    await call(`/v1/admin/merchants/${shop.id}`, { key: env.TILL_ADMIN_KEY, body: { allowed_origins: ['https://shop.example'] } });
+    const order = await newOrder(shop.secret_key);
+    const started = await pay(order, card('4000000000003220'));
+    const action = started.body.attempt?.next_action;
+    expect(action?.type).toBe('three_ds');
+    const challengePath = new URL((action as { url: string }).url).pathname;
+    const page = await call(challengePath);
+    expect(page.status).toBe(200);
+    expect(directives(page.headers.get('content-security-policy')).get('frame-ancestors')).toBe("'self' https://shop.example");
+    // The other sandbox pages (the wallet a QR code opens) are never framed by a merchant.
+    const missing = await call('/sandbox/scan/att_00000000000000000000');
+    expect(directives(missing.headers.get('content-security-policy')).get('frame-ancestors')).toBe("'self'");
   });
 });

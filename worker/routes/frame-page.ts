@@ -25,10 +25,13 @@ const FRAME_POLICY = [
  * merchant's origins. An IPv6 literal (`http://[::1]:8080`) is no CSP host source and would void
  * the directive, so it is left out; a lookup that fails frames nowhere but here.
  */
-export async function framePolicy(env: AppEnv['Bindings'], orderId: string | undefined): Promise<string> {
+export async function frameAncestors(env: AppEnv['Bindings'], orderId: string | undefined): Promise<string> {
   const origins = orderId ? await orderMerchantOrigins(env, orderId).catch(() => []) : [];
-  const ancestors = ["'self'", ...origins.filter((origin) => !origin.includes('['))];
-  return [...FRAME_POLICY, `frame-ancestors ${ancestors.join(' ')}`].join('; ');
+  return ["frame-ancestors 'self'", ...origins.filter((origin) => !origin.includes('['))].join(' ');
+}
+
+export async function framePolicy(env: AppEnv['Bindings'], orderId: string | undefined): Promise<string> {
+  return [...FRAME_POLICY, await frameAncestors(env, orderId)].join('; ');
 }
 
 /** Where the page is served (wrangler.toml's run_worker_first lists the same): a page, not part of the API. */

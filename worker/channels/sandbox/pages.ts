@@ -8,9 +8,11 @@ import { formatMoney } from '../../../shared/money.ts';
 import { ATTEMPT_ID } from '../../../shared/schemas.ts';
 import type { AppEnv } from '../../env.ts';
 import { checkoutReadRateLimit } from '../../rate-limit.ts';
+import { frameAncestors } from '../../routes/frame-page.ts';
 import type { Trade } from './processor.ts';
 
-const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'";
+/** The pages' own policy; each adds who may frame it (a challenge: the order's checkout frame's hosts). */
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'";
 
 function layout(title: string, body: ReturnType<typeof html>) {
   return html`<!doctype html>
@@ -59,7 +61,7 @@ export const sandboxPages = new Hono<AppEnv>()
   .use(checkoutReadRateLimit())
   .use(async (c, next) => {
     await next();
-    c.header('content-security-policy', PAGE_CSP);
+    if (!c.res.headers.has('content-security-policy')) c.header('content-security-policy', `${PAGE_CSP}; frame-ancestors 'self'`);
     c.header('cache-control', 'no-store');
   })
 
@@ -95,6 +97,8 @@ export const sandboxPages = new Hono<AppEnv>()
     const attemptId = c.req.param('attempt');
     const trade = ATTEMPT_ID.test(attemptId) ? await tradeOf(c, attemptId).getTrade() : null;
     if (!trade) return c.html(missing, 404);
+    // A bank's challenge opens inside the checkout frame, itself on the merchant's page.
+    c.header('content-security-policy', `${PAGE_CSP}; ${await frameAncestors(c.env, trade.orderId)}`);
     if (trade.status !== 'requires_action') return c.html(finished(trade));
     return c.html(
       layout(
@@ -117,6 +121,7 @@ export const sandboxPages = new Hono<AppEnv>()
     const form = await c.req.parseBody();
     const trade = await tradeOf(c, attemptId).complete(form.action === 'succeed' ? 'succeed' : 'fail');
     if (!trade) return c.html(missing, 404);
+    c.header('content-security-policy', `${PAGE_CSP}; ${await frameAncestors(c.env, trade.orderId)}`);
     // Only ever back to this worker's own pages: never an open redirect.
     if (trade.returnUrl && trade.returnUrl.startsWith(`${trade.origin}/`)) return c.redirect(trade.returnUrl, 303);
     return c.html(finished(trade));
