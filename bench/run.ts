@@ -9,10 +9,13 @@ import { startDevServer } from '../scripts/dev-server.ts';
 import { ensureDevVars } from '../scripts/dev-vars.ts';
 import { BUDGET, criticalPath, widgetFiles } from '../scripts/widget-sizes.ts';
 import { measureWidgetLatency } from './widget-latency.ts';
+import { CPU_SLOWDOWN, measureWidgetLoad, SLOW_4G } from './widget-load.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 /** QR orders paid per mode in the browser row (each waits up to a few seconds when polling). */
 const LIVE_ROUNDS = Number(process.env.BENCH_LIVE_ROUNDS ?? 30);
+/** Merchant pages loaded cold and warm, on a throttled phone, for script tag → enabled Pay. */
+const WIDGET_ROUNDS = Number(process.env.BENCH_WIDGET_ROUNDS ?? 10);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -152,12 +155,46 @@ try {
     console.log('  the push leaves the order object before the notify endpoint answers, so "accepted →" can be ≤ 0');
   }
 
+  if (WIDGET_ROUNDS > 0) {
+    const { latency, downloadThroughput, uploadThroughput } = SLOW_4G;
+    console.log(
+      `\nScript tag → enabled Pay button, Chromium at ${CPU_SLOWDOWN}× CPU slowdown on DevTools' Slow 4G ` +
+        `(${latency} ms, ${((downloadThroughput * 8) / 1e6).toFixed(2)} Mbps down, ${((uploadThroughput * 8) / 1e3).toFixed(0)} kbps up), ` +
+        `412×915 @2x, merchant page on its own origin, ${WIDGET_ROUNDS} rounds:\n`,
+    );
+    const load = await measureWidgetLoad({ url, secretKey: merchant.secret_key }, WIDGET_ROUNDS);
+    const p = (values: number[], q: number) => percentile([...values].sort((a, b) => a - b), q).toFixed(0).padStart(6);
+    for (const [name, runs] of [['cold (empty cache, cache disabled)', load.cold], ['warm (files cached, new order)', load.warm]] as const) {
+      const enabled = runs.map((run) => run.payEnabled);
+      console.log(
+        `${name.padEnd(44)} p50 ${p(enabled, 50)} ms   p95 ${p(enabled, 95)} ms   ` +
+          `(till.js loaded p50 ${p(runs.map((run) => run.loader), 50)} ms; page heard ready p50 ${p(runs.map((run) => run.ready), 50)} ms; ` +
+          `${Math.round(runs[0]!.tillBytes / 1024)} KB from Till)`,
+      );
+    }
+    console.log('  the time runs from the page\'s navigation start; one cold load, request by request (start, duration, bytes):');
+    const first = load.coldRequests[0]?.start ?? 0;
+    for (const request of load.coldRequests) {
+      const path = request.url.replace(url, '').replace(/\?token=[^&]+/, '?token=…');
+      console.log(`  ${((request.start - first) * 1000).toFixed(0).padStart(6)} ms  ${request.ms.toFixed(0).padStart(5)} ms  ${String(request.bytes).padStart(6)} B  ${path}`);
+    }
+  }
+
   console.log('\nWidget build (gzip -9):\n');
   const sizes = widgetFiles();
-  for (const file of sizes) console.log(`  ${String(file.gzip).padStart(7)} B gz  ${String(file.bytes).padStart(7)} B  ${file.path}`);
-  const loader = sizes.find((file) => file.path === '/v1/till.js');
   const critical = criticalPath(sizes);
-  console.log(`\n  loader: ${loader?.gzip ?? '?'} B gz (budget ${BUDGET.loader}); critical path (loader + frame html + its js/css): ${critical.gzip} B gz (budget ${BUDGET.criticalPath})`);
+  const row = (label: string, file: { gzip: number; bytes: number; path: string } | undefined) =>
+    console.log(`  ${label.padEnd(12)} ${String(file?.gzip ?? '?').padStart(7)} B gz  ${String(file?.bytes ?? '?').padStart(7)} B  ${file?.path ?? '(missing)'}`);
+  const loader = sizes.find((file) => file.path === '/v1/till.js');
+  row('loader', loader);
+  row('frame html', sizes.find((file) => file.path === '/v1/frame.html'));
+  for (const file of critical.files.filter((each) => each.path.startsWith('/v1/assets/'))) row(file.path.endsWith('.css') ? 'entry css' : 'entry js', file);
+  console.log(
+    `  ${'critical'.padEnd(12)} ${String(critical.gzip).padStart(7)} B gz  (budget ${BUDGET.criticalPath}: loader + frame html + the js/css it links)` +
+      `   loader budget ${BUDGET.loader}: ${loader && loader.gzip <= BUDGET.loader ? 'within' : 'OVER'}; critical path: ${critical.gzip <= BUDGET.criticalPath ? 'within' : 'OVER'}`,
+  );
+  const onPath = new Set(critical.files.map((file) => file.path));
+  for (const file of sizes.filter((each) => !onPath.has(each.path))) row('lazy chunk', file);
 } finally {
   await server.stop();
 }

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import en from '../../widget/app/locales/en.ts';
-import { chooseLocale, isRightToLeft, loadMessages, LOCALES, translator, type Messages } from '../../widget/app/messages.ts';
+import { chooseLocale, failureText, isRightToLeft, loadMessages, LOCALES, translator, type Messages } from '../../widget/app/messages.ts';
 
 /** The `{name}` placeholders of a string, sorted, repeats kept. */
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '').sort();
@@ -92,6 +92,16 @@ describe('chooseLocale', () => {
 describe('isRightToLeft', () => {
   it('is true for Arabic only', () => {
     expect(LOCALES.filter(isRightToLeft)).toEqual(['ar']);
+  });
+});
+
+describe('failureText', () => {
+  it("names a processor's known decline in the shopper's language, and keeps the channel's words otherwise", async () => {
+    const ar = translator((await loadMessages('ar')).messages);
+    expect(failureText(ar, { code: 'card_declined', message: 'Your card was declined.' })).toBe('تم رفض بطاقتك.');
+    expect(failureText(ar, { code: 'insufficient_funds', message: 'x' })).not.toBe('x');
+    expect(failureText(ar, { code: 'ACQ.TRADE_HAS_CLOSE', message: 'Alipay closed the trade' })).toBe('Alipay closed the trade');
+    expect(failureText(translator(en), { code: 'network_error', message: '' })).toBe(en.networkError);
   });
 });
 

@@ -13,7 +13,7 @@ import type { PostToHost } from './host-bridge.ts';
 import { useI18n } from './i18n.ts';
 import type { LaunchParams } from './launch-params.ts';
 import { walletFlowsChunk } from './lazy-chunks.ts';
-import type { Translate } from './messages.ts';
+import { failureText, type Translate } from './messages.ts';
 import { useCheckout, type CheckoutView } from './use-checkout.ts';
 
 /** What the polite live region says, so a screen reader hears each change of state once. */
@@ -96,10 +96,13 @@ function Checkout({ params, post, firstCheckout }: AppProps & { params: LaunchPa
     return (
       <Shell status={status}>
         <Outcome tone="danger" icon="cross" title={t('errorTitle')}>
-          <p class="text">{view.problem.message || t('networkError')}</p>
-          <button type="button" class="button secondary" onClick={() => void retry()}>
-            {t('retry')}
-          </button>
+          {/* The server's words are for the merchant's developer (the host got them in `error`). */}
+          <p class="text">{t(view.problem.fatal ? 'sessionLost' : 'networkError')}</p>
+          {!view.problem.fatal && (
+            <button type="button" class="button secondary" onClick={() => void retry()}>
+              {t('retry')}
+            </button>
+          )}
         </Outcome>
       </Shell>
     );
@@ -193,7 +196,11 @@ function Checkout({ params, post, firstCheckout }: AppProps & { params: LaunchPa
     case 'failed':
       body = (
         <Outcome tone="danger" icon="cross" title={t('failedTitle')}>
-          {view.failure && <p class="text">{view.failure.message}</p>}
+          {view.failure && (
+            <p class="text" dir="auto">
+              {failureText(t, view.failure)}
+            </p>
+          )}
         </Outcome>
       );
       break;

@@ -75,6 +75,23 @@ export const loadMessages = (locale: Locale): Promise<{ locale: Locale; messages
 
 export type Translate = (key: MessageKey, values?: Record<string, string>) => string;
 
+/** Declines Till can name in every language, by the processor's code. */
+const FAILURE_KEYS: Record<string, MessageKey> = {
+  card_declined: 'declineCard',
+  insufficient_funds: 'declineFunds',
+  expired_card: 'declineExpired',
+  incorrect_cvc: 'declineCvc',
+};
+
+/**
+ * A failure in the shopper's language where its code is known; else the channel's own words
+ * (shown with `dir="auto"`, as they may be in another script than the page); else a network error.
+ */
+export const failureText = (t: Translate, failure: { code: string; message: string }): string => {
+  const key = FAILURE_KEYS[failure.code];
+  return key ? t(key) : failure.message || t('networkError');
+};
+
 export const translator =
   (messages: Messages): Translate =>
   (key, values) =>

@@ -21,6 +21,8 @@ export interface Problem {
   message: string;
   /** Not an error, only news (the shopper closed WeChat's payment sheet). */
   gentle?: boolean;
+  /** The session itself is over (a token refused, an order gone): retrying cannot help. */
+  fatal?: boolean;
 }
 
 export type CheckoutView =
@@ -28,11 +30,13 @@ export type CheckoutView =
   | { kind: 'load_error'; problem: Problem }
   | (Screen & { summary: CheckoutSummary });
 
-const asProblem = (error: unknown): Problem =>
-  error instanceof CheckoutApiError ? { code: error.code, message: error.message } : { code: 'unexpected', message: '' };
-
 /** These mean the session itself is over; polling or retrying cannot fix them. */
 const isFatal = (error: unknown): boolean => error instanceof CheckoutApiError && [401, 403, 404].includes(error.status);
+
+const asProblem = (error: unknown): Problem =>
+  error instanceof CheckoutApiError
+    ? { code: error.code, message: error.message, fatal: isFatal(error) }
+    : { code: 'unexpected', message: '' };
 
 /** Tallest of the standard 3-D Secure challenge window sizes that fit in a page (500 × 600). */
 const CHALLENGE_HEIGHT = 600;

@@ -1,5 +1,6 @@
 import type { Problem } from '../use-checkout.ts';
 import { useI18n } from '../i18n.ts';
+import { failureText } from '../messages.ts';
 import { LockIcon, Spinner } from './icons.tsx';
 
 /**
@@ -12,8 +13,8 @@ export function PayButton(props: { amount: string; submitting: boolean; notice: 
   return (
     <div class="pay">
       {notice && (
-        <p class={notice.gentle ? 'notice gentle' : 'notice'} role="alert">
-          {notice.message || t('networkError')}
+        <p class={notice.gentle ? 'notice gentle' : 'notice'} role="alert" dir="auto">
+          {failureText(t, notice)}
         </p>
       )}
       <button

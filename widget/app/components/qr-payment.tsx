@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { serverNow } from '../checkout-api.ts';
 import { clock, countdownNotice, secondsLeft } from '../countdown.ts';
 import { useI18n } from '../i18n.ts';
+import { failureText } from '../messages.ts';
 import { safeHttpUrl } from '../order-screen.ts';
 import { inWebview } from '../shopper-context.ts';
 import type { Problem } from '../use-checkout.ts';
@@ -60,8 +61,8 @@ export function QrPayment(props: {
         props.renewable && (
           <>
             {notice && (
-              <p class="notice" role="alert">
-                {notice.message || t('networkError')}
+              <p class="notice" role="alert" dir="auto">
+                {failureText(t, notice)}
               </p>
             )}
             <button type="button" class="button primary" aria-disabled={submitting} aria-busy={submitting} onClick={() => !submitting && props.onRenew()}>

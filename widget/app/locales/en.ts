@@ -36,6 +36,11 @@ const en = {
   canceledTitle: 'This payment was canceled',
   canceledHint: 'No money was taken. Return to the store if you want to order again.',
   failedTitle: 'Payment failed',
+  // A processor's decline, by its code (other codes show the channel's own words).
+  declineCard: 'Your card was declined.',
+  declineFunds: 'Your card has insufficient funds.',
+  declineExpired: 'Your card has expired.',
+  declineCvc: "Your card's security code is incorrect.",
   errorTitle: 'Something went wrong',
   retry: 'Retry',
   networkError: 'We could not reach the payment server. Check your connection and try again.',

@@ -24,7 +24,7 @@ function layout(title: string, body: ReturnType<typeof html>) {
     <style>
       :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC", sans-serif; }
       body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #eef1f6; color: #1a1f36; }
-      main { width: min(380px, calc(100vw - 32px)); background: #fff; border-radius: 16px; padding: 28px 24px;
+      main { box-sizing: border-box; width: min(380px, calc(100vw - 32px)); background: #fff; border-radius: 16px; padding: 28px 24px;
         box-shadow: 0 12px 32px rgba(26, 31, 54, .12); text-align: center; }
       .badge { display: inline-block; font-size: 12px; font-weight: 600; letter-spacing: .04em; text-transform: uppercase;
         color: #8a4b00; background: #fff3d6; border-radius: 999px; padding: 3px 10px; }
