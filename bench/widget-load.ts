@@ -22,6 +22,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../test/e2e/browser.ts';
 import { merchantApi, startMerchantPage } from '../test/e2e/merchant-page.ts';
 
 /**
@@ -126,18 +127,12 @@ class Cdp {
 
 async function launchChromium(): Promise<{ cdp: Cdp; child: ChildProcess; profile: string }> {
   const profile = mkdtempSync(join(tmpdir(), 'till-bench-chromium-'));
-  // The flags of test/e2e/browser.ts (no background networking on this closed network), headless.
+  // The flags of the browser tests, headless, with the DevTools protocol on a free port.
   const child = spawn(
-    process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    CHROMIUM_PATH,
     [
       '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
+      ...CHROMIUM_FLAGS,
       '--remote-debugging-port=0',
       `--user-data-dir=${profile}`,
       'about:blank',
