@@ -1,6 +1,6 @@
 /** The shopper context the widget reports, from real user agents. */
 import { describe, expect, it } from 'vitest';
-import { contextFor } from '../../widget/app/shopper-context.ts';
+import { contextFor, webviewOf } from '../../widget/app/shopper-context.ts';
 
 const UA = {
   wechatIos:
@@ -45,5 +45,27 @@ describe('contextFor', () => {
   it('puts the in-app browsers first, even on a small touch screen', () => {
     expect(contextFor(UA.wechatIos, true)).toBe('wechat');
     expect(contextFor(UA.alipayIos, true)).toBe('alipay');
+  });
+});
+
+describe('webviews', () => {
+  const androidWebView =
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240805.005; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/130.0.0.0 Mobile Safari/537.36';
+  const iosWkWebView = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+  const iosChrome =
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/126.0.6478.54 Mobile/15E148 Safari/604.1';
+
+  it("knows Android's WebView by `; wv)` and iOS's WKWebView by the missing Safari token", () => {
+    expect(webviewOf(androidWebView, false)).toBe('android');
+    expect(webviewOf(iosWkWebView, false)).toBe('ios');
+    expect(webviewOf(UA.wechatIos, false)).toBe('ios');
+  });
+
+  it('counts browsers as browsers, Chrome and Firefox on iOS included', () => {
+    for (const userAgent of [UA.iphoneSafari, UA.androidChrome, UA.desktopChrome, iosChrome]) expect(webviewOf(userAgent, false)).toBeNull();
+  });
+
+  it('takes a native bridge on the host page as a webview whatever the user agent says', () => {
+    expect(webviewOf(UA.desktopChrome, true)).toBe('app');
   });
 });

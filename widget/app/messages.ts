@@ -38,7 +38,7 @@ const NEAREST: Record<string, Locale> = {
 };
 
 /** One BCP 47 tag to one of our locales by dropping subtags (`fr-CH` → `fr`), or null. */
-export function matchLocale(tag: string): Locale | null {
+function matchLocale(tag: string): Locale | null {
   const subtags = tag.trim().replace(/_/g, '-').toLowerCase().split('-');
   for (let length = subtags.length; length > 0; length--) {
     const candidate = subtags.slice(0, length).join('-');
@@ -91,6 +91,10 @@ export const failureText = (t: Translate, failure: { code: string; message: stri
   const key = FAILURE_KEYS[failure.code];
   return key ? t(key) : failure.message || t('networkError');
 };
+
+/** A wallet by the name shoppers know it by, in their language; null for a channel that is no wallet. */
+export const walletName = (t: Translate, channel: string): string | null =>
+  channel === 'alipay' || channel === 'wechatpay' ? t(channel) : null;
 
 export const translator =
   (messages: Messages): Translate =>

@@ -30,7 +30,7 @@ export async function frameAncestors(env: AppEnv['Bindings'], orderId: string | 
   return ["frame-ancestors 'self'", ...origins.filter((origin) => !origin.includes('['))].join(' ');
 }
 
-export async function framePolicy(env: AppEnv['Bindings'], orderId: string | undefined): Promise<string> {
+async function framePolicy(env: AppEnv['Bindings'], orderId: string | undefined): Promise<string> {
   return [...FRAME_POLICY, await frameAncestors(env, orderId)].join('; ');
 }
 

@@ -1,5 +1,6 @@
 import type { PaymentMethod } from '../../../shared/schemas.ts';
 import { useI18n } from '../i18n.ts';
+import { walletName } from '../messages.ts';
 import { CardIcon, QrIcon, WALLET_MARKS } from './icons.tsx';
 
 const keyOf = (method: PaymentMethod): string => `${method.channel}:${method.method}`;
@@ -26,9 +27,10 @@ export function MethodPicker(props: {
   const { methods, selected, onSelect } = props;
   const labelOf = (method: PaymentMethod): string => {
     const { channel, kind } = method;
-    if (channel === 'alipay' || channel === 'wechatpay') {
+    const wallet = walletName(t, channel);
+    if (wallet) {
       const several = methods.filter((other) => other.channel === channel).length > 1;
-      return several && kind === 'redirect' ? t('walletWeb', { name: t(channel) }) : t(channel);
+      return several && kind === 'redirect' ? t('walletWeb', { name: wallet }) : wallet;
     }
     const generic = methods.filter((other) => other.kind === kind).length === 1;
     if (generic && kind === 'card') return t('methodCard');

@@ -5,7 +5,7 @@
  */
 import type { CheckoutSummary } from '../../../shared/schemas.ts';
 import { useI18n } from '../i18n.ts';
-import type { Translate } from '../messages.ts';
+import { walletName, type Translate } from '../messages.ts';
 import type { Screen } from '../order-screen.ts';
 import type { Problem } from '../use-checkout.ts';
 import { Leaving } from './leaving.tsx';
@@ -27,16 +27,15 @@ export interface WalletFlowProps {
 }
 
 /** The wallet the current attempt pays with, by the name shoppers know it by. */
-function walletName({ attempt, methods }: CheckoutSummary, t: Translate): string {
+function attemptWalletName({ attempt, methods }: CheckoutSummary, t: Translate): string {
   const channel = attempt?.channel ?? '';
-  if (channel === 'alipay' || channel === 'wechatpay') return t(channel);
-  return methods.find((method) => method.channel === channel)?.label ?? channel;
+  return walletName(t, channel) ?? methods.find((method) => method.channel === channel)?.label ?? channel;
 }
 
 export function WalletFlow(props: WalletFlowProps) {
   const { t } = useI18n();
   const { view, submitting, onContinue, onChooseAnother } = props;
-  const name = walletName(view.summary, t);
+  const name = attemptWalletName(view.summary, t);
   switch (view.kind) {
     case 'qr':
       return (
