@@ -7,8 +7,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { signPayload } from '../shared/signature.ts';
-import { sandboxNotification } from '../worker/channels/sandbox/notification.ts';
 import { launchBrowser } from '../test/e2e/browser.ts';
+import { sandboxNotification } from '../worker/channels/sandbox/notification.ts';
 
 export interface LatencyRow {
   name: string;
@@ -68,7 +68,9 @@ async function qrOrder(setup: Setup): Promise<{ id: string; token: string; attem
 }
 
 async function notifyPaid(setup: Setup, orderId: string, attemptId: string): Promise<void> {
-  const body = JSON.stringify(sandboxNotification({ orderId, attemptId, amount: 2900, currency: 'USD' }, 'succeeded', null, `bench-${attemptId}`));
+  const body = JSON.stringify(
+    sandboxNotification({ orderId, attemptId, amount: 2900, currency: 'USD' }, 'succeeded', null, `bench-${attemptId}`),
+  );
   const response = await fetch(`${setup.url}/v1/channels/sandbox/notify/${orderId}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'sandbox-signature': await signPayload(body, setup.notifySecret) },
@@ -78,7 +80,12 @@ async function notifyPaid(setup: Setup, orderId: string, attemptId: string): Pro
 }
 
 /** Opens the frame on a waiting QR order; resolves once it shows the code (and, live, once the socket spoke). */
-async function openWaiting(page: Page, setup: Setup, order: { id: string; token: string }, live: boolean): Promise<void> {
+async function openWaiting(
+  page: Page,
+  setup: Setup,
+  order: { id: string; token: string },
+  live: boolean,
+): Promise<void> {
   const socketSpoke = live
     ? new Promise<void>((resolve) => page.on('websocket', (ws) => ws.once('framereceived', () => resolve())))
     : Promise.resolve();
@@ -91,7 +98,12 @@ async function measureMode(browser: Browser, setup: Setup, live: boolean, rounds
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addInitScript(recordPaid);
   if (!live) await context.addInitScript(blockWebSockets);
-  const row: LatencyRow = { name: live ? 'live (WebSocket push)' : 'polling fallback (WebSocket blocked)', rounds, accepted: [], sent: [] };
+  const row: LatencyRow = {
+    name: live ? 'live (WebSocket push)' : 'polling fallback (WebSocket blocked)',
+    rounds,
+    accepted: [],
+    sent: [],
+  };
   try {
     for (let i = -2; i < rounds; i++) {
       const order = await qrOrder(setup);
@@ -102,7 +114,9 @@ async function measureMode(browser: Browser, setup: Setup, live: boolean, rounds
       const sentAt = Date.now();
       await notifyPaid(setup, order.id, order.attemptId);
       const acceptedAt = Date.now();
-      const paidAt = (await (await page.waitForFunction(() => window.__tillPaidAt, undefined, { timeout: 60_000 })).jsonValue()) as number;
+      const paidAt = (await (
+        await page.waitForFunction(() => window.__tillPaidAt, undefined, { timeout: 60_000 })
+      ).jsonValue()) as number;
       if (i >= 0) {
         // i < 0: warm-up rounds, not counted.
         row.accepted.push(paidAt - acceptedAt);

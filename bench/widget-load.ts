@@ -18,7 +18,7 @@
  * the same context once the cache holds the files (till.js for 5 minutes, hashed assets for a
  * year, the frame page revalidated), a new order each time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,7 +112,9 @@ class Cdp {
   send<T = Params>(method: string, params: Params = {}, sessionId?: string): Promise<T> {
     const id = this.next++;
     this.socket.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
-    return new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (value: Params) => void, reject }));
+    return new Promise<T>((resolve, reject) =>
+      this.pending.set(id, { resolve: resolve as (value: Params) => void, reject }),
+    );
   }
 
   on(listener: (message: CdpMessage) => void): () => void {
@@ -130,13 +132,7 @@ async function launchChromium(): Promise<{ cdp: Cdp; child: ChildProcess; profil
   // The flags of the browser tests, headless, with the DevTools protocol on a free port.
   const child = spawn(
     CHROMIUM_PATH,
-    [
-      '--headless',
-      ...CHROMIUM_FLAGS,
-      '--remote-debugging-port=0',
-      `--user-data-dir=${profile}`,
-      'about:blank',
-    ],
+    ['--headless', ...CHROMIUM_FLAGS, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -186,7 +182,13 @@ async function throttle(cdp: Cdp, sessionId: string, options: Throttle): Promise
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN }, sessionId);
 }
 
-async function load(cdp: Cdp, sessionId: string, pageUrl: string, tillUrl: string, options: Throttle): Promise<{ run: LoadRun; requests: Request[] }> {
+async function load(
+  cdp: Cdp,
+  sessionId: string,
+  pageUrl: string,
+  tillUrl: string,
+  options: Throttle,
+): Promise<{ run: LoadRun; requests: Request[] }> {
   await throttle(cdp, sessionId, options);
   const frameSessions = new Set<string>();
   const requests = new Map<string, Request>();
@@ -232,12 +234,26 @@ async function load(cdp: Cdp, sessionId: string, pageUrl: string, tillUrl: strin
     }
   });
   try {
-    await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }, sessionId);
+    await cdp.send(
+      'Target.setAutoAttach',
+      { autoAttach: true, waitForDebuggerOnStart: true, flatten: true },
+      sessionId,
+    );
     await cdp.send('Page.navigate', { url: pageUrl }, sessionId);
-    await Promise.race([enabled, new Promise((_, reject) => setTimeout(() => reject(new Error('no enabled Pay button within 60 s')), 60_000))]).catch(async (error: unknown) => {
+    await Promise.race([
+      enabled,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no enabled Pay button within 60 s')), 60_000)),
+    ]).catch(async (error: unknown) => {
       for (const frame of frameSessions) {
         const state = await cdp
-          .send<{ result: { value: unknown } }>('Runtime.evaluate', { expression: `({ url: location.href, binding: typeof globalThis.${BINDING}, observer: globalThis.__tillBenchObserver, button: document.querySelector('.pay button.primary, form button[type="submit"]')?.outerHTML })`, returnByValue: true }, frame)
+          .send<{ result: { value: unknown } }>(
+            'Runtime.evaluate',
+            {
+              expression: `({ url: location.href, binding: typeof globalThis.${BINDING}, observer: globalThis.__tillBenchObserver, button: document.querySelector('.pay button.primary, form button[type="submit"]')?.outerHTML })`,
+              returnByValue: true,
+            },
+            frame,
+          )
           .catch((failure: unknown) => ({ result: { value: String(failure) } }));
         console.error('bench: frame state', JSON.stringify(state.result.value));
       }
@@ -267,7 +283,9 @@ async function load(cdp: Cdp, sessionId: string, pageUrl: string, tillUrl: strin
         payEnabled: payEnabledAt! - result.value.origin,
         ready: result.value.ready,
         loader: result.value.loader,
-        tillBytes: list.filter((request) => request.url.startsWith(tillUrl)).reduce((sum, request) => sum + request.bytes, 0),
+        tillBytes: list
+          .filter((request) => request.url.startsWith(tillUrl))
+          .reduce((sum, request) => sum + request.bytes, 0),
       },
       requests: list,
     };
@@ -276,22 +294,37 @@ async function load(cdp: Cdp, sessionId: string, pageUrl: string, tillUrl: strin
   }
 }
 
-export async function measureWidgetLoad(setup: { url: string; secretKey: string }, rounds: number): Promise<LoadResult> {
+export async function measureWidgetLoad(
+  setup: { url: string; secretKey: string },
+  rounds: number,
+): Promise<LoadResult> {
   const merchant = await startMerchantPage(setup.url);
   const api = merchantApi(setup.url, setup.secretKey);
   await api.allowOrigins(merchant.origin);
-  const pageFor = async () => merchant.checkoutUrl((await api.createOrder({ amount: 2900, currency: 'USD', description: 'Bench load' })).client_token);
+  const pageFor = async () =>
+    merchant.checkoutUrl(
+      (await api.createOrder({ amount: 2900, currency: 'USD', description: 'Bench load' })).client_token,
+    );
   const { cdp, child, profile } = await launchChromium();
   const result: LoadResult = { cold: [], warm: [], coldRequests: [] };
   try {
     // One round unmeasured first: wrangler compiles and warms up on its first requests.
     for (let round = -1; round < rounds; round++) {
-      const { browserContextId } = await cdp.send<{ browserContextId: string }>('Target.createBrowserContext', { disposeOnDetach: true });
-      const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank', browserContextId });
+      const { browserContextId } = await cdp.send<{ browserContextId: string }>('Target.createBrowserContext', {
+        disposeOnDetach: true,
+      });
+      const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', {
+        url: 'about:blank',
+        browserContextId,
+      });
       const { sessionId } = await cdp.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
       try {
         await cdp.send('Runtime.enable', {}, sessionId);
-        await cdp.send('Emulation.setDeviceMetricsOverride', { width: 412, height: 915, deviceScaleFactor: 2, mobile: true }, sessionId);
+        await cdp.send(
+          'Emulation.setDeviceMetricsOverride',
+          { width: 412, height: 915, deviceScaleFactor: 2, mobile: true },
+          sessionId,
+        );
         const cold = await load(cdp, sessionId, await pageFor(), setup.url, { cold: true });
         // Fill the cache (the cold load bypassed it), then the measured warm load.
         await load(cdp, sessionId, await pageFor(), setup.url, { cold: false });

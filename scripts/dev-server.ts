@@ -2,11 +2,11 @@
  * Starts `wrangler dev` offline and seeds the demo merchant. Used by `npm start`, the browser
  * tests and the benchmark, so all three run Till exactly the same way.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fakeMerchantCredentials, startChannelFakes, type ChannelFakes } from '../test/fakes/channel-fakes.ts';
+import { type ChannelFakes, fakeMerchantCredentials, startChannelFakes } from '../test/fakes/channel-fakes.ts';
 import { ensureDevVars } from './dev-vars.ts';
 
 export interface DevMerchant {
@@ -101,8 +101,13 @@ export async function seedDemoMerchant(url: string, adminKey: string, merchantFi
   const { merchant_id, publishable_key, secret_key, webhook_secret } = merchant;
   // Test mode talks to the local fakes, as the demo merchant's own Alipay app and WeChat Pay account.
   for (const [channel, credentials] of Object.entries(fakeMerchantCredentials())) {
-    const configured = await api(url, adminKey, `/v1/admin/merchants/${merchant_id}/channels/${channel}`, { enabled: true, mode: 'test', credentials });
-    if (configured.status !== 200) throw new Error(`could not configure ${channel} for the demo merchant: ${JSON.stringify(configured.json)}`);
+    const configured = await api(url, adminKey, `/v1/admin/merchants/${merchant_id}/channels/${channel}`, {
+      enabled: true,
+      mode: 'test',
+      credentials,
+    });
+    if (configured.status !== 200)
+      throw new Error(`could not configure ${channel} for the demo merchant: ${JSON.stringify(configured.json)}`);
   }
   const setup = await api(url, adminKey, '/demo/setup', { merchant_id, publishable_key, secret_key, webhook_secret });
   if (setup.status !== 200) throw new Error(`could not configure the demo shop: ${JSON.stringify(setup.json)}`);
@@ -183,7 +188,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await fakes.close();
     if (child.pid === undefined) return;
     const pgid = child.pid;
-    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
+    const exited =
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve()
+        : new Promise((resolve) => child.once('exit', resolve));
     try {
       process.kill(-pgid, 'SIGKILL');
     } catch {

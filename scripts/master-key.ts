@@ -19,18 +19,32 @@ interface MerchantPage {
 async function adminCall<T>(base: string, adminKey: string, path: string, method = 'GET'): Promise<T> {
   const response = await fetch(new URL(path, base), { method, headers: { authorization: `Bearer ${adminKey}` } });
   const body = (await response.json()) as T & { error?: { code: string; message: string } };
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${body.error?.code ?? ''} ${body.error?.message ?? ''}`);
+  if (!response.ok)
+    throw new Error(`${method} ${path}: ${response.status} ${body.error?.code ?? ''} ${body.error?.message ?? ''}`);
   return body;
 }
 
-export async function reencryptAll(base: string, adminKey: string, log: (line: string) => void = console.log): Promise<{ merchants: number; resealed: number }> {
+export async function reencryptAll(
+  base: string,
+  adminKey: string,
+  log: (line: string) => void = console.log,
+): Promise<{ merchants: number; resealed: number }> {
   let cursor: string | undefined;
   let merchants = 0;
   let resealed = 0;
   for (;;) {
-    const page = await adminCall<MerchantPage>(base, adminKey, `/v1/admin/merchants?limit=100${cursor ? `&starting_after=${cursor}` : ''}`);
+    const page = await adminCall<MerchantPage>(
+      base,
+      adminKey,
+      `/v1/admin/merchants?limit=100${cursor ? `&starting_after=${cursor}` : ''}`,
+    );
     for (const { id } of page.data) {
-      const result = await adminCall<{ reencrypted: number; key_id: string }>(base, adminKey, `/v1/admin/merchants/${id}/reencrypt`, 'POST');
+      const result = await adminCall<{ reencrypted: number; key_id: string }>(
+        base,
+        adminKey,
+        `/v1/admin/merchants/${id}/reencrypt`,
+        'POST',
+      );
       merchants++;
       resealed += result.reencrypted;
       log(`${id}: ${result.reencrypted} value(s) re-sealed under ${result.key_id}`);
@@ -54,7 +68,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(`done: ${merchants} merchant(s), ${resealed} value(s) re-sealed`);
     // Stored idempotent answers are not re-sealed: they expire instead.
     const until = new Date(Date.now() + 25 * 3600 * 1000).toISOString();
-    console.log(`keep the previous key in TILL_PREVIOUS_MASTER_KEYS until ${until} (idempotent answers sealed under it expire then)`);
+    console.log(
+      `keep the previous key in TILL_PREVIOUS_MASTER_KEYS until ${until} (idempotent answers sealed under it expire then)`,
+    );
     return;
   }
   console.error('usage: node scripts/master-key.ts new <key id> | reencrypt <worker url>');

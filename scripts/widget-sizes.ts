@@ -25,7 +25,11 @@ export function widgetFiles(dir = WIDGET_DIR): SizedFile[] {
       if (statSync(full).isDirectory()) walk(full);
       else if (/\.(js|css|html)$/.test(name)) {
         const content = readFileSync(full);
-        files.push({ path: `/${relative(dir, full)}`, bytes: content.length, gzip: gzipSync(content, { level: 9 }).length });
+        files.push({
+          path: `/${relative(dir, full)}`,
+          bytes: content.length,
+          gzip: gzipSync(content, { level: 9 }).length,
+        });
       }
     }
   };
@@ -36,6 +40,8 @@ export function widgetFiles(dir = WIDGET_DIR): SizedFile[] {
 export function criticalPath(files: SizedFile[], dir = WIDGET_DIR): { files: SizedFile[]; gzip: number } {
   const frame = readFileSync(join(dir, 'v1/frame.html'), 'utf8');
   const linked = new Set([...frame.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((match) => match[1]));
-  const critical = files.filter((file) => file.path === '/v1/till.js' || file.path === '/v1/frame.html' || linked.has(file.path));
+  const critical = files.filter(
+    (file) => file.path === '/v1/till.js' || file.path === '/v1/frame.html' || linked.has(file.path),
+  );
   return { files: critical, gzip: critical.reduce((sum, file) => sum + file.gzip, 0) };
 }

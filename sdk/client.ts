@@ -7,7 +7,15 @@ import { Keys } from './resources/keys.ts';
 import { MerchantResource } from './resources/merchant.ts';
 import { Orders } from './resources/orders.ts';
 import { WebhookEndpoints } from './resources/webhook-endpoints.ts';
-import { endpointIdOf, verifyWebhook, verifyWebhookWithJwks, webhookKeyId, webhooks, type ClientWebhooks, type Webhooks } from './webhooks.ts';
+import {
+  type ClientWebhooks,
+  endpointIdOf,
+  verifyWebhook,
+  verifyWebhookWithJwks,
+  type Webhooks,
+  webhookKeyId,
+  webhooks,
+} from './webhooks.ts';
 
 export class Till {
   /** Webhook verification needs no client: `await Till.webhooks.verify(rawBody, header, secret)`. */
@@ -32,10 +40,13 @@ export class Till {
     const mode = modeOfKey(resolved.secretKey);
     // Derived like the receipts' check (receipts.ts): null for a key that does not show it.
     const merchantId = merchantIdOfKey(resolved.secretKey);
-    const withMode = <O extends object>(verifyOptions: O): O => (mode === null ? verifyOptions : { mode, ...verifyOptions });
-    const withMerchant = <O extends object>(verifyOptions: O): O => (merchantId === null ? verifyOptions : { merchantId, ...verifyOptions });
+    const withMode = <O extends object>(verifyOptions: O): O =>
+      mode === null ? verifyOptions : { mode, ...verifyOptions };
+    const withMerchant = <O extends object>(verifyOptions: O): O =>
+      merchantId === null ? verifyOptions : { merchantId, ...verifyOptions };
     this.webhooks = {
-      verify: (rawBody, header, secret, verifyOptions = {}) => verifyWebhook(rawBody, header, secret, withMode(verifyOptions)),
+      verify: (rawBody, header, secret, verifyOptions = {}) =>
+        verifyWebhook(rawBody, header, secret, withMode(verifyOptions)),
       verifyWithJwks: async (rawBody, header, verifyOptions) => {
         endpointIdOf(verifyOptions); // before fetching anything
         const { jwks, ...rest } = verifyOptions;

@@ -181,7 +181,14 @@ function errorFromAnswer(response: Response, text: string): TillApiError {
   const envelope = EnvelopeSchema.safeParse(json);
   if (envelope.success) {
     const { type, code, message, param, request_id } = envelope.data.error;
-    return new TillApiError({ status: response.status, type, code, message, param, requestId: request_id ?? headerRequestId });
+    return new TillApiError({
+      status: response.status,
+      type,
+      code,
+      message,
+      param,
+      requestId: request_id ?? headerRequestId,
+    });
   }
   return new TillApiError({
     status: response.status,

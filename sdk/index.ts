@@ -6,28 +6,8 @@
  *     const order = await till.orders.create({ amount: 2900, currency: 'USD', description: 'Tote bag' });
  *     const event = await Till.webhooks.verify(rawBody, request.headers.get('Till-Signature'), env.TILL_WEBHOOK_SECRET);
  */
-export { Till } from './client.ts';
-export { TillApiError, TillConnectionError, TillReceiptError, TillWebhookError } from './errors.ts';
-export type { ReceiptFailure, TillApiErrorFields, WebhookFailure } from './errors.ts';
-export type { RequestOptions } from './http.ts';
-export type { FetchLike, TillOptions } from './options.ts';
-export { OPTION_ERRORS } from './options.ts';
-export { JWKS_REFETCH_COOLDOWN_MS, JWKS_TTL_MS, type Receipts } from './receipts.ts';
-export type { EventListParams, Events } from './resources/events.ts';
-export type { ApiKeyCreateParams, ApiKeyRollParams, Keys } from './resources/keys.ts';
-export type { MerchantResource } from './resources/merchant.ts';
-export type { CreatedRange, OrderCreateParams, OrderEventList, OrderListParams, Orders } from './resources/orders.ts';
-export type { WebhookEndpointCreateParams, WebhookEndpointRollParams, WebhookEndpoints } from './resources/webhook-endpoints.ts';
-export {
-  verifyWebhook,
-  verifyWebhookWithJwks,
-  type ClientWebhookJwksVerifyOptions,
-  type ClientWebhooks,
-  type WebhookJwks,
-  type WebhookJwksVerifyOptions,
-  type WebhookVerifyOptions,
-  type Webhooks,
-} from './webhooks.ts';
+
+export type { RequestSigningKey } from '../shared/request-signature.ts';
 export type {
   ApiKey,
   Attempt,
@@ -48,4 +28,29 @@ export type {
   WebhookEvent,
 } from '../shared/schemas.ts';
 export type { ReceiptClaims } from '../shared/tokens.ts';
-export type { RequestSigningKey } from '../shared/request-signature.ts';
+export { Till } from './client.ts';
+export type { ReceiptFailure, TillApiErrorFields, WebhookFailure } from './errors.ts';
+export { TillApiError, TillConnectionError, TillReceiptError, TillWebhookError } from './errors.ts';
+export type { RequestOptions } from './http.ts';
+export type { FetchLike, TillOptions } from './options.ts';
+export { OPTION_ERRORS } from './options.ts';
+export { JWKS_REFETCH_COOLDOWN_MS, JWKS_TTL_MS, type Receipts } from './receipts.ts';
+export type { EventListParams, Events } from './resources/events.ts';
+export type { ApiKeyCreateParams, ApiKeyRollParams, Keys } from './resources/keys.ts';
+export type { MerchantResource } from './resources/merchant.ts';
+export type { CreatedRange, OrderCreateParams, OrderEventList, OrderListParams, Orders } from './resources/orders.ts';
+export type {
+  WebhookEndpointCreateParams,
+  WebhookEndpointRollParams,
+  WebhookEndpoints,
+} from './resources/webhook-endpoints.ts';
+export {
+  type ClientWebhookJwksVerifyOptions,
+  type ClientWebhooks,
+  verifyWebhook,
+  verifyWebhookWithJwks,
+  type WebhookJwks,
+  type WebhookJwksVerifyOptions,
+  type Webhooks,
+  type WebhookVerifyOptions,
+} from './webhooks.ts';

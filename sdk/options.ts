@@ -39,7 +39,8 @@ export interface ResolvedOptions {
 
 export const OPTION_ERRORS = {
   secretKey: 'Till: secretKey must be a secret key like sk_test_…, sk_live_… or a restricted key rk_…',
-  publishableKey: 'Till: secretKey is a publishable key (pk_…); the server SDK needs the secret key (sk_…) or a restricted key (rk_…)',
+  publishableKey:
+    'Till: secretKey is a publishable key (pk_…); the server SDK needs the secret key (sk_…) or a restricted key (rk_…)',
   baseUrl: 'Till: baseUrl must be an http(s) URL like https://till.example.com',
   fetch: 'Till: fetch must be a function; no global fetch is available here',
   maxRetries: 'Till: maxRetries must be an integer from 0 to 10',
@@ -61,7 +62,8 @@ export function resolveOptions(options: TillOptions): ResolvedOptions {
   if (typeof secretKey === 'string' && secretKey.startsWith('pk_')) throw new TypeError(OPTION_ERRORS.publishableKey);
   if (typeof secretKey !== 'string' || !SECRET_KEY.test(secretKey)) throw new TypeError(OPTION_ERRORS.secretKey);
 
-  const fetchImpl = options.fetch ?? (typeof fetch === 'function' ? (url: string, init: RequestInit) => fetch(url, init) : undefined);
+  const fetchImpl =
+    options.fetch ?? (typeof fetch === 'function' ? (url: string, init: RequestInit) => fetch(url, init) : undefined);
   if (typeof fetchImpl !== 'function') throw new TypeError(OPTION_ERRORS.fetch);
 
   const maxRetries = options.maxRetries ?? 2;
@@ -91,7 +93,13 @@ function resolveBaseUrl(value: unknown): string {
   } catch {
     throw new TypeError(OPTION_ERRORS.baseUrl);
   }
-  if (typeof value !== 'string' || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
+  if (
+    typeof value !== 'string' ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.search ||
+    url.hash ||
+    url.username
+  ) {
     throw new TypeError(OPTION_ERRORS.baseUrl);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
@@ -99,7 +107,8 @@ function resolveBaseUrl(value: unknown): string {
 
 function resolveSigning(value: unknown): RequestSigningKey {
   if (typeof value === 'object' && value !== null) {
-    if ('secret' in value && typeof value.secret === 'string' && value.secret.length >= 16) return { secret: value.secret };
+    if ('secret' in value && typeof value.secret === 'string' && value.secret.length >= 16)
+      return { secret: value.secret };
     if ('privateKey' in value && value.privateKey instanceof Uint8Array && value.privateKey.length === 32) {
       const kid = 'kid' in value ? value.kid : undefined;
       if (kid === undefined) return { privateKey: value.privateKey };

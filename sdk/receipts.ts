@@ -6,7 +6,7 @@
 import { fromBase64Url, fromUtf8 } from '../shared/encoding.ts';
 import { JwsError, type PublicJwk } from '../shared/jws.ts';
 import { JwksSchema } from '../shared/schemas.ts';
-import { verifyReceipt, type ReceiptClaims } from '../shared/tokens.ts';
+import { type ReceiptClaims, verifyReceipt } from '../shared/tokens.ts';
 import { TillReceiptError } from './errors.ts';
 import type { HttpClient } from './http.ts';
 import { merchantIdOfKey, modeOfKey } from './options.ts';
@@ -55,7 +55,10 @@ export class Receipts {
     }
     // A sandbox payment must never pass for a live one (or the other way round).
     if (this.#mode !== null && claims.mode !== this.#mode) {
-      throw new TillReceiptError('wrong_mode', `The receipt is for a ${claims.mode} order; this client uses a ${this.#mode} key`);
+      throw new TillReceiptError(
+        'wrong_mode',
+        `The receipt is for a ${claims.mode} order; this client uses a ${this.#mode} key`,
+      );
     }
     return claims;
   }
@@ -96,7 +99,9 @@ function keyIdOf(token: string): string | null {
   if (typeof token !== 'string' || token.length > 4096) return null;
   try {
     const header: unknown = JSON.parse(fromUtf8(fromBase64Url(token.split('.')[0] ?? '')));
-    return typeof header === 'object' && header !== null && 'kid' in header && typeof header.kid === 'string' ? header.kid : null;
+    return typeof header === 'object' && header !== null && 'kid' in header && typeof header.kid === 'string'
+      ? header.kid
+      : null;
   } catch {
     return null;
   }

@@ -5,10 +5,14 @@
  * deliveries). Needs no client, so a webhook handler can use it alone (`Till.webhooks`).
  */
 import type { PublicJwk } from '../shared/jws.ts';
-import { JwksSchema, WebhookEventSchema, type WebhookEvent } from '../shared/schemas.ts';
+import { JwksSchema, type WebhookEvent, WebhookEventSchema } from '../shared/schemas.ts';
 import { SignatureError } from '../shared/signature.ts';
 import { WEBHOOK_ENDPOINT_ID } from '../shared/webhook-schemas.ts';
-import { parseEd25519Parts, verifyWebhookWithJwks as verifyEd25519, verifyWebhookWithSecret } from '../shared/webhook-signature.ts';
+import {
+  parseEd25519Parts,
+  verifyWebhookWithJwks as verifyEd25519,
+  verifyWebhookWithSecret,
+} from '../shared/webhook-signature.ts';
 import { TillWebhookError } from './errors.ts';
 
 export interface WebhookVerifyOptions {
@@ -43,7 +47,8 @@ export const ENDPOINT_ID_REQUIRED =
 /** The endpoint id of JWKS verification options; throws the TypeError when there is none. */
 export function endpointIdOf(options: Partial<WebhookJwksVerifyOptions> | null | undefined): string {
   const endpointId: unknown = typeof options === 'object' && options !== null ? options.endpointId : undefined;
-  if (typeof endpointId !== 'string' || !WEBHOOK_ENDPOINT_ID.test(endpointId)) throw new TypeError(ENDPOINT_ID_REQUIRED);
+  if (typeof endpointId !== 'string' || !WEBHOOK_ENDPOINT_ID.test(endpointId))
+    throw new TypeError(ENDPOINT_ID_REQUIRED);
   return endpointId;
 }
 
@@ -84,10 +89,16 @@ function eventOf(body: string, options: WebhookVerifyOptions): WebhookEvent {
   const parsed = WebhookEventSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new TillWebhookError('invalid_payload', `The webhook body is not a Till event (at ${issue?.path.join('.') || 'the top'}: ${issue?.message})`);
+    throw new TillWebhookError(
+      'invalid_payload',
+      `The webhook body is not a Till event (at ${issue?.path.join('.') || 'the top'}: ${issue?.message})`,
+    );
   }
   if (options.mode !== undefined && parsed.data.mode !== options.mode) {
-    throw new TillWebhookError('wrong_mode', `The event is from ${parsed.data.mode} mode; this endpoint serves ${options.mode} mode`);
+    throw new TillWebhookError(
+      'wrong_mode',
+      `The event is from ${parsed.data.mode} mode; this endpoint serves ${options.mode} mode`,
+    );
   }
   if (options.merchantId !== undefined && parsed.data.data.object.merchant_id !== options.merchantId) {
     throw new TillWebhookError('wrong_merchant', 'The event is about another merchant’s order');

@@ -47,7 +47,15 @@ export async function jwkThumbprint(x: string): Promise<string> {
 export async function generateSigningKey(): Promise<PrivateJwk> {
   const { secretKey, publicKey } = ed25519.keygen();
   const x = toBase64Url(publicKey);
-  return { kty: 'OKP', crv: 'Ed25519', x, d: toBase64Url(secretKey), kid: await jwkThumbprint(x), use: 'sig', alg: 'EdDSA' };
+  return {
+    kty: 'OKP',
+    crv: 'Ed25519',
+    x,
+    d: toBase64Url(secretKey),
+    kid: await jwkThumbprint(x),
+    use: 'sig',
+    alg: 'EdDSA',
+  };
 }
 
 export function publicJwk(key: PrivateJwk): PublicJwk {
@@ -124,6 +132,7 @@ export function verifyJws(token: string, keys: readonly PublicJwk[], options: Ve
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const leeway = options.leeway ?? 0;
   if (typeof claims.exp === 'number' && now > claims.exp + leeway) throw new JwsError('expired', 'token has expired');
-  if (typeof claims.nbf === 'number' && now + leeway < claims.nbf) throw new JwsError('not_yet_valid', 'token is not yet valid');
+  if (typeof claims.nbf === 'number' && now + leeway < claims.nbf)
+    throw new JwsError('not_yet_valid', 'token is not yet valid');
   return claims;
 }

@@ -20,7 +20,9 @@ export const OriginSchema = z
   .refine((value) => {
     try {
       const url = new URL(value);
-      const secure = url.protocol === 'https:' || (url.protocol === 'http:' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname));
+      const secure =
+        url.protocol === 'https:' ||
+        (url.protocol === 'http:' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname));
       return secure && url.origin === value;
     } catch {
       return false;
@@ -154,7 +156,12 @@ export const CreateApiKeyRequestSchema = z.strictObject({
 
 export const RollApiKeyRequestSchema = z.strictObject({
   /** How long the old key keeps working, in seconds (0 = refuse it at once, at most 30 days). */
-  expires_in: z.number().int().min(0).max(30 * 24 * 3600).default(0),
+  expires_in: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3600)
+    .default(0),
 });
 
 export const RollSecretResponseSchema = z.object({ object: z.literal('signing_secret'), secret: z.string() });
@@ -173,7 +180,10 @@ export const AdminMerchantListQuerySchema = z
   .refine((q) => !(q.starting_after && q.ending_before), 'use starting_after or ending_before, not both');
 
 /** The admin may issue any kind of key, in either mode. */
-export const AdminCreateApiKeyRequestSchema = z.strictObject({ kind: z.enum(API_KEY_KINDS), mode: ModeSchema.default('test') });
+export const AdminCreateApiKeyRequestSchema = z.strictObject({
+  kind: z.enum(API_KEY_KINDS),
+  mode: ModeSchema.default('test'),
+});
 
 export const ReencryptionSchema = z.object({
   object: z.literal('reencryption'),

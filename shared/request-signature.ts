@@ -49,7 +49,14 @@ export interface ParsedRequestSignature {
 
 export async function canonicalRequest(request: RequestToSign, timestamp: number, nonce: string): Promise<string> {
   const bodyHash = await sha256Hex(typeof request.body === 'string' ? utf8(request.body) : request.body);
-  return ['till-request-v1', String(timestamp), nonce, request.method.toUpperCase(), request.pathWithQuery, bodyHash].join('\n');
+  return [
+    'till-request-v1',
+    String(timestamp),
+    nonce,
+    request.method.toUpperCase(),
+    request.pathWithQuery,
+    bodyHash,
+  ].join('\n');
 }
 
 export type RequestSigningKey = { secret: string } | { privateKey: Uint8Array; kid?: string };
@@ -73,7 +80,11 @@ export async function signRequest(
 }
 
 export function parseRequestSignature(header: string | null | undefined): ParsedRequestSignature {
-  if (!header) throw new RequestSignatureError('missing_signature', 'This merchant requires signed requests: send a Till-Signature header');
+  if (!header)
+    throw new RequestSignatureError(
+      'missing_signature',
+      'This merchant requires signed requests: send a Till-Signature header',
+    );
   const parsed: ParsedRequestSignature = { timestamp: Number.NaN, nonce: '', hmac: [], ed25519: null, kid: null };
   for (const part of header.split(',')) {
     const eq = part.indexOf('=');
@@ -127,26 +138,36 @@ export async function verifyRequestSignature(
   }
   const message = utf8(await canonicalRequest(request, parsed.timestamp, parsed.nonce));
   if (parsed.hmac.length > 0) {
-    if (keys.hmacSecrets.length === 0) throw new RequestSignatureError('no_signing_key', 'This merchant has no request-signing secret');
+    if (keys.hmacSecrets.length === 0)
+      throw new RequestSignatureError('no_signing_key', 'This merchant has no request-signing secret');
     for (const secret of keys.hmacSecrets) {
       const key = await hmacKey(secret);
       // WebCrypto's verify compares in constant time.
-      for (const mac of parsed.hmac) if (await crypto.subtle.verify('HMAC', key, fromHex(mac), message)) return 'secret';
+      for (const mac of parsed.hmac)
+        if (await crypto.subtle.verify('HMAC', key, fromHex(mac), message)) return 'secret';
     }
-    throw new RequestSignatureError('bad_signature', 'The v1 signature does not match this request and the merchant signing secret');
+    throw new RequestSignatureError(
+      'bad_signature',
+      'The v1 signature does not match this request and the merchant signing secret',
+    );
   }
   const candidates = parsed.kid ? keys.publicKeys.filter((key) => key.kid === parsed.kid) : keys.publicKeys;
   if (candidates.length === 0) {
     throw new RequestSignatureError(
       'no_signing_key',
-      parsed.kid ? `No registered Ed25519 key has kid ${parsed.kid}` : 'This merchant has registered no Ed25519 public key',
+      parsed.kid
+        ? `No registered Ed25519 key has kid ${parsed.kid}`
+        : 'This merchant has registered no Ed25519 public key',
     );
   }
   const signature = fromBase64Url(parsed.ed25519 ?? '');
   for (const key of candidates) {
     if (ed25519.verify(signature, message, fromBase64Url(key.x))) return key.kid;
   }
-  throw new RequestSignatureError('bad_signature', 'The ed25519 signature does not match this request and the registered public keys');
+  throw new RequestSignatureError(
+    'bad_signature',
+    'The ed25519 signature does not match this request and the registered public keys',
+  );
 }
 
 function malformed(detail: string): RequestSignatureError {
@@ -154,6 +175,7 @@ function malformed(detail: string): RequestSignatureError {
 }
 
 async function hmacKey(secret: string): Promise<CryptoKey> {
-  if (typeof secret !== 'string' || secret.length < 16) throw new TypeError('signing secret must be at least 16 characters');
+  if (typeof secret !== 'string' || secret.length < 16)
+    throw new TypeError('signing secret must be at least 16 characters');
   return crypto.subtle.importKey('raw', utf8(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }

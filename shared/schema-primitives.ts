@@ -2,7 +2,7 @@
  * The building blocks every schema shares: ids, money, URLs, metadata, mode and list paging.
  */
 import { z } from 'zod';
-import { isCurrency, MAX_AMOUNT, type Currency } from './money.ts';
+import { type Currency, isCurrency, MAX_AMOUNT } from './money.ts';
 import { isReturnUrl } from './return-url.ts';
 
 export const ORDER_ID = /^ord_[0-9A-Za-z]{24}$/;
@@ -29,7 +29,10 @@ export const HttpUrlSchema = z
   .refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL');
 
 /** See shared/return-url.ts. */
-export const ReturnUrlSchema = z.string().max(2048).refine(isReturnUrl, 'must be an http(s) URL or an app deep link like myshop://checkout/done');
+export const ReturnUrlSchema = z
+  .string()
+  .max(2048)
+  .refine(isReturnUrl, 'must be an http(s) URL or an app deep link like myshop://checkout/done');
 
 export const MetadataSchema = z
   .record(z.string().min(1).max(40), z.string().max(500))
@@ -42,7 +45,10 @@ export const MAX_METADATA_FILTERS = 5;
 export const ModeSchema = z.enum(['test', 'live']);
 export type Mode = z.infer<typeof ModeSchema>;
 
-const unixSeconds = z.string().regex(/^\d{1,12}$/, 'must be unix seconds').transform(Number);
+const unixSeconds = z
+  .string()
+  .regex(/^\d{1,12}$/, 'must be unix seconds')
+  .transform(Number);
 
 /** Cursor pagination shared by every list: newest first, `starting_after` pages on, `ending_before` back. */
 export const ListParamsShape = {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { PublicJwkSchema } from './jws.ts';
+import { CHANNEL_ID_PATTERN } from './merchant-schemas.ts';
 import {
   ATTEMPT_STATUSES,
   AUTOMATIC_REFUND_REASONS,
@@ -17,21 +18,20 @@ import {
 } from './order-model.ts';
 import {
   AmountSchema,
+  ATTEMPT_ID,
   CurrencySchema,
-  ReturnUrlSchema,
   ListParamsShape,
   listSchema,
   MERCHANT_ID,
   MetadataSchema,
   ModeSchema,
-  ATTEMPT_ID,
   OrderIdSchema,
+  ReturnUrlSchema,
 } from './schema-primitives.ts';
-import { CHANNEL_ID_PATTERN } from './merchant-schemas.ts';
 import { WebhookDeliverySchema } from './webhook-schemas.ts';
 
-export * from './schema-primitives.ts';
 export * from './merchant-schemas.ts';
+export * from './schema-primitives.ts';
 export * from './webhook-schemas.ts';
 
 export const CreateOrderRequestSchema = z.strictObject({
@@ -42,7 +42,12 @@ export const CreateOrderRequestSchema = z.strictObject({
   return_url: ReturnUrlSchema.optional(),
   metadata: MetadataSchema.optional(),
   /** Seconds until the order expires: 1 minute to 7 days, 1 hour by default. */
-  expires_in: z.number().int().min(60).max(7 * 24 * 3600).optional(),
+  expires_in: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .optional(),
   /** `manual`: a card payment is only authorized, and the merchant captures or voids it. */
   capture_method: z.enum(CAPTURE_METHODS).optional(),
 });
@@ -235,8 +240,14 @@ export type OrderListQuery = z.infer<typeof OrderListQuerySchema>;
 export const EventListQuerySchema = z
   .strictObject({
     ...ListParamsShape,
-    starting_after: z.string().regex(/^evt_[0-9A-Za-z]{24}$/).optional(),
-    ending_before: z.string().regex(/^evt_[0-9A-Za-z]{24}$/).optional(),
+    starting_after: z
+      .string()
+      .regex(/^evt_[0-9A-Za-z]{24}$/)
+      .optional(),
+    ending_before: z
+      .string()
+      .regex(/^evt_[0-9A-Za-z]{24}$/)
+      .optional(),
     type: z.enum(WEBHOOK_EVENT_TYPES).optional(),
     order: OrderIdSchema.optional(),
   })
@@ -269,7 +280,11 @@ export const EventListSchema = listSchema(WebhookEventSchema);
 export const PaymentMethodsQuerySchema = z.strictObject({
   /** A publishable key may come here instead of the Authorization header (no CORS preflight). */
   key: z.string().optional(),
-  amount: z.string().regex(/^\d{1,15}$/, 'must be an integer number of minor units').transform(Number).pipe(AmountSchema),
+  amount: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be an integer number of minor units')
+    .transform(Number)
+    .pipe(AmountSchema),
   currency: CurrencySchema,
   context: ShopperContextSchema.default('desktop'),
   /** Orders with manual capture offer only the methods that can hold an authorization. */

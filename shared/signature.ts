@@ -27,12 +27,17 @@ export class SignatureError extends Error {
 }
 
 async function hmacKey(secret: string): Promise<CryptoKey> {
-  if (typeof secret !== 'string' || secret.length < 16) throw new TypeError('signing secret must be at least 16 characters');
+  if (typeof secret !== 'string' || secret.length < 16)
+    throw new TypeError('signing secret must be at least 16 characters');
   return crypto.subtle.importKey('raw', utf8(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
 
 /** Returns the header value, e.g. `t=1700000000,v1=5f1c…`. */
-export async function signPayload(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): Promise<string> {
+export async function signPayload(
+  payload: string,
+  secret: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): Promise<string> {
   const key = await hmacKey(secret);
   const mac = await crypto.subtle.sign('HMAC', key, utf8(`${timestamp}.${payload}`));
   return `t=${timestamp},v1=${toHex(new Uint8Array(mac))}`;
@@ -53,10 +58,12 @@ export function parseSignatureHeader(header: string | null | undefined): ParsedS
     const name = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
     if (name === 't') {
-      if (!/^\d{1,12}$/.test(value)) throw new SignatureError('malformed_header', 'signature timestamp must be unix seconds');
+      if (!/^\d{1,12}$/.test(value))
+        throw new SignatureError('malformed_header', 'signature timestamp must be unix seconds');
       timestamp = Number(value);
     } else if (name === 'v1') {
-      if (!/^[0-9a-f]{64}$/.test(value)) throw new SignatureError('malformed_header', 'v1 signature must be 64 lower-case hex digits');
+      if (!/^[0-9a-f]{64}$/.test(value))
+        throw new SignatureError('malformed_header', 'v1 signature must be 64 lower-case hex digits');
       signatures.push(value);
     }
   }

@@ -3,14 +3,17 @@
  * and the receipt (proof that an order was paid). Both are EdDSA compact JWS.
  */
 import { z } from 'zod';
-import { isCurrency, type Currency } from './money.ts';
-import { signJws, verifyJws, type PrivateJwk, type PublicJwk } from './jws.ts';
+import { type PrivateJwk, type PublicJwk, signJws, verifyJws } from './jws.ts';
+import { type Currency, isCurrency } from './money.ts';
 
 export const CLIENT_TOKEN_TYPE = 'till-client+jwt';
 export const RECEIPT_TYPE = 'till-receipt+jwt';
 export const ISSUER = 'till';
 
-const CurrencyClaim = z.string().refine(isCurrency, 'unsupported currency').transform((c) => c as Currency);
+const CurrencyClaim = z
+  .string()
+  .refine(isCurrency, 'unsupported currency')
+  .transform((c) => c as Currency);
 const Mode = z.enum(['test', 'live']);
 
 export const ClientTokenClaimsSchema = z.object({
@@ -49,9 +52,13 @@ export function signReceipt(claims: ReceiptClaims, key: PrivateJwk): string {
 
 /** Throws JwsError for signature/time problems, ZodError for claims that are not Till's. */
 export function verifyClientToken(token: string, keys: readonly PublicJwk[], now?: number): ClientTokenClaims {
-  return ClientTokenClaimsSchema.parse(verifyJws(token, keys, { typ: CLIENT_TOKEN_TYPE, ...(now === undefined ? {} : { now }) }));
+  return ClientTokenClaimsSchema.parse(
+    verifyJws(token, keys, { typ: CLIENT_TOKEN_TYPE, ...(now === undefined ? {} : { now }) }),
+  );
 }
 
 export function verifyReceipt(token: string, keys: readonly PublicJwk[], now?: number): ReceiptClaims {
-  return ReceiptClaimsSchema.parse(verifyJws(token, keys, { typ: RECEIPT_TYPE, ...(now === undefined ? {} : { now }) }));
+  return ReceiptClaimsSchema.parse(
+    verifyJws(token, keys, { typ: RECEIPT_TYPE, ...(now === undefined ? {} : { now }) }),
+  );
 }

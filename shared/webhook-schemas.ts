@@ -44,7 +44,12 @@ export type UpdateWebhookEndpointRequest = z.infer<typeof UpdateWebhookEndpointR
 
 export const RollWebhookSecretRequestSchema = z.strictObject({
   /** How long the old secret keeps signing deliveries next to the new one, in seconds (at most 7 days). */
-  expires_in: z.number().int().min(0).max(7 * 24 * 3600).default(0),
+  expires_in: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .default(0),
 });
 export type RollWebhookSecretRequest = z.infer<typeof RollWebhookSecretRequestSchema>;
 

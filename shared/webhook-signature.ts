@@ -14,7 +14,13 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { fromBase64Url, toBase64Url, utf8 } from './encoding.ts';
 import type { PrivateJwk, PublicJwk } from './jws.ts';
-import { DEFAULT_TOLERANCE_SECONDS, SignatureError, signPayload, verifyPayload, type ParsedSignatureHeader } from './signature.ts';
+import {
+  DEFAULT_TOLERANCE_SECONDS,
+  type ParsedSignatureHeader,
+  SignatureError,
+  signPayload,
+  verifyPayload,
+} from './signature.ts';
 import { WEBHOOK_ENDPOINT_ID } from './webhook-schemas.ts';
 
 export const WEBHOOK_SIGNATURE_HEADER = 'Till-Signature';
@@ -36,7 +42,8 @@ export interface WebhookSigner {
 }
 
 /** The bytes the Ed25519 signature covers: the timestamp, the receiving endpoint and the body. */
-const ed25519Message = (timestamp: number, endpointId: string, body: string): Uint8Array => utf8(`${timestamp}.${endpointId}.${body}`);
+const ed25519Message = (timestamp: number, endpointId: string, body: string): Uint8Array =>
+  utf8(`${timestamp}.${endpointId}.${body}`);
 
 /** The `Till-Signature` header for one delivery of `body` to the endpoint `signer.endpointId`. */
 export async function signWebhook(body: string, signer: WebhookSigner): Promise<string> {
@@ -50,7 +57,13 @@ export async function signWebhook(body: string, signer: WebhookSigner): Promise<
   const macs = await Promise.all(signer.secrets.map((secret) => signPayload(body, secret, timestamp)));
   const v1 = macs.map((header) => header.slice(header.indexOf(',') + 1));
   const signature = ed25519.sign(ed25519Message(timestamp, signer.endpointId, body), fromBase64Url(signer.key.d));
-  return [`t=${timestamp}`, ...v1, `ed25519=${toBase64Url(signature)}`, `kid=${signer.key.kid}`, `eid=${signer.endpointId}`].join(',');
+  return [
+    `t=${timestamp}`,
+    ...v1,
+    `ed25519=${toBase64Url(signature)}`,
+    `kid=${signer.key.kid}`,
+    `eid=${signer.endpointId}`,
+  ].join(',');
 }
 
 export interface WebhookVerifyWindow {
@@ -86,7 +99,8 @@ export interface Ed25519SignatureParts {
   endpointId: string;
 }
 
-const HEADER_SHAPE = 'signature header must look like t=<unix>,v1=<hex>,ed25519=<base64url>,kid=<key id>,eid=<endpoint id>';
+const HEADER_SHAPE =
+  'signature header must look like t=<unix>,v1=<hex>,ed25519=<base64url>,kid=<key id>,eid=<endpoint id>';
 
 /** Reads `t`, `ed25519`, `kid` and `eid`; other parts (`v1`, future schemes) are skipped. */
 export function parseEd25519Parts(header: string | null | undefined): Ed25519SignatureParts {
@@ -105,13 +119,18 @@ export function parseEd25519Parts(header: string | null | undefined): Ed25519Sig
   const signature = found.get('ed25519');
   const kid = found.get('kid');
   const endpointId = found.get('eid');
-  if (t === undefined || !/^\d{1,12}$/.test(t)) throw new SignatureError('malformed_header', 'signature timestamp must be unix seconds');
+  if (t === undefined || !/^\d{1,12}$/.test(t))
+    throw new SignatureError('malformed_header', 'signature timestamp must be unix seconds');
   if (signature === undefined || !ED25519_SIGNATURE.test(signature)) {
     throw new SignatureError('malformed_header', 'ed25519 signature must be 64 bytes of base64url');
   }
-  if (kid === undefined || !KID.test(kid)) throw new SignatureError('malformed_header', 'signature header has no valid kid=');
+  if (kid === undefined || !KID.test(kid))
+    throw new SignatureError('malformed_header', 'signature header has no valid kid=');
   if (endpointId === undefined || !WEBHOOK_ENDPOINT_ID.test(endpointId)) {
-    throw new SignatureError('malformed_header', 'signature header has no valid eid= (a webhook endpoint id like we_…)');
+    throw new SignatureError(
+      'malformed_header',
+      'signature header has no valid eid= (a webhook endpoint id like we_…)',
+    );
   }
   return { timestamp: Number(t), signature, kid, endpointId };
 }
@@ -136,7 +155,10 @@ export function verifyWebhookWithJwks(
   if (typeof expected !== 'string' || !WEBHOOK_ENDPOINT_ID.test(expected)) throw new TypeError(ENDPOINT_ID_REQUIRED);
   const parts = parseEd25519Parts(header);
   if (parts.endpointId !== expected) {
-    throw new SignatureError('wrong_endpoint', `the delivery was signed for webhook endpoint ${parts.endpointId}, not ${expected}`);
+    throw new SignatureError(
+      'wrong_endpoint',
+      `the delivery was signed for webhook endpoint ${parts.endpointId}, not ${expected}`,
+    );
   }
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
@@ -145,14 +167,22 @@ export function verifyWebhookWithJwks(
   }
   const key = keys.find((candidate) => candidate.kid === parts.kid);
   if (!key || key.kty !== 'OKP' || key.crv !== 'Ed25519') {
-    throw new SignatureError('unknown_key', `signature key ${parts.kid} is not in the JWKS: fetch /.well-known/jwks.json again`);
+    throw new SignatureError(
+      'unknown_key',
+      `signature key ${parts.kid} is not in the JWKS: fetch /.well-known/jwks.json again`,
+    );
   }
   let valid = false;
   try {
     // zip215: false is RFC 8032's strict verification, as for tokens (jws.ts).
     // Over the endpoint the receiver expects, not the one the header claims: they are equal here,
     // and the signature binds it either way.
-    valid = ed25519.verify(fromBase64Url(parts.signature), ed25519Message(parts.timestamp, expected, body), fromBase64Url(key.x), { zip215: false });
+    valid = ed25519.verify(
+      fromBase64Url(parts.signature),
+      ed25519Message(parts.timestamp, expected, body),
+      fromBase64Url(key.x),
+      { zip215: false },
+    );
   } catch {
     valid = false;
   }

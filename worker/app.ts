@@ -19,7 +19,9 @@ import { wellKnown } from './routes/well-known.ts';
 export const app = new Hono<AppEnv>()
   .use(requestId())
   .get('/healthz', (c) => c.json({ ok: true }))
-  .get('/', (c) => (c.env.TILL_ENV === 'development' ? c.redirect('/demo') : c.json({ name: 'till', docs: '/v1/openapi.json' })))
+  .get('/', (c) =>
+    c.env.TILL_ENV === 'development' ? c.redirect('/demo') : c.json({ name: 'till', docs: '/v1/openapi.json' }),
+  )
   .route('/.well-known', wellKnown)
   .route('/v1/admin', adminApi)
   .route('/v1/checkout', checkoutApi)

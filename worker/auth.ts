@@ -2,12 +2,12 @@
  * Who is calling: a merchant's secret key, a checkout's client token, or the platform admin.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { TillError, type ErrorCode } from '../shared/errors.ts';
+import { sha256 } from '../shared/encoding.ts';
+import { type ErrorCode, TillError } from '../shared/errors.ts';
+import { JwsError } from '../shared/jws.ts';
 import { REQUEST_SIGNATURE_HEADER } from '../shared/request-signature.ts';
 import type { ApiKeyKind } from '../shared/schemas.ts';
-import { JwsError } from '../shared/jws.ts';
-import { sha256 } from '../shared/encoding.ts';
-import { verifyClientToken, type ClientTokenClaims } from '../shared/tokens.ts';
+import { type ClientTokenClaims, verifyClientToken } from '../shared/tokens.ts';
 import type { AppEnv } from './env.ts';
 import { bearer, readBodyBytes } from './http.ts';
 import { signingKeys } from './keys.ts';
@@ -37,7 +37,11 @@ const REFUSALS: Record<Exclude<AuthenticationResult, { ok: true }>['reason'], [E
   live_not_enabled: ['live_mode_not_enabled', 'Live mode is not enabled for this merchant yet: use a test key'],
 };
 
-const KEY_NAMES: Record<ApiKeyKind, string> = { secret: 'secret key (sk_…)', restricted: 'restricted key (rk_…)', publishable: 'publishable key (pk_…)' };
+const KEY_NAMES: Record<ApiKeyKind, string> = {
+  secret: 'secret key (sk_…)',
+  restricted: 'restricted key (rk_…)',
+  publishable: 'publishable key (pk_…)',
+};
 
 export interface MerchantAuthOptions {
   /** Which kinds of key may call the routes behind this middleware. */
@@ -50,14 +54,19 @@ export function merchantAuth(options: MerchantAuthOptions): MiddlewareHandler<Me
   const roles = [...options.roles];
   if (roles.length === 0) throw new TypeError('merchantAuth needs at least one role');
   const keyInQuery = options.keyInQuery ?? false;
-  if (keyInQuery && roles.some((role) => role !== 'publishable')) throw new TypeError('only publishable keys may travel in the query');
+  if (keyInQuery && roles.some((role) => role !== 'publishable'))
+    throw new TypeError('only publishable keys may travel in the query');
   const expected = roles.map((role) => KEY_NAMES[role]).join(' or ');
 
   return async function merchantAuthMiddleware(c, next) {
     const key = bearer(c) ?? (keyInQuery ? (c.req.query('key') ?? null) : null);
     if (key === null) throw new TillError('missing_api_key', `Send your ${expected} as Authorization: Bearer …`);
     const parsed = parseApiKey(key);
-    if (!parsed) throw new TillError('invalid_api_key', 'The API key is malformed: Till keys look like sk_test_…, rk_test_… or pk_test_…');
+    if (!parsed)
+      throw new TillError(
+        'invalid_api_key',
+        'The API key is malformed: Till keys look like sk_test_…, rk_test_… or pk_test_…',
+      );
     const hash = await hashApiKey(key);
     let cached = principalCache.get(hash);
     if (!cached || cached.until < Date.now()) {
@@ -68,13 +77,17 @@ export function merchantAuth(options: MerchantAuthOptions): MiddlewareHandler<Me
         const [code, message] = REFUSALS[result.reason];
         throw new TillError(code, message);
       }
-      const expiresAt = result.principal.keyExpiresAt === null ? Number.POSITIVE_INFINITY : result.principal.keyExpiresAt * 1000;
+      const expiresAt =
+        result.principal.keyExpiresAt === null ? Number.POSITIVE_INFINITY : result.principal.keyExpiresAt * 1000;
       cached = { principal: result.principal, until: Math.min(Date.now() + PRINCIPAL_TTL_MS, expiresAt) };
       principalCache.set(hash, cached);
     }
     const principal = cached.principal;
     if (!roles.includes(principal.role)) {
-      throw new TillError('forbidden', `A ${KEY_NAMES[principal.role]} cannot ${c.req.method} ${new URL(c.req.url).pathname}: use a ${expected}`);
+      throw new TillError(
+        'forbidden',
+        `A ${KEY_NAMES[principal.role]} cannot ${c.req.method} ${new URL(c.req.url).pathname}: use a ${expected}`,
+      );
     }
     const signature = c.req.header(REQUEST_SIGNATURE_HEADER) ?? null;
     if (principal.role !== 'publishable' && (principal.requireSignedRequests || signature !== null)) {
@@ -85,7 +98,11 @@ export function merchantAuth(options: MerchantAuthOptions): MiddlewareHandler<Me
   };
 }
 
-async function checkSignedRequest(c: Context<MerchantEnv>, merchantId: string, signature: string | null): Promise<void> {
+async function checkSignedRequest(
+  c: Context<MerchantEnv>,
+  merchantId: string,
+  signature: string | null,
+): Promise<void> {
   if (signature === null) {
     throw new TillError('missing_signature', 'This merchant requires signed requests: send a Till-Signature header');
   }
@@ -116,7 +133,10 @@ export interface ClientTokenAuthOptions {
   token?: (c: Context<CheckoutEnv>) => { token: string | null; missing: string };
 }
 
-const bearerToken = (c: Context<CheckoutEnv>) => ({ token: bearer(c), missing: 'Send the order client token as Authorization: Bearer …' });
+const bearerToken = (c: Context<CheckoutEnv>) => ({
+  token: bearer(c),
+  missing: 'Send the order client token as Authorization: Bearer …',
+});
 
 export function clientTokenAuth(options: ClientTokenAuthOptions): MiddlewareHandler<CheckoutEnv> {
   const { param } = options;
@@ -134,7 +154,8 @@ export function clientTokenAuth(options: ClientTokenAuthOptions): MiddlewareHand
       }
       throw new TillError('invalid_client_token', 'The client token claims are not valid');
     }
-    if (claims.sub !== c.req.param(param)) throw new TillError('token_mismatch', 'The client token is for another order');
+    if (claims.sub !== c.req.param(param))
+      throw new TillError('token_mismatch', 'The client token is for another order');
     c.set('claims', claims);
     await next();
   };
@@ -147,7 +168,8 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
     const expected = c.env.TILL_ADMIN_KEY;
     // Equal-length digests make the comparison constant-time whatever the input's length.
     const [given, wanted] = await Promise.all([sha256(key), sha256(expected ?? '')]);
-    if (!expected || !crypto.subtle.timingSafeEqual(given, wanted)) throw new TillError('invalid_api_key', 'Invalid admin key');
+    if (!expected || !crypto.subtle.timingSafeEqual(given, wanted))
+      throw new TillError('invalid_api_key', 'Invalid admin key');
     await next();
   };
 }

@@ -1,8 +1,8 @@
-import type { OrderObject } from './orders/order-object.ts';
-import type { MerchantObject } from './merchants/merchant-object.ts';
 import type { SandboxProcessor } from './channels/sandbox/processor.ts';
 import type { DemoShop } from './demo/demo-shop.ts';
 import type { IdempotencyStore } from './idempotency/idempotency-store.ts';
+import type { MerchantObject } from './merchants/merchant-object.ts';
+import type { OrderObject } from './orders/order-object.ts';
 
 /** Bindings and secrets of the worker (wrangler.toml + `wrangler secret put` / `.dev.vars`). */
 export interface Env {

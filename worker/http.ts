@@ -61,10 +61,19 @@ function patternsOf(routes: readonly RouteEntry[]) {
 /** 404 for a path no route has; 405 with `Allow` for a known path and another method. */
 export function notFound(c: Context<AppEnv>, routes: readonly RouteEntry[]): Response {
   const path = new URL(c.req.url).pathname;
-  const allowed = [...new Set(patternsOf(routes).filter((route) => route.pattern.test(path)).map((route) => route.method))];
+  const allowed = [
+    ...new Set(
+      patternsOf(routes)
+        .filter((route) => route.pattern.test(path))
+        .map((route) => route.method),
+    ),
+  ];
   const requestId = c.get('requestId') ?? newRequestId();
   if (allowed.length > 0) {
-    const till = new TillError('method_not_allowed', `${c.req.method} is not allowed on ${path}: use ${allowed.join(' or ')}`);
+    const till = new TillError(
+      'method_not_allowed',
+      `${c.req.method} is not allowed on ${path}: use ${allowed.join(' or ')}`,
+    );
     return c.json(till.toEnvelope(requestId), 405, { allow: allowed.join(', ') });
   }
   const till = new TillError('not_found', `No route for ${c.req.method} ${path}`);
@@ -86,7 +95,8 @@ function issueToError(issue: ZodIssue, input: unknown): TillError {
   const param = path.join('.') || undefined;
   let value: unknown = input;
   for (const key of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
-  if (value === undefined && param) return new TillError('missing_parameter', `Missing required parameter: ${param}`, param);
+  if (value === undefined && param)
+    return new TillError('missing_parameter', `Missing required parameter: ${param}`, param);
   return new TillError('invalid_parameter', param ? `Invalid ${param}: ${issue.message}` : issue.message, param);
 }
 
@@ -124,9 +134,11 @@ export async function readJsonValue(c: RequestContext): Promise<unknown> {
 /** The raw body, at most MAX_BODY_BYTES; Hono caches it, so later readers get the same bytes. */
 export async function readBodyBytes(c: RequestContext): Promise<ArrayBuffer> {
   const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw new TillError('body_too_large', `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+  if (declared > MAX_BODY_BYTES)
+    throw new TillError('body_too_large', `Request body must be at most ${MAX_BODY_BYTES} bytes`);
   const bytes = await c.req.arrayBuffer();
-  if (bytes.byteLength > MAX_BODY_BYTES) throw new TillError('body_too_large', `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+  if (bytes.byteLength > MAX_BODY_BYTES)
+    throw new TillError('body_too_large', `Request body must be at most ${MAX_BODY_BYTES} bytes`);
   return bytes;
 }
 

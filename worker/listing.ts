@@ -37,7 +37,11 @@ export const ownedBy = (merchant: { id: string; mode: string }): Clause[] => [
   ['mode = ?', merchant.mode],
 ];
 
-export async function listPage<Row, Item>(db: D1Database, request: ListRequest, toItem: (row: Row) => Item): Promise<List<Item>> {
+export async function listPage<Row, Item>(
+  db: D1Database,
+  request: ListRequest,
+  toItem: (row: Row) => Item,
+): Promise<List<Item>> {
   const { table, owner, query } = request;
   const where = [...owner, ...request.filters, ...createdFilters(query)];
   const cursorId = query.starting_after ?? query.ending_before;
@@ -55,9 +59,17 @@ export async function listPage<Row, Item>(db: D1Database, request: ListRequest, 
     ${where.length > 0 ? `WHERE ${where.map(([clause]) => clause).join(' AND ')}` : ''}
     ORDER BY position ${backwards ? 'ASC' : 'DESC'}
     LIMIT ?`;
-  const { results } = await db.prepare(sql).bind(...where.flatMap(([, ...bound]) => bound), query.limit + 1).all<Row>();
+  const { results } = await db
+    .prepare(sql)
+    .bind(...where.flatMap(([, ...bound]) => bound), query.limit + 1)
+    .all<Row>();
   const rows = results.slice(0, query.limit);
-  return { object: 'list', data: (backwards ? rows.reverse() : rows).map(toItem), has_more: results.length > query.limit, url: request.url };
+  return {
+    object: 'list',
+    data: (backwards ? rows.reverse() : rows).map(toItem),
+    has_more: results.length > query.limit,
+    url: request.url,
+  };
 }
 
 /** The `created[gt|gte|lt|lte]` filters shared by every list. */

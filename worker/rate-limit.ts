@@ -75,11 +75,15 @@ const counted = new WeakMap<Request, Set<string>>();
  */
 export function rateLimit<E extends HonoEnv>(options: RateLimitMiddlewareOptions<E>): MiddlewareHandler<E> {
   const { binding, policy, key, limit, periodSeconds } = options;
-  if (typeof binding !== 'string' || binding === '') throw new TypeError('rateLimit needs the name of a [[ratelimits]] binding');
-  if (typeof policy !== 'string' || !POLICY_NAME.test(policy)) throw new TypeError(`rateLimit policy must match ${POLICY_NAME}: ${policy}`);
+  if (typeof binding !== 'string' || binding === '')
+    throw new TypeError('rateLimit needs the name of a [[ratelimits]] binding');
+  if (typeof policy !== 'string' || !POLICY_NAME.test(policy))
+    throw new TypeError(`rateLimit policy must match ${POLICY_NAME}: ${policy}`);
   if (typeof key !== 'function') throw new TypeError('rateLimit needs a key function');
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError(`rateLimit limit must be a positive integer: ${limit}`);
-  if (periodSeconds !== 10 && periodSeconds !== 60) throw new TypeError(`rateLimit period must be 10 or 60 seconds: ${periodSeconds}`);
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new TypeError(`rateLimit limit must be a positive integer: ${limit}`);
+  if (periodSeconds !== 10 && periodSeconds !== 60)
+    throw new TypeError(`rateLimit period must be 10 or 60 seconds: ${periodSeconds}`);
   // Draft RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): quota q per window w.
   const policyHeader = `"${policy}";q=${limit};w=${periodSeconds}`;
   const refusal = `Too many requests: retry after ${periodSeconds} seconds`;
@@ -92,7 +96,10 @@ export function rateLimit<E extends HonoEnv>(options: RateLimitMiddlewareOptions
     const limiter = (c.env as Record<string, unknown> | undefined)?.[binding] as RateLimit | undefined;
     if (typeof limiter?.limit !== 'function') throw new Error(`rate limiting binding ${binding} is not configured`);
     await consume(limiter, binding, (await key(c)).slice(0, MAX_KEY_LENGTH), () =>
-      new TillError('rate_limited', refusal).withHeaders({ 'Retry-After': String(periodSeconds), 'RateLimit-Policy': policyHeader }),
+      new TillError('rate_limited', refusal).withHeaders({
+        'Retry-After': String(periodSeconds),
+        'RateLimit-Policy': policyHeader,
+      }),
     );
     await next();
     c.header('RateLimit-Policy', policyHeader, { append: true });
@@ -179,7 +186,10 @@ export function byOrder(c: Context<ClaimsEnv>): string {
 export async function limitKeyLookups(c: Pick<Context<AppEnv>, 'env' | 'req'>): Promise<void> {
   const { periodSeconds } = RATE_LIMITS.KEY_LOOKUP_LIMITER;
   await consume(c.env.KEY_LOOKUP_LIMITER, 'KEY_LOOKUP_LIMITER', `lookup:${byClientIp(c as Context)}`, () =>
-    new TillError('rate_limited', `Too many API key checks from this address: retry after ${periodSeconds} seconds`).withHeaders({
+    new TillError(
+      'rate_limited',
+      `Too many API key checks from this address: retry after ${periodSeconds} seconds`,
+    ).withHeaders({
       'Retry-After': String(periodSeconds),
     }),
   );
@@ -189,16 +199,36 @@ export async function limitKeyLookups(c: Pick<Context<AppEnv>, 'env' | 'req'>): 
 
 /** The merchant API per API key; mount on the sub-apps' paths, before or after `merchantAuth`. */
 export const merchantKeyRateLimit = (): MiddlewareHandler<AppEnv> =>
-  rateLimit<AppEnv>({ binding: 'MERCHANT_KEY_LIMITER', policy: 'merchant-key', key: byApiKey, ...RATE_LIMITS.MERCHANT_KEY_LIMITER });
+  rateLimit<AppEnv>({
+    binding: 'MERCHANT_KEY_LIMITER',
+    policy: 'merchant-key',
+    key: byApiKey,
+    ...RATE_LIMITS.MERCHANT_KEY_LIMITER,
+  });
 
 /** `GET /v1/checkout/:id` per client IP; mount before `clientTokenAuth` so bad tokens count too. */
 export const checkoutReadRateLimit = (): MiddlewareHandler<AppEnv> =>
-  rateLimit<AppEnv>({ binding: 'CHECKOUT_READ_LIMITER', policy: 'checkout-ip', key: byClientIp, ...RATE_LIMITS.CHECKOUT_READ_LIMITER });
+  rateLimit<AppEnv>({
+    binding: 'CHECKOUT_READ_LIMITER',
+    policy: 'checkout-ip',
+    key: byClientIp,
+    ...RATE_LIMITS.CHECKOUT_READ_LIMITER,
+  });
 
 /** `POST /v1/checkout/:id/attempts` per client IP; mount before `clientTokenAuth`. */
 export const attemptIpRateLimit = (): MiddlewareHandler<AppEnv> =>
-  rateLimit<AppEnv>({ binding: 'CHECKOUT_ATTEMPT_LIMITER', policy: 'attempts-ip', key: byClientIp, ...RATE_LIMITS.CHECKOUT_ATTEMPT_LIMITER });
+  rateLimit<AppEnv>({
+    binding: 'CHECKOUT_ATTEMPT_LIMITER',
+    policy: 'attempts-ip',
+    key: byClientIp,
+    ...RATE_LIMITS.CHECKOUT_ATTEMPT_LIMITER,
+  });
 
 /** `POST /v1/checkout/:id/attempts` per order; mount after `clientTokenAuth`. */
 export const attemptOrderRateLimit = (): MiddlewareHandler<ClaimsEnv> =>
-  rateLimit<ClaimsEnv>({ binding: 'CHECKOUT_ATTEMPT_LIMITER', policy: 'attempts-order', key: byOrder, ...RATE_LIMITS.CHECKOUT_ATTEMPT_LIMITER });
+  rateLimit<ClaimsEnv>({
+    binding: 'CHECKOUT_ATTEMPT_LIMITER',
+    policy: 'attempts-order',
+    key: byOrder,
+    ...RATE_LIMITS.CHECKOUT_ATTEMPT_LIMITER,
+  });

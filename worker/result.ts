@@ -2,7 +2,7 @@
  * Durable Object RPC keeps an error's message but not its fields, so objects answer with a
  * Result and the worker turns a failure back into the one TillError.
  */
-import { TillError, type ErrorCode } from '../shared/errors.ts';
+import { type ErrorCode, TillError } from '../shared/errors.ts';
 
 export interface Failed {
   ok: false;

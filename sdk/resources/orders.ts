@@ -1,19 +1,19 @@
 /** `till.orders`: create, read, list, cancel, capture and void orders, refund them, and read an order's event timeline. */
 import type { z } from 'zod';
 import {
-  OrderEventListSchema,
-  OrderListSchema,
-  OrderSchema,
-  RefundListSchema,
-  RefundSchema,
   type CreateOrderRequestSchema,
   type CreateRefundRequest,
-  type Refund,
   type List,
   type Order,
   type OrderEventEntry,
+  OrderEventListSchema,
   type OrderListItem,
   type OrderListQuery,
+  OrderListSchema,
+  OrderSchema,
+  type Refund,
+  RefundListSchema,
+  RefundSchema,
 } from '../../shared/schemas.ts';
 import type { HttpClient, RequestOptions } from '../http.ts';
 import { autoPage, segment } from '../pagination.ts';
@@ -30,7 +30,9 @@ export interface CreatedRange {
   lte?: number;
 }
 
-export type OrderListParams = Partial<Pick<OrderListQuery, 'limit' | 'starting_after' | 'ending_before' | 'status' | 'channel' | 'currency'>> & {
+export type OrderListParams = Partial<
+  Pick<OrderListQuery, 'limit' | 'starting_after' | 'ending_before' | 'status' | 'channel' | 'currency'>
+> & {
   created?: CreatedRange;
   /** Exact matches on metadata values, sent as `metadata[key]=value`. */
   metadata?: Record<string, string>;
@@ -49,7 +51,10 @@ export class Orders {
   }
 
   async create(params: OrderCreateParams, options: RequestOptions = {}): Promise<Order> {
-    return this.#http.request({ method: 'POST', path: '/v1/orders', body: params, idempotencyKey: options.idempotencyKey }, OrderSchema);
+    return this.#http.request(
+      { method: 'POST', path: '/v1/orders', body: params, idempotencyKey: options.idempotencyKey },
+      OrderSchema,
+    );
   }
 
   async retrieve(id: string): Promise<Order> {
@@ -58,7 +63,16 @@ export class Orders {
 
   async list(params: OrderListParams = {}): Promise<List<OrderListItem>> {
     const { limit, starting_after, ending_before, status, channel, currency, created, metadata } = params;
-    const query = encodeQuery({ limit, starting_after, ending_before, status, channel, currency, created: { ...created }, metadata });
+    const query = encodeQuery({
+      limit,
+      starting_after,
+      ending_before,
+      status,
+      channel,
+      currency,
+      created: { ...created },
+      metadata,
+    });
     return this.#http.request({ method: 'GET', path: '/v1/orders', query }, OrderListSchema);
   }
 
@@ -87,11 +101,17 @@ export class Orders {
   /** Refunds part (`amount`) or all of what is left of a paid order. Pass an idempotencyKey so a retry never refunds twice. */
   async refund(id: string, params: CreateRefundRequest = {}, options: RequestOptions = {}): Promise<Refund> {
     const path = `/v1/orders/${segment(id, 'order id')}/refunds`;
-    return this.#http.request({ method: 'POST', path, body: params, idempotencyKey: options.idempotencyKey }, RefundSchema);
+    return this.#http.request(
+      { method: 'POST', path, body: params, idempotencyKey: options.idempotencyKey },
+      RefundSchema,
+    );
   }
 
   async refunds(id: string): Promise<{ object: 'list'; data: Refund[] }> {
-    return this.#http.request({ method: 'GET', path: `/v1/orders/${segment(id, 'order id')}/refunds` }, RefundListSchema);
+    return this.#http.request(
+      { method: 'GET', path: `/v1/orders/${segment(id, 'order id')}/refunds` },
+      RefundListSchema,
+    );
   }
 
   async retrieveRefund(id: string, refundId: string): Promise<Refund> {
@@ -101,6 +121,9 @@ export class Orders {
 
   /** The order's timeline: each event with the state of its webhook delivery. */
   async events(id: string): Promise<OrderEventList> {
-    return this.#http.request({ method: 'GET', path: `/v1/orders/${segment(id, 'order id')}/events` }, OrderEventListSchema);
+    return this.#http.request(
+      { method: 'GET', path: `/v1/orders/${segment(id, 'order id')}/events` },
+      OrderEventListSchema,
+    );
   }
 }

@@ -1,17 +1,17 @@
 /** `till.webhookEndpoints`: where events go, per mode. A secret is shown only at creation and on a roll. */
 import type { z } from 'zod';
 import {
-  DeletedWebhookEndpointSchema,
-  WebhookEndpointListSchema,
-  WebhookEndpointSchema,
-  WebhookEndpointWithSecretSchema,
   type CreateWebhookEndpointRequestSchema,
   type DeletedWebhookEndpoint,
+  DeletedWebhookEndpointSchema,
   type List,
   type RollWebhookSecretRequestSchema,
   type UpdateWebhookEndpointRequest,
   type WebhookEndpoint,
+  WebhookEndpointListSchema,
+  WebhookEndpointSchema,
   type WebhookEndpointWithSecret,
+  WebhookEndpointWithSecretSchema,
 } from '../../shared/schemas.ts';
 import type { HttpClient, RequestOptions } from '../http.ts';
 import { segment } from '../pagination.ts';
@@ -28,7 +28,12 @@ export class WebhookEndpoints {
 
   /** A new endpoint for the events of this key's mode; keep `secret` from the answer, it is not shown again. */
   async create(params: WebhookEndpointCreateParams, options: RequestOptions = {}): Promise<WebhookEndpointWithSecret> {
-    const request = { method: 'POST' as const, path: '/v1/webhook_endpoints', body: params, idempotencyKey: options.idempotencyKey };
+    const request = {
+      method: 'POST' as const,
+      path: '/v1/webhook_endpoints',
+      body: params,
+      idempotencyKey: options.idempotencyKey,
+    };
     return this.#http.request(request, WebhookEndpointWithSecretSchema);
   }
 
@@ -37,22 +42,42 @@ export class WebhookEndpoints {
   }
 
   async retrieve(id: string): Promise<WebhookEndpoint> {
-    return this.#http.request({ method: 'GET', path: `/v1/webhook_endpoints/${segment(id, 'webhook endpoint id')}` }, WebhookEndpointSchema);
+    return this.#http.request(
+      { method: 'GET', path: `/v1/webhook_endpoints/${segment(id, 'webhook endpoint id')}` },
+      WebhookEndpointSchema,
+    );
   }
 
   /** Changes the URL, description, event filter or status; `status: 'enabled'` also clears its failure record. */
-  async update(id: string, params: UpdateWebhookEndpointRequest, options: RequestOptions = {}): Promise<WebhookEndpoint> {
+  async update(
+    id: string,
+    params: UpdateWebhookEndpointRequest,
+    options: RequestOptions = {},
+  ): Promise<WebhookEndpoint> {
     const path = `/v1/webhook_endpoints/${segment(id, 'webhook endpoint id')}`;
-    return this.#http.request({ method: 'POST', path, body: params, idempotencyKey: options.idempotencyKey }, WebhookEndpointSchema);
+    return this.#http.request(
+      { method: 'POST', path, body: params, idempotencyKey: options.idempotencyKey },
+      WebhookEndpointSchema,
+    );
   }
 
   async del(id: string): Promise<DeletedWebhookEndpoint> {
-    return this.#http.request({ method: 'DELETE', path: `/v1/webhook_endpoints/${segment(id, 'webhook endpoint id')}` }, DeletedWebhookEndpointSchema);
+    return this.#http.request(
+      { method: 'DELETE', path: `/v1/webhook_endpoints/${segment(id, 'webhook endpoint id')}` },
+      DeletedWebhookEndpointSchema,
+    );
   }
 
   /** A new secret; with `expires_in` the old one keeps signing too for that many seconds. */
-  async rollSecret(id: string, params: WebhookEndpointRollParams = {}, options: RequestOptions = {}): Promise<WebhookEndpointWithSecret> {
+  async rollSecret(
+    id: string,
+    params: WebhookEndpointRollParams = {},
+    options: RequestOptions = {},
+  ): Promise<WebhookEndpointWithSecret> {
     const path = `/v1/webhook_endpoints/${segment(id, 'webhook endpoint id')}/roll_secret`;
-    return this.#http.request({ method: 'POST', path, body: params, idempotencyKey: options.idempotencyKey }, WebhookEndpointWithSecretSchema);
+    return this.#http.request(
+      { method: 'POST', path, body: params, idempotencyKey: options.idempotencyKey },
+      WebhookEndpointWithSecretSchema,
+    );
   }
 }

@@ -51,7 +51,11 @@ export async function runAxe(target: Page | Frame, options: AxeOptions = {}): Pr
   for (const each of frames) await inject(each);
   return frame.evaluate(
     async ({ tags, disableRules, iframes }) => {
-      const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+      const axe = (
+        window as unknown as {
+          axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
+        }
+      ).axe;
       const rules = Object.fromEntries(disableRules.map((id) => [id, { enabled: false }]));
       const result = await axe.run(document, {
         runOnly: { type: 'tag', values: tags },
@@ -106,6 +110,9 @@ export async function expectAccessible(
 ): Promise<AxeViolation[]> {
   const violations = await runAxe(target, options);
   const check = options.soft ? expect.soft : expect;
-  check(violations.map((violation) => violation.id), formatViolations(violations, label)).toEqual([]);
+  check(
+    violations.map((violation) => violation.id),
+    formatViolations(violations, label),
+  ).toEqual([]);
   return violations;
 }

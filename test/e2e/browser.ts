@@ -1,6 +1,6 @@
 /** Debian's Chromium driven by playwright-core: never a downloaded browser. */
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const SCREENSHOT_DIR = 'test-results/screenshots';
 

@@ -4,7 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { startDevServer, type DevServer } from '../../scripts/dev-server.ts';
+import { type DevServer, startDevServer } from '../../scripts/dev-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

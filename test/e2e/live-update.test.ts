@@ -86,7 +86,9 @@ describe('live order updates in the widget', () => {
     const page = await context.newPage();
     const traffic = watch(page);
     const { frame, scanUrl } = await showQr(page);
-    await expect.poll(() => traffic.pushed.some((push) => push.status === 'requires_action'), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => traffic.pushed.some((push) => push.status === 'requires_action'), { timeout: 10_000 })
+      .toBe(true);
     await screenshot(page, 'live-1-qr-waiting');
     const navigations: string[] = [];
     page.on('framenavigated', (navigated) => navigations.push(navigated.url()));
@@ -106,7 +108,12 @@ describe('live order updates in the widget', () => {
   });
 
   it('falls back to polling when the socket cannot open (blocked in the webview)', async () => {
-    context = await browser.newContext({ viewport: VIEWPORTS.mobile, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    context = await browser.newContext({
+      viewport: VIEWPORTS.mobile,
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
     // Some webviews and proxies refuse WebSockets outright: the constructor throws.
     await context.addInitScript(() => {
       window.WebSocket = class {

@@ -175,7 +175,10 @@ export function merchantApi(tillUrl: string, secretKey: string) {
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${tillUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${secretKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${secretKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? null : JSON.stringify(body),
     });
     const json = (await response.json()) as T;
@@ -190,7 +193,12 @@ export function merchantApi(tillUrl: string, secretKey: string) {
       await call('POST', '/v1/merchant', { allowed_origins: allowed });
       return allowed;
     },
-    createOrder(body: { amount: number; currency: string; description: string; capture_method?: 'automatic' | 'manual' }) {
+    createOrder(body: {
+      amount: number;
+      currency: string;
+      description: string;
+      capture_method?: 'automatic' | 'manual';
+    }) {
       return call<{ id: string; client_token: string }>('POST', '/v1/orders', body);
     },
     cancelOrder(id: string) {

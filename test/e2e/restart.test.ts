@@ -22,8 +22,17 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../scripts/dev-server.ts';
-import type { Attempt, CheckoutSummary, List, Order, OrderEventEntry, OrderListItem, Refund, WebhookEvent } from '../../shared/schemas.ts';
+import { type DevServer, startDevServer } from '../../scripts/dev-server.ts';
+import type {
+  Attempt,
+  CheckoutSummary,
+  List,
+  Order,
+  OrderEventEntry,
+  OrderListItem,
+  Refund,
+  WebhookEvent,
+} from '../../shared/schemas.ts';
 
 const PORT = Number(process.env.TILL_RESTART_PORT ?? 8793);
 const PERSIST_TO = '.wrangler/restart-state';
@@ -39,7 +48,12 @@ async function start(): Promise<DevServer> {
   const at = Date.now();
   // TILL_RESTART_VERBOSE=1 shows wrangler's own output (the worker's errors) in the test's.
   const inheritOutput = Boolean(process.env.TILL_RESTART_VERBOSE);
-  const started = await startDevServer({ port: PORT, persistTo: PERSIST_TO, merchantFile: MERCHANT_FILE, inheritOutput });
+  const started = await startDevServer({
+    port: PORT,
+    persistTo: PERSIST_TO,
+    merchantFile: MERCHANT_FILE,
+    inheritOutput,
+  });
   console.log(`wrangler dev up in ${((Date.now() - at) / 1000).toFixed(1)} s`);
   servers.push(started);
   server = started;
@@ -118,7 +132,12 @@ const merchantPost = <T>(path: string, json: unknown, idempotencyKey: string) =>
 /** Each order's shopper comes from their own address, as real shoppers do (per-IP limits). */
 const shopperIp = (n: number) => `198.51.100.${n + 1}`;
 
-const orderBody = (n: number) => ({ amount: 2000 + n * 100, currency: 'USD', description: `Restart test order ${n}`, metadata: { run: RUN, n: String(n) } });
+const orderBody = (n: number) => ({
+  amount: 2000 + n * 100,
+  currency: 'USD',
+  description: `Restart test order ${n}`,
+  metadata: { run: RUN, n: String(n) },
+});
 const createOrder = (n: number) => merchantPost<Order>('/v1/orders', orderBody(n), `${RUN}-order-${n}`);
 const refundBody = (amount: number, tag: string) => ({ amount, reason: 'requested_by_customer', metadata: { tag } });
 const refundOrder = (order: Order, amount: number, tag: string) =>
@@ -141,7 +160,10 @@ function startAttempt(n: number, order: Order, body: unknown, idempotencyKey: st
 
 /** The shopper's answer on the sandbox's wallet (QR) or bank (3-D Secure) page: a plain form POST. */
 function answerSandboxPage(n: number, page: 'scan' | 'challenge', attemptId: string) {
-  return call<string>(`/sandbox/${page}/${attemptId}`, { form: { action: 'succeed' }, headers: { 'cf-connecting-ip': shopperIp(n) } });
+  return call<string>(`/sandbox/${page}/${attemptId}`, {
+    form: { action: 'succeed' },
+    headers: { 'cf-connecting-ip': shopperIp(n) },
+  });
 }
 
 async function listAll<T extends { id: string }>(path: string): Promise<T[]> {
@@ -182,12 +204,21 @@ interface Seen {
 }
 
 async function read(id: string): Promise<Seen> {
-  const [order, events] = await Promise.all([merchantGet<Order>(`/v1/orders/${id}`), merchantGet<List<OrderEventEntry>>(`/v1/orders/${id}/events`)]);
+  const [order, events] = await Promise.all([
+    merchantGet<Order>(`/v1/orders/${id}`),
+    merchantGet<List<OrderEventEntry>>(`/v1/orders/${id}/events`),
+  ]);
   expect(order.status, `GET /v1/orders/${id}: ${JSON.stringify(order.body)}`).toBe(200);
   expect(events.status, `GET /v1/orders/${id}/events: ${JSON.stringify(events.body)}`).toBe(200);
   return {
     order: order.body,
-    events: events.body.data.map(({ seq, id: eventId, type, created_at, event }) => ({ seq, id: eventId, type, created_at, event })),
+    events: events.body.data.map(({ seq, id: eventId, type, created_at, event }) => ({
+      seq,
+      id: eventId,
+      type,
+      created_at,
+      event,
+    })),
   };
 }
 
@@ -215,11 +246,39 @@ function expectKept(before: Seen, after: Seen | undefined, label: string): void 
   expect(after, `${label}: order lost`).toBeDefined();
   if (!after) return;
   const fixed = (order: Order) => {
-    const { id, merchant_id, mode, amount, currency, description, metadata, created_at, expires_at, client_token, capture_method, return_url } = order;
-    return { id, merchant_id, mode, amount, currency, description, metadata, created_at, expires_at, client_token, capture_method, return_url };
+    const {
+      id,
+      merchant_id,
+      mode,
+      amount,
+      currency,
+      description,
+      metadata,
+      created_at,
+      expires_at,
+      client_token,
+      capture_method,
+      return_url,
+    } = order;
+    return {
+      id,
+      merchant_id,
+      mode,
+      amount,
+      currency,
+      description,
+      metadata,
+      created_at,
+      expires_at,
+      client_token,
+      capture_method,
+      return_url,
+    };
   };
   expect(fixed(after.order), `${label}: order facts changed`).toEqual(fixed(before.order));
-  expect(after.events.slice(0, before.events.length), `${label}: timeline rewritten or shortened`).toEqual(before.events);
+  expect(after.events.slice(0, before.events.length), `${label}: timeline rewritten or shortened`).toEqual(
+    before.events,
+  );
   if (before.order.status === 'paid') {
     expect(after.order.status, `${label}: a paid order stopped being paid`).toBe('paid');
     expect(after.order.paid_attempt_id).toBe(before.order.paid_attempt_id);
@@ -229,7 +288,14 @@ function expectKept(before: Seen, after: Seen | undefined, label: string): void 
   for (const attempt of before.order.attempts) {
     const now = after.order.attempts.find((candidate) => candidate.id === attempt.id);
     expect(now, `${label}: attempt ${attempt.id} lost`).toBeDefined();
-    const facts = ({ id, channel, method, amount, currency, created_at }: Attempt) => ({ id, channel, method, amount, currency, created_at });
+    const facts = ({ id, channel, method, amount, currency, created_at }: Attempt) => ({
+      id,
+      channel,
+      method,
+      amount,
+      currency,
+      created_at,
+    });
     expect(now && facts(now)).toEqual(facts(attempt));
     if (attempt.status === 'succeeded') expect(now?.status, `${label}: attempt ${attempt.id}`).toBe('succeeded');
     else if (FINAL_ATTEMPT.has(attempt.status)) expect(now, `${label}: attempt ${attempt.id}`).toEqual(attempt);
@@ -248,7 +314,10 @@ function expectConsistent(seen: Seen, label: string): void {
   const paying = order.attempts.filter((attempt) => attempt.status === 'succeeded' && !attempt.needs_refund);
   expect(paying.length, `${label}: more than one attempt paid the order`).toBeLessThanOrEqual(1);
   if (order.status === 'paid') {
-    expect(paying.map((attempt) => attempt.id), `${label}: the paid attempt`).toEqual([order.paid_attempt_id]);
+    expect(
+      paying.map((attempt) => attempt.id),
+      `${label}: the paid attempt`,
+    ).toEqual([order.paid_attempt_id]);
     expect(order.receipt, `${label}: paid without a receipt`).toEqual(expect.any(String));
   } else {
     expect(paying, `${label}: an attempt succeeded but the order is ${order.status}`).toEqual([]);
@@ -256,7 +325,9 @@ function expectConsistent(seen: Seen, label: string): void {
   const own = order.refunds.filter((refund) => refund.attempt_id === order.paid_attempt_id);
   const reserved = own.filter((refund) => refund.status !== 'failed').reduce((sum, refund) => sum + refund.amount, 0);
   expect(reserved, `${label}: refunds exceed the payment`).toBeLessThanOrEqual(order.amount);
-  const succeeded = own.filter((refund) => refund.status === 'succeeded').reduce((sum, refund) => sum + refund.amount, 0);
+  const succeeded = own
+    .filter((refund) => refund.status === 'succeeded')
+    .reduce((sum, refund) => sum + refund.amount, 0);
   expect(order.amount_refunded, `${label}: amount_refunded`).toBe(succeeded);
 
   expect(events[0]?.type, `${label}: the timeline does not start with order.created`).toBe('order.created');
@@ -273,10 +344,14 @@ function expectConsistent(seen: Seen, label: string): void {
   expect(count('order.created'), `${label}: order.created`).toBe(1);
   expect(count('order.paid'), `${label}: order.paid`).toBe(order.status === 'paid' ? 1 : 0);
   for (const refund of order.refunds) {
-    const created = events.filter((entry) => entry.type === 'refund.created' && entry.event.data.refund?.id === refund.id);
+    const created = events.filter(
+      (entry) => entry.type === 'refund.created' && entry.event.data.refund?.id === refund.id,
+    );
     expect(created.length, `${label}: refund.created of ${refund.id}`).toBe(1);
     if (refund.status === 'succeeded') {
-      expect(events.filter((entry) => entry.type === 'refund.succeeded' && entry.event.data.refund?.id === refund.id).length).toBe(1);
+      expect(
+        events.filter((entry) => entry.type === 'refund.succeeded' && entry.event.data.refund?.id === refund.id).length,
+      ).toBe(1);
     }
   }
 }
@@ -306,7 +381,11 @@ async function expectIndexed(all: Map<string, Seen>): Promise<void> {
     for (const [id, seen] of all) {
       if (indexed.has(id) && indexed.get(id) !== seen.order.status) await fresh(id);
     }
-    return { listed, actual: listed.map((item) => [item.id, item.status]).sort(), expected: [...all].map(([id, seen]) => [id, seen.order.status]).sort() };
+    return {
+      listed,
+      actual: listed.map((item) => [item.id, item.status]).sort(),
+      expected: [...all].map(([id, seen]) => [id, seen.order.status]).sort(),
+    };
   };
   // The index is a projection written by each order's object: let alarms catch up for a moment.
   const orders = await until(
@@ -324,7 +403,9 @@ async function expectIndexed(all: Map<string, Seen>): Promise<void> {
     const events = await listAll<WebhookEvent>('/v1/events');
     const known = new Set(timelines().map((entry) => entry.id));
     // An event newer than the timeline read: read that order's timeline again.
-    for (const orderId of new Set(events.filter((event) => !known.has(event.id)).map((event) => event.data.object.id))) {
+    for (const orderId of new Set(
+      events.filter((event) => !known.has(event.id)).map((event) => event.data.object.id),
+    )) {
       if (all.has(orderId)) await fresh(orderId);
     }
     return events;
@@ -333,7 +414,9 @@ async function expectIndexed(all: Map<string, Seen>): Promise<void> {
     'the events index to hold every event of every timeline',
     async () => {
       const listed = await indexedEvents();
-      const want = timelines().map((entry) => entry.id).sort();
+      const want = timelines()
+        .map((entry) => entry.id)
+        .sort();
       return JSON.stringify(listed.map((event) => event.id).sort()) === JSON.stringify(want) ? listed : undefined;
     },
     10_000,
@@ -347,7 +430,10 @@ async function expectIndexed(all: Map<string, Seen>): Promise<void> {
   const missing = timelines()
     .filter((entry) => !indexed.has(entry.id))
     .map((entry) => `${entry.event.data.object.id} ${entry.type} (${entry.id})`);
-  expect(missing, "events in the orders' timelines (GET /v1/orders/:id/events) but not in GET /v1/events after 10 s").toEqual([]);
+  expect(
+    missing,
+    "events in the orders' timelines (GET /v1/orders/:id/events) but not in GET /v1/events after 10 s",
+  ).toEqual([]);
 }
 
 // ---- requests in flight --------------------------------------------------------------------
@@ -367,7 +453,9 @@ interface Flight {
 /** Order objects in the local state: a new one appears when a create reaches its object. */
 function orderObjectsOnDisk(): number {
   try {
-    return readdirSync(`${PERSIST_TO}/v3/do/till-OrderObject`).filter((name) => name.endsWith('.sqlite') && name !== 'metadata.sqlite').length;
+    return readdirSync(`${PERSIST_TO}/v3/do/till-OrderObject`).filter(
+      (name) => name.endsWith('.sqlite') && name !== 'metadata.sqlite',
+    ).length;
   } catch {
     return 0;
   }
@@ -378,7 +466,10 @@ function orderObjectsOnDisk(): number {
  * once `midWay()` says requests are being written (or `first` answers came back): some are
  * answered, some mid-way through the worker and the objects, some never arrived.
  */
-async function killMidFlight(flights: Flight[], options: { first: number; midWay?: () => boolean; gapMs?: number }): Promise<void> {
+async function killMidFlight(
+  flights: Flight[],
+  options: { first: number; midWay?: () => boolean; gapMs?: number },
+): Promise<void> {
   const { first, midWay = () => false, gapMs = 12 } = options;
   let answered = 0;
   const t0 = Date.now();
@@ -411,7 +502,9 @@ async function killMidFlight(flights: Flight[], options: { first: number; midWay
   await server.kill();
   await Promise.all(inFlight);
   const lost = flights.filter((flight) => !flight.answer).map((flight) => flight.label);
-  console.log(`SIGKILL at ${killed} ms (${why}), ${lost.length} of ${flights.length} requests unanswered. Sent→answered (ms): ${timings.join('; ')}`);
+  console.log(
+    `SIGKILL at ${killed} ms (${why}), ${lost.length} of ${flights.length} requests unanswered. Sent→answered (ms): ${timings.join('; ')}`,
+  );
 }
 
 /**
@@ -432,13 +525,20 @@ async function converge(flights: Flight[]): Promise<number> {
         }
         expect(reply.status, `${flight.label} sent again: ${JSON.stringify(reply.body)}`).toBe(201);
         if (flight.answer) {
-          expect(reply.headers.get('idempotent-replayed'), `${flight.label}: answered before the kill, so replayed`).toBe('true');
-          expect(reply.body, `${flight.label}: the replay differs from the answer before the kill`).toEqual(flight.answer.body);
+          expect(
+            reply.headers.get('idempotent-replayed'),
+            `${flight.label}: answered before the kill, so replayed`,
+          ).toBe('true');
+          expect(reply.body, `${flight.label}: the replay differs from the answer before the kill`).toEqual(
+            flight.answer.body,
+          );
         }
         flight.converged = reply.body as unknown as Order | Refund;
         if (!flight.answer) {
           const replayed = reply.headers.get('idempotent-replayed') === 'true';
-          console.log(`${flight.label}: unanswered before the kill; sent again, ${replayed ? 'it had been made before the kill' : 'made now'}`);
+          console.log(
+            `${flight.label}: unanswered before the kill; sent again, ${replayed ? 'it had been made before the kill' : 'made now'}`,
+          );
         }
       }),
   );
@@ -527,15 +627,35 @@ describe('SIGKILL of wrangler dev mid-checkout, then a restart on the same state
     before = await readAll(orders.map((order) => order.id));
     expectAllConsistent(before);
     for (const n of PAID) expect(before.get(orders[n]!.id)?.order.status).toBe('paid');
-    for (const n of REFUNDED) expect(before.get(orders[n]!.id)?.order.refunds.map((refund) => refund.amount)).toEqual([700]);
+    for (const n of REFUNDED)
+      expect(before.get(orders[n]!.id)?.order.refunds.map((refund) => refund.amount)).toEqual([700]);
 
     flights = [
-      ...CREATED_IN_FLIGHT.map((n): Flight => ({ label: `create #${n}`, kind: 'create', n, send: () => createOrder(n) })),
-      ...REFUNDED_IN_FLIGHT.map((n): Flight => ({ label: `refund of #${n}`, kind: 'refund', n, send: () => refundOrder(orders[n]!, 900, 'in-flight') })),
-      ...PAID_IN_FLIGHT.map(
-        (n): Flight => ({ label: `card payment of #${n}`, kind: 'attempt', n, send: () => startAttempt(n, orders[n]!, cardAttempt('4242424242424242'), `${RUN}-pay-${n}`) }),
+      ...CREATED_IN_FLIGHT.map(
+        (n): Flight => ({ label: `create #${n}`, kind: 'create', n, send: () => createOrder(n) }),
       ),
-      { label: 'QR of #10 paid in the wallet', kind: 'page', n: 10, send: () => answerSandboxPage(10, 'scan', qrAttemptOf.get(10)!) as never },
+      ...REFUNDED_IN_FLIGHT.map(
+        (n): Flight => ({
+          label: `refund of #${n}`,
+          kind: 'refund',
+          n,
+          send: () => refundOrder(orders[n]!, 900, 'in-flight'),
+        }),
+      ),
+      ...PAID_IN_FLIGHT.map(
+        (n): Flight => ({
+          label: `card payment of #${n}`,
+          kind: 'attempt',
+          n,
+          send: () => startAttempt(n, orders[n]!, cardAttempt('4242424242424242'), `${RUN}-pay-${n}`),
+        }),
+      ),
+      {
+        label: 'QR of #10 paid in the wallet',
+        kind: 'page',
+        n: 10,
+        send: () => answerSandboxPage(10, 'scan', qrAttemptOf.get(10)!) as never,
+      },
     ];
     // Interleaved, so creates, refunds and payments are all mid-way when the kill comes.
     flights.sort((a, b) => (a.n % 4) - (b.n % 4));
@@ -572,13 +692,17 @@ describe('SIGKILL of wrangler dev mid-checkout, then a restart on the same state
         const refund = answer!.body as unknown as Refund;
         const kept = now.get(refund.order_id)?.order.refunds.find((candidate) => candidate.id === refund.id);
         expect(kept, `${flight.label}: refund ${refund.id} answered, then lost`).toBeDefined();
-        if (refund.status === 'pending') expect({ ...kept, status: 'pending', updated_at: refund.updated_at, failure: null }).toEqual(refund);
+        if (refund.status === 'pending')
+          expect({ ...kept, status: 'pending', updated_at: refund.updated_at, failure: null }).toEqual(refund);
         else expect(kept).toEqual(refund);
       } else if (flight.kind === 'attempt') {
         expect(answer!.status, `${flight.label}: ${JSON.stringify(answer!.body)}`).toBe(201);
         const summary = answer!.body as unknown as CheckoutSummary;
         const order = now.get(orders[flight.n]!.id)!.order;
-        expect(order.attempts.map((attempt) => attempt.id), `${flight.label}: attempt answered, then lost`).toContain(summary.attempt?.id);
+        expect(
+          order.attempts.map((attempt) => attempt.id),
+          `${flight.label}: attempt answered, then lost`,
+        ).toContain(summary.attempt?.id);
         if (summary.order.status === 'paid') {
           expect(order.status).toBe('paid');
           expect(order.paid_attempt_id).toBe(summary.attempt?.id);
@@ -594,10 +718,16 @@ describe('SIGKILL of wrangler dev mid-checkout, then a restart on the same state
     // A payment in flight, sent again: its first answer, or a refusal that changes nothing.
     for (const flight of flights.filter((candidate) => candidate.kind === 'attempt')) {
       const reply = await flight.send();
-      const outcome = reply.status === 201 ? `201 ${(reply.body as unknown as CheckoutSummary).order.status}` : `${reply.status} ${reply.body.error?.code}`;
+      const outcome =
+        reply.status === 201
+          ? `201 ${(reply.body as unknown as CheckoutSummary).order.status}`
+          : `${reply.status} ${reply.body.error?.code}`;
       console.log(`${flight.label} sent again: ${outcome}`);
       if (reply.status !== 201) {
-        expect(['idempotency_key_in_use', 'attempt_in_progress', 'order_not_payable'], `${flight.label}: ${JSON.stringify(reply.body)}`).toContain(reply.body.error?.code);
+        expect(
+          ['idempotency_key_in_use', 'attempt_in_progress', 'order_not_payable'],
+          `${flight.label}: ${JSON.stringify(reply.body)}`,
+        ).toContain(reply.body.error?.code);
       } else if (flight.answer) {
         expect(reply.body).toEqual(flight.answer.body);
       }
@@ -626,8 +756,18 @@ describe('SIGKILL of wrangler dev mid-checkout, then a restart on the same state
   it('a second SIGKILL keeps it all; open QR and 3-D Secure attempts are still paid; every request converges', async () => {
     // Killed again, while the shoppers answer the wallet and the bank.
     const pages: Flight[] = [
-      { label: 'QR of #9 paid in the wallet', kind: 'page', n: 9, send: () => answerSandboxPage(9, 'scan', qrAttemptOf.get(9)!) as never },
-      { label: '3-D Secure of #11 completed', kind: 'page', n: 11, send: () => answerSandboxPage(11, 'challenge', challengeOf.get(11)!) as never },
+      {
+        label: 'QR of #9 paid in the wallet',
+        kind: 'page',
+        n: 9,
+        send: () => answerSandboxPage(9, 'scan', qrAttemptOf.get(9)!) as never,
+      },
+      {
+        label: '3-D Secure of #11 completed',
+        kind: 'page',
+        n: 11,
+        send: () => answerSandboxPage(11, 'challenge', challengeOf.get(11)!) as never,
+      },
     ];
     if (!afterFirst) throw new Error('the first restart did not pass its checks: see the test before');
     await killMidFlight(pages, { first: 1 });
@@ -666,14 +806,18 @@ describe('SIGKILL of wrangler dev mid-checkout, then a restart on the same state
       await sleep(1000);
       waiting = await converge(flights);
     }
-    console.log(`all in-flight creates and refunds converged ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the first kill`);
+    console.log(
+      `all in-flight creates and refunds converged ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the first kill`,
+    );
 
     const all = await readAll(knownOrderIds());
     expectAllConsistent(all);
     for (const [id, seen] of afterFirst) expectKept(seen, all.get(id), id);
 
     // Exactly one order per create key, one refund per refund key.
-    const createdInFlight = flights.filter((flight) => flight.kind === 'create').map((flight) => (flight.converged as Order).id);
+    const createdInFlight = flights
+      .filter((flight) => flight.kind === 'create')
+      .map((flight) => (flight.converged as Order).id);
     expect(new Set(createdInFlight).size).toBe(CREATED_IN_FLIGHT.length);
     for (const flight of flights.filter((candidate) => candidate.kind === 'create')) {
       const order = all.get((flight.converged as Order).id)!.order;
@@ -683,11 +827,15 @@ describe('SIGKILL of wrangler dev mid-checkout, then a restart on the same state
     for (const n of REFUNDED_IN_FLIGHT) {
       const refunds = all.get(orders[n]!.id)!.order.refunds;
       const flight = flights.find((candidate) => candidate.kind === 'refund' && candidate.n === n)!;
-      expect(refunds.filter((refund) => refund.metadata.tag === 'in-flight').map((refund) => refund.id), `refunds of #${n}`).toEqual([(flight.converged as Refund).id]);
+      expect(
+        refunds.filter((refund) => refund.metadata.tag === 'in-flight').map((refund) => refund.id),
+        `refunds of #${n}`,
+      ).toEqual([(flight.converged as Refund).id]);
       expect(refunds).toHaveLength(1);
       expect(refunds[0]?.amount).toBe(900);
     }
-    for (const n of REFUNDED) expect(all.get(orders[n]!.id)!.order.refunds.map((refund) => refund.amount)).toEqual([700]);
+    for (const n of REFUNDED)
+      expect(all.get(orders[n]!.id)!.order.refunds.map((refund) => refund.amount)).toEqual([700]);
 
     await expectIndexed(all);
   }, 90_000);

@@ -13,7 +13,8 @@ const fakes = inject('fakeUrls');
 const secretKey = inject('merchantSecretKey');
 let browser: Browser;
 
-const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const WECHAT = `${IPHONE.replace(' Safari/604.1', '')} MicroMessenger/8.0.50(0x1800323a) NetType/WIFI Language/zh_CN`;
 
 beforeAll(async () => {
@@ -26,7 +27,12 @@ afterAll(async () => {
 
 async function newContext(kind: 'desktop' | 'mobile' | 'wechat'): Promise<BrowserContext> {
   if (kind === 'desktop') return browser.newContext({ viewport: VIEWPORTS.desktop });
-  return browser.newContext({ viewport: VIEWPORTS.mobile, userAgent: kind === 'wechat' ? WECHAT : IPHONE, isMobile: true, hasTouch: true });
+  return browser.newContext({
+    viewport: VIEWPORTS.mobile,
+    userAgent: kind === 'wechat' ? WECHAT : IPHONE,
+    isMobile: true,
+    hasTouch: true,
+  });
 }
 
 /** Script errors seen on a page. */
@@ -98,7 +104,9 @@ describe('desktop QR codes, paid from the phone', () => {
     const code = action?.type === 'qr' ? action.payload : '';
     expect(code).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/);
     const phone = await context.newPage();
-    await phone.goto(`${fakes.wechatpay}/_fake/scan?pr=${encodeURIComponent(new URL(code).searchParams.get('pr') ?? '')}`);
+    await phone.goto(
+      `${fakes.wechatpay}/_fake/scan?pr=${encodeURIComponent(new URL(code).searchParams.get('pr') ?? '')}`,
+    );
     await phone.getByRole('button', { name: /Pay/ }).click();
     await expectPaid(page, frame);
     expect(errors).toEqual([]);
@@ -114,10 +122,12 @@ describe('phone browsers: the cashier page in the top window, and back', () => {
     const { frame, orderId } = await checkoutInYuan(page, /^Alipay$/);
     await frame.getByRole('button', { name: /^Pay / }).click();
     // The whole tab goes to the cashier (cashiers refuse to be framed).
-    await page.waitForURL((target) => target.href.startsWith(fakes.alipay), { timeout: 15_000 }).catch(async (error: unknown) => {
-      await screenshot(page, 'wallet-alipay-wap-stuck');
-      throw error;
-    });
+    await page
+      .waitForURL((target) => target.href.startsWith(fakes.alipay), { timeout: 15_000 })
+      .catch(async (error: unknown) => {
+        await screenshot(page, 'wallet-alipay-wap-stuck');
+        throw error;
+      });
     await screenshot(page, 'wallet-alipay-wap-cashier');
     await page.getByRole('button', { name: 'Pay' }).click();
     await page.waitForURL((target) => target.href.startsWith(`${url}/demo`), { timeout: 15_000 });
@@ -142,7 +152,11 @@ describe('phone browsers: the cashier page in the top window, and back', () => {
     await page.waitForURL((target) => target.href.startsWith(`${url}/demo`), { timeout: 15_000 });
     await expectPaid(page, page.frameLocator('iframe[title="Till checkout"]'));
     await screenshot(page, 'wallet-wechat-h5-returned');
-    expect((await order(orderId)).attempts[0]).toMatchObject({ channel: 'wechatpay', method: 'h5', status: 'succeeded' });
+    expect((await order(orderId)).attempts[0]).toMatchObject({
+      channel: 'wechatpay',
+      method: 'h5',
+      status: 'succeeded',
+    });
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -169,24 +183,37 @@ describe('inside WeChat', () => {
     expect(await frame.getByRole('radio', { name: /Alipay/ }).count()).toBe(0);
     await frame.getByRole('button', { name: /^Pay |支付/ }).click();
     const sheet = await page.waitForFunction(() => {
-      const calls = (window as unknown as { __tillPaySheet: Array<{ name: string; params: Record<string, string> }> }).__tillPaySheet;
+      const calls = (window as unknown as { __tillPaySheet: Array<{ name: string; params: Record<string, string> }> })
+        .__tillPaySheet;
       return calls.length ? { name: calls[0]!.name, params: calls[0]!.params } : null;
     });
     const { name, params } = (await sheet.jsonValue())!;
     expect(name).toBe('getBrandWCPayRequest');
-    expect(params).toMatchObject({ appId: expect.any(String), package: expect.stringMatching(/^prepay_id=/), signType: 'RSA' });
+    expect(params).toMatchObject({
+      appId: expect.any(String),
+      package: expect.stringMatching(/^prepay_id=/),
+      signType: 'RSA',
+    });
     await screenshot(page, 'wallet-wechat-jsapi-sheet');
 
     // The shopper confirms in the sheet: the stand-in WeChat checks the paySign like WeChat does, and pays.
-    const paid = await fetch(`${fakes.wechatpay}/_fake/jsapi/pay?deliver=1`, { method: 'POST', body: JSON.stringify(params) });
+    const paid = await fetch(`${fakes.wechatpay}/_fake/jsapi/pay?deliver=1`, {
+      method: 'POST',
+      body: JSON.stringify(params),
+    });
     expect(paid.status).toBe(200);
     await page.evaluate(() => {
-      const calls = (window as unknown as { __tillPaySheet: Array<{ callback(result: { err_msg: string }): void }> }).__tillPaySheet;
+      const calls = (window as unknown as { __tillPaySheet: Array<{ callback(result: { err_msg: string }): void }> })
+        .__tillPaySheet;
       calls[0]!.callback({ err_msg: 'get_brand_wcpay_request:ok' });
     });
     await expectPaid(page, frame);
     await screenshot(page, 'wallet-wechat-jsapi-paid');
-    expect((await order(orderId)).attempts[0]).toMatchObject({ channel: 'wechatpay', method: 'jsapi', status: 'succeeded' });
+    expect((await order(orderId)).attempts[0]).toMatchObject({
+      channel: 'wechatpay',
+      method: 'jsapi',
+      status: 'succeeded',
+    });
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -21,7 +21,13 @@ import type { Browser, BrowserContext, BrowserContextOptions, Frame, Page } from
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectAccessible } from './axe.ts';
 import { launchBrowser, SCREENSHOT_DIR } from './browser.ts';
-import { merchantApi, startMerchantPage, type MerchantPage, type RecordedEvent, type RecordedViolation } from './merchant-page.ts';
+import {
+  type MerchantPage,
+  merchantApi,
+  type RecordedEvent,
+  type RecordedViolation,
+  startMerchantPage,
+} from './merchant-page.ts';
 
 const url = inject('tillUrl');
 const secretKey = inject('merchantSecretKey');
@@ -29,7 +35,8 @@ const api = merchantApi(url, secretKey);
 
 const ANDROID_WEBVIEW =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240805.005; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/130.0.0.0 Mobile Safari/537.36';
-const IOS_WKWEBVIEW = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+const IOS_WKWEBVIEW =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
 
 type Bridge = 'android' | 'ios' | 'react-native';
 
@@ -71,7 +78,10 @@ beforeAll(async () => {
   // This run's screenshots only, for the contexts it runs.
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   for (const name of readdirSync(SCREENSHOT_DIR)) {
-    if (CONTEXTS.some((context) => (!ONLY || ONLY.includes(context.name)) && name.startsWith(`matrix-${context.name}-`))) rmSync(`${SCREENSHOT_DIR}/${name}`);
+    if (
+      CONTEXTS.some((context) => (!ONLY || ONLY.includes(context.name)) && name.startsWith(`matrix-${context.name}-`))
+    )
+      rmSync(`${SCREENSHOT_DIR}/${name}`);
   }
   merchant = await startMerchantPage(url);
   // The merchant's page origin, as a merchant registers it (the frame may only be framed there).
@@ -112,14 +122,22 @@ function watchFrameCsp(tillOrigin: string): void {
   const seen: RecordedViolation[] = [];
   window.__csp = seen;
   document.addEventListener('securitypolicyviolation', (e) => {
-    seen.push({ directive: e.effectiveDirective, blocked: e.blockedURI, source: `${e.sourceFile}:${e.lineNumber}`, sample: e.sample });
+    seen.push({
+      directive: e.effectiveDirective,
+      blocked: e.blockedURI,
+      source: `${e.sourceFile}:${e.lineNumber}`,
+      sample: e.sample,
+    });
   });
 }
 
 async function newContext(context: MatrixContext, index: number): Promise<BrowserContext> {
   // Each context is another shopper, on another address: the checkout limits attempts per
   // client IP (20 a minute), which one machine running the whole matrix would otherwise exceed.
-  const created = await browser.newContext({ ...context.browser, extraHTTPHeaders: { 'cf-connecting-ip': `198.51.100.${index + 10}` } });
+  const created = await browser.newContext({
+    ...context.browser,
+    extraHTTPHeaders: { 'cf-connecting-ip': `198.51.100.${index + 10}` },
+  });
   await created.addInitScript(watchFrameCsp, new URL(url).origin);
   if (context.bridge) await created.addInitScript(installBridge, context.bridge);
   return created;
@@ -140,7 +158,8 @@ async function openCheckout(browserContext: BrowserContext, context: MatrixConte
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) errors.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text()))
+      errors.push(`console: ${message.text()}`);
   });
   const frameCsp = page
     .waitForResponse((response) => response.url().startsWith(`${url}/v1/frame`), { timeout: 15_000 })
@@ -152,7 +171,9 @@ async function openCheckout(browserContext: BrowserContext, context: MatrixConte
     .elementHandle({ timeout: 10_000 })
     .catch(async (error: unknown) => {
       const mountError = await page.evaluate(() => window.__mountError).catch(() => undefined);
-      throw new Error(`${context.name}: no checkout iframe on the merchant page (mount error: ${mountError}; ${errors.join('; ')}): ${(error as Error).message}`);
+      throw new Error(
+        `${context.name}: no checkout iframe on the merchant page (mount error: ${mountError}; ${errors.join('; ')}): ${(error as Error).message}`,
+      );
     });
   const frame = await handle.contentFrame();
   if (!frame) throw new Error('the checkout iframe has no frame');
@@ -162,7 +183,11 @@ async function openCheckout(browserContext: BrowserContext, context: MatrixConte
 const events = (session: Session): Promise<RecordedEvent[]> => session.page.evaluate(() => window.__events ?? []);
 
 async function waitForEvent(session: Session, type: string, timeout = 20_000): Promise<RecordedEvent> {
-  const handle = await session.page.waitForFunction((wanted) => window.__events?.find((event) => event.type === wanted), type, { timeout });
+  const handle = await session.page.waitForFunction(
+    (wanted) => window.__events?.find((event) => event.type === wanted),
+    type,
+    { timeout },
+  );
   return (await handle.jsonValue()) as RecordedEvent;
 }
 
@@ -170,8 +195,13 @@ async function waitForEvent(session: Session, type: string, timeout = 20_000): P
 async function settle(frame: Frame): Promise<void> {
   await frame
     .evaluate(async () => {
-      const finite = document.getAnimations().filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity);
-      await Promise.race([Promise.all(finite.map((animation) => animation.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 1000))]);
+      const finite = document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity);
+      await Promise.race([
+        Promise.all(finite.map((animation) => animation.finished.catch(() => undefined))),
+        new Promise((r) => setTimeout(r, 1000)),
+      ]);
       await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     })
     .catch(() => undefined);
@@ -187,10 +217,13 @@ async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   // Captured beyond the viewport, an out-of-process frame is drawn at the page's scroll offset
   // of the moment: from the top, it is drawn where it is.
-  await page.evaluate(() => new Promise((resolve) => {
-    window.scrollTo(0, 0);
-    requestAnimationFrame(() => requestAnimationFrame(resolve));
-  }));
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        window.scrollTo(0, 0);
+        requestAnimationFrame(() => requestAnimationFrame(resolve));
+      }),
+  );
   const cdp = await page.context().newCDPSession(page);
   try {
     const { cssContentSize } = await cdp.send('Page.getLayoutMetrics');
@@ -212,14 +245,20 @@ async function checkState(session: Session, state: string, options: { page?: boo
   await settle(frame);
   await shot(page, `matrix-${context.name}-${state}`);
   if (process.env.MATRIX_DUMP) {
-    const html = await frame.evaluate(() => document.documentElement.outerHTML).catch((error: unknown) => String(error));
+    const html = await frame
+      .evaluate(() => document.documentElement.outerHTML)
+      .catch((error: unknown) => String(error));
     writeFileSync(`${SCREENSHOT_DIR}/matrix-${context.name}-${state}.html`, html);
   }
   // The frame alone, except the one rule about the whole page: the checkout's headings sit under
   // the merchant's own h1 (page-has-heading-one is checked across frames by the page run below).
-  await expectAccessible(frame, `${label} (frame ${frame.url().replace(/#.*/, '')})`, { soft: true, disableRules: ['page-has-heading-one'] });
+  await expectAccessible(frame, `${label} (frame ${frame.url().replace(/#.*/, '')})`, {
+    soft: true,
+    disableRules: ['page-has-heading-one'],
+  });
   // The merchant page with the frame in it, as one page: the loader's iframe and page-level rules.
-  if (options.page) await expectAccessible(page, `${label} (merchant page with the frame)`, { soft: true, iframes: true });
+  if (options.page)
+    await expectAccessible(page, `${label} (merchant page with the frame)`, { soft: true, iframes: true });
   // Embedded, the frame is as tall as its content and cannot be scrolled by the shopper
   // (overflow: hidden): scrolled, its top would be cut off for good.
   const scrolled = await frame.evaluate(() => ({
@@ -227,7 +266,12 @@ async function checkState(session: Session, state: string, options: { page?: boo
     content: document.documentElement.scrollHeight,
     frame: window.innerHeight,
   }));
-  expect.soft(scrolled.scrollTop, `${label}: the frame's document is not scrolled (content ${scrolled.content} px in a ${scrolled.frame} px frame)`).toBe(0);
+  expect
+    .soft(
+      scrolled.scrollTop,
+      `${label}: the frame's document is not scrolled (content ${scrolled.content} px in a ${scrolled.frame} px frame)`,
+    )
+    .toBe(0);
   const pageCsp = await page.evaluate(() => window.__csp ?? []);
   const frameCsp = await frame.evaluate(() => window.__csp ?? []).catch(() => []);
   expect.soft([...pageCsp, ...frameCsp], `${label}: CSP violations`).toEqual([]);
@@ -238,7 +282,8 @@ async function checkState(session: Session, state: string, options: { page?: boo
 
 const payButton = (frame: Frame) => frame.locator('.pay button.primary');
 const radio = (frame: Frame, method: 'card' | 'qr') => frame.locator(`input[type="radio"][value="sandbox:${method}"]`);
-const cardInput = (frame: Frame, autocomplete: string) => frame.locator(`.card-form input[autocomplete="${autocomplete}"]`);
+const cardInput = (frame: Frame, autocomplete: string) =>
+  frame.locator(`.card-form input[autocomplete="${autocomplete}"]`);
 
 /** Whether the Pay button can be used: present, visible, not aria-disabled, not busy. */
 async function expectPayEnabled(session: Session): Promise<void> {
@@ -270,8 +315,13 @@ async function checkLooks(session: Session): Promise<void> {
   const { frame, context } = session;
   const label = context.name;
   if (context.locale === 'ar') {
-    const root = await frame.evaluate(() => ({ dir: document.documentElement.dir, lang: document.documentElement.lang }));
-    expect.soft(root, `${label}: the frame's <html> is Arabic, right to left`).toEqual({ dir: 'rtl', lang: expect.stringMatching(/^ar\b/) });
+    const root = await frame.evaluate(() => ({
+      dir: document.documentElement.dir,
+      lang: document.documentElement.lang,
+    }));
+    expect
+      .soft(root, `${label}: the frame's <html> is Arabic, right to left`)
+      .toEqual({ dir: 'rtl', lang: expect.stringMatching(/^ar\b/) });
     const texts = await frame.evaluate(() => ({
       pay: document.querySelector('.pay button.primary')?.textContent ?? '',
       number: document.querySelector('label[for="card-number"]')?.textContent ?? '',
@@ -314,32 +364,52 @@ async function checkBridge(session: Session): Promise<void> {
     // React Native's and Android's bridges take strings; WKWebView's message handlers take objects.
     expect(typeof entry.message, `${bridge} bridge message format`).toBe(bridge === 'ios' ? 'object' : 'string');
   }
-  const messages = native.map((entry) => (typeof entry.message === 'string' ? JSON.parse(entry.message) : entry.message) as Record<string, unknown>);
-  expect(messages.map((message) => message.type), `${bridge}: the bridge heard every event the page heard, in order`).toEqual(heard.map((event) => event.type));
+  const messages = native.map(
+    (entry) =>
+      (typeof entry.message === 'string' ? JSON.parse(entry.message) : entry.message) as Record<string, unknown>,
+  );
+  expect(
+    messages.map((message) => message.type),
+    `${bridge}: the bridge heard every event the page heard, in order`,
+  ).toEqual(heard.map((event) => event.type));
   for (const type of ['ready', 'paid']) {
     const onPage = heard.find((event) => event.type === type);
     expect(onPage, `the page heard ${type}`).toBeDefined();
     const expected: Record<string, unknown> = { source: 'till', type };
     if (onPage!.payload !== undefined) expected.payload = onPage!.payload;
-    expect(messages.find((message) => message.type === type), `${bridge}: ${type} as the page heard it`).toEqual(expected);
+    expect(
+      messages.find((message) => message.type === type),
+      `${bridge}: ${type} as the page heard it`,
+    ).toEqual(expected);
   }
 }
 
 async function checkFrameAncestors(session: Session): Promise<void> {
   const csp = await session.frameCsp;
-  const ancestors = /frame-ancestors ([^;]*)/.exec(csp ?? '')?.[1]?.trim().split(/\s+/) ?? [];
-  expect.soft(ancestors, `${session.context.name}: the frame's CSP names the merchant's allowed origins in frame-ancestors (got ${csp})`).toContain(
-    merchant.origin,
-  );
+  const ancestors =
+    /frame-ancestors ([^;]*)/
+      .exec(csp ?? '')?.[1]
+      ?.trim()
+      .split(/\s+/) ?? [];
+  expect
+    .soft(
+      ancestors,
+      `${session.context.name}: the frame's CSP names the merchant's allowed origins in frame-ancestors (got ${csp})`,
+    )
+    .toContain(merchant.origin);
   expect.soft(ancestors, 'frame-ancestors is not a wildcard').not.toContain('*');
 }
 
 async function verifyReceipt(paid: RecordedEvent, orderId: string, amount: number): Promise<void> {
   expect(paid.payload).toMatchObject({ order_id: orderId, receipt: expect.any(String) });
-  const { payload, protectedHeader } = await jwtVerify(String(paid.payload!.receipt), createRemoteJWKSet(new URL(`${url}/.well-known/jwks.json`)), {
-    issuer: 'till',
-    typ: 'till-receipt+jwt',
-  });
+  const { payload, protectedHeader } = await jwtVerify(
+    String(paid.payload!.receipt),
+    createRemoteJWKSet(new URL(`${url}/.well-known/jwks.json`)),
+    {
+      issuer: 'till',
+      typ: 'till-receipt+jwt',
+    },
+  );
   expect(protectedHeader.alg).toBe('EdDSA');
   expect(payload).toMatchObject({ sub: orderId, amt: amount, cur: 'USD' });
 }
@@ -391,28 +461,39 @@ async function focused(session: Session): Promise<Focused> {
 }
 
 /** Presses Tab (or Shift+Tab) until `wanted` holds; every stop on the way must show where focus is. */
-async function tabTo(session: Session, wanted: (focus: Focused) => boolean, what: string, options: { back?: boolean; max?: number } = {}): Promise<Focused> {
+async function tabTo(
+  session: Session,
+  wanted: (focus: Focused) => boolean,
+  what: string,
+  options: { back?: boolean; max?: number } = {},
+): Promise<Focused> {
   const stops: string[] = [];
   for (let i = 0; i < (options.max ?? 12); i++) {
     await session.page.keyboard.press(options.back ? 'Shift+Tab' : 'Tab');
     const focus = await focused(session);
     stops.push(`${focus.inFrame ? 'frame' : 'page'}:${focus.tag}#${focus.id}`);
     if (focus.tag !== 'body') {
-      expect.soft(focus.focusVisible && focus.indicator, `${session.context.name}: visible focus on ${stops.at(-1)}`).toBe(true);
+      expect
+        .soft(focus.focusVisible && focus.indicator, `${session.context.name}: visible focus on ${stops.at(-1)}`)
+        .toBe(true);
     }
     if (wanted(focus)) return focus;
   }
   throw new Error(`keyboard: never reached ${what}; focus went ${stops.join(' → ')}`);
 }
 
-const isInput = (autocomplete: string) => (focus: Focused) => focus.inFrame && focus.tag === 'input' && focus.id === idFor[autocomplete];
+const isInput = (autocomplete: string) => (focus: Focused) =>
+  focus.inFrame && focus.tag === 'input' && focus.id === idFor[autocomplete];
 const idFor: Record<string, string> = { 'cc-number': 'card-number', 'cc-exp': 'card-expiry', 'cc-csc': 'card-cvc' };
 
 /** Types a card with the keyboard alone, from the card number field on, then presses Enter. */
 async function typeCardAndPay(session: Session, card: Card): Promise<void> {
   const { page, frame } = session;
   const fields = await frame.evaluate(() =>
-    [...document.querySelectorAll<HTMLInputElement>('.card-form input')].map((input) => ({ id: input.id, autocomplete: input.autocomplete })),
+    [...document.querySelectorAll<HTMLInputElement>('.card-form input')].map((input) => ({
+      id: input.id,
+      autocomplete: input.autocomplete,
+    })),
   );
   const valueFor: Record<string, string> = {
     'cc-number': card.number,
@@ -452,7 +533,9 @@ async function cardFlow(browserContext: BrowserContext, context: MatrixContext):
     expect(await radio(frame, 'qr').isChecked(), 'ArrowDown picks the next method').toBe(true);
     await page.keyboard.press('ArrowUp');
     expect(await radio(frame, 'card').isChecked(), 'ArrowUp picks the card again').toBe(true);
-    const selected = (await events(session)).filter((event) => event.type === 'method_selected').map((event) => event.payload?.method);
+    const selected = (await events(session))
+      .filter((event) => event.type === 'method_selected')
+      .map((event) => event.payload?.method);
     expect(selected).toEqual(['qr', 'card']);
   } else {
     expect(await radio(frame, 'card').isChecked()).toBe(true);
@@ -482,7 +565,12 @@ async function cardFlow(browserContext: BrowserContext, context: MatrixContext):
       active: document.activeElement?.id,
     };
   });
-  expect.soft(invalid.all.every((value) => value === 'true'), `${context.name}: every empty field is invalid`).toBe(true);
+  expect
+    .soft(
+      invalid.all.every((value) => value === 'true'),
+      `${context.name}: every empty field is invalid`,
+    )
+    .toBe(true);
   expect.soft(invalid.described, `${context.name}: each invalid field is described by its error`).toBe(true);
   expect.soft(invalid.active, `${context.name}: focus on the first invalid field`).toBe(invalid.firstInvalid);
   await checkState(session, 'card-errors');
@@ -492,7 +580,8 @@ async function cardFlow(browserContext: BrowserContext, context: MatrixContext):
     expect((await focused(session)).id).toBe(invalid.firstInvalid);
     // From the first invalid field: back to the first field of the form, then type through.
     const first = await frame.evaluate(() => document.querySelector('.card-form input')?.id);
-    if ((await focused(session)).id !== first) await tabTo(session, (focus) => focus.id === first, 'the first card field', { back: true });
+    if ((await focused(session)).id !== first)
+      await tabTo(session, (focus) => focus.id === first, 'the first card field', { back: true });
     await typeCardAndPay(session, { number: '4000000000000002' });
   } else {
     await fillCard(frame, { number: '4000 0000 0000 0002' });
@@ -535,7 +624,9 @@ async function cardFlow(browserContext: BrowserContext, context: MatrixContext):
   if (keyboard) {
     // The news takes focus, so a keyboard or screen-reader user lands on it.
     const focus = await focused(session);
-    expect.soft(focus.inFrame && /^h[1-6]$/.test(focus.tag), `keyboard: focus on the outcome heading (got ${focus.tag})`).toBe(true);
+    expect
+      .soft(focus.inFrame && /^h[1-6]$/.test(focus.tag), `keyboard: focus on the outcome heading (got ${focus.tag})`)
+      .toBe(true);
   }
   await checkState(session, 'paid');
   await checkBridge(session);
@@ -571,11 +662,17 @@ async function challengeFlow(browserContext: BrowserContext, context: MatrixCont
   const complete = frame.locator('button[value="succeed"]');
   await complete.waitFor({ timeout: 10_000 }).catch(async (error: unknown) => {
     await shot(page, `matrix-${context.name}-requires-action`);
-    throw new Error(`${context.name}: the challenge page did not show in the frame (${frame.url()}): ${(error as Error).message}`);
+    throw new Error(
+      `${context.name}: the challenge page did not show in the frame (${frame.url()}): ${(error as Error).message}`,
+    );
   });
   await checkState(session, 'requires-action');
   if (context.keyboard) {
-    await tabTo(session, (focus) => focus.inFrame && focus.tag === 'button' && focus.text === 'Complete authentication', 'Complete authentication');
+    await tabTo(
+      session,
+      (focus) => focus.inFrame && focus.tag === 'button' && focus.text === 'Complete authentication',
+      'Complete authentication',
+    );
     await page.keyboard.press('Enter');
   } else {
     await complete.click();
@@ -640,7 +737,8 @@ async function run(flow: Flow, name: string, browserContext: BrowserContext, con
   try {
     await flow(browserContext, context);
   } catch (error) {
-    for (const page of browserContext.pages()) await shot(page, `matrix-${context.name}-stopped-${name}`).catch(() => undefined);
+    for (const page of browserContext.pages())
+      await shot(page, `matrix-${context.name}-stopped-${name}`).catch(() => undefined);
     throw error;
   } finally {
     for (const page of browserContext.pages()) await page.close().catch(() => undefined);

@@ -42,7 +42,11 @@ export async function startChannelFakes(): Promise<ChannelFakes> {
 /** The credentials a merchant enters for the accounts the fakes know (test mode). */
 export function fakeMerchantCredentials() {
   return {
-    alipay: { app_id: ALIPAY_APP_ID, app_private_key: ALIPAY_APP_PRIVATE_KEY_PKCS1, alipay_public_key: FAKE_ALIPAY_PUBLIC_KEY },
+    alipay: {
+      app_id: ALIPAY_APP_ID,
+      app_private_key: ALIPAY_APP_PRIVATE_KEY_PKCS1,
+      alipay_public_key: FAKE_ALIPAY_PUBLIC_KEY,
+    },
     wechatpay: {
       mchid: WECHAT_MCHID,
       appid: WECHAT_APPID,

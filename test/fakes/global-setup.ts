@@ -1,5 +1,5 @@
 /** Starts the channel fakes for the worker tests (the Workers runtime calls them over local HTTP). */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { FAKE_PORTS } from './ports.ts';
@@ -8,7 +8,9 @@ let child: ChildProcess | undefined;
 
 export async function setup(): Promise<void> {
   const { alipay, wechatpay } = FAKE_PORTS.worker;
-  child = spawn(process.execPath, ['test/fakes/run-fakes.ts', String(alipay), String(wechatpay)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child = spawn(process.execPath, ['test/fakes/run-fakes.ts', String(alipay), String(wechatpay)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   const ready = once(lines, 'line');
   const failed = once(child, 'exit').then(([code]) => {

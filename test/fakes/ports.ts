@@ -5,4 +5,5 @@ export const FAKE_PORTS = {
 
 export const alipayGateway = (base: string | number): string =>
   `${typeof base === 'number' ? `http://127.0.0.1:${base}` : base}/gateway.do`;
-export const wechatpayApi = (base: string | number): string => (typeof base === 'number' ? `http://127.0.0.1:${base}` : base);
+export const wechatpayApi = (base: string | number): string =>
+  typeof base === 'number' ? `http://127.0.0.1:${base}` : base;

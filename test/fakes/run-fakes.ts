@@ -7,7 +7,10 @@ import { startAlipayFake } from './alipay/index.ts';
 import { startWechatpayFake } from './wechatpay/index.ts';
 
 const [alipayPort = '0', wechatpayPort = '0'] = process.argv.slice(2);
-const [alipay, wechatpay] = await Promise.all([startAlipayFake({ port: Number(alipayPort) }), startWechatpayFake({ port: Number(wechatpayPort) })]);
+const [alipay, wechatpay] = await Promise.all([
+  startAlipayFake({ port: Number(alipayPort) }),
+  startWechatpayFake({ port: Number(wechatpayPort) }),
+]);
 console.log(JSON.stringify({ alipay: alipay.url, wechatpay: wechatpay.url }));
 
 const stop = () => void Promise.all([alipay.close(), wechatpay.close()]).finally(() => process.exit(0));

@@ -21,7 +21,11 @@ async function toRequest(message: IncomingMessage, base: string): Promise<Reques
     else if (value !== undefined) headers.set(name, value);
   }
   const method = message.method ?? 'GET';
-  return new Request(new URL(message.url ?? '/', base), { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
+  return new Request(new URL(message.url ?? '/', base), {
+    method,
+    headers,
+    body: method === 'GET' || method === 'HEAD' ? undefined : body,
+  });
 }
 
 async function send(response: Response, out: ServerResponse): Promise<void> {
@@ -34,7 +38,10 @@ async function send(response: Response, out: ServerResponse): Promise<void> {
 }
 
 /** Listens on 127.0.0.1:`port` (0 picks a free port). A handler that throws answers 500 with the message. */
-export async function serve(port: number, handler: (request: Request) => Promise<Response> | Response): Promise<RunningFake> {
+export async function serve(
+  port: number,
+  handler: (request: Request) => Promise<Response> | Response,
+): Promise<RunningFake> {
   let base = '';
   const server = createServer((message, out) => {
     void (async () => {

@@ -34,7 +34,9 @@ interface Vectors {
   wechat_doc_test_key: { private_key_pkcs8_pem: string; public_key_spki_pem: string };
 }
 
-const vectors = JSON.parse(readFileSync(new URL('../fixtures/channels-vectors.json', import.meta.url), 'utf8')) as Vectors;
+const vectors = JSON.parse(
+  readFileSync(new URL('../fixtures/channels-vectors.json', import.meta.url), 'utf8'),
+) as Vectors;
 const testKey = vectors.wechat_doc_test_key;
 
 describe('request signing', () => {
@@ -71,7 +73,12 @@ describe('answers', () => {
     const vector = vectors.REAL_alipay_sync_response;
     const answer = extractAnswer(vector.raw_body, 'alipay.open.file.upload');
     expect(answer.raw).toBe(vector.signed_substring);
-    const sdk = new AlipaySdk({ appId: '2021000122671080', privateKey: FAKE_ALIPAY_PRIVATE_KEY, keyType: 'PKCS8', alipayPublicKey: vector.alipay_public_key_pem });
+    const sdk = new AlipaySdk({
+      appId: '2021000122671080',
+      privateKey: FAKE_ALIPAY_PRIVATE_KEY,
+      keyType: 'PKCS8',
+      alipayPublicKey: vector.alipay_public_key_pem,
+    });
     expect(sdk.getSignStr(vector.raw_body, responseKey('alipay.open.file.upload'))).toBe(answer.raw);
     expect(await verifyAnswer(answer, vector.alipay_public_key_pem)).toBe(true);
   });
@@ -83,9 +90,18 @@ describe('answers', () => {
     const unescaped = extractAnswer(vector.body.replaceAll('\\/', '/'), 'alipay.trade.precreate');
     // The Java SDK's fallback goes the other way (\/ → /), so a re-serialized answer fails.
     expect(await verifyAnswer(unescaped, testKey.public_key_spki_pem)).toBe(false);
-    const resigned = extractAnswer(vector.body.replace(vector.sign, vector.sign.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))), 'alipay.trade.precreate');
+    const resigned = extractAnswer(
+      vector.body.replace(
+        vector.sign,
+        vector.sign.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+      ),
+      'alipay.trade.precreate',
+    );
     expect(await verifyAnswer(resigned, testKey.public_key_spki_pem)).toBe(false);
-    const unsigned = extractAnswer(`{"alipay_trade_precreate_response":${vector.signed_substring}}`, 'alipay.trade.precreate');
+    const unsigned = extractAnswer(
+      `{"alipay_trade_precreate_response":${vector.signed_substring}}`,
+      'alipay.trade.precreate',
+    );
     expect(unsigned.sign).toBeNull();
     expect(await verifyAnswer(unsigned, testKey.public_key_spki_pem)).toBe(false);
     expect(await verifyAnswer({ ...unsigned, sign: 'not base64!' }, testKey.public_key_spki_pem)).toBe(false);
@@ -96,7 +112,11 @@ describe('answers', () => {
     const answer = extractAnswer(body, 'alipay.trade.query');
     expect(answer.raw).toBe('{"code":"40004","sub_msg":"a } \\"sign\\": { [","x":[1,{"y":"}"}],"n":null}');
     expect(answer.sign).toBe('c2ln');
-    expect(extractAnswer('{"error_response":{"code":"40002"}}', 'alipay.trade.query')).toEqual({ key: 'error_response', raw: '{"code":"40002"}', sign: null });
+    expect(extractAnswer('{"error_response":{"code":"40002"}}', 'alipay.trade.query')).toEqual({
+      key: 'error_response',
+      raw: '{"code":"40002"}',
+      sign: null,
+    });
     expect([...topLevelMembers('{"a":1,"b":"x","c":true}').entries()]).toEqual([
       ['a', '1'],
       ['b', '"x"'],
@@ -107,14 +127,19 @@ describe('answers', () => {
   it.each([
     ['not JSON', 'Bad Gateway'],
     ['no answer for the method', '{"other_response":{"code":"10000"},"sign":"x"}'],
-    ['a member twice', '{"alipay_trade_query_response":{"code":"10000"},"alipay_trade_query_response":{"code":"40004"},"sign":"x"}'],
+    [
+      'a member twice',
+      '{"alipay_trade_query_response":{"code":"10000"},"alipay_trade_query_response":{"code":"40004"},"sign":"x"}',
+    ],
     ['trailing text', '{"alipay_trade_query_response":{"code":"10000"}} extra'],
     ['an unterminated string', '{"alipay_trade_query_response":{"code":"10000}}'],
     ['unbalanced braces', '{"alipay_trade_query_response":{"code":"10000"'],
     ['a non-string sign', '{"alipay_trade_query_response":{"code":"10000"},"sign":1}'],
     ['an answer that is not an object', '{"alipay_trade_query_response":"10000","sign":"x"}'],
   ])('refuses %s', (_, body) => {
-    expect(() => extractAnswer(body, 'alipay.trade.query')).toThrow(expect.objectContaining({ name: 'TillError', code: 'channel_error' }));
+    expect(() => extractAnswer(body, 'alipay.trade.query')).toThrow(
+      expect.objectContaining({ name: 'TillError', code: 'channel_error' }),
+    );
   });
 });
 
@@ -124,14 +149,25 @@ describe('notifications (V1 rule)', () => {
     expect(await verifyNotificationParams(vector.form, vector.alipay_public_key_spki_b64)).toBe(true);
     const { sign, ...withSignType } = vector.form;
     const { verifyRsaSha256 } = await import('../../worker/channels/rsa.ts');
-    expect(await verifyRsaSha256(vector.alipay_public_key_spki_b64, requestSignContent(withSignType), sign!)).toBe(false);
+    expect(await verifyRsaSha256(vector.alipay_public_key_spki_b64, requestSignContent(withSignType), sign!)).toBe(
+      false,
+    );
   });
 
   it('refuses the real notification once any value changes', async () => {
     const vector = vectors.REAL_alipay_notify_trade_v1;
-    expect(await verifyNotificationParams({ ...vector.form, total_amount: '100.10' }, vector.alipay_public_key_spki_b64)).toBe(false);
-    expect(await verifyNotificationParams({ ...vector.form, out_trade_no: 'someone-else' }, vector.alipay_public_key_spki_b64)).toBe(false);
-    expect(await verifyNotificationParams({ ...vector.form, sign_type: 'RSA' }, vector.alipay_public_key_spki_b64)).toBe(false);
+    expect(
+      await verifyNotificationParams({ ...vector.form, total_amount: '100.10' }, vector.alipay_public_key_spki_b64),
+    ).toBe(false);
+    expect(
+      await verifyNotificationParams(
+        { ...vector.form, out_trade_no: 'someone-else' },
+        vector.alipay_public_key_spki_b64,
+      ),
+    ).toBe(false);
+    expect(
+      await verifyNotificationParams({ ...vector.form, sign_type: 'RSA' }, vector.alipay_public_key_spki_b64),
+    ).toBe(false);
     const { sign: _, ...unsigned } = vector.form;
     expect(await verifyNotificationParams(unsigned, vector.alipay_public_key_spki_b64)).toBe(false);
   });
@@ -171,7 +207,8 @@ describe('amounts and subjects', () => {
     expect(parseDecimalString('88.88', 'CNY')).toBe(8888);
     expect(parseDecimalString('0.1', 'CNY')).toBe(10);
     expect(parseDecimalString('100000000.00', 'CNY')).toBe(10_000_000_000);
-    for (const fen of [1, 9, 10, 99, 101, 123456789, 9_999_999_999]) expect(parseDecimalString(toAlipayAmount(fen, 'CNY'), 'CNY')).toBe(fen);
+    for (const fen of [1, 9, 10, 99, 101, 123456789, 9_999_999_999])
+      expect(parseDecimalString(toAlipayAmount(fen, 'CNY'), 'CNY')).toBe(fen);
   });
 
   it('refuses what would need rounding or is not a plain decimal, and other currencies', () => {

@@ -52,7 +52,9 @@ describe('money', () => {
 
   it('checks currency codes', () => {
     expect(assertCurrency('USD')).toBe('USD');
-    expect(() => assertCurrency('usd')).toThrow('currency must be an upper-case ISO 4217 code Till supports, got "usd"');
+    expect(() => assertCurrency('usd')).toThrow(
+      'currency must be an upper-case ISO 4217 code Till supports, got "usd"',
+    );
     expect(() => assertCurrency('XXX')).toThrow(MoneyError);
     expect(() => assertCurrency('__proto__')).toThrow(MoneyError);
   });

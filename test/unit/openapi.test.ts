@@ -77,8 +77,15 @@ describe('OpenAPI document', () => {
       expect(op.summary, where).toEqual(expect.any(String));
       const statuses = Object.keys(op.responses as Json);
       // A WebSocket's success is 101 Switching Protocols.
-      expect(statuses.some((status) => /^(2(\d\d|XX)|101)$/.test(status)), `${where}: no 2xx`).toBe(true);
-      if (where.startsWith('paths')) expect(statuses.some((status) => /^[45]\d\d$/.test(status)), `${where}: no error`).toBe(true);
+      expect(
+        statuses.some((status) => /^(2(\d\d|XX)|101)$/.test(status)),
+        `${where}: no 2xx`,
+      ).toBe(true);
+      if (where.startsWith('paths'))
+        expect(
+          statuses.some((status) => /^[45]\d\d$/.test(status)),
+          `${where}: no error`,
+        ).toBe(true);
     }
     expect(ids.size).toBe(API_ROUTES.length + 1);
   });
@@ -100,14 +107,27 @@ describe('OpenAPI document', () => {
   it('documents the signed-request, idempotency, request-id, rate-limit and metadata conventions', () => {
     const createOrder = (doc.paths as Record<string, Json>)['/v1/orders']?.post as Json;
     const listOrders = (doc.paths as Record<string, Json>)['/v1/orders']?.get as Json;
-    expect(refsIn(createOrder.parameters)).toEqual(['#/components/parameters/IdempotencyKey', '#/components/parameters/TillSignature']);
+    expect(refsIn(createOrder.parameters)).toEqual([
+      '#/components/parameters/IdempotencyKey',
+      '#/components/parameters/TillSignature',
+    ]);
     const responses = createOrder.responses as Record<string, Json>;
-    expect(Object.keys(responses['201']?.headers as Json)).toEqual(expect.arrayContaining(['request-id', 'Idempotent-Replayed']));
-    expect(Object.keys(responses['429']?.headers as Json)).toEqual(expect.arrayContaining(['request-id', 'Retry-After']));
-    expect(listOrders.parameters).toContainEqual(expect.objectContaining({ name: 'metadata', in: 'query', style: 'deepObject', explode: true }));
+    expect(Object.keys(responses['201']?.headers as Json)).toEqual(
+      expect.arrayContaining(['request-id', 'Idempotent-Replayed']),
+    );
+    expect(Object.keys(responses['429']?.headers as Json)).toEqual(
+      expect.arrayContaining(['request-id', 'Retry-After']),
+    );
+    expect(listOrders.parameters).toContainEqual(
+      expect.objectContaining({ name: 'metadata', in: 'query', style: 'deepObject', explode: true }),
+    );
     const webhook = ((doc.webhooks as Record<string, Json>).event?.post ?? {}) as Json;
     expect(refsIn(webhook)).toContain('#/components/schemas/Event');
-    expect(resolvePointer('#/components/parameters/WebhookSignature')).toMatchObject({ name: 'Till-Signature', in: 'header', required: true });
+    expect(resolvePointer('#/components/parameters/WebhookSignature')).toMatchObject({
+      name: 'Till-Signature',
+      in: 'header',
+      required: true,
+    });
   });
 
   // The OpenAPI meta-schema lets any Schema Object through; ajv's strict mode checks them as JSON Schema.
@@ -120,14 +140,18 @@ describe('OpenAPI document', () => {
     addFormats(ajv);
     for (const { where, op } of operations()) {
       for (const parameter of (op.parameters ?? []) as Json[]) {
-        if (parameter.schema) expect(() => ajv.compile(parameter.schema as Json), `${where} ${String(parameter.name)}`).not.toThrow();
+        if (parameter.schema)
+          expect(() => ajv.compile(parameter.schema as Json), `${where} ${String(parameter.name)}`).not.toThrow();
       }
     }
   });
 
   it('accepts a create-order body and refuses a bad one, as the zod schema does', () => {
     const validate = bodyValidator()('#/components/schemas/CreateOrderRequest');
-    expect(validate({ amount: 2900, currency: 'USD', description: 'Tote bag', return_url: 'https://shop.example/done' }), JSON.stringify(validate.errors)).toBe(true);
+    expect(
+      validate({ amount: 2900, currency: 'USD', description: 'Tote bag', return_url: 'https://shop.example/done' }),
+      JSON.stringify(validate.errors),
+    ).toBe(true);
     expect(validate({ amount: 0, currency: 'USD', description: 'Tote bag' })).toBe(false);
     expect(validate({ amount: 2900, currency: 'usd', description: 'Tote bag' })).toBe(false);
     expect(validate({ amount: 2900, currency: 'USD', description: 'Tote bag', colour: 'red' })).toBe(false);
@@ -142,7 +166,8 @@ describe('OpenAPI document', () => {
       const media = ((op.requestBody as Json).content as Json)['application/json'] as Json;
       const validate = compile((media.schema as Json).$ref as string);
       expect(validate(route.bodyExample), `${route.operationId}: ${JSON.stringify(validate.errors)}`).toBe(true);
-      if (route.body && !('opaque' in route.body)) expect(route.body.safeParse(route.bodyExample).success, route.operationId).toBe(true);
+      if (route.body && !('opaque' in route.body))
+        expect(route.body.safeParse(route.bodyExample).success, route.operationId).toBe(true);
     }
   });
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  acceptsAttempts,
   ATTEMPT_STATUSES,
   ATTEMPT_TRANSITIONS,
+  acceptsAttempts,
   canTransition,
   canTransitionAttempt,
   EVENT_FOR_STATUS,
@@ -25,7 +25,8 @@ describe('order model', () => {
 
   it('makes paid, failed, canceled and expired final', () => {
     for (const status of ['paid', 'failed', 'canceled', 'expired'] as const) expect(isTerminal(status)).toBe(true);
-    for (const status of ['open', 'requires_action', 'processing', 'authorized'] as const) expect(isTerminal(status)).toBe(false);
+    for (const status of ['open', 'requires_action', 'processing', 'authorized'] as const)
+      expect(isTerminal(status)).toBe(false);
   });
 
   it('allows the walking-skeleton paths and refuses the rest', () => {

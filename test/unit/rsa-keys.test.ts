@@ -6,8 +6,19 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FAKE_WECHAT_CERTIFICATE, FAKE_WECHAT_CERT_PRIVATE_KEY, ALIPAY_APP_PRIVATE_KEY_PKCS1, ALIPAY_APP_PUBLIC_KEY } from '../fakes/keys.ts';
-import { describeRsaKey, privateKeyProblem, publicKeyProblem, signRsaSha256, verifyRsaSha256 } from '../../worker/channels/rsa.ts';
+import {
+  describeRsaKey,
+  privateKeyProblem,
+  publicKeyProblem,
+  signRsaSha256,
+  verifyRsaSha256,
+} from '../../worker/channels/rsa.ts';
+import {
+  ALIPAY_APP_PRIVATE_KEY_PKCS1,
+  ALIPAY_APP_PUBLIC_KEY,
+  FAKE_WECHAT_CERT_PRIVATE_KEY,
+  FAKE_WECHAT_CERTIFICATE,
+} from '../fakes/keys.ts';
 
 const vectors = JSON.parse(readFileSync('test/fixtures/channels-vectors.json', 'utf8')) as {
   wechat_doc_test_key: { private_key_pkcs8_pem: string; public_key_spki_pem: string };
@@ -19,8 +30,16 @@ const bare = (pem: string): string => pem.replace(/-----[A-Z ]+-----/g, '').repl
 
 describe('RSA keys as merchants paste them', () => {
   it('reads each format and the modulus size', () => {
-    expect(describeRsaKey(docKey.private_key_pkcs8_pem)).toMatchObject({ kind: 'pkcs8', bits: 2048, label: 'PRIVATE KEY' });
-    expect(describeRsaKey(ALIPAY_APP_PRIVATE_KEY_PKCS1)).toMatchObject({ kind: 'pkcs1', bits: 2048, label: 'RSA PRIVATE KEY' });
+    expect(describeRsaKey(docKey.private_key_pkcs8_pem)).toMatchObject({
+      kind: 'pkcs8',
+      bits: 2048,
+      label: 'PRIVATE KEY',
+    });
+    expect(describeRsaKey(ALIPAY_APP_PRIVATE_KEY_PKCS1)).toMatchObject({
+      kind: 'pkcs1',
+      bits: 2048,
+      label: 'RSA PRIVATE KEY',
+    });
     expect(describeRsaKey(bare(ALIPAY_APP_PRIVATE_KEY_PKCS1))).toMatchObject({ kind: 'pkcs1', label: null });
     expect(describeRsaKey(docKey.public_key_spki_pem)).toMatchObject({ kind: 'spki', bits: 2048 });
     expect(describeRsaKey(FAKE_WECHAT_CERTIFICATE)).toMatchObject({ kind: 'certificate', bits: 2048 });
@@ -41,10 +60,16 @@ describe('RSA keys as merchants paste them', () => {
 
   it('refuses with exact messages', () => {
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    expect(privateKeyProblem(small.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string)).toBe('must be a 2048-bit RSA key (RSA2), got 1024-bit');
-    expect(publicKeyProblem(small.publicKey.export({ type: 'spki', format: 'pem' }) as string)).toBe('must be a 2048-bit RSA key, got 1024-bit');
+    expect(privateKeyProblem(small.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string)).toBe(
+      'must be a 2048-bit RSA key (RSA2), got 1024-bit',
+    );
+    expect(publicKeyProblem(small.publicKey.export({ type: 'spki', format: 'pem' }) as string)).toBe(
+      'must be a 2048-bit RSA key, got 1024-bit',
+    );
     expect(privateKeyProblem(ALIPAY_APP_PUBLIC_KEY)).toBe('is a public key or certificate: paste the private key');
-    expect(publicKeyProblem(docKey.private_key_pkcs8_pem)).toBe('is a private key: paste the public key (it must never be shared this way)');
+    expect(publicKeyProblem(docKey.private_key_pkcs8_pem)).toBe(
+      'is a private key: paste the public key (it must never be shared this way)',
+    );
     const mislabelled = docKey.private_key_pkcs8_pem.replaceAll('PRIVATE KEY', 'RSA PRIVATE KEY');
     expect(privateKeyProblem(mislabelled)).toBe('is labelled PKCS#1 (RSA PRIVATE KEY) but holds a PKCS#8 key');
     expect(privateKeyProblem('-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----')).toBe(
@@ -53,7 +78,10 @@ describe('RSA keys as merchants paste them', () => {
     expect(privateKeyProblem('-----BEGIN PRIVATE KEY-----\nMIIB')).toBe('is a PEM block without a matching END line');
     expect(privateKeyProblem('not a key')).toBe('is neither PEM nor base64');
     expect(privateKeyProblem(bare(docKey.private_key_pkcs8_pem).slice(0, 400))).toBe('is truncated');
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }) as string;
     expect(privateKeyProblem(ec)).toBe('is a PKCS#8 key but not an RSA key');
     expect(privateKeyProblem(docKey.private_key_pkcs8_pem)).toBeNull();
     expect(privateKeyProblem(ALIPAY_APP_PRIVATE_KEY_PKCS1)).toBeNull();

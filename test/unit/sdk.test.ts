@@ -5,24 +5,28 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import { toBase64Url } from '../../shared/encoding.ts';
-import { generateSigningKey, publicJwk, type PrivateJwk } from '../../shared/jws.ts';
-import { parseRequestSignature, verifyRequestSignature, type RequestVerificationKeys } from '../../shared/request-signature.ts';
-import type { Order, OrderListItem, WebhookEvent } from '../../shared/schemas.ts';
-import { signPayload } from '../../shared/signature.ts';
-import { signReceipt, type ReceiptClaims } from '../../shared/tokens.ts';
 import {
+  type FetchLike,
   JWKS_REFETCH_COOLDOWN_MS,
   JWKS_TTL_MS,
   OPTION_ERRORS,
   Till,
   TillApiError,
   TillConnectionError,
+  type TillOptions,
   TillReceiptError,
   TillWebhookError,
-  type FetchLike,
-  type TillOptions,
 } from '../../sdk/index.ts';
+import { toBase64Url } from '../../shared/encoding.ts';
+import { generateSigningKey, type PrivateJwk, publicJwk } from '../../shared/jws.ts';
+import {
+  parseRequestSignature,
+  type RequestVerificationKeys,
+  verifyRequestSignature,
+} from '../../shared/request-signature.ts';
+import type { Order, OrderListItem, WebhookEvent } from '../../shared/schemas.ts';
+import { signPayload } from '../../shared/signature.ts';
+import { type ReceiptClaims, signReceipt } from '../../shared/tokens.ts';
 
 const MERCHANT = 'mer_M3rchantM3rchant';
 const SECRET_KEY = `sk_test_${MERCHANT.slice(4)}_${'k'.repeat(32)}`;
@@ -81,7 +85,9 @@ const json = (body: unknown, status = 200, headers: Record<string, string> = {})
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 const envelope = (status: number, type: string, code: string, message: string, param?: string) =>
-  json({ error: { type, code, message, ...(param ? { param } : {}), request_id: 'req_abc' } }, status, { 'request-id': 'req_abc' });
+  json({ error: { type, code, message, ...(param ? { param } : {}), request_id: 'req_abc' } }, status, {
+    'request-id': 'req_abc',
+  });
 
 interface Sent {
   url: URL;
@@ -150,8 +156,12 @@ describe('Till options', () => {
   it('refuses bad options with exact messages', () => {
     expect(() => new Till({ ...base, secretKey: '' })).toThrow(new TypeError(OPTION_ERRORS.secretKey));
     expect(() => new Till({ ...base, secretKey: 'sk_prod_abc' })).toThrow(OPTION_ERRORS.secretKey);
-    expect(() => new Till({ ...base, secretKey: `pk_test_${MERCHANT.slice(4)}_${'k'.repeat(32)}` })).toThrow(OPTION_ERRORS.publishableKey);
-    expect(OPTION_ERRORS.secretKey).toBe('Till: secretKey must be a secret key like sk_test_…, sk_live_… or a restricted key rk_…');
+    expect(() => new Till({ ...base, secretKey: `pk_test_${MERCHANT.slice(4)}_${'k'.repeat(32)}` })).toThrow(
+      OPTION_ERRORS.publishableKey,
+    );
+    expect(OPTION_ERRORS.secretKey).toBe(
+      'Till: secretKey must be a secret key like sk_test_…, sk_live_… or a restricted key rk_…',
+    );
     expect(() => new Till({ ...base, baseUrl: 'till.example.com' })).toThrow(OPTION_ERRORS.baseUrl);
     expect(() => new Till({ ...base, baseUrl: 'ftp://till.example.com' })).toThrow(OPTION_ERRORS.baseUrl);
     expect(OPTION_ERRORS.baseUrl).toBe('Till: baseUrl must be an http(s) URL like https://till.example.com');
@@ -160,7 +170,9 @@ describe('Till options', () => {
     expect(() => new Till({ ...base, timeoutMs: 0 })).toThrow(OPTION_ERRORS.timeoutMs);
     expect(() => new Till({ ...base, signing: { secret: 'short' } })).toThrow(OPTION_ERRORS.signing);
     expect(() => new Till({ ...base, signing: { privateKey: new Uint8Array(31) } })).toThrow(OPTION_ERRORS.signing);
-    expect(() => new Till({ ...base, signing: { privateKey: new Uint8Array(32), kid: 'bad kid' } })).toThrow(OPTION_ERRORS.signing);
+    expect(() => new Till({ ...base, signing: { privateKey: new Uint8Array(32), kid: 'bad kid' } })).toThrow(
+      OPTION_ERRORS.signing,
+    );
   });
 
   it('keeps a base URL path prefix', async () => {
@@ -173,7 +185,12 @@ describe('Till options', () => {
 describe('requests and retries', () => {
   it('sends the secret key, JSON and an automatic Idempotency-Key on a POST', async () => {
     const { till, sent } = client([json(order(), 201)]);
-    const created = await till.orders.create({ amount: 2900, currency: 'USD', description: 'Tote bag', metadata: { cart: '1' } });
+    const created = await till.orders.create({
+      amount: 2900,
+      currency: 'USD',
+      description: 'Tote bag',
+      metadata: { cart: '1' },
+    });
     expect(created.id).toBe(ORDER_ID(1));
     const [request] = sent;
     expect(request?.method).toBe('POST');
@@ -181,12 +198,20 @@ describe('requests and retries', () => {
     expect(request?.headers.get('authorization')).toBe(`Bearer ${SECRET_KEY}`);
     expect(request?.headers.get('content-type')).toBe('application/json');
     expect(request?.headers.get('idempotency-key')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(JSON.parse(request?.body ?? '')).toEqual({ amount: 2900, currency: 'USD', description: 'Tote bag', metadata: { cart: '1' } });
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      amount: 2900,
+      currency: 'USD',
+      description: 'Tote bag',
+      metadata: { cart: '1' },
+    });
   });
 
   it('uses the caller’s Idempotency-Key, and none on a GET', async () => {
     const { till, sent } = client([json(order(), 201), json(order())]);
-    await till.orders.create({ amount: 2900, currency: 'USD', description: 'Tote bag' }, { idempotencyKey: 'cart-1234-attempt-1' });
+    await till.orders.create(
+      { amount: 2900, currency: 'USD', description: 'Tote bag' },
+      { idempotencyKey: 'cart-1234-attempt-1' },
+    );
     await till.orders.retrieve(ORDER_ID(1));
     expect(sent[0]?.headers.get('idempotency-key')).toBe('cart-1234-attempt-1');
     expect(sent[1]?.headers.has('idempotency-key')).toBe(false);
@@ -216,7 +241,13 @@ describe('requests and retries', () => {
 
   it('does not retry a 400, and maps the envelope to TillApiError', async () => {
     const { till, sent, sleeps } = client([
-      envelope(400, 'invalid_request_error', 'invalid_parameter', 'Invalid amount: amount must be an integer number of minor units', 'amount'),
+      envelope(
+        400,
+        'invalid_request_error',
+        'invalid_parameter',
+        'Invalid amount: amount must be an integer number of minor units',
+        'amount',
+      ),
     ]);
     const error = await rejection(till.orders.create({ amount: 29.5, currency: 'USD', description: 'Tote bag' }));
     expect(error).toBeInstanceOf(TillApiError);
@@ -246,7 +277,10 @@ describe('requests and retries', () => {
   });
 
   it('retries 409 idempotency_key_in_use', async () => {
-    const { till, sent } = client([envelope(409, 'idempotency_error', 'idempotency_key_in_use', 'In flight'), json(order(), 201)]);
+    const { till, sent } = client([
+      envelope(409, 'idempotency_error', 'idempotency_key_in_use', 'In flight'),
+      json(order(), 201),
+    ]);
     await till.orders.create({ amount: 2900, currency: 'USD', description: 'Tote bag' });
     expect(sent).toHaveLength(2);
     expect(sent[0]?.headers.get('idempotency-key')).toBe(sent[1]?.headers.get('idempotency-key'));
@@ -254,7 +288,11 @@ describe('requests and retries', () => {
 
   it('waits out a 429’s Retry-After exactly', async () => {
     const { till, sent, sleeps } = client([
-      json({ error: { type: 'rate_limit_error', code: 'rate_limited', message: 'Slow down', request_id: 'req_1' } }, 429, { 'retry-after': '2' }),
+      json(
+        { error: { type: 'rate_limit_error', code: 'rate_limited', message: 'Slow down', request_id: 'req_1' } },
+        429,
+        { 'retry-after': '2' },
+      ),
       json(order()),
     ]);
     await till.orders.retrieve(ORDER_ID(1));
@@ -269,8 +307,15 @@ describe('requests and retries', () => {
     expect(first.sleeps).toEqual([5000]);
 
     const second = client([envelope(429, 'rate_limit_error', 'rate_limited', 'Slow down'), json(order())]);
-    const tooLong = client([json({ error: { type: 'rate_limit_error', code: 'rate_limited', message: 'Later', request_id: 'r' } }, 429, { 'retry-after': '3600' })]);
-    await expect(tooLong.till.orders.retrieve(ORDER_ID(1))).rejects.toMatchObject({ status: 429, code: 'rate_limited' });
+    const tooLong = client([
+      json({ error: { type: 'rate_limit_error', code: 'rate_limited', message: 'Later', request_id: 'r' } }, 429, {
+        'retry-after': '3600',
+      }),
+    ]);
+    await expect(tooLong.till.orders.retrieve(ORDER_ID(1))).rejects.toMatchObject({
+      status: 429,
+      code: 'rate_limited',
+    });
     expect(tooLong.sleeps).toEqual([]);
     // Without Retry-After, a 429 backs off like a 5xx.
     await second.till.orders.retrieve(ORDER_ID(1));
@@ -278,14 +323,21 @@ describe('requests and retries', () => {
   });
 
   it('stops after maxRetries and throws the last error', async () => {
-    const failing = client([envelope(500, 'api_error', 'internal_error', 'a'), envelope(502, 'channel_error', 'channel_error', 'b'), envelope(503, 'api_error', 'internal_error', 'c')]);
+    const failing = client([
+      envelope(500, 'api_error', 'internal_error', 'a'),
+      envelope(502, 'channel_error', 'channel_error', 'b'),
+      envelope(503, 'api_error', 'internal_error', 'c'),
+    ]);
     await expect(failing.till.orders.retrieve(ORDER_ID(1))).rejects.toMatchObject({ status: 503, message: 'c' });
     expect(failing.sent).toHaveLength(3);
 
     const offline = client([new TypeError('fetch failed')], { maxRetries: 0 });
     const error = await rejection(offline.till.orders.retrieve(ORDER_ID(1)));
     expect(error).toBeInstanceOf(TillConnectionError);
-    expect(error).toMatchObject({ timedOut: false, message: `Could not reach Till for GET /v1/orders/${ORDER_ID(1)} (1 try): fetch failed` });
+    expect(error).toMatchObject({
+      timedOut: false,
+      message: `Could not reach Till for GET /v1/orders/${ORDER_ID(1)} (1 try): fetch failed`,
+    });
   });
 
   it('times a try out, aborting its fetch', async () => {
@@ -321,7 +373,11 @@ describe('requests and retries', () => {
 
   it('maps an error without an envelope (a proxy’s HTML page)', async () => {
     const { till } = client([new Response('<html>Bad gateway</html>', { status: 404 })]);
-    await expect(till.orders.retrieve(ORDER_ID(1))).rejects.toMatchObject({ status: 404, type: 'api_error', code: 'invalid_response' });
+    await expect(till.orders.retrieve(ORDER_ID(1))).rejects.toMatchObject({
+      status: 404,
+      type: 'api_error',
+      code: 'invalid_response',
+    });
   });
 });
 
@@ -331,7 +387,11 @@ describe('signed requests', () => {
     const parsed = parseRequestSignature(request.headers.get('till-signature'));
     const kid = await verifyRequestSignature(
       parsed,
-      { method: request.method, pathWithQuery: `${request.url.pathname}${request.url.search}`, body: request.body ?? '' },
+      {
+        method: request.method,
+        pathWithQuery: `${request.url.pathname}${request.url.search}`,
+        body: request.body ?? '',
+      },
       keys,
       { now: NOW_S },
     );
@@ -340,9 +400,16 @@ describe('signed requests', () => {
 
   it('signs method, path with query and body with the HMAC secret, a fresh nonce per try', async () => {
     const secret = 'rss_0123456789abcdefghij';
-    const { till, sent } = client([envelope(503, 'api_error', 'internal_error', 'x'), json(order(), 201), json({ object: 'list', data: [], has_more: false, url: '/v1/orders' })], {
-      signing: { secret },
-    });
+    const { till, sent } = client(
+      [
+        envelope(503, 'api_error', 'internal_error', 'x'),
+        json(order(), 201),
+        json({ object: 'list', data: [], has_more: false, url: '/v1/orders' }),
+      ],
+      {
+        signing: { secret },
+      },
+    );
     await till.orders.create({ amount: 2900, currency: 'USD', description: 'Tote bag ✓' });
     await till.orders.list({ limit: 5, metadata: { 'cart id': "it's 1" } });
     const keys = { hmacSecrets: [secret], publicKeys: [] };
@@ -351,12 +418,16 @@ describe('signed requests', () => {
     expect(first?.nonce).not.toBe(second?.nonce);
     expect(third?.kid).toBe('secret');
     expect(sent[2]?.url.search).toContain('metadata[cart%20id]=it%27s%201');
-    await expect(verify(sent[1], { hmacSecrets: ['another_secret_0123456789'], publicKeys: [] })).rejects.toMatchObject({ reason: 'bad_signature' });
+    await expect(verify(sent[1], { hmacSecrets: ['another_secret_0123456789'], publicKeys: [] })).rejects.toMatchObject(
+      { reason: 'bad_signature' },
+    );
   });
 
   it('signs with a registered Ed25519 key and its kid', async () => {
     const { secretKey, publicKey } = ed25519.keygen();
-    const { till, sent } = client([json(order()), json(order())], { signing: { privateKey: secretKey, kid: 'server-1' } });
+    const { till, sent } = client([json(order()), json(order())], {
+      signing: { privateKey: secretKey, kid: 'server-1' },
+    });
     await till.orders.cancel(ORDER_ID(1));
     await till.orders.retrieve(ORDER_ID(1));
     const keys = { hmacSecrets: [], publicKeys: [{ kid: 'server-1', x: toBase64Url(publicKey) }] };
@@ -364,7 +435,9 @@ describe('signed requests', () => {
     expect((await verify(sent[1], keys)).kid).toBe('server-1');
     expect(sent[0]?.headers.get('till-signature')).toMatch(/,kid=server-1$/);
     const other = toBase64Url(ed25519.keygen().publicKey);
-    await expect(verify(sent[0], { hmacSecrets: [], publicKeys: [{ kid: 'server-1', x: other }] })).rejects.toMatchObject({ reason: 'bad_signature' });
+    await expect(
+      verify(sent[0], { hmacSecrets: [], publicKeys: [{ kid: 'server-1', x: other }] }),
+    ).rejects.toMatchObject({ reason: 'bad_signature' });
   });
 
   it('sends no signature without signing options', async () => {
@@ -404,7 +477,8 @@ describe('resources', () => {
   });
 
   it('walks every page with starting_after = the last id', async () => {
-    const page = (ids: number[], has_more: boolean) => json({ object: 'list', data: ids.map(listItem), has_more, url: '/v1/orders' });
+    const page = (ids: number[], has_more: boolean) =>
+      json({ object: 'list', data: ids.map(listItem), has_more, url: '/v1/orders' });
     const { till, sent } = client([page([1, 2], true), page([3, 4], true), page([5], false)]);
     const seen: string[] = [];
     for await (const item of till.orders.listAutoPaging({ limit: 2, status: 'paid' })) seen.push(item.id);
@@ -417,7 +491,8 @@ describe('resources', () => {
   });
 
   it('stops paging when the loop breaks', async () => {
-    const page = (ids: number[]) => json({ object: 'list', data: ids.map(listItem), has_more: true, url: '/v1/orders' });
+    const page = (ids: number[]) =>
+      json({ object: 'list', data: ids.map(listItem), has_more: true, url: '/v1/orders' });
     const { till, sent } = client([page([1, 2]), page([3, 4])]);
     for await (const item of till.orders.listAutoPaging({ limit: 2 })) if (item.id === ORDER_ID(1)) break;
     expect(sent).toHaveLength(1);
@@ -459,7 +534,16 @@ describe('resources', () => {
       signing_public_keys: [],
       created_at: NOW_S,
     };
-    const key = { id: 'key_1', object: 'api_key', kind: 'restricted', mode: 'test', prefix: 'rk_test_abc…', created_at: NOW_S, expires_at: null, revoked_at: null };
+    const key = {
+      id: 'key_1',
+      object: 'api_key',
+      kind: 'restricted',
+      mode: 'test',
+      prefix: 'rk_test_abc…',
+      created_at: NOW_S,
+      expires_at: null,
+      revoked_at: null,
+    };
     const { till, sent } = client([
       json({ object: 'list', data: [entry] }),
       json(order({ status: 'canceled', canceled_at: NOW_S })),
@@ -474,16 +558,24 @@ describe('resources', () => {
     ]);
     expect((await till.orders.events(ORDER_ID(1))).data[0]?.event.type).toBe('order.paid');
     expect((await till.orders.cancel(ORDER_ID(1))).status).toBe('canceled');
-    expect((await till.events.list({ type: 'order.paid', order: ORDER_ID(1), created: { gt: 5 } })).data).toHaveLength(1);
+    expect((await till.events.list({ type: 'order.paid', order: ORDER_ID(1), created: { gt: 5 } })).data).toHaveLength(
+      1,
+    );
     expect((await till.events.retrieve(event.id)).id).toBe(event.id);
     expect((await till.merchant.retrieve()).id).toBe(MERCHANT);
-    expect((await till.merchant.update({ webhook_url: 'https://shop.example/hook' })).webhook_url).toBe('https://shop.example/hook');
+    expect((await till.merchant.update({ webhook_url: 'https://shop.example/hook' })).webhook_url).toBe(
+      'https://shop.example/hook',
+    );
     expect((await till.keys.list()).data[0]?.id).toBe('key_1');
     expect((await till.keys.create({ kind: 'restricted' })).secret).toBe('rk_test_secret');
     expect((await till.keys.roll('key_1', { expires_in: 3600 })).id).toBe('key_2');
     expect((await till.keys.revoke('key_1')).revoked_at).toBe(NOW_S);
 
-    expect(sent.map((request) => `${request.method} ${request.url.pathname}${request.url.search} ${request.body ?? ''}`.trim())).toEqual([
+    expect(
+      sent.map((request) =>
+        `${request.method} ${request.url.pathname}${request.url.search} ${request.body ?? ''}`.trim(),
+      ),
+    ).toEqual([
       `GET /v1/orders/${ORDER_ID(1)}/events`,
       `POST /v1/orders/${ORDER_ID(1)}/cancel`,
       `GET /v1/events?type=order.paid&order=${ORDER_ID(1)}&created[gt]=5`,
@@ -527,20 +619,34 @@ describe('webhooks.verify', () => {
     const event = await Till.webhooks.verify(body, header, secret, { now: NOW_S + 10 });
     expect(event).toEqual(webhookEvent());
     const { till } = client([]);
-    await expect(till.webhooks.verify(new TextEncoder().encode(body), header, secret, { now: NOW_S })).resolves.toEqual(webhookEvent());
+    await expect(till.webhooks.verify(new TextEncoder().encode(body), header, secret, { now: NOW_S })).resolves.toEqual(
+      webhookEvent(),
+    );
   });
 
   it('refuses an event of the other mode when the endpoint names its mode', async () => {
     const header = await signPayload(body, secret, NOW_S);
-    await expect(Till.webhooks.verify(body, header, secret, { now: NOW_S, mode: 'test' })).resolves.toEqual(webhookEvent());
-    await expect(Till.webhooks.verify(body, header, secret, { now: NOW_S, mode: 'live' })).rejects.toMatchObject({ reason: 'wrong_mode' });
+    await expect(Till.webhooks.verify(body, header, secret, { now: NOW_S, mode: 'test' })).resolves.toEqual(
+      webhookEvent(),
+    );
+    await expect(Till.webhooks.verify(body, header, secret, { now: NOW_S, mode: 'live' })).rejects.toMatchObject({
+      reason: 'wrong_mode',
+    });
   });
 
   it('defaults to the mode of the client’s key', async () => {
     const header = await signPayload(body, secret, NOW_S);
-    const live = new Till({ secretKey: `sk_live_${'A'.repeat(16)}_${'b'.repeat(32)}`, baseUrl: 'https://till.example' });
-    await expect(live.webhooks.verify(body, header, secret, { now: NOW_S })).rejects.toMatchObject({ reason: 'wrong_mode' });
-    const test = new Till({ secretKey: `sk_test_${'A'.repeat(16)}_${'b'.repeat(32)}`, baseUrl: 'https://till.example' });
+    const live = new Till({
+      secretKey: `sk_live_${'A'.repeat(16)}_${'b'.repeat(32)}`,
+      baseUrl: 'https://till.example',
+    });
+    await expect(live.webhooks.verify(body, header, secret, { now: NOW_S })).rejects.toMatchObject({
+      reason: 'wrong_mode',
+    });
+    const test = new Till({
+      secretKey: `sk_test_${'A'.repeat(16)}_${'b'.repeat(32)}`,
+      baseUrl: 'https://till.example',
+    });
     await expect(test.webhooks.verify(body, header, secret, { now: NOW_S })).resolves.toEqual(webhookEvent());
   });
 
@@ -551,21 +657,35 @@ describe('webhooks.verify', () => {
       expect(error).toBeInstanceOf(TillWebhookError);
       return (error as TillWebhookError).reason;
     };
-    expect(await reason(Till.webhooks.verify(body.replace('2900', '1'), header, secret, { now: NOW_S }))).toBe('no_matching_signature');
-    expect(await reason(Till.webhooks.verify(body, header, 'whsec_another_secret_0123456', { now: NOW_S }))).toBe('no_matching_signature');
-    expect(await reason(Till.webhooks.verify(body, header, secret, { now: NOW_S + 301 }))).toBe('timestamp_outside_tolerance');
-    expect(await reason(Till.webhooks.verify(body, header, secret, { now: NOW_S + 1000, toleranceSeconds: 600 }))).toBe('timestamp_outside_tolerance');
-    await expect(Till.webhooks.verify(body, header, secret, { now: NOW_S + 500, toleranceSeconds: 600 })).resolves.toBeTruthy();
+    expect(await reason(Till.webhooks.verify(body.replace('2900', '1'), header, secret, { now: NOW_S }))).toBe(
+      'no_matching_signature',
+    );
+    expect(await reason(Till.webhooks.verify(body, header, 'whsec_another_secret_0123456', { now: NOW_S }))).toBe(
+      'no_matching_signature',
+    );
+    expect(await reason(Till.webhooks.verify(body, header, secret, { now: NOW_S + 301 }))).toBe(
+      'timestamp_outside_tolerance',
+    );
+    expect(await reason(Till.webhooks.verify(body, header, secret, { now: NOW_S + 1000, toleranceSeconds: 600 }))).toBe(
+      'timestamp_outside_tolerance',
+    );
+    await expect(
+      Till.webhooks.verify(body, header, secret, { now: NOW_S + 500, toleranceSeconds: 600 }),
+    ).resolves.toBeTruthy();
     expect(await reason(Till.webhooks.verify(body, null, secret))).toBe('missing_header');
     const notEvent = '{"id":"evt_1","type":"order.teleported"}';
-    expect(await reason(Till.webhooks.verify(notEvent, await signPayload(notEvent, secret, NOW_S), secret, { now: NOW_S }))).toBe('invalid_payload');
+    expect(
+      await reason(Till.webhooks.verify(notEvent, await signPayload(notEvent, secret, NOW_S), secret, { now: NOW_S })),
+    ).toBe('invalid_payload');
   });
 
   it('checks against the real clock by default', async () => {
     const header = await signPayload(body, secret);
     await expect(Till.webhooks.verify(body, header, secret)).resolves.toMatchObject({ type: 'order.paid' });
     const stale = await signPayload(body, secret, Math.floor(Date.now() / 1000) - 600);
-    await expect(Till.webhooks.verify(body, stale, secret)).rejects.toMatchObject({ reason: 'timestamp_outside_tolerance' });
+    await expect(Till.webhooks.verify(body, stale, secret)).rejects.toMatchObject({
+      reason: 'timestamp_outside_tolerance',
+    });
   });
 });
 
@@ -605,7 +725,9 @@ describe('receipts.verify', () => {
     const server = jwksServer([key]);
     const { till, advance } = client(server.replies);
     await expect(till.receipts.verify(signReceipt(claims, key))).resolves.toEqual(claims);
-    await expect(till.receipts.verify(signReceipt({ ...claims, sub: ORDER_ID(2) }, key))).resolves.toMatchObject({ sub: ORDER_ID(2) });
+    await expect(till.receipts.verify(signReceipt({ ...claims, sub: ORDER_ID(2) }, key))).resolves.toMatchObject({
+      sub: ORDER_ID(2),
+    });
     expect(server.fetches()).toBe(1);
     advance(JWKS_TTL_MS);
     await till.receipts.verify(signReceipt(claims, key));
@@ -666,7 +788,11 @@ describe('receipts.verify', () => {
   });
 
   it('lets a JWKS failure through as an API error, deciding nothing', async () => {
-    const { till } = client([envelope(500, 'api_error', 'internal_error', 'down'), envelope(500, 'api_error', 'internal_error', 'down'), envelope(500, 'api_error', 'internal_error', 'down')]);
+    const { till } = client([
+      envelope(500, 'api_error', 'internal_error', 'down'),
+      envelope(500, 'api_error', 'internal_error', 'down'),
+      envelope(500, 'api_error', 'internal_error', 'down'),
+    ]);
     const key = await generateSigningKey();
     await expect(till.receipts.verify(signReceipt(claims, key))).rejects.toBeInstanceOf(TillApiError);
   });

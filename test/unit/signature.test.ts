@@ -1,7 +1,7 @@
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSignatureHeader, SignatureError, signPayload, verifyPayload } from '../../shared/signature.ts';
-import { createHmac } from 'node:crypto';
 
 const secret = 'whsec_0123456789abcdefghijklmnop';
 const body = '{"id":"evt_1","type":"order.paid"}';
@@ -25,7 +25,10 @@ describe('webhook signatures', () => {
 
   it('verifies its own signatures inside the tolerance', async () => {
     const header = await signPayload(body, secret, t);
-    await expect(verifyPayload(body, header, secret, { now: t + 299 })).resolves.toEqual({ timestamp: t, signatures: [expect.any(String)] });
+    await expect(verifyPayload(body, header, secret, { now: t + 299 })).resolves.toEqual({
+      timestamp: t,
+      signatures: [expect.any(String)],
+    });
   });
 
   it('refuses stale, tampered, foreign and malformed signatures with exact reasons', async () => {

@@ -11,7 +11,13 @@ import {
   signCompact,
   verifyJws,
 } from '../../shared/jws.ts';
-import { signClientToken, signReceipt, verifyClientToken, verifyReceipt, type ClientTokenClaims } from '../../shared/tokens.ts';
+import {
+  type ClientTokenClaims,
+  signClientToken,
+  signReceipt,
+  verifyClientToken,
+  verifyReceipt,
+} from '../../shared/tokens.ts';
 import vector from '../fixtures/rfc8037-ed25519.json' with { type: 'json' };
 
 const key = await generateSigningKey();
@@ -91,7 +97,9 @@ describe('client tokens', () => {
   it('refuses alg confusion (a header claiming another algorithm)', () => {
     const [, payload, signature] = token.split('.');
     const none = toBase64Url(utf8(JSON.stringify({ alg: 'none', kid: key.kid, typ: 'till-client+jwt' })));
-    expect(reason(() => verifyJws(`${none}.${payload}.${signature}`, keys, { typ: 'till-client+jwt', now }))).toBe('malformed');
+    expect(reason(() => verifyJws(`${none}.${payload}.${signature}`, keys, { typ: 'till-client+jwt', now }))).toBe(
+      'malformed',
+    );
   });
 
   it('refuses any single-character change anywhere in the token (property)', () => {
@@ -100,7 +108,9 @@ describe('client tokens', () => {
         fc.pre(token[index] !== char && token[index] !== '.');
         const tampered = token.slice(0, index) + char + token.slice(index + 1);
         // The last base64url character may carry unused bits; the decoded bytes must still differ to count.
-        expect(['bad_signature', 'malformed', 'unknown_key', 'accepted']).toContain(reason(() => verifyJws(tampered, keys, { typ: 'till-client+jwt', now })));
+        expect(['bad_signature', 'malformed', 'unknown_key', 'accepted']).toContain(
+          reason(() => verifyJws(tampered, keys, { typ: 'till-client+jwt', now })),
+        );
         if (reason(() => verifyJws(tampered, keys, { typ: 'till-client+jwt', now })) === 'accepted') {
           const same = (a: string, b: string) => toBase64Url(fromBase64Url(a)) === toBase64Url(fromBase64Url(b));
           const [h1, p1, s1] = token.split('.') as [string, string, string];
@@ -113,7 +123,9 @@ describe('client tokens', () => {
 
   it('checks that a configured private key matches its public half', () => {
     expect(parsePrivateJwk(JSON.stringify(key)).kid).toBe(key.kid);
-    expect(() => parsePrivateJwk(JSON.stringify({ ...key, x: vector.jwk.x }))).toThrow('signing key: x does not match d');
+    expect(() => parsePrivateJwk(JSON.stringify({ ...key, x: vector.jwk.x }))).toThrow(
+      'signing key: x does not match d',
+    );
     expect(() => parsePrivateJwk('not json')).toThrow('signing key must be a JSON Ed25519 private JWK');
   });
 });

@@ -1,10 +1,21 @@
 import { createHmac, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Till, TillWebhookError, verifyWebhook, verifyWebhookWithJwks as sdkVerifyWithJwks, type FetchLike } from '../../sdk/index.ts';
+import {
+  type FetchLike,
+  verifyWebhookWithJwks as sdkVerifyWithJwks,
+  Till,
+  TillWebhookError,
+  verifyWebhook,
+} from '../../sdk/index.ts';
 import { fromBase64Url } from '../../shared/encoding.ts';
 import { generateSigningKey, publicJwk } from '../../shared/jws.ts';
 import { parseSignatureHeader, SignatureError } from '../../shared/signature.ts';
-import { parseEd25519Parts, signWebhook, verifyWebhookWithJwks, verifyWebhookWithSecret } from '../../shared/webhook-signature.ts';
+import {
+  parseEd25519Parts,
+  signWebhook,
+  verifyWebhookWithJwks,
+  verifyWebhookWithSecret,
+} from '../../shared/webhook-signature.ts';
 
 const secret = 'whsec_0123456789abcdefghijklmnop';
 const rolled = 'whsec_ponmlkjihgfedcba9876543210';
@@ -28,18 +39,22 @@ async function failure(work: () => unknown): Promise<string> {
   return 'accepted';
 }
 
-const sign = (secrets: string[] = [secret], timestamp = t, endpointId = endpointA) => signWebhook(body, { endpointId, secrets, key, timestamp });
+const sign = (secrets: string[] = [secret], timestamp = t, endpointId = endpointA) =>
+  signWebhook(body, { endpointId, secrets, key, timestamp });
 const asA = (extra: { now?: number; toleranceSeconds?: number } = {}) => ({ endpointId: endpointA, now: t, ...extra });
 
 describe('webhook signatures: HMAC and Ed25519', () => {
   it('writes the HMAC over "<t>.<body>" and the Ed25519 signature over "<t>.<eid>.<body>", each checkable without Till code', async () => {
     const header = await sign();
     const expectedMac = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
-    expect(header).toMatch(new RegExp(`^t=${t},v1=${expectedMac},ed25519=[A-Za-z0-9_-]{86},kid=${key.kid},eid=${endpointA}$`));
+    expect(header).toMatch(
+      new RegExp(`^t=${t},v1=${expectedMac},ed25519=[A-Za-z0-9_-]{86},kid=${key.kid},eid=${endpointA}$`),
+    );
     const { signature, endpointId } = parseEd25519Parts(header);
     expect(endpointId).toBe(endpointA);
     const publicKey = createPublicKey({ key: publicJwk(key), format: 'jwk' });
-    const signed = (message: string) => nodeVerify(null, Buffer.from(message), publicKey, Buffer.from(fromBase64Url(signature)));
+    const signed = (message: string) =>
+      nodeVerify(null, Buffer.from(message), publicKey, Buffer.from(fromBase64Url(signature)));
     expect(signed(`${t}.${endpointA}.${body}`)).toBe(true);
     expect(signed(`${t}.${body}`)).toBe(false);
     expect(signed(`${t}.${endpointB}.${body}`)).toBe(false);
@@ -47,8 +62,15 @@ describe('webhook signatures: HMAC and Ed25519', () => {
 
   it('verifies both ways inside the window, whichever key of the JWKS signed', async () => {
     const header = await sign();
-    await expect(verifyWebhookWithSecret(body, header, secret, { now: t + 299 })).resolves.toMatchObject({ timestamp: t });
-    expect(verifyWebhookWithJwks(body, header, jwks, asA({ now: t - 299 }))).toEqual({ timestamp: t, kid: key.kid, endpointId: endpointA, signature: expect.any(String) });
+    await expect(verifyWebhookWithSecret(body, header, secret, { now: t + 299 })).resolves.toMatchObject({
+      timestamp: t,
+    });
+    expect(verifyWebhookWithJwks(body, header, jwks, asA({ now: t - 299 }))).toEqual({
+      timestamp: t,
+      kid: key.kid,
+      endpointId: endpointA,
+      signature: expect.any(String),
+    });
     // The sandbox's and request signatures' parser still reads the header: extra parts (eid too) are skipped.
     expect(parseSignatureHeader(header).signatures).toHaveLength(1);
   });
@@ -56,14 +78,19 @@ describe('webhook signatures: HMAC and Ed25519', () => {
   it('signs with every secret given, so a rolled secret and its predecessor both verify', async () => {
     const header = await sign([rolled, secret]);
     expect(header.match(/,v1=/g)).toHaveLength(2);
-    for (const candidate of [rolled, secret]) await expect(verifyWebhookWithSecret(body, header, candidate, { now: t })).resolves.toBeTruthy();
-    expect(await failure(() => verifyWebhookWithSecret(body, header, `${secret}x`, { now: t }))).toBe('no_matching_signature');
+    for (const candidate of [rolled, secret])
+      await expect(verifyWebhookWithSecret(body, header, candidate, { now: t })).resolves.toBeTruthy();
+    expect(await failure(() => verifyWebhookWithSecret(body, header, `${secret}x`, { now: t }))).toBe(
+      'no_matching_signature',
+    );
   });
 
   it('refuses tampered bodies, timestamps and signatures', async () => {
     const header = await sign();
     const tampered = body.replace('paid', 'pain');
-    expect(await failure(() => verifyWebhookWithSecret(tampered, header, secret, { now: t }))).toBe('no_matching_signature');
+    expect(await failure(() => verifyWebhookWithSecret(tampered, header, secret, { now: t }))).toBe(
+      'no_matching_signature',
+    );
     expect(await failure(() => verifyWebhookWithJwks(tampered, header, jwks, asA()))).toBe('no_matching_signature');
     // A moved timestamp breaks both signatures, even inside the window.
     const moved = header.replace(`t=${t}`, `t=${t + 1}`);
@@ -73,7 +100,12 @@ describe('webhook signatures: HMAC and Ed25519', () => {
     const flipped = header.replace(signature, `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`);
     expect(await failure(() => verifyWebhookWithJwks(body, flipped, jwks, asA()))).toBe('no_matching_signature');
     // Another Till's key under this kid does not pass.
-    const impostor = await signWebhook(body, { endpointId: endpointA, secrets: [secret], key: { d: other.d, kid: key.kid }, timestamp: t });
+    const impostor = await signWebhook(body, {
+      endpointId: endpointA,
+      secrets: [secret],
+      key: { d: other.d, kid: key.kid },
+      timestamp: t,
+    });
     expect(await failure(() => verifyWebhookWithJwks(body, impostor, jwks, asA()))).toBe('no_matching_signature');
   });
 
@@ -81,14 +113,20 @@ describe('webhook signatures: HMAC and Ed25519', () => {
     const header = await sign();
     // (a) A delivery for endpoint A does not verify as a delivery to endpoint B: refused on the
     // header's eid, before any signature is looked at (a broken signature changes nothing).
-    expect(await failure(() => verifyWebhookWithJwks(body, header, jwks, { endpointId: endpointB, now: t }))).toBe('wrong_endpoint');
+    expect(await failure(() => verifyWebhookWithJwks(body, header, jwks, { endpointId: endpointB, now: t }))).toBe(
+      'wrong_endpoint',
+    );
     const { signature } = parseEd25519Parts(header);
     const broken = header.replace(signature, `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`);
-    expect(await failure(() => verifyWebhookWithJwks(body, broken, jwks, { endpointId: endpointB, now: t }))).toBe('wrong_endpoint');
+    expect(await failure(() => verifyWebhookWithJwks(body, broken, jwks, { endpointId: endpointB, now: t }))).toBe(
+      'wrong_endpoint',
+    );
     // (b) Rewriting eid to B's id passes that check, but the signature is over A's id.
     const swapped = header.replace(`eid=${endpointA}`, `eid=${endpointB}`);
     expect(parseEd25519Parts(swapped).endpointId).toBe(endpointB);
-    expect(await failure(() => verifyWebhookWithJwks(body, swapped, jwks, { endpointId: endpointB, now: t }))).toBe('no_matching_signature');
+    expect(await failure(() => verifyWebhookWithJwks(body, swapped, jwks, { endpointId: endpointB, now: t }))).toBe(
+      'no_matching_signature',
+    );
     expect(await failure(() => verifyWebhookWithJwks(body, swapped, jwks, asA()))).toBe('wrong_endpoint');
     // The same body and timestamp signed for B verify as B only.
     const forB = await sign([secret], t, endpointB);
@@ -100,21 +138,38 @@ describe('webhook signatures: HMAC and Ed25519', () => {
 
   it('needs the expected endpoint to verify with the JWKS, and an endpoint to sign for', async () => {
     const header = await sign();
-    for (const options of [undefined, {}, { now: t }, { endpointId: '' }, { endpointId: 'we_short' }, { endpointId: 'ep_AAAAAAAAAAAAAAAAAAAAAAAA' }]) {
+    for (const options of [
+      undefined,
+      {},
+      { now: t },
+      { endpointId: '' },
+      { endpointId: 'we_short' },
+      { endpointId: 'ep_AAAAAAAAAAAAAAAAAAAAAAAA' },
+    ]) {
       expect(() => verifyWebhookWithJwks(body, header, jwks, options as never)).toThrow(TypeError);
     }
     for (const endpointId of [undefined, '', 'we_short', `${endpointA},kid=x`]) {
-      await expect(signWebhook(body, { endpointId: endpointId as never, secrets: [secret], key, timestamp: t })).rejects.toThrow(TypeError);
+      await expect(
+        signWebhook(body, { endpointId: endpointId as never, secrets: [secret], key, timestamp: t }),
+      ).rejects.toThrow(TypeError);
     }
   });
 
   it('refuses an unknown kid and a timestamp outside the window', async () => {
     const header = await sign();
     expect(await failure(() => verifyWebhookWithJwks(body, header, [publicJwk(other)], asA()))).toBe('unknown_key');
-    expect(await failure(() => verifyWebhookWithJwks(body, header.replace(key.kid, 'retired-key'), jwks, asA()))).toBe('unknown_key');
-    expect(await failure(() => verifyWebhookWithJwks(body, header, jwks, asA({ now: t + 301 })))).toBe('timestamp_outside_tolerance');
-    expect(await failure(() => verifyWebhookWithJwks(body, header, jwks, asA({ now: t - 301 })))).toBe('timestamp_outside_tolerance');
-    expect(await failure(() => verifyWebhookWithSecret(body, header, secret, { now: t + 301 }))).toBe('timestamp_outside_tolerance');
+    expect(await failure(() => verifyWebhookWithJwks(body, header.replace(key.kid, 'retired-key'), jwks, asA()))).toBe(
+      'unknown_key',
+    );
+    expect(await failure(() => verifyWebhookWithJwks(body, header, jwks, asA({ now: t + 301 })))).toBe(
+      'timestamp_outside_tolerance',
+    );
+    expect(await failure(() => verifyWebhookWithJwks(body, header, jwks, asA({ now: t - 301 })))).toBe(
+      'timestamp_outside_tolerance',
+    );
+    expect(await failure(() => verifyWebhookWithSecret(body, header, secret, { now: t + 301 }))).toBe(
+      'timestamp_outside_tolerance',
+    );
     expect(verifyWebhookWithJwks(body, header, jwks, asA({ now: t + 3000, toleranceSeconds: 3600 })).kid).toBe(key.kid);
   });
 
@@ -137,10 +192,18 @@ describe('webhook signatures: HMAC and Ed25519', () => {
       header.replace(`t=${t}`, 't=soon'),
       'ed25519',
     ];
-    for (const bad of malformed) expect([bad, await failure(() => verifyWebhookWithJwks(body, bad, jwks, asA()))]).toEqual([bad, 'malformed_header']);
+    for (const bad of malformed)
+      expect([bad, await failure(() => verifyWebhookWithJwks(body, bad, jwks, asA()))]).toEqual([
+        bad,
+        'malformed_header',
+      ]);
     expect(await failure(() => verifyWebhookWithJwks(body, null, jwks, asA()))).toBe('missing_header');
-    await expect(signWebhook(body, { endpointId: endpointA, secrets: [], key, timestamp: t })).rejects.toThrow(TypeError);
-    await expect(signWebhook(body, { endpointId: endpointA, secrets: [secret], key: { d: key.d, kid: 'a,b' }, timestamp: t })).rejects.toThrow(TypeError);
+    await expect(signWebhook(body, { endpointId: endpointA, secrets: [], key, timestamp: t })).rejects.toThrow(
+      TypeError,
+    );
+    await expect(
+      signWebhook(body, { endpointId: endpointA, secrets: [secret], key: { d: key.d, kid: 'a,b' }, timestamp: t }),
+    ).rejects.toThrow(TypeError);
   });
 });
 
@@ -157,10 +220,27 @@ describe('the SDK’s webhook verification', () => {
       mode: 'test',
       data: {
         object: {
-          id: 'ord_0123456789abcdefghijklmn', object: 'order', merchant_id: merchant, mode: 'test', status: 'open',
-          amount: 2900, currency: 'USD', description: 'Tote bag', return_url: null, metadata: {}, created_at: t, expires_at: t + 3600,
-          paid_at: null, canceled_at: null, paid_attempt_id: null, last_failure: null, capture_method: 'automatic', attempts: [],
-          amount_refunded: 0, refunds: [], receipt: null,
+          id: 'ord_0123456789abcdefghijklmn',
+          object: 'order',
+          merchant_id: merchant,
+          mode: 'test',
+          status: 'open',
+          amount: 2900,
+          currency: 'USD',
+          description: 'Tote bag',
+          return_url: null,
+          metadata: {},
+          created_at: t,
+          expires_at: t + 3600,
+          paid_at: null,
+          canceled_at: null,
+          paid_attempt_id: null,
+          last_failure: null,
+          capture_method: 'automatic',
+          attempts: [],
+          amount_refunded: 0,
+          refunds: [],
+          receipt: null,
         },
       },
     });
@@ -179,23 +259,43 @@ describe('the SDK’s webhook verification', () => {
   it('verifies an event either way and says why it refuses one', async () => {
     const event = eventFor(merchantA);
     const header = await signWebhook(event, { endpointId: endpointA, secrets: [secret], key, timestamp: t });
-    await expect(verifyWebhook(event, header, secret, { now: t })).resolves.toMatchObject({ id: 'evt_0123456789abcdefghijklmn' });
-    await expect(sdkVerifyWithJwks(event, header, { keys: jwks }, asA())).resolves.toMatchObject({ type: 'order.created' });
-    await expect(Till.webhooks.verifyWithJwks(event, header, { keys: jwks }, asA())).resolves.toMatchObject({ type: 'order.created' });
-    expect(await failure(() => sdkVerifyWithJwks(event, header, { keys: [publicJwk(other)] }, asA()))).toBe('unknown_key');
-    expect(await failure(() => sdkVerifyWithJwks(event, header, { keys: jwks }, { ...asA(), mode: 'live' }))).toBe('wrong_mode');
-    expect(await failure(() => sdkVerifyWithJwks(event, header, { keys: jwks }, { endpointId: endpointB, now: t }))).toBe('wrong_endpoint');
-    expect(await failure(() => sdkVerifyWithJwks(event, header, { keys: jwks }, { ...asA(), merchantId: merchantB }))).toBe('wrong_merchant');
-    await expect(sdkVerifyWithJwks(event, header, { keys: [{ kty: 'RSA' }] } as never, asA())).rejects.toThrow(TypeError);
+    await expect(verifyWebhook(event, header, secret, { now: t })).resolves.toMatchObject({
+      id: 'evt_0123456789abcdefghijklmn',
+    });
+    await expect(sdkVerifyWithJwks(event, header, { keys: jwks }, asA())).resolves.toMatchObject({
+      type: 'order.created',
+    });
+    await expect(Till.webhooks.verifyWithJwks(event, header, { keys: jwks }, asA())).resolves.toMatchObject({
+      type: 'order.created',
+    });
+    expect(await failure(() => sdkVerifyWithJwks(event, header, { keys: [publicJwk(other)] }, asA()))).toBe(
+      'unknown_key',
+    );
+    expect(await failure(() => sdkVerifyWithJwks(event, header, { keys: jwks }, { ...asA(), mode: 'live' }))).toBe(
+      'wrong_mode',
+    );
+    expect(
+      await failure(() => sdkVerifyWithJwks(event, header, { keys: jwks }, { endpointId: endpointB, now: t })),
+    ).toBe('wrong_endpoint');
+    expect(
+      await failure(() => sdkVerifyWithJwks(event, header, { keys: jwks }, { ...asA(), merchantId: merchantB })),
+    ).toBe('wrong_merchant');
+    await expect(sdkVerifyWithJwks(event, header, { keys: [{ kty: 'RSA' }] } as never, asA())).rejects.toThrow(
+      TypeError,
+    );
   });
 
   it('refuses to verify with the JWKS without the endpoint id, with an exact message, before fetching anything', async () => {
     const event = eventFor(merchantA);
     const header = await signWebhook(event, { endpointId: endpointA, secrets: [secret], key, timestamp: t });
     for (const options of [undefined, {}, { now: t }, { endpointId: 'we_nope' }, { endpointId: 42 }]) {
-      await expect(Till.webhooks.verifyWithJwks(event, header, { keys: jwks }, options as never)).rejects.toThrow(new TypeError(ENDPOINT_ID_REQUIRED));
+      await expect(Till.webhooks.verifyWithJwks(event, header, { keys: jwks }, options as never)).rejects.toThrow(
+        new TypeError(ENDPOINT_ID_REQUIRED),
+      );
       const { till, fetches } = clientOf(merchantA);
-      await expect(till.webhooks.verifyWithJwks(event, header, options as never)).rejects.toThrow(new TypeError(ENDPOINT_ID_REQUIRED));
+      await expect(till.webhooks.verifyWithJwks(event, header, options as never)).rejects.toThrow(
+        new TypeError(ENDPOINT_ID_REQUIRED),
+      );
       expect(fetches()).toBe(0);
     }
   });
@@ -205,21 +305,49 @@ describe('the SDK’s webhook verification', () => {
     const paid = eventFor(merchantA, 'order.paid');
     const header = await signWebhook(paid, { endpointId: endpointA, secrets: [secret], key, timestamp: t });
     const a = clientOf(merchantA);
-    await expect(a.till.webhooks.verifyWithJwks(paid, header, { endpointId: endpointA, now: t })).resolves.toMatchObject({ type: 'order.paid' });
+    await expect(
+      a.till.webhooks.verifyWithJwks(paid, header, { endpointId: endpointA, now: t }),
+    ).resolves.toMatchObject({ type: 'order.paid' });
 
     // A forwards it, within the window, to B's handler, which verifies as its own endpoint B.
     const b = clientOf(merchantB);
-    expect(await failure(() => b.till.webhooks.verifyWithJwks(paid, header, { endpointId: endpointB, now: t }))).toBe('wrong_endpoint');
-    expect(await failure(() => Till.webhooks.verifyWithJwks(paid, header, { keys: jwks }, { endpointId: endpointB, now: t }))).toBe('wrong_endpoint');
+    expect(await failure(() => b.till.webhooks.verifyWithJwks(paid, header, { endpointId: endpointB, now: t }))).toBe(
+      'wrong_endpoint',
+    );
+    expect(
+      await failure(() =>
+        Till.webhooks.verifyWithJwks(paid, header, { keys: jwks }, { endpointId: endpointB, now: t }),
+      ),
+    ).toBe('wrong_endpoint');
     // Rewriting eid to B's endpoint breaks the signature.
     const rewritten = header.replace(`eid=${endpointA}`, `eid=${endpointB}`);
-    expect(await failure(() => b.till.webhooks.verifyWithJwks(paid, rewritten, { endpointId: endpointB, now: t }))).toBe('no_matching_signature');
-    expect(await failure(() => Till.webhooks.verifyWithJwks(paid, rewritten, { keys: jwks }, { endpointId: endpointB, now: t }))).toBe('no_matching_signature');
+    expect(
+      await failure(() => b.till.webhooks.verifyWithJwks(paid, rewritten, { endpointId: endpointB, now: t })),
+    ).toBe('no_matching_signature');
+    expect(
+      await failure(() =>
+        Till.webhooks.verifyWithJwks(paid, rewritten, { keys: jwks }, { endpointId: endpointB, now: t }),
+      ),
+    ).toBe('no_matching_signature');
     // Even a B handler fooled into expecting A's endpoint id refuses A's event: B's client checks the merchant.
-    expect(await failure(() => b.till.webhooks.verifyWithJwks(paid, header, { endpointId: endpointA, now: t }))).toBe('wrong_merchant');
-    expect(await failure(() => b.till.webhooks.verifyWithJwks(paid, header, { endpointId: endpointA, jwks: { keys: jwks }, now: t }))).toBe('wrong_merchant');
+    expect(await failure(() => b.till.webhooks.verifyWithJwks(paid, header, { endpointId: endpointA, now: t }))).toBe(
+      'wrong_merchant',
+    );
+    expect(
+      await failure(() =>
+        b.till.webhooks.verifyWithJwks(paid, header, { endpointId: endpointA, jwks: { keys: jwks }, now: t }),
+      ),
+    ).toBe('wrong_merchant');
     // The client's mode default holds as on the HMAC path.
-    const live = new Till({ secretKey: `sk_live_${merchantA.slice(4)}_${'k'.repeat(32)}`, baseUrl: 'https://till.test', now: () => t * 1000 });
-    expect(await failure(() => live.webhooks.verifyWithJwks(paid, header, { endpointId: endpointA, jwks: { keys: jwks }, now: t }))).toBe('wrong_mode');
+    const live = new Till({
+      secretKey: `sk_live_${merchantA.slice(4)}_${'k'.repeat(32)}`,
+      baseUrl: 'https://till.test',
+      now: () => t * 1000,
+    });
+    expect(
+      await failure(() =>
+        live.webhooks.verifyWithJwks(paid, header, { endpointId: endpointA, jwks: { keys: jwks }, now: t }),
+      ),
+    ).toBe('wrong_mode');
   });
 });

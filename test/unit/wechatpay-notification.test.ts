@@ -1,5 +1,5 @@
-import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { describe, expect, it } from 'vitest';
+import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { TillError } from '../../shared/errors.ts';
 import { WechatpayCredentialsSchema } from '../../worker/channels/wechatpay/credentials.ts';
 import { readNotification } from '../../worker/channels/wechatpay/notification.ts';
@@ -44,10 +44,17 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 
 describe('WeChat Pay callbacks', () => {
   it('decrypts the vector resource with WebCrypto (AES-256-GCM, tag at the end)', async () => {
-    const resource = { algorithm: 'AEAD_AES_256_GCM', ciphertext: note.ciphertext_b64, nonce: 'fdasflkja484', associated_data: 'transaction' };
+    const resource = {
+      algorithm: 'AEAD_AES_256_GCM',
+      ciphertext: note.ciphertext_b64,
+      nonce: 'fdasflkja484',
+      associated_data: 'transaction',
+    };
     expect(await decryptResource(note.apiv3_key, resource)).toBe(note.plaintext);
     await expect(decryptResource('0123456789abcdef0123456789abcdeX', resource)).rejects.toThrow(ResourceDecryptError);
-    await expect(decryptResource(note.apiv3_key, { ...resource, associated_data: 'refund' })).rejects.toThrow(ResourceDecryptError);
+    await expect(decryptResource(note.apiv3_key, { ...resource, associated_data: 'refund' })).rejects.toThrow(
+      ResourceDecryptError,
+    );
   });
 
   it('verifies and reads the vector callback', async () => {
@@ -64,25 +71,43 @@ describe('WeChat Pay callbacks', () => {
   });
 
   it('holds the timestamp to 300 s either way', async () => {
-    await expect(readNotification(credentials, note.body, headersOf(), signedAt + 300)).resolves.toMatchObject({ kind: 'payment' });
-    await expect(readNotification(credentials, note.body, headersOf(), signedAt - 300)).resolves.toMatchObject({ kind: 'payment' });
-    expect(await refusal(readNotification(credentials, note.body, headersOf(), signedAt + 301))).toMatch(/^invalid_signature: .*more than 300 s/);
-    expect(await refusal(readNotification(credentials, note.body, headersOf(), signedAt - 301))).toMatch(/^invalid_signature/);
+    await expect(readNotification(credentials, note.body, headersOf(), signedAt + 300)).resolves.toMatchObject({
+      kind: 'payment',
+    });
+    await expect(readNotification(credentials, note.body, headersOf(), signedAt - 300)).resolves.toMatchObject({
+      kind: 'payment',
+    });
+    expect(await refusal(readNotification(credentials, note.body, headersOf(), signedAt + 301))).toMatch(
+      /^invalid_signature: .*more than 300 s/,
+    );
+    expect(await refusal(readNotification(credentials, note.body, headersOf(), signedAt - 301))).toMatch(
+      /^invalid_signature/,
+    );
   });
 
   it('refuses WECHATPAY/SIGNTEST/ probes', async () => {
     const probe = headersOf({ 'Wechatpay-Signature': `WECHATPAY/SIGNTEST/${note.headers['Wechatpay-Signature']}` });
-    expect(await refusal(readNotification(credentials, note.body, probe, signedAt))).toMatch(/^invalid_signature: .*SIGNTEST/);
+    expect(await refusal(readNotification(credentials, note.body, probe, signedAt))).toMatch(
+      /^invalid_signature: .*SIGNTEST/,
+    );
   });
 
   it('refuses a tampered body, an unknown serial, missing headers and another signature type', async () => {
     const tampered = note.body.replace('"summary":"支付成功"', '"summary":"支付成功 "');
-    expect(await refusal(readNotification(credentials, tampered, headersOf(), signedAt))).toMatch(/^invalid_signature: .*does not verify/);
+    expect(await refusal(readNotification(credentials, tampered, headersOf(), signedAt))).toMatch(
+      /^invalid_signature: .*does not verify/,
+    );
     const otherSerial = headersOf({ 'Wechatpay-Serial': 'PUB_KEY_ID_0000000000000000000000000000000002' });
-    expect(await refusal(readNotification(credentials, note.body, otherSerial, signedAt))).toMatch(/^invalid_signature: .*not among the configured/);
-    expect(await refusal(readNotification(credentials, note.body, headersOf({ 'Wechatpay-Nonce': null }), signedAt))).toMatch(/^invalid_signature: .*lacks/);
+    expect(await refusal(readNotification(credentials, note.body, otherSerial, signedAt))).toMatch(
+      /^invalid_signature: .*not among the configured/,
+    );
+    expect(
+      await refusal(readNotification(credentials, note.body, headersOf({ 'Wechatpay-Nonce': null }), signedAt)),
+    ).toMatch(/^invalid_signature: .*lacks/);
     const type = headersOf({ 'Wechatpay-Signature-Type': 'WECHATPAY2-SM2-WITH-SM3' });
-    expect(await refusal(readNotification(credentials, note.body, type, signedAt))).toMatch(/^invalid_signature: .*Signature-Type/);
+    expect(await refusal(readNotification(credentials, note.body, type, signedAt))).toMatch(
+      /^invalid_signature: .*Signature-Type/,
+    );
   });
 
   it('refuses a validly signed callback whose resource does not open with the APIv3 key', async () => {
@@ -91,14 +116,22 @@ describe('WeChat Pay callbacks', () => {
     bytes[10]! ^= 1;
     body.resource.ciphertext = bytes.toString('base64');
     const text = JSON.stringify(body);
-    expect(await refusal(readNotification(credentials, text, signed(text), signedAt))).toMatch(/^invalid_signature: .*does not decrypt/);
+    expect(await refusal(readNotification(credentials, text, signed(text), signedAt))).toMatch(
+      /^invalid_signature: .*does not decrypt/,
+    );
     const otherKey = { ...credentials, api_v3_key: 'ffffffffffffffffffffffffffffffff' };
     expect(await refusal(readNotification(otherKey, note.body, headersOf(), signedAt))).toMatch(/^invalid_signature/);
   });
 
   it('refuses a callback for another merchant id or AppID', async () => {
-    expect(await refusal(readNotification({ ...credentials, mchid: '1900000001' }, note.body, headersOf(), signedAt))).toMatch(/^invalid_signature: .*another merchant/);
-    expect(await refusal(readNotification({ ...credentials, appid: 'wx0000000000000000' }, note.body, headersOf(), signedAt))).toMatch(/another merchant/);
+    expect(
+      await refusal(readNotification({ ...credentials, mchid: '1900000001' }, note.body, headersOf(), signedAt)),
+    ).toMatch(/^invalid_signature: .*another merchant/);
+    expect(
+      await refusal(
+        readNotification({ ...credentials, appid: 'wx0000000000000000' }, note.body, headersOf(), signedAt),
+      ),
+    ).toMatch(/another merchant/);
   });
 
   it('reads refund callbacks (resource encrypted by the plugin with AAD "refund")', async () => {
@@ -119,7 +152,13 @@ describe('WeChat Pay callbacks', () => {
       resource_type: 'encrypt-resource',
       event_type: 'REFUND.ABNORMAL',
       summary: '退款异常',
-      resource: { original_type: 'refund', algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: 'refund', nonce: 'abcdefghijkl' },
+      resource: {
+        original_type: 'refund',
+        algorithm: 'AEAD_AES_256_GCM',
+        ciphertext,
+        associated_data: 'refund',
+        nonce: 'abcdefghijkl',
+      },
     });
     expect(await readNotification(credentials, body, signed(body), signedAt)).toEqual({
       kind: 'refund',
@@ -132,8 +171,15 @@ describe('WeChat Pay callbacks', () => {
   });
 
   it('answers malformed bodies with invalid_json / invalid_parameter, after the signature', async () => {
-    expect(await refusal(readNotification(credentials, 'not json', signed('not json'), signedAt))).toMatch(/^invalid_json/);
-    const plain = JSON.stringify({ id: 'EV-1', event_type: 'TRANSACTION.SUCCESS', resource_type: 'plain', resource: {} });
+    expect(await refusal(readNotification(credentials, 'not json', signed('not json'), signedAt))).toMatch(
+      /^invalid_json/,
+    );
+    const plain = JSON.stringify({
+      id: 'EV-1',
+      event_type: 'TRANSACTION.SUCCESS',
+      resource_type: 'plain',
+      resource: {},
+    });
     expect(await refusal(readNotification(credentials, plain, signed(plain), signedAt))).toMatch(/^invalid_parameter/);
   });
 });
@@ -144,7 +190,10 @@ describe('refund states', () => {
     expect(refundStatusOf('PROCESSING')).toBe('pending');
     expect(refundStatusOf('ABNORMAL')).toBe('pending');
     expect(refundStatusOf('CLOSED')).toBe('failed');
-    expect(refundProblemOf('CLOSED')).toEqual({ code: 'refund_declined', message: expect.stringContaining('(CLOSED)') });
+    expect(refundProblemOf('CLOSED')).toEqual({
+      code: 'refund_declined',
+      message: expect.stringContaining('(CLOSED)'),
+    });
     expect(refundProblemOf('ABNORMAL')?.message).toContain('(ABNORMAL)');
     expect(refundProblemOf('SUCCESS')).toBeNull();
   });

@@ -5,11 +5,20 @@ export interface WechatVectors {
   wechat_request_get: { string_to_sign: string; signature: string };
   wechat_request_post: { string_to_sign: string; signature: string; authorization: string };
   wechat_jsapi_paysign: { string_to_sign: string; paySign: string };
-  wechat_notify: { apiv3_key: string; plaintext: string; ciphertext_b64: string; body: string; headers: Record<string, string>; string_to_verify: string };
+  wechat_notify: {
+    apiv3_key: string;
+    plaintext: string;
+    ciphertext_b64: string;
+    body: string;
+    headers: Record<string, string>;
+    string_to_verify: string;
+  };
   wechat_doc_test_key: { private_key_pkcs8_pem: string; public_key_spki_pem: string };
 }
 
-export const vectors = JSON.parse(readFileSync(new URL('../fixtures/channels-vectors.json', import.meta.url), 'utf8')) as WechatVectors;
+export const vectors = JSON.parse(
+  readFileSync(new URL('../fixtures/channels-vectors.json', import.meta.url), 'utf8'),
+) as WechatVectors;
 
 /** The doc examples' merchant: mchid and serial of WeChat's published test key. */
 export const DOC_MCHID = '1900007291';
@@ -23,5 +32,10 @@ export const docCredentials = () => ({
   merchant_serial_no: DOC_SERIAL,
   private_key: vectors.wechat_doc_test_key.private_key_pkcs8_pem,
   api_v3_key: vectors.wechat_notify.apiv3_key,
-  platform_keys: [{ serial: vectors.wechat_notify.headers['Wechatpay-Serial']!, public_key: vectors.wechat_doc_test_key.public_key_spki_pem }],
+  platform_keys: [
+    {
+      serial: vectors.wechat_notify.headers['Wechatpay-Serial']!,
+      public_key: vectors.wechat_doc_test_key.public_key_spki_pem,
+    },
+  ],
 });

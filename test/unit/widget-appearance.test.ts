@@ -144,7 +144,10 @@ describe('applyAppearance', () => {
     ];
     for (const value of attempts) {
       const { refused, properties } = apply({ variables: { colorPrimary: value, fontFamily: value } }, supportsAll);
-      expect(refused, value).toEqual(['variables.colorPrimary: not a colour', 'variables.fontFamily: not a font family']);
+      expect(refused, value).toEqual([
+        'variables.colorPrimary: not a colour',
+        'variables.fontFamily: not a font family',
+      ]);
       expect(properties.size, value).toBe(0);
     }
     // Lengths are px, rem or em numbers only, whatever else `width` would take.
@@ -161,12 +164,19 @@ describe('applyAppearance', () => {
     expect(apply('dark').refused).toEqual(['appearance: not an object']);
     expect(apply(['dark']).refused).toEqual(['appearance: not an object']);
     expect(apply({ variables: ['red'] }).refused).toEqual(['variables: not an object']);
-    expect(apply({ theme: 'dark', variables: 'red' })).toMatchObject({ refused: ['variables: not an object'], dataset: { theme: 'dark' } });
+    expect(apply({ theme: 'dark', variables: 'red' })).toMatchObject({
+      refused: ['variables: not an object'],
+      dataset: { theme: 'dark' },
+    });
   });
 
   it('removes what a previous call set before applying the next', () => {
     const { root, dataset, properties } = fakeRoot();
-    applyAppearance({ theme: 'dark', variables: { colorPrimary: '#635bff', borderRadius: '6px', fontFamily: 'Inter, sans-serif' } }, root, supports);
+    applyAppearance(
+      { theme: 'dark', variables: { colorPrimary: '#635bff', borderRadius: '6px', fontFamily: 'Inter, sans-serif' } },
+      root,
+      supports,
+    );
     expect(properties.size).toBe(3);
 
     expect(applyAppearance({ variables: { colorText: 'white' } }, root, supports)).toEqual([]);
@@ -174,7 +184,9 @@ describe('applyAppearance', () => {
     expect(Object.fromEntries(properties)).toEqual({ '--till-text': 'white' });
 
     // A refused value does not keep the previous one either: the palette's own comes back.
-    expect(applyAppearance({ variables: { colorText: 'nope' } }, root, supports)).toEqual(['variables.colorText: not a colour']);
+    expect(applyAppearance({ variables: { colorText: 'nope' } }, root, supports)).toEqual([
+      'variables.colorText: not a colour',
+    ]);
     expect(properties.size).toBe(0);
 
     applyAppearance({ theme: 'auto', variables: { colorPrimary: 'white' } }, root, supports);

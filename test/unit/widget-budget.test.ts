@@ -29,16 +29,23 @@ describe('widget size budget (gzip)', () => {
     expect(criticalText).not.toContain(zhCN.paidTitle);
     const chunks = lazyScripts.map((file) => text(file.path));
     for (const locale of LOCALES) {
-      expect(lazyScripts.some((file) => file.path.startsWith(`/v1/assets/${locale}-`)), locale).toBe(true);
+      expect(
+        lazyScripts.some((file) => file.path.startsWith(`/v1/assets/${locale}-`)),
+        locale,
+      ).toBe(true);
     }
     expect(chunks.filter((chunk) => chunk.includes(en.paidTitle))).toHaveLength(1);
   });
 
   it('keeps the card form, the QR encoder and the appearance checks off the critical path', () => {
     const criticalText = critical.files.map((file) => text(file.path)).join('\n');
-    for (const marker of ['cc-number', 'cc-csc', 'url(', 'colorPrimary']) expect(criticalText, marker).not.toContain(marker);
+    for (const marker of ['cc-number', 'cc-csc', 'url(', 'colorPrimary'])
+      expect(criticalText, marker).not.toContain(marker);
     for (const chunk of ['card-form', 'wallet-flows', 'appearance']) {
-      expect(lazyScripts.some((file) => file.path.startsWith(`/v1/assets/${chunk}-`)), chunk).toBe(true);
+      expect(
+        lazyScripts.some((file) => file.path.startsWith(`/v1/assets/${chunk}-`)),
+        chunk,
+      ).toBe(true);
     }
   });
 });

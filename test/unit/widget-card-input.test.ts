@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { brandRule, digitGroups, isCardNumber, passesLuhn } from '../../shared/card-brand.ts';
 import {
-  caretAfterDigits,
   cardBrandOf,
   cardNumberError,
+  caretAfterDigits,
   cvcError,
   digitsOf,
   expiryError,
@@ -25,7 +25,9 @@ interface TestCard {
   brand: string;
   label: string;
 }
-const { cards } = JSON.parse(readFileSync(new URL('../fixtures/test-cards.json', import.meta.url), 'utf8')) as { cards: TestCard[] };
+const { cards } = JSON.parse(readFileSync(new URL('../fixtures/test-cards.json', import.meta.url), 'utf8')) as {
+  cards: TestCard[];
+};
 
 const FORMATTED: Record<string, string> = {
   '4242424242424242': '4242 4242 4242 4242',
@@ -109,12 +111,32 @@ describe('brand detection', () => {
     expect(cardBrandOf(prefix.padEnd(16, '0'))).toBe(brand);
   });
 
-  it.each(['', '2', '22', '2220', '2721', '50', '56', '3', '35', '3527', '3590', '306', '6', '60', '6010', '643', '61', '1234', '7', '8', '9', '0'])(
-    '%s… is no known brand yet',
-    (prefix) => {
-      expect(cardBrandOf(prefix)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    '2',
+    '22',
+    '2220',
+    '2721',
+    '50',
+    '56',
+    '3',
+    '35',
+    '3527',
+    '3590',
+    '306',
+    '6',
+    '60',
+    '6010',
+    '643',
+    '61',
+    '1234',
+    '7',
+    '8',
+    '9',
+    '0',
+  ])('%s… is no known brand yet', (prefix) => {
+    expect(cardBrandOf(prefix)).toBeNull();
+  });
 });
 
 describe('card number', () => {

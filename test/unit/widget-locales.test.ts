@@ -5,7 +5,15 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import en from '../../widget/app/locales/en.ts';
-import { chooseLocale, failureText, isRightToLeft, loadMessages, LOCALES, translator, type Messages } from '../../widget/app/messages.ts';
+import {
+  chooseLocale,
+  failureText,
+  isRightToLeft,
+  LOCALES,
+  loadMessages,
+  type Messages,
+  translator,
+} from '../../widget/app/messages.ts';
 
 /** The `{name}` placeholders of a string, sorted, repeats kept. */
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '').sort();
@@ -100,7 +108,9 @@ describe('failureText', () => {
     const ar = translator((await loadMessages('ar')).messages);
     expect(failureText(ar, { code: 'card_declined', message: 'Your card was declined.' })).toBe('تم رفض بطاقتك.');
     expect(failureText(ar, { code: 'insufficient_funds', message: 'x' })).not.toBe('x');
-    expect(failureText(ar, { code: 'ACQ.TRADE_HAS_CLOSE', message: 'Alipay closed the trade' })).toBe('Alipay closed the trade');
+    expect(failureText(ar, { code: 'ACQ.TRADE_HAS_CLOSE', message: 'Alipay closed the trade' })).toBe(
+      'Alipay closed the trade',
+    );
     expect(failureText(translator(en), { code: 'network_error', message: '' })).toBe(en.networkError);
   });
 });

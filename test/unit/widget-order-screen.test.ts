@@ -1,12 +1,16 @@
 /** Which screen the widget shows for each order summary and what the frame knows beyond it. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Attempt, CheckoutSummary, NextAction, PaymentMethod } from '../../shared/schemas.ts';
-import { NO_SCREEN_STATE, screenFor, usableMethods, type ScreenState } from '../../widget/app/order-screen.ts';
+import { NO_SCREEN_STATE, type ScreenState, screenFor, usableMethods } from '../../widget/app/order-screen.ts';
 
 const ORDER_EXPIRES_AT = 1_900_000_000; // Unix seconds
 const ATTEMPT_ID = `att_${'a'.repeat(24)}`;
 
-function summary(status: CheckoutSummary['order']['status'], action: NextAction | null, channel = 'alipay'): CheckoutSummary {
+function summary(
+  status: CheckoutSummary['order']['status'],
+  action: NextAction | null,
+  channel = 'alipay',
+): CheckoutSummary {
   const attempt: Attempt | null = action
     ? {
         id: ATTEMPT_ID,
@@ -48,7 +52,11 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('screenFor: QR codes', () => {
   it('gives the code its expiry in ms, renewable while the order outlives it', () => {
-    const qr = summary('requires_action', { type: 'qr', payload: 'https://qr.alipay.com/x', expires_at: ORDER_EXPIRES_AT - 600 });
+    const qr = summary('requires_action', {
+      type: 'qr',
+      payload: 'https://qr.alipay.com/x',
+      expires_at: ORDER_EXPIRES_AT - 600,
+    });
     expect(screenFor(qr, NO_SCREEN_STATE)).toEqual({
       kind: 'qr',
       payload: 'https://qr.alipay.com/x',
@@ -58,7 +66,11 @@ describe('screenFor: QR codes', () => {
   });
 
   it('is not renewable when the code lives as long as the order', () => {
-    const qr = summary('requires_action', { type: 'qr', payload: 'weixin://wxpay/bizpayurl?pr=x', expires_at: ORDER_EXPIRES_AT });
+    const qr = summary('requires_action', {
+      type: 'qr',
+      payload: 'weixin://wxpay/bizpayurl?pr=x',
+      expires_at: ORDER_EXPIRES_AT,
+    });
     expect(screenFor(qr, NO_SCREEN_STATE)).toMatchObject({ kind: 'qr', renewable: false });
   });
 
@@ -72,11 +84,18 @@ describe('screenFor: cashier pages', () => {
   const redirect = summary('requires_action', { type: 'redirect', url: 'https://openapi.alipay.com/gateway.do?x=1' });
 
   it('offers to continue to the cashier page', () => {
-    expect(screenFor(redirect, NO_SCREEN_STATE)).toEqual({ kind: 'redirect', url: 'https://openapi.alipay.com/gateway.do?x=1', returned: false });
+    expect(screenFor(redirect, NO_SCREEN_STATE)).toEqual({
+      kind: 'redirect',
+      url: 'https://openapi.alipay.com/gateway.do?x=1',
+      returned: false,
+    });
   });
 
   it('is on the way there once handed off', () => {
-    expect(screenFor(redirect, state({ handedOffAttemptId: ATTEMPT_ID }))).toEqual({ kind: 'leaving', url: 'https://openapi.alipay.com/gateway.do?x=1' });
+    expect(screenFor(redirect, state({ handedOffAttemptId: ATTEMPT_ID }))).toEqual({
+      kind: 'leaving',
+      url: 'https://openapi.alipay.com/gateway.do?x=1',
+    });
   });
 
   it('knows when the shopper came back from it', () => {
@@ -84,12 +103,21 @@ describe('screenFor: cashier pages', () => {
   });
 
   it('follows no URL but http(s)', () => {
-    expect(screenFor(summary('requires_action', { type: 'redirect', url: 'javascript:alert(1)' }), NO_SCREEN_STATE)).toEqual({ kind: 'processing' });
+    expect(
+      screenFor(summary('requires_action', { type: 'redirect', url: 'javascript:alert(1)' }), NO_SCREEN_STATE),
+    ).toEqual({ kind: 'processing' });
   });
 
   it('keeps a card challenge apart (it stays in the frame)', () => {
-    const challenge = summary('requires_action', { type: 'three_ds', url: 'https://till.example/sandbox/challenge/x' }, 'sandbox');
-    expect(screenFor(challenge, state({ handedOffAttemptId: ATTEMPT_ID }))).toEqual({ kind: 'action', url: 'https://till.example/sandbox/challenge/x' });
+    const challenge = summary(
+      'requires_action',
+      { type: 'three_ds', url: 'https://till.example/sandbox/challenge/x' },
+      'sandbox',
+    );
+    expect(screenFor(challenge, state({ handedOffAttemptId: ATTEMPT_ID }))).toEqual({
+      kind: 'action',
+      url: 'https://till.example/sandbox/challenge/x',
+    });
   });
 });
 
@@ -110,7 +138,9 @@ describe('screenFor: WeChat Pay inside WeChat', () => {
   });
 
   it('lets the order decide once it is paid', () => {
-    expect(screenFor(summary('paid', { type: 'jsapi', params }, 'wechatpay'), NO_SCREEN_STATE)).toEqual({ kind: 'paid' });
+    expect(screenFor(summary('paid', { type: 'jsapi', params }, 'wechatpay'), NO_SCREEN_STATE)).toEqual({
+      kind: 'paid',
+    });
   });
 });
 

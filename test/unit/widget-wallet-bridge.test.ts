@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clock, countdownNotice, secondsLeft } from '../../widget/app/countdown.ts';
-import { fromFragment, returnUrlFor, type LaunchParams } from '../../widget/app/launch-params.ts';
+import { fromFragment, type LaunchParams, returnUrlFor } from '../../widget/app/launch-params.ts';
 import { hostReply, wechatPayResultOf } from '../../widget/app/wechat-pay.ts';
 import { isTillMessage, redirectUrlOf } from '../../widget/loader/events.ts';
 
@@ -12,13 +12,16 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('redirect requests (frame → loader)', () => {
   it('are Till messages', () => {
-    expect(isTillMessage({ source: 'till', type: 'redirect', payload: { url: 'https://openapi.alipay.com/gateway.do' } })).toBe(true);
+    expect(
+      isTillMessage({ source: 'till', type: 'redirect', payload: { url: 'https://openapi.alipay.com/gateway.do' } }),
+    ).toBe(true);
   });
 
-  it.each(['https://openapi.alipay.com/gateway.do?a=1', 'http://localhost:8787/sandbox/x', 'HTTPS://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb'])(
-    'send the tab to %s',
-    (url) => expect(redirectUrlOf({ url })).toBe(url),
-  );
+  it.each([
+    'https://openapi.alipay.com/gateway.do?a=1',
+    'http://localhost:8787/sandbox/x',
+    'HTTPS://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb',
+  ])('send the tab to %s', (url) => expect(redirectUrlOf({ url })).toBe(url));
 
   it.each([
     ['javascript:', { url: 'javascript:alert(1)' }],
@@ -47,10 +50,16 @@ describe('wechat_pay_result (loader → frame)', () => {
   const parent = {};
   const host = 'https://shop.example';
   const reply = (data: unknown, patch: { source?: unknown; origin?: string } = {}) =>
-    hostReply({ source: parent, origin: host, data, ...patch } as Pick<MessageEvent, 'source' | 'origin' | 'data'>, parent, host);
+    hostReply(
+      { source: parent, origin: host, data, ...patch } as Pick<MessageEvent, 'source' | 'origin' | 'data'>,
+      parent,
+      host,
+    );
 
   it.each(['ok', 'cancel', 'fail'] as const)('takes %s from the parent on the host origin', (result) => {
-    expect(reply({ source: 'till-host', type: 'wechat_pay_result', err_msg: `get_brand_wcpay_request:${result}` })).toBe(result);
+    expect(
+      reply({ source: 'till-host', type: 'wechat_pay_result', err_msg: `get_brand_wcpay_request:${result}` }),
+    ).toBe(result);
   });
 
   it('reads a reply the bridge could not give (the bridge threw) as a failure', () => {
@@ -58,11 +67,18 @@ describe('wechat_pay_result (loader → frame)', () => {
   });
 
   it('ignores another window, even on the host origin', () => {
-    expect(reply({ source: 'till-host', type: 'wechat_pay_result', err_msg: 'get_brand_wcpay_request:ok' }, { source: {} })).toBeNull();
+    expect(
+      reply({ source: 'till-host', type: 'wechat_pay_result', err_msg: 'get_brand_wcpay_request:ok' }, { source: {} }),
+    ).toBeNull();
   });
 
   it('ignores another origin, even from the parent', () => {
-    expect(reply({ source: 'till-host', type: 'wechat_pay_result', err_msg: 'get_brand_wcpay_request:ok' }, { origin: 'https://evil.example' })).toBeNull();
+    expect(
+      reply(
+        { source: 'till-host', type: 'wechat_pay_result', err_msg: 'get_brand_wcpay_request:ok' },
+        { origin: 'https://evil.example' },
+      ),
+    ).toBeNull();
   });
 
   it.each([
@@ -78,21 +94,42 @@ describe('launch parameters', () => {
 
   it('read the return URL and openid the loader passes', () => {
     const launch = fromFragment(
-      fragment({ token: 't', origin: 'https://shop.example', page: 'https://shop.example/cart?id=1', return_url: 'https://shop.example/back', openid: 'o_123456' }),
+      fragment({
+        token: 't',
+        origin: 'https://shop.example',
+        page: 'https://shop.example/cart?id=1',
+        return_url: 'https://shop.example/back',
+        openid: 'o_123456',
+      }),
     );
-    expect(launch).toEqual({ token: 't', hostOrigin: 'https://shop.example', locale: null, returnUrl: 'https://shop.example/back', openId: 'o_123456', appearance: null, nativeHost: false, androidInterface: null });
+    expect(launch).toEqual({
+      token: 't',
+      hostOrigin: 'https://shop.example',
+      locale: null,
+      returnUrl: 'https://shop.example/back',
+      openId: 'o_123456',
+      appearance: null,
+      nativeHost: false,
+      androidInterface: null,
+    });
   });
 
   it('return to the page itself when the merchant chose no return URL', () => {
-    expect(fromFragment(fragment({ token: 't', page: 'https://shop.example/cart?id=1' }))?.returnUrl).toBe('https://shop.example/cart?id=1');
+    expect(fromFragment(fragment({ token: 't', page: 'https://shop.example/cart?id=1' }))?.returnUrl).toBe(
+      'https://shop.example/cart?id=1',
+    );
   });
 
   it("take an app's deep link as the return URL, as the API does", () => {
-    expect(fromFragment(fragment({ token: 't', page: 'https://shop.example/cart', return_url: 'myapp://paid' }))?.returnUrl).toBe('myapp://paid');
+    expect(
+      fromFragment(fragment({ token: 't', page: 'https://shop.example/cart', return_url: 'myapp://paid' }))?.returnUrl,
+    ).toBe('myapp://paid');
   });
 
   it('drop a return URL the API would refuse', () => {
-    const launch = fromFragment(fragment({ token: 't', page: 'https://shop.example/cart', return_url: 'javascript://%0aalert(1)' }));
+    const launch = fromFragment(
+      fragment({ token: 't', page: 'https://shop.example/cart', return_url: 'javascript://%0aalert(1)' }),
+    );
     expect(launch?.returnUrl).toBe('https://shop.example/cart');
     expect(fromFragment(fragment({ token: 't', page: 'javascript:alert(1)' }))?.returnUrl).toBeNull();
   });
@@ -121,7 +158,16 @@ describe('launch parameters', () => {
     };
     const url = new URL(returnUrlFor(params));
     expect(`${url.origin}${url.pathname}${url.search}`).toBe('https://till.example/v1/frame?order=ord_1');
-    expect(fromFragment(url.hash)).toEqual({ token: 't', hostOrigin: 'https://shop.example', locale: 'zh-CN', returnUrl: 'https://shop.example/cart', openId: 'o_123456', appearance: { theme: 'dark' }, nativeHost: true, androidInterface: 'ShopBridge' });
+    expect(fromFragment(url.hash)).toEqual({
+      token: 't',
+      hostOrigin: 'https://shop.example',
+      locale: 'zh-CN',
+      returnUrl: 'https://shop.example/cart',
+      openId: 'o_123456',
+      appearance: { theme: 'dark' },
+      nativeHost: true,
+      androidInterface: 'ShopBridge',
+    });
     expect(returnUrlFor({ ...params, storageWorks: true })).toBe('https://till.example/v1/frame?order=ord_1');
   });
 });

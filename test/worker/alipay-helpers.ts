@@ -54,10 +54,17 @@ export async function registerApp(): Promise<string> {
   return appId;
 }
 
-export const credentialsFor = (appId: string) => ({ app_id: appId, app_private_key: ALIPAY_APP_PRIVATE_KEY_PKCS1, alipay_public_key: FAKE_ALIPAY_PUBLIC_KEY });
+export const credentialsFor = (appId: string) => ({
+  app_id: appId,
+  app_private_key: ALIPAY_APP_PRIVATE_KEY_PKCS1,
+  alipay_public_key: FAKE_ALIPAY_PUBLIC_KEY,
+});
 
 export const configure = (merchant: MerchantWithKeys, value: unknown) =>
-  call<ErrorEnvelope>('/v1/merchant/channels/alipay', { key: merchant.secret_key, body: { enabled: true, credentials: value } });
+  call<ErrorEnvelope>('/v1/merchant/channels/alipay', {
+    key: merchant.secret_key,
+    body: { enabled: true, credentials: value },
+  });
 
 /** A merchant whose test mode uses its own Alipay app at the fake. */
 export async function alipayMerchant(): Promise<{ merchant: MerchantWithKeys; appId: string }> {
@@ -70,7 +77,10 @@ export async function alipayMerchant(): Promise<{ merchant: MerchantWithKeys; ap
 
 /** Posts a notification to Till as Alipay does: a form to the notify URL. */
 export const notify = (notifyUrl: string, body: string) =>
-  call<string & ErrorEnvelope>(new URL(notifyUrl).pathname, { rawBody: body, headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' } });
+  call<string & ErrorEnvelope>(new URL(notifyUrl).pathname, {
+    rawBody: body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+  });
 
 export const notifyUrlOf = (orderId: string) => `${ORIGIN}/v1/channels/alipay/notify/${orderId}`;
 
@@ -84,13 +94,16 @@ export const start = (order: Order, method: string, context = 'desktop') =>
 export const cnyOrder = (merchant: MerchantWithKeys, overrides: Record<string, unknown> = {}) =>
   newOrder(merchant.secret_key, { amount: 8888, currency: 'CNY', description: '托特包 Tote bag', ...overrides });
 
-export const retrieve = async (merchant: MerchantWithKeys, id: string) => (await call<Order>(`/v1/orders/${id}`, { key: merchant.secret_key })).body;
+export const retrieve = async (merchant: MerchantWithKeys, id: string) =>
+  (await call<Order>(`/v1/orders/${id}`, { key: merchant.secret_key })).body;
 
 export const refund = (merchant: MerchantWithKeys, orderId: string, body: unknown) =>
   call<Refund & ErrorEnvelope>(`/v1/orders/${orderId}/refunds`, { key: merchant.secret_key, body });
 
 export async function eventTypes(merchant: MerchantWithKeys, orderId: string): Promise<string[]> {
-  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, { key: merchant.secret_key });
+  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, {
+    key: merchant.secret_key,
+  });
   return body.data.map((event) => event.type);
 }
 
@@ -103,7 +116,10 @@ export async function alarmAfter(orderId: string, sql: string): Promise<void> {
 }
 
 /** An order paid by QR code through the fake, its notification posted to Till. */
-export async function paidOrder(merchant: MerchantWithKeys, amount = 8888): Promise<{ order: Order; attemptId: string }> {
+export async function paidOrder(
+  merchant: MerchantWithKeys,
+  amount = 8888,
+): Promise<{ order: Order; attemptId: string }> {
   const order = await cnyOrder(merchant, { amount });
   const attemptId = (await start(order, 'qr')).body.attempt!.id;
   const paid = await fake<FakeNotification>(`trades/${attemptId}/pay`, {});

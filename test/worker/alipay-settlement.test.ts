@@ -14,6 +14,7 @@ import {
   credentialsFor,
   eventTypes,
   FAKE,
+  type FakeTrade,
   fake,
   notify,
   notifyUrlOf,
@@ -21,7 +22,6 @@ import {
   refund,
   retrieve,
   start,
-  type FakeTrade,
 } from './alipay-helpers.ts';
 import { call, ORIGIN, orderStub } from './helpers.ts';
 
@@ -52,7 +52,11 @@ describe('Alipay refunds', () => {
     ]);
     // Alipay's notifications of both refunds; the full refund's says TRADE_CLOSED and must cancel nothing.
     const [, partial, full] = trade.notifications;
-    expect(partial!.form).toMatchObject({ trade_status: 'TRADE_SUCCESS', out_biz_no: part.body.id, refund_fee: '10.00' });
+    expect(partial!.form).toMatchObject({
+      trade_status: 'TRADE_SUCCESS',
+      out_biz_no: part.body.id,
+      refund_fee: '10.00',
+    });
     expect(full!.form).toMatchObject({ trade_status: 'TRADE_CLOSED', out_biz_no: rest.body.id, refund_fee: '88.88' });
     expect((await notify(trade.notify_url!, partial!.body)).body).toBe('success');
     expect((await notify(trade.notify_url!, full!.body)).body).toBe('success');
@@ -94,7 +98,9 @@ describe('Alipay refunds', () => {
     // The retry, with the same out_request_no, answers fund_change N; the refund query says REFUND_SUCCESS.
     await alarmAfter(order.id, DUE_REFUNDS);
     expect((await retrieve(merchant, order.id)).refunds[0]).toMatchObject({ id: pending.body.id, status: 'succeeded' });
-    expect((await fake<FakeTrade>(`trades/${attemptId}`)).refunds).toEqual([expect.objectContaining({ out_request_no: pending.body.id, amount: 500 })]);
+    expect((await fake<FakeTrade>(`trades/${attemptId}`)).refunds).toEqual([
+      expect.objectContaining({ out_request_no: pending.body.id, amount: 500 }),
+    ]);
   });
 
   it('keeps a refund pending on a system error, and fails it when Alipay refuses', async () => {
@@ -106,14 +112,22 @@ describe('Alipay refunds', () => {
     await alarmAfter(order.id, DUE_REFUNDS);
     expect((await retrieve(merchant, order.id)).refunds[0]?.status).toBe('succeeded');
 
-    await fake('faults', { next: 'business_error', method: 'alipay.trade.refund', out_trade_no: attemptId, sub_code: 'ACQ.SELLER_BALANCE_NOT_ENOUGH' });
+    await fake('faults', {
+      next: 'business_error',
+      method: 'alipay.trade.refund',
+      out_trade_no: attemptId,
+      sub_code: 'ACQ.SELLER_BALANCE_NOT_ENOUGH',
+    });
     const refused = await refund(merchant, order.id, { amount: 200 });
     expect(refused.body.status).toBe('failed');
     expect((await fake<FakeTrade>(`trades/${attemptId}`)).refunds).toHaveLength(1);
     // The merchant learns why from the refund itself.
     const shown = await call<Refund>(`/v1/orders/${order.id}/refunds/${refused.body.id}`, { key: merchant.secret_key });
     expect(shown.status).toBe(200);
-    expect(shown.body.failure).toEqual({ code: 'refund_declined', message: expect.stringMatching(/^Alipay refused the refund \(ACQ\.SELLER_BALANCE_NOT_ENOUGH\)/) });
+    expect(shown.body.failure).toEqual({
+      code: 'refund_declined',
+      message: expect.stringMatching(/^Alipay refused the refund \(ACQ\.SELLER_BALANCE_NOT_ENOUGH\)/),
+    });
   });
 
   it('asks the refund query before taking a refusal as final: a refund whose answer was lost and whose retry is refused succeeded', async () => {
@@ -124,7 +138,12 @@ describe('Alipay refunds', () => {
     expect(pending.body).toMatchObject({ amount: 8888, status: 'pending' });
     expect((await fake<FakeTrade>(`trades/${attemptId}`)).trade_status).toBe('TRADE_CLOSED');
     // The retry meets a refusal; the refund query says REFUND_SUCCESS for this out_request_no.
-    await fake('faults', { next: 'business_error', method: 'alipay.trade.refund', out_trade_no: attemptId, sub_code: 'ACQ.TRADE_STATUS_ERROR' });
+    await fake('faults', {
+      next: 'business_error',
+      method: 'alipay.trade.refund',
+      out_trade_no: attemptId,
+      sub_code: 'ACQ.TRADE_STATUS_ERROR',
+    });
     await alarmAfter(order.id, DUE_REFUNDS);
     const after = await retrieve(merchant, order.id);
     expect(after.refunds[0]).toMatchObject({ id: pending.body.id, status: 'succeeded', failure: null });
@@ -140,7 +159,10 @@ describe('Alipay reconciliation', () => {
     await fake(`trades/${attempt.id}/scan`, {});
     // Scanned, not paid: Alipay's trade waits for the buyer, and so does Till (the QR code stays).
     await alarmAfter(order.id, DUE_QUERIES);
-    expect(await retrieve(merchant, order.id)).toMatchObject({ status: 'requires_action', attempts: [expect.objectContaining({ status: 'requires_action' })] });
+    expect(await retrieve(merchant, order.id)).toMatchObject({
+      status: 'requires_action',
+      attempts: [expect.objectContaining({ status: 'requires_action' })],
+    });
     await fake('faults', { next: 'drop_notification', out_trade_no: attempt.id });
     expect((await fake<{ dropped: boolean }>(`trades/${attempt.id}/pay?deliver=1`, {})).dropped).toBe(true);
     await alarmAfter(order.id, DUE_QUERIES);
@@ -176,7 +198,10 @@ describe('Alipay reconciliation', () => {
     };
     const trade = { attemptId: attempt.id, channelRef: attempt.id, amount: 8888, currency: 'CNY' as const };
     expect(await alipay.query(ctx, trade)).toEqual({ status: 'succeeded' });
-    await expect(alipay.query(ctx, { ...trade, amount: 8887 })).rejects.toMatchObject({ code: 'channel_error', message: expect.stringContaining('total_amount') });
+    await expect(alipay.query(ctx, { ...trade, amount: 8887 })).rejects.toMatchObject({
+      code: 'channel_error',
+      message: expect.stringContaining('total_amount'),
+    });
   });
 
   it('closes the trade at Alipay when the order expires; a QR code never scanned needs no closing', async () => {

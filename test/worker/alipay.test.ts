@@ -13,14 +13,14 @@ import {
   credentialsFor,
   eventTypes,
   FAKE,
+  type FakeNotification,
+  type FakeTrade,
   fake,
   notify,
   notifyUrlOf,
   paidOrder,
   retrieve,
   start,
-  type FakeNotification,
-  type FakeTrade,
 } from './alipay-helpers.ts';
 import { call, createMerchant, newOrder, ORIGIN, summary } from './helpers.ts';
 
@@ -37,7 +37,9 @@ describe('Alipay methods', () => {
   it('offers the QR code and the web cashier on desktops, the mobile cashier on phones and in the Alipay app, nothing in WeChat', async () => {
     const order = await cnyOrder(merchant);
     const methods = async (context: string) =>
-      (await call<CheckoutSummary>(`/v1/checkout/${order.id}?context=${context}`, { key: order.client_token })).body.methods
+      (
+        await call<CheckoutSummary>(`/v1/checkout/${order.id}?context=${context}`, { key: order.client_token })
+      ).body.methods
         .filter((m) => m.channel === 'alipay')
         .map((m) => `${m.method}:${m.kind}`);
     expect(await methods('desktop')).toEqual(['qr:qr', 'page:redirect']);
@@ -68,9 +70,19 @@ describe('Alipay payments', () => {
     const started = await start(order, 'qr');
     expect(started.status).toBe(201);
     const attempt = started.body.attempt!;
-    expect(attempt.next_action).toEqual({ type: 'qr', payload: expect.stringMatching(new RegExp(`^${FAKE}/qr/[0-9a-f]+$`)), expires_at: expect.any(Number) });
+    expect(attempt.next_action).toEqual({
+      type: 'qr',
+      payload: expect.stringMatching(new RegExp(`^${FAKE}/qr/[0-9a-f]+$`)),
+      expires_at: expect.any(Number),
+    });
     const before = await fake<FakeTrade>(`trades/${attempt.id}`);
-    expect(before).toMatchObject({ app_id: appId, exists: false, total_amount: '88.88', subject: '托特包 Tote bag', notify_url: notifyUrlOf(order.id) });
+    expect(before).toMatchObject({
+      app_id: appId,
+      exists: false,
+      total_amount: '88.88',
+      subject: '托特包 Tote bag',
+      notify_url: notifyUrlOf(order.id),
+    });
 
     // The shopper's phone opens the QR code's page: the trade now exists, waiting for payment.
     const phone = await fetch((attempt.next_action as { payload: string }).payload);
@@ -81,7 +93,12 @@ describe('Alipay payments', () => {
     expect(await notify(paid.notify_url, paid.body)).toMatchObject({ status: 200, body: 'success' });
     expect(await notify(paid.notify_url, paid.body)).toMatchObject({ status: 200, body: 'success' });
     expect(await retrieve(merchant, order.id)).toMatchObject({ status: 'paid', paid_attempt_id: attempt.id });
-    expect(await eventTypes(merchant, order.id)).toEqual(['order.created', 'order.processing', 'order.requires_action', 'order.paid']);
+    expect(await eventTypes(merchant, order.id)).toEqual([
+      'order.created',
+      'order.processing',
+      'order.requires_action',
+      'order.paid',
+    ]);
   });
 
   it('sends desktops to the web cashier with a link Alipay accepts and a forged one it refuses', async () => {
@@ -101,7 +118,12 @@ describe('Alipay payments', () => {
       return_url: frame(order.id),
     });
     const biz = JSON.parse(link.searchParams.get('biz_content')!) as Record<string, string>;
-    expect(biz).toMatchObject({ out_trade_no: attempt.id, total_amount: '88.88', subject: '托特包 Tote bag', product_code: 'FAST_INSTANT_TRADE_PAY' });
+    expect(biz).toMatchObject({
+      out_trade_no: attempt.id,
+      total_amount: '88.88',
+      subject: '托特包 Tote bag',
+      product_code: 'FAST_INSTANT_TRADE_PAY',
+    });
     // time_expire is Beijing wall-clock time, at most 15 minutes from now for one attempt.
     const expires = Date.parse(`${biz.time_expire!.replace(' ', 'T')}+08:00`);
     expect(expires).toBeGreaterThan(Date.now() + 14 * 60_000);
@@ -123,7 +145,11 @@ describe('Alipay payments', () => {
       const attempt = (await start(order, 'wap', context)).body.attempt!;
       const link = new URL((attempt.next_action as { url: string }).url);
       expect(link.searchParams.get('method')).toBe('alipay.trade.wap.pay');
-      expect(JSON.parse(link.searchParams.get('biz_content')!)).toMatchObject({ out_trade_no: attempt.id, product_code: 'QUICK_WAP_WAY', quit_url: frame(order.id) });
+      expect(JSON.parse(link.searchParams.get('biz_content')!)).toMatchObject({
+        out_trade_no: attempt.id,
+        product_code: 'QUICK_WAP_WAY',
+        quit_url: frame(order.id),
+      });
       const cashier = await fetch(link);
       expect(cashier.status).toBe(200);
       expect(await cashier.text()).toContain(`href="${frame(order.id)}"`);
@@ -134,10 +160,15 @@ describe('Alipay payments', () => {
     const order = await cnyOrder(merchant);
     const withToken = `${frame(order.id)}#ct=secret-client-token`;
     for (const method of ['page', 'wap']) {
-      const attempt = (await call<CheckoutSummary>(`/v1/checkout/${order.id}/attempts?context=${method === 'page' ? 'desktop' : 'mobile'}`, {
-        key: order.client_token,
-        body: { channel: 'alipay', method, return_url: withToken },
-      })).body.attempt!;
+      const attempt = (
+        await call<CheckoutSummary>(
+          `/v1/checkout/${order.id}/attempts?context=${method === 'page' ? 'desktop' : 'mobile'}`,
+          {
+            key: order.client_token,
+            body: { channel: 'alipay', method, return_url: withToken },
+          },
+        )
+      ).body.attempt!;
       const link = new URL((attempt.next_action as { url: string }).url);
       expect(link.searchParams.get('return_url'), method).toBe(frame(order.id));
       if (method === 'wap') expect(JSON.parse(link.searchParams.get('biz_content')!).quit_url).toBe(frame(order.id));
@@ -146,10 +177,15 @@ describe('Alipay payments', () => {
 
     const long = `${frame(order.id)}&pad=${'x'.repeat(256)}`;
     for (const method of ['page', 'wap']) {
-      const attempt = (await call<CheckoutSummary>(`/v1/checkout/${order.id}/attempts?context=${method === 'page' ? 'desktop' : 'mobile'}`, {
-        key: order.client_token,
-        body: { channel: 'alipay', method, return_url: long },
-      })).body.attempt!;
+      const attempt = (
+        await call<CheckoutSummary>(
+          `/v1/checkout/${order.id}/attempts?context=${method === 'page' ? 'desktop' : 'mobile'}`,
+          {
+            key: order.client_token,
+            body: { channel: 'alipay', method, return_url: long },
+          },
+        )
+      ).body.attempt!;
       const link = new URL((attempt.next_action as { url: string }).url);
       expect(link.searchParams.has('return_url'), method).toBe(false);
       expect(JSON.parse(link.searchParams.get('biz_content')!).quit_url, method).toBeUndefined();
@@ -185,9 +221,17 @@ describe('Alipay payments', () => {
       expect(started.status, next).toBe(201);
       expect(started.body.attempt, next).toMatchObject({ status: 'failed', failure: { code: 'channel_error' } });
     }
-    await fake('faults', { next: 'business_error', method: 'alipay.trade.precreate', app_id: appId, sub_code: 'ACQ.ACCESS_FORBIDDEN' });
+    await fake('faults', {
+      next: 'business_error',
+      method: 'alipay.trade.precreate',
+      app_id: appId,
+      sub_code: 'ACQ.ACCESS_FORBIDDEN',
+    });
     const refused = await start(order, 'qr');
-    expect(refused.body.attempt).toMatchObject({ status: 'failed', failure: { code: 'channel_declined', message: expect.stringContaining('ACQ.ACCESS_FORBIDDEN') } });
+    expect(refused.body.attempt).toMatchObject({
+      status: 'failed',
+      failure: { code: 'channel_declined', message: expect.stringContaining('ACQ.ACCESS_FORBIDDEN') },
+    });
     expect((await start(order, 'qr')).body.attempt).toMatchObject({ status: 'requires_action' });
   });
 });
@@ -201,7 +245,10 @@ describe('Alipay notifications', () => {
     expect(new URLSearchParams(tampered.body).get('total_amount')).toBe('88.89');
     const refused = await notify(tampered.notify_url, tampered.body);
     expect(refused.status).toBe(401);
-    expect(refused.body.error).toMatchObject({ code: 'invalid_signature', message: expect.stringContaining('signature does not verify') });
+    expect(refused.body.error).toMatchObject({
+      code: 'invalid_signature',
+      message: expect.stringContaining('signature does not verify'),
+    });
 
     const form = new URLSearchParams(tampered.body);
     form.set('total_amount', '88.88');
@@ -222,7 +269,10 @@ describe('Alipay notifications', () => {
     expect(otherPaid.trade.app_id).toBe(other.appId);
     const misrouted = await notify(notifyUrlOf(order.id), otherPaid.body);
     expect(misrouted.status).toBe(401);
-    expect(misrouted.body.error).toMatchObject({ code: 'invalid_signature', message: expect.stringContaining('another Alipay app') });
+    expect(misrouted.body.error).toMatchObject({
+      code: 'invalid_signature',
+      message: expect.stringContaining('another Alipay app'),
+    });
     expect((await retrieve(merchant, order.id)).status).toBe('requires_action');
     expect((await notify(otherPaid.notify_url, otherPaid.body)).body).toBe('success');
   });
@@ -247,8 +297,14 @@ describe('Alipay notifications', () => {
     expect(await notify(scanned.notify_url, scanned.body)).toMatchObject({ status: 200, body: 'success' });
     const after = await retrieve(merchant, order.id);
     expect(after.status).toBe('requires_action');
-    expect(after.attempts).toEqual([expect.objectContaining({ id: attempt.id, status: 'requires_action', next_action: attempt.next_action })]);
-    expect(await eventTypes(merchant, order.id)).toEqual(['order.created', 'order.processing', 'order.requires_action']);
+    expect(after.attempts).toEqual([
+      expect.objectContaining({ id: attempt.id, status: 'requires_action', next_action: attempt.next_action }),
+    ]);
+    expect(await eventTypes(merchant, order.id)).toEqual([
+      'order.created',
+      'order.processing',
+      'order.requires_action',
+    ]);
     // The shopper gives up on the code and takes the web cashier instead.
     const switched = await start(order, 'page');
     expect(switched.status).toBe(201);
@@ -263,7 +319,10 @@ describe('Alipay notifications', () => {
     const theirs = await cnyOrder(bare);
     const refused = await notify(notifyUrlOf(theirs.id), paid.body);
     expect(refused.status).toBe(401);
-    expect(refused.body.error).toMatchObject({ code: 'invalid_signature', message: expect.stringContaining('no Alipay app') });
+    expect(refused.body.error).toMatchObject({
+      code: 'invalid_signature',
+      message: expect.stringContaining('no Alipay app'),
+    });
     expect((await notify(paid.notify_url, paid.body)).body).toBe('success');
   });
 });
@@ -273,7 +332,15 @@ describe('Alipay credentials', () => {
     const other = await createMerchant();
     const credentials = credentialsFor(appId);
     expect((await configure(other, credentials)).status).toBe(200);
-    expect((await configure(other, { ...credentials, app_private_key: FAKE_ALIPAY_PRIVATE_KEY, alipay_public_key: ALIPAY_APP_PUBLIC_KEY })).status).toBe(200);
+    expect(
+      (
+        await configure(other, {
+          ...credentials,
+          app_private_key: FAKE_ALIPAY_PRIVATE_KEY,
+          alipay_public_key: ALIPAY_APP_PUBLIC_KEY,
+        })
+      ).status,
+    ).toBe(200);
 
     const small = (await crypto.subtle.generateKey(
       { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
@@ -283,13 +350,24 @@ describe('Alipay credentials', () => {
     const der = new Uint8Array((await crypto.subtle.exportKey('pkcs8', small.privateKey)) as ArrayBuffer);
     const weak = await configure(other, { ...credentials, app_private_key: btoa(String.fromCharCode(...der)) });
     expect(weak.status).toBe(400);
-    expect(weak.body.error).toMatchObject({ param: 'credentials.app_private_key', message: expect.stringContaining('must be a 2048-bit RSA key (RSA2), got 1024-bit') });
+    expect(weak.body.error).toMatchObject({
+      param: 'credentials.app_private_key',
+      message: expect.stringContaining('must be a 2048-bit RSA key (RSA2), got 1024-bit'),
+    });
 
     const swapped = await configure(other, { ...credentials, app_private_key: ALIPAY_APP_PUBLIC_KEY });
-    expect(swapped.body.error).toMatchObject({ param: 'credentials.app_private_key', message: expect.stringContaining('is a public key') });
+    expect(swapped.body.error).toMatchObject({
+      param: 'credentials.app_private_key',
+      message: expect.stringContaining('is a public key'),
+    });
     const own = await configure(other, { ...credentials, alipay_public_key: ALIPAY_APP_PUBLIC_KEY });
-    expect(own.body.error).toMatchObject({ param: 'credentials.alipay_public_key', message: expect.stringContaining('not the Alipay public key') });
-    expect((await configure(other, { ...credentials, app_id: '2088000000' })).body.error).toMatchObject({ param: 'credentials.app_id' });
+    expect(own.body.error).toMatchObject({
+      param: 'credentials.alipay_public_key',
+      message: expect.stringContaining('not the Alipay public key'),
+    });
+    expect((await configure(other, { ...credentials, app_id: '2088000000' })).body.error).toMatchObject({
+      param: 'credentials.app_id',
+    });
     // Errors never echo the keys.
     expect(JSON.stringify([weak.body, swapped.body, own.body])).not.toContain(ALIPAY_APP_PUBLIC_KEY.split('\n')[2]!);
   });

@@ -1,10 +1,10 @@
 import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { toBase64Url, utf8 } from '../../shared/encoding.ts';
-import { generateSigningKey } from '../../shared/jws.ts';
-import { signClientToken, verifyReceipt, type ClientTokenClaims } from '../../shared/tokens.ts';
 import type { PublicJwk } from '../../shared/jws.ts';
+import { generateSigningKey } from '../../shared/jws.ts';
 import { CheckoutSummarySchema } from '../../shared/schemas.ts';
+import { type ClientTokenClaims, signClientToken, verifyReceipt } from '../../shared/tokens.ts';
 import { call, card, createMerchant, newOrder, pay, sandboxStub, summary } from './helpers.ts';
 
 const merchant = await createMerchant();
@@ -13,7 +13,10 @@ const jwks = (await call<{ keys: PublicJwk[] }>('/.well-known/jwks.json')).body.
 describe('checkout API', () => {
   it('sends a shopper back only to the checkout, the merchant’s allowed origins or the order’s own return_url', async () => {
     const shop = await createMerchant();
-    await call(`/v1/admin/merchants/${shop.id}`, { key: env.TILL_ADMIN_KEY, body: { allowed_origins: ['https://shop.example'] } });
+    await call(`/v1/admin/merchants/${shop.id}`, {
+      key: env.TILL_ADMIN_KEY,
+      body: { allowed_origins: ['https://shop.example'] },
+    });
     const order = await newOrder(shop.secret_key, { return_url: 'myshop://checkout/done' });
     const attempt = (return_url: string) => pay(order, { ...card('4242424242424242'), return_url });
     const elsewhere = await attempt('https://evil.example/phish');
@@ -22,8 +25,12 @@ describe('checkout API', () => {
     expect((await attempt('javascript:alert(1)')).body.error?.param).toBe('return_url');
     expect((await summary(order)).body.attempt).toBeNull();
     // The app's deep link the merchant's server gave, and its own pages, are fine.
-    expect((await pay(order, { channel: 'sandbox', method: 'qr', return_url: 'myshop://checkout/done' })).status).toBe(201);
-    expect((await pay(order, { channel: 'sandbox', method: 'qr', return_url: 'https://shop.example/cart?step=pay' })).status).toBe(201);
+    expect((await pay(order, { channel: 'sandbox', method: 'qr', return_url: 'myshop://checkout/done' })).status).toBe(
+      201,
+    );
+    expect(
+      (await pay(order, { channel: 'sandbox', method: 'qr', return_url: 'https://shop.example/cart?step=pay' })).status,
+    ).toBe(201);
   });
 
   it('summarises the order and offers the sandbox methods', async () => {
@@ -31,8 +38,17 @@ describe('checkout API', () => {
     const { status, body, headers } = await summary(order);
     expect(status).toBe(200);
     expect(headers.get('cache-control')).toBe('no-store');
-    expect(body.order).toMatchObject({ id: order.id, status: 'open', amount: 2900, currency: 'USD', merchant_name: 'Test shop' });
-    expect(body.methods.map((m) => `${m.channel}/${m.method}/${m.kind}`)).toEqual(['sandbox/card/card', 'sandbox/qr/qr']);
+    expect(body.order).toMatchObject({
+      id: order.id,
+      status: 'open',
+      amount: 2900,
+      currency: 'USD',
+      merchant_name: 'Test shop',
+    });
+    expect(body.methods.map((m) => `${m.channel}/${m.method}/${m.kind}`)).toEqual([
+      'sandbox/card/card',
+      'sandbox/qr/qr',
+    ]);
     expect(body.attempt).toBeNull();
   });
 
@@ -91,7 +107,11 @@ describe('checkout API', () => {
   it('refuses invalid card input at the edge', async () => {
     const order = await newOrder(merchant.secret_key);
     const luhn = await pay(order, card('4242424242424241'));
-    expect([luhn.status, luhn.body.error.code, luhn.body.error.param]).toEqual([400, 'invalid_parameter', 'card.number']);
+    expect([luhn.status, luhn.body.error.code, luhn.body.error.param]).toEqual([
+      400,
+      'invalid_parameter',
+      'card.number',
+    ]);
     const unknown = await pay(order, { ...card('4242424242424242'), pin: '1234' });
     expect([unknown.status, unknown.body.error.code]).toEqual([400, 'unknown_parameter']);
     const channel = await pay(order, { channel: 'bitcoin', method: 'x' });

@@ -6,16 +6,23 @@ import type { MerchantObject } from '../../worker/merchants/merchant-object.ts';
 import { Vault } from '../../worker/merchants/vault.ts';
 import { call, createMerchant } from './helpers.ts';
 
-const credentials = () => ({ account_id: `acct_${crypto.randomUUID().slice(0, 8)}`, secret_key: `sbx_sk_${crypto.randomUUID().replaceAll('-', '')}` });
+const credentials = () => ({
+  account_id: `acct_${crypto.randomUUID().slice(0, 8)}`,
+  secret_key: `sbx_sk_${crypto.randomUUID().replaceAll('-', '')}`,
+});
 const merchantStub = (id: string) => env.MERCHANTS.get(env.MERCHANTS.idFromName(id));
 
 /** Every value in every table of the merchant's storage, as one string. */
 async function storageDump(merchantId: string): Promise<string> {
   return runInDurableObject(merchantStub(merchantId), (_instance: MerchantObject, state) => {
     const tables = state.storage.sql
-      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'")
+      .exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'",
+      )
       .toArray();
-    return tables.map(({ name }) => JSON.stringify(state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray())).join('\n');
+    return tables
+      .map(({ name }) => JSON.stringify(state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray()))
+      .join('\n');
   });
 }
 
@@ -23,9 +30,14 @@ describe('channel credentials', () => {
   it('are write-only: stored sealed, never returned, never in storage or the index in clear', async () => {
     const merchant = await createMerchant();
     const secret = credentials();
-    const configured = await call<Merchant>(`/v1/merchant/channels/sandbox`, { key: merchant.secret_key, body: { enabled: true, credentials: secret } });
+    const configured = await call<Merchant>(`/v1/merchant/channels/sandbox`, {
+      key: merchant.secret_key,
+      body: { enabled: true, credentials: secret },
+    });
     expect(configured.status).toBe(200);
-    expect(configured.body.channels).toEqual([{ channel: 'sandbox', enabled: true, credentials: { test: { updated_at: expect.any(Number) }, live: null } }]);
+    expect(configured.body.channels).toEqual([
+      { channel: 'sandbox', enabled: true, credentials: { test: { updated_at: expect.any(Number) }, live: null } },
+    ]);
     const everything = [
       JSON.stringify(configured.body),
       JSON.stringify((await call(`/v1/merchant`, { key: merchant.secret_key })).body),
@@ -52,7 +64,10 @@ describe('channel credentials', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.param).toBe('credentials.secret_key');
     expect(JSON.stringify(bad.body)).not.toContain('sk_live_leaked_value');
-    const unknown = await call<ErrorEnvelope>(`/v1/merchant/channels/paypal`, { key: merchant.secret_key, body: { enabled: true } });
+    const unknown = await call<ErrorEnvelope>(`/v1/merchant/channels/paypal`, {
+      key: merchant.secret_key,
+      body: { enabled: true },
+    });
     expect(unknown.body.error.code).toBe('channel_not_available');
   });
 
@@ -63,16 +78,31 @@ describe('channel credentials', () => {
     const previous = await Vault.fromEnv({ TILL_MASTER_KEY: env.TILL_PREVIOUS_MASTER_KEYS });
     const sealedBefore = await previous.seal(JSON.stringify(secret), `merchant:${merchant.id}:channel:sandbox`);
     await runInDurableObject(merchantStub(merchant.id), (_instance: MerchantObject, state) => {
-      state.storage.sql.exec("INSERT INTO channel_credentials (channel, mode, sealed, updated_at) VALUES ('sandbox', 'test', ?, 0)", sealedBefore);
+      state.storage.sql.exec(
+        "INSERT INTO channel_credentials (channel, mode, sealed, updated_at) VALUES ('sandbox', 'test', ?, 0)",
+        sealedBefore,
+      );
     });
     expect(await merchantStub(merchant.id).channelCredentials('sandbox', 'test')).toEqual({ ok: true, value: secret });
 
-    const first = await call<{ reencrypted: number; key_id: string }>(`/v1/admin/merchants/${merchant.id}/reencrypt`, { key: env.TILL_ADMIN_KEY, method: 'POST' });
+    const first = await call<{ reencrypted: number; key_id: string }>(`/v1/admin/merchants/${merchant.id}/reencrypt`, {
+      key: env.TILL_ADMIN_KEY,
+      method: 'POST',
+    });
     expect(first.body).toMatchObject({ object: 'reencryption', reencrypted: 1, key_id: 'test2' });
-    const second = await call<{ reencrypted: number }>(`/v1/admin/merchants/${merchant.id}/reencrypt`, { key: env.TILL_ADMIN_KEY, method: 'POST' });
+    const second = await call<{ reencrypted: number }>(`/v1/admin/merchants/${merchant.id}/reencrypt`, {
+      key: env.TILL_ADMIN_KEY,
+      method: 'POST',
+    });
     expect(second.body.reencrypted).toBe(0);
-    const sealedAfter = await runInDurableObject(merchantStub(merchant.id), (_instance: MerchantObject, state) =>
-      state.storage.sql.exec<{ sealed: string }>("SELECT sealed FROM channel_credentials WHERE channel = 'sandbox' AND mode = 'test'").one().sealed,
+    const sealedAfter = await runInDurableObject(
+      merchantStub(merchant.id),
+      (_instance: MerchantObject, state) =>
+        state.storage.sql
+          .exec<{ sealed: string }>(
+            "SELECT sealed FROM channel_credentials WHERE channel = 'sandbox' AND mode = 'test'",
+          )
+          .one().sealed,
     );
     expect(Vault.keyIdOf(sealedAfter)).toBe('test2');
     expect(await merchantStub(merchant.id).channelCredentials('sandbox', 'test')).toEqual({ ok: true, value: secret });
@@ -83,32 +113,66 @@ describe('channel credentials', () => {
     await call(`/v1/admin/merchants/${merchant.id}`, { key: env.TILL_ADMIN_KEY, body: { live_enabled: true } });
     const test = credentials();
     const live = credentials();
-    await call(`/v1/merchant/channels/sandbox`, { key: merchant.secret_key, body: { enabled: true, credentials: test } });
+    await call(`/v1/merchant/channels/sandbox`, {
+      key: merchant.secret_key,
+      body: { enabled: true, credentials: test },
+    });
     const crossing = await call<ErrorEnvelope>(`/v1/merchant/channels/sandbox`, {
       key: merchant.secret_key,
       body: { enabled: true, mode: 'live', credentials: live },
     });
     expect(crossing.status).toBe(400);
     expect(crossing.body.error).toMatchObject({ code: 'invalid_parameter', param: 'mode' });
-    const configured = await call<Merchant>(`/v1/merchant/channels/sandbox`, { key: merchant.live_secret_key, body: { enabled: true, credentials: live } });
-    expect(configured.body.channels[0]!.credentials).toEqual({ test: { updated_at: expect.any(Number) }, live: { updated_at: expect.any(Number) } });
+    const configured = await call<Merchant>(`/v1/merchant/channels/sandbox`, {
+      key: merchant.live_secret_key,
+      body: { enabled: true, credentials: live },
+    });
+    expect(configured.body.channels[0]!.credentials).toEqual({
+      test: { updated_at: expect.any(Number) },
+      live: { updated_at: expect.any(Number) },
+    });
     expect(await merchantStub(merchant.id).channelCredentials('sandbox', 'test')).toEqual({ ok: true, value: test });
     expect(await merchantStub(merchant.id).channelCredentials('sandbox', 'live')).toEqual({ ok: true, value: live });
     // With live on, a test key still sets test credentials, but cannot switch a channel off for both modes.
-    expect((await call(`/v1/merchant/channels/sandbox`, { key: merchant.secret_key, body: { enabled: true, credentials: credentials() } })).status).toBe(200);
-    const off = await call<ErrorEnvelope>(`/v1/merchant/channels/sandbox`, { key: merchant.secret_key, body: { enabled: false } });
+    expect(
+      (
+        await call(`/v1/merchant/channels/sandbox`, {
+          key: merchant.secret_key,
+          body: { enabled: true, credentials: credentials() },
+        })
+      ).status,
+    ).toBe(200);
+    const off = await call<ErrorEnvelope>(`/v1/merchant/channels/sandbox`, {
+      key: merchant.secret_key,
+      body: { enabled: false },
+    });
     expect(off.body.error?.code).toBe('forbidden');
   });
 
   it('do not open in another merchant’s row', async () => {
     const [a, b] = await Promise.all([createMerchant(), createMerchant()]);
-    await call(`/v1/merchant/channels/sandbox`, { key: a.secret_key, body: { enabled: true, credentials: credentials() } });
-    const stolen = await runInDurableObject(merchantStub(a.id), (_instance: MerchantObject, state) =>
-      state.storage.sql.exec<{ sealed: string }>("SELECT sealed FROM channel_credentials WHERE channel = 'sandbox' AND mode = 'test'").one().sealed,
+    await call(`/v1/merchant/channels/sandbox`, {
+      key: a.secret_key,
+      body: { enabled: true, credentials: credentials() },
+    });
+    const stolen = await runInDurableObject(
+      merchantStub(a.id),
+      (_instance: MerchantObject, state) =>
+        state.storage.sql
+          .exec<{ sealed: string }>(
+            "SELECT sealed FROM channel_credentials WHERE channel = 'sandbox' AND mode = 'test'",
+          )
+          .one().sealed,
     );
     await runInDurableObject(merchantStub(b.id), (_instance: MerchantObject, state) => {
-      state.storage.sql.exec("INSERT INTO channel_credentials (channel, mode, sealed, updated_at) VALUES ('sandbox', 'test', ?, 0)", stolen);
+      state.storage.sql.exec(
+        "INSERT INTO channel_credentials (channel, mode, sealed, updated_at) VALUES ('sandbox', 'test', ?, 0)",
+        stolen,
+      );
     });
-    expect(await merchantStub(b.id).channelCredentials('sandbox', 'test')).toMatchObject({ ok: false, error: { code: 'internal_error' } });
+    expect(await merchantStub(b.id).channelCredentials('sandbox', 'test')).toMatchObject({
+      ok: false,
+      error: { code: 'internal_error' },
+    });
   });
 });

@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { call, card, createMerchant, newOrder, pay } from './helpers.ts';
 
 const directives = (policy: string | null): Map<string, string> =>
-  new Map((policy ?? '').split(';').map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name!, values.join(' ')]));
+  new Map(
+    (policy ?? '')
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values.join(' ')]),
+  );
 
 describe('the checkout frame page', () => {
   it("may be framed only by the merchant's allowed origins and by Till itself", async () => {
@@ -47,7 +52,10 @@ describe('the checkout frame page', () => {
 
   it('leaves out an IPv6 origin, which CSP cannot name (it would void the whole directive)', async () => {
     const shop = await createMerchant();
-    await call(`/v1/admin/merchants/${shop.id}`, { key: env.TILL_ADMIN_KEY, body: { allowed_origins: ['http://[::1]:8080', 'https://shop.example'] } });
+    await call(`/v1/admin/merchants/${shop.id}`, {
+      key: env.TILL_ADMIN_KEY,
+      body: { allowed_origins: ['http://[::1]:8080', 'https://shop.example'] },
+    });
     const order = await newOrder(shop.secret_key);
     const policy = directives((await call(`/v1/frame?order=${order.id}`)).headers.get('content-security-policy'));
     expect(policy.get('frame-ancestors')).toBe("'self' https://shop.example");
@@ -64,7 +72,10 @@ describe('the checkout frame page', () => {
 describe("the sandbox bank's 3-D Secure page", () => {
   it("may be framed where the order's checkout frame may be: it opens inside that frame", async () => {
     const shop = await createMerchant();
-    await call(`/v1/admin/merchants/${shop.id}`, { key: env.TILL_ADMIN_KEY, body: { allowed_origins: ['https://shop.example'] } });
+    await call(`/v1/admin/merchants/${shop.id}`, {
+      key: env.TILL_ADMIN_KEY,
+      body: { allowed_origins: ['https://shop.example'] },
+    });
     const order = await newOrder(shop.secret_key);
     const started = await pay(order, card('4000000000003220'));
     const action = started.body.attempt?.next_action;
@@ -72,7 +83,9 @@ describe("the sandbox bank's 3-D Secure page", () => {
     const challengePath = new URL((action as { url: string }).url).pathname;
     const page = await call(challengePath);
     expect(page.status).toBe(200);
-    expect(directives(page.headers.get('content-security-policy')).get('frame-ancestors')).toBe("'self' https://shop.example");
+    expect(directives(page.headers.get('content-security-policy')).get('frame-ancestors')).toBe(
+      "'self' https://shop.example",
+    );
     // The other sandbox pages (the wallet a QR code opens) are never framed by a merchant.
     const missing = await call('/sandbox/scan/att_00000000000000000000');
     expect(directives(missing.headers.get('content-security-policy')).get('frame-ancestors')).toBe("'self'");

@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { env } from 'cloudflare:test';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import { call, createMerchant, newOrder } from './helpers.ts';
@@ -47,7 +47,10 @@ describe('random bodies get a 4xx envelope, never a 5xx', () => {
       fc.record({
         channel: fc.constantFrom('sandbox', 'alipay', ''),
         method: fc.constantFrom('card', 'qr', 'x'),
-        card: fc.oneof(fc.jsonValue(), fc.record({ number: fc.string(), exp_month: fc.integer(), exp_year: fc.integer(), cvc: fc.string() })),
+        card: fc.oneof(
+          fc.jsonValue(),
+          fc.record({ number: fc.string(), exp_month: fc.integer(), exp_year: fc.integer(), cvc: fc.string() }),
+        ),
       }),
     );
     await fc.assert(
@@ -69,7 +72,10 @@ describe('random bodies get a 4xx envelope, never a 5xx', () => {
         allowed_origins: fc.oneof(fc.array(fc.oneof(fc.webUrl(), fc.string())), fc.string()),
         require_signed_requests: fc.oneof(fc.boolean(), fc.string()),
         signing_public_keys: fc.array(fc.record({ kid: fc.string(), x: fc.string() })),
-        limits: fc.oneof(fc.jsonValue(), fc.record({ max_order_amount: fc.dictionary(fc.string(), fc.oneof(fc.integer(), fc.double())) })),
+        limits: fc.oneof(
+          fc.jsonValue(),
+          fc.record({ max_order_amount: fc.dictionary(fc.string(), fc.oneof(fc.integer(), fc.double())) }),
+        ),
         enabled: fc.oneof(fc.boolean(), fc.string()),
         credentials: fc.oneof(fc.jsonValue(), fc.record({ account_id: fc.string(), secret_key: fc.string() })),
         kind: fc.constantFrom('secret', 'restricted', 'publishable', ''),
@@ -108,7 +114,18 @@ describe('random bodies get a 4xx envelope, never a 5xx', () => {
 
   it('GET /v1/orders with random query strings', async () => {
     const params = fc.dictionary(
-      fc.constantFrom('limit', 'starting_after', 'ending_before', 'status', 'currency', 'channel', 'created[gt]', 'metadata[k]', 'x', 'metadata[a"b]'),
+      fc.constantFrom(
+        'limit',
+        'starting_after',
+        'ending_before',
+        'status',
+        'currency',
+        'channel',
+        'created[gt]',
+        'metadata[k]',
+        'x',
+        'metadata[a"b]',
+      ),
       fc.oneof(fc.string(), fc.integer().map(String), fc.constantFrom('paid', 'USD', 'sandbox', order.id)),
     );
     await fc.assert(

@@ -1,9 +1,9 @@
 /** Drives the worker through its public HTTP surface, as merchants and widgets do. */
 import { env, runInDurableObject, SELF } from 'cloudflare:test';
-import { signPayload } from '../../shared/signature.ts';
-import { sandboxNotification, type SandboxNotification } from '../../worker/channels/sandbox/index.ts';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { CheckoutSummary, MerchantWithKeys, Order } from '../../shared/schemas.ts';
+import { signPayload } from '../../shared/signature.ts';
+import { type SandboxNotification, sandboxNotification } from '../../worker/channels/sandbox/index.ts';
 
 export const ORIGIN = 'https://till.test';
 
@@ -89,7 +89,10 @@ export async function sandboxNotify(note: SandboxNotification, secret = env.SAND
 }
 
 /** Sets a sandbox trade's status at the processor without it notifying: a notification that never arrives. */
-export async function settleTradeSilently(attemptId: string, status: 'succeeded' | 'authorized' | 'failed' | 'canceled') {
+export async function settleTradeSilently(
+  attemptId: string,
+  status: 'succeeded' | 'authorized' | 'failed' | 'canceled',
+) {
   await runInDurableObject(sandboxStub(attemptId), (_instance, state) => {
     const row = state.storage.sql.exec<{ body: string }>('SELECT body FROM trade').one();
     const trade = { ...(JSON.parse(row.body) as Record<string, unknown>), status };

@@ -1,9 +1,9 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../shared/encoding.ts';
-import type { IdempotencyStore } from '../../worker/idempotency/idempotency-store.ts';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { ApiKey, CheckoutSummary, CreatedApiKey, List, MerchantWithKeys, Order } from '../../shared/schemas.ts';
+import type { IdempotencyStore } from '../../worker/idempotency/idempotency-store.ts';
 import { call, card, createMerchant, createOrder, newOrder } from './helpers.ts';
 
 const key = () => `idem-${crypto.randomUUID()}`;
@@ -28,9 +28,17 @@ describe('Idempotency-Key', () => {
     const merchant = await createMerchant();
     const order = await newOrder(merchant.secret_key);
     const k = key();
-    const pay = await call(`/v1/orders/${order.id}/cancel`, { key: merchant.secret_key, method: 'POST', headers: { 'idempotency-key': k } });
+    const pay = await call(`/v1/orders/${order.id}/cancel`, {
+      key: merchant.secret_key,
+      method: 'POST',
+      headers: { 'idempotency-key': k },
+    });
     expect(pay.status).toBe(200);
-    const replay = await call<Order>(`/v1/orders/${order.id}/cancel`, { key: merchant.secret_key, method: 'POST', headers: { 'idempotency-key': k } });
+    const replay = await call<Order>(`/v1/orders/${order.id}/cancel`, {
+      key: merchant.secret_key,
+      method: 'POST',
+      headers: { 'idempotency-key': k },
+    });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body.status).toBe('canceled');
     const invalid = await createOrder(merchant.secret_key, { amount: 1.5 }, k + 'x');
@@ -53,7 +61,13 @@ describe('Idempotency-Key', () => {
     const merchant = await createMerchant();
     const k = key();
     const responses = await Promise.all(
-      Array.from({ length: 8 }, () => call<CreatedApiKey & ErrorEnvelope>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } })),
+      Array.from({ length: 8 }, () =>
+        call<CreatedApiKey & ErrorEnvelope>('/v1/keys', {
+          key: merchant.secret_key,
+          body: { kind: 'restricted' },
+          headers: { 'idempotency-key': k },
+        }),
+      ),
     );
     const created = responses.filter((response) => response.status === 201);
     const inUse = responses.filter((response) => response.status === 409);
@@ -69,7 +83,11 @@ describe('Idempotency-Key', () => {
     const order = await newOrder(merchant.secret_key);
     const k = key();
     const pay = () =>
-      call<CheckoutSummary>(`/v1/checkout/${order.id}/attempts`, { key: order.client_token, body: card('4242424242424242'), headers: { 'idempotency-key': k } });
+      call<CheckoutSummary>(`/v1/checkout/${order.id}/attempts`, {
+        key: order.client_token,
+        body: card('4242424242424242'),
+        headers: { 'idempotency-key': k },
+      });
     const first = await pay();
     const second = await pay();
     expect(first.status).toBe(201);
@@ -89,16 +107,28 @@ describe('Idempotency-Key', () => {
   it('keeps answers sealed (a new key is a secret) and forgets them only after their retention', async () => {
     const merchant = await createMerchant();
     const k = key();
-    const created = await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } });
+    const created = await call<CreatedApiKey>('/v1/keys', {
+      key: merchant.secret_key,
+      body: { kind: 'restricted' },
+      headers: { 'idempotency-key': k },
+    });
     expect(created.status).toBe(201);
-    const store = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(await sha256Hex(`merchant:${merchant.id}:test\n${k}`)));
-    const stored = await runInDurableObject(store, (_instance: IdempotencyStore, state) => JSON.stringify(state.storage.sql.exec('SELECT * FROM record').toArray()));
+    const store = env.IDEMPOTENCY.get(
+      env.IDEMPOTENCY.idFromName(await sha256Hex(`merchant:${merchant.id}:test\n${k}`)),
+    );
+    const stored = await runInDurableObject(store, (_instance: IdempotencyStore, state) =>
+      JSON.stringify(state.storage.sql.exec('SELECT * FROM record').toArray()),
+    );
     expect(stored).toContain('tv1.');
     expect(stored).not.toContain(created.body.secret);
 
     // An alarm before the retention is over forgets nothing.
     await runDurableObjectAlarm(store);
-    const replay = await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } });
+    const replay = await call<CreatedApiKey>('/v1/keys', {
+      key: merchant.secret_key,
+      body: { kind: 'restricted' },
+      headers: { 'idempotency-key': k },
+    });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body.secret).toBe(created.body.secret);
 
@@ -108,11 +138,19 @@ describe('Idempotency-Key', () => {
     });
     expect(await runDurableObjectAlarm(store)).toBe(true);
     // Forgotten entirely: nothing of the key is left in storage.
-    const left = await runInDurableObject(store, (_instance: IdempotencyStore, state) =>
-      state.storage.sql.exec("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf%' ESCAPE '\\'").one().n,
+    const left = await runInDurableObject(
+      store,
+      (_instance: IdempotencyStore, state) =>
+        state.storage.sql
+          .exec("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf%' ESCAPE '\\'")
+          .one().n,
     );
     expect(left).toBe(0);
-    const fresh = await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } });
+    const fresh = await call<CreatedApiKey>('/v1/keys', {
+      key: merchant.secret_key,
+      body: { kind: 'restricted' },
+      headers: { 'idempotency-key': k },
+    });
     expect(fresh.status).toBe(201);
     expect(fresh.headers.get('idempotent-replayed')).toBeNull();
     expect(fresh.body.secret).not.toBe(created.body.secret);
@@ -129,20 +167,33 @@ describe('Idempotency-Key', () => {
     if (first.state !== 'started' || second.state !== 'started') return;
     await store.complete(first.token, { status: 201, body: 'late', headers: {} });
     await store.complete(second.token, { status: 201, body: 'winner', headers: { 'content-type': 'text/plain' } });
-    expect(await store.begin('fp', t0 + 62_000)).toEqual({ state: 'replay', response: { status: 201, body: 'winner', headers: { 'content-type': 'text/plain' } } });
+    expect(await store.begin('fp', t0 + 62_000)).toEqual({
+      state: 'replay',
+      response: { status: 201, body: 'winner', headers: { 'content-type': 'text/plain' } },
+    });
   });
 
   it('cannot create a second merchant when a retry takes over a claim whose request died', async () => {
     const k = key();
     const body = { name: 'Retry shop' };
-    const first = await call<MerchantWithKeys>('/v1/admin/merchants', { key: env.TILL_ADMIN_KEY, body, headers: { 'idempotency-key': k } });
+    const first = await call<MerchantWithKeys>('/v1/admin/merchants', {
+      key: env.TILL_ADMIN_KEY,
+      body,
+      headers: { 'idempotency-key': k },
+    });
     expect(first.status).toBe(201);
     // As if the first request had died before its answer was stored.
     const store = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(await sha256Hex(`admin\n${k}`)));
     await runInDurableObject(store, (_instance: IdempotencyStore, state) => {
-      state.storage.sql.exec('UPDATE record SET status = NULL, sealed_answer = NULL, completed_at = NULL, started_at = 0');
+      state.storage.sql.exec(
+        'UPDATE record SET status = NULL, sealed_answer = NULL, completed_at = NULL, started_at = 0',
+      );
     });
-    const retry = await call<ErrorEnvelope>('/v1/admin/merchants', { key: env.TILL_ADMIN_KEY, body, headers: { 'idempotency-key': k } });
+    const retry = await call<ErrorEnvelope>('/v1/admin/merchants', {
+      key: env.TILL_ADMIN_KEY,
+      body,
+      headers: { 'idempotency-key': k },
+    });
     expect(retry.status).toBe(409);
     expect(retry.body.error.code).toBe('merchant_already_created');
     expect(retry.body.error.message).toContain(first.body.id);
@@ -151,14 +202,24 @@ describe('Idempotency-Key', () => {
   it('says so, without running the request again, when a stored answer no longer opens', async () => {
     const merchant = await createMerchant();
     const k = key();
-    const created = await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } });
+    const created = await call<CreatedApiKey>('/v1/keys', {
+      key: merchant.secret_key,
+      body: { kind: 'restricted' },
+      headers: { 'idempotency-key': k },
+    });
     expect(created.status).toBe(201);
-    const store = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(await sha256Hex(`merchant:${merchant.id}:test\n${k}`)));
+    const store = env.IDEMPOTENCY.get(
+      env.IDEMPOTENCY.idFromName(await sha256Hex(`merchant:${merchant.id}:test\n${k}`)),
+    );
     // As if it had been sealed under a master key since retired.
     await runInDurableObject(store, (_instance: IdempotencyStore, state) => {
       state.storage.sql.exec("UPDATE record SET sealed_answer = 'tv1.gone.AAAAAAAAAAAAAAAA.AAAA'");
     });
-    const again = await call<ErrorEnvelope>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' }, headers: { 'idempotency-key': k } });
+    const again = await call<ErrorEnvelope>('/v1/keys', {
+      key: merchant.secret_key,
+      body: { kind: 'restricted' },
+      headers: { 'idempotency-key': k },
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('idempotency_answer_unavailable');
     const keys = await call<List<ApiKey>>('/v1/keys', { key: merchant.secret_key });

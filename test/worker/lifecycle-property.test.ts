@@ -31,7 +31,9 @@ type Step =
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.constant<Step>({ kind: 'qr' }),
-  fc.constantFrom('4242424242424242', '4000000000000002', '4000000000003220').map((number): Step => ({ kind: 'card', number })),
+  fc
+    .constantFrom('4242424242424242', '4000000000000002', '4000000000003220')
+    .map((number): Step => ({ kind: 'card', number })),
   fc
     .record({ attempt: fc.nat(4), status: fc.constantFrom('succeeded', 'failed', 'canceled'), copy: fc.nat(1) })
     .map((note): Step => ({ kind: 'notify', ...note }) as Step),
@@ -63,19 +65,35 @@ async function run(order: Order, s: Step): Promise<void> {
       if (!attempt) return;
       // A success is the channel's truth first: the money is there to refund.
       if (s.status === 'succeeded') await settleTradeSilently(attempt.id, 'succeeded');
-      const note = { order_id: order.id, attempt_id: attempt.id, amount: AMOUNT, currency: 'USD' as const, status: s.status };
-      await sandboxNotify({ ...note, event_id: `${s.status}-${attempt.id}-${s.copy}`, failure: s.status === 'failed' ? { code: 'declined', message: 'Declined.' } : null });
+      const note = {
+        order_id: order.id,
+        attempt_id: attempt.id,
+        amount: AMOUNT,
+        currency: 'USD' as const,
+        status: s.status,
+      };
+      await sandboxNotify({
+        ...note,
+        event_id: `${s.status}-${attempt.id}-${s.copy}`,
+        failure: s.status === 'failed' ? { code: 'declined', message: 'Declined.' } : null,
+      });
       return;
     }
     case 'merchant':
       await call(`/v1/orders/${order.id}/${s.action}`, { key: merchant.secret_key, method: 'POST', rawBody: '' });
       return;
     case 'refund': {
-      const answer = await call(`/v1/orders/${order.id}/refunds`, { key: merchant.secret_key, body: { amount: s.amount } });
+      const answer = await call(`/v1/orders/${order.id}/refunds`, {
+        key: merchant.secret_key,
+        body: { amount: s.amount },
+      });
       if (answer.status !== 201) return;
       // Till itself accepted it only if it fit: the channel is not the one saying no.
       const held = current.refunds.filter((r) => r.attempt_id === current.paid_attempt_id && r.status !== 'failed');
-      expect(held.reduce((sum, r) => sum + r.amount, 0) + s.amount, 'an accepted refund fits what is left').toBeLessThanOrEqual(current.amount);
+      expect(
+        held.reduce((sum, r) => sum + r.amount, 0) + s.amount,
+        'an accepted refund fits what is left',
+      ).toBeLessThanOrEqual(current.amount);
       return;
     }
     case 'alarm':
@@ -100,7 +118,11 @@ function checkInvariants(order: Order, before: Order | null): void {
     const held = refunds.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0);
     expect(held, `refunds of ${attempt.id} stay within what it took`).toBeLessThanOrEqual(attempt.amount);
     expect(refunds.filter((r) => r.automatic).length).toBeLessThanOrEqual(1);
-    if (attempt.needs_refund) expect(refunds.some((r) => r.automatic), 'money taken twice goes back').toBe(true);
+    if (attempt.needs_refund)
+      expect(
+        refunds.some((r) => r.automatic),
+        'money taken twice goes back',
+      ).toBe(true);
     if (refunds.length > 0) expect(attempt.status).toBe('succeeded');
   }
   expect(order.amount_refunded).toBeLessThanOrEqual(order.amount);
@@ -111,7 +133,9 @@ function checkInvariants(order: Order, before: Order | null): void {
 /** Runs the order's alarm until every event is delivered; the timeline, oldest first. */
 async function deliveredTimeline(orderId: string): Promise<OrderEventEntry[]> {
   for (let round = 0; round < 20; round++) {
-    const { body } = await call<{ data: OrderEventEntry[] }>(`/v1/orders/${orderId}/events`, { key: merchant.secret_key });
+    const { body } = await call<{ data: OrderEventEntry[] }>(`/v1/orders/${orderId}/events`, {
+      key: merchant.secret_key,
+    });
     if (body.data.every((event) => event.state === 'delivered')) return body.data;
     await runDurableObjectAlarm(orderStub(orderId));
   }
@@ -121,30 +145,40 @@ async function deliveredTimeline(orderId: string): Promise<OrderEventEntry[]> {
 describe('order lifecycle under random events', () => {
   it('holds its invariants whatever happens, in whatever order', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('automatic', 'manual'), fc.array(step, { minLength: 1, maxLength: 14 }), async (captureMethod, steps) => {
-        const order = await newOrder(merchant.secret_key, { amount: AMOUNT, capture_method: captureMethod });
-        let before: Order | null = null;
-        for (const s of steps) {
-          await run(order, s);
-          const after = await retrieve(order.id);
-          checkInvariants(after, before);
-          before = after;
-        }
-        const timeline = await deliveredTimeline(order.id);
-        const ids = timeline.map((event) => event.id);
-        expect(new Set(ids).size, 'every event has its own stable id').toBe(ids.length);
-        expect(timeline.filter((event) => event.type === 'order.paid').length).toBeLessThanOrEqual(1);
-        // Each endpoint got exactly its events, each once, in the order they happened.
-        const got = (path: string) =>
-          received.filter((r) => r.url === `${HOOKS}${path}` && r.event.data.object.id === order.id).map((r) => r.event.id);
-        expect(got('/all')).toEqual(ids);
-        expect(got('/money')).toEqual(timeline.filter((event) => (MONEY_EVENTS as readonly string[]).includes(event.type)).map((event) => event.id));
-        for (const event of timeline) {
-          const to = event.deliveries.map((delivery) => delivery.endpoint_id);
-          expect(to).toEqual(expect.arrayContaining([everything.id]));
-          expect(to.includes(money.id)).toBe((MONEY_EVENTS as readonly string[]).includes(event.type));
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('automatic', 'manual'),
+        fc.array(step, { minLength: 1, maxLength: 14 }),
+        async (captureMethod, steps) => {
+          const order = await newOrder(merchant.secret_key, { amount: AMOUNT, capture_method: captureMethod });
+          let before: Order | null = null;
+          for (const s of steps) {
+            await run(order, s);
+            const after = await retrieve(order.id);
+            checkInvariants(after, before);
+            before = after;
+          }
+          const timeline = await deliveredTimeline(order.id);
+          const ids = timeline.map((event) => event.id);
+          expect(new Set(ids).size, 'every event has its own stable id').toBe(ids.length);
+          expect(timeline.filter((event) => event.type === 'order.paid').length).toBeLessThanOrEqual(1);
+          // Each endpoint got exactly its events, each once, in the order they happened.
+          const got = (path: string) =>
+            received
+              .filter((r) => r.url === `${HOOKS}${path}` && r.event.data.object.id === order.id)
+              .map((r) => r.event.id);
+          expect(got('/all')).toEqual(ids);
+          expect(got('/money')).toEqual(
+            timeline
+              .filter((event) => (MONEY_EVENTS as readonly string[]).includes(event.type))
+              .map((event) => event.id),
+          );
+          for (const event of timeline) {
+            const to = event.deliveries.map((delivery) => delivery.endpoint_id);
+            expect(to).toEqual(expect.arrayContaining([everything.id]));
+            expect(to.includes(money.id)).toBe((MONEY_EVENTS as readonly string[]).includes(event.type));
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   }, 120_000);

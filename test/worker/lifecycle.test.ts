@@ -5,16 +5,35 @@ import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { Order } from '../../shared/schemas.ts';
 import { sandbox } from '../../worker/channels/sandbox/index.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
-import { call, card, createMerchant, newOrder, orderStub, paidNote, pay, sandboxNotify, sandboxStub, settleTradeSilently, summary } from './helpers.ts';
+import {
+  call,
+  card,
+  createMerchant,
+  newOrder,
+  orderStub,
+  paidNote,
+  pay,
+  sandboxNotify,
+  sandboxStub,
+  settleTradeSilently,
+  summary,
+} from './helpers.ts';
 
 const merchant = await createMerchant();
 
 const action = (orderId: string, verb: 'capture' | 'void' | 'cancel') =>
-  call<Order & ErrorEnvelope>(`/v1/orders/${orderId}/${verb}`, { key: merchant.secret_key, method: 'POST', rawBody: '' });
-const retrieve = async (orderId: string) => (await call<Order>(`/v1/orders/${orderId}`, { key: merchant.secret_key })).body;
+  call<Order & ErrorEnvelope>(`/v1/orders/${orderId}/${verb}`, {
+    key: merchant.secret_key,
+    method: 'POST',
+    rawBody: '',
+  });
+const retrieve = async (orderId: string) =>
+  (await call<Order>(`/v1/orders/${orderId}`, { key: merchant.secret_key })).body;
 
 async function eventTypes(orderId: string): Promise<string[]> {
-  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, { key: merchant.secret_key });
+  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, {
+    key: merchant.secret_key,
+  });
   return body.data.map((event) => event.type);
 }
 
@@ -49,21 +68,35 @@ describe('manual capture', () => {
   it('voids an authorization: the order is voided and the channel releases it', async () => {
     const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
     const authorized = await pay(order, card('4242424242424242'));
-    expect((await action(order.id, 'cancel')).body.error).toMatchObject({ code: 'order_not_cancelable', message: expect.stringContaining('void it') });
+    expect((await action(order.id, 'cancel')).body.error).toMatchObject({
+      code: 'order_not_cancelable',
+      message: expect.stringContaining('void it'),
+    });
     const voided = await action(order.id, 'void');
     expect(voided.body.status).toBe('voided');
     expect((await action(order.id, 'void')).body.status).toBe('voided');
     expect((await sandboxStub(authorized.body.attempt!.id).getTrade())?.status).toBe('canceled');
     expect((await action(order.id, 'capture')).body.error.code).toBe('order_not_capturable');
-    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.processing', 'order.authorized', 'order.voided']);
+    expect(await eventTypes(order.id)).toEqual([
+      'order.created',
+      'order.processing',
+      'order.authorized',
+      'order.voided',
+    ]);
   });
 
   it('refuses capture and void of an automatic order, and a body with fields', async () => {
     const order = await newOrder(merchant.secret_key);
     const capture = await action(order.id, 'capture');
-    expect(capture.body.error).toMatchObject({ code: 'order_not_capturable', message: expect.stringContaining('automatic capture') });
+    expect(capture.body.error).toMatchObject({
+      code: 'order_not_capturable',
+      message: expect.stringContaining('automatic capture'),
+    });
     expect((await action(order.id, 'void')).body.error.code).toBe('order_not_voidable');
-    const withBody = await call<ErrorEnvelope>(`/v1/orders/${order.id}/capture`, { key: merchant.secret_key, body: { amount: 5 } });
+    const withBody = await call<ErrorEnvelope>(`/v1/orders/${order.id}/capture`, {
+      key: merchant.secret_key,
+      body: { amount: 5 },
+    });
     expect(withBody.body.error.code).toBe('unknown_parameter');
   });
 
@@ -101,7 +134,15 @@ describe('manual capture', () => {
   it('voids the order when the channel itself releases the authorization', async () => {
     const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
     const attempt = (await pay(order, card('4242424242424242'))).body.attempt!;
-    await sandboxNotify({ event_id: `reversed-${attempt.id}`, order_id: order.id, attempt_id: attempt.id, amount: 2900, currency: 'USD', status: 'canceled', failure: null });
+    await sandboxNotify({
+      event_id: `reversed-${attempt.id}`,
+      order_id: order.id,
+      attempt_id: attempt.id,
+      amount: 2900,
+      currency: 'USD',
+      status: 'canceled',
+      failure: null,
+    });
     const after = await retrieve(order.id);
     expect(after.status).toBe('voided');
     expect(after.attempts[0]?.status).toBe('canceled');
@@ -111,7 +152,10 @@ describe('manual capture', () => {
   it('releases an authorization left for seven days', async () => {
     const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
     await pay(order, card('4242424242424242'));
-    await alarmAfter(order.id, `UPDATE orders SET authorized_at = ${Math.floor(Date.now() / 1000) - 7 * 24 * 3600 - 1}`);
+    await alarmAfter(
+      order.id,
+      `UPDATE orders SET authorized_at = ${Math.floor(Date.now() / 1000) - 7 * 24 * 3600 - 1}`,
+    );
     expect((await retrieve(order.id)).status).toBe('voided');
   });
 });
@@ -146,12 +190,21 @@ describe('a second payment', () => {
     expect(after.paid_attempt_id).toBe(byCard.body.attempt!.id);
     expect(after.attempts.find((a) => a.id === qr.id)).toMatchObject({ status: 'succeeded', needs_refund: true });
     expect(after.refunds).toEqual([
-      expect.objectContaining({ attempt_id: qr.id, amount: 2900, status: 'succeeded', automatic: true, reason: 'duplicate_payment' }),
+      expect.objectContaining({
+        attempt_id: qr.id,
+        amount: 2900,
+        status: 'succeeded',
+        automatic: true,
+        reason: 'duplicate_payment',
+      }),
     ]);
     // The paid attempt's own refundable amount is untouched.
     expect(after.amount_refunded).toBe(0);
     expect((await sandboxStub(qr.id).getTrade())?.refunded).toBe(2900);
-    expect((await eventTypes(order.id)).filter((type) => type.startsWith('refund.'))).toEqual(['refund.created', 'refund.succeeded']);
+    expect((await eventTypes(order.id)).filter((type) => type.startsWith('refund.'))).toEqual([
+      'refund.created',
+      'refund.succeeded',
+    ]);
   });
 
   it('is refunded when it pays an order already expired', async () => {
@@ -164,7 +217,9 @@ describe('a second payment', () => {
     await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
     const after = await retrieve(order.id);
     expect(after.status).toBe('expired');
-    expect(after.refunds).toEqual([expect.objectContaining({ attempt_id: qr.id, reason: 'order_closed', status: 'succeeded', automatic: true })]);
+    expect(after.refunds).toEqual([
+      expect.objectContaining({ attempt_id: qr.id, reason: 'order_closed', status: 'succeeded', automatic: true }),
+    ]);
   });
 });
 
@@ -176,7 +231,9 @@ describe('reconciliation', () => {
     await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
     expect((await retrieve(order.id)).status).toBe('requires_action');
     const queued = await runInDurableObject(orderStub(order.id), (_i: OrderObject, state) =>
-      state.storage.sql.exec<{ queries: number; next_query_at: number }>('SELECT queries, next_query_at FROM attempts').one(),
+      state.storage.sql
+        .exec<{ queries: number; next_query_at: number }>('SELECT queries, next_query_at FROM attempts')
+        .one(),
     );
     expect(queued.queries).toBe(1);
     expect(queued.next_query_at).toBeGreaterThan(Date.now() / 1000 + 200);
@@ -188,7 +245,12 @@ describe('reconciliation', () => {
     // The notification, when it finally comes, changes nothing twice.
     await sandboxNotify(paidNote(order.id, qr.id, `late-${qr.id}`));
     expect(await retrieve(order.id)).toEqual(paid);
-    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.processing', 'order.requires_action', 'order.paid']);
+    expect(await eventTypes(order.id)).toEqual([
+      'order.created',
+      'order.processing',
+      'order.requires_action',
+      'order.paid',
+    ]);
   });
 
   it('asks the channel about a start call whose answer was lost, and keeps the money it took', async () => {
@@ -229,7 +291,9 @@ describe('reconciliation', () => {
     await settleTradeSilently(qr.id, 'failed');
     await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
     const after = await runInDurableObject(orderStub(order.id), (_i: OrderObject, state) =>
-      state.storage.sql.exec<{ status: string; next_query_at: number | null }>('SELECT status, next_query_at FROM attempts').one(),
+      state.storage.sql
+        .exec<{ status: string; next_query_at: number | null }>('SELECT status, next_query_at FROM attempts')
+        .one(),
     );
     expect(after).toEqual({ status: 'failed', next_query_at: null });
     expect((await retrieve(order.id)).status).toBe('open');

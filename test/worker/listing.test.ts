@@ -1,8 +1,15 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import type { OrderObject } from '../../worker/orders/order-object.ts';
 import { describe, expect, it } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
-import { EventListSchema, MerchantListSchema, OrderListSchema, type List, type OrderListItem, type WebhookEvent } from '../../shared/schemas.ts';
+import {
+  EventListSchema,
+  type List,
+  MerchantListSchema,
+  type OrderListItem,
+  OrderListSchema,
+  type WebhookEvent,
+} from '../../shared/schemas.ts';
+import type { OrderObject } from '../../worker/orders/order-object.ts';
 import { call, card, createMerchant, newOrder, orderStub, pay } from './helpers.ts';
 
 async function listOrders(key: string, query: string) {
@@ -56,7 +63,8 @@ describe('GET /v1/orders', () => {
     expect(back.body.data.map((order) => order.id)).toEqual([newestFirst[1]]);
     expect(back.body.has_more).toBe(true);
 
-    const ids = async (query: string) => (await listOrders(merchant.secret_key, query)).body.data.map((order) => order.id);
+    const ids = async (query: string) =>
+      (await listOrders(merchant.secret_key, query)).body.data.map((order) => order.id);
     expect(await ids('status=paid')).toEqual([paid.id]);
     expect(await ids('currency=EUR')).toEqual([paid.id]);
     expect(await ids('channel=sandbox')).toEqual([paid.id]);
@@ -65,7 +73,13 @@ describe('GET /v1/orders', () => {
     expect(await ids(`created[gte]=${paid.created_at}&limit=10`)).toHaveLength(3);
     expect(await ids(`created[lt]=${paid.created_at}`)).toEqual([]);
     const listed = (await listOrders(merchant.secret_key, 'status=paid')).body.data[0];
-    expect(listed).toMatchObject({ object: 'order', amount: 2900, currency: 'EUR', paid_channel: 'sandbox', metadata: { cart: 'c-1', region: 'eu' } });
+    expect(listed).toMatchObject({
+      object: 'order',
+      amount: 2900,
+      currency: 'EUR',
+      paid_channel: 'sandbox',
+      metadata: { cart: 'c-1', region: 'eu' },
+    });
   });
 
   it('refuses bad list parameters in the envelope', async () => {
@@ -158,7 +172,9 @@ describe('GET /v1/events', () => {
     const first = events[0]!;
     const single = await call<WebhookEvent>(`/v1/events/${first.id}`, { key: merchant.secret_key });
     expect(single.body).toEqual(first);
-    const page2 = await call<List<WebhookEvent>>(`/v1/events?limit=1&starting_after=${first.id}`, { key: merchant.secret_key });
+    const page2 = await call<List<WebhookEvent>>(`/v1/events?limit=1&starting_after=${first.id}`, {
+      key: merchant.secret_key,
+    });
     expect(page2.body.data[0]?.id).toBe(events[1]?.id);
   });
 });

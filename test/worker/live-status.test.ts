@@ -6,7 +6,7 @@ import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { CheckoutSummary, Order } from '../../shared/schemas.ts';
-import { signClientToken, type ClientTokenClaims } from '../../shared/tokens.ts';
+import { type ClientTokenClaims, signClientToken } from '../../shared/tokens.ts';
 import { LIVE_PROTOCOL } from '../../worker/orders/live-status.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
 import { call, createMerchant, newOrder, ORIGIN, orderStub, paidNote, pay, sandboxNotify } from './helpers.ts';
@@ -49,7 +49,9 @@ class Listener {
       this.queue.push(typeof event.data === 'string' ? event.data : '<binary>');
       this.wake?.();
     });
-    this.closed = new Promise((resolve) => ws.addEventListener('close', (event) => resolve({ code: event.code, reason: event.reason })));
+    this.closed = new Promise((resolve) =>
+      ws.addEventListener('close', (event) => resolve({ code: event.code, reason: event.reason })),
+    );
     open.push(ws);
   }
 
@@ -129,7 +131,7 @@ describe('live checkout socket', () => {
     expect(live.pending()).toBe(0);
   });
 
-  it('pushes the attempt the shopper starts, in the summary of each socket\'s own context', async () => {
+  it("pushes the attempt the shopper starts, in the summary of each socket's own context", async () => {
     const order = await newOrder(merchant.secret_key);
     const { live: desktop } = await accepted(order);
     const { live: mobile } = await accepted(order, { context: 'mobile' });
@@ -165,7 +167,8 @@ describe('live checkout socket', () => {
     await live.summary();
     // Stand in for the clock: the attachment says when the token expires.
     await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) => {
-      for (const ws of state.getWebSockets()) ws.serializeAttachment({ ...ws.deserializeAttachment(), until: Date.now() - 1 });
+      for (const ws of state.getWebSockets())
+        ws.serializeAttachment({ ...ws.deserializeAttachment(), until: Date.now() - 1 });
     });
     await runDurableObjectAlarm(orderStub(order.id));
     expect(await live.closed).toMatchObject({ code: 4001 });
@@ -182,7 +185,7 @@ describe('live checkout socket', () => {
     expect((await live.summary()).order.id).toBe(order.id);
   });
 
-  it('refuses a wrong, expired or other order\'s token, a missing subprotocol and a foreign origin', async () => {
+  it("refuses a wrong, expired or other order's token, a missing subprotocol and a foreign origin", async () => {
     const order = await newOrder(merchant.secret_key);
     const other = await newOrder(merchant.secret_key);
     const key = JSON.parse(env.TILL_SIGNING_KEY);

@@ -1,8 +1,8 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../worker/merchants/api-keys.ts';
 import { MerchantObject } from '../../worker/merchants/merchant-object.ts';
 import { MERCHANT_MIGRATIONS } from '../../worker/merchants/merchant-store.ts';
-import { hashApiKey } from '../../worker/merchants/api-keys.ts';
 import { Vault } from '../../worker/merchants/vault.ts';
 import { createMerchant } from './helpers.ts';
 
@@ -15,14 +15,26 @@ describe('merchant storage migrations', () => {
     const migrated = await runInDurableObject(stub, async (_instance: MerchantObject, state) => {
       const sql = state.storage.sql;
       // Rewind to the skeleton's layout and data (schema version 1).
-      for (const table of ['merchant', 'api_keys', 'channels', 'channel_credentials', 'nonces', 'webhook_endpoints', '_schema_version']) sql.exec(`DROP TABLE IF EXISTS ${table}`);
+      for (const table of [
+        'merchant',
+        'api_keys',
+        'channels',
+        'channel_credentials',
+        'nonces',
+        'webhook_endpoints',
+        '_schema_version',
+      ])
+        sql.exec(`DROP TABLE IF EXISTS ${table}`);
       sql.exec(`CREATE TABLE merchant (id TEXT PRIMARY KEY, name TEXT NOT NULL, mode TEXT NOT NULL, webhook_url TEXT,
         webhook_secret TEXT NOT NULL, channels TEXT NOT NULL, created_at INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0)`);
       sql.exec(`CREATE TABLE api_keys (hash TEXT PRIMARY KEY, kind TEXT NOT NULL, mode TEXT NOT NULL, prefix TEXT NOT NULL,
         created_at INTEGER NOT NULL, revoked_at INTEGER)`);
       sql.exec('CREATE TABLE _schema_version (version INTEGER NOT NULL)');
       sql.exec('INSERT INTO _schema_version VALUES (1)');
-      sql.exec("INSERT INTO merchant VALUES (?, 'Old shop', 'test', 'https://old.example/hook', 'whsec_legacylegacylegacy', '[\"sandbox\"]', 1700000000, 0)", id);
+      sql.exec(
+        "INSERT INTO merchant VALUES (?, 'Old shop', 'test', 'https://old.example/hook', 'whsec_legacylegacylegacy', '[\"sandbox\"]', 1700000000, 0)",
+        id,
+      );
       sql.exec("INSERT INTO api_keys VALUES (?, 'secret', 'test', 'sk_test_Leg…', 1700000000, NULL)", keyHash);
 
       const object = new MerchantObject(state, env);
@@ -41,18 +53,31 @@ describe('merchant storage migrations', () => {
     expect(migrated.clearSecretLeft).toBe(false);
     expect(migrated.target).toEqual({ url: 'https://old.example/hook', secret: 'whsec_legacylegacylegacy' });
     // Its webhook URL became the primary endpoint, serving both modes.
-    expect(migrated.endpoints).toMatchObject({ ok: true, value: [{ primary: true, mode: null, url: 'https://old.example/hook', status: 'enabled' }] });
-    expect(migrated.auth).toMatchObject({ ok: true, principal: { id, mode: 'test', role: 'secret', channels: ['sandbox'] } });
+    expect(migrated.endpoints).toMatchObject({
+      ok: true,
+      value: [{ primary: true, mode: null, url: 'https://old.example/hook', status: 'enabled' }],
+    });
+    expect(migrated.auth).toMatchObject({
+      ok: true,
+      principal: { id, mode: 'test', role: 'secret', channels: ['sandbox'] },
+    });
     expect(migrated.merchant).toMatchObject({
       ok: true,
-      value: { name: 'Old shop', live_enabled: false, channels: [{ channel: 'sandbox', enabled: true, credentials: { test: null, live: null } }] },
+      value: {
+        name: 'Old shop',
+        live_enabled: false,
+        channels: [{ channel: 'sandbox', enabled: true, credentials: { test: null, live: null } }],
+      },
     });
   });
 
   it('keeps credentials set before they were per mode as the test mode’s, still opening', async () => {
     const merchant = await createMerchant();
     const credentials = { account_id: 'acct_Legacy0001', secret_key: 'sbx_sk_0123456789abcdef0123' };
-    const sealed = await (await Vault.fromEnv(env)).seal(JSON.stringify(credentials), `merchant:${merchant.id}:channel:sandbox`);
+    const sealed = await (await Vault.fromEnv(env)).seal(
+      JSON.stringify(credentials),
+      `merchant:${merchant.id}:channel:sandbox`,
+    );
     const stub = env.MERCHANTS.get(env.MERCHANTS.idFromName(merchant.id));
     const migrated = await runInDurableObject(stub, async (_instance: MerchantObject, state) => {
       const sql = state.storage.sql;
@@ -60,13 +85,23 @@ describe('merchant storage migrations', () => {
       sql.exec('DROP TABLE channel_credentials');
       sql.exec('ALTER TABLE channels ADD COLUMN credentials_sealed TEXT');
       sql.exec('ALTER TABLE channels ADD COLUMN credentials_updated_at INTEGER');
-      sql.exec("UPDATE channels SET credentials_sealed = ?, credentials_updated_at = 1700000000 WHERE channel = 'sandbox'", sealed);
+      sql.exec(
+        "UPDATE channels SET credentials_sealed = ?, credentials_updated_at = 1700000000 WHERE channel = 'sandbox'",
+        sealed,
+      );
       sql.exec('UPDATE _schema_version SET version = 4');
       const object = new MerchantObject(state, env);
-      return { test: await object.channelCredentials('sandbox', 'test'), live: await object.channelCredentials('sandbox', 'live'), view: await object.retrieve() };
+      return {
+        test: await object.channelCredentials('sandbox', 'test'),
+        live: await object.channelCredentials('sandbox', 'live'),
+        view: await object.retrieve(),
+      };
     });
     expect(migrated.test).toEqual({ ok: true, value: credentials });
     expect(migrated.live).toEqual({ ok: true, value: null });
-    expect(migrated.view).toMatchObject({ ok: true, value: { channels: [{ channel: 'sandbox', credentials: { test: { updated_at: 1700000000 }, live: null } }] } });
+    expect(migrated.view).toMatchObject({
+      ok: true,
+      value: { channels: [{ channel: 'sandbox', credentials: { test: { updated_at: 1700000000 }, live: null } }] },
+    });
   });
 });

@@ -1,14 +1,27 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
-import { call, card, createMerchant, newOrder, orderStub, paidNote, pay, sandboxNotify, sandboxStub, summary } from './helpers.ts';
+import {
+  call,
+  card,
+  createMerchant,
+  newOrder,
+  orderStub,
+  paidNote,
+  pay,
+  sandboxNotify,
+  sandboxStub,
+  summary,
+} from './helpers.ts';
 
 const merchant = await createMerchant();
 
 const notify = sandboxNotify;
 
 async function outboxTypes(orderId: string): Promise<string[]> {
-  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, { key: merchant.secret_key });
+  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, {
+    key: merchant.secret_key,
+  });
   return body.data.map((event) => event.type);
 }
 
@@ -23,7 +36,11 @@ describe('channel notifications', () => {
     const order = await newOrder(merchant.secret_key);
     const attempt = await qrAttempt(order.id);
     const note = paidNote(order.id, attempt.id);
-    const answers = await Promise.all([notify(note), notify(note), notify({ ...note, event_id: `other-${attempt.id}` })]);
+    const answers = await Promise.all([
+      notify(note),
+      notify(note),
+      notify({ ...note, event_id: `other-${attempt.id}` }),
+    ]);
     expect(answers.map((answer) => [answer.status, answer.body])).toEqual([
       [200, 'ok'],
       [200, 'ok'],
@@ -50,9 +67,12 @@ describe('channel notifications', () => {
     const attempt = await qrAttempt(order.id);
     await call(`/v1/orders/${order.id}/cancel`, { key: merchant.secret_key, method: 'POST' });
     expect((await notify(paidNote(order.id, attempt.id))).status).toBe(200);
-    const stored = await call<{ status: string; attempts: Array<{ status: string; needs_refund: boolean }> }>(`/v1/orders/${order.id}`, {
-      key: merchant.secret_key,
-    });
+    const stored = await call<{ status: string; attempts: Array<{ status: string; needs_refund: boolean }> }>(
+      `/v1/orders/${order.id}`,
+      {
+        key: merchant.secret_key,
+      },
+    );
     expect(stored.body.status).toBe('canceled');
     expect(stored.body.attempts).toMatchObject([{ status: 'succeeded', needs_refund: true }]);
   });
@@ -62,9 +82,12 @@ describe('channel notifications', () => {
     const first = await qrAttempt(order.id);
     const second = await qrAttempt(order.id);
     await notify(paidNote(order.id, first.id));
-    const stored = await call<{ status: string; attempts: Array<{ id: string; status: string }> }>(`/v1/orders/${order.id}`, {
-      key: merchant.secret_key,
-    });
+    const stored = await call<{ status: string; attempts: Array<{ id: string; status: string }> }>(
+      `/v1/orders/${order.id}`,
+      {
+        key: merchant.secret_key,
+      },
+    );
     expect(stored.body.status).toBe('paid');
     expect(stored.body.attempts.find((attempt) => attempt.id === second.id)?.status).toBe('canceled');
     expect((await sandboxStub(second.id).getTrade())?.status).toBe('canceled');
@@ -88,9 +111,13 @@ describe('channel notifications', () => {
     const second = await qrAttempt(order.id); // the shopper switched: the first is superseded
     await Promise.all([notify(paidNote(order.id, second.id)), notify(paidNote(order.id, first.id))]);
     const rows = await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) =>
-      state.storage.sql.exec<{ id: string; status: string; needs_refund: number }>('SELECT id, status, needs_refund FROM attempts').toArray(),
+      state.storage.sql
+        .exec<{ id: string; status: string; needs_refund: number }>('SELECT id, status, needs_refund FROM attempts')
+        .toArray(),
     );
-    const stored = (await call<{ status: string; paid_attempt_id: string }>(`/v1/orders/${order.id}`, { key: merchant.secret_key })).body;
+    const stored = (
+      await call<{ status: string; paid_attempt_id: string }>(`/v1/orders/${order.id}`, { key: merchant.secret_key })
+    ).body;
     expect(stored.status).toBe('paid');
     expect(rows.filter((row) => row.status === 'succeeded')).toHaveLength(2);
     expect(rows.filter((row) => row.needs_refund === 1)).toHaveLength(1);

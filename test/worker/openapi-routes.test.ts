@@ -37,7 +37,9 @@ describe('OpenAPI document and app routes', () => {
   });
 
   it('serves the document at GET /v1/openapi.json', async () => {
-    const { status, body, headers } = await call<{ openapi: string; paths: Record<string, unknown> }>('/v1/openapi.json');
+    const { status, body, headers } = await call<{ openapi: string; paths: Record<string, unknown> }>(
+      '/v1/openapi.json',
+    );
     expect(status).toBe(200);
     expect(headers.get('content-type')).toMatch(/^application\/json/);
     expect(headers.get('cache-control')).toBe('public, max-age=300');

@@ -12,7 +12,12 @@ describe('orders index (D1 projection)', () => {
   it('follows the order object through its changes', async () => {
     const order = await newOrder(merchant.secret_key, { metadata: { cart: '7' } });
     await runDurableObjectAlarm(orderStub(order.id));
-    expect(await indexed(order.id)).toMatchObject({ status: 'open', amount: 2900, currency: 'USD', paid_channel: null });
+    expect(await indexed(order.id)).toMatchObject({
+      status: 'open',
+      amount: 2900,
+      currency: 'USD',
+      paid_channel: null,
+    });
     await pay(order, card('4242424242424242'));
     await runDurableObjectAlarm(orderStub(order.id));
     expect(await indexed(order.id)).toMatchObject({ status: 'paid', paid_channel: 'sandbox' });
@@ -23,7 +28,9 @@ describe('orders index (D1 projection)', () => {
     await pay(order, card('4242424242424242'));
     await runDurableObjectAlarm(orderStub(order.id));
     const current = (await indexed(order.id)) as { version: number };
-    await env.DB.prepare("UPDATE orders SET status = 'open', version = ? WHERE id = ?").bind(current.version + 5, order.id).run();
+    await env.DB.prepare("UPDATE orders SET status = 'open', version = ? WHERE id = ?")
+      .bind(current.version + 5, order.id)
+      .run();
     // The object re-sends its (older) version: the index keeps the newer row.
     await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) => {
       state.storage.sql.exec('UPDATE orders SET indexed_version = 0');
@@ -39,7 +46,9 @@ describe('orders index (D1 projection)', () => {
       order = await newOrder(merchant.secret_key);
       await runDurableObjectAlarm(orderStub(order.id));
       const pending = await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) =>
-        state.storage.sql.exec<{ version: number; indexed_version: number }>('SELECT version, indexed_version FROM orders').one(),
+        state.storage.sql
+          .exec<{ version: number; indexed_version: number }>('SELECT version, indexed_version FROM orders')
+          .one(),
       );
       expect(pending.indexed_version).toBeLessThan(pending.version);
     } finally {

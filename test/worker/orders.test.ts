@@ -1,9 +1,9 @@
 import { env, listDurableObjectIds } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
+import type { PublicJwk } from '../../shared/jws.ts';
 import { JwksSchema, OrderEventListSchema, OrderSchema } from '../../shared/schemas.ts';
 import { verifyClientToken } from '../../shared/tokens.ts';
-import type { PublicJwk } from '../../shared/jws.ts';
 import { call, createMerchant, createOrder, newOrder } from './helpers.ts';
 
 const merchant = await createMerchant();
@@ -17,11 +17,24 @@ describe('merchant API: orders', () => {
     const { status, body, headers } = await createOrder(merchant.secret_key, { metadata: { cart: '42' } });
     expect(status).toBe(201);
     expect(headers.get('request-id')).toMatch(/^req_/);
-    expect(body).toMatchObject({ object: 'order', status: 'open', amount: 2900, currency: 'USD', metadata: { cart: '42' } });
+    expect(body).toMatchObject({
+      object: 'order',
+      status: 'open',
+      amount: 2900,
+      currency: 'USD',
+      metadata: { cart: '42' },
+    });
     expect(body.id).toMatch(/^ord_[0-9A-Za-z]{24}$/);
     const jwks = await call<{ keys: PublicJwk[] }>('/.well-known/jwks.json');
     const claims = verifyClientToken(body.client_token, jwks.body.keys);
-    expect(claims).toMatchObject({ sub: body.id, mer: merchant.id, amt: 2900, cur: 'USD', mode: 'test', exp: body.expires_at });
+    expect(claims).toMatchObject({
+      sub: body.id,
+      mer: merchant.id,
+      amt: 2900,
+      cur: 'USD',
+      mode: 'test',
+      exp: body.expires_at,
+    });
   });
 
   it('answers in the shapes its schemas document', async () => {
@@ -66,16 +79,56 @@ describe('merchant API: orders', () => {
   });
 
   const badRequests: Array<[string, Parameters<typeof call>[1], number, string, string?]> = [
-    ['a float amount', { body: { amount: 12.5, currency: 'USD', description: 'x' } }, 400, 'invalid_parameter', 'amount'],
-    ['a string amount', { body: { amount: '1250', currency: 'USD', description: 'x' } }, 400, 'invalid_parameter', 'amount'],
+    [
+      'a float amount',
+      { body: { amount: 12.5, currency: 'USD', description: 'x' } },
+      400,
+      'invalid_parameter',
+      'amount',
+    ],
+    [
+      'a string amount',
+      { body: { amount: '1250', currency: 'USD', description: 'x' } },
+      400,
+      'invalid_parameter',
+      'amount',
+    ],
     ['a zero amount', { body: { amount: 0, currency: 'USD', description: 'x' } }, 400, 'invalid_parameter', 'amount'],
-    ['an unknown currency', { body: { amount: 100, currency: 'usd', description: 'x' } }, 400, 'invalid_parameter', 'currency'],
+    [
+      'an unknown currency',
+      { body: { amount: 100, currency: 'usd', description: 'x' } },
+      400,
+      'invalid_parameter',
+      'currency',
+    ],
     ['a missing description', { body: { amount: 100, currency: 'USD' } }, 400, 'missing_parameter', 'description'],
-    ['an unknown field', { body: { amount: 100, currency: 'USD', description: 'x', colour: 'red' } }, 400, 'unknown_parameter', 'colour'],
-    ['a bad return_url', { body: { amount: 100, currency: 'USD', description: 'x', return_url: 'javascript:alert(1)' } }, 400, 'invalid_parameter', 'return_url'],
+    [
+      'an unknown field',
+      { body: { amount: 100, currency: 'USD', description: 'x', colour: 'red' } },
+      400,
+      'unknown_parameter',
+      'colour',
+    ],
+    [
+      'a bad return_url',
+      { body: { amount: 100, currency: 'USD', description: 'x', return_url: 'javascript:alert(1)' } },
+      400,
+      'invalid_parameter',
+      'return_url',
+    ],
     ['broken JSON', { rawBody: '{"amount":', headers: { 'content-type': 'application/json' } }, 400, 'invalid_json'],
-    ['form encoding', { rawBody: 'amount=100', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'unsupported_media_type'],
-    ['a body over 64 KB', { body: { amount: 100, currency: 'USD', description: 'x'.repeat(70_000) } }, 413, 'body_too_large'],
+    [
+      'form encoding',
+      { rawBody: 'amount=100', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      415,
+      'unsupported_media_type',
+    ],
+    [
+      'a body over 64 KB',
+      { body: { amount: 100, currency: 'USD', description: 'x'.repeat(70_000) } },
+      413,
+      'body_too_large',
+    ],
   ];
 
   for (const [name, options, status, code, param] of badRequests) {

@@ -5,13 +5,12 @@
  * the real binding (TEST_LIMITER in vitest.config.ts: 3 calls per 60 s).
  */
 import { env } from 'cloudflare:test';
-import { Hono, type ErrorHandler, type MiddlewareHandler } from 'hono';
+import { type ErrorHandler, Hono, type MiddlewareHandler } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import wranglerToml from '../../wrangler.toml?raw';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
+import { merchantAuth } from '../../worker/auth.ts';
 import type { AppVariables, Env } from '../../worker/env.ts';
 import { onError, requestId } from '../../worker/http.ts';
-import { merchantAuth } from '../../worker/auth.ts';
 import { hashApiKey } from '../../worker/merchants/api-keys.ts';
 import {
   attemptOrderRateLimit,
@@ -20,9 +19,10 @@ import {
   clientAddress,
   LOCAL_CLIENT,
   RATE_LIMITS,
-  rateLimit,
   type RateLimitMiddlewareOptions,
+  rateLimit,
 } from '../../worker/rate-limit.ts';
+import wranglerToml from '../../wrangler.toml?raw';
 
 interface TestBindings extends Env {
   FAKE_LIMITER: RateLimit;
@@ -52,14 +52,34 @@ type Options = Partial<RateLimitMiddlewareOptions<TestEnv>>;
 function appWith(options: Options = {}, before: MiddlewareHandler<TestEnv>[] = []) {
   return new Hono<TestEnv>()
     .use(requestId())
-    .use('/limited/*', ...before, rateLimit<TestEnv>({ binding: 'FAKE_LIMITER', policy: 'test', limit: 2, periodSeconds: 10, key: byClientIp, ...options }))
+    .use(
+      '/limited/*',
+      ...before,
+      rateLimit<TestEnv>({
+        binding: 'FAKE_LIMITER',
+        policy: 'test',
+        limit: 2,
+        periodSeconds: 10,
+        key: byClientIp,
+        ...options,
+      }),
+    )
     .get('/limited/:name', (c) => c.json({ ok: true, name: c.req.param('name') }))
     .onError(handleErrors);
 }
 
-async function send(app: Hono<TestEnv>, bindings: Partial<TestBindings>, path: string, headers: Record<string, string> = {}) {
+async function send(
+  app: Hono<TestEnv>,
+  bindings: Partial<TestBindings>,
+  path: string,
+  headers: Record<string, string> = {},
+) {
   const response = await app.request(path, { headers }, bindings);
-  return { status: response.status, headers: response.headers, body: (await response.json()) as ErrorEnvelope & { ok?: boolean } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as ErrorEnvelope & { ok?: boolean },
+  };
 }
 
 const ip = (address: string) => ({ 'cf-connecting-ip': address });
@@ -115,7 +135,9 @@ describe('rateLimit', () => {
     const { limiter } = fakeLimiter(2);
     const app = appWith();
     expect((await send(app, { FAKE_LIMITER: limiter }, '/limited/a', ip('2001:db8:1:2::1'))).status).toBe(200);
-    expect((await send(app, { FAKE_LIMITER: limiter }, '/limited/a', ip('2001:db8:1:2:aaaa:bbbb:cccc:dddd'))).status).toBe(200);
+    expect(
+      (await send(app, { FAKE_LIMITER: limiter }, '/limited/a', ip('2001:db8:1:2:aaaa:bbbb:cccc:dddd'))).status,
+    ).toBe(200);
     expect((await send(app, { FAKE_LIMITER: limiter }, '/limited/a', ip('2001:db8:1:2::ffff'))).status).toBe(429);
     expect((await send(app, { FAKE_LIMITER: limiter }, '/limited/a', ip('2001:db8:1:3::1'))).status).toBe(200);
   });
@@ -135,7 +157,8 @@ describe('rateLimit', () => {
     const first = `sk_test_${'A'.repeat(16)}_${'a'.repeat(32)}`;
     const second = `rk_test_${'A'.repeat(16)}_${'b'.repeat(32)}`;
     const auth = (key: string) => ({ authorization: `Bearer ${key}`, ...ip('198.51.100.7') });
-    for (let i = 0; i < 2; i++) expect((await send(app, { FAKE_LIMITER: limiter }, '/limited/a', auth(first))).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await send(app, { FAKE_LIMITER: limiter }, '/limited/a', auth(first))).status).toBe(200);
     expect((await send(app, { FAKE_LIMITER: limiter }, '/limited/a', auth(first))).status).toBe(429);
     expect((await send(app, { FAKE_LIMITER: limiter }, '/limited/a', auth(second))).status).toBe(200);
     expect(keys[0]).toBe(`key:${await hashApiKey(first)}`);
@@ -147,9 +170,14 @@ describe('rateLimit', () => {
     const { limiter, keys } = fakeLimiter(2);
     const app = appWith({ key: byApiKey });
     const publishable = `pk_test_${'A'.repeat(16)}_${'c'.repeat(32)}`;
-    for (let i = 0; i < 3; i++) await send(app, { FAKE_LIMITER: limiter }, `/limited/a?key=${publishable}`, ip('198.51.100.7'));
-    expect((await send(app, { FAKE_LIMITER: limiter }, `/limited/a?key=${publishable}`, ip('198.51.100.7'))).status).toBe(429);
-    expect((await send(app, { FAKE_LIMITER: limiter }, `/limited/a?key=${publishable}`, ip('198.51.100.8'))).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      await send(app, { FAKE_LIMITER: limiter }, `/limited/a?key=${publishable}`, ip('198.51.100.7'));
+    expect(
+      (await send(app, { FAKE_LIMITER: limiter }, `/limited/a?key=${publishable}`, ip('198.51.100.7'))).status,
+    ).toBe(429);
+    expect(
+      (await send(app, { FAKE_LIMITER: limiter }, `/limited/a?key=${publishable}`, ip('198.51.100.8'))).status,
+    ).toBe(200);
     expect(keys[0]).toBe(`key:${await hashApiKey(publishable)}:ip:198.51.100.7`);
   });
 
@@ -157,7 +185,10 @@ describe('rateLimit', () => {
     const { limiter, keys } = fakeLimiter(2);
     const app = appWith({ key: byApiKey });
     for (let i = 0; i < 3; i++) await send(app, { FAKE_LIMITER: limiter }, '/limited/a', ip('198.51.100.7'));
-    expect((await send(app, { FAKE_LIMITER: limiter }, '/limited/a', { authorization: 'Bearer', ...ip('198.51.100.7') })).status).toBe(429);
+    expect(
+      (await send(app, { FAKE_LIMITER: limiter }, '/limited/a', { authorization: 'Bearer', ...ip('198.51.100.7') }))
+        .status,
+    ).toBe(429);
     expect((await send(app, { FAKE_LIMITER: limiter }, '/limited/a', ip('198.51.100.8'))).status).toBe(200);
     expect(new Set(keys)).toEqual(new Set(['anonymous:ip:198.51.100.7', 'anonymous:ip:198.51.100.8']));
   });
@@ -204,7 +235,8 @@ describe('rateLimit', () => {
       .get('/orders', (c) => c.json({ ok: true }))
       .onError(handleErrors);
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await send(app, { FAKE_LIMITER: limiter }, '/orders', ip('198.51.100.7'))).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await send(app, { FAKE_LIMITER: limiter }, '/orders', ip('198.51.100.7'))).status);
     expect(statuses).toEqual([200, 200, 429]);
     expect(keys).toEqual(['ip:198.51.100.7', 'other', 'ip:198.51.100.7', 'other', 'ip:198.51.100.7']);
     const { headers } = await send(app, { FAKE_LIMITER: fakeLimiter(2).limiter }, '/orders', ip('198.51.100.7'));
@@ -249,7 +281,11 @@ describe('API key lookups', () => {
       .get('/x', (c) => c.json({ ok: true }))
       .onError(handleErrors);
     const madeUp = () => `sk_test_${'A'.repeat(16)}_${crypto.randomUUID().replaceAll('-', '')}`;
-    const attempt = () => send(app, { ...env, KEY_LOOKUP_LIMITER: limiter }, '/x', { ...ip('203.0.113.9'), authorization: `Bearer ${madeUp()}` });
+    const attempt = () =>
+      send(app, { ...env, KEY_LOOKUP_LIMITER: limiter }, '/x', {
+        ...ip('203.0.113.9'),
+        authorization: `Bearer ${madeUp()}`,
+      });
     expect((await attempt()).body.error.code).toBe('invalid_api_key');
     expect((await attempt()).body.error.code).toBe('invalid_api_key');
     const third = await attempt();
@@ -331,6 +367,7 @@ describe('wrangler.toml', () => {
   });
 
   it('binds each limiter in the worker', () => {
-    for (const name of Object.keys(RATE_LIMITS)) expect(typeof (env as unknown as Record<string, RateLimit>)[name]?.limit).toBe('function');
+    for (const name of Object.keys(RATE_LIMITS))
+      expect(typeof (env as unknown as Record<string, RateLimit>)[name]?.limit).toBe('function');
   });
 });

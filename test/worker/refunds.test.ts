@@ -5,7 +5,19 @@ import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { Order, Refund } from '../../shared/schemas.ts';
 import { sandbox } from '../../worker/channels/sandbox/index.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
-import { call, card, createMerchant, newOrder, ORIGIN, orderStub, paidNote, pay, sandboxNotify, sandboxStub, settleTradeSilently } from './helpers.ts';
+import {
+  call,
+  card,
+  createMerchant,
+  newOrder,
+  ORIGIN,
+  orderStub,
+  paidNote,
+  pay,
+  sandboxNotify,
+  sandboxStub,
+  settleTradeSilently,
+} from './helpers.ts';
 
 const merchant = await createMerchant();
 
@@ -19,10 +31,13 @@ async function paidOrder(amount = 2900): Promise<Order> {
 const refund = (orderId: string, body: unknown, headers: Record<string, string> = {}) =>
   call<Refund & ErrorEnvelope>(`/v1/orders/${orderId}/refunds`, { key: merchant.secret_key, body, headers });
 
-const retrieve = async (orderId: string) => (await call<Order>(`/v1/orders/${orderId}`, { key: merchant.secret_key })).body;
+const retrieve = async (orderId: string) =>
+  (await call<Order>(`/v1/orders/${orderId}`, { key: merchant.secret_key })).body;
 
 async function eventTypes(orderId: string): Promise<string[]> {
-  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, { key: merchant.secret_key });
+  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, {
+    key: merchant.secret_key,
+  });
   return body.data.map((event) => event.type);
 }
 
@@ -31,9 +46,21 @@ afterEach(() => vi.restoreAllMocks());
 describe('refunds', () => {
   it('refunds partially, several times, up to what was paid and not a unit more', async () => {
     const order = await paidOrder();
-    const first = await refund(order.id, { amount: 1000, reason: 'requested_by_customer', metadata: { ticket: 't-1' } });
+    const first = await refund(order.id, {
+      amount: 1000,
+      reason: 'requested_by_customer',
+      metadata: { ticket: 't-1' },
+    });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ object: 'refund', order_id: order.id, amount: 1000, currency: 'USD', status: 'succeeded', automatic: false, metadata: { ticket: 't-1' } });
+    expect(first.body).toMatchObject({
+      object: 'refund',
+      order_id: order.id,
+      amount: 1000,
+      currency: 'USD',
+      status: 'succeeded',
+      automatic: false,
+      metadata: { ticket: 't-1' },
+    });
 
     const tooMuch = await refund(order.id, { amount: 1901 });
     expect(tooMuch.status).toBe(400);
@@ -54,7 +81,15 @@ describe('refunds', () => {
       [1900, 'succeeded'],
     ]);
     expect((await sandboxStub(after.paid_attempt_id!).getTrade())?.refunded).toBe(2900);
-    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.processing', 'order.paid', 'refund.created', 'refund.succeeded', 'refund.created', 'refund.succeeded']);
+    expect(await eventTypes(order.id)).toEqual([
+      'order.created',
+      'order.processing',
+      'order.paid',
+      'refund.created',
+      'refund.succeeded',
+      'refund.created',
+      'refund.succeeded',
+    ]);
 
     const listed = await call<{ data: Refund[] }>(`/v1/orders/${order.id}/refunds`, { key: merchant.secret_key });
     expect(listed.body.data.map((r) => r.id)).toEqual([first.body.id, rest.body.id]);
@@ -80,12 +115,20 @@ describe('refunds', () => {
     const open = await newOrder(merchant.secret_key);
     expect((await refund(open.id, { amount: 100 })).body.error.code).toBe('order_not_refundable');
     const order = await paidOrder();
-    for (const body of [{ amount: 0 }, { amount: 1.5 }, { amount: -1 }, { amount: 100, extra: true }, { reason: 'because' }]) {
+    for (const body of [
+      { amount: 0 },
+      { amount: 1.5 },
+      { amount: -1 },
+      { amount: 100, extra: true },
+      { reason: 'because' },
+    ]) {
       const answer = await refund(order.id, body);
       expect(answer.status, JSON.stringify(body)).toBe(400);
     }
     expect((await retrieve(order.id)).refunds).toEqual([]);
-    expect((await call(`/v1/orders/${order.id}/refunds/re_000000000000000000000000`, { key: merchant.secret_key })).status).toBe(404);
+    expect(
+      (await call(`/v1/orders/${order.id}/refunds/re_000000000000000000000000`, { key: merchant.secret_key })).status,
+    ).toBe(404);
   });
 
   it('never refunds more than was paid, even with 200 concurrent requests', async () => {
@@ -131,7 +174,11 @@ describe('refunds', () => {
   });
 
   it('refunds, captures and voids through the server SDK', async () => {
-    const till = new Till({ secretKey: merchant.secret_key, baseUrl: ORIGIN, fetch: (url, init) => SELF.fetch(url, init) });
+    const till = new Till({
+      secretKey: merchant.secret_key,
+      baseUrl: ORIGIN,
+      fetch: (url, init) => SELF.fetch(url, init),
+    });
     const order = await paidOrder();
     const made = await till.orders.refund(order.id, { amount: 900 }, { idempotencyKey: `sdk-${order.id}` });
     expect(made).toMatchObject({ amount: 900, status: 'succeeded' });
@@ -139,10 +186,20 @@ describe('refunds', () => {
     expect((await till.orders.refunds(order.id)).data).toEqual([made]);
     expect(await till.orders.retrieveRefund(order.id, made.id)).toEqual(made);
 
-    const manual = await till.orders.create({ amount: 500, currency: 'USD', description: 'Held', capture_method: 'manual' });
+    const manual = await till.orders.create({
+      amount: 500,
+      currency: 'USD',
+      description: 'Held',
+      capture_method: 'manual',
+    });
     await pay(manual, card('4242424242424242'));
     expect((await till.orders.capture(manual.id)).status).toBe('paid');
-    const another = await till.orders.create({ amount: 500, currency: 'USD', description: 'Held', capture_method: 'manual' });
+    const another = await till.orders.create({
+      amount: 500,
+      currency: 'USD',
+      description: 'Held',
+      capture_method: 'manual',
+    });
     await pay(another, card('4242424242424242'));
     expect((await till.orders.void(another.id)).status).toBe('voided');
   });
@@ -152,8 +209,17 @@ describe('refunds', () => {
     await runDurableObjectAlarm(orderStub(order.id));
     const made = await refund(order.id, { amount: 100 });
     await runDurableObjectAlarm(orderStub(order.id));
-    const { body } = await call<{ data: Array<{ id: string; type: string; data: { refund?: Refund } }> }>(`/v1/events?order=${order.id}`, { key: merchant.secret_key });
-    expect(body.data.map((event) => event.type)).toEqual(['refund.succeeded', 'refund.created', 'order.paid', 'order.processing', 'order.created']);
+    const { body } = await call<{ data: Array<{ id: string; type: string; data: { refund?: Refund } }> }>(
+      `/v1/events?order=${order.id}`,
+      { key: merchant.secret_key },
+    );
+    expect(body.data.map((event) => event.type)).toEqual([
+      'refund.succeeded',
+      'refund.created',
+      'order.paid',
+      'order.processing',
+      'order.created',
+    ]);
     expect(body.data[0]?.data.refund?.id).toBe(made.body.id);
     expect((await call(`/v1/events/${body.data[0]!.id}`, { key: merchant.secret_key })).status).toBe(200);
   });
@@ -165,7 +231,9 @@ describe('refunds', () => {
     await pay(order, card('4242424242424242'));
     vi.spyOn(sandbox, 'refund').mockResolvedValueOnce({ status: 'failed', channelRef: 'sbx_declined' });
     await sandboxNotify(paidNote(order.id, qr.id, `late-${qr.id}`));
-    expect((await retrieve(order.id)).refunds).toEqual([expect.objectContaining({ attempt_id: qr.id, automatic: true, status: 'failed' })]);
+    expect((await retrieve(order.id)).refunds).toEqual([
+      expect.objectContaining({ attempt_id: qr.id, automatic: true, status: 'failed' }),
+    ]);
 
     const byHand = await refund(order.id, { attempt_id: qr.id, reason: 'duplicate' });
     expect(byHand.body).toMatchObject({ attempt_id: qr.id, amount: 2900, status: 'succeeded', automatic: false });
@@ -177,6 +245,9 @@ describe('refunds', () => {
     const other = await newOrder(merchant.secret_key);
     const declined = (await pay(other, card('4000000000000002'))).body.attempt!;
     expect((await refund(other.id, { attempt_id: declined.id })).body.error.code).toBe('order_not_refundable');
-    expect((await refund(other.id, { attempt_id: 'att_00000000000000000000' })).body.error).toMatchObject({ code: 'invalid_parameter', param: 'attempt_id' });
+    expect((await refund(other.id, { attempt_id: 'att_00000000000000000000' })).body.error).toMatchObject({
+      code: 'invalid_parameter',
+      param: 'attempt_id',
+    });
   });
 });

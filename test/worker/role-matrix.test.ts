@@ -6,8 +6,8 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { CreatedApiKey } from '../../shared/schemas.ts';
 import { app } from '../../worker/app.ts';
-import { FRAME_PATHS } from '../../worker/routes/frame-page.ts';
 import { API_ROUTES } from '../../worker/openapi/api-routes.ts';
+import { FRAME_PATHS } from '../../worker/routes/frame-page.ts';
 import { call, createMerchant, newOrder } from './helpers.ts';
 
 type Role = 'anonymous' | 'admin' | 'secret' | 'restricted' | 'publishable' | 'live_secret' | 'client_token';
@@ -28,7 +28,12 @@ const MERCHANT_WRITE: Role[] = ['secret', 'live_secret'];
 const SHARED_SETTINGS: Role[] = ['live_secret'];
 
 const MATRIX: RouteCase[] = [
-  { method: 'POST', route: '/v1/orders', body: { amount: 100, currency: 'USD', description: 'matrix' }, allowed: MERCHANT_WRITE },
+  {
+    method: 'POST',
+    route: '/v1/orders',
+    body: { amount: 100, currency: 'USD', description: 'matrix' },
+    allowed: MERCHANT_WRITE,
+  },
   { method: 'GET', route: '/v1/orders', allowed: MERCHANT_READ },
   { method: 'GET', route: '/v1/orders/:id', allowed: MERCHANT_READ },
   { method: 'POST', route: '/v1/orders/:id/cancel', allowed: MERCHANT_WRITE },
@@ -42,7 +47,12 @@ const MATRIX: RouteCase[] = [
   { method: 'GET', route: '/v1/events/:id', allowed: MERCHANT_READ },
   { method: 'GET', route: '/v1/events/:id/deliveries', allowed: MERCHANT_READ },
   { method: 'POST', route: '/v1/events/:id/redeliver', allowed: MERCHANT_WRITE },
-  { method: 'POST', route: '/v1/webhook_endpoints', body: { url: 'https://matrix.example/hook', enabled_events: ['refund.failed'] }, allowed: MERCHANT_WRITE },
+  {
+    method: 'POST',
+    route: '/v1/webhook_endpoints',
+    body: { url: 'https://matrix.example/hook', enabled_events: ['refund.failed'] },
+    allowed: MERCHANT_WRITE,
+  },
   { method: 'GET', route: '/v1/webhook_endpoints', allowed: MERCHANT_READ },
   { method: 'GET', route: '/v1/webhook_endpoints/:id', allowed: MERCHANT_READ },
   { method: 'POST', route: '/v1/webhook_endpoints/:id', body: {}, allowed: MERCHANT_WRITE },
@@ -52,15 +62,30 @@ const MATRIX: RouteCase[] = [
   { method: 'POST', route: '/v1/merchant', body: {}, allowed: SHARED_SETTINGS },
   // Credentials are per mode, so a test key configures its own mode's; switching a channel on or
   // off for both modes with live on is refused to it (credentials.test.ts).
-  { method: 'POST', route: '/v1/merchant/channels/:channel', body: { enabled: true }, allowed: ['secret', 'live_secret'] },
+  {
+    method: 'POST',
+    route: '/v1/merchant/channels/:channel',
+    body: { enabled: true },
+    allowed: ['secret', 'live_secret'],
+  },
   { method: 'POST', route: '/v1/merchant/signing_secret/roll', allowed: SHARED_SETTINGS },
   { method: 'GET', route: '/v1/keys', allowed: MERCHANT_WRITE },
   { method: 'POST', route: '/v1/keys', body: { kind: 'restricted' }, allowed: MERCHANT_WRITE },
   { method: 'POST', route: '/v1/keys/:id/roll', body: { expires_in: 0 }, allowed: MERCHANT_WRITE },
   { method: 'POST', route: '/v1/keys/:id/revoke', allowed: MERCHANT_WRITE },
-  { method: 'GET', route: '/v1/payment_methods', query: 'amount=100&currency=USD', allowed: ['publishable', ...MERCHANT_READ] },
+  {
+    method: 'GET',
+    route: '/v1/payment_methods',
+    query: 'amount=100&currency=USD',
+    allowed: ['publishable', ...MERCHANT_READ],
+  },
   { method: 'GET', route: '/v1/checkout/:id', allowed: ['client_token'] },
-  { method: 'POST', route: '/v1/checkout/:id/attempts', body: { channel: 'sandbox', method: 'qr' }, allowed: ['client_token'] },
+  {
+    method: 'POST',
+    route: '/v1/checkout/:id/attempts',
+    body: { channel: 'sandbox', method: 'qr' },
+    allowed: ['client_token'],
+  },
   // Without `Upgrade: websocket` an authorized caller gets 426; the socket itself: live-status.test.ts.
   { method: 'GET', route: '/v1/checkout/:id/live', allowed: ['client_token'] },
   { method: 'POST', route: '/v1/channels/:channel/notify/:order', body: {}, allowed: 'channel' },
@@ -79,7 +104,12 @@ describe('role matrix', () => {
     const registered = new Set(
       app.routes
         // The checkout frame is a page anyone may load (test/worker/frame-page.test.ts).
-        .filter((route) => route.method !== 'ALL' && route.path.startsWith('/v1/') && !(FRAME_PATHS as readonly string[]).includes(route.path))
+        .filter(
+          (route) =>
+            route.method !== 'ALL' &&
+            route.path.startsWith('/v1/') &&
+            !(FRAME_PATHS as readonly string[]).includes(route.path),
+        )
         .map((route) => `${route.method} ${route.path}`),
     );
     const inMatrix = new Set(MATRIX.map((row) => `${row.method} ${row.route}`));
@@ -88,11 +118,17 @@ describe('role matrix', () => {
   });
 
   it('matches what the OpenAPI document says each route accepts', () => {
-    const documented = new Map(API_ROUTES.map((route) => [`${route.method.toUpperCase()} ${route.path}`, [...route.auth].sort()]));
+    const documented = new Map(
+      API_ROUTES.map((route) => [`${route.method.toUpperCase()} ${route.path}`, [...route.auth].sort()]),
+    );
     for (const row of MATRIX) {
       const path = row.route.replace(/:([a-z_]+)/g, '{$1}');
       const roles =
-        row.allowed === 'everyone' ? [] : row.allowed === 'channel' ? ['channel'] : [...new Set(row.allowed.map((role) => (role === 'live_secret' ? 'secret' : role)))];
+        row.allowed === 'everyone'
+          ? []
+          : row.allowed === 'channel'
+            ? ['channel']
+            : [...new Set(row.allowed.map((role) => (role === 'live_secret' ? 'secret' : role)))];
       expect(documented.get(`${row.method} ${path}`), `${row.method} ${path}`).toEqual(roles.sort());
     }
   });
@@ -100,7 +136,9 @@ describe('role matrix', () => {
   it('lets each kind of caller reach exactly the routes its role allows', async () => {
     const merchant = await createMerchant();
     await call(`/v1/admin/merchants/${merchant.id}`, { key: env.TILL_ADMIN_KEY, body: { live_enabled: true } });
-    const restricted = (await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' } })).body.secret;
+    const restricted = (
+      await call<CreatedApiKey>('/v1/keys', { key: merchant.secret_key, body: { kind: 'restricted' } })
+    ).body.secret;
     const order = await newOrder(merchant.secret_key);
     const credentials: Record<Role, string | null> = {
       anonymous: null,
@@ -132,7 +170,10 @@ describe('role matrix', () => {
         });
         const allowed = row.allowed === 'everyone' || row.allowed.includes(role);
         const refused = response.status === 401 || response.status === 403;
-        if (allowed === refused || response.status >= 500) failures.push(`${role} ${row.method} ${path} → ${response.status} ${JSON.stringify(response.body).slice(0, 120)}`);
+        if (allowed === refused || response.status >= 500)
+          failures.push(
+            `${role} ${row.method} ${path} → ${response.status} ${JSON.stringify(response.body).slice(0, 120)}`,
+          );
       }
     }
     expect(failures).toEqual([]);

@@ -5,7 +5,13 @@ import type { ChannelContext } from '../../worker/channels/types.ts';
 import { card, createMerchant, newOrder, ORIGIN, pay, sandboxStub } from './helpers.ts';
 
 const merchant = await createMerchant();
-const ctx: ChannelContext<never> = { env, origin: ORIGIN, mode: 'test', credentials: null, notifyUrl: `${ORIGIN}/v1/channels/sandbox/notify/unused` };
+const ctx: ChannelContext<never> = {
+  env,
+  origin: ORIGIN,
+  mode: 'test',
+  credentials: null,
+  notifyUrl: `${ORIGIN}/v1/channels/sandbox/notify/unused`,
+};
 const trade = (attemptId: string) => ({ attemptId, channelRef: attemptId, amount: 2900, currency: 'USD' as const });
 
 describe('sandbox channel adapter', () => {
@@ -23,10 +29,22 @@ describe('sandbox channel adapter', () => {
     const order = await newOrder(merchant.secret_key);
     const paid = await pay(order, card('4242424242424242'));
     const attemptId = paid.body.attempt!.id;
-    expect(await sandbox.refund(ctx, trade(attemptId), 1000, 're_1')).toEqual({ status: 'succeeded', channelRef: 'sbx_re_re_1' });
-    expect(await sandbox.refund(ctx, trade(attemptId), 1000, 're_1')).toEqual({ status: 'succeeded', channelRef: 'sbx_re_re_1' });
-    expect(await sandbox.refund(ctx, trade(attemptId), 1901, 're_2')).toEqual({ status: 'failed', channelRef: 'sbx_re_re_2' });
-    expect(await sandbox.refund(ctx, trade(attemptId), 1900, 're_3')).toEqual({ status: 'succeeded', channelRef: 'sbx_re_re_3' });
+    expect(await sandbox.refund(ctx, trade(attemptId), 1000, 're_1')).toEqual({
+      status: 'succeeded',
+      channelRef: 'sbx_re_re_1',
+    });
+    expect(await sandbox.refund(ctx, trade(attemptId), 1000, 're_1')).toEqual({
+      status: 'succeeded',
+      channelRef: 'sbx_re_re_1',
+    });
+    expect(await sandbox.refund(ctx, trade(attemptId), 1901, 're_2')).toEqual({
+      status: 'failed',
+      channelRef: 'sbx_re_re_2',
+    });
+    expect(await sandbox.refund(ctx, trade(attemptId), 1900, 're_3')).toEqual({
+      status: 'succeeded',
+      channelRef: 'sbx_re_re_3',
+    });
     expect((await sandboxStub(attemptId).getTrade())?.refunded).toBe(2900);
   });
 
@@ -53,8 +71,13 @@ describe('sandbox channel adapter', () => {
 
   it('offers its methods only in test mode, and only the card for manual capture', () => {
     const facts = { amount: 100, currency: 'USD' as const, capture_method: 'automatic' as const };
-    expect(sandbox.methods({ ...facts, mode: 'test' }, 'desktop').map((method) => method.method)).toEqual(['card', 'qr']);
-    expect(sandbox.methods({ ...facts, mode: 'test', capture_method: 'manual' }, 'desktop').map((method) => method.method)).toEqual(['card']);
+    expect(sandbox.methods({ ...facts, mode: 'test' }, 'desktop').map((method) => method.method)).toEqual([
+      'card',
+      'qr',
+    ]);
+    expect(
+      sandbox.methods({ ...facts, mode: 'test', capture_method: 'manual' }, 'desktop').map((method) => method.method),
+    ).toEqual(['card']);
     expect(sandbox.methods({ ...facts, mode: 'live' }, 'desktop')).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 /** The server SDK against the real worker: the same requests a merchant's server makes. */
-import { ed25519 } from '@noble/curves/ed25519.js';
+
 import { runDurableObjectAlarm, SELF } from 'cloudflare:test';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import { Till, TillApiError, TillReceiptError, type FetchLike, type TillOptions } from '../../sdk/index.ts';
+import { type FetchLike, Till, TillApiError, type TillOptions, TillReceiptError } from '../../sdk/index.ts';
 import { toBase64Url } from '../../shared/encoding.ts';
 import { card, createMerchant, ORIGIN, orderStub, pay } from './helpers.ts';
 
@@ -13,7 +14,13 @@ function sdk(secretKey = merchant.secret_key, options: Partial<TillOptions> = {}
   const exchanges: Array<{ method: string; url: string; request: Headers; response: Headers; status: number }> = [];
   const fetch: FetchLike = async (url, init) => {
     const response = await SELF.fetch(url, init);
-    exchanges.push({ method: init.method ?? 'GET', url, request: new Headers(init.headers), response: response.headers, status: response.status });
+    exchanges.push({
+      method: init.method ?? 'GET',
+      url,
+      request: new Headers(init.headers),
+      response: response.headers,
+      status: response.status,
+    });
     return response;
   };
   return { till: new Till({ secretKey, baseUrl: ORIGIN, fetch, ...options }), exchanges };
@@ -25,8 +32,16 @@ describe('server SDK against the worker', () => {
   it('creates an order with an automatic idempotency key, then retrieves it', async () => {
     const { till, exchanges } = sdk();
     const order = await till.orders.create({ ...cart, metadata: { cart: 'sdk-1' } });
-    expect(order).toMatchObject({ object: 'order', status: 'open', amount: 2900, currency: 'USD', merchant_id: merchant.id });
-    expect(exchanges[0]?.request.get('idempotency-key')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(order).toMatchObject({
+      object: 'order',
+      status: 'open',
+      amount: 2900,
+      currency: 'USD',
+      merchant_id: merchant.id,
+    });
+    expect(exchanges[0]?.request.get('idempotency-key')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(exchanges[0]?.status).toBe(201);
 
     const retrieved = await till.orders.retrieve(order.id);
@@ -67,7 +82,10 @@ describe('server SDK against the worker', () => {
     expect(invalid).toMatchObject({ status: 400, code: 'invalid_parameter', param: 'amount' });
 
     const stranger = sdk(`sk_test_${'Z'.repeat(16)}_${'z'.repeat(32)}`);
-    await expect(stranger.till.orders.create(cart)).rejects.toMatchObject({ status: 401, type: 'authentication_error' });
+    await expect(stranger.till.orders.create(cart)).rejects.toMatchObject({
+      status: 401,
+      type: 'authentication_error',
+    });
   });
 
   it('verifies a paid order’s receipt against the worker’s JWKS', async () => {
@@ -93,7 +111,8 @@ describe('server SDK against the worker', () => {
     const { till } = sdk();
     const tag = crypto.randomUUID();
     const created = [];
-    for (let i = 0; i < 3; i++) created.push(await till.orders.create({ ...cart, amount: 1000 + i, metadata: { batch: tag } }));
+    for (let i = 0; i < 3; i++)
+      created.push(await till.orders.create({ ...cart, amount: 1000 + i, metadata: { batch: tag } }));
     for (const order of created) await runDurableObjectAlarm(orderStub(order.id));
     const since = Math.min(...created.map((order) => order.created_at));
 
@@ -129,7 +148,12 @@ describe('server SDK against the worker', () => {
       enabled: true,
       credentials: { account_id: 'acct_sdk12345', secret_key: 'sbx_sk_0123456789abcdef0123' },
     });
-    expect(withChannel.channels).toEqual([expect.objectContaining({ channel: 'sandbox', credentials: { test: { updated_at: expect.any(Number) }, live: null } })]);
+    expect(withChannel.channels).toEqual([
+      expect.objectContaining({
+        channel: 'sandbox',
+        credentials: { test: { updated_at: expect.any(Number) }, live: null },
+      }),
+    ]);
     const secret = await till.merchant.rollSigningSecret();
     expect(secret).toMatch(/^rssec_/);
     expect(secret).not.toBe(own.request_signing_secret);
@@ -148,7 +172,11 @@ describe('server SDK against the worker', () => {
 
     for (const signing of [{ privateKey: secretKey, kid: 'server-1' }, { secret: own.request_signing_secret }]) {
       const { till } = sdk(own.secret_key, { signing });
-      const order = await till.orders.create({ ...cart, description: 'Tote bag ✓', metadata: { "cart's id": 'a b&c' } });
+      const order = await till.orders.create({
+        ...cart,
+        description: 'Tote bag ✓',
+        metadata: { "cart's id": 'a b&c' },
+      });
       expect((await till.orders.retrieve(order.id)).id).toBe(order.id);
       await till.orders.list({ limit: 5, metadata: { "cart's id": 'a b&c' }, created: { gte: order.created_at } });
       expect((await till.orders.cancel(order.id)).status).toBe('canceled');

@@ -1,15 +1,18 @@
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { env, SELF } from 'cloudflare:test';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../shared/encoding.ts';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
-import { signRequest, type RequestSigningKey } from '../../shared/request-signature.ts';
+import { type RequestSigningKey, signRequest } from '../../shared/request-signature.ts';
 import type { MerchantWithKeys } from '../../shared/schemas.ts';
 import { call, createMerchant, ORIGIN } from './helpers.ts';
 
 async function signingMerchant(): Promise<MerchantWithKeys> {
   const merchant = await createMerchant();
-  const updated = await call(`/v1/admin/merchants/${merchant.id}`, { key: env.TILL_ADMIN_KEY, body: { require_signed_requests: true } });
+  const updated = await call(`/v1/admin/merchants/${merchant.id}`, {
+    key: env.TILL_ADMIN_KEY,
+    body: { require_signed_requests: true },
+  });
   expect(updated.status).toBe(200);
   return merchant;
 }
@@ -19,7 +22,14 @@ const orderBody = JSON.stringify({ amount: 1200, currency: 'EUR', description: '
 async function signedCall(
   merchant: MerchantWithKeys,
   key: RequestSigningKey | null,
-  options: { method?: string; path?: string; body?: string; timestamp?: number; nonce?: string; tamper?: (body: string) => string } = {},
+  options: {
+    method?: string;
+    path?: string;
+    body?: string;
+    timestamp?: number;
+    nonce?: string;
+    tamper?: (body: string) => string;
+  } = {},
 ) {
   const method = options.method ?? 'POST';
   const path = options.path ?? '/v1/orders';
@@ -33,7 +43,11 @@ async function signedCall(
     headers['till-signature'] = await signRequest({ method, pathWithQuery: path, body }, key, signOptions);
   }
   const sent = options.tamper ? options.tamper(body) : body;
-  const response = await SELF.fetch(`${ORIGIN}${path}`, { method, headers, ...(method === 'GET' ? {} : { body: sent }) });
+  const response = await SELF.fetch(`${ORIGIN}${path}`, {
+    method,
+    headers,
+    ...(method === 'GET' ? {} : { body: sent }),
+  });
   return { status: response.status, body: (await response.json()) as ErrorEnvelope & Record<string, unknown> };
 }
 
@@ -45,7 +59,11 @@ describe('signed requests', () => {
     expect(unsigned.body.error.code).toBe('missing_signature');
     const signed = await signedCall(merchant, { secret: merchant.request_signing_secret });
     expect(signed.status).toBe(201);
-    const listed = await signedCall(merchant, { secret: merchant.request_signing_secret }, { method: 'GET', path: '/v1/orders?limit=5&currency=EUR' });
+    const listed = await signedCall(
+      merchant,
+      { secret: merchant.request_signing_secret },
+      { method: 'GET', path: '/v1/orders?limit=5&currency=EUR' },
+    );
     expect(listed.status).toBe(200);
   });
 
@@ -66,7 +84,11 @@ describe('signed requests', () => {
     expect([replayed.status, replayed.body.error.code]).toEqual([401, 'nonce_replayed']);
     const malformed = await SELF.fetch(`${ORIGIN}/v1/orders`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${merchant.secret_key}`, 'content-type': 'application/json', 'till-signature': 't=abc,v1=00' },
+      headers: {
+        authorization: `Bearer ${merchant.secret_key}`,
+        'content-type': 'application/json',
+        'till-signature': 't=abc,v1=00',
+      },
       body: orderBody,
     });
     const malformedBody = (await malformed.json()) as ErrorEnvelope;
@@ -84,7 +106,11 @@ describe('signed requests', () => {
       headers: {
         'content-type': 'application/json',
         'till-signature': await signRequest(
-          { method: 'POST', pathWithQuery: '/v1/merchant', body: JSON.stringify({ signing_public_keys: [{ kid: 'k1', x: toBase64Url(registered.publicKey) }] }) },
+          {
+            method: 'POST',
+            pathWithQuery: '/v1/merchant',
+            body: JSON.stringify({ signing_public_keys: [{ kid: 'k1', x: toBase64Url(registered.publicKey) }] }),
+          },
           { secret: merchant.request_signing_secret },
         ),
       },

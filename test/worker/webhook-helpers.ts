@@ -35,7 +35,13 @@ export function receivers(behaviour: Behaviour): HookRequest[] {
     if (!request.url.startsWith(`${HOOKS}/`)) return realFetch(input, init);
     const body = await request.text();
     const status = behaviour(new URL(request.url).pathname);
-    requests.push({ url: request.url, body, signature: request.headers.get('till-signature'), status, event: JSON.parse(body) as WebhookEvent });
+    requests.push({
+      url: request.url,
+      body,
+      signature: request.headers.get('till-signature'),
+      status,
+      event: JSON.parse(body) as WebhookEvent,
+    });
     if (status === 'network') throw new TypeError('connection refused');
     return new Response(status < 300 ? 'ok' : 'down for maintenance', { status });
   });
@@ -55,7 +61,8 @@ export function startClock(): void {
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-const alarmOf = (orderId: string) => runInDurableObject(orderStub(orderId), (_instance, state) => state.storage.getAlarm());
+const alarmOf = (orderId: string) =>
+  runInDurableObject(orderStub(orderId), (_instance, state) => state.storage.getAlarm());
 
 /** Moves the clock forward alarm by alarm up to `until` (ms), running each order's alarm when due. */
 export async function runUntil(orderIds: string[], until: number): Promise<number> {

@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Till } from '../../sdk/index.ts';
 import type { PublicJwk } from '../../shared/jws.ts';
-import { WebhookEventSchema, type List, type OrderEventEntry, type WebhookEndpoint } from '../../shared/schemas.ts';
+import { type List, type OrderEventEntry, type WebhookEndpoint, WebhookEventSchema } from '../../shared/schemas.ts';
 import { verifyPayload } from '../../shared/signature.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
 import { call, card, createMerchant, newOrder, orderStub, pay } from './helpers.ts';
@@ -29,10 +29,9 @@ function endpoint(statuses: number[]) {
 }
 
 async function outbox(orderId: string) {
-  const { body } = await call<{ data: OrderEventEntry[] }>(
-    `/v1/orders/${orderId}/events`,
-    { key: merchant.secret_key },
-  );
+  const { body } = await call<{ data: OrderEventEntry[] }>(`/v1/orders/${orderId}/events`, {
+    key: merchant.secret_key,
+  });
   return body.data;
 }
 
@@ -66,15 +65,22 @@ describe('webhooks', () => {
     const types = received.map((delivery) => JSON.parse(delivery.body).type);
     expect(types).toEqual(['order.created', 'order.created', 'order.created', 'order.processing', 'order.paid']);
     // The primary endpoint (webhook_url) is listed with its id, which the JWKS check needs.
-    const { body: endpoints } = await call<List<WebhookEndpoint>>('/v1/webhook_endpoints', { key: merchant.secret_key });
+    const { body: endpoints } = await call<List<WebhookEndpoint>>('/v1/webhook_endpoints', {
+      key: merchant.secret_key,
+    });
     const primary = endpoints.data.find((candidate) => candidate.primary)!;
     const { body: jwks } = await call<{ keys: PublicJwk[] }>('/.well-known/jwks.json');
     for (const delivery of received) {
       await expect(verifyPayload(delivery.body, delivery.signature, merchant.webhook_secret)).resolves.toBeTruthy();
-      await expect(Till.webhooks.verifyWithJwks(delivery.body, delivery.signature, jwks, { endpointId: primary.id })).resolves.toMatchObject({ object: 'event' });
+      await expect(
+        Till.webhooks.verifyWithJwks(delivery.body, delivery.signature, jwks, { endpointId: primary.id }),
+      ).resolves.toMatchObject({ object: 'event' });
       expect(WebhookEventSchema.safeParse(JSON.parse(delivery.body)).success).toBe(true);
     }
-    expect(JSON.parse(received.at(-1)!.body)).toMatchObject({ type: 'order.paid', data: { object: { id: order.id, status: 'paid' } } });
+    expect(JSON.parse(received.at(-1)!.body)).toMatchObject({
+      type: 'order.paid',
+      data: { object: { id: order.id, status: 'paid' } },
+    });
   });
 
   it('backs off between tries and records why the endpoint failed', async () => {
@@ -83,7 +89,9 @@ describe('webhooks', () => {
     await vi.waitFor(async () => expect((await outbox(order.id))[0]!.deliveries[0]?.tries).toBeGreaterThan(0));
     const [event] = await outbox(order.id);
     expect(event).toMatchObject({ state: 'pending', deliveries: [{ state: 'pending', last_error: 'HTTP 500' }] });
-    const alarmAt = await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) => state.storage.getAlarm());
+    const alarmAt = await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) =>
+      state.storage.getAlarm(),
+    );
     expect(alarmAt).toBeGreaterThan(Date.now() + 5_000);
     // An early alarm (the platform may run one) does not spend a try before the retry time.
     const tries = event!.deliveries[0]!.tries;

@@ -29,7 +29,13 @@ export const certificateMode = { serial: FAKE_WECHAT_CERT_SERIAL, public_key: FA
 /** A merchant id of its own for each test file, so faults and signing modes armed at the shared fake touch no other file. */
 export async function fakeMerchantId(seed: number): Promise<string> {
   const mchid = `19${String(seed).padStart(4, '0')}${String(Date.now() % 10_000).padStart(4, '0')}`;
-  await fakeControl('/_fake/merchants', { mchid, serial_no: WECHAT_MERCHANT_SERIAL, public_key: WECHAT_MERCHANT_PUBLIC_KEY, api_v3_key: WECHAT_API_V3_KEY, appid: WECHAT_APPID });
+  await fakeControl('/_fake/merchants', {
+    mchid,
+    serial_no: WECHAT_MERCHANT_SERIAL,
+    public_key: WECHAT_MERCHANT_PUBLIC_KEY,
+    api_v3_key: WECHAT_API_V3_KEY,
+    appid: WECHAT_APPID,
+  });
   return mchid;
 }
 
@@ -43,8 +49,16 @@ export const wechatCredentials = (mchid: string, overrides: Record<string, unkno
   ...overrides,
 });
 
-export async function fakeControl<T = Record<string, unknown>>(path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${FAKE}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function fakeControl<T = Record<string, unknown>>(
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(
+    `${FAKE}${path}`,
+    body === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   return { status: response.status, body: (await response.json()) as T };
 }
 
@@ -74,12 +88,22 @@ export async function payAtFake(attemptId: string): Promise<FakeCallback> {
   return paid.body;
 }
 
-export async function armFault(fault: { kind: string; match?: string; mchid?: string; code?: string; amount?: number }): Promise<void> {
+export async function armFault(fault: {
+  kind: string;
+  match?: string;
+  mchid?: string;
+  code?: string;
+  amount?: number;
+}): Promise<void> {
   expect((await fakeControl('/_fake/faults', fault)).status).toBe(201);
 }
 
 /** Posts a callback to its notify URL on this worker, as WeChat would. */
-export async function deliver(callback: FakeCallback, headers: Record<string, string | null> = {}, body = callback.body) {
+export async function deliver(
+  callback: FakeCallback,
+  headers: Record<string, string | null> = {},
+  body = callback.body,
+) {
   const merged = new Headers(callback.headers);
   for (const [name, value] of Object.entries(headers)) {
     if (value === null) merged.delete(name);
@@ -100,7 +124,10 @@ export async function wechatMerchant(mchid: string, overrides: Record<string, un
 }
 
 export const configureWechat = (secretKey: string, credentials: unknown) =>
-  call<Merchant & ErrorEnvelope>('/v1/merchant/channels/wechatpay', { key: secretKey, body: { enabled: true, credentials } });
+  call<Merchant & ErrorEnvelope>('/v1/merchant/channels/wechatpay', {
+    key: secretKey,
+    body: { enabled: true, credentials },
+  });
 
 export const cnyOrder = (secretKey: string, overrides: Record<string, unknown> = {}): Promise<Order> =>
   newOrder(secretKey, { amount: 2900, currency: 'CNY', description: '帆布包 Tote bag', ...overrides });
@@ -119,7 +146,8 @@ export function startWechat(
   });
 }
 
-export const retrieve = async (secretKey: string, orderId: string) => (await call<Order>(`/v1/orders/${orderId}`, { key: secretKey })).body;
+export const retrieve = async (secretKey: string, orderId: string) =>
+  (await call<Order>(`/v1/orders/${orderId}`, { key: secretKey })).body;
 
 export async function alarmAfter(orderId: string, sql: string): Promise<void> {
   await runInDurableObject(orderStub(orderId), (_instance: OrderObject, state) => {

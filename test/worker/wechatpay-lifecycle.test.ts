@@ -13,6 +13,7 @@ import {
   certificateMode,
   cnyOrder,
   deliver,
+  type FakeCallback,
   fakeControl,
   fakeMerchantId,
   fakeTrade,
@@ -21,7 +22,6 @@ import {
   retrieve,
   startWechat,
   wechatMerchant,
-  type FakeCallback,
 } from './wechatpay-helpers.ts';
 
 const mchid = await fakeMerchantId(11);
@@ -30,11 +30,14 @@ const merchant = await wechatMerchant(mchid);
 const DUE_REFUNDS = "UPDATE refunds SET next_call_at = 0 WHERE status = 'pending'";
 
 async function eventTypes(orderId: string): Promise<string[]> {
-  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, { key: merchant.secret_key });
+  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, {
+    key: merchant.secret_key,
+  });
   return body.data.map((event) => event.type);
 }
 
-const refund = (orderId: string, body: unknown) => call<Refund & ErrorEnvelope>(`/v1/orders/${orderId}/refunds`, { key: merchant.secret_key, body });
+const refund = (orderId: string, body: unknown) =>
+  call<Refund & ErrorEnvelope>(`/v1/orders/${orderId}/refunds`, { key: merchant.secret_key, body });
 
 /** An order paid by WeChat Pay (Native), its callback applied. */
 async function paidOrder(): Promise<{ order: Order; attemptId: string }> {
@@ -69,7 +72,10 @@ describe('WeChat Pay refunds', () => {
     expect(pending.body).toMatchObject({ amount: 500, status: 'pending' });
     const settled = await fakeControl<FakeCallback>(`/_fake/refunds/${pending.body.id}/notify`, { status: 'SUCCESS' });
     expect(settled.status).toBe(200);
-    expect(JSON.parse(settled.body.body)).toMatchObject({ event_type: 'REFUND.SUCCESS', resource: { associated_data: 'refund' } });
+    expect(JSON.parse(settled.body.body)).toMatchObject({
+      event_type: 'REFUND.SUCCESS',
+      resource: { associated_data: 'refund' },
+    });
     expect((await deliver(settled.body)).status).toBe(204);
     expect((await deliver(settled.body)).status).toBe(204);
     const after = await retrieve(merchant.secret_key, order.id);
@@ -85,7 +91,9 @@ describe('WeChat Pay refunds', () => {
     // WeChat finishes the refund; its callback is lost.
     await fakeControl(`/_fake/refunds/${pending.body.id}/notify`, { status: 'SUCCESS' });
     await alarmAfter(order.id, "UPDATE refunds SET next_call_at = 0 WHERE status = 'pending'");
-    expect((await retrieve(merchant.secret_key, order.id)).refunds).toEqual([expect.objectContaining({ id: pending.body.id, status: 'succeeded' })]);
+    expect((await retrieve(merchant.secret_key, order.id)).refunds).toEqual([
+      expect.objectContaining({ id: pending.body.id, status: 'succeeded' }),
+    ]);
     expect((await fakeTrade(attemptId)).refunds).toHaveLength(1);
   });
 
@@ -94,7 +102,9 @@ describe('WeChat Pay refunds', () => {
     await armFault({ kind: 'refund_processing', match: attemptId });
     const pending = await refund(order.id, { amount: 700 });
     // The payer's bank refuses the money back: not an end, the merchant can still have it paid out.
-    const abnormal = await fakeControl<FakeCallback>(`/_fake/refunds/${pending.body.id}/notify`, { status: 'ABNORMAL' });
+    const abnormal = await fakeControl<FakeCallback>(`/_fake/refunds/${pending.body.id}/notify`, {
+      status: 'ABNORMAL',
+    });
     expect(JSON.parse(abnormal.body.body)).toMatchObject({ event_type: 'REFUND.ABNORMAL' });
     expect((await deliver(abnormal.body)).status).toBe(204);
     let after = await retrieve(merchant.secret_key, order.id);
@@ -109,7 +119,12 @@ describe('WeChat Pay refunds', () => {
     after = await retrieve(merchant.secret_key, order.id);
     expect(after.refunds.find((r) => r.id === pending.body.id)).toMatchObject({ status: 'succeeded', failure: null });
     expect(after.amount_refunded).toBe(2900);
-    expect((await eventTypes(order.id)).filter((type) => type.startsWith('refund.'))).toEqual(['refund.created', 'refund.created', 'refund.succeeded', 'refund.succeeded']);
+    expect((await eventTypes(order.id)).filter((type) => type.startsWith('refund.'))).toEqual([
+      'refund.created',
+      'refund.created',
+      'refund.succeeded',
+      'refund.succeeded',
+    ]);
   });
 
   it('keeps a refund WeChat answers ABNORMAL pending when it calls again, and succeeds it once WeChat answers SUCCESS', async () => {
@@ -119,11 +134,19 @@ describe('WeChat Pay refunds', () => {
     // Its callbacks are lost: Till learns each state from calling again with the same out_refund_no.
     expect((await fakeControl(`/_fake/refunds/${pending.body.id}/notify`, { status: 'ABNORMAL' })).status).toBe(200);
     await alarmAfter(order.id, DUE_REFUNDS);
-    expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({ id: pending.body.id, status: 'pending' });
+    expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({
+      id: pending.body.id,
+      status: 'pending',
+    });
     expect((await fakeControl(`/_fake/refunds/${pending.body.id}/notify`, { status: 'SUCCESS' })).status).toBe(200);
     await alarmAfter(order.id, DUE_REFUNDS);
-    expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({ id: pending.body.id, status: 'succeeded' });
-    expect((await fakeTrade(attemptId)).refunds).toEqual([expect.objectContaining({ out_refund_no: pending.body.id, status: 'SUCCESS' })]);
+    expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({
+      id: pending.body.id,
+      status: 'succeeded',
+    });
+    expect((await fakeTrade(attemptId)).refunds).toEqual([
+      expect.objectContaining({ out_refund_no: pending.body.id, status: 'SUCCESS' }),
+    ]);
   });
 
   it('records a refund WeChat closes as failed, with WeChat’s reason, and frees its amount', async () => {
@@ -133,7 +156,10 @@ describe('WeChat Pay refunds', () => {
     const closed = await fakeControl<FakeCallback>(`/_fake/refunds/${pending.body.id}/notify`, { status: 'CLOSED' });
     expect((await deliver(closed.body)).status).toBe(204);
     const shown = await call<Refund>(`/v1/orders/${order.id}/refunds/${pending.body.id}`, { key: merchant.secret_key });
-    expect(shown.body).toMatchObject({ status: 'failed', failure: { code: 'refund_declined', message: expect.stringContaining('(CLOSED)') } });
+    expect(shown.body).toMatchObject({
+      status: 'failed',
+      failure: { code: 'refund_declined', message: expect.stringContaining('(CLOSED)') },
+    });
     expect((await refund(order.id, {})).body).toMatchObject({ amount: 2900, status: 'succeeded' });
   });
 
@@ -145,7 +171,10 @@ describe('WeChat Pay refunds', () => {
     expect((await fakeTrade(attemptId)).refunds).toEqual([]);
     const shown = await call<Refund>(`/v1/orders/${order.id}/refunds/${refused.body.id}`, { key: merchant.secret_key });
     expect(shown.status).toBe(200);
-    expect(shown.body.failure).toEqual({ code: 'refund_declined', message: expect.stringMatching(/^WeChat Pay refused the refund \(NOT_ENOUGH\)/) });
+    expect(shown.body.failure).toEqual({
+      code: 'refund_declined',
+      message: expect.stringMatching(/^WeChat Pay refused the refund \(NOT_ENOUGH\)/),
+    });
   });
 
   it('calls again with the same out_refund_no when an answer is lost, and WeChat refunds once', async () => {
@@ -154,7 +183,9 @@ describe('WeChat Pay refunds', () => {
     const lost = await refund(order.id, { amount: 1200 });
     expect(lost.body).toMatchObject({ status: 'pending' });
     // WeChat did refund; Till does not know yet.
-    expect((await fakeTrade(attemptId)).refunds).toEqual([expect.objectContaining({ out_refund_no: lost.body.id, status: 'SUCCESS' })]);
+    expect((await fakeTrade(attemptId)).refunds).toEqual([
+      expect.objectContaining({ out_refund_no: lost.body.id, status: 'SUCCESS' }),
+    ]);
     await alarmAfter(order.id, "UPDATE refunds SET next_call_at = 0 WHERE status = 'pending'");
     const after = await retrieve(merchant.secret_key, order.id);
     expect(after.refunds).toEqual([expect.objectContaining({ id: lost.body.id, status: 'succeeded' })]);
@@ -176,7 +207,9 @@ describe('closing and reconciling WeChat Pay trades', () => {
   it('closes the first trade when the shopper switches from the QR code to H5', async () => {
     const order = await cnyOrder(merchant.secret_key);
     const qr = (await startWechat(order, 'native')).body.attempt!.id;
-    const h5 = await startWechat(order, 'h5', { headers: { 'cf-connecting-ip': '198.51.100.4', 'user-agent': 'Mozilla/5.0 (Linux; Android 14)' } });
+    const h5 = await startWechat(order, 'h5', {
+      headers: { 'cf-connecting-ip': '198.51.100.4', 'user-agent': 'Mozilla/5.0 (Linux; Android 14)' },
+    });
     expect(h5.body.attempt).toMatchObject({ method: 'h5', status: 'requires_action' });
     expect((await fakeTrade(qr)).state).toBe('CLOSED');
     expect((await fakeTrade(h5.body.attempt!.id)).scene_info).toMatchObject({ h5_info: { type: 'Android' } });
@@ -202,7 +235,9 @@ describe('closing and reconciling WeChat Pay trades', () => {
     await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0');
     const after = await retrieve(merchant.secret_key, order.id);
     expect(after.status).toBe('expired');
-    expect(after.refunds).toEqual([expect.objectContaining({ amount: 2900, status: 'succeeded', automatic: true, reason: 'order_closed' })]);
+    expect(after.refunds).toEqual([
+      expect.objectContaining({ amount: 2900, status: 'succeeded', automatic: true, reason: 'order_closed' }),
+    ]);
     expect(await fakeTrade(attemptId)).toMatchObject({ state: 'REFUND', refundable: 0 });
   });
 });

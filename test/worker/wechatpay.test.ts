@@ -13,6 +13,7 @@ import {
   cnyOrder,
   configureWechat,
   deliver,
+  type FakeCallback,
   fakeControl,
   fakeMerchantId,
   fakeTrade,
@@ -21,7 +22,6 @@ import {
   startWechat,
   wechatCredentials,
   wechatMerchant,
-  type FakeCallback,
 } from './wechatpay-helpers.ts';
 
 const mchid = await fakeMerchantId(1);
@@ -29,7 +29,9 @@ const merchant = await wechatMerchant(mchid);
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148';
 
 async function eventTypes(orderId: string): Promise<string[]> {
-  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, { key: merchant.secret_key });
+  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, {
+    key: merchant.secret_key,
+  });
   return body.data.map((event) => event.type);
 }
 
@@ -45,12 +47,21 @@ describe('WeChat Pay methods', () => {
   it('offers Native on desktop, H5 in mobile browsers, JSAPI inside WeChat, nothing in Alipay, and only for CNY', async () => {
     const order = await cnyOrder(merchant.secret_key);
     const methods = async (context: string) =>
-      (await call<{ methods: Array<{ channel: string; method: string; kind: string }> }>(`/v1/checkout/${order.id}?context=${context}`, { key: order.client_token })).body.methods.filter(
-        (method) => method.channel === 'wechatpay',
-      );
-    expect(await methods('desktop')).toEqual([{ channel: 'wechatpay', method: 'native', kind: 'qr', label: 'WeChat Pay' }]);
-    expect(await methods('mobile')).toEqual([{ channel: 'wechatpay', method: 'h5', kind: 'redirect', label: 'WeChat Pay' }]);
-    expect(await methods('wechat')).toEqual([{ channel: 'wechatpay', method: 'jsapi', kind: 'jsapi', label: 'WeChat Pay' }]);
+      (
+        await call<{ methods: Array<{ channel: string; method: string; kind: string }> }>(
+          `/v1/checkout/${order.id}?context=${context}`,
+          { key: order.client_token },
+        )
+      ).body.methods.filter((method) => method.channel === 'wechatpay');
+    expect(await methods('desktop')).toEqual([
+      { channel: 'wechatpay', method: 'native', kind: 'qr', label: 'WeChat Pay' },
+    ]);
+    expect(await methods('mobile')).toEqual([
+      { channel: 'wechatpay', method: 'h5', kind: 'redirect', label: 'WeChat Pay' },
+    ]);
+    expect(await methods('wechat')).toEqual([
+      { channel: 'wechatpay', method: 'jsapi', kind: 'jsapi', label: 'WeChat Pay' },
+    ]);
     expect(await methods('alipay')).toEqual([]);
     const dollars = await newOrder(merchant.secret_key);
     expect((await summary(dollars)).body.methods.some((method) => method.channel === 'wechatpay')).toBe(false);
@@ -63,9 +74,18 @@ describe('Native (QR code)', () => {
     const started = await startWechat(order, 'native');
     expect(started.status).toBe(201);
     const attempt = started.body.attempt!;
-    expect(attempt.next_action).toEqual({ type: 'qr', payload: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=\w+$/), expires_at: expect.any(Number) });
+    expect(attempt.next_action).toEqual({
+      type: 'qr',
+      payload: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=\w+$/),
+      expires_at: expect.any(Number),
+    });
     const trade = await fakeTrade(attempt.id);
-    expect(trade).toMatchObject({ state: 'NOTPAY', trade_type: 'NATIVE', total: 2900, notify_url: `${ORIGIN}/v1/channels/wechatpay/notify/${order.id}` });
+    expect(trade).toMatchObject({
+      state: 'NOTPAY',
+      trade_type: 'NATIVE',
+      total: 2900,
+      notify_url: `${ORIGIN}/v1/channels/wechatpay/notify/${order.id}`,
+    });
 
     const callback = await payAtFake(attempt.id);
     const first = await deliver(callback);
@@ -86,7 +106,10 @@ describe('H5 (mobile browsers)', () => {
   it('sends the payer’s IP and platform, and redirects to the fake cashier with redirect_url', async () => {
     const order = await cnyOrder(merchant.secret_key);
     const returnUrl = `${ORIGIN}/v1/frame?order=${order.id}`;
-    const started = await startWechat(order, 'h5', { headers: { 'cf-connecting-ip': '203.0.113.7', 'user-agent': IPHONE }, extra: { return_url: returnUrl } });
+    const started = await startWechat(order, 'h5', {
+      headers: { 'cf-connecting-ip': '203.0.113.7', 'user-agent': IPHONE },
+      extra: { return_url: returnUrl },
+    });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     const attempt = started.body.attempt!;
     const action = attempt.next_action as { type: string; url: string };
@@ -94,7 +117,10 @@ describe('H5 (mobile browsers)', () => {
     const url = new URL(action.url);
     expect(`${url.origin}${url.pathname}`).toBe(`${FAKE_ORIGIN()}/h5pay`);
     expect(url.searchParams.get('redirect_url')).toBe(returnUrl);
-    expect(await fakeTrade(attempt.id)).toMatchObject({ trade_type: 'MWEB', scene_info: { payer_client_ip: '203.0.113.7', h5_info: { type: 'iOS' } } });
+    expect(await fakeTrade(attempt.id)).toMatchObject({
+      trade_type: 'MWEB',
+      scene_info: { payer_client_ip: '203.0.113.7', h5_info: { type: 'iOS' } },
+    });
     // The cashier page the payer lands on.
     const page = await fetch(action.url);
     expect(page.status).toBe(200);
@@ -116,7 +142,10 @@ describe('H5 (mobile browsers)', () => {
     const headers = { 'cf-connecting-ip': '203.0.113.7', 'user-agent': IPHONE };
     const order = await cnyOrder(merchant.secret_key);
     const page = `${ORIGIN}/v1/frame?order=${order.id}`;
-    const started = await startWechat(order, 'h5', { headers, extra: { return_url: `${page}#ct=secret-client-token` } });
+    const started = await startWechat(order, 'h5', {
+      headers,
+      extra: { return_url: `${page}#ct=secret-client-token` },
+    });
     const url = new URL((started.body.attempt!.next_action as { url: string }).url);
     expect(url.searchParams.get('redirect_url')).toBe(page);
     expect(url.toString()).not.toContain('secret-client-token');
@@ -141,7 +170,12 @@ describe('JSAPI (inside WeChat)', () => {
     const started = await startWechat(order, 'jsapi', { extra: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     const params = (started.body.attempt!.next_action as { type: 'jsapi'; params: Record<string, string> }).params;
-    expect(params).toMatchObject({ appId: 'wxd678efh567hg6787', timeStamp: expect.stringMatching(/^\d+$/), package: expect.stringMatching(/^prepay_id=wx/), signType: 'RSA' });
+    expect(params).toMatchObject({
+      appId: 'wxd678efh567hg6787',
+      timeStamp: expect.stringMatching(/^\d+$/),
+      package: expect.stringMatching(/^prepay_id=wx/),
+      signType: 'RSA',
+    });
     const tampered = await fakeControl('/_fake/jsapi/pay', { ...params, nonceStr: `${params.nonceStr}x` });
     expect(tampered.status).toBe(401);
     const paid = await fakeControl<FakeCallback>('/_fake/jsapi/pay', params);
@@ -167,7 +201,9 @@ describe('callbacks Till refuses', () => {
       expect(refused.status, JSON.stringify(headers)).toBe(401);
       expect(JSON.parse(refused.text).error.code).toBe('invalid_signature');
     }
-    expect((await deliver(callback, {}, callback.body.replace('"summary":"支付成功"', '"summary":"支付成功!"'))).status).toBe(401);
+    expect(
+      (await deliver(callback, {}, callback.body.replace('"summary":"支付成功"', '"summary":"支付成功!"'))).status,
+    ).toBe(401);
     expect((await retrieve(merchant.secret_key, order.id)).status).toBe('requires_action');
     expect((await deliver(callback)).status).toBe(204);
     expect((await retrieve(merchant.secret_key, order.id)).status).toBe('paid');
@@ -205,7 +241,10 @@ describe('callbacks Till refuses', () => {
     // Posted to one of our orders: it verifies and decrypts, but names another merchant id.
     const ours = await cnyOrder(merchant.secret_key);
     await startWechat(ours, 'native');
-    const misdirected = await deliver({ ...theirCallback, notify_url: `${ORIGIN}/v1/channels/wechatpay/notify/${ours.id}` });
+    const misdirected = await deliver({
+      ...theirCallback,
+      notify_url: `${ORIGIN}/v1/channels/wechatpay/notify/${ours.id}`,
+    });
     expect(misdirected.status).toBe(401);
     expect(misdirected.text).toContain('another merchant');
     expect((await retrieve(merchant.secret_key, ours.id)).status).toBe('requires_action');
@@ -218,7 +257,10 @@ describe('callbacks Till refuses', () => {
     const theirs = await cnyOrder(bare.secret_key);
     const refused = await deliver({ ...callback, notify_url: `${ORIGIN}/v1/channels/wechatpay/notify/${theirs.id}` });
     expect(refused.status).toBe(401);
-    expect(JSON.parse(refused.text).error).toMatchObject({ code: 'invalid_signature', message: expect.stringContaining('no WeChat Pay credentials') });
+    expect(JSON.parse(refused.text).error).toMatchObject({
+      code: 'invalid_signature',
+      message: expect.stringContaining('no WeChat Pay credentials'),
+    });
     expect((await deliver(callback)).status).toBe(204);
   });
 });
@@ -228,7 +270,10 @@ describe('starts WeChat refuses, and configuration', () => {
     const other = await wechatMerchant(mchid, { appid: 'wx0000000000000001' });
     const order = await cnyOrder(other.secret_key);
     const started = await startWechat(order, 'native');
-    expect(started.body.attempt).toMatchObject({ status: 'failed', failure: { code: 'channel_declined', message: expect.stringContaining('APPID_MCHID_NOT_MATCH') } });
+    expect(started.body.attempt).toMatchObject({
+      status: 'failed',
+      failure: { code: 'channel_declined', message: expect.stringContaining('APPID_MCHID_NOT_MATCH') },
+    });
   });
 
   it('checks credentials field by field, without echoing keys', async () => {
@@ -236,12 +281,20 @@ describe('starts WeChat refuses, and configuration', () => {
       [{ private_key: 'not a key' }, 'credentials.private_key', /is neither PEM nor base64/],
       [{ api_v3_key: 'short' }, 'credentials.api_v3_key', /exactly 32 characters/],
       [{ mchid: 'abc' }, 'credentials.mchid', /digits only/],
-      [{ platform_keys: [{ serial: 'PUB_KEY_ID_01', public_key: WECHAT_MERCHANT_PRIVATE_KEY }] }, 'credentials.platform_keys.0.public_key', /is a private key/],
+      [
+        { platform_keys: [{ serial: 'PUB_KEY_ID_01', public_key: WECHAT_MERCHANT_PRIVATE_KEY }] },
+        'credentials.platform_keys.0.public_key',
+        /is a private key/,
+      ],
     ];
     for (const [change, param, message] of cases) {
       const answer = await configureWechat(merchant.secret_key, wechatCredentials(mchid, change));
       expect(answer.status).toBe(400);
-      expect(answer.body.error).toMatchObject({ code: 'invalid_parameter', param, message: expect.stringMatching(message) });
+      expect(answer.body.error).toMatchObject({
+        code: 'invalid_parameter',
+        param,
+        message: expect.stringMatching(message),
+      });
       expect(JSON.stringify(answer.body)).not.toContain('PRIVATE KEY');
     }
   });
@@ -254,15 +307,25 @@ describe('starts WeChat refuses, and configuration', () => {
       credentials: wechatpay.credentials!.parse(wechatCredentials(mchid)),
       notifyUrl: `${ORIGIN}/v1/channels/wechatpay/notify/ord_x`,
     };
-    await expect(wechatpay.query(ctx, { attemptId: 'att_x', channelRef: null, amount: 1, currency: 'CNY' })).rejects.toMatchObject({
+    await expect(
+      wechatpay.query(ctx, { attemptId: 'att_x', channelRef: null, amount: 1, currency: 'CNY' }),
+    ).rejects.toMatchObject({
       code: 'channel_not_available',
       message: expect.stringContaining('WECHATPAY_API_TEST'),
     });
   });
 
   it('tells a merchant without credentials for the mode how to set them', async () => {
-    const ctx = { env, origin: ORIGIN, mode: 'test' as const, credentials: null, notifyUrl: `${ORIGIN}/v1/channels/wechatpay/notify/ord_x` };
-    await expect(wechatpay.query(ctx, { attemptId: 'att_x', channelRef: null, amount: 1, currency: 'CNY' })).rejects.toMatchObject({
+    const ctx = {
+      env,
+      origin: ORIGIN,
+      mode: 'test' as const,
+      credentials: null,
+      notifyUrl: `${ORIGIN}/v1/channels/wechatpay/notify/ord_x`,
+    };
+    await expect(
+      wechatpay.query(ctx, { attemptId: 'att_x', channelRef: null, amount: 1, currency: 'CNY' }),
+    ).rejects.toMatchObject({
       code: 'channel_not_available',
       message: expect.stringContaining('set them with POST /v1/merchant/channels/wechatpay'),
     });

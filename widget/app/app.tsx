@@ -1,5 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
+import { BRAND_NAMES, type CardBrand } from '../../shared/card-brand-names.ts';
+import type { CheckoutSummary } from '../../shared/schemas.ts';
 import { Spinner } from './components/icons.tsx';
 import { LazyCardForm, LazyWalletFlow } from './components/lazy.tsx';
 import { MethodPicker } from './components/method-picker.tsx';
@@ -7,14 +9,12 @@ import { Onward } from './components/onward.tsx';
 import { OrderHeader } from './components/order-header.tsx';
 import { Outcome } from './components/outcome.tsx';
 import { PayButton } from './components/pay-button.tsx';
-import { BRAND_NAMES, type CardBrand } from '../../shared/card-brand-names.ts';
-import type { CheckoutSummary } from '../../shared/schemas.ts';
 import type { PostToHost } from './host-bridge.ts';
 import { useI18n } from './i18n.ts';
 import type { LaunchParams } from './launch-params.ts';
 import { walletFlowsChunk } from './lazy-chunks.ts';
 import { failureText, type Translate } from './messages.ts';
-import { useCheckout, type CheckoutView } from './use-checkout.ts';
+import { type CheckoutView, useCheckout } from './use-checkout.ts';
 
 /** What the polite live region says, so a screen reader hears each change of state once. */
 function statusText(view: CheckoutView, submitting: boolean, t: Translate, amount: string): string {
@@ -51,7 +51,8 @@ function statusText(view: CheckoutView, submitting: boolean, t: Translate, amoun
 }
 
 /** Channels report brands in lower case ("visa", "amex"); shoppers know them by their names. */
-const brandName = (brand: string): string => BRAND_NAMES[brand as CardBrand] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
+const brandName = (brand: string): string =>
+  BRAND_NAMES[brand as CardBrand] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
 
 function Shell({ status, children }: { status: string; children: ComponentChildren }) {
   return (
@@ -73,8 +74,20 @@ interface AppProps {
 
 function Checkout({ params, post, firstCheckout }: AppProps & { params: LaunchParams }) {
   const { t, money } = useI18n();
-  const { view, methods, selected, select, cardChanged, submitting, notice, pay, renewCode, retry, proceed, chooseAnotherMethod } =
-    useCheckout(params, post, firstCheckout);
+  const {
+    view,
+    methods,
+    selected,
+    select,
+    cardChanged,
+    submitting,
+    notice,
+    pay,
+    renewCode,
+    retry,
+    proceed,
+    chooseAnotherMethod,
+  } = useCheckout(params, post, firstCheckout);
   const order = 'summary' in view ? view.summary.order : null;
   const amount = order ? money(order.amount, order.currency) : '';
   const status = statusText(view, submitting, t, amount);
@@ -173,7 +186,9 @@ function Checkout({ params, post, firstCheckout }: AppProps & { params: LaunchPa
         <Outcome tone="success" icon="check" title={t(view.kind === 'paid' ? 'paidTitle' : 'authorizedTitle')}>
           <p class="outcome-amount">{amount}</p>
           {attempt?.instrument && (
-            <p class="text">{t('paidWith', { brand: brandName(attempt.instrument.brand), last4: attempt.instrument.last4 })}</p>
+            <p class="text">
+              {t('paidWith', { brand: brandName(attempt.instrument.brand), last4: attempt.instrument.last4 })}
+            </p>
           )}
           <p class="order-id">{t('paidHint', { order: view.summary.order.id })}</p>
         </Outcome>

@@ -2,7 +2,7 @@
  * Card field formatting and validation, pure functions so they are easy to reason about. The
  * worker and the processor validate again; these checks only spare the shopper a round trip.
  */
-import { brandRule, digitGroups, maxLength, passesLuhn, type CardBrand } from '../../shared/card-brand.ts';
+import { brandRule, type CardBrand, digitGroups, maxLength, passesLuhn } from '../../shared/card-brand.ts';
 import type { MessageKey } from './messages.ts';
 
 /**
@@ -10,7 +10,9 @@ import type { MessageKey } from './messages.ts';
  * or Japanese IME) count as the digits they are: their code points all end in 0–9 in hex.
  */
 export const digitsOf = (text: string): string =>
-  text.replace(/[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g, (digit) => String(digit.charCodeAt(0) & 15)).replace(/\D/g, '');
+  text
+    .replace(/[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g, (digit) => String(digit.charCodeAt(0) & 15))
+    .replace(/\D/g, '');
 
 export function formatCardNumber(text: string): string {
   const allDigits = digitsOf(text);

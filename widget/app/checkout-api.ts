@@ -89,11 +89,7 @@ async function request(
 
 const checkoutPath = (orderId: string): string => `/v1/checkout/${encodeURIComponent(orderId)}`;
 
-export function getCheckout(
-  orderId: string,
-  token: string,
-  context: ShopperContext,
-): Promise<CheckoutSummary> {
+export function getCheckout(orderId: string, token: string, context: ShopperContext): Promise<CheckoutSummary> {
   return request(`${checkoutPath(orderId)}?context=${context}`, token);
 }
 

@@ -24,12 +24,22 @@ export type HostEventType =
 export type PostToHost = (type: HostEventType, payload?: Record<string, unknown>) => void;
 
 /** Whether a loader on the host page can hear this frame (else the frame is on its own). */
-export const hasHost = (hostOrigin: string | null): hostOrigin is string => window.parent !== window && hostOrigin !== null;
+export const hasHost = (hostOrigin: string | null): hostOrigin is string =>
+  window.parent !== window && hostOrigin !== null;
 
 /** What the loader tells the frame: only from the parent window, on the host's origin, in this shape. */
-export function fromHost(event: Pick<MessageEvent, 'source' | 'origin' | 'data'>, parent: unknown, hostOrigin: string): Record<string, unknown> | null {
+export function fromHost(
+  event: Pick<MessageEvent, 'source' | 'origin' | 'data'>,
+  parent: unknown,
+  hostOrigin: string,
+): Record<string, unknown> | null {
   const data = event.data as Record<string, unknown> | null;
-  return event.source === parent && event.origin === hostOrigin && data?.source === 'till-host' && typeof data.type === 'string' ? data : null;
+  return event.source === parent &&
+    event.origin === hostOrigin &&
+    data?.source === 'till-host' &&
+    typeof data.type === 'string'
+    ? data
+    : null;
 }
 
 /** Requests to the loader, meaningless to an app listening for events. */

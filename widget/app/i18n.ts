@@ -1,8 +1,8 @@
 /** The shopper's locale and its translator, available to every component. */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { formatMoney, type Currency } from '../../shared/money.ts';
-import { translator, type Locale, type Messages, type Translate } from './messages.ts';
+import { type Currency, formatMoney } from '../../shared/money.ts';
+import { type Locale, type Messages, type Translate, translator } from './messages.ts';
 
 export interface I18n {
   locale: Locale;

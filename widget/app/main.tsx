@@ -6,7 +6,7 @@ import { createHostBridge, fromHost, reportHeight } from './host-bridge.ts';
 import { createI18n, I18nContext } from './i18n.ts';
 import { readLaunchParams } from './launch-params.ts';
 import { cardFormChunk } from './lazy-chunks.ts';
-import { chooseLocale, isRightToLeft, loadMessages, type Locale } from './messages.ts';
+import { chooseLocale, isRightToLeft, type Locale, loadMessages } from './messages.ts';
 import { detectShopperContext, webviewOf } from './shopper-context.ts';
 
 const params = readLaunchParams();

@@ -53,7 +53,10 @@ function matchLocale(tag: string): Locale | null {
  * The merchant's choice when it names a language we have; else the first of the shopper's
  * languages we have; else English.
  */
-export function chooseLocale(requested: string | null, shopperLanguages: readonly string[] = navigator.languages ?? []): Locale {
+export function chooseLocale(
+  requested: string | null,
+  shopperLanguages: readonly string[] = navigator.languages ?? [],
+): Locale {
   for (const tag of [requested ?? '', ...shopperLanguages]) {
     const locale = tag ? matchLocale(tag) : null;
     if (locale) return locale;

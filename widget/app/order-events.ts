@@ -12,11 +12,7 @@ export type HostEvent = [type: HostEventType, payload?: Record<string, unknown>]
  * `fresh`: the summary answers something the shopper just did here (an attempt, or the return
  * from a challenge page), so a failure in it is news even without a status change.
  */
-export function eventsFor(
-  previous: CheckoutSummary | null,
-  next: CheckoutSummary,
-  fresh: boolean,
-): HostEvent[] {
+export function eventsFor(previous: CheckoutSummary | null, next: CheckoutSummary, fresh: boolean): HostEvent[] {
   const events: HostEvent[] = [];
   const { order, attempt } = next;
   if (!previous) events.push(['ready', { order_id: order.id }]);

@@ -86,10 +86,16 @@ export function screenFor(summary: CheckoutSummary, state: ScreenState): Screen 
       const handedOff = attempt.id === state.handedOffAttemptId;
       if (action?.type === 'qr') {
         const expiresAt = action.expires_at ? toMillis(action.expires_at) : null;
-        return { kind: 'qr', payload: action.payload, expiresAt, renewable: expiresAt !== null && expiresAt < toMillis(order.expires_at) };
+        return {
+          kind: 'qr',
+          payload: action.payload,
+          expiresAt,
+          renewable: expiresAt !== null && expiresAt < toMillis(order.expires_at),
+        };
       }
       // WeChat's `ok` is no proof of payment: wait for the order to say so.
-      if (action?.type === 'jsapi') return handedOff ? { kind: 'processing' } : { kind: 'wallet', params: action.params };
+      if (action?.type === 'jsapi')
+        return handedOff ? { kind: 'processing' } : { kind: 'wallet', params: action.params };
       const url = action?.type === 'three_ds' || action?.type === 'redirect' ? safeHttpUrl(action.url) : null;
       if (url && action?.type === 'three_ds') return { kind: 'action', url };
       if (url) return handedOff ? { kind: 'leaving', url } : { kind: 'redirect', url, returned: state.returned };

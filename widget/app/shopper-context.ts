@@ -12,7 +12,10 @@ export function contextFor(userAgent: string, smallTouchScreen: boolean): Shoppe
 }
 
 export const detectShopperContext = (): ShopperContext =>
-  contextFor(navigator.userAgent, matchMedia('(pointer: coarse)').matches && Math.min(screen.width, screen.height) < 600);
+  contextFor(
+    navigator.userAgent,
+    matchMedia('(pointer: coarse)').matches && Math.min(screen.width, screen.height) < 600,
+  );
 
 /** A mobile app's webview, where popups and new windows go nowhere; null in a browser. */
 export type Webview = 'android' | 'ios' | 'app';

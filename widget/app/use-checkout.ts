@@ -5,14 +5,22 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CheckoutSummary, PaymentMethod } from '../../shared/schemas.ts';
 import type { CardFormState } from './card-input.ts';
-import { CheckoutApiError, getCheckout, liveUrl, serverNow, startAttempt, type CardDetails } from './checkout-api.ts';
+import { type CardDetails, CheckoutApiError, getCheckout, liveUrl, serverNow, startAttempt } from './checkout-api.ts';
 import { hasHost, type PostToHost } from './host-bridge.ts';
 import { useI18n } from './i18n.ts';
-import { rememberPendingReturn, returnUrlFor, takePendingReturn, type LaunchParams } from './launch-params.ts';
+import { type LaunchParams, rememberPendingReturn, returnUrlFor, takePendingReturn } from './launch-params.ts';
 import { walletFlowsChunk } from './lazy-chunks.ts';
-import { eventsFor } from './order-events.ts';
-import { failureOf, isAwaitingOutcome, NO_SCREEN_STATE, screenFor, toMillis, usableMethods, type Screen } from './order-screen.ts';
 import { followCheckout, isSettled } from './live-updates.ts';
+import { eventsFor } from './order-events.ts';
+import {
+  failureOf,
+  isAwaitingOutcome,
+  NO_SCREEN_STATE,
+  type Screen,
+  screenFor,
+  toMillis,
+  usableMethods,
+} from './order-screen.ts';
 import { detectShopperContext } from './shopper-context.ts';
 
 export interface Problem {
@@ -31,7 +39,8 @@ export type CheckoutView =
   | (Screen & { summary: CheckoutSummary });
 
 /** These mean the session itself is over; polling or retrying cannot fix them. */
-const isFatal = (error: unknown): boolean => error instanceof CheckoutApiError && [401, 403, 404].includes(error.status);
+const isFatal = (error: unknown): boolean =>
+  error instanceof CheckoutApiError && [401, 403, 404].includes(error.status);
 
 const asProblem = (error: unknown): Problem =>
   error instanceof CheckoutApiError
@@ -73,7 +82,8 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
       // A poll answered late must not undo a settled outcome the socket already brought.
       if (previous && isSettled(previous) && !isSettled(next)) return;
       summaryRef.current = next;
-      for (const [type, payload] of eventsFor(previous, next, fresh)) post(type, type === 'ready' ? { ...payload, locale: localeRef.current } : payload);
+      for (const [type, payload] of eventsFor(previous, next, fresh))
+        post(type, type === 'ready' ? { ...payload, locale: localeRef.current } : payload);
       const failure = failureOf(next);
       if (next.order.status === 'open' && failure && (fresh || isAwaitingOutcome(previous))) setNotice(failure);
       setSelected((current) => current ?? usableMethods(next.methods, openId)[0] ?? null);
@@ -153,14 +163,31 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
   // they are complete as soon as they are selected (by the shopper or as the default).
   useEffect(() => {
     if (selected && selected.kind !== 'card') {
-      post('change', { channel: selected.channel, method: selected.method, kind: selected.kind, complete: true, empty: false, brand: null, error: null });
+      post('change', {
+        channel: selected.channel,
+        method: selected.method,
+        kind: selected.kind,
+        complete: true,
+        empty: false,
+        brand: null,
+        error: null,
+      });
     }
   }, [selected, post]);
 
   /** Only the form's state: never digits, expiry, code or name. */
   const cardChanged = useCallback(
     ({ complete, empty, brand, error }: CardFormState) => {
-      if (selected) post('change', { channel: selected.channel, method: selected.method, kind: selected.kind, complete, empty, brand, error });
+      if (selected)
+        post('change', {
+          channel: selected.channel,
+          method: selected.method,
+          kind: selected.kind,
+          complete,
+          empty,
+          brand,
+          error,
+        });
     },
     [post, selected],
   );
@@ -230,13 +257,18 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
       // comes back by URL. A cashier page returns to the merchant's page when embedded.
       const returnUrl = method.kind === 'redirect' && viaHost ? params.returnUrl! : returnUrlFor(params);
       try {
-        const next = await startAttempt(orderId, token, {
-          channel: method.channel,
-          method: method.method,
-          ...(method.kind === 'qr' || method.kind === 'jsapi' ? {} : { return_url: returnUrl }),
-          ...(method.kind === 'jsapi' && openId ? { openid: openId } : {}),
-          ...(card ? { card } : {}),
-        }, detectShopperContext());
+        const next = await startAttempt(
+          orderId,
+          token,
+          {
+            channel: method.channel,
+            method: method.method,
+            ...(method.kind === 'qr' || method.kind === 'jsapi' ? {} : { return_url: returnUrl }),
+            ...(method.kind === 'jsapi' && openId ? { openid: openId } : {}),
+            ...(card ? { card } : {}),
+          },
+          detectShopperContext(),
+        );
         setDismissedAttemptId(null);
         apply(next, true);
         const screen = screenFor(next, NO_SCREEN_STATE);

@@ -10,15 +10,25 @@ export type WechatPayResult = 'ok' | 'cancel' | 'fail';
 
 /** The sheet answers `get_brand_wcpay_request:ok` / `:cancel` / `:fail` (older clients add more to the last). */
 export const wechatPayResultOf = (errMsg: unknown): WechatPayResult =>
-  typeof errMsg === 'string' && /:(ok|cancel)$/.test(errMsg) ? (errMsg.slice(errMsg.lastIndexOf(':') + 1) as WechatPayResult) : 'fail';
+  typeof errMsg === 'string' && /:(ok|cancel)$/.test(errMsg)
+    ? (errMsg.slice(errMsg.lastIndexOf(':') + 1) as WechatPayResult)
+    : 'fail';
 
 /** The loader's answer, or null for any other message (see `fromHost`). */
-export function hostReply(event: Pick<MessageEvent, 'source' | 'origin' | 'data'>, parent: unknown, hostOrigin: string): WechatPayResult | null {
+export function hostReply(
+  event: Pick<MessageEvent, 'source' | 'origin' | 'data'>,
+  parent: unknown,
+  hostOrigin: string,
+): WechatPayResult | null {
   const data = fromHost(event, parent, hostOrigin);
   return data?.type === 'wechat_pay_result' ? wechatPayResultOf(data.err_msg) : null;
 }
 
-export function payWithWechat(params: Record<string, string>, hostOrigin: string | null, post: PostToHost): Promise<WechatPayResult> {
+export function payWithWechat(
+  params: Record<string, string>,
+  hostOrigin: string | null,
+  post: PostToHost,
+): Promise<WechatPayResult> {
   return new Promise((resolve) => {
     if (!hasHost(hostOrigin)) return invokeWechatPay(params, (errMsg) => resolve(wechatPayResultOf(errMsg)));
     const onMessage = (event: MessageEvent): void => {

@@ -1,4 +1,4 @@
-import { mountFrame, type Appearance, type CheckoutHandle, type UpdatableOptions } from './mount.ts';
+import { type Appearance, type CheckoutHandle, mountFrame, type UpdatableOptions } from './mount.ts';
 
 /** Attributes the checkout takes in place; any other attribute change mounts it again. */
 const IN_PLACE = ['locale', 'theme', 'appearance'];

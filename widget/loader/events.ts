@@ -10,7 +10,11 @@ export type TillEventListener = (event: TillEvent) => void;
 export function isTillMessage(data: unknown): data is TillEvent & { source: 'till' } {
   const message = data as Record<string, unknown> | null;
   // A plain object: postMessage clones it into this window, with this window's Object.
-  return message?.source === 'till' && typeof message.type === 'string' && (message.payload === undefined || (message.payload as object | null)?.constructor === Object);
+  return (
+    message?.source === 'till' &&
+    typeof message.type === 'string' &&
+    (message.payload === undefined || (message.payload as object | null)?.constructor === Object)
+  );
 }
 
 /** The page a `redirect` request may send the whole tab to: http(s) only, never `javascript:` and the like. */
@@ -44,7 +48,10 @@ interface NativeBridge {
  * there is one.
  */
 export function relayToNativeApp(event: TillEvent | null, androidInterface: string): boolean {
-  const scope = window as unknown as Record<string, { messageHandlers?: Record<string, NativeBridge> } & NativeBridge | undefined>;
+  const scope = window as unknown as Record<
+    string,
+    ({ messageHandlers?: Record<string, NativeBridge> } & NativeBridge) | undefined
+  >;
   const bridges: [NativeBridge | undefined, boolean][] = [
     [scope.ReactNativeWebView, false],
     [scope.webkit?.messageHandlers?.till, true],

@@ -1,5 +1,13 @@
 import { orderIdFromToken } from './client-token.ts';
-import { ANDROID_INTERFACE, callSafely, isTillMessage, redirectUrlOf, relayToNativeApp, type TillEvent, type TillEventListener } from './events.ts';
+import {
+  ANDROID_INTERFACE,
+  callSafely,
+  isTillMessage,
+  redirectUrlOf,
+  relayToNativeApp,
+  type TillEvent,
+  type TillEventListener,
+} from './events.ts';
 import { invokeWechatPay } from './wechat-bridge.ts';
 
 /** Checked inside the frame (widget/app/appearance.ts), which ignores what it does not know. */
@@ -100,7 +108,9 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
     }
     // WeChat's payment sheet can only be asked for by the page WeChat shows, not by a frame.
     if (data.type === 'wechat_pay') {
-      invokeWechatPay(data.payload?.params as Record<string, string>, (errMsg) => tellFrame({ type: 'wechat_pay_result', err_msg: errMsg }));
+      invokeWechatPay(data.payload?.params as Record<string, string>, (errMsg) =>
+        tellFrame({ type: 'wechat_pay_result', err_msg: errMsg }),
+      );
       return;
     }
     if (data.type === 'ready') tellFrame({ type: 'update', options: updated });

@@ -3,7 +3,7 @@
  * itself runs in an iframe on the worker's origin so card data never touches the merchant page.
  */
 import { defineCheckoutElement } from './checkout-element.ts';
-import { mountFrame, type CheckoutHandle, type MountOptions } from './mount.ts';
+import { type CheckoutHandle, type MountOptions, mountFrame } from './mount.ts';
 
 export interface TillApi {
   mount(target: Element | string, options: MountOptions): CheckoutHandle;
@@ -17,7 +17,8 @@ declare global {
 
 /** The frame is served by the worker that served this script; captured now, while it is known. */
 function findWorkerOrigin(): string {
-  const script = (document.currentScript ?? [...document.scripts].find((candidate) => /\/v1\/till\.js/.test(candidate.src))) as HTMLScriptElement | undefined;
+  const script = (document.currentScript ??
+    [...document.scripts].find((candidate) => /\/v1\/till\.js/.test(candidate.src))) as HTMLScriptElement | undefined;
   return new URL(script?.src || location.href).origin;
 }
 

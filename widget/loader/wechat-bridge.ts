@@ -11,7 +11,11 @@ interface WeixinJSBridge {
 export function invokeWechatPay(params: Record<string, string>, done: (errMsg: unknown) => void): void {
   const invoke = (): void => {
     try {
-      (window as { WeixinJSBridge?: WeixinJSBridge }).WeixinJSBridge!.invoke('getBrandWCPayRequest', params, (response) => done(response?.err_msg));
+      (window as { WeixinJSBridge?: WeixinJSBridge }).WeixinJSBridge!.invoke(
+        'getBrandWCPayRequest',
+        params,
+        (response) => done(response?.err_msg),
+      );
     } catch {
       done(undefined);
     }

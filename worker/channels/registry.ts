@@ -4,9 +4,9 @@
  */
 import type { Mode } from '../../shared/schemas.ts';
 import type { Env } from '../env.ts';
-import type { Channel } from './types.ts';
 import { alipay } from './alipay/index.ts';
 import { sandbox } from './sandbox/index.ts';
+import type { Channel } from './types.ts';
 import { wechatpay } from './wechatpay/index.ts';
 
 export const CHANNEL_IDS = ['sandbox', 'alipay', 'wechatpay'] as const;

@@ -83,7 +83,11 @@ function integerBits(der: Uint8Array, tlv: Tlv): number {
 function isRsaAlgorithm(der: Uint8Array, algorithm: Tlv | undefined): boolean {
   if (algorithm?.tag !== SEQUENCE) return false;
   const oid = children(der, algorithm)[0];
-  return oid?.tag === OID && oid.end - oid.body === RSA_ENCRYPTION.length && RSA_ENCRYPTION.every((byte, i) => der[oid.body + i] === byte);
+  return (
+    oid?.tag === OID &&
+    oid.end - oid.body === RSA_ENCRYPTION.length &&
+    RSA_ENCRYPTION.every((byte, i) => der[oid.body + i] === byte)
+  );
 }
 
 function sequence(der: Uint8Array, tlv: Tlv | undefined, what: string): Tlv[] {
@@ -184,9 +188,12 @@ export function describeRsaKey(text: string): RsaKeyInfo & { label: string | nul
 export function privateKeyProblem(text: string): string | null {
   try {
     const key = describeRsaKey(text);
-    if (key.kind === 'spki' || key.kind === 'certificate') return 'is a public key or certificate: paste the private key';
-    if (key.label === 'RSA PRIVATE KEY' && key.kind !== 'pkcs1') return 'is labelled PKCS#1 (RSA PRIVATE KEY) but holds a PKCS#8 key';
-    if (key.label === 'PRIVATE KEY' && key.kind !== 'pkcs8') return 'is labelled PKCS#8 (PRIVATE KEY) but holds a PKCS#1 key';
+    if (key.kind === 'spki' || key.kind === 'certificate')
+      return 'is a public key or certificate: paste the private key';
+    if (key.label === 'RSA PRIVATE KEY' && key.kind !== 'pkcs1')
+      return 'is labelled PKCS#1 (RSA PRIVATE KEY) but holds a PKCS#8 key';
+    if (key.label === 'PRIVATE KEY' && key.kind !== 'pkcs8')
+      return 'is labelled PKCS#8 (PRIVATE KEY) but holds a PKCS#1 key';
     if (key.bits < MIN_RSA_BITS) return `must be a ${MIN_RSA_BITS}-bit RSA key (RSA2), got ${key.bits}-bit`;
     return null;
   } catch (error) {
@@ -199,7 +206,8 @@ export function privateKeyProblem(text: string): string | null {
 export function publicKeyProblem(text: string): string | null {
   try {
     const key = describeRsaKey(text);
-    if (key.kind === 'pkcs8' || key.kind === 'pkcs1') return 'is a private key: paste the public key (it must never be shared this way)';
+    if (key.kind === 'pkcs8' || key.kind === 'pkcs1')
+      return 'is a private key: paste the public key (it must never be shared this way)';
     if (key.bits < MIN_RSA_BITS) return `must be a ${MIN_RSA_BITS}-bit RSA key, got ${key.bits}-bit`;
     return null;
   } catch (error) {

@@ -117,7 +117,10 @@ export interface Channel<Input = unknown, Credentials = unknown> {
   id: string;
   /** Methods this channel offers for an order in a shopper context (empty when none fits);
    * with manual capture, only the methods that can authorize without capturing. */
-  methods(order: Pick<OrderFacts, 'amount' | 'currency' | 'mode'> & { capture_method: CaptureMethod }, context: ShopperContext): PaymentMethod[];
+  methods(
+    order: Pick<OrderFacts, 'amount' | 'currency' | 'mode'> & { capture_method: CaptureMethod },
+    context: ShopperContext,
+  ): PaymentMethod[];
   /** Schema of the merchant's credentials for this channel (stored sealed), or null if it takes none. */
   credentials: z.ZodType<Credentials> | null;
   /** Schema of the channel-specific body of `POST /v1/checkout/:id/attempts`. */

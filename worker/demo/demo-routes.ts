@@ -79,7 +79,8 @@ export const demoRoutes = new Hono<AppEnv>()
     try {
       event = await Till.webhooks.verify(body, c.req.header(SIGNATURE_HEADER), config.webhook_secret);
     } catch (error) {
-      if (error instanceof TillWebhookError) return c.text(error.reason === 'invalid_payload' ? 'bad payload' : 'bad signature', 400);
+      if (error instanceof TillWebhookError)
+        return c.text(error.reason === 'invalid_payload' ? 'bad payload' : 'bad signature', 400);
       throw error;
     }
     await shop(c.env).record({

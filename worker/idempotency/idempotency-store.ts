@@ -80,18 +80,29 @@ export class IdempotencyStore extends DurableObject<Env> {
   async begin(fingerprint: string, nowMs = Date.now()): Promise<BeginOutcome> {
     const token = crypto.randomUUID();
     this.ensureSchema();
-    const outcome = this.ctx.storage.transactionSync((): BeginOutcome | { state: 'sealed'; status: number; sealed: string } => {
-      const record = this.record();
-      if (record && record.fingerprint !== fingerprint) return { state: 'mismatch' };
-      if (record && record.status !== null) return { state: 'sealed', status: record.status, sealed: record.sealed_answer ?? '' };
-      if (record && record.started_at + LEASE_SECONDS * 1000 > nowMs) return { state: 'in_progress' };
-      this.sql.exec('DELETE FROM record');
-      this.sql.exec('INSERT INTO record (fingerprint, token, started_at) VALUES (?, ?, ?)', fingerprint, token, nowMs);
-      return { state: 'started', token };
-    });
+    const outcome = this.ctx.storage.transactionSync(
+      (): BeginOutcome | { state: 'sealed'; status: number; sealed: string } => {
+        const record = this.record();
+        if (record && record.fingerprint !== fingerprint) return { state: 'mismatch' };
+        if (record && record.status !== null)
+          return { state: 'sealed', status: record.status, sealed: record.sealed_answer ?? '' };
+        if (record && record.started_at + LEASE_SECONDS * 1000 > nowMs) return { state: 'in_progress' };
+        this.sql.exec('DELETE FROM record');
+        this.sql.exec(
+          'INSERT INTO record (fingerprint, token, started_at) VALUES (?, ?, ?)',
+          fingerprint,
+          token,
+          nowMs,
+        );
+        return { state: 'started', token };
+      },
+    );
     if (outcome.state === 'sealed') {
       try {
-        const answer = JSON.parse(await (await this.vault()).open(outcome.sealed, this.sealContext)) as Omit<StoredResponse, 'status'>;
+        const answer = JSON.parse(await (await this.vault()).open(outcome.sealed, this.sealContext)) as Omit<
+          StoredResponse,
+          'status'
+        >;
         return { state: 'replay', response: { status: outcome.status, ...answer } };
       } catch (error) {
         if (!(error instanceof VaultError)) throw error;
@@ -105,10 +116,19 @@ export class IdempotencyStore extends DurableObject<Env> {
 
   /** Stores the answer of the request holding `token`; a request whose lease was taken stores nothing. */
   async complete(token: string, response: StoredResponse, nowMs = Date.now()): Promise<void> {
-    const sealed = await (await this.vault()).seal(JSON.stringify({ body: response.body, headers: response.headers }), this.sealContext);
+    const sealed = await (await this.vault()).seal(
+      JSON.stringify({ body: response.body, headers: response.headers }),
+      this.sealContext,
+    );
     this.ensureSchema();
     const stored = this.sql
-      .exec('UPDATE record SET status = ?, sealed_answer = ?, completed_at = ? WHERE token = ? AND status IS NULL RETURNING 1', response.status, sealed, nowMs, token)
+      .exec(
+        'UPDATE record SET status = ?, sealed_answer = ?, completed_at = ? WHERE token = ? AND status IS NULL RETURNING 1',
+        response.status,
+        sealed,
+        nowMs,
+        token,
+      )
       .toArray().length;
     if (stored > 0) await this.ctx.storage.setAlarm(nowMs + RETENTION_SECONDS * 1000);
   }
@@ -132,7 +152,10 @@ export class IdempotencyStore extends DurableObject<Env> {
     );
     const left = this.record();
     if (left) {
-      const due = left.completed_at !== null ? left.completed_at + RETENTION_SECONDS * 1000 : left.started_at + (LEASE_SECONDS + 1) * 1000;
+      const due =
+        left.completed_at !== null
+          ? left.completed_at + RETENTION_SECONDS * 1000
+          : left.started_at + (LEASE_SECONDS + 1) * 1000;
       await this.ctx.storage.setAlarm(due);
       return;
     }

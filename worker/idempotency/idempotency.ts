@@ -29,7 +29,11 @@ export function idempotency<E extends AppEnv>(options: IdempotencyOptions<E>): M
     const key = c.req.header(IDEMPOTENCY_KEY_HEADER);
     if (key === undefined) return next();
     if (!KEY_FORMAT.test(key)) {
-      throw new TillError('invalid_parameter', 'Idempotency-Key must be 1 to 255 visible ASCII characters', IDEMPOTENCY_KEY_HEADER);
+      throw new TillError(
+        'invalid_parameter',
+        'Idempotency-Key must be 1 to 255 visible ASCII characters',
+        IDEMPOTENCY_KEY_HEADER,
+      );
     }
     const url = new URL(c.req.url);
     const body = await sha256Hex(new Uint8Array(await readBodyBytes(c)));
@@ -38,10 +42,18 @@ export function idempotency<E extends AppEnv>(options: IdempotencyOptions<E>): M
     const store = c.env.IDEMPOTENCY.get(c.env.IDEMPOTENCY.idFromName(name));
     const outcome = await store.begin(fingerprint);
     if (outcome.state === 'mismatch') {
-      throw new TillError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request', IDEMPOTENCY_KEY_HEADER);
+      throw new TillError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was already used with a different request',
+        IDEMPOTENCY_KEY_HEADER,
+      );
     }
     if (outcome.state === 'in_progress') {
-      throw new TillError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed: retry in a moment', IDEMPOTENCY_KEY_HEADER);
+      throw new TillError(
+        'idempotency_key_in_use',
+        'A request with this Idempotency-Key is still being processed: retry in a moment',
+        IDEMPOTENCY_KEY_HEADER,
+      );
     }
     if (outcome.state === 'unreadable') {
       throw new TillError(

@@ -8,7 +8,10 @@ import type { ApiKeyKind, Mode } from '../../shared/schemas.ts';
 
 const KEY = /^(sk|rk|pk)_(test|live)_([0-9A-Za-z]{16})_([0-9A-Za-z]{32})$/;
 
-const PREFIX_OF_KIND = { secret: 'sk', restricted: 'rk', publishable: 'pk' } as const satisfies Record<ApiKeyKind, string>;
+const PREFIX_OF_KIND = { secret: 'sk', restricted: 'rk', publishable: 'pk' } as const satisfies Record<
+  ApiKeyKind,
+  string
+>;
 const KIND_OF_PREFIX = { sk: 'secret', rk: 'restricted', pk: 'publishable' } as const;
 
 export interface ParsedKey {
@@ -21,7 +24,11 @@ export function parseApiKey(key: string): ParsedKey | null {
   const match = KEY.exec(key);
   if (!match) return null;
   const [, prefix, mode, merchant] = match;
-  return { kind: KIND_OF_PREFIX[prefix as keyof typeof KIND_OF_PREFIX], mode: mode as Mode, merchantId: `mer_${merchant}` };
+  return {
+    kind: KIND_OF_PREFIX[prefix as keyof typeof KIND_OF_PREFIX],
+    mode: mode as Mode,
+    merchantId: `mer_${merchant}`,
+  };
 }
 
 export function newApiKey(kind: ApiKeyKind, mode: Mode, merchantId: string): string {

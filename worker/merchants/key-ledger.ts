@@ -6,7 +6,7 @@
 import { TillError } from '../../shared/errors.ts';
 import type { ApiKey, ApiKeyKind, CreatedApiKey, Mode } from '../../shared/schemas.ts';
 import { keyPrefix, newKeyId } from './api-keys.ts';
-import { apiKeyView, type ApiKeyRow } from './merchant-store.ts';
+import { type ApiKeyRow, apiKeyView } from './merchant-store.ts';
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
@@ -38,11 +38,23 @@ export class KeyLedger {
   }
 
   list(mode: Mode): ApiKey[] {
-    return this.sql.exec<ApiKeyRow>('SELECT * FROM api_keys WHERE mode = ? ORDER BY created_at DESC, id', mode).toArray().map(apiKeyView);
+    return this.sql
+      .exec<ApiKeyRow>('SELECT * FROM api_keys WHERE mode = ? ORDER BY created_at DESC, id', mode)
+      .toArray()
+      .map(apiKeyView);
   }
 
   insert(key: NewKey, kind: ApiKeyKind, mode: Mode): CreatedApiKey {
-    const row: ApiKeyRow = { id: newKeyId(), hash: key.hash, kind, mode, prefix: keyPrefix(key.secret), created_at: now(), expires_at: null, revoked_at: null };
+    const row: ApiKeyRow = {
+      id: newKeyId(),
+      hash: key.hash,
+      kind,
+      mode,
+      prefix: keyPrefix(key.secret),
+      created_at: now(),
+      expires_at: null,
+      revoked_at: null,
+    };
     this.sql.exec(
       'INSERT INTO api_keys (id, hash, kind, mode, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       row.id,
@@ -61,14 +73,16 @@ export class KeyLedger {
     if (current.revoked_at !== null || (current.expires_at !== null && current.expires_at <= now())) {
       throw new TillError('api_key_not_active', 'This API key is already revoked or expired: create a new one instead');
     }
-    if (current.expires_at !== null) throw new TillError('api_key_not_active', 'This API key was already rolled: roll its replacement instead');
+    if (current.expires_at !== null)
+      throw new TillError('api_key_not_active', 'This API key was already rolled: roll its replacement instead');
     if (expiresIn === 0) this.sql.exec('UPDATE api_keys SET revoked_at = ? WHERE id = ?', now(), id);
     else this.sql.exec('UPDATE api_keys SET expires_at = ? WHERE id = ?', now() + expiresIn, id);
     return this.insert(replacement, current.kind, current.mode);
   }
 
   revoke(mode: Mode, id: string): ApiKey {
-    if (this.get(id, mode).revoked_at === null) this.sql.exec('UPDATE api_keys SET revoked_at = ? WHERE id = ?', now(), id);
+    if (this.get(id, mode).revoked_at === null)
+      this.sql.exec('UPDATE api_keys SET revoked_at = ? WHERE id = ?', now(), id);
     return apiKeyView(this.get(id, mode));
   }
 }

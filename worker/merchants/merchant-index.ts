@@ -10,7 +10,14 @@ export async function writeMerchantToIndex(db: D1Database, merchant: Merchant, v
            version = excluded.version
          WHERE excluded.version > merchants.version`,
       )
-      .bind(merchant.id, merchant.name, merchant.disabled ? 1 : 0, merchant.created_at, JSON.stringify(merchant), version)
+      .bind(
+        merchant.id,
+        merchant.name,
+        merchant.disabled ? 1 : 0,
+        merchant.created_at,
+        JSON.stringify(merchant),
+        version,
+      )
       .run();
     return true;
   } catch (error) {

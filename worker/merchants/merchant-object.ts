@@ -11,11 +11,11 @@ import type {
   ApiKeyKind,
   CreatedApiKey,
   CreateMerchantRequest,
+  CreateWebhookEndpointRequest,
+  DeletedWebhookEndpoint,
   Merchant,
   MerchantWithKeys,
   Mode,
-  CreateWebhookEndpointRequest,
-  DeletedWebhookEndpoint,
   UpdateWebhookEndpointRequest,
   WebhookEndpoint,
   WebhookEndpointWithSecret,
@@ -26,12 +26,25 @@ import { migrate } from '../storage/sql-migrations.ts';
 import { hashApiKey, newApiKey, newRequestSigningSecret, newWebhookSecret } from './api-keys.ts';
 import { KeyLedger, type NewKey } from './key-ledger.ts';
 import { writeMerchantToIndex } from './merchant-index.ts';
-import { authenticationOf, type AuthenticationResult } from './merchant-principal.ts';
-import { CHANNELS_SQL, MERCHANT_MIGRATIONS, merchantView, sealContext, type ChannelCredentialsRow, type ChannelRow, type MerchantRow } from './merchant-store.ts';
-import { resealMerchant } from './reseal.ts';
+import { type AuthenticationResult, authenticationOf } from './merchant-principal.ts';
+import {
+  CHANNELS_SQL,
+  type ChannelCredentialsRow,
+  type ChannelRow,
+  MERCHANT_MIGRATIONS,
+  type MerchantRow,
+  merchantView,
+  sealContext,
+} from './merchant-store.ts';
 import { checkSignedRequest } from './request-check.ts';
+import { resealMerchant } from './reseal.ts';
 import { Vault, VaultError } from './vault.ts';
-import { insertPrimaryEndpoint, WebhookEndpoints, type WebhookDestination, type WebhookHealthReport } from './webhook-endpoints.ts';
+import {
+  insertPrimaryEndpoint,
+  type WebhookDestination,
+  WebhookEndpoints,
+  type WebhookHealthReport,
+} from './webhook-endpoints.ts';
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
@@ -42,7 +55,10 @@ const now = (): number => Math.floor(Date.now() / 1000);
  */
 function assertMayChangeSharedSettings(row: MerchantRow, caller: Mode | 'admin'): void {
   if (caller === 'test' && row.live_enabled === 1) {
-    throw new TillError('forbidden', 'Live mode is on: change settings shared with live mode with a live secret key (sk_live_…)');
+    throw new TillError(
+      'forbidden',
+      'Live mode is on: change settings shared with live mode with a live secret key (sk_live_…)',
+    );
   }
 }
 
@@ -154,9 +170,12 @@ export class MerchantObject extends DurableObject<Env> {
           JSON.stringify(request.limits ?? { max_order_amount: {} }),
           request.require_signed_requests ? 1 : 0,
         );
-        for (const channel of request.channels) this.sql.exec('INSERT INTO channels (channel, enabled) VALUES (?, 1)', channel);
+        for (const channel of request.channels)
+          this.sql.exec('INSERT INTO channels (channel, enabled) VALUES (?, 1)', channel);
         insertPrimaryEndpoint(this.sql, now());
-        kinds.forEach(([kind, mode], i) => this.keys.insert({ secret: keys[i] as string, hash: hashes[i] as string }, kind, mode));
+        kinds.forEach(([kind, mode], i) =>
+          this.keys.insert({ secret: keys[i] as string, hash: hashes[i] as string }, kind, mode),
+        );
       });
       return {
         ...this.view(),
@@ -183,10 +202,13 @@ export class MerchantObject extends DurableObject<Env> {
         const columns: Array<[string, SqlStorageValue]> = [];
         if (patch.name !== undefined) columns.push(['name', patch.name]);
         if (patch.webhook_url !== undefined) columns.push(['webhook_url', patch.webhook_url]);
-        if (patch.allowed_origins !== undefined) columns.push(['allowed_origins', JSON.stringify(patch.allowed_origins)]);
+        if (patch.allowed_origins !== undefined)
+          columns.push(['allowed_origins', JSON.stringify(patch.allowed_origins)]);
         if (patch.limits !== undefined) columns.push(['limits', JSON.stringify(patch.limits)]);
-        if (patch.signing_public_keys !== undefined) columns.push(['signing_public_keys', JSON.stringify(patch.signing_public_keys)]);
-        if (patch.require_signed_requests !== undefined) columns.push(['require_signed_requests', patch.require_signed_requests ? 1 : 0]);
+        if (patch.signing_public_keys !== undefined)
+          columns.push(['signing_public_keys', JSON.stringify(patch.signing_public_keys)]);
+        if (patch.require_signed_requests !== undefined)
+          columns.push(['require_signed_requests', patch.require_signed_requests ? 1 : 0]);
         if (patch.live_enabled !== undefined) columns.push(['live_enabled', patch.live_enabled ? 1 : 0]);
         if (patch.disabled !== undefined) columns.push(['disabled', patch.disabled ? 1 : 0]);
         for (const [column, value] of columns) this.sql.exec(`UPDATE merchant SET ${column} = ?`, value);
@@ -214,14 +236,21 @@ export class MerchantObject extends DurableObject<Env> {
     const merchant = this.findRow();
     const sealed =
       merchant && credentials
-        ? await (await this.vault()).seal(JSON.stringify(credentials.value), sealContext.channel(merchant.id, channel, credentials.mode))
+        ? await (await this.vault()).seal(
+            JSON.stringify(credentials.value),
+            sealContext.channel(merchant.id, channel, credentials.mode),
+          )
         : null;
     const result = await asResult(() => {
       this.ctx.storage.transactionSync(() => {
         const current = this.channelRows().find((row) => row.channel === channel);
         // A channel without a row is off: adding it switched off (credentials only) changes nothing shared.
         if ((current?.enabled ?? 0) !== (enabled ? 1 : 0)) assertMayChangeSharedSettings(this.row(), caller);
-        this.sql.exec('INSERT INTO channels (channel, enabled) VALUES (?1, ?2) ON CONFLICT (channel) DO UPDATE SET enabled = ?2', channel, enabled ? 1 : 0);
+        this.sql.exec(
+          'INSERT INTO channels (channel, enabled) VALUES (?1, ?2) ON CONFLICT (channel) DO UPDATE SET enabled = ?2',
+          channel,
+          enabled ? 1 : 0,
+        );
         if (credentials && sealed) {
           this.sql.exec(
             `INSERT INTO channel_credentials (channel, mode, sealed, updated_at) VALUES (?1, ?2, ?3, ?4)
@@ -248,11 +277,19 @@ export class MerchantObject extends DurableObject<Env> {
       .toArray()[0]?.sealed;
     if (!row || !sealed) return { ok: true, value: null };
     try {
-      return { ok: true, value: JSON.parse(await (await this.vault()).open(sealed, sealContext.channel(row.id, channel, mode))) as Record<string, unknown> };
+      return {
+        ok: true,
+        value: JSON.parse(
+          await (await this.vault()).open(sealed, sealContext.channel(row.id, channel, mode)),
+        ) as Record<string, unknown>,
+      };
     } catch (error) {
       if (!(error instanceof VaultError)) throw error;
       console.error('channel credentials do not open', { merchant: row.id, channel, reason: error.message });
-      return { ok: false, error: { code: 'internal_error', message: `The ${channel} credentials cannot be opened: enter them again` } };
+      return {
+        ok: false,
+        error: { code: 'internal_error', message: `The ${channel} credentials cannot be opened: enter them again` },
+      };
     }
   }
 
@@ -303,7 +340,9 @@ export class MerchantObject extends DurableObject<Env> {
    * Ed25519 key), then the nonce, remembered for twice the window so it is never accepted twice.
    */
   async checkRequestSignature(header: string | null, request: RequestToSign): Promise<Result<{ key: string }>> {
-    return asResult(async () => ({ key: await checkSignedRequest(this.ctx.storage, () => this.vault(), this.row(), header, request) }));
+    return asResult(async () => ({
+      key: await checkSignedRequest(this.ctx.storage, () => this.vault(), this.row(), header, request),
+    }));
   }
 
   async rollSigningSecret(caller: Mode | 'admin'): Promise<Result<{ object: 'signing_secret'; secret: string }>> {
@@ -341,11 +380,18 @@ export class MerchantObject extends DurableObject<Env> {
     return asResult(() => this.endpoints.retrieve(mode, id));
   }
 
-  async createWebhookEndpoint(mode: Mode, request: CreateWebhookEndpointRequest): Promise<Result<WebhookEndpointWithSecret>> {
+  async createWebhookEndpoint(
+    mode: Mode,
+    request: CreateWebhookEndpointRequest,
+  ): Promise<Result<WebhookEndpointWithSecret>> {
     return asResult(() => this.endpoints.create(mode, request));
   }
 
-  async updateWebhookEndpoint(mode: Mode, id: string, patch: UpdateWebhookEndpointRequest): Promise<Result<WebhookEndpoint>> {
+  async updateWebhookEndpoint(
+    mode: Mode,
+    id: string,
+    patch: UpdateWebhookEndpointRequest,
+  ): Promise<Result<WebhookEndpoint>> {
     return asResult(() => this.endpoints.update(mode, id, patch));
   }
 
@@ -353,7 +399,11 @@ export class MerchantObject extends DurableObject<Env> {
     return asResult(() => this.endpoints.delete(mode, id));
   }
 
-  async rollWebhookEndpointSecret(mode: Mode, id: string, expiresIn: number): Promise<Result<WebhookEndpointWithSecret>> {
+  async rollWebhookEndpointSecret(
+    mode: Mode,
+    id: string,
+    expiresIn: number,
+  ): Promise<Result<WebhookEndpointWithSecret>> {
     return asResult(() => this.endpoints.rollSecret(mode, id, expiresIn));
   }
 
@@ -370,6 +420,9 @@ export class MerchantObject extends DurableObject<Env> {
   async webhookTarget(): Promise<{ url: string; secret: string } | null> {
     const row = this.findRow();
     if (!row?.webhook_url || !row.webhook_secret_sealed) return null;
-    return { url: row.webhook_url, secret: await (await this.vault()).open(row.webhook_secret_sealed, sealContext.webhookSecret(row.id)) };
+    return {
+      url: row.webhook_url,
+      secret: await (await this.vault()).open(row.webhook_secret_sealed, sealContext.webhookSecret(row.id)),
+    };
   }
 }

@@ -1,7 +1,14 @@
 /** Who a merchant key authenticates as, and why a key is refused. */
 import type { ApiKeyKind, MerchantLimits, Mode } from '../../shared/schemas.ts';
 import { channelReady } from '../channels/registry.ts';
-import { allowedOrigins, credentialsSetAt, merchantLimits, type ApiKeyRow, type ChannelRow, type MerchantRow } from './merchant-store.ts';
+import {
+  type ApiKeyRow,
+  allowedOrigins,
+  type ChannelRow,
+  credentialsSetAt,
+  type MerchantRow,
+  merchantLimits,
+} from './merchant-store.ts';
 
 /** What a request authenticated by one of the merchant's keys may know about its merchant. */
 export interface MerchantPrincipal {
@@ -23,7 +30,12 @@ export type AuthenticationResult =
   | { ok: true; principal: MerchantPrincipal }
   | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'merchant_disabled' | 'live_not_enabled' };
 
-export function authenticationOf(row: MerchantRow | undefined, key: ApiKeyRow | undefined, channels: ChannelRow[], now: number): AuthenticationResult {
+export function authenticationOf(
+  row: MerchantRow | undefined,
+  key: ApiKeyRow | undefined,
+  channels: ChannelRow[],
+  now: number,
+): AuthenticationResult {
   if (!row || !key) return { ok: false, reason: 'unknown' };
   if (key.revoked_at !== null) return { ok: false, reason: 'revoked' };
   if (key.expires_at !== null && key.expires_at <= now) return { ok: false, reason: 'expired' };
@@ -38,7 +50,10 @@ export function authenticationOf(row: MerchantRow | undefined, key: ApiKeyRow | 
       role: key.kind,
       keyId: key.id,
       channels: channels
-        .filter((channel) => channel.enabled === 1 && channelReady(channel.channel, credentialsSetAt(channel, key.mode) !== null))
+        .filter(
+          (channel) =>
+            channel.enabled === 1 && channelReady(channel.channel, credentialsSetAt(channel, key.mode) !== null),
+        )
         .map((channel) => channel.channel),
       allowedOrigins: allowedOrigins(row),
       requireSignedRequests: row.require_signed_requests === 1,

@@ -114,7 +114,8 @@ export const credentialsSetAt = (channel: ChannelRow, mode: Mode): number | null
 
 export const merchantLimits = (row: MerchantRow): MerchantLimits => JSON.parse(row.limits) as MerchantLimits;
 export const allowedOrigins = (row: MerchantRow): string[] => JSON.parse(row.allowed_origins) as string[];
-export const signingPublicKeys = (row: MerchantRow): SigningPublicKey[] => JSON.parse(row.signing_public_keys) as SigningPublicKey[];
+export const signingPublicKeys = (row: MerchantRow): SigningPublicKey[] =>
+  JSON.parse(row.signing_public_keys) as SigningPublicKey[];
 
 export function merchantView(row: MerchantRow, channels: ChannelRow[]): Merchant {
   return {

@@ -7,12 +7,12 @@
 import { TillError } from '../../shared/errors.ts';
 import {
   parseRequestSignature,
-  RequestSignatureError,
   REQUEST_SIGNATURE_TOLERANCE_SECONDS,
-  verifyRequestSignature,
+  RequestSignatureError,
   type RequestToSign,
+  verifyRequestSignature,
 } from '../../shared/request-signature.ts';
-import { sealContext, signingPublicKeys, type MerchantRow } from './merchant-store.ts';
+import { type MerchantRow, sealContext, signingPublicKeys } from './merchant-store.ts';
 import type { Vault } from './vault.ts';
 
 const SIGNATURE_ERRORS: Record<RequestSignatureError['reason'], TillError['code']> = {
@@ -43,9 +43,16 @@ export async function checkSignedRequest(
       const sql = storage.sql;
       sql.exec('DELETE FROM nonces WHERE expires_at < ?', Math.floor(Date.now() / 1000));
       if (sql.exec('SELECT 1 FROM nonces WHERE nonce = ?', parsed.nonce).toArray().length > 0) {
-        throw new RequestSignatureError('nonce_replayed', 'This nonce was already used: sign every request with a fresh nonce');
+        throw new RequestSignatureError(
+          'nonce_replayed',
+          'This nonce was already used: sign every request with a fresh nonce',
+        );
       }
-      sql.exec('INSERT INTO nonces (nonce, expires_at) VALUES (?, ?)', parsed.nonce, parsed.timestamp + 2 * REQUEST_SIGNATURE_TOLERANCE_SECONDS);
+      sql.exec(
+        'INSERT INTO nonces (nonce, expires_at) VALUES (?, ?)',
+        parsed.nonce,
+        parsed.timestamp + 2 * REQUEST_SIGNATURE_TOLERANCE_SECONDS,
+      );
     });
     return key;
   } catch (error) {

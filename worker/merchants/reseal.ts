@@ -3,7 +3,7 @@
  * read first and written afterwards, each only if it is still the value read: a secret changed in
  * between (new credentials, a rolled secret) is newer and wins.
  */
-import { sealContext, type ChannelCredentialsRow, type MerchantRow } from './merchant-store.ts';
+import { type ChannelCredentialsRow, type MerchantRow, sealContext } from './merchant-store.ts';
 import type { Vault } from './vault.ts';
 
 /** Returns how many values were re-sealed and written. */
@@ -14,11 +14,26 @@ export async function resealMerchant(storage: DurableObjectStorage, vault: Vault
     const after = await vault.reseal(before, context);
     if (after !== before) plan.push({ sql, where, before, after });
   };
-  await add('UPDATE merchant SET webhook_secret_sealed = ?1 WHERE webhook_secret_sealed = ?2', [], row.webhook_secret_sealed, sealContext.webhookSecret(row.id));
-  await add('UPDATE merchant SET signing_secret_sealed = ?1 WHERE signing_secret_sealed = ?2', [], row.signing_secret_sealed, sealContext.signingSecret(row.id));
+  await add(
+    'UPDATE merchant SET webhook_secret_sealed = ?1 WHERE webhook_secret_sealed = ?2',
+    [],
+    row.webhook_secret_sealed,
+    sealContext.webhookSecret(row.id),
+  );
+  await add(
+    'UPDATE merchant SET signing_secret_sealed = ?1 WHERE signing_secret_sealed = ?2',
+    [],
+    row.signing_secret_sealed,
+    sealContext.signingSecret(row.id),
+  );
   for (const credentials of storage.sql.exec<ChannelCredentialsRow>('SELECT * FROM channel_credentials').toArray()) {
     const sql = 'UPDATE channel_credentials SET sealed = ?1 WHERE sealed = ?2 AND channel = ?3 AND mode = ?4';
-    await add(sql, [credentials.channel, credentials.mode], credentials.sealed, sealContext.channel(row.id, credentials.channel, credentials.mode));
+    await add(
+      sql,
+      [credentials.channel, credentials.mode],
+      credentials.sealed,
+      sealContext.channel(row.id, credentials.channel, credentials.mode),
+    );
   }
   const endpoints = storage.sql
     .exec<{ id: string; is_primary: number; secret_sealed: string | null; previous_secret_sealed: string | null }>(
@@ -27,12 +42,23 @@ export async function resealMerchant(storage: DurableObjectStorage, vault: Vault
     .toArray();
   for (const endpoint of endpoints) {
     // The primary endpoint's previous secret was the merchant's webhook secret: same place, same context.
-    const context = endpoint.is_primary === 1 ? sealContext.webhookSecret(row.id) : sealContext.webhookEndpoint(row.id, endpoint.id);
-    await add('UPDATE webhook_endpoints SET secret_sealed = ?1 WHERE secret_sealed = ?2 AND id = ?3', [endpoint.id], endpoint.secret_sealed, context);
-    const previous = 'UPDATE webhook_endpoints SET previous_secret_sealed = ?1 WHERE previous_secret_sealed = ?2 AND id = ?3';
+    const context =
+      endpoint.is_primary === 1 ? sealContext.webhookSecret(row.id) : sealContext.webhookEndpoint(row.id, endpoint.id);
+    await add(
+      'UPDATE webhook_endpoints SET secret_sealed = ?1 WHERE secret_sealed = ?2 AND id = ?3',
+      [endpoint.id],
+      endpoint.secret_sealed,
+      context,
+    );
+    const previous =
+      'UPDATE webhook_endpoints SET previous_secret_sealed = ?1 WHERE previous_secret_sealed = ?2 AND id = ?3';
     await add(previous, [endpoint.id], endpoint.previous_secret_sealed, context);
   }
   return storage.transactionSync(() =>
-    plan.reduce((count, step) => count + storage.sql.exec(`${step.sql} RETURNING 1`, step.after, step.before, ...step.where).toArray().length, 0),
+    plan.reduce(
+      (count, step) =>
+        count + storage.sql.exec(`${step.sql} RETURNING 1`, step.after, step.before, ...step.where).toArray().length,
+      0,
+    ),
   );
 }

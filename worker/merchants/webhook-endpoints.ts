@@ -8,18 +8,18 @@
 import { randomBase62 } from '../../shared/encoding.ts';
 import { TillError } from '../../shared/errors.ts';
 import {
-  MAX_WEBHOOK_ENDPOINTS,
   type CreateWebhookEndpointRequest,
   type DeletedWebhookEndpoint,
+  MAX_WEBHOOK_ENDPOINTS,
   type Mode,
   type UpdateWebhookEndpointRequest,
   type WebhookEndpoint,
   type WebhookEndpointWithSecret,
 } from '../../shared/schemas.ts';
-import { newWebhookSecret } from './api-keys.ts';
-import { sealContext, type MerchantRow } from './merchant-store.ts';
-import type { Vault } from './vault.ts';
 import { RETRY_MAX_DELAY_SECONDS } from '../orders/webhook-delivery.ts';
+import { newWebhookSecret } from './api-keys.ts';
+import { type MerchantRow, sealContext } from './merchant-store.ts';
+import type { Vault } from './vault.ts';
 
 const now = (): number => Math.floor(Date.now() / 1000);
 const iso = (unix: number): string => new Date(unix * 1000).toISOString().replace('.000Z', 'Z');
@@ -76,7 +76,11 @@ export const newWebhookEndpointId = (): string => `we_${randomBase62(24)}`;
 
 /** The primary endpoint's row for a merchant being created, inside its transaction. */
 export function insertPrimaryEndpoint(sql: SqlStorage, createdAt: number): void {
-  sql.exec('INSERT INTO webhook_endpoints (id, is_primary, created_at) VALUES (?, 1, ?)', newWebhookEndpointId(), createdAt);
+  sql.exec(
+    'INSERT INTO webhook_endpoints (id, is_primary, created_at) VALUES (?, 1, ?)',
+    newWebhookEndpointId(),
+    createdAt,
+  );
 }
 
 export interface WebhookEndpointsContext {
@@ -135,14 +139,19 @@ export class WebhookEndpoints {
       disabled_reason: row.disabled_reason,
       failing_since: row.failing_since,
       last_error: row.last_error,
-      previous_secret_expires_at: row.previous_secret_expires_at !== null && row.previous_secret_expires_at > now() ? row.previous_secret_expires_at : null,
+      previous_secret_expires_at:
+        row.previous_secret_expires_at !== null && row.previous_secret_expires_at > now()
+          ? row.previous_secret_expires_at
+          : null,
       created_at: row.created_at,
     };
   }
 
   private sealContextOf(row: WebhookEndpointRow): string {
     const merchantId = this.context.merchant().id;
-    return row.is_primary === 1 ? sealContext.webhookSecret(merchantId) : sealContext.webhookEndpoint(merchantId, row.id);
+    return row.is_primary === 1
+      ? sealContext.webhookSecret(merchantId)
+      : sealContext.webhookEndpoint(merchantId, row.id);
   }
 
   list(mode: Mode): WebhookEndpoint[] {
@@ -160,9 +169,14 @@ export class WebhookEndpoints {
     const secret = newWebhookSecret();
     const sealed = await (await this.context.vault()).seal(secret, sealContext.webhookEndpoint(merchant.id, id));
     this.context.storage.transactionSync(() => {
-      const count = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM webhook_endpoints WHERE mode = ?', mode).one().n;
+      const count = this.sql
+        .exec<{ n: number }>('SELECT COUNT(*) AS n FROM webhook_endpoints WHERE mode = ?', mode)
+        .one().n;
       if (count >= MAX_WEBHOOK_ENDPOINTS) {
-        throw new TillError('too_many_webhook_endpoints', `A mode may have at most ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints: delete one first`);
+        throw new TillError(
+          'too_many_webhook_endpoints',
+          `A mode may have at most ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints: delete one first`,
+        );
       }
       this.sql.exec(
         `INSERT INTO webhook_endpoints (id, mode, url, description, enabled_events, secret_sealed, created_at)
@@ -195,13 +209,22 @@ export class WebhookEndpoints {
       }
       requireHttpsInLive(row.mode, patch.url);
       if (patch.url !== undefined) this.sql.exec('UPDATE webhook_endpoints SET url = ? WHERE id = ?', patch.url, id);
-      if (patch.description !== undefined) this.sql.exec('UPDATE webhook_endpoints SET description = ? WHERE id = ?', patch.description, id);
+      if (patch.description !== undefined)
+        this.sql.exec('UPDATE webhook_endpoints SET description = ? WHERE id = ?', patch.description, id);
       if (patch.enabled_events !== undefined) {
-        this.sql.exec('UPDATE webhook_endpoints SET enabled_events = ? WHERE id = ?', JSON.stringify(patch.enabled_events), id);
+        this.sql.exec(
+          'UPDATE webhook_endpoints SET enabled_events = ? WHERE id = ?',
+          JSON.stringify(patch.enabled_events),
+          id,
+        );
       }
       if (patch.status === 'enabled') this.clearHealth(id);
       if (patch.status === 'disabled' && row.status === 'enabled') {
-        this.sql.exec("UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ? WHERE id = ?", `Disabled by you at ${iso(now())}`, id);
+        this.sql.exec(
+          "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ? WHERE id = ?",
+          `Disabled by you at ${iso(now())}`,
+          id,
+        );
       }
     });
     return this.retrieve(caller, id);
@@ -210,7 +233,11 @@ export class WebhookEndpoints {
   delete(mode: Mode, id: string): DeletedWebhookEndpoint {
     this.context.storage.transactionSync(() => {
       if (this.get(mode, id).is_primary === 1) {
-        throw new TillError('invalid_parameter', 'The primary endpoint is your webhook_url setting: remove it with POST /v1/merchant {"webhook_url": null}', 'id');
+        throw new TillError(
+          'invalid_parameter',
+          'The primary endpoint is your webhook_url setting: remove it with POST /v1/merchant {"webhook_url": null}',
+          'id',
+        );
       }
       this.sql.exec('DELETE FROM webhook_endpoints WHERE id = ?', id);
     });
@@ -248,7 +275,10 @@ export class WebhookEndpoints {
 
   /** The webhook_url setting changed: its endpoint starts afresh, enabled and with no failures. */
   resetPrimary(): void {
-    this.sql.exec('UPDATE webhook_endpoints SET status = ?, disabled_reason = NULL, failing_since = NULL, last_error = NULL WHERE is_primary = 1', 'enabled');
+    this.sql.exec(
+      'UPDATE webhook_endpoints SET status = ?, disabled_reason = NULL, failing_since = NULL, last_error = NULL WHERE is_primary = 1',
+      'enabled',
+    );
   }
 
   private clearHealth(id: string): void {
@@ -271,11 +301,14 @@ export class WebhookEndpoints {
       const failing = row.failing_since !== null;
       if (row.status !== 'enabled') return { id: row.id, url, enabled: false, events, secrets: [], failing };
       const sealed = [current];
-      if (row.previous_secret_sealed && (row.previous_secret_expires_at ?? 0) > at) sealed.push(row.previous_secret_sealed);
+      if (row.previous_secret_sealed && (row.previous_secret_expires_at ?? 0) > at)
+        sealed.push(row.previous_secret_sealed);
       const secrets = await Promise.all(sealed.map((value) => vault.open(value, this.sealContextOf(row))));
       return { id: row.id, url, enabled: true, events, secrets, failing };
     });
-    return (await Promise.all(destinations)).filter((destination): destination is WebhookDestination => destination !== null);
+    return (await Promise.all(destinations)).filter(
+      (destination): destination is WebhookDestination => destination !== null,
+    );
   }
 
   /**
@@ -288,7 +321,9 @@ export class WebhookEndpoints {
     const disabled: string[] = [];
     this.context.storage.transactionSync(() => {
       for (const report of reports) {
-        const row = this.sql.exec<WebhookEndpointRow>('SELECT * FROM webhook_endpoints WHERE id = ?', report.endpoint_id).toArray()[0];
+        const row = this.sql
+          .exec<WebhookEndpointRow>('SELECT * FROM webhook_endpoints WHERE id = ?', report.endpoint_id)
+          .toArray()[0];
         if (!row) continue;
         if (row.status !== 'enabled') {
           disabled.push(row.id);
@@ -301,7 +336,8 @@ export class WebhookEndpoints {
           const tried = Math.min(report.attempted_at, at);
           // A run goes on while failures keep coming within the longest retry gap; a failure after
           // a longer quiet (an unreported success may lie in between) starts a new run.
-          const goesOn = row.failing_since !== null && row.last_failed_at !== null && tried - row.last_failed_at <= RUN_GAP_SECONDS;
+          const goesOn =
+            row.failing_since !== null && row.last_failed_at !== null && tried - row.last_failed_at <= RUN_GAP_SECONDS;
           const since = goesOn ? (row.failing_since as number) : tried;
           const error = (report.error ?? 'failed').slice(0, 300);
           this.sql.exec(
@@ -314,7 +350,11 @@ export class WebhookEndpoints {
           // Timed by the tries themselves: a report that arrives late does not lengthen the run.
           if (tried - since >= DISABLE_AFTER_SECONDS) {
             const reason = `Disabled by Till at ${iso(at)}: every delivery failed since ${iso(since)} (3 days); last error: ${error}`;
-            this.sql.exec("UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ? WHERE id = ?", reason, row.id);
+            this.sql.exec(
+              "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ? WHERE id = ?",
+              reason,
+              row.id,
+            );
             console.warn('webhook endpoint disabled after three days of failures', { endpoint: row.id });
             disabled.push(row.id);
           }

@@ -5,9 +5,9 @@
 import { WebhookEventSchema } from '../../shared/schemas.ts';
 import { API_ROUTES } from './api-routes.ts';
 import { ErrorEnvelopeSchema, errorExamples, errorResponses, isRateLimited } from './error-responses.ts';
-import { HEADERS, PARAMETERS, queryKeyParameters, SECURITY_SCHEMES, TAGS, securityOf } from './http-components.ts';
+import { HEADERS, PARAMETERS, queryKeyParameters, SECURITY_SCHEMES, securityOf, TAGS } from './http-components.ts';
 import type { ApiRoute } from './route-types.ts';
-import { convertInline, SchemaCatalog, type JsonSchema } from './schema-catalog.ts';
+import { convertInline, type JsonSchema, SchemaCatalog } from './schema-catalog.ts';
 
 export const OPENAPI_VERSION = '3.1.0';
 
@@ -30,7 +30,8 @@ const headerRef = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers
 const LIST_PARAMETER_DESCRIPTIONS: Readonly<Record<string, string>> = {
   limit: 'How many items to return, 1 to 100.',
   starting_after: 'Cursor: the id of the last item you have; returns the page after it.',
-  ending_before: 'Cursor: the id of the first item you have; returns the page before it. Not together with `starting_after`.',
+  ending_before:
+    'Cursor: the id of the first item you have; returns the page before it. Not together with `starting_after`.',
   'created[gt]': 'Only items created after this time (unix seconds).',
   'created[gte]': 'Only items created at or after this time (unix seconds).',
   'created[lt]': 'Only items created before this time (unix seconds).',
@@ -38,7 +39,13 @@ const LIST_PARAMETER_DESCRIPTIONS: Readonly<Record<string, string>> = {
 };
 
 /** Moves a schema's description up to the parameter, where documentation tools show it. */
-function parameter(name: string, location: Parameter['in'], required: boolean, json: JsonSchema, description?: string): Parameter {
+function parameter(
+  name: string,
+  location: Parameter['in'],
+  required: boolean,
+  json: JsonSchema,
+  description?: string,
+): Parameter {
   const { description: schemaDescription, ...schema } = json;
   const text = description ?? (typeof schemaDescription === 'string' ? schemaDescription : undefined);
   return { name, in: location, required, ...(text ? { description: text } : {}), schema };
@@ -58,7 +65,11 @@ function queryParameters(route: ApiRoute): Parameter[] {
   }
   for (const deep of route.deepObjectQuery ?? []) {
     const json = convertInline(deep.schema, 'input');
-    result.push({ ...parameter(deep.name, 'query', false, json, deep.description), style: 'deepObject', explode: true });
+    result.push({
+      ...parameter(deep.name, 'query', false, json, deep.description),
+      style: 'deepObject',
+      explode: true,
+    });
   }
   return result;
 }
@@ -79,7 +90,8 @@ function operation(route: ApiRoute, catalog: SchemaCatalog): Operation {
   );
   parameters.push(...queryParameters(route));
   if (route.idempotent) parameters.push(parameterRef('IdempotencyKey'));
-  if (route.auth.includes('secret') || route.auth.includes('restricted')) parameters.push(parameterRef('TillSignature'));
+  if (route.auth.includes('secret') || route.auth.includes('restricted'))
+    parameters.push(parameterRef('TillSignature'));
 
   const responses: Record<string, unknown> = {};
   for (const [status, spec] of Object.entries(route.responses)) {
@@ -87,7 +99,11 @@ function operation(route: ApiRoute, catalog: SchemaCatalog): Operation {
     if (route.idempotent) headers['Idempotent-Replayed'] = headerRef('IdempotentReplayed');
     if (isRateLimited(route)) headers['RateLimit-Policy'] = headerRef('RateLimitPolicy');
     const schema = catalog.response(spec.schema, `${route.operationId}Response`);
-    responses[status] = { description: spec.description, headers, content: { [spec.contentType ?? 'application/json']: { schema } } };
+    responses[status] = {
+      description: spec.description,
+      headers,
+      content: { [spec.contentType ?? 'application/json']: { schema } },
+    };
   }
   Object.assign(responses, errorResponses(route));
 
@@ -114,7 +130,10 @@ function webhooks(catalog: SchemaCatalog) {
           'Till POSTs each event of an order to each of your webhook endpoints that receives it, in order, one at a time per endpoint. Verify `Till-Signature` (HMAC with the endpoint secret, or Ed25519 with the JWKS), then answer 2xx within 10 seconds; anything else (a redirect too) is retried with backoff for three days, and later events of the order wait behind it for that endpoint only.',
         tags: ['Events'],
         parameters: [parameterRef('WebhookSignature')],
-        requestBody: { required: true, content: { 'application/json': { schema: catalog.response(WebhookEventSchema, 'Event') } } },
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: catalog.response(WebhookEventSchema, 'Event') } },
+        },
         responses: { '2XX': { description: 'Any 2xx acknowledges the event.' } },
       },
     },

@@ -14,7 +14,9 @@ const statusOf = (code: ErrorCode): number => ERROR_CODES[code].status;
 export const ErrorEnvelopeSchema = z.object({
   error: z.object({
     type: z.enum(TYPES).describe('The kind of error; `code` says exactly what went wrong.'),
-    code: z.enum(CODES).describe("What went wrong; branch on it. Each operation's error responses list the codes it returns."),
+    code: z
+      .enum(CODES)
+      .describe("What went wrong; branch on it. Each operation's error responses list the codes it returns."),
     message: z.string().describe('For the developer, in English; it may change, so do not parse it.'),
     param: z.string().optional().describe('The parameter or header the error is about.'),
     request_id: z.string().describe('Quote it when asking for support; also in the `request-id` header.'),
@@ -38,11 +40,13 @@ export const ERROR_DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   amount_over_limit: "The amount is over the merchant's per-order limit for this currency.",
   event_not_found: 'No event with this id belongs to you.',
   api_key_not_found: 'No API key with this id belongs to you.',
-  webhook_endpoint_not_found: 'No webhook endpoint with this id in the mode of your key (or none that receives this event).',
+  webhook_endpoint_not_found:
+    'No webhook endpoint with this id in the mode of your key (or none that receives this event).',
   too_many_webhook_endpoints: 'You have the most webhook endpoints a mode may have (16); delete one first.',
   idempotency_key_reused: 'The Idempotency-Key was already used with a different request.',
   idempotency_key_in_use: 'A request with this Idempotency-Key is still running; retry in a moment.',
-  idempotency_answer_unavailable: 'A request with this Idempotency-Key finished, but its stored answer can no longer be read (its master key was retired); check the outcome and use a new key.',
+  idempotency_answer_unavailable:
+    'A request with this Idempotency-Key finished, but its stored answer can no longer be read (its master key was retired); check the outcome and use a new key.',
   missing_api_key: 'No `Authorization: Bearer …` header.',
   invalid_api_key: 'The key is malformed, unknown or revoked.',
   expired_api_key: 'The key was rolled and its grace period is over; use its replacement.',
@@ -59,7 +63,8 @@ export const ERROR_DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   order_not_payable: 'The order is paid, canceled or expired.',
   order_not_cancelable: 'The order is paid or being paid and can no longer be canceled.',
   order_not_refundable: 'The order is not paid, or is already refunded in full (counting pending refunds).',
-  order_not_capturable: 'The order holds no authorization to capture: it uses automatic capture, is not yet authorized, or was already captured or voided.',
+  order_not_capturable:
+    'The order holds no authorization to capture: it uses automatic capture, is not yet authorized, or was already captured or voided.',
   order_not_voidable: 'The order holds no authorization to void.',
   capture_in_progress: 'A capture of this order is in flight; try again in a moment.',
   refund_not_found: 'No refund with this id on this order.',
@@ -68,8 +73,10 @@ export const ERROR_DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   capture_failed: 'The payment channel refused to capture the authorization.',
   attempt_in_progress: 'Another attempt is in progress; wait for its outcome.',
   api_key_not_active: 'The key is already revoked or rolled.',
-  webhook_endpoint_disabled: 'The webhook endpoint is disabled; enable it (POST /v1/webhook_endpoints/:id with status enabled) first.',
-  merchant_already_created: 'A request with this Idempotency-Key already created the merchant; its keys were shown to that request only.',
+  webhook_endpoint_disabled:
+    'The webhook endpoint is disabled; enable it (POST /v1/webhook_endpoints/:id with status enabled) first.',
+  merchant_already_created:
+    'A request with this Idempotency-Key already created the merchant; its keys were shown to that request only.',
   token_mismatch: 'The client token is for another order.',
   rate_limited: 'Too many requests; wait the `Retry-After` seconds, then retry.',
   channel_error: 'The payment channel refused the request or could not be reached.',
@@ -89,13 +96,24 @@ const API_KEY_ERRORS: readonly ErrorCode[] = [
   'forbidden',
   ...RATE_LIMITED,
 ];
-const SIGNATURE_ERRORS: readonly ErrorCode[] = ['missing_signature', 'invalid_signature', 'signature_outside_window', 'nonce_replayed'];
+const SIGNATURE_ERRORS: readonly ErrorCode[] = [
+  'missing_signature',
+  'invalid_signature',
+  'signature_outside_window',
+  'nonce_replayed',
+];
 const ROLE_ERRORS: Record<Role, readonly ErrorCode[]> = {
   admin: ['missing_api_key', 'invalid_api_key'],
   secret: [...API_KEY_ERRORS, ...SIGNATURE_ERRORS],
   restricted: [...API_KEY_ERRORS, ...SIGNATURE_ERRORS],
   publishable: API_KEY_ERRORS,
-  client_token: ['missing_client_token', 'invalid_client_token', 'expired_client_token', 'token_mismatch', ...RATE_LIMITED],
+  client_token: [
+    'missing_client_token',
+    'invalid_client_token',
+    'expired_client_token',
+    'token_mismatch',
+    ...RATE_LIMITED,
+  ],
   channel: [],
 };
 const BODY_ERRORS: readonly ErrorCode[] = [
@@ -107,7 +125,12 @@ const BODY_ERRORS: readonly ErrorCode[] = [
   'unsupported_media_type',
 ];
 const QUERY_ERRORS: readonly ErrorCode[] = ['invalid_parameter', 'missing_parameter', 'unknown_parameter'];
-const IDEMPOTENCY_ERRORS: readonly ErrorCode[] = ['invalid_parameter', 'idempotency_key_reused', 'idempotency_key_in_use', 'idempotency_answer_unavailable'];
+const IDEMPOTENCY_ERRORS: readonly ErrorCode[] = [
+  'invalid_parameter',
+  'idempotency_key_reused',
+  'idempotency_key_in_use',
+  'idempotency_answer_unavailable',
+];
 
 /** Every code a route may return: its own, those of its roles, body, query and idempotency, and ours. */
 export function errorCodesOf(route: ApiRoute): ErrorCode[] {

@@ -19,7 +19,9 @@ export const ApiKeyIdSchema = z.string().startsWith('key_');
 export const ChannelIdSchema = z.string().regex(CHANNEL_ID_PATTERN);
 
 export const CheckoutQuerySchema = z.object({
-  context: ShopperContextSchema.default('desktop').describe('Where the shopper is paying from; decides which payment methods fit.'),
+  context: ShopperContextSchema.default('desktop').describe(
+    'Where the shopper is paying from; decides which payment methods fit.',
+  ),
 });
 
 /** The order list also filters on metadata: `metadata[key]=value`; worker/routes/list-query.ts reads them. */
@@ -29,14 +31,22 @@ export const MetadataFilterSchema = z
 
 // Each channel checks its own fields at the edge; the document shows the sandbox card as an example.
 export const StartAttemptRequestSchema = StartAttemptBaseSchema.extend({
-  card: CardSchema.describe('Card details, for the `card` method of the `sandbox` channel; spaces and dashes in the number are ignored.').optional(),
+  card: CardSchema.describe(
+    'Card details, for the `card` method of the `sandbox` channel; spaces and dashes in the number are ignored.',
+  ).optional(),
 })
   .loose()
   .describe('The method the shopper chose; each channel adds its own fields, checked strictly by that channel.');
 
-export { AdminCreateApiKeyRequestSchema, AdminMerchantListQuerySchema, ReencryptionSchema } from '../../shared/schemas.ts';
+export {
+  AdminCreateApiKeyRequestSchema,
+  AdminMerchantListQuerySchema,
+  ReencryptionSchema,
+} from '../../shared/schemas.ts';
 
-export const ChannelAcknowledgementSchema = z.string().describe("The answer the channel's protocol expects, e.g. `success`.");
+export const ChannelAcknowledgementSchema = z
+  .string()
+  .describe("The answer the channel's protocol expects, e.g. `success`.");
 
 export const OpenApiDocumentSchema = z
   .object({ openapi: z.literal('3.1.0'), info: z.object({ title: z.string(), version: z.string() }) })

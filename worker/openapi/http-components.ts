@@ -32,7 +32,8 @@ export const SECURITY_SCHEMES = {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWS',
-    description: "The order's `client_token`: a short-lived EdDSA JWS for this order only, handed to the widget. Verify it with /.well-known/jwks.json.",
+    description:
+      "The order's `client_token`: a short-lived EdDSA JWS for this order only, handed to the widget. Verify it with /.well-known/jwks.json.",
   },
   adminKey: {
     type: 'http',
@@ -85,7 +86,8 @@ export const PARAMETERS = {
     name: 'Idempotency-Key',
     in: 'header',
     required: false,
-    description: 'Makes retries safe: a request with a key already used returns the first response (with `Idempotent-Replayed: true`). Reusing a key for a different request is an error.',
+    description:
+      'Makes retries safe: a request with a key already used returns the first response (with `Idempotent-Replayed: true`). Reusing a key for a different request is an error.',
     schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
   },
   TillSignature: {
@@ -101,7 +103,10 @@ export const PARAMETERS = {
     in: 'header',
     description: `\`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint's secret>,ed25519=<base64url Ed25519 signature of "<t>.<eid>.<raw body>">,kid=<its key in /.well-known/jwks.json>,eid=<the receiving endpoint's id>\`. Check either: the HMAC in constant time, or the Ed25519 signature with the JWKS (no secret needed), after checking that \`eid\` is your own endpoint's id (a delivery meant for another endpoint must not pass). A rolled secret still in its grace period adds a second \`v1\`. Reject events whose \`t\` is more than ${DEFAULT_TOLERANCE_SECONDS} seconds away from your clock.`,
     required: true,
-    schema: { type: 'string', pattern: '^t=[0-9]+(,v1=[0-9a-f]{64})+,ed25519=[A-Za-z0-9_-]{86},kid=[A-Za-z0-9._-]+,eid=we_[0-9A-Za-z]{24}$' },
+    schema: {
+      type: 'string',
+      pattern: '^t=[0-9]+(,v1=[0-9a-f]{64})+,ed25519=[A-Za-z0-9_-]{86},kid=[A-Za-z0-9._-]+,eid=we_[0-9A-Za-z]{24}$',
+    },
   },
 } as const;
 
@@ -119,7 +124,8 @@ export const HEADERS = {
     schema: { type: 'integer', minimum: 0 },
   },
   RateLimitPolicy: {
-    description: 'The rate limit this request counts against (draft-ietf-httpapi-ratelimit-headers): `"<policy>";q=<requests>;w=<seconds>`. Limits are approximate and per location.',
+    description:
+      'The rate limit this request counts against (draft-ietf-httpapi-ratelimit-headers): `"<policy>";q=<requests>;w=<seconds>`. Limits are approximate and per location.',
     schema: { type: 'string' },
     example: '"merchant-key";q=100;w=10',
   },
@@ -129,7 +135,10 @@ export const TAGS: readonly { name: Tag; description: string }[] = [
   { name: 'Orders', description: 'Create orders on your server; the shopper pays them in the widget.' },
   { name: 'Refunds', description: 'Give back part or all of what an order was paid.' },
   { name: 'Events', description: 'What happened to your orders, as sent to your webhook endpoints.' },
-  { name: 'Webhook endpoints', description: 'Where events are delivered: per mode, each with its own secret and event filter.' },
+  {
+    name: 'Webhook endpoints',
+    description: 'Where events are delivered: per mode, each with its own secret and event filter.',
+  },
   { name: 'Merchant', description: 'Your settings and payment channels.' },
   { name: 'API keys', description: 'Restricted keys, rolling and revoking keys.' },
   { name: 'Payment methods', description: 'The methods you offer, for your own pages.' },

@@ -8,7 +8,18 @@ import type { ErrorCode } from '../../shared/errors.ts';
 /** Who may call a route; each maps to a security scheme (`channel` is the channel's own signature). */
 export type Role = 'admin' | 'secret' | 'restricted' | 'publishable' | 'client_token' | 'channel';
 
-export type Tag = 'Orders' | 'Refunds' | 'Events' | 'Webhook endpoints' | 'Merchant' | 'API keys' | 'Payment methods' | 'Checkout' | 'Channels' | 'Admin' | 'Meta';
+export type Tag =
+  | 'Orders'
+  | 'Refunds'
+  | 'Events'
+  | 'Webhook endpoints'
+  | 'Merchant'
+  | 'API keys'
+  | 'Payment methods'
+  | 'Checkout'
+  | 'Channels'
+  | 'Admin'
+  | 'Meta';
 
 export interface ParamSpec {
   schema: z.ZodType;
@@ -29,7 +40,9 @@ export interface DeepObjectParam {
   schema: z.ZodType;
 }
 
-type PathParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | PathParamNames<Rest> : never;
+type PathParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PathParamNames<Rest>
+  : never;
 
 /** Path parameters are required exactly when the path has `{name}` segments, so none is forgotten. */
 type PathParams<P extends string> = [PathParamNames<P>] extends [never]

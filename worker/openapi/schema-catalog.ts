@@ -18,7 +18,13 @@ const COMPONENT_PREFIX = '#/components/schemas/';
 const REFINEMENT_HINTS = new Map<z.core.$ZodType, JsonSchema>([
   [CurrencySchema, { type: 'string', enum: [...CURRENCIES], description: 'Upper-case ISO 4217 currency code.' }],
   [HttpUrlSchema, { pattern: '^https?://' }],
-  [MetadataSchema, { maxProperties: 20, description: 'Your own key-value pairs: up to 20 keys of at most 40 characters, values of at most 500.' }],
+  [
+    MetadataSchema,
+    {
+      maxProperties: 20,
+      description: 'Your own key-value pairs: up to 20 keys of at most 40 characters, values of at most 500.',
+    },
+  ],
   [
     OriginSchema,
     {
@@ -42,7 +48,8 @@ function override(io: Io) {
     // would need a REFINEMENT_HINTS entry.
     if (io === 'output' && def.type === 'pipe' && 'in' in def && 'out' in def) {
       const out = def.out as z.core.$ZodType;
-      if (out._zod.def.type === 'transform') replaceContents(jsonSchema, convertInline(def.in as z.core.$ZodType, 'input'));
+      if (out._zod.def.type === 'transform')
+        replaceContents(jsonSchema, convertInline(def.in as z.core.$ZodType, 'input'));
     }
     // zod leaves out defaults whose value does not match the input type (`limit` defaults to the number 10).
     if (io === 'input' && def.type === 'default' && 'defaultValue' in def && jsonSchema.default === undefined) {
@@ -53,7 +60,8 @@ function override(io: Io) {
     if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
     if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
     // Responses may gain fields; `additionalProperties: false` would make clients reject them.
-    if (io === 'output' && def.type === 'object' && (def as z.core.$ZodObjectDef).catchall === undefined) delete jsonSchema.additionalProperties;
+    if (io === 'output' && def.type === 'object' && (def as z.core.$ZodObjectDef).catchall === undefined)
+      delete jsonSchema.additionalProperties;
     // `.startsWith()` becomes a pattern plus a `starts_with` format no validator knows.
     if (jsonSchema.format === 'starts_with') delete jsonSchema.format;
     const hint = REFINEMENT_HINTS.get(zodSchema);
@@ -88,18 +96,23 @@ export class SchemaCatalog {
 
   /** A `$ref` to a request body schema, named from the map or after its route. */
   request(schema: z.ZodType, fallbackName: string): JsonSchema {
-    return ref(this.add(schema, SHARED_SCHEMA_NAMES.get(schema) ?? REQUEST_SCHEMA_NAMES.get(schema) ?? fallbackName, 'input'));
+    return ref(
+      this.add(schema, SHARED_SCHEMA_NAMES.get(schema) ?? REQUEST_SCHEMA_NAMES.get(schema) ?? fallbackName, 'input'),
+    );
   }
 
   /** A `$ref` to a response body schema, named from the map or after its route. */
   response(schema: z.ZodType, fallbackName: string): JsonSchema {
-    return ref(this.add(schema, SHARED_SCHEMA_NAMES.get(schema) ?? RESPONSE_SCHEMA_NAMES.get(schema) ?? fallbackName, 'output'));
+    return ref(
+      this.add(schema, SHARED_SCHEMA_NAMES.get(schema) ?? RESPONSE_SCHEMA_NAMES.get(schema) ?? fallbackName, 'output'),
+    );
   }
 
   private add(schema: z.core.$ZodType, name: string, io: Io | 'both'): string {
     const known = this.names.get(name);
     if (known && known.schema !== schema) throw new Error(`two schemas are both named ${name}`);
-    if (known && known.io !== io && known.io !== 'both') throw new Error(`${name} is used as request and response; name it in SHARED_SCHEMA_NAMES`);
+    if (known && known.io !== io && known.io !== 'both')
+      throw new Error(`${name} is used as request and response; name it in SHARED_SCHEMA_NAMES`);
     if (known) return name;
     this.names.set(name, { schema, io });
     if (io !== 'output') this.input.add(schema, { id: name });

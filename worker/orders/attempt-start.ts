@@ -7,11 +7,11 @@ import { TillError } from '../../shared/errors.ts';
 import { acceptsAttempts } from '../../shared/order-model.ts';
 import type { ShopperContext } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
-import { channelOf, isChannelId, type ChannelId } from '../channels/registry.ts';
+import { type ChannelId, channelOf, isChannelId } from '../channels/registry.ts';
 import type { StartResult } from '../channels/types.ts';
-import { channelErrorLog } from './channel-calls.ts';
-import { channelContext, type ChannelScope } from './channel-scope.ts';
 import { newAttemptId } from '../ids.ts';
+import { channelErrorLog } from './channel-calls.ts';
+import { type ChannelScope, channelContext } from './channel-scope.ts';
 import { checkToken } from './checkout-view.ts';
 import type { OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
@@ -54,7 +54,10 @@ function checkReturnUrl(url: string | undefined, row: OrderRow, origins: readonl
 }
 
 /** Opens an attempt (inside a transaction); anything that stops it throws and changes nothing. */
-export function openAttempt(o: OrderContext, input: StartAttemptInput): { id: string; channelId: ChannelId; row: OrderRow } {
+export function openAttempt(
+  o: OrderContext,
+  input: StartAttemptInput,
+): { id: string; channelId: ChannelId; row: OrderRow } {
   const { claims, body, origin, context } = input;
   const row = o.ledger.order();
   checkToken(row, claims);
@@ -62,7 +65,8 @@ export function openAttempt(o: OrderContext, input: StartAttemptInput): { id: st
   if (o.ledger.inFlightAttempts().some((attempt) => attempt.status === 'pending')) {
     throw new TillError('attempt_in_progress', 'A payment for this order is already being processed');
   }
-  if (!acceptsAttempts(row.status)) throw new TillError('order_not_payable', `An order that is ${row.status} cannot be paid`);
+  if (!acceptsAttempts(row.status))
+    throw new TillError('order_not_payable', `An order that is ${row.status} cannot be paid`);
   checkReturnUrl(body.return_url, row, input.returnOrigins);
   const channelId = body.channel;
   const offered =
@@ -72,7 +76,11 @@ export function openAttempt(o: OrderContext, input: StartAttemptInput): { id: st
       .methods(row, context)
       .some((method) => method.method === body.method);
   if (!offered) {
-    throw new TillError('channel_not_available', `${body.channel}/${body.method} is not available for this order`, 'channel');
+    throw new TillError(
+      'channel_not_available',
+      `${body.channel}/${body.method} is not available for this order`,
+      'channel',
+    );
   }
   // The shopper switched method: only the newest attempt may still take money.
   o.ledger.cancelLiveAttempts();
@@ -97,7 +105,11 @@ export function openAttempt(o: OrderContext, input: StartAttemptInput): { id: st
 /** Whether the opened attempt may still go to its channel (inside a transaction); if not, it is dropped. */
 export function stillWanted(o: OrderContext, attemptId: string): boolean {
   if (o.ledger.order().status === 'processing' && o.ledger.attempt(attemptId)?.status === 'pending') return true;
-  o.sql.exec("UPDATE attempts SET status = 'canceled', updated_at = ? WHERE id = ? AND status = 'pending'", now(), attemptId);
+  o.sql.exec(
+    "UPDATE attempts SET status = 'canceled', updated_at = ? WHERE id = ? AND status = 'pending'",
+    now(),
+    attemptId,
+  );
   return false;
 }
 
@@ -135,16 +147,32 @@ export async function startAtChannel(
   } catch (error) {
     if (error instanceof TillError && error.code === 'channel_not_available') {
       // Refused before any call (no credentials for this mode, no payer IP for H5): nothing to ask about later.
-      console.warn('channel not available', { order: row.id, attempt: attemptId, channel: channelId, reason: error.message });
-      return { channelRef: '', outcome: { status: 'failed', failure: { code: 'channel_not_available', message: UNAVAILABLE } } };
+      console.warn('channel not available', {
+        order: row.id,
+        attempt: attemptId,
+        channel: channelId,
+        reason: error.message,
+      });
+      return {
+        channelRef: '',
+        outcome: { status: 'failed', failure: { code: 'channel_not_available', message: UNAVAILABLE } },
+      };
     }
-    console.error('channel start failed', { order: row.id, attempt: attemptId, channel: channelId, ...channelErrorLog(error) });
+    console.error('channel start failed', {
+      order: row.id,
+      attempt: attemptId,
+      channel: channelId,
+      ...channelErrorLog(error),
+    });
     return {
       unanswered: true,
       channelRef: '',
       outcome: {
         status: 'failed',
-        failure: { code: 'channel_error', message: 'The payment method is unavailable right now. Try again or choose another method.' },
+        failure: {
+          code: 'channel_error',
+          message: 'The payment method is unavailable right now. Try again or choose another method.',
+        },
       },
     };
   }
@@ -169,7 +197,9 @@ export function applyStart(o: OrderContext, attemptId: string, started: StartAns
  * the shopper can try again; the channel is then asked whether money moved, and told to close.
  */
 export function failLostCalls(o: OrderContext): void {
-  const lost = o.ledger.inFlightAttempts().filter((attempt) => attempt.status === 'pending' && lostAfter(attempt) <= now());
+  const lost = o.ledger
+    .inFlightAttempts()
+    .filter((attempt) => attempt.status === 'pending' && lostAfter(attempt) <= now());
   for (const attempt of lost) {
     o.ledger.applyOutcome(attempt.id, { status: 'failed', failure: LOST_CALL_FAILURE });
     queryAgainSoon(o.sql, attempt.id);

@@ -6,7 +6,7 @@
 import { TillError } from '../../shared/errors.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
 import type { Channel, ChannelContext, ChannelOutcome, RefundResult, TradeRef } from '../channels/types.ts';
-import { channelContext, type ChannelScope } from './channel-scope.ts';
+import { type ChannelScope, channelContext } from './channel-scope.ts';
 import type { AttemptRow, RefundRow } from './order-store.ts';
 
 export const tradeRef = (attempt: AttemptRow): TradeRef => ({
@@ -24,9 +24,17 @@ async function withChannel<T>(
 ): Promise<T | null> {
   if (!isChannelId(attempt.channel)) return null;
   try {
-    return await call(channelOf(attempt.channel), await channelContext(scope, attempt.channel, attempt.origin), tradeRef(attempt));
+    return await call(
+      channelOf(attempt.channel),
+      await channelContext(scope, attempt.channel, attempt.origin),
+      tradeRef(attempt),
+    );
   } catch (error) {
-    console.warn(`channel ${what} failed`, { attempt: attempt.id, channel: attempt.channel, ...channelErrorLog(error) });
+    console.warn(`channel ${what} failed`, {
+      attempt: attempt.id,
+      channel: attempt.channel,
+      ...channelErrorLog(error),
+    });
     return null;
   }
 }
@@ -42,7 +50,10 @@ export function channelErrorLog(error: unknown): { error: string; code?: string;
   return { error: (error as Error)?.name ?? typeof error };
 }
 
-export type QueryAnswer = { kind: 'outcome'; outcome: ChannelOutcome | null } | { kind: 'no_trade' } | { kind: 'no_answer' };
+export type QueryAnswer =
+  | { kind: 'outcome'; outcome: ChannelOutcome | null }
+  | { kind: 'no_trade' }
+  | { kind: 'no_answer' };
 
 export async function queryTrade(scope: ChannelScope, attempt: AttemptRow): Promise<QueryAnswer> {
   // "No such trade" is an answer (the channel never opened it), not a failed call.
@@ -61,11 +72,17 @@ export async function queryTrade(scope: ChannelScope, attempt: AttemptRow): Prom
 export const captureTrade = (scope: ChannelScope, attempt: AttemptRow): Promise<ChannelOutcome | null> =>
   withChannel(scope, attempt, 'capture', (channel, ctx, trade) => channel.capture(ctx, trade, attempt.amount));
 
-export const refundTrade = (scope: ChannelScope, attempt: AttemptRow, refund: RefundRow): Promise<RefundResult | null> =>
+export const refundTrade = (
+  scope: ChannelScope,
+  attempt: AttemptRow,
+  refund: RefundRow,
+): Promise<RefundResult | null> =>
   withChannel(scope, attempt, 'refund', (channel, ctx, trade) => channel.refund(ctx, trade, refund.amount, refund.id));
 
 /** Closes the trade (or releases its authorization); true when the channel accepted. */
 export async function closeTrade(scope: ChannelScope, attempt: AttemptRow): Promise<boolean> {
-  const closed = await withChannel(scope, attempt, 'close', (channel, ctx, trade) => channel.cancel(ctx, trade).then(() => true));
+  const closed = await withChannel(scope, attempt, 'close', (channel, ctx, trade) =>
+    channel.cancel(ctx, trade).then(() => true),
+  );
   return closed === true;
 }

@@ -7,7 +7,7 @@
  */
 import { TillError } from '../../shared/errors.ts';
 import type { Mode } from '../../shared/schemas.ts';
-import { channelOf, needsMerchantAccount, type ChannelId } from '../channels/registry.ts';
+import { type ChannelId, channelOf, needsMerchantAccount } from '../channels/registry.ts';
 import type { ChannelContext } from '../channels/types.ts';
 import type { Env } from '../env.ts';
 import { merchantStub } from '../merchants/merchant-stub.ts';
@@ -45,7 +45,11 @@ async function credentialsFor(scope: ChannelScope, channelId: ChannelId): Promis
     // Checked on entry already; read again so the adapter gets its own types (and a schema that
     // tightened since refuses old credentials clearly instead of failing inside a call).
     const parsed = schema.safeParse(stored);
-    if (!parsed.success) throw new TillError('channel_not_available', `The ${channelId} credentials for ${scope.mode} mode are no longer valid: enter them again`);
+    if (!parsed.success)
+      throw new TillError(
+        'channel_not_available',
+        `The ${channelId} credentials for ${scope.mode} mode are no longer valid: enter them again`,
+      );
     return parsed.data;
   })();
   const entry = { at: Date.now(), value };
@@ -58,7 +62,11 @@ async function credentialsFor(scope: ChannelScope, channelId: ChannelId): Promis
 export const notifyUrlOf = (origin: string, channelId: ChannelId, orderId: string): string =>
   `${origin}/v1/channels/${channelId}/notify/${orderId}`;
 
-export async function channelContext(scope: ChannelScope, channelId: ChannelId, origin: string): Promise<ChannelContext> {
+export async function channelContext(
+  scope: ChannelScope,
+  channelId: ChannelId,
+  origin: string,
+): Promise<ChannelContext> {
   return {
     env: scope.env,
     origin,

@@ -4,7 +4,7 @@ import { acceptsAttempts } from '../../shared/order-model.ts';
 import type { CheckoutSummary, Failure, ShopperContext } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
-import { attemptView, type AttemptRow, type OrderRow } from './order-store.ts';
+import { type AttemptRow, attemptView, type OrderRow } from './order-store.ts';
 
 /** A validly signed token must still describe this very order: id, merchant, amount, mode. */
 export function checkToken(row: OrderRow, claims: ClientTokenClaims): void {
@@ -17,7 +17,11 @@ export function checkToken(row: OrderRow, claims: ClientTokenClaims): void {
   if (!matches) throw new TillError('token_mismatch', 'The client token does not match this order');
 }
 
-export function checkoutSummary(row: OrderRow, latest: AttemptRow | undefined, context: ShopperContext): CheckoutSummary {
+export function checkoutSummary(
+  row: OrderRow,
+  latest: AttemptRow | undefined,
+  context: ShopperContext,
+): CheckoutSummary {
   const enabled = JSON.parse(row.channels) as string[];
   const methods = acceptsAttempts(row.status)
     ? enabled.filter(isChannelId).flatMap((id) => channelOf(id).methods(row, context))

@@ -7,7 +7,13 @@
  * failing endpoint holds back its own later events and nobody else's.
  */
 import { TillError } from '../../shared/errors.ts';
-import type { DeliveryAttempt, OrderEventEntry, WebhookDelivery, WebhookDeliveryState, WebhookEvent } from '../../shared/schemas.ts';
+import type {
+  DeliveryAttempt,
+  OrderEventEntry,
+  WebhookDelivery,
+  WebhookDeliveryState,
+  WebhookEvent,
+} from '../../shared/schemas.ts';
 import type { OutboxRow } from './order-store.ts';
 
 export interface DeliveryRow extends Record<string, SqlStorageValue> {
@@ -48,23 +54,38 @@ export function lineHeads(sql: SqlStorage): DeliveryRow[] {
 
 export function headOf(sql: SqlStorage, endpointId: string): DeliveryRow | undefined {
   return sql
-    .exec<DeliveryRow>("SELECT * FROM deliveries WHERE endpoint_id = ? AND state = 'pending' ORDER BY event_seq, seq LIMIT 1", endpointId)
+    .exec<DeliveryRow>(
+      "SELECT * FROM deliveries WHERE endpoint_id = ? AND state = 'pending' ORDER BY event_seq, seq LIMIT 1",
+      endpointId,
+    )
     .toArray()[0];
 }
 
 /** Events the alarm has not handed out yet, due now. */
 export function eventsToHandOut(sql: SqlStorage, at: number): OutboxRow[] {
-  return sql.exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY seq", at).toArray();
+  return sql
+    .exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY seq", at)
+    .toArray();
 }
 
 /** When the alarm has deliveries to make next: an event to hand out, or a line's head due. */
 export function nextDeliveryAt(sql: SqlStorage): number | null {
-  const handOut = sql.exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox WHERE state = 'pending'").one().at;
-  const times = [handOut, ...lineHeads(sql).map((head) => head.next_attempt_at)].filter((time): time is number => time !== null);
+  const handOut = sql
+    .exec<{ at: number | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox WHERE state = 'pending'")
+    .one().at;
+  const times = [handOut, ...lineHeads(sql).map((head) => head.next_attempt_at)].filter(
+    (time): time is number => time !== null,
+  );
   return times.length > 0 ? Math.min(...times) : null;
 }
 
-export function queueDelivery(sql: SqlStorage, event: Pick<OutboxRow, 'seq' | 'id'>, endpointId: string, at: number, redelivery: boolean): void {
+export function queueDelivery(
+  sql: SqlStorage,
+  event: Pick<OutboxRow, 'seq' | 'id'>,
+  endpointId: string,
+  at: number,
+  redelivery: boolean,
+): void {
   sql.exec(
     'INSERT INTO deliveries (event_seq, event_id, endpoint_id, redelivery, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)',
     event.seq,
@@ -79,12 +100,19 @@ export function queueDelivery(sql: SqlStorage, event: Pick<OutboxRow, 'seq' | 'i
 /** Gives up the pending deliveries to endpoints that no longer take them. */
 export function failDeliveriesTo(sql: SqlStorage, endpointIds: readonly string[], reason: string): void {
   for (const id of endpointIds) {
-    sql.exec("UPDATE deliveries SET state = 'failed', last_error = ? WHERE endpoint_id = ? AND state = 'pending'", reason, id);
+    sql.exec(
+      "UPDATE deliveries SET state = 'failed', last_error = ? WHERE endpoint_id = ? AND state = 'pending'",
+      reason,
+      id,
+    );
   }
 }
 
 export function pendingEndpointIds(sql: SqlStorage): string[] {
-  return sql.exec<{ endpoint_id: string }>("SELECT DISTINCT endpoint_id FROM deliveries WHERE state = 'pending'").toArray().map((row) => row.endpoint_id);
+  return sql
+    .exec<{ endpoint_id: string }>("SELECT DISTINCT endpoint_id FROM deliveries WHERE state = 'pending'")
+    .toArray()
+    .map((row) => row.endpoint_id);
 }
 
 export interface AttemptRecord {
@@ -96,7 +124,12 @@ export interface AttemptRecord {
 }
 
 /** Logs one attempt and moves its delivery: delivered, retried at `retryAt`, or failed (null). */
-export function recordAttempt(sql: SqlStorage, delivery: DeliveryRow, attempt: AttemptRecord, outcome: { ok: boolean; error: string | null; retryAt: number | null }): void {
+export function recordAttempt(
+  sql: SqlStorage,
+  delivery: DeliveryRow,
+  attempt: AttemptRecord,
+  outcome: { ok: boolean; error: string | null; retryAt: number | null },
+): void {
   sql.exec(
     `INSERT INTO delivery_attempts (delivery_seq, event_id, endpoint_id, attempted_at, status, error, latency_ms, response_excerpt)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -140,7 +173,8 @@ function deliveryView(row: DeliveryRow): WebhookDelivery {
 /** All deliveries of an event at once; each endpoint counts by its latest delivery (a redelivery). */
 function overallState(event: OutboxRow, deliveries: DeliveryRow[]): OrderEventEntry['state'] {
   if (event.state === 'pending') return 'pending';
-  if (deliveries.length === 0) return event.state === 'delivered' || event.state === 'failed' ? event.state : 'no_endpoint';
+  if (deliveries.length === 0)
+    return event.state === 'delivered' || event.state === 'failed' ? event.state : 'no_endpoint';
   if (deliveries.some((delivery) => delivery.state === 'pending')) return 'pending';
   const latest = new Map(deliveries.map((delivery) => [delivery.endpoint_id, delivery.state]));
   return [...latest.values()].every((state) => state === 'delivered') ? 'delivered' : 'failed';
@@ -178,7 +212,10 @@ export function findEvent(sql: SqlStorage, eventId: string): OutboxRow {
 
 export function timelineEntry(sql: SqlStorage, eventId: string): OrderEventEntry {
   const event = findEvent(sql, eventId);
-  return entry(event, sql.exec<DeliveryRow>('SELECT * FROM deliveries WHERE event_seq = ? ORDER BY seq', event.seq).toArray());
+  return entry(
+    event,
+    sql.exec<DeliveryRow>('SELECT * FROM deliveries WHERE event_seq = ? ORDER BY seq', event.seq).toArray(),
+  );
 }
 
 /** Every attempt to deliver one event, oldest first. */

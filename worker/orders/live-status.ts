@@ -14,11 +14,11 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
-import { isSettledForShopper } from '../../shared/order-model.ts';
 import { toBase64Url, utf8 } from '../../shared/encoding.ts';
-import { isErrorCode, TillError, type ErrorEnvelope } from '../../shared/errors.ts';
-import { ShopperContextSchema, type CheckoutSummary, type ShopperContext } from '../../shared/schemas.ts';
-import { ClientTokenClaimsSchema, type ClientTokenClaims } from '../../shared/tokens.ts';
+import { type ErrorEnvelope, isErrorCode, TillError } from '../../shared/errors.ts';
+import { isSettledForShopper } from '../../shared/order-model.ts';
+import { type CheckoutSummary, type ShopperContext, ShopperContextSchema } from '../../shared/schemas.ts';
+import { type ClientTokenClaims, ClientTokenClaimsSchema } from '../../shared/tokens.ts';
 
 /** The subprotocol the widget offers, next to its client token, and the one the server answers. */
 export const LIVE_PROTOCOL = 'till.v1';
@@ -56,7 +56,10 @@ const fingerprint = (text: string): string => toBase64Url(sha256(utf8(text)).sub
 
 /** The subprotocols a WebSocket request offers (`Sec-WebSocket-Protocol: till.v1, <token>`). */
 export const offeredProtocols = (header: string | null | undefined): string[] =>
-  (header ?? '').split(',').map((protocol) => protocol.trim()).filter(Boolean);
+  (header ?? '')
+    .split(',')
+    .map((protocol) => protocol.trim())
+    .filter(Boolean);
 
 /** The client token offered next to LIVE_PROTOCOL, or null; a JWS is all tchars, so it is a valid subprotocol. */
 export function protocolToken(header: string | null | undefined): string | null {
@@ -130,7 +133,11 @@ export class LiveStatus {
     if (isFinal(summary)) this.closeSoon(server, attachment);
     // Answer the subprotocol only when one was offered: a browser fails a socket that gets one it did not ask for.
     const offered = offeredProtocols(request.headers.get('sec-websocket-protocol')).includes(LIVE_PROTOCOL);
-    return new Response(null, { status: 101, webSocket: client, headers: offered ? { 'sec-websocket-protocol': LIVE_PROTOCOL } : {} });
+    return new Response(null, {
+      status: 101,
+      webSocket: client,
+      headers: offered ? { 'sec-websocket-protocol': LIVE_PROTOCOL } : {},
+    });
   }
 
   /** Sends each open socket the summary for its context, if it is not the last one it got. */

@@ -14,15 +14,25 @@ const now = (): number => Math.floor(Date.now() / 1000);
 /** Records a channel event id; false when it was seen before (a resent notification). */
 function firstSight(sql: SqlStorage, eventId: string, attemptId: string): boolean {
   if (sql.exec('SELECT 1 FROM channel_events WHERE event_id = ?', eventId).toArray().length > 0) return false;
-  sql.exec('INSERT INTO channel_events (event_id, attempt_id, received_at) VALUES (?, ?, ?)', eventId, attemptId, now());
+  sql.exec(
+    'INSERT INTO channel_events (event_id, attempt_id, received_at) VALUES (?, ?, ?)',
+    eventId,
+    attemptId,
+    now(),
+  );
   return true;
 }
 
-export function applyVerifiedNotification(o: OrderContext, channelId: ChannelId, note: VerifiedNotification): { applied: boolean } {
+export function applyVerifiedNotification(
+  o: OrderContext,
+  channelId: ChannelId,
+  note: VerifiedNotification,
+): { applied: boolean } {
   const row = o.ledger.order();
   const attempt = o.ledger.attempt(note.attemptId);
   // Verified by this channel's adapter: it speaks only for its own attempts.
-  if (!attempt || row.id !== note.orderId || attempt.channel !== channelId) throw new TillError('order_not_found', 'No such attempt on this order');
+  if (!attempt || row.id !== note.orderId || attempt.channel !== channelId)
+    throw new TillError('order_not_found', 'No such attempt on this order');
   if (note.kind === 'refund') {
     const refund = refundOf(o.sql, note.refundId);
     if (refund.attempt_id !== attempt.id) throw new TillError('refund_not_found', 'No such refund on this attempt');

@@ -17,7 +17,12 @@ export function lastEventSeq(sql: SqlStorage): number {
  * Writes the row's current version and the order's events not yet indexed to the index in one
  * batch; returns whether it landed. Events are immutable, so re-writing them is a no-op.
  */
-export async function writeToIndex(db: D1Database, row: OrderRow, paidChannel: string | null, events: OutboxRow[]): Promise<boolean> {
+export async function writeToIndex(
+  db: D1Database,
+  row: OrderRow,
+  paidChannel: string | null,
+  events: OutboxRow[],
+): Promise<boolean> {
   try {
     const eventStatements = events.map((event) =>
       db
@@ -87,7 +92,9 @@ export class IndexSync {
     const at = Math.floor(Date.now() / 1000);
     if (!row || !this.behind(row) || this.retryAt > at) return;
     const paidChannel = row.paid_attempt_id ? (ledger.attempt(row.paid_attempt_id)?.channel ?? null) : null;
-    const events = sql.exec<OutboxRow>('SELECT * FROM outbox WHERE seq > ? ORDER BY seq', row.indexed_event_seq).toArray();
+    const events = sql
+      .exec<OutboxRow>('SELECT * FROM outbox WHERE seq > ? ORDER BY seq', row.indexed_event_seq)
+      .toArray();
     if (await writeToIndex(env.DB, row, paidChannel, events)) {
       sql.exec(
         'UPDATE orders SET indexed_version = MAX(indexed_version, ?), indexed_event_seq = MAX(indexed_event_seq, ?)',

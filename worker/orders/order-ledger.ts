@@ -9,8 +9,8 @@ import {
   canTransitionAttempt,
   EVENT_FOR_STATUS,
   isTerminal,
-  orderStatusForAttempt,
   type OrderStatus,
+  orderStatusForAttempt,
   type WebhookEventType,
 } from '../../shared/order-model.ts';
 import type { CreateOrderRequest, Mode, Order } from '../../shared/schemas.ts';
@@ -19,7 +19,7 @@ import type { ChannelOutcome } from '../channels/types.ts';
 import type { Env } from '../env.ts';
 import { newEventId } from '../ids.ts';
 import { signingKeys } from '../keys.ts';
-import { orderView, refundView, type AttemptRow, type OrderRow, type RefundRow } from './order-store.ts';
+import { type AttemptRow, type OrderRow, orderView, type RefundRow, refundView } from './order-store.ts';
 import { firstQueryAt, QUERY_FIRST_AFTER_SECONDS } from './reconciliation.ts';
 import { addAutomaticRefund } from './refunds.ts';
 
@@ -114,7 +114,16 @@ export class OrderLedger {
     const { request, merchant } = input;
     const expiresAt = created + (request.expires_in ?? DEFAULT_EXPIRES_IN);
     const clientToken = signClientToken(
-      { iss: 'till', sub: input.id, mer: merchant.id, amt: request.amount, cur: request.currency, mode: merchant.mode, iat: created, exp: expiresAt },
+      {
+        iss: 'till',
+        sub: input.id,
+        mer: merchant.id,
+        amt: request.amount,
+        cur: request.currency,
+        mode: merchant.mode,
+        iat: created,
+        exp: expiresAt,
+      },
       signingKeys(this.env).current,
     );
     this.sql.exec(
@@ -171,7 +180,11 @@ export class OrderLedger {
       } else {
         // The shopper paid twice, or paid after the order closed: this money goes back at once.
         this.sql.exec('UPDATE attempts SET needs_refund = 1 WHERE id = ?', attemptId);
-        const refund = addAutomaticRefund(this.sql, attempt, row.paid_attempt_id ? 'duplicate_payment' : 'order_closed');
+        const refund = addAutomaticRefund(
+          this.sql,
+          attempt,
+          row.paid_attempt_id ? 'duplicate_payment' : 'order_closed',
+        );
         if (refund) this.appendEvent('refund.created', refund);
       }
       return true;
@@ -186,7 +199,11 @@ export class OrderLedger {
     const target = orderStatusForAttempt(outcome.status);
     if (target !== row.status && canTransition(row.status, target)) {
       const fields: Partial<OrderRow> =
-        outcome.status === 'failed' ? { last_failure: failure } : outcome.status === 'authorized' ? { authorized_at: now() } : {};
+        outcome.status === 'failed'
+          ? { last_failure: failure }
+          : outcome.status === 'authorized'
+            ? { authorized_at: now() }
+            : {};
       this.setOrderStatus(row, target, fields);
     }
     return true;
@@ -194,7 +211,9 @@ export class OrderLedger {
 
   /** The attempt holding an authorization the merchant may capture or void. */
   authorizedAttempt(): AttemptRow | undefined {
-    return this.sql.exec<AttemptRow>("SELECT * FROM attempts WHERE status = 'authorized' ORDER BY seq DESC LIMIT 1").toArray()[0];
+    return this.sql
+      .exec<AttemptRow>("SELECT * FROM attempts WHERE status = 'authorized' ORDER BY seq DESC LIMIT 1")
+      .toArray()[0];
   }
 
   private markPaid(row: OrderRow, attempt: AttemptRow): void {
@@ -216,7 +235,13 @@ export class OrderLedger {
     );
     // Other attempts can no longer pay this order: close them before the event is written.
     this.cancelLiveAttempts(attempt.id);
-    this.setOrderStatus(row, 'paid', { paid_at: paidAt, paid_attempt_id: attempt.id, receipt, last_failure: null, capture_started_at: null });
+    this.setOrderStatus(row, 'paid', {
+      paid_at: paidAt,
+      paid_attempt_id: attempt.id,
+      receipt,
+      last_failure: null,
+      capture_started_at: null,
+    });
   }
 
   setOrderStatus(row: OrderRow, status: OrderStatus, fields: Partial<OrderRow> = {}): void {

@@ -10,36 +10,44 @@ import { DurableObject } from 'cloudflare:workers';
 import { TillError } from '../../shared/errors.ts';
 import { acceptsAttempts, canTransition, isTerminal } from '../../shared/order-model.ts';
 import type {
-  Mode,
   CheckoutSummary,
+  DeliveryAttempt,
+  Mode,
   Order,
   OrderEventEntry,
   Refund,
   ShopperContext,
-  DeliveryAttempt,
 } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
-import { channelOf, type ChannelId } from '../channels/registry.ts';
+import { type ChannelId, channelOf } from '../channels/registry.ts';
 import type { VerifiedNotification } from '../channels/types.ts';
 import type { Env } from '../env.ts';
 import { asResult, type Result } from '../result.ts';
-import { IndexSync } from './order-index.ts';
-import { expireOrRelease, expiryCheckAt } from './expiry.ts';
-import { checkoutSummary, checkToken } from './checkout-view.ts';
-import { now, OrderLedger, type CreateOrderInput } from './order-ledger.ts';
 import { migrate } from '../storage/sql-migrations.ts';
-import { ORDER_MIGRATIONS, refundView, type OrderRow } from './order-store.ts';
-import { deliverPendingEvents, nextDeliveryAt, queueRedelivery } from './webhook-delivery.ts';
-import { attemptLog, timeline } from './delivery-store.ts';
-import { LiveStatus } from './live-status.ts';
+import {
+  applyStart,
+  failLostCalls,
+  lostAfter,
+  openAttempt,
+  type StartAttemptInput,
+  startAtChannel,
+  stillWanted,
+} from './attempt-start.ts';
 import { captureTrade, closeTrade } from './channel-calls.ts';
-import { channelScope, type OrderContext } from './order-context.ts';
-import { applyVerifiedNotification } from './notifications.ts';
 import { channelContext } from './channel-scope.ts';
+import { checkoutSummary, checkToken } from './checkout-view.ts';
+import { attemptLog, timeline } from './delivery-store.ts';
+import { expireOrRelease, expiryCheckAt } from './expiry.ts';
+import { LiveStatus } from './live-status.ts';
+import { applyVerifiedNotification } from './notifications.ts';
+import { channelScope, type OrderContext } from './order-context.ts';
+import { IndexSync } from './order-index.ts';
+import { type CreateOrderInput, now, OrderLedger } from './order-ledger.ts';
+import { ORDER_MIGRATIONS, type OrderRow, refundView } from './order-store.ts';
 import { nextQueryAt, reconcile } from './reconciliation.ts';
-import { nextRefundCallAt, refundOf, reserveRefund, type RefundInput } from './refunds.ts';
+import { nextRefundCallAt, type RefundInput, refundOf, reserveRefund } from './refunds.ts';
 import { applyCapture, claimCapture, processRefunds, voidOrder } from './settlement.ts';
-import { applyStart, failLostCalls, lostAfter, openAttempt, startAtChannel, stillWanted, type StartAttemptInput } from './attempt-start.ts';
+import { deliverPendingEvents, nextDeliveryAt, queueRedelivery } from './webhook-delivery.ts';
 
 export type { StartAttemptInput };
 
@@ -119,7 +127,10 @@ export class OrderObject extends DurableObject<Env> {
     // Another merchant's order is indistinguishable from a missing one.
     if (row.merchant_id !== owner.id) throw new TillError('order_not_found', 'No such order');
     if (row.mode !== owner.mode) {
-      throw new TillError('order_not_found', `No such order in ${owner.mode} mode: it exists in ${row.mode} mode, use a ${row.mode} key`);
+      throw new TillError(
+        'order_not_found',
+        `No such order in ${owner.mode} mode: it exists in ${row.mode} mode, use a ${row.mode} key`,
+      );
     }
     return row;
   }
@@ -132,7 +143,10 @@ export class OrderObject extends DurableObject<Env> {
         const existing = this.ledger.findOrder();
         if (existing) {
           if (existing.merchant_id !== input.merchant.id || existing.request_hash !== input.requestHash) {
-            throw new TillError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body');
+            throw new TillError(
+              'idempotency_key_reused',
+              'This Idempotency-Key was already used with a different request body',
+            );
           }
           return true;
         }
@@ -161,7 +175,10 @@ export class OrderObject extends DurableObject<Env> {
         const row = this.ownedBy(owner);
         if (row.status === 'canceled') return;
         if (row.status === 'authorized') {
-          throw new TillError('order_not_cancelable', 'This order holds an authorization: void it (POST /v1/orders/:id/void) or capture it');
+          throw new TillError(
+            'order_not_cancelable',
+            'This order holds an authorization: void it (POST /v1/orders/:id/void) or capture it',
+          );
         }
         if (!acceptsAttempts(row.status) || !canTransition(row.status, 'canceled')) {
           throw new TillError('order_not_cancelable', `An order that is ${row.status} cannot be canceled`);
@@ -282,18 +299,30 @@ export class OrderObject extends DurableObject<Env> {
    * A channel's notification about this order, as it arrived: the channel's adapter verifies it
    * with the merchant's credentials for the order's mode, then it is applied.
    */
-  async receiveNotification(channelId: ChannelId, delivery: NotificationDelivery): Promise<Result<{ applied: boolean }>> {
+  async receiveNotification(
+    channelId: ChannelId,
+    delivery: NotificationDelivery,
+  ): Promise<Result<{ applied: boolean }>> {
     const parsed = await asResult(async () => {
       const row = this.ledger.order();
       const ctx = await channelContext(channelScope(this.context), channelId, delivery.origin);
-      return channelOf(channelId).parseNotification(ctx, { orderId: row.id, body: delivery.body, headers: new Headers(delivery.headers) });
+      return channelOf(channelId).parseNotification(ctx, {
+        orderId: row.id,
+        body: delivery.body,
+        headers: new Headers(delivery.headers),
+      });
     });
     return parsed.ok ? this.applyNotification(channelId, parsed.value) : parsed;
   }
 
   /** Applies a verified channel notification; any number of times, in any order. */
-  private async applyNotification(channelId: ChannelId, note: VerifiedNotification): Promise<Result<{ applied: boolean }>> {
-    const result = await asResult(() => this.transaction(() => applyVerifiedNotification(this.context, channelId, note)));
+  private async applyNotification(
+    channelId: ChannelId,
+    note: VerifiedNotification,
+  ): Promise<Result<{ applied: boolean }>> {
+    const result = await asResult(() =>
+      this.transaction(() => applyVerifiedNotification(this.context, channelId, note)),
+    );
     await this.settle();
     return result;
   }
@@ -312,9 +341,7 @@ export class OrderObject extends DurableObject<Env> {
       nextQueryAt(this.sql),
       nextRefundCallAt(this.sql),
       this.live.nextDeadline(),
-    ].filter(
-      (time): time is number => time !== null,
-    );
+    ].filter((time): time is number => time !== null);
     if (times.length === 0) return;
     // Anything already due runs at once (a time in the past is refused by setAlarm when it is 0).
     // During an alarm run, not sooner than the next second: the runtime drops a write of the very
@@ -370,7 +397,9 @@ export class OrderObject extends DurableObject<Env> {
 
   /** Queues a fresh delivery of one event now (webhook-delivery.ts queueRedelivery). */
   async redeliver(owner: OrderOwner, eventId: string, endpointId: string | null): Promise<Result<OrderEventEntry>> {
-    const result = await asResult(() => queueRedelivery(this.env, this.ctx.storage, this.ownedBy(owner), eventId, endpointId));
+    const result = await asResult(() =>
+      queueRedelivery(this.env, this.ctx.storage, this.ownedBy(owner), eventId, endpointId),
+    );
     await this.scheduleAlarm();
     return result;
   }

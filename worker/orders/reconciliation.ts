@@ -90,7 +90,13 @@ export function queryAgainSoon(sql: SqlStorage, attemptId: string): void {
 /** An attempt Till canceled or failed that the channel still holds open (or authorized). */
 function mustClose(local: AttemptStatus, outcome: ChannelOutcome | null): boolean {
   const givenUp = local === 'canceled' || local === 'failed';
-  return givenUp && (outcome === null || outcome.status === 'authorized' || outcome.status === 'requires_action' || outcome.status === 'processing');
+  return (
+    givenUp &&
+    (outcome === null ||
+      outcome.status === 'authorized' ||
+      outcome.status === 'requires_action' ||
+      outcome.status === 'processing')
+  );
 }
 
 /** Asks channels about the due attempts and applies what they say, as a notification would be. */
@@ -124,7 +130,8 @@ export async function reconcile(o: OrderContext): Promise<void> {
     o.transaction(() => {
       o.ledger.applyOutcome(due.id, outcome);
       o.ledger.closeIfOrderClosed(due.id);
-      if (outcome.status !== 'requires_action' && outcome.status !== 'processing') stopQuerying(o.sql, due.id, outcome.status === 'canceled');
+      if (outcome.status !== 'requires_action' && outcome.status !== 'processing')
+        stopQuerying(o.sql, due.id, outcome.status === 'canceled');
     });
   }
 }

@@ -73,14 +73,19 @@ function insert(sql: SqlStorage, refund: NewRefund): RefundRow {
 /** The attempt a merchant's refund takes money back from: the paid one, or one that must give its money back. */
 function refundableAttempt(sql: SqlStorage, order: OrderRow, attemptId: string | undefined): AttemptRow {
   if (attemptId === undefined) {
-    const paid = order.paid_attempt_id ? sql.exec<AttemptRow>('SELECT * FROM attempts WHERE id = ?', order.paid_attempt_id).toArray()[0] : undefined;
+    const paid = order.paid_attempt_id
+      ? sql.exec<AttemptRow>('SELECT * FROM attempts WHERE id = ?', order.paid_attempt_id).toArray()[0]
+      : undefined;
     if (!paid) throw new TillError('order_not_refundable', `An order that is ${order.status} has no payment to refund`);
     return paid;
   }
   const attempt = sql.exec<AttemptRow>('SELECT * FROM attempts WHERE id = ?', attemptId).toArray()[0];
   if (!attempt) throw new TillError('invalid_parameter', 'No such attempt on this order', 'attempt_id');
   if (attempt.id !== order.paid_attempt_id && attempt.needs_refund !== 1) {
-    throw new TillError('order_not_refundable', `Attempt ${attempt.id} holds no money to refund (it is ${attempt.status})`);
+    throw new TillError(
+      'order_not_refundable',
+      `Attempt ${attempt.id} holds no money to refund (it is ${attempt.status})`,
+    );
   }
   return attempt;
 }
@@ -89,17 +94,25 @@ function refundableAttempt(sql: SqlStorage, order: OrderRow, attemptId: string |
  * Reserves a merchant's refund of the paid attempt (or of one that took money twice). Returns the refund and whether it is new; a
  * refund id seen before (a retried Idempotency-Key) answers the refund it made.
  */
-export function reserveRefund(sql: SqlStorage, order: OrderRow, input: RefundInput): { refund: RefundRow; created: boolean } {
+export function reserveRefund(
+  sql: SqlStorage,
+  order: OrderRow,
+  input: RefundInput,
+): { refund: RefundRow; created: boolean } {
   const existing = byId(sql, input.id);
   if (existing) {
     if (existing.request_hash !== input.requestHash) {
-      throw new TillError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body');
+      throw new TillError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was already used with a different request body',
+      );
     }
     return { refund: existing, created: false };
   }
   const attempt = refundableAttempt(sql, order, input.request.attempt_id);
   const remaining = attempt.amount - reservedFor(sql, attempt.id);
-  if (remaining <= 0) throw new TillError('order_not_refundable', 'This payment is already refunded in full (counting pending refunds)');
+  if (remaining <= 0)
+    throw new TillError('order_not_refundable', 'This payment is already refunded in full (counting pending refunds)');
   const amount = input.request.amount ?? remaining;
   if (amount > remaining) {
     throw new TillError(
@@ -122,8 +135,13 @@ export function reserveRefund(sql: SqlStorage, order: OrderRow, input: RefundInp
 }
 
 /** Refunds in full an attempt that took money it cannot keep; at most once per attempt. */
-export function addAutomaticRefund(sql: SqlStorage, attempt: AttemptRow, reason: Extract<RefundReason, 'duplicate_payment' | 'order_closed'>): RefundRow | null {
-  const already = sql.exec('SELECT 1 FROM refunds WHERE attempt_id = ? AND automatic = 1', attempt.id).toArray().length > 0;
+export function addAutomaticRefund(
+  sql: SqlStorage,
+  attempt: AttemptRow,
+  reason: Extract<RefundReason, 'duplicate_payment' | 'order_closed'>,
+): RefundRow | null {
+  const already =
+    sql.exec('SELECT 1 FROM refunds WHERE attempt_id = ? AND automatic = 1', attempt.id).toArray().length > 0;
   if (already) return null;
   return insert(sql, {
     id: newRefundId(),
@@ -139,11 +157,15 @@ export function addAutomaticRefund(sql: SqlStorage, attempt: AttemptRow, reason:
 
 /** Pending refunds whose channel call is due (never made, or to be made again). */
 export function dueRefunds(sql: SqlStorage, at = now()): RefundRow[] {
-  return sql.exec<RefundRow>("SELECT * FROM refunds WHERE status = 'pending' AND next_call_at <= ? ORDER BY seq", at).toArray();
+  return sql
+    .exec<RefundRow>("SELECT * FROM refunds WHERE status = 'pending' AND next_call_at <= ? ORDER BY seq", at)
+    .toArray();
 }
 
 export function nextRefundCallAt(sql: SqlStorage): number | null {
-  const row = sql.exec<{ at: number | null }>("SELECT MIN(next_call_at) AS at FROM refunds WHERE status = 'pending'").toArray()[0];
+  const row = sql
+    .exec<{ at: number | null }>("SELECT MIN(next_call_at) AS at FROM refunds WHERE status = 'pending'")
+    .toArray()[0];
   return row?.at ?? null;
 }
 
@@ -169,7 +191,12 @@ export function applyRefundResult(
   if (!refund) return null;
   if (result.channelRef) sql.exec('UPDATE refunds SET channel_ref = ? WHERE id = ?', result.channelRef, refundId);
   if (result.status === 'pending' || !REFUND_TRANSITIONS[refund.status].includes(result.status)) return null;
-  const failure = result.status === 'failed' ? JSON.stringify(result.failure ?? { code: 'refund_declined', message: 'The payment method declined the refund.' }) : null;
+  const failure =
+    result.status === 'failed'
+      ? JSON.stringify(
+          result.failure ?? { code: 'refund_declined', message: 'The payment method declined the refund.' },
+        )
+      : null;
   sql.exec(
     'UPDATE refunds SET status = ?, failure = ?, updated_at = ?, next_call_at = NULL WHERE id = ?',
     result.status,
@@ -185,5 +212,3 @@ export function refundOf(sql: SqlStorage, id: string): RefundRow {
   if (!refund) throw new TillError('refund_not_found', 'No such refund on this order', 'id');
   return refund;
 }
-
-

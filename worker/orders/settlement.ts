@@ -17,10 +17,12 @@ const now = (): number => Math.floor(Date.now() / 1000);
 /** A capture call unanswered this long was lost; another may start. */
 const CAPTURE_CALL_SECONDS = 120;
 
-export const captureInFlight = (row: OrderRow): boolean => row.capture_started_at !== null && row.capture_started_at + CAPTURE_CALL_SECONDS > now();
+export const captureInFlight = (row: OrderRow): boolean =>
+  row.capture_started_at !== null && row.capture_started_at + CAPTURE_CALL_SECONDS > now();
 
 /** When a capture in flight is given up as lost. */
-export const captureLostAt = (row: OrderRow): number | null => (row.capture_started_at === null ? null : row.capture_started_at + CAPTURE_CALL_SECONDS);
+export const captureLostAt = (row: OrderRow): number | null =>
+  row.capture_started_at === null ? null : row.capture_started_at + CAPTURE_CALL_SECONDS;
 
 export interface CaptureClaim {
   attempt: AttemptRow;
@@ -51,7 +53,11 @@ export function claimCapture(o: OrderContext, row: OrderRow): CaptureClaim {
  * Applies the channel's answer to a capture (null: no answer). Answers the failure rather than
  * throwing it, since a throw would roll back what this transaction must keep.
  */
-export function applyCapture(o: OrderContext, { attempt, startedAt }: CaptureClaim, outcome: ChannelOutcome | null): Result<void> {
+export function applyCapture(
+  o: OrderContext,
+  { attempt, startedAt }: CaptureClaim,
+  outcome: ChannelOutcome | null,
+): Result<void> {
   // Only this capture's own claim: a later capture may hold the order by now.
   o.sql.exec('UPDATE orders SET capture_started_at = NULL WHERE capture_started_at = ?', startedAt);
   // No answer: the capture may have happened; reconciliation asks the channel.
@@ -66,8 +72,10 @@ export function applyCapture(o: OrderContext, { attempt, startedAt }: CaptureCla
 /** The merchant's void: refused while a capture is in flight; voiding twice changes nothing. */
 export function voidOrder(o: OrderContext, row: OrderRow): void {
   if (row.status === 'voided') return;
-  if (row.status !== 'authorized') throw new TillError('order_not_voidable', `An order that is ${row.status} holds no authorization to void`);
-  if (captureInFlight(row)) throw new TillError('capture_in_progress', 'A capture of this order is in flight; it cannot be voided now');
+  if (row.status !== 'authorized')
+    throw new TillError('order_not_voidable', `An order that is ${row.status} holds no authorization to void`);
+  if (captureInFlight(row))
+    throw new TillError('capture_in_progress', 'A capture of this order is in flight; it cannot be voided now');
   releaseAuthorization(o);
 }
 
@@ -91,5 +99,6 @@ export async function processRefunds(o: OrderContext): Promise<void> {
 /** Applies a channel's word on a refund, from its answer or its notification (inside a transaction). */
 export function recordRefundResult(o: OrderContext, refundId: string, result: RefundResult): void {
   const changed = applyRefundResult(o.sql, refundId, result);
-  if (changed && changed.status !== 'pending') o.ledger.appendEvent(changed.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed', changed);
+  if (changed && changed.status !== 'pending')
+    o.ledger.appendEvent(changed.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed', changed);
 }

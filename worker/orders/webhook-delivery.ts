@@ -17,6 +17,7 @@ import { signingKeys } from '../keys.ts';
 import { merchantStub } from '../merchants/merchant-stub.ts';
 import type { WebhookDestination, WebhookHealthReport } from '../merchants/webhook-endpoints.ts';
 import {
+  type AttemptRecord,
   eventsToHandOut,
   failDeliveriesTo,
   findEvent,
@@ -26,7 +27,6 @@ import {
   queueDelivery,
   recordAttempt,
   timelineEntry,
-  type AttemptRecord,
 } from './delivery-store.ts';
 import type { OrderRow, OutboxRow } from './order-store.ts';
 
@@ -107,11 +107,27 @@ async function post(url: string, body: string, signature: string): Promise<PostR
     const excerpt = await readExcerpt(response);
     const ok = response.status >= 200 && response.status < 300;
     const detail = ok ? null : `HTTP ${response.status}${excerpt ? `: ${excerpt}` : ''}`;
-    return { attempted_at, status: response.status, error: null, latency_ms, response_excerpt: excerpt || null, ok, detail };
+    return {
+      attempted_at,
+      status: response.status,
+      error: null,
+      latency_ms,
+      response_excerpt: excerpt || null,
+      ok,
+      detail,
+    };
   } catch (error) {
     const timedOut = (error as Error)?.name === 'TimeoutError';
     const detail = timedOut ? 'timed out' : 'network error';
-    return { attempted_at, status: null, error: timedOut ? 'timeout' : 'network_error', latency_ms: latency(), response_excerpt: null, ok: false, detail };
+    return {
+      attempted_at,
+      status: null,
+      error: timedOut ? 'timeout' : 'network_error',
+      latency_ms: latency(),
+      response_excerpt: null,
+      ok: false,
+      detail,
+    };
   }
 }
 
@@ -129,15 +145,27 @@ function handOut(sql: SqlStorage, destinations: readonly WebhookDestination[], a
   const open = new Set(enabled.map((destination) => destination.id));
   const known = new Set(destinations.map((destination) => destination.id));
   const stopped = pendingEndpointIds(sql).filter((id) => !open.has(id));
-  failDeliveriesTo(sql, stopped.filter((id) => known.has(id)), 'the endpoint was disabled');
-  failDeliveriesTo(sql, stopped.filter((id) => !known.has(id)), 'the endpoint was deleted or has no URL');
+  failDeliveriesTo(
+    sql,
+    stopped.filter((id) => known.has(id)),
+    'the endpoint was disabled',
+  );
+  failDeliveriesTo(
+    sql,
+    stopped.filter((id) => !known.has(id)),
+    'the endpoint was deleted or has no URL',
+  );
 }
 
 /**
  * Works through one endpoint's line while its head is due. Each attempt is recorded in its own
  * small write after its POST, so a request arriving during the POST only ever appends after it.
  */
-async function deliverLine(env: Env, storage: DurableObjectStorage, destination: WebhookDestination): Promise<WebhookHealthReport | null> {
+async function deliverLine(
+  env: Env,
+  storage: DurableObjectStorage,
+  destination: WebhookDestination,
+): Promise<WebhookHealthReport | null> {
   const sql = storage.sql;
   let report: WebhookHealthReport | null = null;
   for (;;) {
@@ -146,7 +174,11 @@ async function deliverLine(env: Env, storage: DurableObjectStorage, destination:
     const { body } = sql.exec<{ body: string }>('SELECT body FROM outbox WHERE seq = ?', head.event_seq).one();
     // A fresh timestamp on every try, so a retry days later still passes the receiver's window. The
     // Ed25519 signature names this endpoint, so the delivery verifies nowhere else.
-    const signature = await signWebhook(body, { endpointId: destination.id, secrets: destination.secrets, key: signingKeys(env).current });
+    const signature = await signWebhook(body, {
+      endpointId: destination.id,
+      secrets: destination.secrets,
+      key: signingKeys(env).current,
+    });
     const result = await post(destination.url, body, signature);
     const retryAt = result.ok ? null : nextRetryAt(head.first_tried_at ?? result.attempted_at, head.tries + 1, now());
     storage.transactionSync(() => recordAttempt(sql, head, result, { ok: result.ok, error: result.detail, retryAt }));
@@ -157,7 +189,12 @@ async function deliverLine(env: Env, storage: DurableObjectStorage, destination:
 }
 
 /** Runs from the order's alarm. */
-export async function deliverPendingEvents(env: Env, sql: SqlStorage, storage: DurableObjectStorage, merchantId: string): Promise<void> {
+export async function deliverPendingEvents(
+  env: Env,
+  sql: SqlStorage,
+  storage: DurableObjectStorage,
+  merchantId: string,
+): Promise<void> {
   const at = now();
   const due = lineHeads(sql).some((head) => head.next_attempt_at <= at);
   if (!due && eventsToHandOut(sql, at).length === 0) return;
@@ -167,7 +204,10 @@ export async function deliverPendingEvents(env: Env, sql: SqlStorage, storage: D
   try {
     destinations = await merchant.webhookDestinations(mode);
   } catch (error) {
-    console.warn('webhook endpoints could not be read; delivering later', { merchant: merchantId, error: (error as Error)?.name });
+    console.warn('webhook endpoints could not be read; delivering later', {
+      merchant: merchantId,
+      error: (error as Error)?.name,
+    });
     const later = at + UNREACHABLE_RETRY_SECONDS;
     sql.exec("UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?) WHERE state = 'pending'", later);
     sql.exec("UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE state = 'pending'", later);
@@ -183,9 +223,16 @@ export async function deliverPendingEvents(env: Env, sql: SqlStorage, storage: D
       return await deliverLine(env, storage, destination);
     } catch (error) {
       // Not the endpoint's fault (signing failed, say): look again later, spending no try.
-      console.error('webhook delivery failed before sending', { endpoint: destination.id, error: (error as Error)?.name });
+      console.error('webhook delivery failed before sending', {
+        endpoint: destination.id,
+        error: (error as Error)?.name,
+      });
       const later = now() + UNREACHABLE_RETRY_SECONDS;
-      sql.exec("UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE endpoint_id = ? AND state = 'pending'", later, destination.id);
+      sql.exec(
+        "UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE endpoint_id = ? AND state = 'pending'",
+        later,
+        destination.id,
+      );
       return null;
     }
   };
@@ -197,7 +244,8 @@ export async function deliverPendingEvents(env: Env, sql: SqlStorage, storage: D
   if (reports.length === 0) return;
   try {
     const disabled = await merchant.reportWebhookHealth(reports);
-    if (disabled.length > 0) storage.transactionSync(() => failDeliveriesTo(sql, disabled, 'the endpoint was disabled'));
+    if (disabled.length > 0)
+      storage.transactionSync(() => failDeliveriesTo(sql, disabled, 'the endpoint was disabled'));
   } catch (error) {
     // Health is advisory: a failure is reported again by its next try; a lost run-ending success
     // leaves a stale run that the next failure, after a quiet longer than any retry gap, replaces.
@@ -225,22 +273,45 @@ export async function queueRedelivery(
   let targets: WebhookDestination[];
   if (endpointId !== null) {
     const destination = destinations.find((candidate) => candidate.id === endpointId);
-    if (!destination) throw new TillError('webhook_endpoint_not_found', `No such ${order.mode} webhook endpoint`, 'endpoint_id');
-    if (!destination.enabled) throw new TillError('webhook_endpoint_disabled', 'This webhook endpoint is disabled: enable it first', 'endpoint_id');
+    if (!destination)
+      throw new TillError('webhook_endpoint_not_found', `No such ${order.mode} webhook endpoint`, 'endpoint_id');
+    if (!destination.enabled)
+      throw new TillError(
+        'webhook_endpoint_disabled',
+        'This webhook endpoint is disabled: enable it first',
+        'endpoint_id',
+      );
     if (!takes(destination, event)) {
-      throw new TillError('invalid_parameter', `This endpoint does not receive ${event.type} events (see its enabled_events)`, 'endpoint_id');
+      throw new TillError(
+        'invalid_parameter',
+        `This endpoint does not receive ${event.type} events (see its enabled_events)`,
+        'endpoint_id',
+      );
     }
     targets = [destination];
   } else {
     targets = destinations.filter((destination) => destination.enabled && takes(destination, event));
-    if (targets.length === 0) throw new TillError('webhook_endpoint_not_found', `No enabled webhook endpoint receives ${event.type} events`, 'endpoint_id');
+    if (targets.length === 0)
+      throw new TillError(
+        'webhook_endpoint_not_found',
+        `No enabled webhook endpoint receives ${event.type} events`,
+        'endpoint_id',
+      );
   }
   const at = now();
   storage.transactionSync(() => {
     for (const target of targets) {
-      const waiting = sql.exec("SELECT 1 FROM deliveries WHERE event_seq = ? AND endpoint_id = ? AND state = 'pending'", event.seq, target.id);
+      const waiting = sql.exec(
+        "SELECT 1 FROM deliveries WHERE event_seq = ? AND endpoint_id = ? AND state = 'pending'",
+        event.seq,
+        target.id,
+      );
       if (waiting.toArray().length === 0) queueDelivery(sql, event, target.id, at, true);
-      sql.exec("UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?) WHERE endpoint_id = ? AND state = 'pending'", at, target.id);
+      sql.exec(
+        "UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?) WHERE endpoint_id = ? AND state = 'pending'",
+        at,
+        target.id,
+      );
     }
   });
   return timelineEntry(sql, eventId);

@@ -14,7 +14,7 @@ import type { AppEnv } from '../env.ts';
 import { readJson } from '../http.ts';
 import { IDEMPOTENCY_KEY_HEADER, idempotency } from '../idempotency/idempotency.ts';
 import { merchantIdForIdempotencyKey, newMerchantId } from '../ids.ts';
-import { listPage, type ListRequest } from '../listing.ts';
+import { type ListRequest, listPage } from '../listing.ts';
 import { merchantStub } from '../merchants/merchant-stub.ts';
 import { unwrap } from '../result.ts';
 import { channelConfiguration } from './channel-configuration.ts';
@@ -52,7 +52,9 @@ export const adminApi = new Hono<AppEnv>()
 
   .post('/merchants/:id/channels/:channel', adminIdempotency, async (c) => {
     const { channel, enabled, credentials } = await channelConfiguration(c, c.req.param('channel'), null);
-    const merchant = unwrap(await merchantStub(c.env, c.req.param('id')).configureChannel('admin', channel, enabled, credentials));
+    const merchant = unwrap(
+      await merchantStub(c.env, c.req.param('id')).configureChannel('admin', channel, enabled, credentials),
+    );
     forgetMerchant(merchant.id);
     return c.json(merchant);
   })

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { TillError } from '../../shared/errors.ts';
 import { ConfigureChannelRequestSchema, type Mode } from '../../shared/schemas.ts';
-import { channelOf, deploymentGapOf, isChannelId, type ChannelId } from '../channels/registry.ts';
+import { type ChannelId, channelOf, deploymentGapOf, isChannelId } from '../channels/registry.ts';
 import type { Env } from '../env.ts';
 import { parseWith, readJson } from '../http.ts';
 
@@ -27,7 +27,11 @@ export async function channelConfiguration(
   }
   const mode = request.mode ?? callerMode ?? 'test';
   if (callerMode !== null && mode !== callerMode) {
-    throw new TillError('invalid_parameter', `A ${callerMode} key sets ${callerMode} credentials only; use a ${mode} secret key`, 'mode');
+    throw new TillError(
+      'invalid_parameter',
+      `A ${callerMode} key sets ${callerMode} credentials only; use a ${mode} secret key`,
+      'mode',
+    );
   }
   if (request.credentials === undefined) return { channel, enabled: request.enabled, credentials: undefined };
   const gap = deploymentGapOf(channel, c.env, mode);

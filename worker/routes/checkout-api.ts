@@ -1,15 +1,15 @@
 /** The widget's API, authenticated by the order's client token. */
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { TillError } from '../../shared/errors.ts';
 import { ShopperContextSchema, StartAttemptBaseSchema } from '../../shared/schemas.ts';
-import { clientTokenAuth, type CheckoutEnv } from '../auth.ts';
+import { type CheckoutEnv, clientTokenAuth } from '../auth.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
+import { allowedOriginsCors, orderMerchantOrigins } from '../cors.ts';
 import { bearer, originOf, parseWith, readJsonValue } from '../http.ts';
+import { idempotency } from '../idempotency/idempotency.ts';
 import { grantedRequest, LIVE_PROTOCOL, protocolToken, refusalOf } from '../orders/live-status.ts';
 import { attemptIpRateLimit, attemptOrderRateLimit, checkoutReadRateLimit } from '../rate-limit.ts';
 import { unwrap } from '../result.ts';
-import { allowedOriginsCors, orderMerchantOrigins } from '../cors.ts';
-import { idempotency } from '../idempotency/idempotency.ts';
 import { orderStub } from './orders-api.ts';
 
 function shopperContext(value: string | undefined) {
@@ -97,7 +97,10 @@ export const checkoutApi = new Hono<CheckoutEnv>()
       throw new TillError('forbidden', 'The live checkout can be opened only by the checkout frame, on its own origin');
     }
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-      throw new TillError('upgrade_required', `Open this URL as a WebSocket, offering the subprotocol ${LIVE_PROTOCOL}`).withHeaders({
+      throw new TillError(
+        'upgrade_required',
+        `Open this URL as a WebSocket, offering the subprotocol ${LIVE_PROTOCOL}`,
+      ).withHeaders({
         Upgrade: 'websocket',
       });
     }

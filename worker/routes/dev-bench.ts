@@ -2,10 +2,11 @@
  * Development-only endpoints `npm run bench` measures against: the bare Hono → Durable Object
  * round trip that every order call pays, and Ed25519 signing by @noble/curves vs WebCrypto.
  */
-import { Hono } from 'hono';
+
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { TillError } from '../../shared/errors.ts';
+import { Hono } from 'hono';
 import { fromBase64Url, utf8 } from '../../shared/encoding.ts';
+import { TillError } from '../../shared/errors.ts';
 import type { AppEnv } from '../env.ts';
 import { signingKeys } from '../keys.ts';
 
@@ -25,7 +26,13 @@ export const devBench = new Hono<AppEnv>()
     const key = signingKeys(c.env).current;
     const message = utf8('eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJvcmRfYmVuY2gifQ');
     if (c.req.query('impl') === 'webcrypto') {
-      const cryptoKey = await crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', d: key.d, x: key.x }, { name: 'Ed25519' }, false, ['sign']);
+      const cryptoKey = await crypto.subtle.importKey(
+        'jwk',
+        { kty: 'OKP', crv: 'Ed25519', d: key.d, x: key.x },
+        { name: 'Ed25519' },
+        false,
+        ['sign'],
+      );
       for (let i = 0; i < count; i++) await crypto.subtle.sign('Ed25519', cryptoKey, message);
     } else {
       const secret = fromBase64Url(key.d);

@@ -1,10 +1,16 @@
 /** Events of all the merchant's orders, from the D1 copy the order objects keep. */
 import { Hono } from 'hono';
 import { TillError } from '../../shared/errors.ts';
-import { EventListQuerySchema, RedeliverRequestSchema, type DeliveryAttempt, type List, type WebhookEvent } from '../../shared/schemas.ts';
+import {
+  type DeliveryAttempt,
+  EventListQuerySchema,
+  type List,
+  RedeliverRequestSchema,
+  type WebhookEvent,
+} from '../../shared/schemas.ts';
 import type { MerchantEnv } from '../auth.ts';
 import { readOptionalJson } from '../http.ts';
-import { listPage, ownedBy, type ListRequest } from '../listing.ts';
+import { type ListRequest, listPage, ownedBy } from '../listing.ts';
 import type { MerchantPrincipal } from '../merchants/merchant-principal.ts';
 import { merchantKeyRateLimit } from '../rate-limit.ts';
 import { unwrap } from '../result.ts';
@@ -17,7 +23,10 @@ const EVENT_ID = /^evt_[0-9A-Za-z]{24}$/;
 /** The order an event of this merchant and mode belongs to, from the index; its object has the deliveries. */
 async function orderOfEvent(db: D1Database, merchant: MerchantPrincipal, id: string): Promise<string> {
   const row = EVENT_ID.test(id)
-    ? await db.prepare('SELECT order_id FROM events WHERE id = ? AND merchant_id = ? AND mode = ?').bind(id, merchant.id, merchant.mode).first<{ order_id: string }>()
+    ? await db
+        .prepare('SELECT order_id FROM events WHERE id = ? AND merchant_id = ? AND mode = ?')
+        .bind(id, merchant.id, merchant.mode)
+        .first<{ order_id: string }>()
     : null;
   if (!row) throw new TillError('event_not_found', 'No such event', 'id');
   return row.order_id;
@@ -31,7 +40,13 @@ export const eventsApi = new Hono<MerchantEnv>()
     if (query.type) filters.push(['type = ?', query.type]);
     if (query.order) filters.push(['order_id = ?', query.order]);
     // An order copies its events in the order they happened, so positions keep that order.
-    const request: ListRequest = { table: 'events', owner: ownedBy(c.get('merchant')), filters, query, url: '/v1/events' };
+    const request: ListRequest = {
+      table: 'events',
+      owner: ownedBy(c.get('merchant')),
+      filters,
+      query,
+      url: '/v1/events',
+    };
     return c.json(await listPage(c.env.DB, request, (row: { body: string }) => JSON.parse(row.body) as WebhookEvent));
   })
 
@@ -52,7 +67,12 @@ export const eventsApi = new Hono<MerchantEnv>()
     const merchant = c.get('merchant');
     const order = orderStub(c.env, await orderOfEvent(c.env.DB, merchant, id));
     const data = unwrap(await order.deliveryAttempts(merchant, id));
-    return c.json({ object: 'list', data, has_more: false, url: `/v1/events/${id}/deliveries` } satisfies List<DeliveryAttempt>);
+    return c.json({
+      object: 'list',
+      data,
+      has_more: false,
+      url: `/v1/events/${id}/deliveries`,
+    } satisfies List<DeliveryAttempt>);
   })
 
   .post('/events/:id/redeliver', writers, merchantIdempotency, async (c) => {

@@ -19,7 +19,11 @@ export function listQuery<S extends z.ZodType>(
     if (match && options.metadata !== false) {
       const key = match[1] ?? '';
       if (!METADATA_FILTER_KEY.test(key)) {
-        throw new TillError('invalid_parameter', 'metadata filter keys must be 1 to 40 characters without quotes, brackets or backslashes', name);
+        throw new TillError(
+          'invalid_parameter',
+          'metadata filter keys must be 1 to 40 characters without quotes, brackets or backslashes',
+          name,
+        );
       }
       metadata[key] = value;
     } else if (Object.hasOwn(params, name)) {

@@ -2,16 +2,16 @@
 import { Hono } from 'hono';
 import { TillError } from '../../shared/errors.ts';
 import {
+  type ApiKey,
   CreateApiKeyRequestSchema,
+  type List,
   PaymentMethodsQuerySchema,
   RollApiKeyRequestSchema,
   UpdateMerchantSettingsSchema,
-  type ApiKey,
-  type List,
 } from '../../shared/schemas.ts';
-import { forgetMerchant, merchantAuth, type MerchantEnv } from '../auth.ts';
-import { allowedOriginsCors } from '../cors.ts';
+import { forgetMerchant, type MerchantEnv, merchantAuth } from '../auth.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
+import { allowedOriginsCors } from '../cors.ts';
 import { parseWith, readJson } from '../http.ts';
 import { merchantStub } from '../merchants/merchant-stub.ts';
 import { merchantKeyRateLimit } from '../rate-limit.ts';
@@ -39,7 +39,9 @@ export const merchantSettingsApi = new Hono<MerchantEnv>()
   .post('/merchant/channels/:channel', writers, merchantIdempotency, async (c) => {
     const caller = c.get('merchant');
     const { channel, enabled, credentials } = await channelConfiguration(c, c.req.param('channel'), caller.mode);
-    const merchant = unwrap(await merchantStub(c.env, caller.id).configureChannel(caller.mode, channel, enabled, credentials));
+    const merchant = unwrap(
+      await merchantStub(c.env, caller.id).configureChannel(caller.mode, channel, enabled, credentials),
+    );
     forgetMerchant(merchant.id);
     return c.json(merchant);
   })
@@ -59,7 +61,11 @@ export const merchantSettingsApi = new Hono<MerchantEnv>()
     const { kind, mode } = await readJson(c, CreateApiKeyRequestSchema);
     const merchant = c.get('merchant');
     if (mode !== undefined && mode !== merchant.mode) {
-      throw new TillError('invalid_parameter', `mode must be the mode of the key you call with (${merchant.mode})`, 'mode');
+      throw new TillError(
+        'invalid_parameter',
+        `mode must be the mode of the key you call with (${merchant.mode})`,
+        'mode',
+      );
     }
     return c.json(unwrap(await merchantStub(c.env, merchant.id).createKey(kind, merchant.mode)), 201);
   })
@@ -85,11 +91,13 @@ export const merchantSettingsApi = new Hono<MerchantEnv>()
     async (c, next) => (c.req.header('authorization') ? anyKey(c, next) : publishableInQuery(c, next)),
     allowedOriginsCors<MerchantEnv>({ originsFor: async (c) => c.get('merchant').allowedOrigins }),
     async (c) => {
-    const merchant = c.get('merchant');
-    const { amount, currency, context, capture_method } = parseWith(PaymentMethodsQuerySchema, c.req.query());
-    const data = merchant.channels
-      .filter(isChannelId)
-      .flatMap((channel) => channelOf(channel).methods({ amount, currency, mode: merchant.mode, capture_method }, context));
-    return c.json({ object: 'list', data });
-  },
+      const merchant = c.get('merchant');
+      const { amount, currency, context, capture_method } = parseWith(PaymentMethodsQuerySchema, c.req.query());
+      const data = merchant.channels
+        .filter(isChannelId)
+        .flatMap((channel) =>
+          channelOf(channel).methods({ amount, currency, mode: merchant.mode, capture_method }, context),
+        );
+      return c.json({ object: 'list', data });
+    },
   );

@@ -6,11 +6,11 @@ import { formatMoney } from '../../shared/money.ts';
 import {
   CreateOrderRequestSchema,
   CreateRefundRequestSchema,
-  REFUND_ID,
   ORDER_ID,
+  type OrderListItem,
   OrderListItemSchema,
   OrderListQuerySchema,
-  type OrderListItem,
+  REFUND_ID,
 } from '../../shared/schemas.ts';
 import type { MerchantEnv } from '../auth.ts';
 import type { Env } from '../env.ts';
@@ -20,8 +20,8 @@ import { newOrderId, newRefundId, orderIdForIdempotencyKey, refundIdForIdempoten
 import { listPage, ownedBy } from '../listing.ts';
 import { merchantKeyRateLimit } from '../rate-limit.ts';
 import { unwrap } from '../result.ts';
-import { merchantIdempotency, readers, writers } from './merchant-auth.ts';
 import { listQuery } from './list-query.ts';
+import { merchantIdempotency, readers, writers } from './merchant-auth.ts';
 
 export function orderStub(env: Env, id: string) {
   if (!ORDER_ID.test(id)) throw new TillError('order_not_found', 'No such order', 'id');
@@ -40,10 +40,16 @@ export const ordersApi = new Hono<MerchantEnv>()
     const merchant = c.get('merchant');
     const limit = merchant.limits.max_order_amount[request.currency];
     if (limit !== undefined && request.amount > limit) {
-      throw new TillError('amount_over_limit', `amount is over this merchant's limit of ${formatMoney(limit, request.currency)} per order`, 'amount');
+      throw new TillError(
+        'amount_over_limit',
+        `amount is over this merchant's limit of ${formatMoney(limit, request.currency)} per order`,
+        'amount',
+      );
     }
     const idempotencyKey = c.req.header(IDEMPOTENCY_KEY_HEADER);
-    const id = idempotencyKey ? await orderIdForIdempotencyKey(`${merchant.id}:${merchant.mode}`, idempotencyKey) : newOrderId();
+    const id = idempotencyKey
+      ? await orderIdForIdempotencyKey(`${merchant.id}:${merchant.mode}`, idempotencyKey)
+      : newOrderId();
     const { order, replayed } = unwrap(
       await orderStub(c.env, id).create({
         id,
@@ -62,7 +68,8 @@ export const ordersApi = new Hono<MerchantEnv>()
     if (query.status) filters.push(['status = ?', query.status]);
     if (query.currency) filters.push(['currency = ?', query.currency]);
     if (query.channel) filters.push(['paid_channel = ?', query.channel]);
-    for (const [key, value] of Object.entries(metadata)) filters.push(['json_extract(metadata, ?) = ?', `$."${key}"`, value]);
+    for (const [key, value] of Object.entries(metadata))
+      filters.push(['json_extract(metadata, ?) = ?', `$."${key}"`, value]);
     const owner = ownedBy(c.get('merchant'));
     return c.json(await listPage(c.env.DB, { table: 'orders', owner, filters, query, url: '/v1/orders' }, listItem));
   })
@@ -92,7 +99,11 @@ export const ordersApi = new Hono<MerchantEnv>()
     const idempotencyKey = c.req.header(IDEMPOTENCY_KEY_HEADER);
     const id = idempotencyKey ? await refundIdForIdempotencyKey(orderId, idempotencyKey) : newRefundId();
     const { refund, replayed } = unwrap(
-      await orderStub(c.env, orderId).createRefund(c.get('merchant'), { id, request, requestHash: await sha256Hex(JSON.stringify(raw)) }),
+      await orderStub(c.env, orderId).createRefund(c.get('merchant'), {
+        id,
+        request,
+        requestHash: await sha256Hex(JSON.stringify(raw)),
+      }),
     );
     if (replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(refund, 201);

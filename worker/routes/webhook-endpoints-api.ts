@@ -6,10 +6,10 @@ import { Hono } from 'hono';
 import { TillError } from '../../shared/errors.ts';
 import {
   CreateWebhookEndpointRequestSchema,
+  type List,
   RollWebhookSecretRequestSchema,
   UpdateWebhookEndpointRequestSchema,
   WEBHOOK_ENDPOINT_ID,
-  type List,
   type WebhookEndpoint,
 } from '../../shared/schemas.ts';
 import type { MerchantEnv } from '../auth.ts';
@@ -21,7 +21,8 @@ import { merchantIdempotency, readers, writers } from './merchant-auth.ts';
 
 /** A malformed id is a missing endpoint, answered before any object is asked. */
 function endpointId(id: string): string {
-  if (!WEBHOOK_ENDPOINT_ID.test(id)) throw new TillError('webhook_endpoint_not_found', 'No such webhook endpoint', 'id');
+  if (!WEBHOOK_ENDPOINT_ID.test(id))
+    throw new TillError('webhook_endpoint_not_found', 'No such webhook endpoint', 'id');
   return id;
 }
 
@@ -38,12 +39,21 @@ export const webhookEndpointsApi = new Hono<MerchantEnv>()
     const merchant = c.get('merchant');
     // At most 16 per mode and the primary: one page holds them all.
     const data = unwrap(await merchantStub(c.env, merchant.id).listWebhookEndpoints(merchant.mode));
-    return c.json({ object: 'list', data, has_more: false, url: '/v1/webhook_endpoints' } satisfies List<WebhookEndpoint>);
+    return c.json({
+      object: 'list',
+      data,
+      has_more: false,
+      url: '/v1/webhook_endpoints',
+    } satisfies List<WebhookEndpoint>);
   })
 
   .get('/webhook_endpoints/:id', readers, async (c) => {
     const merchant = c.get('merchant');
-    return c.json(unwrap(await merchantStub(c.env, merchant.id).retrieveWebhookEndpoint(merchant.mode, endpointId(c.req.param('id')))));
+    return c.json(
+      unwrap(
+        await merchantStub(c.env, merchant.id).retrieveWebhookEndpoint(merchant.mode, endpointId(c.req.param('id'))),
+      ),
+    );
   })
 
   .post('/webhook_endpoints/:id', writers, merchantIdempotency, async (c) => {
@@ -55,12 +65,18 @@ export const webhookEndpointsApi = new Hono<MerchantEnv>()
 
   .delete('/webhook_endpoints/:id', writers, async (c) => {
     const merchant = c.get('merchant');
-    return c.json(unwrap(await merchantStub(c.env, merchant.id).deleteWebhookEndpoint(merchant.mode, endpointId(c.req.param('id')))));
+    return c.json(
+      unwrap(
+        await merchantStub(c.env, merchant.id).deleteWebhookEndpoint(merchant.mode, endpointId(c.req.param('id'))),
+      ),
+    );
   })
 
   .post('/webhook_endpoints/:id/roll_secret', writers, merchantIdempotency, async (c) => {
     const id = endpointId(c.req.param('id'));
     const { expires_in } = await readOptionalJson(c, RollWebhookSecretRequestSchema);
     const merchant = c.get('merchant');
-    return c.json(unwrap(await merchantStub(c.env, merchant.id).rollWebhookEndpointSecret(merchant.mode, id, expires_in)));
+    return c.json(
+      unwrap(await merchantStub(c.env, merchant.id).rollWebhookEndpointSecret(merchant.mode, id, expires_in)),
+    );
   });

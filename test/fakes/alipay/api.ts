@@ -5,12 +5,17 @@
  */
 import { buildNotification, deliver } from './notify.ts';
 import type { GatewayRequest } from './request.ts';
-import { beijingNow, parseBeijing, parseYuan, yuan, type FakeState, type PayMethod, type Trade } from './state.ts';
+import { beijingNow, type FakeState, type PayMethod, parseBeijing, parseYuan, type Trade, yuan } from './state.ts';
 
 export type Reply = Record<string, unknown> & { code: string };
 
 const OK = { code: '10000', msg: 'Success' } as const;
-const business = (sub_code: string, sub_msg: string): Reply => ({ code: '40004', msg: 'Business Failed', sub_code, sub_msg });
+const business = (sub_code: string, sub_msg: string): Reply => ({
+  code: '40004',
+  msg: 'Business Failed',
+  sub_code,
+  sub_msg,
+});
 const badParameter = (sub_msg: string): Reply => business('ACQ.INVALID_PARAMETER', sub_msg);
 
 const OUT_NO = /^[A-Za-z0-9_-]{1,64}$/;
@@ -28,7 +33,8 @@ function named(state: FakeState, request: GatewayRequest): Trade | Reply {
   const tradeNo = str(request.biz.trade_no);
   if (!outTradeNo && !tradeNo) return badParameter('out_trade_no or trade_no is required');
   const trade = outTradeNo ? state.trade(request.app.appId, outTradeNo) : undefined;
-  if (!trade || trade.status === null || (tradeNo && trade.tradeNo !== tradeNo)) return business('ACQ.TRADE_NOT_EXIST', '交易不存在');
+  if (!trade || trade.status === null || (tradeNo && trade.tradeNo !== tradeNo))
+    return business('ACQ.TRADE_NOT_EXIST', '交易不存在');
   return trade;
 }
 const isReply = (value: Trade | Reply): value is Reply => 'code' in value;
@@ -39,25 +45,34 @@ export function createTrade(state: FakeState, request: GatewayRequest, method: P
   const outTradeNo = str(biz.out_trade_no);
   if (!outTradeNo || !OUT_NO.test(outTradeNo)) return badParameter('out_trade_no must be 1-64 letters, digits, _ or -');
   const total = parseYuan(biz.total_amount);
-  if (total === null) return badParameter(`total_amount must be yuan with at most 2 decimals in [0.01, 100000000], got ${JSON.stringify(biz.total_amount)}`);
+  if (total === null)
+    return badParameter(
+      `total_amount must be yuan with at most 2 decimals in [0.01, 100000000], got ${JSON.stringify(biz.total_amount)}`,
+    );
   const subject = str(biz.subject);
   if (!subject || subject.length > 256) return badParameter('subject is required, at most 256 characters');
   const productCode = PRODUCT_CODES[method];
-  if (productCode && biz.product_code !== productCode) return badParameter(`product_code must be ${productCode}, got ${JSON.stringify(biz.product_code)}`);
-  if (!productCode && biz.product_code !== undefined && biz.product_code !== 'FACE_TO_FACE_PAYMENT') return badParameter('product_code must be FACE_TO_FACE_PAYMENT');
+  if (productCode && biz.product_code !== productCode)
+    return badParameter(`product_code must be ${productCode}, got ${JSON.stringify(biz.product_code)}`);
+  if (!productCode && biz.product_code !== undefined && biz.product_code !== 'FACE_TO_FACE_PAYMENT')
+    return badParameter('product_code must be FACE_TO_FACE_PAYMENT');
   let expiresAt: number | null = null;
   if (biz.time_expire !== undefined) {
     expiresAt = parseBeijing(String(biz.time_expire));
     if (expiresAt === null) return badParameter('time_expire must be yyyy-MM-dd HH:mm:ss');
     if (expiresAt <= Date.now()) return business('ACQ.TRADE_HAS_CLOSE', 'time_expire is already past');
   }
-  if (method === 'wap' && biz.quit_url !== undefined && !/^https?:\/\//.test(String(biz.quit_url))) return badParameter('quit_url is not a URL');
-  if (method === 'wap' && biz.quit_url !== undefined && String(biz.quit_url).length > 256) return badParameter('quit_url is longer than 256 characters');
+  if (method === 'wap' && biz.quit_url !== undefined && !/^https?:\/\//.test(String(biz.quit_url)))
+    return badParameter('quit_url is not a URL');
+  if (method === 'wap' && biz.quit_url !== undefined && String(biz.quit_url).length > 256)
+    return badParameter('quit_url is longer than 256 characters');
   const existing = state.trade(request.app.appId, outTradeNo);
   if (existing) {
-    if (existing.status === 'TRADE_SUCCESS' || existing.status === 'TRADE_FINISHED') return business('ACQ.TRADE_HAS_SUCCESS', '交易已被支付');
+    if (existing.status === 'TRADE_SUCCESS' || existing.status === 'TRADE_FINISHED')
+      return business('ACQ.TRADE_HAS_SUCCESS', '交易已被支付');
     if (existing.status === 'TRADE_CLOSED') return business('ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
-    if (existing.total !== total || existing.subject !== subject) return business('ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
+    if (existing.total !== total || existing.subject !== subject)
+      return business('ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
     // The same request again (a retry): the same trade and QR code.
     return existing;
   }
@@ -91,7 +106,14 @@ function query(state: FakeState, request: GatewayRequest): Reply {
     buyer_logon_id: 'buy***@example.com',
     trade_status: trade.status,
     total_amount: trade.totalAmount,
-    ...(trade.paidAt ? { buyer_pay_amount: trade.totalAmount, receipt_amount: trade.totalAmount, send_pay_date: trade.paidAt, buyer_user_id: '2088102000000001' } : {}),
+    ...(trade.paidAt
+      ? {
+          buyer_pay_amount: trade.totalAmount,
+          receipt_amount: trade.totalAmount,
+          send_pay_date: trade.paidAt,
+          buyer_user_id: '2088102000000001',
+        }
+      : {}),
   };
 }
 
@@ -99,7 +121,10 @@ function refund(state: FakeState, request: GatewayRequest): Reply {
   const trade = named(state, request);
   if (isReply(trade)) return trade;
   const amount = parseYuan(request.biz.refund_amount);
-  if (amount === null) return badParameter(`refund_amount must be yuan with at most 2 decimals, got ${JSON.stringify(request.biz.refund_amount)}`);
+  if (amount === null)
+    return badParameter(
+      `refund_amount must be yuan with at most 2 decimals, got ${JSON.stringify(request.biz.refund_amount)}`,
+    );
   const outRequestNo = str(request.biz.out_request_no) ?? trade.outTradeNo;
   if (!OUT_NO.test(outRequestNo)) return badParameter('out_request_no must be 1-64 letters, digits, _ or -');
   const refunded = () => trade.refunds.reduce((sum, r) => sum + r.amount, 0);
@@ -121,7 +146,8 @@ function refund(state: FakeState, request: GatewayRequest): Reply {
   }
   if (trade.status === 'TRADE_FINISHED') return business('ACQ.TRADE_HAS_FINISHED', '交易已完结');
   if (trade.status !== 'TRADE_SUCCESS') return business('ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
-  if (!request.biz.out_request_no && amount !== trade.total) return business('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额与交易金额不一致');
+  if (!request.biz.out_request_no && amount !== trade.total)
+    return business('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额与交易金额不一致');
   if (refunded() + amount > trade.total) return business('ACQ.REASON_TRADE_REFUND_FEE_ERR', '退款金额超限');
   const at = beijingNow();
   trade.refunds.push({ outRequestNo, amount, at });
@@ -141,7 +167,13 @@ function refundQuery(state: FakeState, request: GatewayRequest): Reply {
   const outRequestNo = str(request.biz.out_request_no);
   if (!outRequestNo) return badParameter('out_request_no is required');
   const found = trade.refunds.find((r) => r.outRequestNo === outRequestNo);
-  const base = { ...OK, trade_no: trade.tradeNo, out_trade_no: trade.outTradeNo, out_request_no: outRequestNo, total_amount: trade.totalAmount };
+  const base = {
+    ...OK,
+    trade_no: trade.tradeNo,
+    out_trade_no: trade.outTradeNo,
+    out_request_no: outRequestNo,
+    total_amount: trade.totalAmount,
+  };
   // No refund_status: Alipay never received (or refused) this request.
   if (!found) return base;
   return { ...base, refund_amount: yuan(found.amount), refund_status: 'REFUND_SUCCESS', gmt_refund_pay: found.at };

@@ -16,14 +16,15 @@
  *        business_error (40004 with sub_code) | bad_signature (the call is made, its answer's signature broken) |
  *        unsigned (the next gateway answer); drop_notification | tamper_amount (the next notification)
  */
+
+import { type RunningFake, serve } from '../serve.ts';
 import { createTrade, METHODS, type Reply } from './api.ts';
 import { buildNotification, deliver, notificationView } from './notify.ts';
 import { cashierPage, errorPage, resultPage } from './pages.ts';
-import { mergedParams, readGatewayRequest, type GatewayRequest } from './request.ts';
+import { type GatewayRequest, mergedParams, readGatewayRequest } from './request.ts';
 import { FakeApp, signedAnswer } from './sdk.ts';
-import { openTrade, payAndNotify, payTrade, returnUrlOf, timeOutTrade, type ShopperResult } from './shopper.ts';
+import { openTrade, payAndNotify, payTrade, returnUrlOf, type ShopperResult, timeOutTrade } from './shopper.ts';
 import { FAULT_KINDS, FakeState, type FaultKind, type Trade } from './state.ts';
-import { serve, type RunningFake } from '../serve.ts';
 
 const json = (body: unknown, status = 200): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
@@ -62,18 +63,42 @@ export function alipayFakeHandler(state = new FakeState()): (request: Request) =
   function serverCall(request: GatewayRequest, origin: string): Response {
     const key = `${request.method.replaceAll('.', '_')}_response`;
     const handler = METHODS[request.method];
-    if (!handler) return new Response(signedAnswer(key, { code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-method', sub_msg: `不存在的方法名 ${request.method}` }));
+    if (!handler)
+      return new Response(
+        signedAnswer(key, {
+          code: '40002',
+          msg: 'Invalid Arguments',
+          sub_code: 'isv.invalid-method',
+          sub_msg: `不存在的方法名 ${request.method}`,
+        }),
+      );
     const where = {
       method: request.method,
       outTradeNo: typeof request.biz.out_trade_no === 'string' ? request.biz.out_trade_no : undefined,
       appId: request.app.appId,
     };
-    const detail = state.takeFaultDetail(['system_error', 'service_unavailable', 'business_error', 'bad_signature', 'unsigned'], where);
+    const detail = state.takeFaultDetail(
+      ['system_error', 'service_unavailable', 'business_error', 'bad_signature', 'unsigned'],
+      where,
+    );
     const fault = detail?.kind;
     let reply: Reply;
-    if (fault === 'system_error') reply = { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.SYSTEM_ERROR', sub_msg: '系统错误' };
-    else if (fault === 'service_unavailable') reply = { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'isp.unknow-error', sub_msg: '系统繁忙' };
-    else if (fault === 'business_error') reply = { code: '40004', msg: 'Business Failed', sub_code: detail?.subCode ?? 'ACQ.TRADE_STATUS_ERROR', sub_msg: 'refused by a test fault' };
+    if (fault === 'system_error')
+      reply = { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.SYSTEM_ERROR', sub_msg: '系统错误' };
+    else if (fault === 'service_unavailable')
+      reply = {
+        code: '20000',
+        msg: 'Service Currently Unavailable',
+        sub_code: 'isp.unknow-error',
+        sub_msg: '系统繁忙',
+      };
+    else if (fault === 'business_error')
+      reply = {
+        code: '40004',
+        msg: 'Business Failed',
+        sub_code: detail?.subCode ?? 'ACQ.TRADE_STATUS_ERROR',
+        sub_msg: 'refused by a test fault',
+      };
     else reply = handler(state, request, origin);
     const sign = fault === 'bad_signature' ? 'corrupt' : fault === 'unsigned' ? false : 'good';
     return new Response(signedAnswer(key, reply, sign), { headers: { 'content-type': 'text/html;charset=utf-8' } });
@@ -85,15 +110,30 @@ export function alipayFakeHandler(state = new FakeState()): (request: Request) =
     if ('code' in trade) return errorPage(trade.code, String(trade.sub_code), String(trade.sub_msg));
     const opened = openTrade(trade);
     if (!opened.ok) return resultPage(opened.message, 'Go back to the shop and start again.', false);
-    if (trade.status !== 'WAIT_BUYER_PAY') return resultPage('Nothing to pay', `This payment is ${trade.status}.`, false);
+    if (trade.status !== 'WAIT_BUYER_PAY')
+      return resultPage('Nothing to pay', `This payment is ${trade.status}.`, false);
     return cashierPage(trade, `/cashier/${trade.token}/pay`, trade.quitUrl ?? trade.returnUrl);
   }
 
   async function gateway(request: Request, origin: string): Promise<Response> {
     const params = await mergedParams(request);
-    if (!params) return new Response(signedAnswer('error_response', { code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-parameter', sub_msg: 'a parameter is given twice, or the body is not a form' }, false));
+    if (!params)
+      return new Response(
+        signedAnswer(
+          'error_response',
+          {
+            code: '40002',
+            msg: 'Invalid Arguments',
+            sub_code: 'isv.invalid-parameter',
+            sub_msg: 'a parameter is given twice, or the body is not a form',
+          },
+          false,
+        ),
+      );
     const read = readGatewayRequest(state, params);
-    const browser = read.ok ? read.request.method in PAGE_METHODS : (read.method ?? '') in PAGE_METHODS || request.method === 'GET';
+    const browser = read.ok
+      ? read.request.method in PAGE_METHODS
+      : (read.method ?? '') in PAGE_METHODS || request.method === 'GET';
     if (!read.ok) {
       if (browser) return errorPage(read.error.code, read.error.sub_code, read.error.sub_msg);
       const key = read.signable && read.method ? `${read.method.replaceAll('.', '_')}_response` : 'error_response';
@@ -109,20 +149,26 @@ export function alipayFakeHandler(state = new FakeState()): (request: Request) =
     if (!paid.ok) return resultPage(paid.message, `Order ${trade.outTradeNo}.`, false);
     const back = viaQr ? null : returnUrlOf(trade);
     if (back) return new Response(null, { status: 303, headers: { location: back } });
-    return resultPage('Payment complete', viaQr ? 'Return to the shop on your computer.' : 'You can close this page.', true);
+    return resultPage(
+      'Payment complete',
+      viaQr ? 'Return to the shop on your computer.' : 'You can close this page.',
+      true,
+    );
   }
 
   async function control(request: Request, path: string[]): Promise<Response> {
     const [, resource, id, action] = path;
     if (request.method === 'POST' && resource === 'apps') {
       const body = await readJsonBody(request);
-      if (typeof body.app_id !== 'string' || typeof body.public_key !== 'string') return json({ error: 'app_id and public_key are required' }, 400);
+      if (typeof body.app_id !== 'string' || typeof body.public_key !== 'string')
+        return json({ error: 'app_id and public_key are required' }, 400);
       state.apps.set(body.app_id, new FakeApp(body.app_id, body.public_key));
       return json({ app_id: body.app_id });
     }
     if (request.method === 'POST' && resource === 'faults') {
       const body = await readJsonBody(request);
-      if (!FAULT_KINDS.includes(body.next as FaultKind)) return json({ error: `next must be one of ${FAULT_KINDS.join(', ')}` }, 400);
+      if (!FAULT_KINDS.includes(body.next as FaultKind))
+        return json({ error: `next must be one of ${FAULT_KINDS.join(', ')}` }, 400);
       state.addFault({
         kind: body.next as FaultKind,
         ...(typeof body.method === 'string' ? { method: body.method } : {}),
@@ -141,7 +187,8 @@ export function alipayFakeHandler(state = new FakeState()): (request: Request) =
     if (action === 'scan') {
       result = openTrade(trade);
       // Alipay notifies WAIT_BUYER_PAY only for apps that ask for it; ?notify=1 builds that notification.
-      if (result.ok && new URL(request.url).searchParams.get('notify') === '1') result = { ...result, notification: buildNotification(state, trade) };
+      if (result.ok && new URL(request.url).searchParams.get('notify') === '1')
+        result = { ...result, notification: buildNotification(state, trade) };
     } else if (action === 'pay') result = payTrade(state, trade);
     else if (action === 'close') result = timeOutTrade(state, trade);
     else return json({ error: `unknown action ${action}` }, 404);
@@ -154,7 +201,8 @@ export function alipayFakeHandler(state = new FakeState()): (request: Request) =
   return async (request) => {
     const url = new URL(request.url);
     const path = url.pathname.split('/').filter(Boolean);
-    if (url.pathname === '/gateway.do' && (request.method === 'POST' || request.method === 'GET')) return gateway(request, url.origin);
+    if (url.pathname === '/gateway.do' && (request.method === 'POST' || request.method === 'GET'))
+      return gateway(request, url.origin);
     if (path[0] === '_fake') return control(request, path);
     if ((path[0] === 'qr' || path[0] === 'cashier') && path[1]) {
       const trade = state.tradeByToken(path[1]);
@@ -163,10 +211,12 @@ export function alipayFakeHandler(state = new FakeState()): (request: Request) =
       if (request.method === 'GET' && viaQr && path[2] === undefined) {
         const opened = openTrade(trade);
         if (!opened.ok) return resultPage(opened.message, 'Ask the shop for a new code.', false);
-        if (trade.status !== 'WAIT_BUYER_PAY') return resultPage('Nothing to pay', `This payment is ${trade.status}.`, false);
+        if (trade.status !== 'WAIT_BUYER_PAY')
+          return resultPage('Nothing to pay', `This payment is ${trade.status}.`, false);
         return cashierPage(trade, `/qr/${trade.token}/pay`, null);
       }
-      if (request.method === 'POST' && (path[2] === 'pay' || path[2] === 'cancel')) return shopperAction(path[2], trade, viaQr);
+      if (request.method === 'POST' && (path[2] === 'pay' || path[2] === 'cancel'))
+        return shopperAction(path[2], trade, viaQr);
     }
     return new Response('not found', { status: 404 });
   };

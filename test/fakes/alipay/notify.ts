@@ -2,8 +2,9 @@
  * Alipay's asynchronous notifications (trade_status_sync): built from a trade's state, signed
  * under the V1 rule, and POSTed to the merchant's notify_url until it answers exactly `success`.
  */
-import { randomDigits, beijingNow, yuan, type FakeState, type Notification, type Trade } from './state.ts';
-import { signNotification, type Params } from './sdk.ts';
+
+import { type Params, signNotification } from './sdk.ts';
+import { beijingNow, type FakeState, type Notification, randomDigits, type Trade, yuan } from './state.ts';
 
 const SELLER_ID = '2088000000000002';
 const BUYER_ID = '2088102000000001';
@@ -14,7 +15,11 @@ const RETRY_GAPS_MS = [0, 250, 1000];
 export const NOTIFY_HEADERS = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' } as const;
 
 /** A notification about the trade's current state; `refund` makes it the news of that refund. */
-export function buildNotification(state: FakeState, trade: Trade, refund?: { outRequestNo: string; at: string }): Notification | null {
+export function buildNotification(
+  state: FakeState,
+  trade: Trade,
+  refund?: { outRequestNo: string; at: string },
+): Notification | null {
   if (!trade.notifyUrl || trade.status === null) return null;
   const now = beijingNow();
   const paid = trade.paidAt !== null;
@@ -50,14 +55,25 @@ export function buildNotification(state: FakeState, trade: Trade, refund?: { out
   }
   if (trade.closedAt) fields.gmt_close = trade.closedAt;
   if (refund) {
-    Object.assign(fields, { out_biz_no: refund.outRequestNo, refund_fee: yuan(refunded), gmt_refund: `${refund.at}.000`, send_back_fee: yuan(refunded) });
+    Object.assign(fields, {
+      out_biz_no: refund.outRequestNo,
+      refund_fee: yuan(refunded),
+      gmt_refund: `${refund.at}.000`,
+      send_back_fee: yuan(refunded),
+    });
   }
   const form = signNotification(fields);
   if (state.takeFault(['tamper_amount'], { outTradeNo: trade.outTradeNo, appId: trade.appId })) {
     // Changed on the way, after Alipay signed it.
     form.total_amount = yuan(trade.total + 1);
   }
-  const notification: Notification = { notifyUrl: trade.notifyUrl, form, body: new URLSearchParams(form).toString(), deliveries: [], dropped: false };
+  const notification: Notification = {
+    notifyUrl: trade.notifyUrl,
+    form,
+    body: new URLSearchParams(form).toString(),
+    deliveries: [],
+    dropped: false,
+  };
   trade.notifications.push(notification);
   return notification;
 }

@@ -57,12 +57,18 @@ ${cancel}
 }
 
 export function resultPage(title: string, message: string, ok: boolean): Response {
-  const response = page(title, `<p class="${ok ? 'done' : 'subject'}">${escape(title)}</p><p class="note">${escape(message)}</p>`);
+  const response = page(
+    title,
+    `<p class="${ok ? 'done' : 'subject'}">${escape(title)}</p><p class="note">${escape(message)}</p>`,
+  );
   return ok ? response : new Response(response.body, { status: 409, headers: response.headers });
 }
 
 /** A gateway error shown in the browser, as Alipay shows a bad page.pay link. */
 export function errorPage(code: string, subCode: string, message: string): Response {
-  const response = page('Alipay error', `<p class="subject">${escape(code)} ${escape(subCode)}</p><p class="note">${escape(message)}</p>`);
+  const response = page(
+    'Alipay error',
+    `<p class="subject">${escape(code)} ${escape(subCode)}</p><p class="note">${escape(message)}</p>`,
+  );
   return new Response(response.body, { status: 400, headers: response.headers });
 }

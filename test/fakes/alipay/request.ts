@@ -5,7 +5,7 @@
  */
 import type { FakeApp, Params } from './sdk.ts';
 import { requestContent } from './sdk.ts';
-import { parseBeijing, type FakeState } from './state.ts';
+import { type FakeState, parseBeijing } from './state.ts';
 
 export type GatewayError = {
   code: string;
@@ -21,7 +21,9 @@ export interface GatewayRequest {
   biz: Record<string, unknown>;
 }
 
-export type ReadResult = { ok: true; request: GatewayRequest } | { ok: false; error: GatewayError; method: string | null; signable: boolean };
+export type ReadResult =
+  | { ok: true; request: GatewayRequest }
+  | { ok: false; error: GatewayError; method: string | null; signable: boolean };
 
 /** How far a request's timestamp may be from now. Alipay's tolerance is unpublished; 15 minutes is a guess. */
 const TIMESTAMP_WINDOW_MS = 15 * 60 * 1000;
@@ -36,8 +38,18 @@ const REQUIRED: Array<[string, string]> = [
   ['version', 'isv.missing-version'],
 ];
 
-const missing = (sub: string, what: string): GatewayError => ({ code: '40001', msg: 'Missing Required Arguments', sub_code: sub, sub_msg: `缺少必选参数 ${what}` });
-export const invalid = (sub: string, message: string): GatewayError => ({ code: '40002', msg: 'Invalid Arguments', sub_code: sub, sub_msg: message });
+const missing = (sub: string, what: string): GatewayError => ({
+  code: '40001',
+  msg: 'Missing Required Arguments',
+  sub_code: sub,
+  sub_msg: `缺少必选参数 ${what}`,
+});
+export const invalid = (sub: string, message: string): GatewayError => ({
+  code: '40002',
+  msg: 'Invalid Arguments',
+  sub_code: sub,
+  sub_msg: message,
+});
 
 /** Query and (form) body, merged; a key given twice is refused. */
 export async function mergedParams(request: Request): Promise<Params | null> {
@@ -66,26 +78,49 @@ export function readGatewayRequest(state: FakeState, params: Params): ReadResult
   }
   const app = state.apps.get(params.app_id!);
   // Alipay cannot sign for an app it does not know: the answer is an unsigned error_response.
-  if (!app) return { ok: false, error: invalid('isv.invalid-app-id', `无效的AppID参数 ${params.app_id}`), method, signable: false };
+  if (!app)
+    return {
+      ok: false,
+      error: invalid('isv.invalid-app-id', `无效的AppID参数 ${params.app_id}`),
+      method,
+      signable: false,
+    };
   const fail = (error: GatewayError): ReadResult => ({ ok: false, error, method, signable: true });
-  if (params.sign_type !== 'RSA2') return fail(invalid('isv.invalid-signature-type', `sign_type must be RSA2, got ${params.sign_type}`));
-  if (params.charset!.toLowerCase() !== 'utf-8') return fail(invalid('isv.invalid-charset', `charset must be utf-8, got ${params.charset}`));
-  if (params.format !== undefined && params.format.toUpperCase() !== 'JSON') return fail(invalid('isv.invalid-format', `format must be JSON, got ${params.format}`));
-  if (params.version !== '1.0') return fail(invalid('isv.invalid-version', `version must be 1.0, got ${params.version}`));
+  if (params.sign_type !== 'RSA2')
+    return fail(invalid('isv.invalid-signature-type', `sign_type must be RSA2, got ${params.sign_type}`));
+  if (params.charset!.toLowerCase() !== 'utf-8')
+    return fail(invalid('isv.invalid-charset', `charset must be utf-8, got ${params.charset}`));
+  if (params.format !== undefined && params.format.toUpperCase() !== 'JSON')
+    return fail(invalid('isv.invalid-format', `format must be JSON, got ${params.format}`));
+  if (params.version !== '1.0')
+    return fail(invalid('isv.invalid-version', `version must be 1.0, got ${params.version}`));
   const content = requestContent(params);
   if (!app.verify(content, params.sign!)) {
     // The real gateway echoes the string it verified, which is how merchants debug this.
-    return fail(invalid('isv.invalid-signature', `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${content}`));
+    return fail(
+      invalid(
+        'isv.invalid-signature',
+        `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${content}`,
+      ),
+    );
   }
   const at = parseBeijing(params.timestamp!);
-  if (at === null) return fail(invalid('isv.invalid-timestamp', `timestamp must be yyyy-MM-dd HH:mm:ss, got ${params.timestamp}`));
+  if (at === null)
+    return fail(invalid('isv.invalid-timestamp', `timestamp must be yyyy-MM-dd HH:mm:ss, got ${params.timestamp}`));
   if (Math.abs(at - Date.now()) > TIMESTAMP_WINDOW_MS) {
-    return fail(invalid('isv.invalid-timestamp', `timestamp ${params.timestamp} is not within 15 minutes of now in Beijing time (GMT+8)`));
+    return fail(
+      invalid(
+        'isv.invalid-timestamp',
+        `timestamp ${params.timestamp} is not within 15 minutes of now in Beijing time (GMT+8)`,
+      ),
+    );
   }
   for (const name of ['notify_url', 'return_url']) {
     const url = params[name];
-    if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url)) return fail(invalid('isv.invalid-parameter', `${name} is not a URL`));
-    if (url !== undefined && url.length > 256) return fail(invalid('isv.invalid-parameter', `${name} is longer than 256 characters`));
+    if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url))
+      return fail(invalid('isv.invalid-parameter', `${name} is not a URL`));
+    if (url !== undefined && url.length > 256)
+      return fail(invalid('isv.invalid-parameter', `${name} is longer than 256 characters`));
   }
   let biz: unknown;
   try {
@@ -93,6 +128,7 @@ export function readGatewayRequest(state: FakeState, params: Params): ReadResult
   } catch {
     return fail(missing('isv.missing-biz-content', 'biz_content (JSON)'));
   }
-  if (typeof biz !== 'object' || biz === null || Array.isArray(biz)) return fail(invalid('isv.invalid-parameter', 'biz_content is not a JSON object'));
+  if (typeof biz !== 'object' || biz === null || Array.isArray(biz))
+    return fail(invalid('isv.invalid-parameter', 'biz_content is not a JSON object'));
   return { ok: true, request: { app, method: method!, params, biz: biz as Record<string, unknown> } };
 }

@@ -19,7 +19,12 @@ export class FakeApp {
   constructor(appId: string, appPublicKey: string) {
     this.appId = appId;
     // The SDK verifies with `alipayPublicKey`; here that is the merchant's key, the fake being Alipay.
-    this.#sdk = new AlipaySdk({ appId, privateKey: FAKE_ALIPAY_PRIVATE_KEY, keyType: 'PKCS8', alipayPublicKey: appPublicKey });
+    this.#sdk = new AlipaySdk({
+      appId,
+      privateKey: FAKE_ALIPAY_PRIVATE_KEY,
+      keyType: 'PKCS8',
+      alipayPublicKey: appPublicKey,
+    });
   }
 
   /** Whether the merchant signed `content` (SHA256withRSA, base64). */
@@ -32,7 +37,12 @@ export class FakeApp {
   }
 }
 
-const alipaySide = new AlipaySdk({ appId: 'fake', privateKey: FAKE_ALIPAY_PRIVATE_KEY, keyType: 'PKCS8', alipayPublicKey: FAKE_ALIPAY_PUBLIC_KEY });
+const alipaySide = new AlipaySdk({
+  appId: 'fake',
+  privateKey: FAKE_ALIPAY_PRIVATE_KEY,
+  keyType: 'PKCS8',
+  alipayPublicKey: FAKE_ALIPAY_PUBLIC_KEY,
+});
 
 /** Signs as Alipay (the fake key). */
 export const alipaySign = (content: string): string => signatureV3(content, FAKE_ALIPAY_PRIVATE_KEY);
@@ -55,7 +65,8 @@ export function notificationContent(params: Params): string {
 export function signNotification(fields: Params): Params {
   const form: Params = { ...fields, sign_type: 'RSA2' };
   form.sign = alipaySign(notificationContent(form));
-  if (!alipaySide.checkNotifySignV2({ ...form })) throw new Error('alipay-sdk does not accept the fake notification signature');
+  if (!alipaySide.checkNotifySignV2({ ...form }))
+    throw new Error('alipay-sdk does not accept the fake notification signature');
   return form;
 }
 
@@ -63,7 +74,11 @@ export function signNotification(fields: Params): Params {
  * A gateway answer as Alipay writes it: the inner object serialized with `/` escaped as `\/`,
  * signed over exactly that text. `sign: false` leaves the signature out; `corrupt` breaks it.
  */
-export function signedAnswer(key: string, inner: Record<string, unknown>, sign: 'good' | 'corrupt' | false = 'good'): string {
+export function signedAnswer(
+  key: string,
+  inner: Record<string, unknown>,
+  sign: 'good' | 'corrupt' | false = 'good',
+): string {
   const raw = JSON.stringify(inner).replaceAll('/', '\\/');
   if (sign === false) return `{"${key}":${raw}}`;
   let signature = alipaySign(raw);

@@ -2,16 +2,20 @@
  * What the shopper does at Alipay: scan the QR code (or log in at the cashier), which opens the
  * trade; pay it; or let it time out. Shared by the browser pages and the control endpoints.
  */
-import { signNotification, type Params } from './sdk.ts';
+
 import { buildNotification, deliver } from './notify.ts';
+import { type Params, signNotification } from './sdk.ts';
 import { beijingNow, type FakeState, type Notification, type Trade } from './state.ts';
 
-export type ShopperResult = { ok: true; trade: Trade; notification: Notification | null } | { ok: false; status: number; message: string };
+export type ShopperResult =
+  | { ok: true; trade: Trade; notification: Notification | null }
+  | { ok: false; status: number; message: string };
 
 /** The shopper scanned / opened the cashier: Alipay creates the trade, waiting for payment. */
 export function openTrade(trade: Trade): ShopperResult {
   if (trade.status === null) {
-    if (trade.expiresAt !== null && trade.expiresAt <= Date.now()) return { ok: false, status: 409, message: 'This payment has expired.' };
+    if (trade.expiresAt !== null && trade.expiresAt <= Date.now())
+      return { ok: false, status: 409, message: 'This payment has expired.' };
     trade.status = 'WAIT_BUYER_PAY';
     trade.createdAt = beijingNow();
   }
@@ -22,7 +26,8 @@ export function openTrade(trade: Trade): ShopperResult {
 export function payTrade(state: FakeState, trade: Trade): ShopperResult {
   const opened = openTrade(trade);
   if (!opened.ok) return opened;
-  if (trade.status === 'TRADE_SUCCESS' || trade.status === 'TRADE_FINISHED') return { ok: false, status: 409, message: 'This payment is already made.' };
+  if (trade.status === 'TRADE_SUCCESS' || trade.status === 'TRADE_FINISHED')
+    return { ok: false, status: 409, message: 'This payment is already made.' };
   if (trade.status === 'TRADE_CLOSED') return { ok: false, status: 409, message: 'This payment is closed.' };
   trade.status = 'TRADE_SUCCESS';
   trade.paidAt = beijingNow();
@@ -31,7 +36,8 @@ export function payTrade(state: FakeState, trade: Trade): ShopperResult {
 
 /** The trade times out unpaid (as at its time_expire) or the buyer gives up: closed, and notified if it existed. */
 export function timeOutTrade(state: FakeState, trade: Trade): ShopperResult {
-  if (trade.status === 'TRADE_SUCCESS' || trade.status === 'TRADE_FINISHED') return { ok: false, status: 409, message: 'A paid trade does not time out.' };
+  if (trade.status === 'TRADE_SUCCESS' || trade.status === 'TRADE_FINISHED')
+    return { ok: false, status: 409, message: 'A paid trade does not time out.' };
   const existed = trade.status !== null;
   if (!existed) {
     // No trade yet: its QR code / cashier link stops working, as at its time_expire.

@@ -50,8 +50,23 @@ export interface Trade {
   notifications: Notification[];
 }
 
-export type FaultKind = 'system_error' | 'service_unavailable' | 'business_error' | 'bad_signature' | 'unsigned' | 'drop_notification' | 'tamper_amount';
-export const FAULT_KINDS: readonly FaultKind[] = ['system_error', 'service_unavailable', 'business_error', 'bad_signature', 'unsigned', 'drop_notification', 'tamper_amount'];
+export type FaultKind =
+  | 'system_error'
+  | 'service_unavailable'
+  | 'business_error'
+  | 'bad_signature'
+  | 'unsigned'
+  | 'drop_notification'
+  | 'tamper_amount';
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'system_error',
+  'service_unavailable',
+  'business_error',
+  'bad_signature',
+  'unsigned',
+  'drop_notification',
+  'tamper_amount',
+];
 
 export interface Fault {
   kind: FaultKind;
@@ -123,7 +138,12 @@ export class FakeState {
     return this.#expire(this.#byToken.get(token));
   }
 
-  add(trade: Omit<Trade, 'token' | 'tradeNo' | 'status' | 'createdAt' | 'paidAt' | 'closedAt' | 'refunds' | 'notifications'>): Trade {
+  add(
+    trade: Omit<
+      Trade,
+      'token' | 'tradeNo' | 'status' | 'createdAt' | 'paidAt' | 'closedAt' | 'refunds' | 'notifications'
+    >,
+  ): Trade {
     const full: Trade = {
       ...trade,
       token: randomBytes(12).toString('hex'),

@@ -1,8 +1,8 @@
 /** The fake's /v3 API: orders (Native, H5, JSAPI), query, close, refund and refund query. */
 import { chinaTime, nowSeconds, signedAnswer, verifyRequest, wechatError } from './protocol.ts';
-import { randomAlnum, randomDigits, type FakeState, type Refund, type Trade, type TradeType } from './state.ts';
+import { type FakeState, type Refund, randomAlnum, randomDigits, type Trade, type TradeType } from './state.ts';
 import { refundable, refundView, transactionView } from './trades.ts';
-import { isObject, ParamError, readOrder, readRefund, type Json } from './validation.ts';
+import { isObject, type Json, ParamError, readOrder, readRefund } from './validation.ts';
 
 const ORDER_PATHS: Record<string, TradeType> = { native: 'NATIVE', h5: 'MWEB', jsapi: 'JSAPI' };
 
@@ -19,18 +19,33 @@ interface Call {
   body: Json;
 }
 
-const answer = (call: Call, status: number, value: unknown): Response => signedAnswer(call.state, call.mchid, call.subject, status, value);
+const answer = (call: Call, status: number, value: unknown): Response =>
+  signedAnswer(call.state, call.mchid, call.subject, status, value);
 
 function createOrder(call: Call, type: TradeType): Response {
   const order = readOrder(type, call.body, nowSeconds());
-  if (order.mchid !== call.mchid) return wechatError(400, 'INVALID_REQUEST', 'mchid 与请求头中的商户号不一致 (body mchid differs from Authorization)');
+  if (order.mchid !== call.mchid)
+    return wechatError(
+      400,
+      'INVALID_REQUEST',
+      'mchid 与请求头中的商户号不一致 (body mchid differs from Authorization)',
+    );
   const merchant = call.state.merchant(call.mchid, call.serialNo);
-  if (merchant?.appid && merchant.appid !== order.appid) return wechatError(400, 'APPID_MCHID_NOT_MATCH', 'appid 和 mch_id 不匹配');
-  const fingerprint = JSON.stringify([type, order.appid, order.description, order.total, order.notify_url, order.openid]);
+  if (merchant?.appid && merchant.appid !== order.appid)
+    return wechatError(400, 'APPID_MCHID_NOT_MATCH', 'appid 和 mch_id 不匹配');
+  const fingerprint = JSON.stringify([
+    type,
+    order.appid,
+    order.description,
+    order.total,
+    order.notify_url,
+    order.openid,
+  ]);
   const existing = call.state.trades.get(order.out_trade_no);
   if (existing) {
     // WeChat answers a repeated identical order again; anything else under the number is refused.
-    if (existing.mchid === call.mchid && existing.fingerprint === fingerprint && existing.state === 'NOTPAY') return answer(call, 200, existing.answer);
+    if (existing.mchid === call.mchid && existing.fingerprint === fingerprint && existing.state === 'NOTPAY')
+      return answer(call, 200, existing.answer);
     return wechatError(403, 'OUT_TRADE_NO_USED', '商户订单号重复');
   }
   const prepay_id = `wx${randomDigits(14)}${randomAlnum(20).toLowerCase()}`;
@@ -73,15 +88,18 @@ function tradeOf(call: Call, outTradeNo: string): Trade | null {
 }
 
 function queryTrade(call: Call, outTradeNo: string): Response {
-  if (!call.query.get('mchid')) return wechatError(400, 'PARAM_ERROR', '缺少参数 mchid (query parameter mchid is required)');
-  if (call.query.get('mchid') !== call.mchid) return wechatError(400, 'INVALID_REQUEST', 'mchid 与请求头中的商户号不一致');
+  if (!call.query.get('mchid'))
+    return wechatError(400, 'PARAM_ERROR', '缺少参数 mchid (query parameter mchid is required)');
+  if (call.query.get('mchid') !== call.mchid)
+    return wechatError(400, 'INVALID_REQUEST', 'mchid 与请求头中的商户号不一致');
   const trade = tradeOf(call, outTradeNo);
   if (!trade) return wechatError(404, 'ORDER_NOT_EXIST', '订单不存在');
   return answer(call, 200, transactionView(trade));
 }
 
 function closeTrade(call: Call, outTradeNo: string): Response {
-  if (call.body.mchid !== call.mchid) return wechatError(400, 'PARAM_ERROR', 'mchid 缺失或与请求头不一致 (body mchid is required)');
+  if (call.body.mchid !== call.mchid)
+    return wechatError(400, 'PARAM_ERROR', 'mchid 缺失或与请求头不一致 (body mchid is required)');
   const trade = tradeOf(call, outTradeNo);
   if (!trade) return wechatError(404, 'ORDER_NOT_EXIST', '订单不存在');
   if (trade.state === 'SUCCESS' || trade.state === 'REFUND') return wechatError(400, 'ORDERPAID', '订单已支付');
@@ -94,15 +112,25 @@ function createRefund(call: Call): Response {
   const existing = call.state.refunds.get(request.out_refund_no);
   if (existing && existing.mchid === call.mchid) {
     // One out_refund_no refunds once: the same request is answered with the refund as it stands.
-    const same = existing.out_trade_no === request.out_trade_no && existing.refund === request.refund && existing.total === request.total;
+    const same =
+      existing.out_trade_no === request.out_trade_no &&
+      existing.refund === request.refund &&
+      existing.total === request.total;
     if (same) return answer(call, 200, refundView(existing));
-    return wechatError(400, 'INVALID_REQUEST', '商户退款单号已被使用，且请求参数与原请求不一致 (out_refund_no used with other parameters)');
+    return wechatError(
+      400,
+      'INVALID_REQUEST',
+      '商户退款单号已被使用，且请求参数与原请求不一致 (out_refund_no used with other parameters)',
+    );
   }
   const trade = tradeOf(call, request.out_trade_no);
   if (!trade) return wechatError(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
-  if (trade.state !== 'SUCCESS' && trade.state !== 'REFUND') return wechatError(400, 'INVALID_REQUEST', '订单未支付，不能退款 (the trade is not paid)');
-  if (request.total !== trade.total) return wechatError(400, 'INVALID_REQUEST', '订单金额与原订单不一致 (amount.total differs from the trade)');
-  if (request.refund > refundable(call.state, trade)) return wechatError(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额 (more than is left to refund)');
+  if (trade.state !== 'SUCCESS' && trade.state !== 'REFUND')
+    return wechatError(400, 'INVALID_REQUEST', '订单未支付，不能退款 (the trade is not paid)');
+  if (request.total !== trade.total)
+    return wechatError(400, 'INVALID_REQUEST', '订单金额与原订单不一致 (amount.total differs from the trade)');
+  if (request.refund > refundable(call.state, trade))
+    return wechatError(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额 (more than is left to refund)');
   if (call.state.refundsOf(trade.out_trade_no).length >= 50) return wechatError(403, 'RULE_LIMIT', '退款次数超过限制');
   const refused = call.state.takeFault(['refund_refused'], call.mchid, call.subject);
   if (refused) return wechatError(403, refused.code ?? 'NOT_ENOUGH', '基本账户余额不足');
@@ -167,8 +195,18 @@ export async function handleApi(state: FakeState, request: Request): Promise<Res
     }
   }
   const subject = `${url.pathname} ${typeof body.out_trade_no === 'string' ? body.out_trade_no : ''}`;
-  if (state.takeFault(['system_error'], mchid, subject)) return wechatError(500, 'SYSTEM_ERROR', '系统错误 (fault injected)');
-  const call: Call = { state, mchid, serialNo, path: url.pathname, subject, origin: url.origin, query: url.searchParams, body };
+  if (state.takeFault(['system_error'], mchid, subject))
+    return wechatError(500, 'SYSTEM_ERROR', '系统错误 (fault injected)');
+  const call: Call = {
+    state,
+    mchid,
+    serialNo,
+    path: url.pathname,
+    subject,
+    origin: url.origin,
+    query: url.searchParams,
+    body,
+  };
   let response: Response;
   try {
     response = route(call, request.method);
@@ -177,6 +215,7 @@ export async function handleApi(state: FakeState, request: Request): Promise<Res
     throw error;
   }
   // The call took effect, but its answer never reaches the caller.
-  if (state.takeFault(['lose_answer'], mchid, subject)) return wechatError(500, 'SYSTEM_ERROR', '系统繁忙 (answer lost, fault injected)');
+  if (state.takeFault(['lose_answer'], mchid, subject))
+    return wechatError(500, 'SYSTEM_ERROR', '系统繁忙 (answer lost, fault injected)');
   return response;
 }

@@ -3,8 +3,9 @@
  * and get (or deliver) its callback, settle refunds, send a probe, switch the signing key, add
  * merchants, arm faults. Plus the pages a payer sees.
  */
-import { buildProbe, chinaTime, deliver, nowSeconds, verifyPaySign, type Callback } from './protocol.ts';
+
 import { h5Page, messagePage, scanPage } from './pages.ts';
+import { buildProbe, type Callback, chinaTime, deliver, nowSeconds, verifyPaySign } from './protocol.ts';
 import type { FakeState, FaultKind, Refund, SigningMode, Trade } from './state.ts';
 import { paymentCallback, payTrade, refundable, refundCallback, refundView, transactionView } from './trades.ts';
 import { isObject, type Json } from './validation.ts';
@@ -20,7 +21,8 @@ const FAULT_KINDS: readonly FaultKind[] = [
   'tamper_amount',
 ];
 
-const problem = (status: number, code: string, message: string): Response => Response.json({ code, message }, { status });
+const problem = (status: number, code: string, message: string): Response =>
+  Response.json({ code, message }, { status });
 
 async function jsonBody(request: Request): Promise<Json> {
   const text = await request.text();
@@ -30,7 +32,8 @@ async function jsonBody(request: Request): Promise<Json> {
   return parsed;
 }
 
-const optionalString = (body: Json, key: string): string | undefined => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+const optionalString = (body: Json, key: string): string | undefined =>
+  typeof body[key] === 'string' ? (body[key] as string) : undefined;
 
 function tradeSummary(state: FakeState, trade: Trade): Json {
   return {
@@ -53,7 +56,14 @@ function tradeSummary(state: FakeState, trade: Trade): Json {
 }
 
 /** The callback, posted (with retries) when the caller asked for delivery. */
-async function withCallback(state: FakeState, mchid: string, subject: string, callback: Callback, send: boolean, extra: Json): Promise<Response> {
+async function withCallback(
+  state: FakeState,
+  mchid: string,
+  subject: string,
+  callback: Callback,
+  send: boolean,
+  extra: Json,
+): Promise<Response> {
   const delivery = send ? await deliver(state, mchid, subject, callback) : undefined;
   return Response.json({ ...extra, ...callback, ...(delivery ? { delivery } : {}) });
 }
@@ -61,12 +71,15 @@ async function withCallback(state: FakeState, mchid: string, subject: string, ca
 async function pay(state: FakeState, trade: Trade, openid: string | undefined, send: boolean): Promise<Response> {
   const paid = payTrade(trade, openid);
   if (!paid.ok) return problem(paid.status, paid.code, paid.message);
-  return withCallback(state, trade.mchid, trade.out_trade_no, paymentCallback(state, trade), send, { trade: transactionView(trade) });
+  return withCallback(state, trade.mchid, trade.out_trade_no, paymentCallback(state, trade), send, {
+    trade: transactionView(trade),
+  });
 }
 
 async function settleRefund(state: FakeState, refund: Refund, body: Json, send: boolean): Promise<Response> {
   const status = optionalString(body, 'status') ?? (refund.status === 'PROCESSING' ? 'SUCCESS' : refund.status);
-  if (status !== 'SUCCESS' && status !== 'CLOSED' && status !== 'ABNORMAL') return problem(400, 'PARAM_ERROR', 'status must be SUCCESS, CLOSED or ABNORMAL');
+  if (status !== 'SUCCESS' && status !== 'CLOSED' && status !== 'ABNORMAL')
+    return problem(400, 'PARAM_ERROR', 'status must be SUCCESS, CLOSED or ABNORMAL');
   if (refund.status !== status) {
     // PROCESSING ends in any state; ABNORMAL (the bank leg failed) can still end SUCCESS once the
     // merchant acts in the merchant platform. SUCCESS and CLOSED are final.
@@ -80,7 +93,9 @@ async function settleRefund(state: FakeState, refund: Refund, body: Json, send: 
   const trade = state.trades.get(refund.out_trade_no);
   const notifyUrl = refund.notify_url ?? trade?.notify_url;
   if (!notifyUrl) return problem(409, 'INVALID_REQUEST', 'the refund has no notify_url');
-  return withCallback(state, refund.mchid, refund.out_trade_no, refundCallback(state, refund, notifyUrl), send, { refund: refundView(refund) });
+  return withCallback(state, refund.mchid, refund.out_trade_no, refundCallback(state, refund, notifyUrl), send, {
+    refund: refundView(refund),
+  });
 }
 
 /** Answers a /_fake/… or page request, or null when the path is not one of them. */
@@ -92,15 +107,19 @@ export async function handleControl(state: FakeState, request: Request): Promise
 
   if (method === 'POST' && path === '/_fake/merchants') {
     const body = await jsonBody(request);
-    const [mchid, serialNo, publicKey, apiV3Key] = ['mchid', 'serial_no', 'public_key', 'api_v3_key'].map((key) => optionalString(body, key));
-    if (!mchid || !serialNo || !publicKey || !apiV3Key) return problem(400, 'PARAM_ERROR', 'mchid, serial_no, public_key and api_v3_key are required');
+    const [mchid, serialNo, publicKey, apiV3Key] = ['mchid', 'serial_no', 'public_key', 'api_v3_key'].map((key) =>
+      optionalString(body, key),
+    );
+    if (!mchid || !serialNo || !publicKey || !apiV3Key)
+      return problem(400, 'PARAM_ERROR', 'mchid, serial_no, public_key and api_v3_key are required');
     state.addMerchant({ mchid, serialNo, publicKey, apiV3Key, appid: optionalString(body, 'appid') ?? null });
     return Response.json({ mchid, serial_no: serialNo.toUpperCase() }, { status: 201 });
   }
   if (method === 'POST' && path === '/_fake/mode') {
     const body = await jsonBody(request);
     const signing = body.signing;
-    if (signing !== 'public_key' && signing !== 'certificate') return problem(400, 'PARAM_ERROR', 'signing must be public_key or certificate');
+    if (signing !== 'public_key' && signing !== 'certificate')
+      return problem(400, 'PARAM_ERROR', 'signing must be public_key or certificate');
     const mchid = optionalString(body, 'mchid');
     if (mchid) state.signingByMchid.set(mchid, signing as SigningMode);
     else state.defaultSigning = signing as SigningMode;
@@ -114,11 +133,18 @@ export async function handleControl(state: FakeState, request: Request): Promise
     if (method === 'GET') return Response.json({ faults: state.faults });
     const body = await jsonBody(request);
     const kind = body.kind as FaultKind;
-    if (!FAULT_KINDS.includes(kind)) return problem(400, 'PARAM_ERROR', `kind must be one of ${FAULT_KINDS.join(', ')}`);
+    if (!FAULT_KINDS.includes(kind))
+      return problem(400, 'PARAM_ERROR', `kind must be one of ${FAULT_KINDS.join(', ')}`);
     const times = typeof body.times === 'number' && body.times > 0 ? Math.min(body.times, 100) : 1;
     const amount = typeof body.amount === 'number' ? body.amount : undefined;
     for (let i = 0; i < times; i++) {
-      state.faults.push({ kind, mchid: optionalString(body, 'mchid'), match: optionalString(body, 'match'), code: optionalString(body, 'code'), amount });
+      state.faults.push({
+        kind,
+        mchid: optionalString(body, 'mchid'),
+        match: optionalString(body, 'match'),
+        code: optionalString(body, 'code'),
+        amount,
+      });
     }
     return Response.json({ armed: times, kind }, { status: 201 });
   }
@@ -128,7 +154,8 @@ export async function handleControl(state: FakeState, request: Request): Promise
     const trade = state.trades.get(decodeURIComponent(tradeRoute[1]!));
     if (!trade) return problem(404, 'ORDER_NOT_EXIST', 'no such out_trade_no');
     if (!tradeRoute[2] && method === 'GET') return Response.json(tradeSummary(state, trade));
-    if (tradeRoute[2] && method === 'POST') return pay(state, trade, optionalString(await jsonBody(request), 'openid'), send);
+    if (tradeRoute[2] && method === 'POST')
+      return pay(state, trade, optionalString(await jsonBody(request), 'openid'), send);
   }
   const refundRoute = /^\/_fake\/refunds\/([^/]+)(\/notify)?$/.exec(path);
   if (refundRoute) {
@@ -151,7 +178,9 @@ export async function handleControl(state: FakeState, request: Request): Promise
     const trade = prepayId ? state.tradeByPrepayId(prepayId) : undefined;
     if (!trade) return problem(404, 'ORDER_NOT_EXIST', 'package names no prepay_id the fake issued');
     const merchant = state.merchant(trade.mchid, trade.merchantSerial);
-    const strings = Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    const strings = Object.fromEntries(
+      Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
     if (params.appId !== trade.appid || !merchant || !verifyPaySign(merchant, strings)) {
       return problem(401, 'SIGN_ERROR', 'get_brand_wcpay_request:fail 支付验证签名失败 (paySign does not verify)');
     }
@@ -161,12 +190,15 @@ export async function handleControl(state: FakeState, request: Request): Promise
   // Pages: the scanning phone, and the H5 cashier.
   const scan = /^\/_fake\/scan(?:\/([^/]+))?$/.exec(path);
   if (scan && method === 'GET') {
-    const trade = scan[1] ? state.trades.get(decodeURIComponent(scan[1])) : state.tradeByCode(url.searchParams.get('pr') ?? '');
+    const trade = scan[1]
+      ? state.trades.get(decodeURIComponent(scan[1]))
+      : state.tradeByCode(url.searchParams.get('pr') ?? '');
     return trade ? scanPage(trade) : messagePage('未找到订单', 'No such trade: the code is unknown or expired.');
   }
   if (path === '/h5pay' && method === 'GET') {
     const trade = state.tradeByPrepayId(url.searchParams.get('prepay_id') ?? '');
-    if (!trade || trade.trade_type !== 'MWEB') return messagePage('未找到订单', 'No such H5 trade: the link is unknown or expired.');
+    if (!trade || trade.trade_type !== 'MWEB')
+      return messagePage('未找到订单', 'No such H5 trade: the link is unknown or expired.');
     const redirect = url.searchParams.get('redirect_url');
     return h5Page(trade, redirect && /^https?:\/\//i.test(redirect) ? redirect : null);
   }

@@ -4,7 +4,7 @@
  * a fake platform key (public-key mode by default, certificate mode on request), and keeps
  * trades and refunds in memory. See control.ts for the test and demo controls.
  */
-import { serve, type RunningFake } from '../serve.ts';
+import { type RunningFake, serve } from '../serve.ts';
 import { handleApi } from './api.ts';
 import { handleControl } from './control.ts';
 import { FakeState } from './state.ts';

@@ -36,7 +36,12 @@ function layout(title: string, content: string): Response {
 
 function payCard(trade: Trade, action: string, payload: Record<string, string>, redirectUrl: string | null): string {
   const settled = trade.state !== 'NOTPAY';
-  const stateText = { NOTPAY: '', SUCCESS: '已支付 Paid', REFUND: '已支付 Paid (refunded in part or full)', CLOSED: '订单已关闭 Closed' }[trade.state];
+  const stateText = {
+    NOTPAY: '',
+    SUCCESS: '已支付 Paid',
+    REFUND: '已支付 Paid (refunded in part or full)',
+    CLOSED: '订单已关闭 Closed',
+  }[trade.state];
   return `<div class="card">
 <div class="payee">商户 ${escape(trade.mchid)}</div><div class="desc">${escape(trade.description)}</div>
 <div class="amount"><span>¥</span>${yuan(trade.total)}</div>
@@ -65,7 +70,10 @@ button.addEventListener('click', async () => {
 
 /** What a phone shows after scanning the Native code_url. */
 export const scanPage = (trade: Trade): Response =>
-  layout('扫码支付 Scan to pay', payCard(trade, `/_fake/trades/${encodeURIComponent(trade.out_trade_no)}/pay?deliver=1`, {}, null));
+  layout(
+    '扫码支付 Scan to pay',
+    payCard(trade, `/_fake/trades/${encodeURIComponent(trade.out_trade_no)}/pay?deliver=1`, {}, null),
+  );
 
 /** WeChat's H5 cashier: pays, tells the shop, then returns the payer to redirect_url. */
 export const h5Page = (trade: Trade, redirectUrl: string | null): Response =>

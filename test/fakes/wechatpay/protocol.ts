@@ -4,7 +4,7 @@
  * request signatures in, signed answers and encrypted, signed callbacks out.
  */
 import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
-import { randomAlnum, type FakeMerchant, type FakeState } from './state.ts';
+import { type FakeMerchant, type FakeState, randomAlnum } from './state.ts';
 
 export const SCHEME = 'WECHATPAY2-SHA256-RSA2048';
 const WINDOW_SECONDS = 300;
@@ -42,7 +42,8 @@ export function verifyRequest(state: FakeState, request: Request, body: string):
   const header = request.headers.get('authorization');
   if (!header) return signError('Authorization header is missing');
   const pairs = authorizationPairs(header);
-  if (!pairs) return signError(`Authorization must be "${SCHEME} mchid=…,nonce_str=…,timestamp=…,serial_no=…,signature=…"`);
+  if (!pairs)
+    return signError(`Authorization must be "${SCHEME} mchid=…,nonce_str=…,timestamp=…,serial_no=…,signature=…"`);
   const merchant = state.merchant(pairs.get('mchid')!, pairs.get('serial_no')!);
   if (!merchant) return signError('商户证书序列号有误 (no such mchid + serial_no)');
   const timestamp = pairs.get('timestamp')!;
@@ -50,17 +51,32 @@ export function verifyRequest(state: FakeState, request: Request, body: string):
     return signError('请求时间戳与当前时间相差过大 (timestamp outside 300 s)');
   }
   const url = new URL(request.url);
-  const message = Formatter.request(request.method, url.pathname + url.search, timestamp, pairs.get('nonce_str')!, body);
-  if (!Rsa.verify(message, pairs.get('signature')!, merchant.publicKey)) return signError('签名错误 (signature does not verify)');
+  const message = Formatter.request(
+    request.method,
+    url.pathname + url.search,
+    timestamp,
+    pairs.get('nonce_str')!,
+    body,
+  );
+  if (!Rsa.verify(message, pairs.get('signature')!, merchant.publicKey))
+    return signError('签名错误 (signature does not verify)');
   return { ok: true, merchant };
 }
 
 /** The Wechatpay-* headers over `body`, signed with the platform key the merchant's mode uses. */
-export function signedHeaders(state: FakeState, mchid: string, body: string, options: { tamper?: boolean } = {}): Record<string, string> {
+export function signedHeaders(
+  state: FakeState,
+  mchid: string,
+  body: string,
+  options: { tamper?: boolean } = {},
+): Record<string, string> {
   const signer = state.signerFor(mchid);
   const timestamp = String(nowSeconds());
   const nonce = randomAlnum(32);
-  const signature = Rsa.sign(Formatter.response(timestamp, nonce, options.tamper ? `${body} ` : body), signer.privateKey);
+  const signature = Rsa.sign(
+    Formatter.response(timestamp, nonce, options.tamper ? `${body} ` : body),
+    signer.privateKey,
+  );
   return {
     'Wechatpay-Timestamp': timestamp,
     'Wechatpay-Nonce': nonce,
@@ -75,7 +91,8 @@ export function signedAnswer(state: FakeState, mchid: string, path: string, stat
   const body = value === null ? '' : JSON.stringify(value);
   const fault = state.takeFault(['unsigned_answer', 'bad_answer_signature'], mchid, path);
   const headers: Record<string, string> = value === null ? {} : { 'Content-Type': 'application/json' };
-  if (fault?.kind !== 'unsigned_answer') Object.assign(headers, signedHeaders(state, mchid, body, { tamper: fault?.kind === 'bad_answer_signature' }));
+  if (fault?.kind !== 'unsigned_answer')
+    Object.assign(headers, signedHeaders(state, mchid, body, { tamper: fault?.kind === 'bad_answer_signature' }));
   return new Response(status === 204 ? null : body, { status, headers });
 }
 
@@ -88,7 +105,15 @@ export interface Callback {
 /** A callback as WeChat posts it: the resource encrypted with the merchant's APIv3 key, the body signed. */
 export function buildCallback(
   state: FakeState,
-  input: { mchid: string; notifyUrl: string; eventId: string; eventType: string; summary: string; originalType: 'transaction' | 'refund'; resource: unknown },
+  input: {
+    mchid: string;
+    notifyUrl: string;
+    eventId: string;
+    eventType: string;
+    summary: string;
+    originalType: 'transaction' | 'refund';
+    resource: unknown;
+  },
 ): Callback {
   const merchant = state.anyMerchant(input.mchid);
   if (!merchant) throw new Error(`no merchant ${input.mchid}`);
@@ -100,9 +125,19 @@ export function buildCallback(
     resource_type: 'encrypt-resource',
     event_type: input.eventType,
     summary: input.summary,
-    resource: { original_type: input.originalType, algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: input.originalType, nonce },
+    resource: {
+      original_type: input.originalType,
+      algorithm: 'AEAD_AES_256_GCM',
+      ciphertext,
+      associated_data: input.originalType,
+      nonce,
+    },
   });
-  return { notify_url: input.notifyUrl, body, headers: { 'Content-Type': 'application/json', ...signedHeaders(state, input.mchid, body) } };
+  return {
+    notify_url: input.notifyUrl,
+    body,
+    headers: { 'Content-Type': 'application/json', ...signedHeaders(state, input.mchid, body) },
+  };
 }
 
 /** A WECHATPAY/SIGNTEST/ probe: shaped like a callback, with a signature that is deliberately not one. */
@@ -113,7 +148,13 @@ export function buildProbe(state: FakeState, mchid: string, notifyUrl: string): 
     resource_type: 'encrypt-resource',
     event_type: 'TRANSACTION.SUCCESS',
     summary: '签名探测',
-    resource: { original_type: 'transaction', algorithm: 'AEAD_AES_256_GCM', ciphertext: Buffer.from(randomAlnum(48)).toString('base64'), associated_data: 'transaction', nonce: randomAlnum(12) },
+    resource: {
+      original_type: 'transaction',
+      algorithm: 'AEAD_AES_256_GCM',
+      ciphertext: Buffer.from(randomAlnum(48)).toString('base64'),
+      associated_data: 'transaction',
+      nonce: randomAlnum(12),
+    },
   });
   const headers = signedHeaders(state, mchid, body);
   headers['Wechatpay-Signature'] = `WECHATPAY/SIGNTEST/${Buffer.from(randomAlnum(64)).toString('base64')}`;
@@ -122,7 +163,12 @@ export function buildProbe(state: FakeState, mchid: string, notifyUrl: string): 
 
 /** Checks a JSAPI paySign as WeChat's in-app browser does, with the key of the merchant that opened the trade. */
 export function verifyPaySign(merchant: FakeMerchant, params: Record<string, string>): boolean {
-  const message = Formatter.joinedByLineFeed(params.appId ?? '', params.timeStamp ?? '', params.nonceStr ?? '', params.package ?? '');
+  const message = Formatter.joinedByLineFeed(
+    params.appId ?? '',
+    params.timeStamp ?? '',
+    params.nonceStr ?? '',
+    params.package ?? '',
+  );
   return params.signType === 'RSA' && Rsa.verify(message, params.paySign ?? '', merchant.publicKey);
 }
 
@@ -142,7 +188,12 @@ export async function deliver(state: FakeState, mchid: string, subject: string, 
   for (const delay of RETRY_DELAYS_MS) {
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     try {
-      const response = await fetch(callback.notify_url, { method: 'POST', headers: callback.headers, body: callback.body, signal: AbortSignal.timeout(5000) });
+      const response = await fetch(callback.notify_url, {
+        method: 'POST',
+        headers: callback.headers,
+        body: callback.body,
+        signal: AbortSignal.timeout(5000),
+      });
       await response.arrayBuffer();
       attempts.push({ status: response.status });
       if (response.ok) return { delivered: true, dropped: false, attempts };

@@ -118,9 +118,13 @@ const platformSigners: Record<SigningMode, PlatformSigner> = {
   certificate: { serial: FAKE_WECHAT_CERT_SERIAL, privateKey: Rsa.from(FAKE_WECHAT_CERT_PRIVATE_KEY, 'private') },
 };
 
-export const randomDigits = (length: number): string => Array.from(randomBytes(length), (byte) => String(byte % 10)).join('');
+export const randomDigits = (length: number): string =>
+  Array.from(randomBytes(length), (byte) => String(byte % 10)).join('');
 export const randomAlnum = (length: number): string =>
-  Array.from(randomBytes(length), (byte) => '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'[byte % 62]).join('');
+  Array.from(
+    randomBytes(length),
+    (byte) => '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'[byte % 62],
+  ).join('');
 
 export class FakeState {
   readonly merchants = new Map<string, FakeMerchant>();
@@ -131,12 +135,28 @@ export class FakeState {
   readonly signingByMchid = new Map<string, SigningMode>();
 
   constructor() {
-    this.addMerchant({ mchid: WECHAT_MCHID, serialNo: WECHAT_MERCHANT_SERIAL, publicKey: WECHAT_MERCHANT_PUBLIC_KEY, apiV3Key: WECHAT_API_V3_KEY, appid: WECHAT_APPID });
+    this.addMerchant({
+      mchid: WECHAT_MCHID,
+      serialNo: WECHAT_MERCHANT_SERIAL,
+      publicKey: WECHAT_MERCHANT_PUBLIC_KEY,
+      apiV3Key: WECHAT_API_V3_KEY,
+      appid: WECHAT_APPID,
+    });
   }
 
-  addMerchant(input: { mchid: string; serialNo: string; publicKey: string; apiV3Key: string; appid: string | null }): void {
+  addMerchant(input: {
+    mchid: string;
+    serialNo: string;
+    publicKey: string;
+    apiV3Key: string;
+    appid: string | null;
+  }): void {
     const serialNo = input.serialNo.toUpperCase();
-    this.merchants.set(`${input.mchid}:${serialNo}`, { ...input, serialNo, publicKey: Rsa.from(input.publicKey, 'public') });
+    this.merchants.set(`${input.mchid}:${serialNo}`, {
+      ...input,
+      serialNo,
+      publicKey: Rsa.from(input.publicKey, 'public'),
+    });
   }
 
   merchant(mchid: string, serialNo: string): FakeMerchant | undefined {
@@ -156,7 +176,10 @@ export class FakeState {
   /** Takes the first armed fault of one of `kinds` that matches, disarming it. */
   takeFault(kinds: readonly FaultKind[], mchid: string | null, subject: string): Fault | null {
     const index = this.faults.findIndex(
-      (fault) => kinds.includes(fault.kind) && (!fault.mchid || fault.mchid === mchid) && (!fault.match || subject.includes(fault.match)),
+      (fault) =>
+        kinds.includes(fault.kind) &&
+        (!fault.mchid || fault.mchid === mchid) &&
+        (!fault.match || subject.includes(fault.match)),
     );
     if (index < 0) return null;
     return this.faults.splice(index, 1)[0]!;

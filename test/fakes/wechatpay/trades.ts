@@ -1,6 +1,6 @@
 /** Trades and refunds as WeChat shows them (query answers and callback resources), and paying a trade. */
-import { buildCallback, chinaTime, nowSeconds, type Callback } from './protocol.ts';
-import { randomAlnum, randomDigits, type FakeState, type Refund, type Trade } from './state.ts';
+import { buildCallback, type Callback, chinaTime, nowSeconds } from './protocol.ts';
+import { type FakeState, type Refund, randomAlnum, randomDigits, type Trade } from './state.ts';
 
 const STATE_DESC: Record<Trade['state'], string> = {
   NOTPAY: '订单未支付',
@@ -17,12 +17,21 @@ export function transactionView(trade: Trade, overrides: { total?: number } = {}
     appid: trade.appid,
     mchid: trade.mchid,
     out_trade_no: trade.out_trade_no,
-    ...(paid ? { transaction_id: trade.transaction_id, trade_type: trade.trade_type, bank_type: 'OTHERS', success_time: trade.success_time } : {}),
+    ...(paid
+      ? {
+          transaction_id: trade.transaction_id,
+          trade_type: trade.trade_type,
+          bank_type: 'OTHERS',
+          success_time: trade.success_time,
+        }
+      : {}),
     trade_state: trade.state,
     trade_state_desc: STATE_DESC[trade.state],
     attach: '',
     ...(paid ? { payer: { openid: trade.openid } } : {}),
-    amount: paid ? { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY' } : { total, currency: 'CNY', payer_currency: 'CNY' },
+    amount: paid
+      ? { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY' }
+      : { total, currency: 'CNY', payer_currency: 'CNY' },
   };
 }
 
@@ -64,7 +73,8 @@ export type PayResult = { ok: true; trade: Trade } | { ok: false; status: number
 /** The payer pays: NOTPAY → SUCCESS (an already paid trade stays as it is, so its callback can be sent again). */
 export function payTrade(trade: Trade, openid?: string): PayResult {
   if (trade.state === 'SUCCESS' || trade.state === 'REFUND') return { ok: true, trade };
-  if (trade.state === 'CLOSED') return { ok: false, status: 409, code: 'ORDER_CLOSED', message: '订单已关闭 (the trade is closed)' };
+  if (trade.state === 'CLOSED')
+    return { ok: false, status: 409, code: 'ORDER_CLOSED', message: '订单已关闭 (the trade is closed)' };
   if (trade.expires_at !== null && trade.expires_at <= nowSeconds()) {
     return { ok: false, status: 409, code: 'ORDER_EXPIRED', message: '订单已过期 (past time_expire)' };
   }

@@ -27,14 +27,28 @@ export class ParamError extends Error {
   }
 }
 
-export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function string(body: Json, field: string, rule: { min?: number; max: number; pattern?: RegExp; optional?: boolean }): string | undefined {
-  const value = field.split('/').slice(1).reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), body);
+function string(
+  body: Json,
+  field: string,
+  rule: { min?: number; max: number; pattern?: RegExp; optional?: boolean },
+): string | undefined {
+  const value = field
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((at, key) => (isObject(at) ? at[key] : undefined), body);
   if (value === undefined && rule.optional) return undefined;
-  if (typeof value !== 'string') throw new ParamError(field, value, value === undefined ? '字段缺失 (required)' : '应为字符串 (must be a string)');
+  if (typeof value !== 'string')
+    throw new ParamError(field, value, value === undefined ? '字段缺失 (required)' : '应为字符串 (must be a string)');
   const length = Array.from(value).length;
-  if (length < (rule.min ?? 1) || length > rule.max) throw new ParamError(field, value, `长度应为 ${rule.min ?? 1} 至 ${rule.max} (length ${rule.min ?? 1}-${rule.max})`);
+  if (length < (rule.min ?? 1) || length > rule.max)
+    throw new ParamError(
+      field,
+      value,
+      `长度应为 ${rule.min ?? 1} 至 ${rule.max} (length ${rule.min ?? 1}-${rule.max})`,
+    );
   if (rule.pattern && !rule.pattern.test(value)) throw new ParamError(field, value, '格式不正确 (format)');
   return value;
 }
@@ -63,8 +77,10 @@ function amountTotal(body: Json): number {
   const amount = body.amount;
   if (!isObject(amount)) throw new ParamError('/amount', amount, '字段缺失 (required)');
   const total = amount.total;
-  if (typeof total !== 'number' || !Number.isInteger(total) || total < 1) throw new ParamError('/amount/total', total, '应为正整数，单位为分 (integer fen ≥ 1)');
-  if (amount.currency !== undefined && amount.currency !== 'CNY') throw new ParamError('/amount/currency', amount.currency, '仅支持 CNY');
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 1)
+    throw new ParamError('/amount/total', total, '应为正整数，单位为分 (integer fen ≥ 1)');
+  if (amount.currency !== undefined && amount.currency !== 'CNY')
+    throw new ParamError('/amount/currency', amount.currency, '仅支持 CNY');
   return total;
 }
 
@@ -77,7 +93,8 @@ export function readOrder(type: TradeType, body: Json, now: number): OrderReques
   const notify_url = string(body, '/notify_url', notifyUrlRule)!;
   const time_expire = string(body, '/time_expire', { max: 64, pattern: RFC3339, optional: true }) ?? null;
   const expires_at = time_expire === null ? null : Math.floor(Date.parse(time_expire) / 1000);
-  if (expires_at !== null && expires_at <= now) throw new ParamError('/time_expire', time_expire, '订单失效时间已过 (must be in the future)');
+  if (expires_at !== null && expires_at <= now)
+    throw new ParamError('/time_expire', time_expire, '订单失效时间已过 (must be in the future)');
   string(body, '/attach', { max: 128, optional: true });
   const total = amountTotal(body);
   let openid: string | null = null;
@@ -101,7 +118,11 @@ export interface RefundRequest {
 
 export function readRefund(body: Json): RefundRequest {
   if (body.out_trade_no === undefined && body.transaction_id !== undefined) {
-    throw new ParamError('/transaction_id', body.transaction_id, '本模拟器只支持 out_trade_no (the fake refunds by out_trade_no)');
+    throw new ParamError(
+      '/transaction_id',
+      body.transaction_id,
+      '本模拟器只支持 out_trade_no (the fake refunds by out_trade_no)',
+    );
   }
   const out_trade_no = string(body, '/out_trade_no', { min: 6, max: 32, pattern: /^[0-9A-Za-z_\-|*]+$/ })!;
   const out_refund_no = string(body, '/out_refund_no', { max: 64, pattern: /^[0-9A-Za-z_\-|*@]+$/ })!;
@@ -111,9 +132,11 @@ export function readRefund(body: Json): RefundRequest {
   if (!isObject(amount)) throw new ParamError('/amount', amount, '字段缺失 (required)');
   const integer = (field: 'refund' | 'total'): number => {
     const value = amount[field];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ParamError(`/amount/${field}`, value, '应为正整数，单位为分 (integer fen ≥ 1)');
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      throw new ParamError(`/amount/${field}`, value, '应为正整数，单位为分 (integer fen ≥ 1)');
     return value;
   };
-  if (amount.currency !== 'CNY') throw new ParamError('/amount/currency', amount.currency, '必填，仅支持 CNY (required: CNY)');
+  if (amount.currency !== 'CNY')
+    throw new ParamError('/amount/currency', amount.currency, '必填，仅支持 CNY (required: CNY)');
   return { out_trade_no, out_refund_no, refund: integer('refund'), total: integer('total'), notify_url };
 }

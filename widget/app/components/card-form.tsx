@@ -1,22 +1,22 @@
 import type { ComponentChildren, InputHTMLAttributes, TargetedEvent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BRAND_NAMES, type CardBrand } from '../../../shared/card-brand.ts';
-import type { CardDetails } from '../checkout-api.ts';
 import {
-  caretAfterDigits,
+  type CardFormState,
   cardBrandOf,
   cardNumberError,
+  caretAfterDigits,
   cvcError,
   digitsOf,
   expiryError,
   formatCardNumber,
   formatCvc,
   formatExpiry,
-  nameError,
   NAME_MAX_LENGTH,
+  nameError,
   parseExpiry,
-  type CardFormState,
 } from '../card-input.ts';
+import type { CardDetails } from '../checkout-api.ts';
 import { useI18n } from '../i18n.ts';
 import type { MessageKey } from '../messages.ts';
 import type { Problem } from '../use-checkout.ts';
@@ -190,7 +190,9 @@ export function CardForm(props: {
       input.setSelectionRange(position, position);
     }
     // A new number may be of a brand with a shorter code: the CVC keeps what that brand allows.
-    update(name === 'number' ? { number: formatted, cvc: formatCvc(latest.current.cvc, formatted) } : { [name]: formatted });
+    update(
+      name === 'number' ? { number: formatted, cvc: formatCvc(latest.current.cvc, formatted) } : { [name]: formatted },
+    );
   };
   const onBlur = (name: FieldName) => () => {
     if (latest.current[name]) setShown((current) => ({ ...current, [name]: true }));

@@ -3,7 +3,17 @@ import type { ComponentChildren, JSX } from 'preact';
 
 function Icon({ children, class: className }: { children: ComponentChildren; class?: string }) {
   return (
-    <svg class={className ?? 'icon'} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+    <svg
+      class={className ?? 'icon'}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="2"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+    >
       {children}
     </svg>
   );
@@ -70,4 +80,7 @@ export const WechatPayMark = () => (
 );
 
 /** The wallets Till knows by sight, by channel id. */
-export const WALLET_MARKS: Record<string, (() => JSX.Element) | undefined> = { alipay: AlipayMark, wechatpay: WechatPayMark };
+export const WALLET_MARKS: Record<string, (() => JSX.Element) | undefined> = {
+  alipay: AlipayMark,
+  wechatpay: WechatPayMark,
+};

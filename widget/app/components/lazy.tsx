@@ -2,7 +2,7 @@
 import type { ComponentProps } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../i18n.ts';
-import { cardFormChunk, walletFlowsChunk, type LazyChunk } from '../lazy-chunks.ts';
+import { cardFormChunk, type LazyChunk, walletFlowsChunk } from '../lazy-chunks.ts';
 import { Spinner } from './icons.tsx';
 import { Outcome } from './outcome.tsx';
 
@@ -38,10 +38,18 @@ type WalletFlowProps = ComponentProps<typeof import('./wallet-flows.tsx').Wallet
 
 export function LazyCardForm(props: CardFormProps) {
   const [chunk, retry] = useChunk(cardFormChunk);
-  return typeof chunk === 'string' ? <Pending failed={chunk === 'failed'} retry={retry} /> : <chunk.CardForm {...props} />;
+  return typeof chunk === 'string' ? (
+    <Pending failed={chunk === 'failed'} retry={retry} />
+  ) : (
+    <chunk.CardForm {...props} />
+  );
 }
 
 export function LazyWalletFlow(props: WalletFlowProps) {
   const [chunk, retry] = useChunk(walletFlowsChunk);
-  return typeof chunk === 'string' ? <Pending failed={chunk === 'failed'} retry={retry} /> : <chunk.WalletFlow {...props} />;
+  return typeof chunk === 'string' ? (
+    <Pending failed={chunk === 'failed'} retry={retry} />
+  ) : (
+    <chunk.WalletFlow {...props} />
+  );
 }

@@ -39,20 +39,16 @@ export function MethodPicker(props: {
   };
   return (
     <fieldset class="methods">
-      <legend id="method-legend" class="section-label">{t('paymentMethod')}</legend>
+      <legend id="method-legend" class="section-label">
+        {t('paymentMethod')}
+      </legend>
       <div role="radiogroup" aria-labelledby="method-legend" class="method-list">
         {methods.map((method) => {
           const key = keyOf(method);
           const checked = selected !== null && keyOf(selected) === key;
           return (
             <label key={key} class={checked ? 'method checked' : 'method'}>
-              <input
-                type="radio"
-                name="method"
-                value={key}
-                checked={checked}
-                onChange={() => onSelect(method)}
-              />
+              <input type="radio" name="method" value={key} checked={checked} onChange={() => onSelect(method)} />
               <span class="method-label">{labelOf(method)}</span>
               <MethodIcon method={method} />
             </label>

@@ -15,7 +15,13 @@ export function Onward(props: {
   return (
     <Outcome tone="neutral" icon={props.icon ?? 'clock'} title={props.title}>
       {props.hint && <p class="text">{props.hint}</p>}
-      <button type="button" class="button primary" aria-disabled={busy} aria-busy={busy} onClick={() => busy || props.onContinue()}>
+      <button
+        type="button"
+        class="button primary"
+        aria-disabled={busy}
+        aria-busy={busy}
+        onClick={() => busy || props.onContinue()}
+      >
         {t('continue')}
       </button>
       <button type="button" class="button secondary" onClick={props.onChooseAnother}>

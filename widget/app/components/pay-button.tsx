@@ -1,13 +1,18 @@
-import type { Problem } from '../use-checkout.ts';
 import { useI18n } from '../i18n.ts';
 import { failureText } from '../messages.ts';
+import type { Problem } from '../use-checkout.ts';
 import { LockIcon, Spinner } from './icons.tsx';
 
 /**
  * The inline notice (a decline, a refused request) and the full-width Pay button under it.
  * The button stays focusable while busy so a screen reader does not lose its place.
  */
-export function PayButton(props: { amount: string; submitting: boolean; notice: Problem | null; onClick?: () => void }) {
+export function PayButton(props: {
+  amount: string;
+  submitting: boolean;
+  notice: Problem | null;
+  onClick?: () => void;
+}) {
   const { t } = useI18n();
   const { amount, submitting, notice, onClick } = props;
   return (

@@ -65,7 +65,13 @@ export function QrPayment(props: {
                 {failureText(t, notice)}
               </p>
             )}
-            <button type="button" class="button primary" aria-disabled={submitting} aria-busy={submitting} onClick={() => !submitting && props.onRenew()}>
+            <button
+              type="button"
+              class="button primary"
+              aria-disabled={submitting}
+              aria-busy={submitting}
+              onClick={() => !submitting && props.onRenew()}
+            >
               {submitting && <Spinner />} {t('newCode')}
             </button>
           </>

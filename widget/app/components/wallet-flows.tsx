@@ -5,7 +5,7 @@
  */
 import type { CheckoutSummary } from '../../../shared/schemas.ts';
 import { useI18n } from '../i18n.ts';
-import { walletName, type Translate } from '../messages.ts';
+import { type Translate, walletName } from '../messages.ts';
 import type { Screen } from '../order-screen.ts';
 import type { Problem } from '../use-checkout.ts';
 import { Leaving } from './leaving.tsx';

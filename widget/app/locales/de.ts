@@ -41,7 +41,8 @@ const de: Messages = {
   errorTitle: 'Etwas ist schiefgelaufen',
   retry: 'Erneut versuchen',
   networkError: 'Der Zahlungsserver ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
-  sessionLost: 'Dieser Bezahllink ist unvollständig oder nicht mehr gültig. Kehren Sie zum Shop zurück und versuchen Sie es erneut.',
+  sessionLost:
+    'Dieser Bezahllink ist unvollständig oder nicht mehr gültig. Kehren Sie zum Shop zurück und versuchen Sie es erneut.',
   wechatUnavailable: 'WeChat Pay ist auf dieser Seite nicht verfügbar. Bitte wenden Sie sich an den Shop.',
   sayLoading: 'Bezahlvorgang wird geladen…',
   saySubmitting: 'Ihre Zahlung wird übermittelt, bitte warten.',
@@ -72,14 +73,16 @@ const de: Messages = {
   redirectTitle: 'Weiter zu {name}',
   redirectHint: 'Sie schließen die Zahlung auf der Seite von {name} ab.',
   checkingTitle: 'Ihre Zahlung wird geprüft',
-  returnedHint: 'Zahlung noch nicht abgeschlossen? Fahren Sie mit {name} fort oder wählen Sie eine andere Zahlungsmethode.',
+  returnedHint:
+    'Zahlung noch nicht abgeschlossen? Fahren Sie mit {name} fort oder wählen Sie eine andere Zahlungsmethode.',
   wechatTitle: 'Bestätigen Sie die Zahlung in WeChat',
   alipay: 'Alipay',
   wechatpay: 'WeChat Pay',
   sayCodeSoon: 'Noch weniger als eine Minute, um den Code zu scannen.',
   sayCodeExpired: 'Die Zeit für den QR-Code ist abgelaufen.',
   wechatCanceled: 'Sie haben WeChat Pay geschlossen. Zahlen Sie erneut oder wählen Sie eine andere Zahlungsmethode.',
-  wechatFailed: 'WeChat Pay konnte die Zahlung nicht durchführen. Versuchen Sie es erneut oder wählen Sie eine andere Zahlungsmethode.',
+  wechatFailed:
+    'WeChat Pay konnte die Zahlung nicht durchführen. Versuchen Sie es erneut oder wählen Sie eine andere Zahlungsmethode.',
 };
 
 export default de;

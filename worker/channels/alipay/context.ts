@@ -12,6 +12,9 @@ export function credentialsOf(ctx: ChannelContext<AlipayCredentials>): AlipayCre
 
 /** Test mode talks to Alipay's sandbox (or the operator's stand-in), live mode to production. */
 export function gatewayOf(ctx: ChannelContext<AlipayCredentials>): GatewayConfig {
-  const url = ctx.mode === 'live' ? (ctx.env.ALIPAY_GATEWAY_LIVE ?? ALIPAY_GATEWAY) : (ctx.env.ALIPAY_GATEWAY_TEST ?? ALIPAY_SANDBOX_GATEWAY);
+  const url =
+    ctx.mode === 'live'
+      ? (ctx.env.ALIPAY_GATEWAY_LIVE ?? ALIPAY_GATEWAY)
+      : (ctx.env.ALIPAY_GATEWAY_TEST ?? ALIPAY_SANDBOX_GATEWAY);
   return { url, credentials: credentialsOf(ctx) };
 }

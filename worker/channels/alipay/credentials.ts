@@ -22,7 +22,8 @@ const keyField = (check: (text: string) => string | null, hint: string) =>
     .max(MAX_KEY_LENGTH)
     .superRefine((text, ctx) => {
       const problem = check(text);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem.startsWith('must be') ? problem : `${problem} (${hint})` });
+      if (problem)
+        ctx.addIssue({ code: 'custom', message: problem.startsWith('must be') ? problem : `${problem} (${hint})` });
     });
 
 // ---- the modulus, to tell the app's own public key from Alipay's ---------------------------------
@@ -65,7 +66,9 @@ export const AlipayCredentialsSchema = z
   .strictObject({
     // Alipay app ids are 16 digits (sandbox apps too). A partner id (2088…) is also 16 digits;
     // the gateway refuses it (isv.invalid-app-id), which the merchant learns on the first call.
-    app_id: z.string().regex(/^\d{16}$/, 'must be the 16-digit APPID of the Alipay app (Open Platform console → the app → APPID)'),
+    app_id: z
+      .string()
+      .regex(/^\d{16}$/, 'must be the 16-digit APPID of the Alipay app (Open Platform console → the app → APPID)'),
     app_private_key: keyField(
       privateKeyProblem,
       'paste the RSA2 app private key made with Alipay\'s key tool: PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY", as PEM or bare base64',
@@ -83,7 +86,8 @@ export const AlipayCredentialsSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['alipay_public_key'],
-        message: 'is the app public key (the pair of app_private_key), not the Alipay public key (支付宝公钥) the console shows once the app public key is uploaded',
+        message:
+          'is the app public key (the pair of app_private_key), not the Alipay public key (支付宝公钥) the console shows once the app public key is uploaded',
       });
     }
   });

@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import { TillError } from '../../../shared/errors.ts';
-import type { AlipayCredentials } from './credentials.ts';
 import { beijingTime } from '../china-time.ts';
-import { extractAnswer, signRequest, verifyAnswer, type AlipayParams } from './protocol.ts';
+import type { AlipayCredentials } from './credentials.ts';
+import { type AlipayParams, extractAnswer, signRequest, verifyAnswer } from './protocol.ts';
 
 export const ALIPAY_SANDBOX_GATEWAY = 'https://openapi-sandbox.dl.alipaydev.com/gateway.do';
 export const ALIPAY_GATEWAY = 'https://openapi.alipay.com/gateway.do';
@@ -46,7 +46,12 @@ export type AlipayReply = z.infer<typeof AlipayReplySchema>;
 export const isSuccess = (reply: AlipayReply): boolean => reply.code === '10000';
 
 /** The common parameters for a method and its biz_content (a JSON string, signed as sent), empty ones dropped, signed. */
-async function signedParams(config: GatewayConfig, method: string, biz: Record<string, unknown>, extras: CommonExtras): Promise<AlipayParams> {
+async function signedParams(
+  config: GatewayConfig,
+  method: string,
+  biz: Record<string, unknown>,
+  extras: CommonExtras,
+): Promise<AlipayParams> {
   const params: AlipayParams = {
     app_id: config.credentials.app_id,
     method,
@@ -103,7 +108,8 @@ export async function callGateway(
     throw new TillError('channel_error', `Alipay ${method} answered HTTP ${response.status}`);
   }
   const text = await response.text();
-  if (text.length > MAX_ANSWER_LENGTH) throw new TillError('channel_error', `Alipay ${method} answered ${text.length} characters`);
+  if (text.length > MAX_ANSWER_LENGTH)
+    throw new TillError('channel_error', `Alipay ${method} answered ${text.length} characters`);
 
   const answer = extractAnswer(text, method);
   let json: unknown;
@@ -117,9 +123,13 @@ export async function callGateway(
   const reply = parsed.data;
   // Unsigned answers are refused whatever they say: anyone on the path could have written them.
   // (The codes are kept in the message: they are the first thing to look at when setting up.)
-  if (!answer.sign) throw new TillError('channel_error', `Alipay's answer to ${method} is not signed (${describeReply(reply)})`);
+  if (!answer.sign)
+    throw new TillError('channel_error', `Alipay's answer to ${method} is not signed (${describeReply(reply)})`);
   if (!(await verifyAnswer(answer, config.credentials.alipay_public_key))) {
-    throw new TillError('channel_error', `Alipay's answer to ${method} fails verification with alipay_public_key (${describeReply(reply)})`);
+    throw new TillError(
+      'channel_error',
+      `Alipay's answer to ${method} fails verification with alipay_public_key (${describeReply(reply)})`,
+    );
   }
   const ours = biz.out_trade_no;
   if (typeof reply.out_trade_no === 'string' && typeof ours === 'string' && reply.out_trade_no !== ours) {
@@ -132,7 +142,12 @@ export async function callGateway(
  * A signed GET URL of the gateway for a browser method (alipay.trade.page.pay / wap.pay): the
  * shopper's browser opens it and Alipay's cashier takes over. Nothing is sent from Till.
  */
-export async function pageUrl(config: GatewayConfig, method: string, biz: Record<string, unknown>, extras: CommonExtras): Promise<string> {
+export async function pageUrl(
+  config: GatewayConfig,
+  method: string,
+  biz: Record<string, unknown>,
+  extras: CommonExtras,
+): Promise<string> {
   const params = await signedParams(config, method, biz, extras);
   return withQuery(config.url, params);
 }

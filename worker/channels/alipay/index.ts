@@ -6,12 +6,12 @@
  */
 import type { PaymentMethod } from '../../../shared/schemas.ts';
 import type { Channel } from '../types.ts';
-import { AlipayCredentialsSchema, type AlipayCredentials } from './credentials.ts';
+import { type AlipayCredentials, AlipayCredentialsSchema } from './credentials.ts';
 import { parseAlipayNotification } from './notification.ts';
-import { AlipayInputSchema, startAlipay, type AlipayInput } from './start.ts';
+import { type AlipayInput, AlipayInputSchema, startAlipay } from './start.ts';
 import { closeAlipay, queryAlipay, refundAlipay } from './trades.ts';
 
-export { AlipayCredentialsSchema, type AlipayCredentials } from './credentials.ts';
+export { type AlipayCredentials, AlipayCredentialsSchema } from './credentials.ts';
 
 /** Alipay's largest trade: 100,000,000.00 yuan, in fen. */
 const MAX_ALIPAY_AMOUNT = 10_000_000_000;
@@ -45,14 +45,20 @@ export const alipay: Channel<AlipayInput, AlipayCredentials> = {
     // Alipay reads exactly `success` as "received" and anything else as "send it again" (about
     // 8 times over 25 hours). A notification Till could not apply yet answers `fail` with a 200:
     // the status is not what Alipay reads, and a 5xx would only look like an outage in logs.
-    return new Response(applied ? 'success' : 'fail', { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    return new Response(applied ? 'success' : 'fail', {
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
   },
 
   query: queryAlipay,
   refund: refundAlipay,
 
   async capture() {
-    return { status: 'failed', failure: { code: 'capture_not_supported', message: 'Alipay payments are captured when they are made.' } };
+    return {
+      status: 'failed',
+      failure: { code: 'capture_not_supported', message: 'Alipay payments are captured when they are made.' },
+    };
   },
 
   cancel: closeAlipay,

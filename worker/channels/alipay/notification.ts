@@ -29,9 +29,16 @@ const NotificationSchema = z.looseObject({
 /** Largest notification body read: a real one is 1–3 kB. */
 const MAX_BODY_LENGTH = 64 * 1024;
 
-export async function parseAlipayNotification(ctx: ChannelContext<AlipayCredentials>, raw: RawNotification): Promise<VerifiedNotification> {
+export async function parseAlipayNotification(
+  ctx: ChannelContext<AlipayCredentials>,
+  raw: RawNotification,
+): Promise<VerifiedNotification> {
   // Without the merchant's app for this mode nothing can be verified: treated as a bad signature.
-  if (!ctx.credentials) throw new TillError('invalid_signature', `Alipay notification for an order whose merchant has no Alipay app in ${ctx.mode} mode`);
+  if (!ctx.credentials)
+    throw new TillError(
+      'invalid_signature',
+      `Alipay notification for an order whose merchant has no Alipay app in ${ctx.mode} mode`,
+    );
   if (raw.body.length > MAX_BODY_LENGTH) throw new TillError('invalid_signature', 'Alipay notification is too long');
   const params = formParams(new URLSearchParams(raw.body));
   if (!params) throw new TillError('invalid_signature', 'Alipay notification repeats a field');
@@ -39,7 +46,8 @@ export async function parseAlipayNotification(ctx: ChannelContext<AlipayCredenti
     throw new TillError('invalid_signature', 'Alipay notification signature does not verify with alipay_public_key');
   }
   // Alipay signs every app's notifications with the same key: the app id says whose it is.
-  if (params.app_id !== ctx.credentials.app_id) throw new TillError('invalid_signature', 'Alipay notification for another Alipay app');
+  if (params.app_id !== ctx.credentials.app_id)
+    throw new TillError('invalid_signature', 'Alipay notification for another Alipay app');
 
   const parsed = NotificationSchema.safeParse(params);
   if (!parsed.success) {
@@ -51,7 +59,8 @@ export async function parseAlipayNotification(ctx: ChannelContext<AlipayCredenti
 
   if (note.out_biz_no !== undefined || note.refund_fee !== undefined || note.gmt_refund !== undefined) {
     // News of a refund (a full one also closes the trade): never a payment outcome.
-    if (note.out_biz_no === undefined) throw new TillError('invalid_parameter', 'Alipay refund notification has no out_biz_no');
+    if (note.out_biz_no === undefined)
+      throw new TillError('invalid_parameter', 'Alipay refund notification has no out_biz_no');
     return {
       kind: 'refund',
       ...base,
@@ -65,7 +74,8 @@ export async function parseAlipayNotification(ctx: ChannelContext<AlipayCredenti
   try {
     amount = parseDecimalString(note.total_amount, 'CNY');
   } catch (error) {
-    if (error instanceof MoneyError) throw new TillError('invalid_parameter', `Alipay notification total_amount: ${error.message}`);
+    if (error instanceof MoneyError)
+      throw new TillError('invalid_parameter', `Alipay notification total_amount: ${error.message}`);
     throw error;
   }
   return {

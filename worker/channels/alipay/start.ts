@@ -3,14 +3,14 @@
  * URL of Alipay's web (page.pay) or mobile (wap.pay) cashier for the shopper's browser.
  */
 import { z } from 'zod';
+import { TillError } from '../../../shared/errors.ts';
 import { toAlipayAmount } from '../../../shared/money.ts';
 import { StartAttemptBaseSchema } from '../../../shared/schemas.ts';
-import { TillError } from '../../../shared/errors.ts';
-import type { ChannelContext, StartRequest, StartResult } from '../types.ts';
-import type { AlipayCredentials } from './credentials.ts';
-import { gatewayOf } from './context.ts';
-import { callGateway, describeReply, isSuccess, pageUrl } from './gateway.ts';
 import { beijingTime } from '../china-time.ts';
+import type { ChannelContext, StartRequest, StartResult } from '../types.ts';
+import { gatewayOf } from './context.ts';
+import type { AlipayCredentials } from './credentials.ts';
+import { callGateway, describeReply, isSuccess, pageUrl } from './gateway.ts';
 import { subjectOf } from './protocol.ts';
 
 const base = StartAttemptBaseSchema.extend({ channel: z.literal('alipay') });
@@ -51,21 +51,40 @@ export function cashierReturnUrl(returnUrl: string | undefined): string | undefi
   return page;
 }
 
-export async function startAlipay(ctx: ChannelContext<AlipayCredentials>, request: StartRequest, input: AlipayInput): Promise<StartResult> {
+export async function startAlipay(
+  ctx: ChannelContext<AlipayCredentials>,
+  request: StartRequest,
+  input: AlipayInput,
+): Promise<StartResult> {
   const gateway = gatewayOf(ctx);
   const channelRef = request.attemptId;
   if (input.method === 'qr') {
-    const reply = await callGateway(gateway, 'alipay.trade.precreate', tradeFields(request), { notify_url: ctx.notifyUrl });
+    const reply = await callGateway(gateway, 'alipay.trade.precreate', tradeFields(request), {
+      notify_url: ctx.notifyUrl,
+    });
     if (isSuccess(reply)) {
-      if (typeof reply.qr_code !== 'string' || reply.qr_code === '') throw new TillError('channel_error', 'Alipay precreate answered no qr_code');
+      if (typeof reply.qr_code !== 'string' || reply.qr_code === '')
+        throw new TillError('channel_error', 'Alipay precreate answered no qr_code');
       // The trade itself exists at Alipay only once the shopper scans: until then a query answers ACQ.TRADE_NOT_EXIST.
-      return { channelRef, outcome: { status: 'requires_action', nextAction: { type: 'qr', payload: reply.qr_code, expires_at: request.expiresAt } } };
+      return {
+        channelRef,
+        outcome: {
+          status: 'requires_action',
+          nextAction: { type: 'qr', payload: reply.qr_code, expires_at: request.expiresAt },
+        },
+      };
     }
     if (reply.code === '40004' && reply.sub_code !== 'ACQ.SYSTEM_ERROR') {
       // A business refusal (amount over the app's limit, the app not signed up for this product, …): this attempt is over.
       return {
         channelRef,
-        outcome: { status: 'failed', failure: { code: 'channel_declined', message: `Alipay refused the payment (${reply.sub_code ?? reply.code}). Try again or choose another method.` } },
+        outcome: {
+          status: 'failed',
+          failure: {
+            code: 'channel_declined',
+            message: `Alipay refused the payment (${reply.sub_code ?? reply.code}). Try again or choose another method.`,
+          },
+        },
       };
     }
     // 20000 and ACQ.SYSTEM_ERROR (maybe made, maybe not) or a request Alipay could not read: no answer.
@@ -77,6 +96,9 @@ export async function startAlipay(ctx: ChannelContext<AlipayCredentials>, reques
     ? { ...tradeFields(request), product_code: 'FAST_INSTANT_TRADE_PAY' }
     : // quit_url: where Alipay's mobile cashier sends a shopper who gives up: back to the widget.
       { ...tradeFields(request), product_code: 'QUICK_WAP_WAY', ...(back ? { quit_url: back } : {}) };
-  const url = await pageUrl(gateway, web ? 'alipay.trade.page.pay' : 'alipay.trade.wap.pay', biz, { notify_url: ctx.notifyUrl, return_url: back });
+  const url = await pageUrl(gateway, web ? 'alipay.trade.page.pay' : 'alipay.trade.wap.pay', biz, {
+    notify_url: ctx.notifyUrl,
+    return_url: back,
+  });
   return { channelRef, outcome: { status: 'requires_action', nextAction: { type: 'redirect', url } } };
 }

@@ -8,9 +8,9 @@ import { TillError } from '../../../shared/errors.ts';
 import { MoneyError, parseDecimalString, toAlipayAmount } from '../../../shared/money.ts';
 import type { Failure } from '../../../shared/schemas.ts';
 import type { ChannelContext, ChannelOutcome, RefundResult, TradeRef } from '../types.ts';
-import type { AlipayCredentials } from './credentials.ts';
 import { gatewayOf } from './context.ts';
-import { callGateway, describeReply, isSuccess, type AlipayReply, type GatewayConfig } from './gateway.ts';
+import type { AlipayCredentials } from './credentials.ts';
+import { type AlipayReply, callGateway, describeReply, type GatewayConfig, isSuccess } from './gateway.ts';
 
 type Ctx = ChannelContext<AlipayCredentials>;
 
@@ -57,10 +57,12 @@ export async function queryAlipay(ctx: Ctx, trade: TradeRef): Promise<ChannelOut
     try {
       total = parseDecimalString(reply.total_amount, 'CNY');
     } catch (error) {
-      if (error instanceof MoneyError) throw new TillError('channel_error', `Alipay query answered a total_amount Till cannot read: ${error.message}`);
+      if (error instanceof MoneyError)
+        throw new TillError('channel_error', `Alipay query answered a total_amount Till cannot read: ${error.message}`);
       throw error;
     }
-    if (total !== trade.amount || trade.currency !== 'CNY') throw new TillError('channel_error', 'Alipay query answered a total_amount other than the attempt’s');
+    if (total !== trade.amount || trade.currency !== 'CNY')
+      throw new TillError('channel_error', 'Alipay query answered a total_amount other than the attempt’s');
   } else if (outcome?.status === 'succeeded') {
     throw new TillError('channel_error', 'Alipay query answered a paid trade without its total_amount');
   }
@@ -69,8 +71,12 @@ export async function queryAlipay(ctx: Ctx, trade: TradeRef): Promise<ChannelOut
 
 /** Alipay's refund query for one refund request, its reply checked to be about that request. */
 async function refundQuery(gateway: GatewayConfig, trade: TradeRef, refundId: string): Promise<AlipayReply> {
-  const reply = await callGateway(gateway, 'alipay.trade.fastpay.refund.query', { out_trade_no: trade.attemptId, out_request_no: refundId });
-  if (isSuccess(reply) && reply.out_request_no !== undefined && reply.out_request_no !== refundId) throw new TillError('channel_error', 'Alipay answered about another refund');
+  const reply = await callGateway(gateway, 'alipay.trade.fastpay.refund.query', {
+    out_trade_no: trade.attemptId,
+    out_request_no: refundId,
+  });
+  if (isSuccess(reply) && reply.out_request_no !== undefined && reply.out_request_no !== refundId)
+    throw new TillError('channel_error', 'Alipay answered about another refund');
   return reply;
 }
 
@@ -78,20 +84,30 @@ async function refundQuery(gateway: GatewayConfig, trade: TradeRef, refundId: st
 function refundMade(reply: AlipayReply, amount: string, refundId: string): RefundResult | null {
   if (!isSuccess(reply) || reply.refund_status !== 'REFUND_SUCCESS') return null;
   // One refund id always carries one amount; another amount means another request answered.
-  if (reply.refund_amount !== undefined && reply.refund_amount !== amount) throw new TillError('channel_error', 'Alipay refunded another amount for this refund id');
+  if (reply.refund_amount !== undefined && reply.refund_amount !== amount)
+    throw new TillError('channel_error', 'Alipay refunded another amount for this refund id');
   return { status: 'succeeded', channelRef: typeof reply.trade_no === 'string' ? reply.trade_no : refundId };
 }
 
 /** Alipay's word on one refund request Alipay took; REFUND_SUCCESS is the only success, anything else is "not (yet) refunded". */
-async function refundState(gateway: GatewayConfig, trade: TradeRef, amount: string, refundId: string): Promise<RefundResult> {
+async function refundState(
+  gateway: GatewayConfig,
+  trade: TradeRef,
+  amount: string,
+  refundId: string,
+): Promise<RefundResult> {
   const reply = await refundQuery(gateway, trade, refundId);
-  if (!isSuccess(reply) && !(isBusinessRefusal(reply) && reply.sub_code !== NOT_EXIST)) throw unexpected('alipay.trade.fastpay.refund.query', reply);
+  if (!isSuccess(reply) && !(isBusinessRefusal(reply) && reply.sub_code !== NOT_EXIST))
+    throw unexpected('alipay.trade.fastpay.refund.query', reply);
   return refundMade(reply, amount, refundId) ?? { status: 'pending', channelRef: refundId };
 }
 
 /** What the merchant can do about a refusal, by Alipay's sub_code, where there is something to say. */
 const REFUSAL_HINTS = new Map([
-  ['ACQ.SELLER_BALANCE_NOT_ENOUGH', 'the Alipay account has too little balance to refund from; top it up and refund again'],
+  [
+    'ACQ.SELLER_BALANCE_NOT_ENOUGH',
+    'the Alipay account has too little balance to refund from; top it up and refund again',
+  ],
   ['ACQ.REASON_TRADE_REFUND_FEE_ERR', 'more than is left to refund on the trade'],
   ['ACQ.TRADE_HAS_FINISHED', 'the trade is past its refund period'],
 ]);
@@ -128,7 +144,9 @@ export async function refundAlipay(ctx: Ctx, trade: TradeRef, amount: number, re
     // "not refunded" makes the refusal final. A query with no answer throws: asked again later.
     const query = await refundQuery(gateway, trade, refundId);
     if (!isSuccess(query) && !isBusinessRefusal(query)) throw unexpected('alipay.trade.fastpay.refund.query', query);
-    return refundMade(query, refundAmount, refundId) ?? { status: 'failed', channelRef: refundId, failure: refusalOf(reply) };
+    return (
+      refundMade(query, refundAmount, refundId) ?? { status: 'failed', channelRef: refundId, failure: refusalOf(reply) }
+    );
   }
   // 20000 / ACQ.SYSTEM_ERROR: retried with the same out_request_no, which refunds at most once.
   throw unexpected('alipay.trade.refund', reply);

@@ -20,7 +20,8 @@ const CHALLENGE_CARDS = new Set(['4000000000003220', '4000002760003184']);
 export const cardBrand = (digits: string): string => brandRule(digits).brand ?? 'unknown';
 
 export function behaviourOf(number: string, expMonth: number, expYear: number, now = new Date()): CardBehaviour {
-  const expired = expYear < now.getUTCFullYear() || (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1);
+  const expired =
+    expYear < now.getUTCFullYear() || (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1);
   if (expired) return { kind: 'decline', failure: { code: 'expired_card', message: 'Your card has expired.' } };
   const decline = DECLINES[number];
   if (decline) return { kind: 'decline', failure: decline };

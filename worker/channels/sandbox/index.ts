@@ -5,27 +5,34 @@
  */
 import { z } from 'zod';
 import { TillError } from '../../../shared/errors.ts';
-import { verifyPayload, SignatureError } from '../../../shared/signature.ts';
 import { StartAttemptBaseSchema } from '../../../shared/schemas.ts';
+import { SignatureError, verifyPayload } from '../../../shared/signature.ts';
 import type { Channel, ChannelContext, ChannelOutcome } from '../types.ts';
 import { CardSchema } from './card-schema.ts';
 import { behaviourOf, cardBrand } from './cards.ts';
+import { SANDBOX_SIGNATURE_HEADER, type SandboxNotification, SandboxNotificationSchema } from './notification.ts';
 import type { TradeStatus } from './processor.ts';
-import { SANDBOX_SIGNATURE_HEADER, SandboxNotificationSchema, type SandboxNotification } from './notification.ts';
 
-export { SANDBOX_SIGNATURE_HEADER, sandboxNotification, type SandboxNotification } from './notification.ts';
-
+export { SANDBOX_SIGNATURE_HEADER, type SandboxNotification, sandboxNotification } from './notification.ts';
 
 const SandboxInputSchema = z.discriminatedUnion('method', [
-  StartAttemptBaseSchema.extend({ channel: z.literal('sandbox'), method: z.literal('card'), card: CardSchema }).strict(),
+  StartAttemptBaseSchema.extend({
+    channel: z.literal('sandbox'),
+    method: z.literal('card'),
+    card: CardSchema,
+  }).strict(),
   StartAttemptBaseSchema.extend({ channel: z.literal('sandbox'), method: z.literal('qr') }).strict(),
 ]);
 type SandboxInput = z.infer<typeof SandboxInputSchema>;
 
+const processor = (ctx: ChannelContext, attemptId: string) =>
+  ctx.env.SANDBOX.get(ctx.env.SANDBOX.idFromName(attemptId));
 
-const processor = (ctx: ChannelContext, attemptId: string) => ctx.env.SANDBOX.get(ctx.env.SANDBOX.idFromName(attemptId));
-
-function outcomeOf(status: TradeStatus, failure: SandboxNotification['failure'], nextAction: ChannelOutcome | null): ChannelOutcome {
+function outcomeOf(
+  status: TradeStatus,
+  failure: SandboxNotification['failure'],
+  nextAction: ChannelOutcome | null,
+): ChannelOutcome {
   switch (status) {
     case 'authorized':
       return { status: 'authorized' };
@@ -45,8 +52,12 @@ function outcomeOf(status: TradeStatus, failure: SandboxNotification['failure'],
  * so integrations can rehearse configuring (sealed, write-only) channel credentials.
  */
 export const SandboxCredentialsSchema = z.strictObject({
-  account_id: z.string().regex(/^acct_[0-9A-Za-z]{8,32}$/, 'must look like acct_ followed by 8 to 32 letters or digits'),
-  secret_key: z.string().regex(/^sbx_sk_[0-9A-Za-z]{16,64}$/, 'must look like sbx_sk_ followed by 16 to 64 letters or digits'),
+  account_id: z
+    .string()
+    .regex(/^acct_[0-9A-Za-z]{8,32}$/, 'must look like acct_ followed by 8 to 32 letters or digits'),
+  secret_key: z
+    .string()
+    .regex(/^sbx_sk_[0-9A-Za-z]{16,64}$/, 'must look like sbx_sk_ followed by 16 to 64 letters or digits'),
 });
 
 export const sandbox: Channel<SandboxInput, z.infer<typeof SandboxCredentialsSchema>> = {
@@ -75,7 +86,12 @@ export const sandbox: Channel<SandboxInput, z.infer<typeof SandboxCredentialsSch
       captureMethod: request.captureMethod,
     };
     if (input.method === 'qr') {
-      await processor(ctx, request.attemptId).createTrade({ ...common, kind: 'qr', status: 'requires_action', failure: null });
+      await processor(ctx, request.attemptId).createTrade({
+        ...common,
+        kind: 'qr',
+        status: 'requires_action',
+        failure: null,
+      });
       const payload = `${ctx.origin}/sandbox/scan/${request.attemptId}`;
       return {
         channelRef: request.attemptId,
@@ -86,7 +102,8 @@ export const sandbox: Channel<SandboxInput, z.infer<typeof SandboxCredentialsSch
     const behaviour = behaviourOf(number, exp_month, exp_year);
     const instrument = { brand: cardBrand(number), last4: number.slice(-4) };
     const paid: TradeStatus = request.captureMethod === 'manual' ? 'authorized' : 'succeeded';
-    const status: TradeStatus = behaviour.kind === 'succeed' ? paid : behaviour.kind === 'decline' ? 'failed' : 'requires_action';
+    const status: TradeStatus =
+      behaviour.kind === 'succeed' ? paid : behaviour.kind === 'decline' ? 'failed' : 'requires_action';
     const failure = behaviour.kind === 'decline' ? behaviour.failure : null;
     await processor(ctx, request.attemptId).createTrade({ ...common, kind: 'card', status, failure });
     const challenge: ChannelOutcome = {
@@ -100,7 +117,8 @@ export const sandbox: Channel<SandboxInput, z.infer<typeof SandboxCredentialsSch
     try {
       await verifyPayload(body, headers.get(SANDBOX_SIGNATURE_HEADER), ctx.env.SANDBOX_NOTIFY_SECRET);
     } catch (error) {
-      if (error instanceof SignatureError) throw new TillError('invalid_signature', `sandbox notification: ${error.message}`);
+      if (error instanceof SignatureError)
+        throw new TillError('invalid_signature', `sandbox notification: ${error.message}`);
       throw error;
     }
     let json: unknown;
@@ -112,7 +130,8 @@ export const sandbox: Channel<SandboxInput, z.infer<typeof SandboxCredentialsSch
     const parsed = SandboxNotificationSchema.safeParse(json);
     if (!parsed.success) throw new TillError('invalid_parameter', 'sandbox notification has an unexpected shape');
     const note = parsed.data;
-    if (note.order_id !== orderId) throw new TillError('invalid_parameter', 'sandbox notification is about another order', 'order_id');
+    if (note.order_id !== orderId)
+      throw new TillError('invalid_parameter', 'sandbox notification is about another order', 'order_id');
     return {
       kind: 'payment',
       orderId: note.order_id,
@@ -141,7 +160,10 @@ export const sandbox: Channel<SandboxInput, z.infer<typeof SandboxCredentialsSch
   async capture(ctx, trade, amount) {
     const captured = await processor(ctx, trade.attemptId).capture(amount);
     if (captured === 'succeeded') return { status: 'succeeded' };
-    return { status: 'failed', failure: { code: 'capture_failed', message: 'The authorization could not be captured.' } };
+    return {
+      status: 'failed',
+      failure: { code: 'capture_failed', message: 'The authorization could not be captured.' },
+    };
   },
 
   async cancel(ctx, trade) {

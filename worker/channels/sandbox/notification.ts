@@ -26,5 +26,13 @@ export function sandboxNotification(
   failure: SandboxNotification['failure'] = null,
   eventId = `sbx_${trade.attemptId}_${status}`,
 ): SandboxNotification {
-  return { event_id: eventId, order_id: trade.orderId, attempt_id: trade.attemptId, amount: trade.amount, currency: trade.currency, status, failure };
+  return {
+    event_id: eventId,
+    order_id: trade.orderId,
+    attempt_id: trade.attemptId,
+    amount: trade.amount,
+    currency: trade.currency,
+    status,
+    failure,
+  };
 }

@@ -54,14 +54,18 @@ const finished = (trade: Trade) =>
       <p>You can return to the checkout now.</p>`,
   );
 
-const missing = layout('Sandbox', html`<span class="badge">Sandbox</span><h1>No such payment</h1><p>This payment link is not valid.</p>`);
+const missing = layout(
+  'Sandbox',
+  html`<span class="badge">Sandbox</span><h1>No such payment</h1><p>This payment link is not valid.</p>`,
+);
 
 export const sandboxPages = new Hono<AppEnv>()
   // Unauthenticated like a processor's own pages: limited per IP as the checkout is.
   .use(checkoutReadRateLimit())
   .use(async (c, next) => {
     await next();
-    if (!c.res.headers.has('content-security-policy')) c.header('content-security-policy', `${PAGE_CSP}; frame-ancestors 'self'`);
+    if (!c.res.headers.has('content-security-policy'))
+      c.header('content-security-policy', `${PAGE_CSP}; frame-ancestors 'self'`);
     c.header('cache-control', 'no-store');
   })
 

@@ -49,7 +49,9 @@ export class SandboxProcessor extends DurableObject<Env> {
   getTrade(): Trade | null {
     const row = this.sql.exec<{ body: string }>('SELECT body FROM trade').toArray()[0];
     // Trades stored before capture and refund ids existed read as automatic, with no refunds.
-    return row ? { captureMethod: 'automatic', refunds: {}, ...(JSON.parse(row.body) as Partial<Trade>) } as Trade : null;
+    return row
+      ? ({ captureMethod: 'automatic', refunds: {}, ...(JSON.parse(row.body) as Partial<Trade>) } as Trade)
+      : null;
   }
 
   private save(trade: Trade, notify: boolean): void {
@@ -117,7 +119,10 @@ export class SandboxProcessor extends DurableObject<Env> {
     if (!trade || trade.status !== 'succeeded' || trade.refunded + amount > trade.amount) {
       return { status: 'failed', channelRef: `sbx_re_${refundId}` };
     }
-    this.save({ ...trade, refunded: trade.refunded + amount, refunds: { ...trade.refunds, [refundId]: amount } }, false);
+    this.save(
+      { ...trade, refunded: trade.refunded + amount, refunds: { ...trade.refunds, [refundId]: amount } },
+      false,
+    );
     return { status: 'succeeded', channelRef: `sbx_re_${refundId}` };
   }
 

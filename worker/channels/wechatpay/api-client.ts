@@ -46,14 +46,20 @@ export class WechatpayApiError extends TillError {
 
   /** 5xx, rate limits and SYSTEM_ERROR: the same request may succeed later. */
   get retryable(): boolean {
-    return this.httpStatus >= 500 || this.httpStatus === 429 || this.wechatCode === 'SYSTEM_ERROR' || this.wechatCode === 'FREQUENCY_LIMITED';
+    return (
+      this.httpStatus >= 500 ||
+      this.httpStatus === 429 ||
+      this.wechatCode === 'SYSTEM_ERROR' ||
+      this.wechatCode === 'FREQUENCY_LIMITED'
+    );
   }
 }
 
 function errorOf(status: number, text: string): WechatpayApiError {
   try {
     const body = JSON.parse(text) as { code?: unknown; message?: unknown };
-    if (typeof body.code === 'string') return new WechatpayApiError(status, body.code, typeof body.message === 'string' ? body.message : '');
+    if (typeof body.code === 'string')
+      return new WechatpayApiError(status, body.code, typeof body.message === 'string' ? body.message : '');
   } catch {
     // not JSON: a proxy's page, say
   }
@@ -85,7 +91,11 @@ export class WechatpayClient {
     const url = new URL(path.replace(/^\//, ''), this.#base);
     const text = body === undefined ? '' : JSON.stringify(body);
     const { credentials } = this;
-    const signer = { mchid: credentials.mchid, serialNo: credentials.merchant_serial_no, privateKey: credentials.private_key };
+    const signer = {
+      mchid: credentials.mchid,
+      serialNo: credentials.merchant_serial_no,
+      privateKey: credentials.private_key,
+    };
     const headers = new Headers({
       Accept: 'application/json',
       Authorization: await authorization(signer, method, url.pathname + url.search, text, freshSeed(this.#now())),
@@ -99,16 +109,30 @@ export class WechatpayClient {
     let response: Response;
     let received: string;
     try {
-      response = await this.#fetch(url, { method, headers, body: body === undefined ? undefined : text, signal: AbortSignal.timeout(this.#timeoutMs) });
+      response = await this.#fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : text,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
       received = await response.text();
     } catch (error) {
-      throw new TillError('channel_error', `WeChat Pay did not answer ${method} ${url.pathname}: ${(error as Error)?.name ?? 'error'}`);
+      throw new TillError(
+        'channel_error',
+        `WeChat Pay did not answer ${method} ${url.pathname}: ${(error as Error)?.name ?? 'error'}`,
+      );
     }
     if (response.status < 200 || response.status > 299) throw errorOf(response.status, received);
     try {
-      await verifyWechatpaySignature(credentials.platform_keys, response.headers, received, Math.floor(this.#now() / 1000));
+      await verifyWechatpaySignature(
+        credentials.platform_keys,
+        response.headers,
+        received,
+        Math.floor(this.#now() / 1000),
+      );
     } catch (error) {
-      if (error instanceof WechatpaySignatureError) throw new TillError('channel_error', `WeChat Pay answer to ${method} ${url.pathname} ${error.message}`);
+      if (error instanceof WechatpaySignatureError)
+        throw new TillError('channel_error', `WeChat Pay answer to ${method} ${url.pathname} ${error.message}`);
       throw error;
     }
     if (received === '') return { status: response.status, body: null };

@@ -30,7 +30,9 @@ export type PlatformKey = z.infer<typeof PlatformKeySchema>;
 
 export const WechatpayCredentialsSchema = z.strictObject({
   mchid: z.string().regex(/^\d{6,32}$/, 'must be the merchant id (商户号): digits only, e.g. 1900000109'),
-  appid: z.string().regex(/^wx[0-9A-Za-z]{16}$/, 'must be the AppID bound to the merchant id: wx followed by 16 letters or digits'),
+  appid: z
+    .string()
+    .regex(/^wx[0-9A-Za-z]{16}$/, 'must be the AppID bound to the merchant id: wx followed by 16 letters or digits'),
   merchant_serial_no: z
     .string()
     .trim()
@@ -43,13 +45,19 @@ export const WechatpayCredentialsSchema = z.strictObject({
   // The key is AES-256 key material taken as the string's bytes: exactly 32 one-byte characters.
   api_v3_key: z
     .string()
-    .refine((key) => key.length === 32, { message: 'must be exactly 32 characters (the APIv3 key set in the merchant console)' })
-    .refine((key) => /^[\x21-\x7e]*$/.test(key), { message: 'must be 32 letters, digits or ASCII symbols, with no spaces' }),
+    .refine((key) => key.length === 32, {
+      message: 'must be exactly 32 characters (the APIv3 key set in the merchant console)',
+    })
+    .refine((key) => /^[\x21-\x7e]*$/.test(key), {
+      message: 'must be 32 letters, digits or ASCII symbols, with no spaces',
+    }),
   platform_keys: z
     .array(PlatformKeySchema)
     .min(1, 'must hold the WeChat Pay public key (or platform certificate) that verifies WeChat Pay’s answers')
     .max(4, 'may hold at most 4 keys (current and rotating ones)')
-    .refine((keys) => new Set(keys.map((key) => key.serial)).size === keys.length, { message: 'must not repeat a serial' }),
+    .refine((keys) => new Set(keys.map((key) => key.serial)).size === keys.length, {
+      message: 'must not repeat a serial',
+    }),
 });
 
 export type WechatpayCredentials = z.infer<typeof WechatpayCredentialsSchema>;

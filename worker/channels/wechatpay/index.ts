@@ -8,21 +8,24 @@ import { TillError } from '../../../shared/errors.ts';
 import type { PaymentMethod } from '../../../shared/schemas.ts';
 import type { Channel, ChannelContext } from '../types.ts';
 import { WECHATPAY_LIVE_API, WechatpayClient } from './api-client.ts';
-import { WechatpayCredentialsSchema, type WechatpayCredentials } from './credentials.ts';
-import { WechatpayInputSchema, type WechatpayInput } from './input.ts';
+import { type WechatpayCredentials, WechatpayCredentialsSchema } from './credentials.ts';
+import { type WechatpayInput, WechatpayInputSchema } from './input.ts';
 import { readNotification } from './notification.ts';
 import { closeTrade, queryTrade, startTrade } from './payments.ts';
 import { refundResultOf, refundTrade } from './refunds.ts';
 import { refundProblemOf, tradeOutcome } from './trade-state.ts';
 
-export { WechatpayCredentialsSchema, type WechatpayCredentials } from './credentials.ts';
-export { WechatpayInputSchema, type WechatpayInput } from './input.ts';
+export { type WechatpayCredentials, WechatpayCredentialsSchema } from './credentials.ts';
+export { type WechatpayInput, WechatpayInputSchema } from './input.ts';
 
 const LABEL = 'WeChat Pay';
 
 function credentialsOf(ctx: ChannelContext<WechatpayCredentials>): WechatpayCredentials {
   if (!ctx.credentials) {
-    throw new TillError('channel_not_available', `WeChat Pay has no credentials for ${ctx.mode} mode: set them with POST /v1/merchant/channels/wechatpay`);
+    throw new TillError(
+      'channel_not_available',
+      `WeChat Pay has no credentials for ${ctx.mode} mode: set them with POST /v1/merchant/channels/wechatpay`,
+    );
   }
   return ctx.credentials;
 }
@@ -49,7 +52,9 @@ export const wechatpay: Channel<WechatpayInput, WechatpayCredentials> = {
   methods(order, context) {
     // WeChat Pay takes CNY only, and takes it at once: nothing can be held for a later capture.
     if (order.currency !== 'CNY' || order.capture_method !== 'automatic') return [];
-    const method = (name: string, kind: PaymentMethod['kind']): PaymentMethod[] => [{ channel: 'wechatpay', method: name, kind, label: LABEL }];
+    const method = (name: string, kind: PaymentMethod['kind']): PaymentMethod[] => [
+      { channel: 'wechatpay', method: name, kind, label: LABEL },
+    ];
     switch (context) {
       case 'desktop':
         return method('native', 'qr');
@@ -69,12 +74,20 @@ export const wechatpay: Channel<WechatpayInput, WechatpayCredentials> = {
   async parseNotification(ctx, raw) {
     // Without the merchant's keys for this mode nothing can be verified: refused as a bad
     // signature (as a callback that fails verification is), not retried as an outage.
-    if (!ctx.credentials) throw new TillError('invalid_signature', `WeChat Pay notification for an order whose merchant has no WeChat Pay credentials in ${ctx.mode} mode`);
+    if (!ctx.credentials)
+      throw new TillError(
+        'invalid_signature',
+        `WeChat Pay notification for an order whose merchant has no WeChat Pay credentials in ${ctx.mode} mode`,
+      );
     const note = await readNotification(ctx.credentials, raw.body, raw.headers, Math.floor(Date.now() / 1000));
     if (note.kind === 'refund') {
       if (note.refundStatus === 'ABNORMAL') {
         // REFUND.ABNORMAL is no end: the refund stays pending and may still end REFUND.SUCCESS.
-        console.warn('wechatpay refund abnormal', { order: raw.orderId, refund: note.refundId, reason: refundProblemOf('ABNORMAL')?.message });
+        console.warn('wechatpay refund abnormal', {
+          order: raw.orderId,
+          refund: note.refundId,
+          reason: refundProblemOf('ABNORMAL')?.message,
+        });
       }
       return {
         kind: 'refund',
@@ -100,7 +113,10 @@ export const wechatpay: Channel<WechatpayInput, WechatpayCredentials> = {
   // WeChat wants 200/204 with no body for success, and a 4xx/5xx with {code:"FAIL"} to send again.
   acknowledge(applied) {
     if (applied) return new Response(null, { status: 204 });
-    return new Response(JSON.stringify({ code: 'FAIL', message: '失败' }), { status: 500, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ code: 'FAIL', message: '失败' }), {
+      status: 500,
+      headers: { 'content-type': 'application/json' },
+    });
   },
 
   async query(ctx, trade) {
@@ -112,7 +128,13 @@ export const wechatpay: Channel<WechatpayInput, WechatpayCredentials> = {
   },
 
   async capture() {
-    return { status: 'failed', failure: { code: 'capture_not_supported', message: 'WeChat Pay takes payments at once; there is nothing to capture.' } };
+    return {
+      status: 'failed',
+      failure: {
+        code: 'capture_not_supported',
+        message: 'WeChat Pay takes payments at once; there is nothing to capture.',
+      },
+    };
   },
 
   async cancel(ctx, trade) {

@@ -14,7 +14,9 @@ export const WechatpayInputSchema = z.discriminatedUnion('method', [
     .extend({
       method: z.literal('jsapi'),
       /** The payer's openid for the merchant's AppID, from WeChat OAuth (snsapi_base) on the merchant's page. */
-      openid: z.string().regex(/^[0-9A-Za-z_-]{6,128}$/, "must be the payer's openid for the merchant's AppID (from WeChat OAuth)"),
+      openid: z
+        .string()
+        .regex(/^[0-9A-Za-z_-]{6,128}$/, "must be the payer's openid for the merchant's AppID (from WeChat OAuth)"),
     })
     .strict(),
 ]);

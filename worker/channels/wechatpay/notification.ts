@@ -9,7 +9,7 @@ import { TillError } from '../../../shared/errors.ts';
 import type { WechatpayCredentials } from './credentials.ts';
 import { decryptResource, ResourceDecryptError } from './resource-crypto.ts';
 import { verifyWechatpaySignature, WechatpaySignatureError } from './signature-check.ts';
-import { RefundStatusSchema, TradeStateSchema, type RefundStatus, type TradeState } from './trade-state.ts';
+import { type RefundStatus, RefundStatusSchema, type TradeState, TradeStateSchema } from './trade-state.ts';
 
 const NotificationBodySchema = z.object({
   id: z.string().min(1).max(64),
@@ -53,7 +53,14 @@ export type WechatpayNotice =
       amount: number;
       currency: 'CNY';
     }
-  | { kind: 'refund'; eventId: string; attemptId: string; refundId: string; wechatRefundId: string; refundStatus: RefundStatus };
+  | {
+      kind: 'refund';
+      eventId: string;
+      attemptId: string;
+      refundId: string;
+      wechatRefundId: string;
+      refundStatus: RefundStatus;
+    };
 
 const REFUND_EVENTS = new Set(['REFUND.SUCCESS', 'REFUND.ABNORMAL', 'REFUND.CLOSED']);
 
@@ -68,7 +75,11 @@ function parseJson(text: string, what: string): unknown {
 function shaped<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(value);
   // The issue names the field; the value stays out of the message (it may be payer data).
-  if (!parsed.success) throw new TillError('invalid_parameter', `WeChat Pay notification ${what} has an unexpected shape at ${parsed.error.issues[0]?.path.join('.') ?? '?'}`);
+  if (!parsed.success)
+    throw new TillError(
+      'invalid_parameter',
+      `WeChat Pay notification ${what} has an unexpected shape at ${parsed.error.issues[0]?.path.join('.') ?? '?'}`,
+    );
   return parsed.data;
 }
 
@@ -77,11 +88,17 @@ function shaped<S extends z.ZodType>(schema: S, value: unknown, what: string): z
  * for a signature that fails, a probe, a resource that does not open with the APIv3 key, or a
  * message for another merchant; `invalid_json` / `invalid_parameter` for a malformed one.
  */
-export async function readNotification(credentials: WechatpayCredentials, body: string, headers: Headers, now: number): Promise<WechatpayNotice> {
+export async function readNotification(
+  credentials: WechatpayCredentials,
+  body: string,
+  headers: Headers,
+  now: number,
+): Promise<WechatpayNotice> {
   try {
     await verifyWechatpaySignature(credentials.platform_keys, headers, body, now);
   } catch (error) {
-    if (error instanceof WechatpaySignatureError) throw new TillError('invalid_signature', `WeChat Pay notification ${error.message}`);
+    if (error instanceof WechatpaySignatureError)
+      throw new TillError('invalid_signature', `WeChat Pay notification ${error.message}`);
     throw error;
   }
   const note = shaped(NotificationBodySchema, parseJson(body, 'body'), 'body');
@@ -89,7 +106,8 @@ export async function readNotification(credentials: WechatpayCredentials, body: 
   try {
     plaintext = await decryptResource(credentials.api_v3_key, note.resource);
   } catch (error) {
-    if (error instanceof ResourceDecryptError) throw new TillError('invalid_signature', `WeChat Pay notification: ${error.message}`);
+    if (error instanceof ResourceDecryptError)
+      throw new TillError('invalid_signature', `WeChat Pay notification: ${error.message}`);
     throw error;
   }
   const resource = parseJson(plaintext, 'resource');
@@ -115,7 +133,8 @@ export async function readNotification(credentials: WechatpayCredentials, body: 
   }
   if (REFUND_EVENTS.has(note.event_type)) {
     const refund = shaped(RefundResourceSchema, resource, 'resource');
-    if (refund.mchid !== credentials.mchid) throw new TillError('invalid_signature', 'WeChat Pay notification is for another merchant id');
+    if (refund.mchid !== credentials.mchid)
+      throw new TillError('invalid_signature', 'WeChat Pay notification is for another merchant id');
     return {
       kind: 'refund',
       eventId: note.id,
@@ -125,5 +144,8 @@ export async function readNotification(credentials: WechatpayCredentials, body: 
       refundStatus: refund.refund_status,
     };
   }
-  throw new TillError('invalid_parameter', `WeChat Pay notification event ${note.event_type.slice(0, 40)} is not one Till subscribes to`);
+  throw new TillError(
+    'invalid_parameter',
+    `WeChat Pay notification event ${note.event_type.slice(0, 40)} is not one Till subscribes to`,
+  );
 }

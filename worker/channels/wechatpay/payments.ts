@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { TillError } from '../../../shared/errors.ts';
 import { toWechatAmount } from '../../../shared/money.ts';
+import { chinaTime } from '../china-time.ts';
 import type { ChannelOutcome, StartRequest, StartResult, TradeRef } from '../types.ts';
 import { WechatpayApiError, type WechatpayClient } from './api-client.ts';
-import { chinaTime } from '../china-time.ts';
 import type { WechatpayInput } from './input.ts';
 import { freshSeed, jsapiParams } from './signing.ts';
 import { TradeStateSchema, tradeOutcome } from './trade-state.ts';
@@ -30,7 +30,11 @@ const TransactionSchema = z.object({
 
 function shaped<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new TillError('channel_error', `WeChat Pay ${what} answer has an unexpected shape at ${parsed.error.issues[0]?.path.join('.') ?? '?'}`);
+  if (!parsed.success)
+    throw new TillError(
+      'channel_error',
+      `WeChat Pay ${what} answer has an unexpected shape at ${parsed.error.issues[0]?.path.join('.') ?? '?'}`,
+    );
   return parsed.data;
 }
 
@@ -57,12 +61,19 @@ export function h5RedirectUrl(returnUrl: string | undefined): string | undefined
 
 const truncate = (text: string, max: number): string => Array.from(text).slice(0, max).join('');
 
-const requiresAction = (nextAction: Extract<ChannelOutcome, { status: 'requires_action' }>['nextAction']): ChannelOutcome => ({
+const requiresAction = (
+  nextAction: Extract<ChannelOutcome, { status: 'requires_action' }>['nextAction'],
+): ChannelOutcome => ({
   status: 'requires_action',
   nextAction,
 });
 
-export async function startTrade(client: WechatpayClient, request: StartRequest, input: WechatpayInput, notifyUrl: string): Promise<StartResult> {
+export async function startTrade(
+  client: WechatpayClient,
+  request: StartRequest,
+  input: WechatpayInput,
+  notifyUrl: string,
+): Promise<StartResult> {
   const { appid, mchid, private_key } = client.credentials;
   const order = {
     appid,
@@ -84,7 +95,10 @@ export async function startTrade(client: WechatpayClient, request: StartRequest,
       case 'h5': {
         const ip = request.shopper.ip;
         if (!ip) {
-          throw new TillError('channel_not_available', "WeChat Pay H5 needs the payer's IP address, and this request carried none (no CF-Connecting-IP)");
+          throw new TillError(
+            'channel_not_available',
+            "WeChat Pay H5 needs the payer's IP address, and this request carried none (no CF-Connecting-IP)",
+          );
         }
         const sceneInfo = { payer_client_ip: ip, h5_info: { type: h5Type(request.shopper.userAgent) } };
         const { body } = await client.call('POST', '/v3/pay/transactions/h5', { ...order, scene_info: sceneInfo });
@@ -95,7 +109,10 @@ export async function startTrade(client: WechatpayClient, request: StartRequest,
         return started(requiresAction({ type: 'redirect', url }));
       }
       case 'jsapi': {
-        const { body } = await client.call('POST', '/v3/pay/transactions/jsapi', { ...order, payer: { openid: input.openid } });
+        const { body } = await client.call('POST', '/v3/pay/transactions/jsapi', {
+          ...order,
+          payer: { openid: input.openid },
+        });
         const { prepay_id } = shaped(PrepaySchema, body, 'JSAPI');
         const params = await jsapiParams(private_key, appid, prepay_id, freshSeed());
         return started(requiresAction({ type: 'jsapi', params }));
@@ -105,7 +122,10 @@ export async function startTrade(client: WechatpayClient, request: StartRequest,
     // A refusal is WeChat's final word on this trade number: no trade was opened, so the
     // attempt fails now. Anything that may have opened one is thrown, and the trade queried.
     if (error instanceof WechatpayApiError && !error.retryable) {
-      return started({ status: 'failed', failure: { code: 'channel_declined', message: `WeChat Pay refused the payment (${error.wechatCode}).` } });
+      return started({
+        status: 'failed',
+        failure: { code: 'channel_declined', message: `WeChat Pay refused the payment (${error.wechatCode}).` },
+      });
     }
     throw error;
   }
@@ -142,7 +162,11 @@ export async function closeTrade(client: WechatpayClient, trade: TradeRef): Prom
   try {
     await client.call('POST', `${tradePath(trade.attemptId)}/close`, { mchid: client.credentials.mchid });
   } catch (error) {
-    if (error instanceof WechatpayApiError && (error.wechatCode === 'ORDER_NOT_EXIST' || error.wechatCode === 'ORDER_CLOSED')) return;
+    if (
+      error instanceof WechatpayApiError &&
+      (error.wechatCode === 'ORDER_NOT_EXIST' || error.wechatCode === 'ORDER_CLOSED')
+    )
+      return;
     if (error instanceof WechatpayApiError && error.wechatCode === 'ORDERPAID') {
       // Not closed, and not Till's to close: reconciliation's query learns that it was paid.
       throw new TillError('channel_error', 'WeChat Pay will not close a trade that is paid');

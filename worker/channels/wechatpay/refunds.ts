@@ -7,7 +7,7 @@ import { TillError } from '../../../shared/errors.ts';
 import type { Failure } from '../../../shared/schemas.ts';
 import type { RefundResult, TradeRef } from '../types.ts';
 import { WechatpayApiError, type WechatpayClient } from './api-client.ts';
-import { RefundStatusSchema, refundProblemOf, refundStatusOf, type RefundStatus } from './trade-state.ts';
+import { type RefundStatus, RefundStatusSchema, refundProblemOf, refundStatusOf } from './trade-state.ts';
 
 /** A refund's status as Till's RefundResult: a failed one carries WeChat's reason. */
 export function refundResultOf(status: RefundStatus, channelRef: string): RefundResult {
@@ -28,18 +28,27 @@ function resultOf(body: unknown, trade: TradeRef, refundId: string): RefundResul
   const parsed = RefundAnswerSchema.safeParse(body);
   if (!parsed.success) throw new TillError('channel_error', 'WeChat Pay refund answer has an unexpected shape');
   const refund = parsed.data;
-  if (refund.out_refund_no !== refundId || (refund.out_trade_no !== undefined && refund.out_trade_no !== trade.attemptId)) {
+  if (
+    refund.out_refund_no !== refundId ||
+    (refund.out_trade_no !== undefined && refund.out_trade_no !== trade.attemptId)
+  ) {
     throw new TillError('channel_error', 'WeChat Pay answered about another refund or trade');
   }
   if (refund.status === 'ABNORMAL') {
     // Pending, not failed: it can still end SUCCESS once the merchant acts. Logged so they learn why it waits.
-    console.warn('wechatpay refund abnormal', { attempt: trade.attemptId, refund: refundId, reason: refundProblemOf('ABNORMAL')?.message });
+    console.warn('wechatpay refund abnormal', {
+      attempt: trade.attemptId,
+      refund: refundId,
+      reason: refundProblemOf('ABNORMAL')?.message,
+    });
   }
   return refundResultOf(refund.status, refund.refund_id);
 }
 
 /** What the merchant can do about a refusal, by WeChat's code, where there is something to say. */
-const REFUSAL_HINTS = new Map([['NOT_ENOUGH', 'the merchant account has too little balance to refund from; top it up and refund again']]);
+const REFUSAL_HINTS = new Map([
+  ['NOT_ENOUGH', 'the merchant account has too little balance to refund from; top it up and refund again'],
+]);
 
 /** Why WeChat refused a refund: its error code and a hint, never the payer's details. */
 export function refusalOf(wechatCode: string): Failure {
@@ -52,7 +61,11 @@ export function refusalOf(wechatCode: string): Failure {
 const refundPath = (refundId: string): string => `/v3/refund/domestic/refunds/${encodeURIComponent(refundId)}`;
 
 /** The refund WeChat holds under `refundId`, or null when it holds none. */
-export async function findRefund(client: WechatpayClient, trade: TradeRef, refundId: string): Promise<RefundResult | null> {
+export async function findRefund(
+  client: WechatpayClient,
+  trade: TradeRef,
+  refundId: string,
+): Promise<RefundResult | null> {
   try {
     const { body } = await client.call('GET', refundPath(refundId));
     return resultOf(body, trade, refundId);
@@ -62,7 +75,13 @@ export async function findRefund(client: WechatpayClient, trade: TradeRef, refun
   }
 }
 
-export async function refundTrade(client: WechatpayClient, trade: TradeRef, amount: number, refundId: string, notifyUrl: string): Promise<RefundResult> {
+export async function refundTrade(
+  client: WechatpayClient,
+  trade: TradeRef,
+  amount: number,
+  refundId: string,
+  notifyUrl: string,
+): Promise<RefundResult> {
   const request = {
     out_trade_no: trade.attemptId,
     out_refund_no: refundId,

@@ -41,14 +41,20 @@ function aesKey(apiV3Key: string): Promise<CryptoKey> {
 
 /** The resource's plaintext (UTF-8 JSON text); throws ResourceDecryptError when it does not open. */
 export async function decryptResource(apiV3Key: string, resource: EncryptedResource): Promise<string> {
-  if (resource.algorithm !== 'AEAD_AES_256_GCM') throw new ResourceDecryptError(`resource algorithm ${resource.algorithm} is not AEAD_AES_256_GCM`);
+  if (resource.algorithm !== 'AEAD_AES_256_GCM')
+    throw new ResourceDecryptError(`resource algorithm ${resource.algorithm} is not AEAD_AES_256_GCM`);
   if (utf8(apiV3Key).length !== 32) throw new ResourceDecryptError('the APIv3 key is not 32 bytes');
   const data = base64Bytes(resource.ciphertext);
   if (data.length < 16) throw new ResourceDecryptError('ciphertext is shorter than its tag');
   let plain: ArrayBuffer;
   try {
     plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: utf8(resource.nonce), additionalData: utf8(resource.associated_data ?? ''), tagLength: 128 },
+      {
+        name: 'AES-GCM',
+        iv: utf8(resource.nonce),
+        additionalData: utf8(resource.associated_data ?? ''),
+        tagLength: 128,
+      },
       await aesKey(apiV3Key),
       data,
     );

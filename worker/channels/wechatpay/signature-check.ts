@@ -20,7 +20,13 @@ export const HEADER = {
   signatureType: 'Wechatpay-Signature-Type',
 } as const;
 
-export type SignatureRejection = 'missing_headers' | 'probe' | 'unknown_serial' | 'stale_timestamp' | 'unsupported_type' | 'bad_signature';
+export type SignatureRejection =
+  | 'missing_headers'
+  | 'probe'
+  | 'unknown_serial'
+  | 'stale_timestamp'
+  | 'unsupported_type'
+  | 'bad_signature';
 
 const REASONS: Record<SignatureRejection, string> = {
   missing_headers: 'lacks the Wechatpay-Timestamp, -Nonce, -Signature or -Serial header',
@@ -48,13 +54,19 @@ export interface VerificationKey {
 }
 
 /** Certificate serials compare without regard to case; public key ids exactly. */
-const sameSerial = (a: string, b: string): boolean => (/^[0-9A-Fa-f]{40}$/.test(a) ? a.toUpperCase() === b.toUpperCase() : a === b);
+const sameSerial = (a: string, b: string): boolean =>
+  /^[0-9A-Fa-f]{40}$/.test(a) ? a.toUpperCase() === b.toUpperCase() : a === b;
 
 /**
  * Throws WechatpaySignatureError unless `body` (the raw bytes as received, as text) carries a
  * valid signature by one of `keys`, made within the window around `now` (Unix seconds).
  */
-export async function verifyWechatpaySignature(keys: readonly VerificationKey[], headers: Headers, body: string, now: number): Promise<void> {
+export async function verifyWechatpaySignature(
+  keys: readonly VerificationKey[],
+  headers: Headers,
+  body: string,
+  now: number,
+): Promise<void> {
   const timestamp = headers.get(HEADER.timestamp);
   const nonce = headers.get(HEADER.nonce);
   const signature = headers.get(HEADER.signature);

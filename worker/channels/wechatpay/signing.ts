@@ -9,7 +9,8 @@ import { signRsaSha256 } from '../rsa.ts';
 export const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
 
 /** Lines each end with `\n`, the last one included: WeChat's rule for every signed message. */
-export const joinedByLineFeed = (...pieces: Array<string | number>): string => pieces.map((piece) => `${piece}\n`).join('');
+export const joinedByLineFeed = (...pieces: Array<string | number>): string =>
+  pieces.map((piece) => `${piece}\n`).join('');
 
 /**
  * `METHOD\nPATH?QUERY\nTIMESTAMP\nNONCE\nBODY\n`. `url` is the path plus query exactly as sent
@@ -33,11 +34,23 @@ export interface SignatureSeed {
   nonce: string;
 }
 
-export const freshSeed = (now = Date.now()): SignatureSeed => ({ timestamp: Math.floor(now / 1000), nonce: randomBase62(32) });
+export const freshSeed = (now = Date.now()): SignatureSeed => ({
+  timestamp: Math.floor(now / 1000),
+  nonce: randomBase62(32),
+});
 
 /** The `Authorization` header value for one request. */
-export async function authorization(signer: MerchantSigner, method: string, url: string, body: string, seed: SignatureSeed): Promise<string> {
-  const signature = await signRsaSha256(signer.privateKey, requestMessage(method, url, seed.timestamp, seed.nonce, body));
+export async function authorization(
+  signer: MerchantSigner,
+  method: string,
+  url: string,
+  body: string,
+  seed: SignatureSeed,
+): Promise<string> {
+  const signature = await signRsaSha256(
+    signer.privateKey,
+    requestMessage(method, url, seed.timestamp, seed.nonce, body),
+  );
   return (
     `${AUTH_SCHEME} mchid="${signer.mchid}",nonce_str="${seed.nonce}",timestamp="${seed.timestamp}",` +
     `serial_no="${signer.serialNo}",signature="${signature}"`
@@ -58,7 +71,12 @@ export interface JsapiParams extends Record<string, string> {
 export const paySignMessage = (appId: string, timeStamp: string, nonceStr: string, pkg: string): string =>
   joinedByLineFeed(appId, timeStamp, nonceStr, pkg);
 
-export async function jsapiParams(privateKey: string, appId: string, prepayId: string, seed: SignatureSeed): Promise<JsapiParams> {
+export async function jsapiParams(
+  privateKey: string,
+  appId: string,
+  prepayId: string,
+  seed: SignatureSeed,
+): Promise<JsapiParams> {
   const timeStamp = String(seed.timestamp);
   const pkg = `prepay_id=${prepayId}`;
   const paySign = await signRsaSha256(privateKey, paySignMessage(appId, timeStamp, seed.nonce, pkg));

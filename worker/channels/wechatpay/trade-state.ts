@@ -25,7 +25,10 @@ export function tradeOutcome(state: TradeState, description: string | null): Tra
     case 'REVOKED':
       return { status: 'canceled' };
     case 'PAYERROR':
-      return { status: 'failed', failure: { code: 'payment_failed', message: description || 'WeChat Pay could not take the payment.' } };
+      return {
+        status: 'failed',
+        failure: { code: 'payment_failed', message: description || 'WeChat Pay could not take the payment.' },
+      };
   }
 }
 
@@ -52,12 +55,16 @@ export function refundStatusOf(status: RefundStatus): 'succeeded' | 'pending' | 
 export function refundProblemOf(status: RefundStatus): Failure | null {
   switch (status) {
     case 'CLOSED':
-      return { code: 'refund_declined', message: 'WeChat Pay closed the refund (CLOSED) without paying it back to the payer.' };
+      return {
+        code: 'refund_declined',
+        message: 'WeChat Pay closed the refund (CLOSED) without paying it back to the payer.',
+      };
     case 'ABNORMAL':
       // Not a Till failure (the refund is pending): said in logs so the merchant's operator can act.
       return {
         code: 'refund_abnormal',
-        message: 'WeChat Pay could not pay the refund back (ABNORMAL): the payer\'s bank card refused it. Resolve it in the WeChat Pay merchant platform (异常退款); Till keeps the refund pending until WeChat reports its end.',
+        message:
+          "WeChat Pay could not pay the refund back (ABNORMAL): the payer's bank card refused it. Resolve it in the WeChat Pay merchant platform (异常退款); Till keeps the refund pending until WeChat reports its end.",
       };
     case 'SUCCESS':
     case 'PROCESSING':
