@@ -9,7 +9,7 @@
  * Rotation: put the old value in TILL_PREVIOUS_MASTER_KEYS, the new one in TILL_MASTER_KEY,
  * deploy, run `reencrypt`, then, 25 h later, drop the old key from TILL_PREVIOUS_MASTER_KEYS.
  */
-import { newMasterKeySpec } from '../worker/merchants/vault.ts';
+import { newMasterKeySpec } from '../worker/base/vault.ts';
 
 interface MerchantPage {
   data: Array<{ id: string }>;

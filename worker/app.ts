@@ -1,20 +1,21 @@
-/** The worker's HTTP surface: one Hono app, one sub-app per area, one error handler. */
+/** The composition root: one Hono app mounting the HTTP edge's routes and pages and the demo shop, one error handler. */
 import { Hono } from 'hono';
-import { sandboxPages } from './channels/sandbox/pages.ts';
+import type { AppEnv } from './base/env.ts';
+import { serveSelfWith } from './base/self-dispatch.ts';
 import { demoRoutes } from './demo/demo-routes.ts';
-import type { AppEnv } from './env.ts';
-import { notFound, onError, requestId } from './http.ts';
-import { adminApi } from './routes/admin-api.ts';
-import { channelNotify } from './routes/channel-notify.ts';
-import { checkoutApi } from './routes/checkout-api.ts';
-import { devBench } from './routes/dev-bench.ts';
-import { eventsApi } from './routes/events-api.ts';
-import { FRAME_PATHS, framePage } from './routes/frame-page.ts';
-import { merchantSettingsApi } from './routes/merchant-settings-api.ts';
-import { openApi } from './routes/openapi.ts';
-import { ordersApi } from './routes/orders-api.ts';
-import { webhookEndpointsApi } from './routes/webhook-endpoints-api.ts';
-import { wellKnown } from './routes/well-known.ts';
+import { devBench } from './http/pages/dev-bench.ts';
+import { FRAME_PATHS, framePage } from './http/pages/frame-page.ts';
+import { sandboxPages } from './http/pages/sandbox-pages.ts';
+import { notFound, onError, requestId } from './http/request.ts';
+import { adminApi } from './http/routes/admin-api.ts';
+import { channelNotify } from './http/routes/channel-notify.ts';
+import { checkoutApi } from './http/routes/checkout-api.ts';
+import { eventsApi } from './http/routes/events-api.ts';
+import { merchantSettingsApi } from './http/routes/merchant-settings-api.ts';
+import { openApi } from './http/routes/openapi.ts';
+import { ordersApi } from './http/routes/orders-api.ts';
+import { webhookEndpointsApi } from './http/routes/webhook-endpoints-api.ts';
+import { wellKnown } from './http/routes/well-known.ts';
 
 export const app = new Hono<AppEnv>()
   .use(requestId())
@@ -40,3 +41,6 @@ export const app = new Hono<AppEnv>()
 
 // Set after the fact: a 405 needs the full route table.
 app.notFound((c) => notFound(c, app.routes));
+
+// The sandbox processor and the demo shop reach these routes in-process (base/self-dispatch.ts).
+serveSelfWith((request, env) => app.fetch(request, env));

@@ -1,5 +1,5 @@
 import { app } from './app.ts';
-import type { Env } from './env.ts';
+import type { Env } from './base/env.ts';
 
 export { SandboxProcessor } from './channels/sandbox/processor.ts';
 export { DemoShop } from './demo/demo-shop.ts';

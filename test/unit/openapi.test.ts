@@ -4,9 +4,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors.ts';
-import { API_ROUTES } from '../../worker/openapi/api-routes.ts';
-import { buildOpenApiDocument } from '../../worker/openapi/document.ts';
-import { ERROR_DESCRIPTIONS } from '../../worker/openapi/error-responses.ts';
+import { API_ROUTES } from '../../worker/http/openapi/api-routes.ts';
+import { buildOpenApiDocument } from '../../worker/http/openapi/document.ts';
+import { ERROR_DESCRIPTIONS } from '../../worker/http/openapi/error-responses.ts';
 
 type Json = Record<string, unknown>;
 
@@ -101,7 +101,7 @@ describe('OpenAPI document', () => {
     const error = (resolvePointer('#/components/schemas/Error/properties/error/properties/code') ?? {}) as Json;
     expect(error.enum).toEqual(Object.keys(ERROR_CODES));
     const undescribed = Object.keys(ERROR_CODES).filter((code) => !Object.hasOwn(ERROR_DESCRIPTIONS, code));
-    expect(undescribed, 'describe new codes in worker/openapi/error-responses.ts').toEqual([]);
+    expect(undescribed, 'describe new codes in worker/http/openapi/error-responses.ts').toEqual([]);
   });
 
   it('documents the signed-request, idempotency, request-id, rate-limit and metadata conventions', () => {

@@ -2,8 +2,8 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { Merchant } from '../../shared/schemas.ts';
+import { Vault } from '../../worker/base/vault.ts';
 import type { MerchantObject } from '../../worker/merchants/merchant-object.ts';
-import { Vault } from '../../worker/merchants/vault.ts';
 import { call, createMerchant } from './helpers.ts';
 
 const credentials = () => ({

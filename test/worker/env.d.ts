@@ -1,5 +1,5 @@
 import type { D1Migration } from 'cloudflare:test';
-import type { Env as TillEnv } from '../../worker/env.ts';
+import type { Env as TillEnv } from '../../worker/base/env.ts';
 
 declare global {
   namespace Cloudflare {

@@ -1,9 +1,9 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { Vault } from '../../worker/base/vault.ts';
 import { hashApiKey } from '../../worker/merchants/api-keys.ts';
 import { MerchantObject } from '../../worker/merchants/merchant-object.ts';
 import { MERCHANT_MIGRATIONS } from '../../worker/merchants/merchant-store.ts';
-import { Vault } from '../../worker/merchants/vault.ts';
 import { createMerchant } from './helpers.ts';
 
 describe('merchant storage migrations', () => {

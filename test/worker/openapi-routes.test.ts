@@ -1,8 +1,8 @@
 /** The OpenAPI route table and the Hono app describe the same API, and the worker serves it. */
 import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
-import { buildOpenApiDocument } from '../../worker/openapi/document.ts';
-import { FRAME_PATHS } from '../../worker/routes/frame-page.ts';
+import { buildOpenApiDocument } from '../../worker/http/openapi/document.ts';
+import { FRAME_PATHS } from '../../worker/http/pages/frame-page.ts';
 import { call } from './helpers.ts';
 
 /** `/v1/orders/:id` (or `:id{[0-9]+}`) as OpenAPI writes it: `/v1/orders/{id}`. */

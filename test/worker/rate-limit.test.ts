@@ -8,10 +8,8 @@ import { env } from 'cloudflare:test';
 import { type ErrorHandler, Hono, type MiddlewareHandler } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
-import { merchantAuth } from '../../worker/auth.ts';
-import type { AppVariables, Env } from '../../worker/env.ts';
-import { onError, requestId } from '../../worker/http.ts';
-import { hashApiKey } from '../../worker/merchants/api-keys.ts';
+import type { AppVariables, Env } from '../../worker/base/env.ts';
+import { merchantAuth } from '../../worker/http/auth.ts';
 import {
   attemptOrderRateLimit,
   byApiKey,
@@ -21,7 +19,9 @@ import {
   RATE_LIMITS,
   type RateLimitMiddlewareOptions,
   rateLimit,
-} from '../../worker/rate-limit.ts';
+} from '../../worker/http/rate-limit.ts';
+import { onError, requestId } from '../../worker/http/request.ts';
+import { hashApiKey } from '../../worker/merchants/api-keys.ts';
 import wranglerToml from '../../wrangler.toml?raw';
 
 interface TestBindings extends Env {

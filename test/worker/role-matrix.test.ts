@@ -6,8 +6,8 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { CreatedApiKey } from '../../shared/schemas.ts';
 import { app } from '../../worker/app.ts';
-import { API_ROUTES } from '../../worker/openapi/api-routes.ts';
-import { FRAME_PATHS } from '../../worker/routes/frame-page.ts';
+import { API_ROUTES } from '../../worker/http/openapi/api-routes.ts';
+import { FRAME_PATHS } from '../../worker/http/pages/frame-page.ts';
 import { call, createMerchant, newOrder } from './helpers.ts';
 
 type Role = 'anonymous' | 'admin' | 'secret' | 'restricted' | 'publishable' | 'live_secret' | 'client_token';

@@ -12,7 +12,7 @@ import type { PublicJwk } from '../../shared/jws.ts';
 import type { DeliveryAttempt, List, OrderEventEntry, WebhookEndpoint } from '../../shared/schemas.ts';
 import { SignatureError } from '../../shared/signature.ts';
 import { parseEd25519Parts, verifyWebhookWithJwks, verifyWebhookWithSecret } from '../../shared/webhook-signature.ts';
-import { PARAMETERS } from '../../worker/openapi/http-components.ts';
+import { PARAMETERS } from '../../worker/http/openapi/http-components.ts';
 import { call, card, createMerchant, newOrder, pay } from './helpers.ts';
 import {
   acknowledged,

@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FetchLike, Till, TillApiError } from '../../sdk/index.ts';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { List, WebhookEndpoint, WebhookEndpointWithSecret } from '../../shared/schemas.ts';
+import { Vault } from '../../worker/base/vault.ts';
 import type { MerchantObject } from '../../worker/merchants/merchant-object.ts';
-import { Vault } from '../../worker/merchants/vault.ts';
 import { call, card, createMerchant, newOrder, ORIGIN, pay } from './helpers.ts';
 import { createEndpoint, HOOKS, receivers, runUntil, startClock } from './webhook-helpers.ts';
 

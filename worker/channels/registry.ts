@@ -3,7 +3,7 @@
  * missed line a type error wherever a ChannelId is used.
  */
 import type { Mode } from '../../shared/schemas.ts';
-import type { Env } from '../env.ts';
+import type { Env } from '../base/env.ts';
 import { alipay } from './alipay/index.ts';
 import { sandbox } from './sandbox/index.ts';
 import type { Channel } from './types.ts';

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { Currency } from '../../shared/money.ts';
 import type { CaptureMethod } from '../../shared/order-model.ts';
 import type { Failure, Mode, NextAction, PaymentMethod, ShopperContext } from '../../shared/schemas.ts';
-import type { Env } from '../env.ts';
+import type { Env } from '../base/env.ts';
 
 export interface ChannelContext<Credentials = unknown> {
   env: Env;

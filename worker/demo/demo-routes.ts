@@ -7,11 +7,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { Till, TillApiError, TillWebhookError, type WebhookEvent } from '../../sdk/index.ts';
 import { TillError } from '../../shared/errors.ts';
-import { adminAuth } from '../auth.ts';
-import type { AppEnv, Env } from '../env.ts';
-import { readJson } from '../http.ts';
-import { SIGNATURE_HEADER } from '../orders/webhook-delivery.ts';
-import { dispatchToSelf } from '../self-dispatch.ts';
+import { WEBHOOK_SIGNATURE_HEADER } from '../../shared/webhook-signature.ts';
+import type { AppEnv, Env } from '../base/env.ts';
+import { dispatchToSelf } from '../base/self-dispatch.ts';
+import { adminAuth } from '../http/auth.ts';
+import { readJson } from '../http/request.ts';
 import { DEMO_PAGE, DEMO_SCRIPT } from './demo-page.ts';
 
 /** The same cart priced for each market: in yuan, Alipay and WeChat Pay are offered too. */
@@ -77,7 +77,7 @@ export const demoRoutes = new Hono<AppEnv>()
     const body = await c.req.text();
     let event: WebhookEvent;
     try {
-      event = await Till.webhooks.verify(body, c.req.header(SIGNATURE_HEADER), config.webhook_secret);
+      event = await Till.webhooks.verify(body, c.req.header(WEBHOOK_SIGNATURE_HEADER), config.webhook_secret);
     } catch (error) {
       if (error instanceof TillWebhookError)
         return c.text(error.reason === 'invalid_payload' ? 'bad payload' : 'bad signature', 400);

@@ -3,7 +3,7 @@
  * environment) and the webhook events it received. It is a merchant, not part of Till.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env.ts';
+import type { Env } from '../base/env.ts';
 
 export interface DemoConfig {
   merchant_id: string;

@@ -6,9 +6,9 @@
  * Answers can carry secrets (a new API key is shown once), so they are kept sealed with the vault.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env.ts';
-import { Vault, VaultError } from '../merchants/vault.ts';
-import { migrate } from '../storage/sql-migrations.ts';
+import type { Env } from '../base/env.ts';
+import { migrate } from '../base/sql-migrations.ts';
+import { Vault, VaultError } from '../base/vault.ts';
 
 /** Records live at least this long after their answer (the API promises 24 h). */
 export const RETENTION_SECONDS = 25 * 3600;

@@ -20,9 +20,10 @@ import type {
   WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from '../../shared/schemas.ts';
-import type { Env } from '../env.ts';
-import { asResult, type Result } from '../result.ts';
-import { migrate } from '../storage/sql-migrations.ts';
+import type { Env } from '../base/env.ts';
+import { asResult, type Result } from '../base/result.ts';
+import { migrate } from '../base/sql-migrations.ts';
+import { Vault, VaultError } from '../base/vault.ts';
 import { hashApiKey, newApiKey, newRequestSigningSecret, newWebhookSecret } from './api-keys.ts';
 import { KeyLedger, type NewKey } from './key-ledger.ts';
 import { writeMerchantToIndex } from './merchant-index.ts';
@@ -38,7 +39,6 @@ import {
 } from './merchant-store.ts';
 import { checkSignedRequest } from './request-check.ts';
 import { resealMerchant } from './reseal.ts';
-import { Vault, VaultError } from './vault.ts';
 import {
   insertPrimaryEndpoint,
   type WebhookDestination,

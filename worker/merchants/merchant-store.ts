@@ -3,7 +3,7 @@
  * Synchronous, so callers compose these inside one transaction.
  */
 import type { ApiKey, ApiKeyKind, Merchant, MerchantLimits, Mode, SigningPublicKey } from '../../shared/schemas.ts';
-import type { Migration } from '../storage/sql-migrations.ts';
+import type { Migration } from '../base/sql-migrations.ts';
 
 export const MERCHANT_MIGRATIONS: readonly Migration[] = [
   // 1: the walking skeleton's layout.

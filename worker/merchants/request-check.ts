@@ -12,8 +12,8 @@ import {
   type RequestToSign,
   verifyRequestSignature,
 } from '../../shared/request-signature.ts';
+import type { Vault } from '../base/vault.ts';
 import { type MerchantRow, sealContext, signingPublicKeys } from './merchant-store.ts';
-import type { Vault } from './vault.ts';
 
 const SIGNATURE_ERRORS: Record<RequestSignatureError['reason'], TillError['code']> = {
   missing_signature: 'missing_signature',

@@ -3,8 +3,9 @@
  * read first and written afterwards, each only if it is still the value read: a secret changed in
  * between (new credentials, a rolled secret) is newer and wins.
  */
+
+import type { Vault } from '../base/vault.ts';
 import { type ChannelCredentialsRow, type MerchantRow, sealContext } from './merchant-store.ts';
-import type { Vault } from './vault.ts';
 
 /** Returns how many values were re-sealed and written. */
 export async function resealMerchant(storage: DurableObjectStorage, vault: Vault, row: MerchantRow): Promise<number> {

@@ -7,11 +7,11 @@
  */
 import { TillError } from '../../shared/errors.ts';
 import type { Mode } from '../../shared/schemas.ts';
+import type { Env } from '../base/env.ts';
+import { merchantStub } from '../base/merchant-stub.ts';
+import { unwrap } from '../base/result.ts';
 import { type ChannelId, channelOf, needsMerchantAccount } from '../channels/registry.ts';
 import type { ChannelContext } from '../channels/types.ts';
-import type { Env } from '../env.ts';
-import { merchantStub } from '../merchants/merchant-stub.ts';
-import { unwrap } from '../result.ts';
 
 /** The facts of an order that decide how its channels are called. */
 export interface ChannelScope {

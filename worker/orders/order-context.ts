@@ -1,5 +1,5 @@
 /** What the order object lends the modules that decide for it: its storage, ledger and transactions. */
-import type { Env } from '../env.ts';
+import type { Env } from '../base/env.ts';
 import type { ChannelScope } from './channel-scope.ts';
 import type { OrderLedger } from './order-ledger.ts';
 

@@ -15,10 +15,10 @@ import {
 } from '../../shared/order-model.ts';
 import type { CreateOrderRequest, Mode, Order } from '../../shared/schemas.ts';
 import { signClientToken, signReceipt } from '../../shared/tokens.ts';
+import type { Env } from '../base/env.ts';
+import { newEventId } from '../base/ids.ts';
+import { signingKeys } from '../base/keys.ts';
 import type { ChannelOutcome } from '../channels/types.ts';
-import type { Env } from '../env.ts';
-import { newEventId } from '../ids.ts';
-import { signingKeys } from '../keys.ts';
 import { type AttemptRow, type OrderRow, orderView, type RefundRow, refundView } from './order-store.ts';
 import { firstQueryAt, QUERY_FIRST_AFTER_SECONDS } from './reconciliation.ts';
 import { addAutomaticRefund } from './refunds.ts';

@@ -19,11 +19,11 @@ import type {
   ShopperContext,
 } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
+import type { Env } from '../base/env.ts';
+import { asResult, type Result } from '../base/result.ts';
+import { migrate } from '../base/sql-migrations.ts';
 import { type ChannelId, channelOf } from '../channels/registry.ts';
 import type { VerifiedNotification } from '../channels/types.ts';
-import type { Env } from '../env.ts';
-import { asResult, type Result } from '../result.ts';
-import { migrate } from '../storage/sql-migrations.ts';
 import {
   applyStart,
   failLostCalls,

@@ -12,7 +12,7 @@ import type {
   WebhookEventType,
 } from '../../shared/order-model.ts';
 import type { Attempt, Failure, Mode, NextAction, Order, Refund } from '../../shared/schemas.ts';
-import type { Migration } from '../storage/sql-migrations.ts';
+import type { Migration } from '../base/sql-migrations.ts';
 
 export const ORDER_MIGRATIONS: readonly Migration[] = [
   `

@@ -10,7 +10,7 @@ import { TillError } from '../../shared/errors.ts';
 import { formatMoney } from '../../shared/money.ts';
 import { REFUND_TRANSITIONS, type RefundReason } from '../../shared/order-model.ts';
 import type { CreateRefundRequest, Failure } from '../../shared/schemas.ts';
-import { newRefundId } from '../ids.ts';
+import { newRefundId } from '../base/ids.ts';
 import type { AttemptRow, OrderRow, RefundRow } from './order-store.ts';
 
 const now = (): number => Math.floor(Date.now() / 1000);

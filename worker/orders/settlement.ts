@@ -4,8 +4,8 @@
  * order object's transactions); channel calls happen between them.
  */
 import { TillError } from '../../shared/errors.ts';
+import { failed, type Result } from '../base/result.ts';
 import type { ChannelOutcome, RefundResult } from '../channels/types.ts';
-import { failed, type Result } from '../result.ts';
 import { refundTrade } from './channel-calls.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';

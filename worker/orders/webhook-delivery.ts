@@ -12,9 +12,10 @@
 import { TillError } from '../../shared/errors.ts';
 import type { OrderEventEntry } from '../../shared/schemas.ts';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '../../shared/webhook-signature.ts';
-import type { Env } from '../env.ts';
-import { signingKeys } from '../keys.ts';
-import { merchantStub } from '../merchants/merchant-stub.ts';
+import type { Env } from '../base/env.ts';
+import { signingKeys } from '../base/keys.ts';
+import { merchantStub } from '../base/merchant-stub.ts';
+import { nextRetryAt } from '../base/webhook-retry.ts';
 import type { WebhookDestination, WebhookHealthReport } from '../merchants/webhook-endpoints.ts';
 import {
   type AttemptRecord,
@@ -31,27 +32,13 @@ import {
 import type { OrderRow, OutboxRow } from './order-store.ts';
 
 export { nextDeliveryAt } from './delivery-store.ts';
-export const SIGNATURE_HEADER = WEBHOOK_SIGNATURE_HEADER;
 
 const DELIVERY_TIMEOUT_MS = 10_000;
 const EXCERPT_CHARS = 200;
 /** The merchant object could not say where to deliver: look again this much later, spending no try. */
 const UNREACHABLE_RETRY_SECONDS = 30;
 
-/** Retries: one minute after the first failure, doubling up to twelve hours, the last try three days after the first. */
-export const RETRY_FIRST_DELAY_SECONDS = 60;
-export const RETRY_MAX_DELAY_SECONDS = 12 * 3600;
-export const RETRY_WINDOW_SECONDS = 3 * 24 * 3600;
-
 const now = (): number => Math.floor(Date.now() / 1000);
-
-/** When to try again after the `tries`-th failed try, or null once the three days are over. */
-export function nextRetryAt(firstTriedAt: number, tries: number, at: number): number | null {
-  const deadline = firstTriedAt + RETRY_WINDOW_SECONDS;
-  if (at >= deadline) return null;
-  const delay = Math.min(RETRY_FIRST_DELAY_SECONDS * 2 ** Math.max(0, tries - 1), RETRY_MAX_DELAY_SECONDS);
-  return Math.min(at + delay, deadline);
-}
 
 const takes = (destination: WebhookDestination, event: Pick<OutboxRow, 'type'>): boolean =>
   destination.events.includes('*') || destination.events.includes(event.type);
@@ -97,7 +84,11 @@ async function post(url: string, body: string, signature: string): Promise<PostR
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'Till-Webhooks/1', [SIGNATURE_HEADER]: signature },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Till-Webhooks/1',
+        [WEBHOOK_SIGNATURE_HEADER]: signature,
+      },
       body,
       // A redirect is not an acknowledgement: the event must reach the URL the merchant gave.
       redirect: 'manual',

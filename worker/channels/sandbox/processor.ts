@@ -8,8 +8,8 @@ import type { Currency } from '../../../shared/money.ts';
 import type { CaptureMethod } from '../../../shared/order-model.ts';
 import type { Failure } from '../../../shared/schemas.ts';
 import { signPayload } from '../../../shared/signature.ts';
-import type { Env } from '../../env.ts';
-import { dispatchToSelf } from '../../self-dispatch.ts';
+import type { Env } from '../../base/env.ts';
+import { dispatchToSelf } from '../../base/self-dispatch.ts';
 import type { RefundResult } from '../types.ts';
 import { SANDBOX_SIGNATURE_HEADER, sandboxNotification } from './notification.ts';
 

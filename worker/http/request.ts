@@ -1,0 +1,159 @@
+/**
+ * The boundary: request ids, reading bounded JSON bodies through zod, and turning every error
+ * into the one envelope.
+ */
+import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import { TillError } from '../../shared/errors.ts';
+import type { AppEnv } from '../base/env.ts';
+import { newRequestId } from '../base/ids.ts';
+
+/** Largest JSON body any endpoint accepts. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function requestId(): MiddlewareHandler<AppEnv> {
+  return async function requestIdMiddleware(c, next) {
+    const id = newRequestId();
+    c.set('requestId', id);
+    await next();
+    c.res.headers.set('request-id', id);
+  };
+}
+
+export const onError: ErrorHandler<AppEnv> = (error, c) => {
+  const requestId = c.get('requestId') ?? newRequestId();
+  let till: TillError;
+  if (error instanceof TillError) {
+    till = error;
+  } else if (error instanceof HTTPException && error.status < 500) {
+    till = new TillError('invalid_parameter', error.message || 'Bad request');
+  } else {
+    // Only the error's kind and where it happened: messages (the stack's first line) can echo inputs.
+    const frames = (error as Error)?.stack?.split('\n').slice(1).join('\n');
+    console.error('unhandled error', { request_id: requestId, name: (error as Error)?.name, frames });
+    till = new TillError('internal_error', 'Something went wrong on our side. Try again later.');
+  }
+  return c.json(till.toEnvelope(requestId), till.status as 400, { ...till.headers, 'request-id': requestId });
+};
+
+interface RouteEntry {
+  method: string;
+  path: string;
+}
+
+const routePatterns = new WeakMap<readonly RouteEntry[], Array<{ method: string; pattern: RegExp }>>();
+
+function patternsOf(routes: readonly RouteEntry[]) {
+  let patterns = routePatterns.get(routes);
+  if (!patterns) {
+    patterns = routes
+      .filter((route) => route.method !== 'ALL' && !route.path.includes('*'))
+      .map((route) => ({
+        method: route.method,
+        pattern: new RegExp(`^${route.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+')}$`),
+      }));
+    routePatterns.set(routes, patterns);
+  }
+  return patterns;
+}
+
+/** 404 for a path no route has; 405 with `Allow` for a known path and another method. */
+export function notFound(c: Context<AppEnv>, routes: readonly RouteEntry[]): Response {
+  const path = new URL(c.req.url).pathname;
+  const allowed = [
+    ...new Set(
+      patternsOf(routes)
+        .filter((route) => route.pattern.test(path))
+        .map((route) => route.method),
+    ),
+  ];
+  const requestId = c.get('requestId') ?? newRequestId();
+  if (allowed.length > 0) {
+    const till = new TillError(
+      'method_not_allowed',
+      `${c.req.method} is not allowed on ${path}: use ${allowed.join(' or ')}`,
+    );
+    return c.json(till.toEnvelope(requestId), 405, { allow: allowed.join(', ') });
+  }
+  const till = new TillError('not_found', `No route for ${c.req.method} ${path}`);
+  return c.json(till.toEnvelope(requestId), 404);
+}
+
+type ZodIssue = z.core.$ZodIssue;
+
+/** The part of a Hono context these helpers read, whatever the route's variables. */
+type RequestContext = Pick<Context, 'req'>;
+
+function issueToError(issue: ZodIssue, input: unknown): TillError {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    const param = [...path, key].join('.');
+    return new TillError('unknown_parameter', `Unknown parameter: ${param}`, param);
+  }
+  const param = path.join('.') || undefined;
+  let value: unknown = input;
+  for (const key of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
+  if (value === undefined && param)
+    return new TillError('missing_parameter', `Missing required parameter: ${param}`, param);
+  return new TillError('invalid_parameter', param ? `Invalid ${param}: ${issue.message}` : issue.message, param);
+}
+
+/** Reads the body as JSON (bounded, typed) and validates it; throws TillError on any problem. */
+export async function readJson<S extends z.ZodType>(c: RequestContext, schema: S): Promise<z.infer<S>> {
+  const raw = await readJsonValue(c);
+  return parseWith(schema, raw);
+}
+
+/** Like readJson, for bodies that may be left out: an empty body reads as `{}`. */
+export async function readOptionalJson<S extends z.ZodType>(c: RequestContext, schema: S): Promise<z.infer<S>> {
+  const bytes = await readBodyBytes(c);
+  return bytes.byteLength === 0 ? parseWith(schema, {}) : readJson(c, schema);
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw issueToError(parsed.error.issues[0] as ZodIssue, raw);
+  return parsed.data;
+}
+
+export async function readJsonValue(c: RequestContext): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    throw new TillError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json');
+  }
+  const bytes = await readBodyBytes(c);
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
+  } catch {
+    throw new TillError('invalid_json', 'Request body is not valid JSON');
+  }
+}
+
+/** The raw body, at most MAX_BODY_BYTES; Hono caches it, so later readers get the same bytes. */
+export async function readBodyBytes(c: RequestContext): Promise<ArrayBuffer> {
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES)
+    throw new TillError('body_too_large', `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+  const bytes = await c.req.arrayBuffer();
+  if (bytes.byteLength > MAX_BODY_BYTES)
+    throw new TillError('body_too_large', `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+  return bytes;
+}
+
+export function bearer(c: RequestContext): string | null {
+  const header = c.req.header('authorization');
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1] ?? '';
+}
+
+export const originOf = (c: RequestContext): string => new URL(c.req.url).origin;
+
+/** For actions that take no parameters: no body, or an empty JSON object; anything else is refused. */
+export async function readEmptyBody(c: RequestContext): Promise<void> {
+  const bytes = await readBodyBytes(c);
+  if (bytes.byteLength === 0) return;
+  parseWith(z.strictObject({}), await readJsonValue(c));
+}

@@ -1,0 +1,44 @@
+/** Reads a channel configuration request: the channel must exist and its credentials pass its own schema. */
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { TillError } from '../../../shared/errors.ts';
+import { ConfigureChannelRequestSchema, type Mode } from '../../../shared/schemas.ts';
+import type { Env } from '../../base/env.ts';
+import { type ChannelId, channelOf, deploymentGapOf, isChannelId } from '../../channels/registry.ts';
+import { parseWith, readJson } from '../request.ts';
+
+export interface ChannelConfiguration {
+  channel: ChannelId;
+  enabled: boolean;
+  credentials: { mode: Mode; value: Record<string, unknown> } | undefined;
+}
+
+/** `callerMode`: the mode of the merchant key calling, or null for the platform admin. */
+export async function channelConfiguration(
+  c: Pick<Context<{ Bindings: Env }>, 'req' | 'env'>,
+  channel: string,
+  callerMode: Mode | null,
+): Promise<ChannelConfiguration> {
+  if (!isChannelId(channel)) throw new TillError('channel_not_available', `Unknown channel: ${channel}`, 'channel');
+  const request = await readJson(c, ConfigureChannelRequestSchema);
+  if (callerMode === null && request.credentials !== undefined && request.mode === undefined) {
+    // Production credentials stored as test ones would silently never be used.
+    throw new TillError('missing_parameter', 'Name the mode (test or live) the credentials are for', 'mode');
+  }
+  const mode = request.mode ?? callerMode ?? 'test';
+  if (callerMode !== null && mode !== callerMode) {
+    throw new TillError(
+      'invalid_parameter',
+      `A ${callerMode} key sets ${callerMode} credentials only; use a ${mode} secret key`,
+      'mode',
+    );
+  }
+  if (request.credentials === undefined) return { channel, enabled: request.enabled, credentials: undefined };
+  const gap = deploymentGapOf(channel, c.env, mode);
+  if (gap) throw new TillError('channel_not_available', gap, 'mode');
+  const schema = channelOf(channel).credentials;
+  if (!schema) throw new TillError('invalid_parameter', `The ${channel} channel takes no credentials`, 'credentials');
+  // Wrapped so an error names the full parameter, e.g. `credentials.app_id`.
+  const { credentials } = parseWith(z.strictObject({ credentials: schema }), { credentials: request.credentials });
+  return { channel, enabled: request.enabled, credentials: { mode, value: credentials as Record<string, unknown> } };
+}
