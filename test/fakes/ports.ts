@@ -1,6 +1,8 @@
 /** Where the channel fakes listen for the worker tests (wrangler dev gives its own fakes free ports). */
+// TILL_FAKES_PORT moves them, so two checkouts can run their worker tests side by side.
+const base = Number(process.env.TILL_FAKES_PORT ?? 8811);
 export const FAKE_PORTS = {
-  worker: { alipay: 8811, wechatpay: 8812 },
+  worker: { alipay: base, wechatpay: base + 1 },
 } as const;
 
 export const alipayGateway = (base: string | number): string =>
