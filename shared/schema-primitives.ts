@@ -39,7 +39,7 @@ export const MetadataSchema = z
   .refine((metadata) => Object.keys(metadata).length <= 20, 'metadata may have at most 20 keys');
 
 /** `metadata[<key>]=<value>` list filters: keys that fit a JSON path without escaping. */
-export const METADATA_FILTER_KEY = /^[^"\\\]\[]{1,40}$/;
+export const METADATA_FILTER_KEY = /^[^"\\\][]{1,40}$/;
 export const MAX_METADATA_FILTERS = 5;
 
 export const ModeSchema = z.enum(['test', 'live']);

@@ -1,21 +1,26 @@
-/** The composition root: one Hono app mounting the HTTP edge's routes and pages and the demo shop, one error handler. */
+/**
+ * The composition root: one Hono app mounting the API from its route table, the pages that are
+ * not API (the checkout frame, the sandbox's bank pages, the demo shop, benchmarks), and one error
+ * handler that turns every failure into the one envelope.
+ */
 import { Hono } from 'hono';
+import { API_ROUTES } from '../shared/api/routes.ts';
 import type { AppEnv } from './base/env.ts';
 import { serveSelfWith } from './base/self-dispatch.ts';
 import { demoRoutes } from './demo/demo-routes.ts';
+import { mountRoutes } from './http/mount.ts';
 import { devBench } from './http/pages/dev-bench.ts';
 import { FRAME_PATHS, framePage } from './http/pages/frame-page.ts';
 import { sandboxPages } from './http/pages/sandbox-pages.ts';
 import { notFound, onError, requestId } from './http/request.ts';
-import { adminApi } from './http/routes/admin-api.ts';
-import { channelNotify } from './http/routes/channel-notify.ts';
-import { checkoutApi } from './http/routes/checkout-api.ts';
-import { eventsApi } from './http/routes/events-api.ts';
-import { merchantSettingsApi } from './http/routes/merchant-settings-api.ts';
-import { openApi } from './http/routes/openapi.ts';
-import { ordersApi } from './http/routes/orders-api.ts';
-import { webhookEndpointsApi } from './http/routes/webhook-endpoints-api.ts';
-import { wellKnown } from './http/routes/well-known.ts';
+import { adminHandlers } from './http/routes/admin.ts';
+import { channelNotifyHandlers } from './http/routes/channel-notify.ts';
+import { checkoutHandlers } from './http/routes/checkout.ts';
+import { eventHandlers } from './http/routes/events.ts';
+import { merchantHandlers } from './http/routes/merchant.ts';
+import { metaHandlers } from './http/routes/meta.ts';
+import { orderHandlers } from './http/routes/orders.ts';
+import { webhookEndpointHandlers } from './http/routes/webhook-endpoints.ts';
 
 export const app = new Hono<AppEnv>()
   .use(requestId())
@@ -23,21 +28,23 @@ export const app = new Hono<AppEnv>()
   .get('/', (c) =>
     c.env.TILL_ENV === 'development' ? c.redirect('/demo') : c.json({ name: 'till', docs: '/v1/openapi.json' }),
   )
-  .route('/.well-known', wellKnown)
-  .route('/v1/admin', adminApi)
-  .route('/v1/checkout', checkoutApi)
   .route(FRAME_PATHS[0], framePage)
   .route(FRAME_PATHS[1], framePage)
-  .route('/v1/channels', channelNotify)
-  .route('/v1', openApi)
-  .route('/v1', ordersApi)
-  .route('/v1', eventsApi)
-  .route('/v1', merchantSettingsApi)
-  .route('/v1', webhookEndpointsApi)
   .route('/sandbox', sandboxPages)
   .route('/demo', demoRoutes)
   .route('/_bench', devBench)
   .onError(onError);
+
+mountRoutes(app, API_ROUTES, {
+  ...orderHandlers,
+  ...eventHandlers,
+  ...webhookEndpointHandlers,
+  ...merchantHandlers,
+  ...checkoutHandlers,
+  ...channelNotifyHandlers,
+  ...adminHandlers,
+  ...metaHandlers,
+});
 
 // Set after the fact: a 405 needs the full route table.
 app.notFound((c) => notFound(c, app.routes));

@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors.ts';
-import { API_ROUTES } from '../../worker/http/openapi/api-routes.ts';
+import { ROUTE_LIST } from '../../shared/api/routes.ts';
 import { buildOpenApiDocument } from '../../worker/http/openapi/document.ts';
 import { ERROR_DESCRIPTIONS } from '../../worker/http/openapi/error-responses.ts';
 
@@ -87,7 +87,7 @@ describe('OpenAPI document', () => {
           `${where}: no error`,
         ).toBe(true);
     }
-    expect(ids.size).toBe(API_ROUTES.length + 1);
+    expect(ids.size).toBe(ROUTE_LIST.length + 1);
   });
 
   it('resolves every $ref inside the document', () => {
@@ -159,7 +159,7 @@ describe('OpenAPI document', () => {
 
   it('shows only request examples that both the document and the zod schema accept', () => {
     const compile = bodyValidator();
-    const withExamples = API_ROUTES.filter((route) => route.bodyExample !== undefined);
+    const withExamples = ROUTE_LIST.filter((route) => route.bodyExample !== undefined);
     expect(withExamples.length).toBeGreaterThan(3);
     for (const route of withExamples) {
       const op = ((doc.paths as Record<string, Json>)[route.path] as Json)[route.method] as Json;
@@ -172,7 +172,7 @@ describe('OpenAPI document', () => {
   });
 
   it('gives every path parameter a schema and names every path template segment', () => {
-    for (const route of API_ROUTES) {
+    for (const route of ROUTE_LIST) {
       const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
       expect(Object.keys(route.params ?? {}).sort(), route.operationId).toEqual(names.sort());
     }

@@ -10,7 +10,7 @@ const toOpenApiPath = (path: string) => path.replace(/:(\w+)(\{[^}]*\})?\??/g, '
 
 function appOperations(): string[] {
   const operations = app.routes
-    .filter((route) => route.method !== 'ALL' && route.path.startsWith('/v1/'))
+    .filter((route) => route.method !== 'ALL' && route.method !== 'OPTIONS' && route.path.startsWith('/v1/'))
     // The checkout frame is a page (test/worker/frame-page.test.ts), not an API operation.
     .filter((route) => !(FRAME_PATHS as readonly string[]).includes(route.path))
     .map((route) => `${route.method.toUpperCase()} ${toOpenApiPath(route.path)}`);

@@ -4,11 +4,11 @@
  * processor side lives in the SandboxProcessor Durable Object.
  */
 import { z } from 'zod';
+import { CardSchema } from '../../../shared/card-schema.ts';
 import { TillError } from '../../../shared/errors.ts';
 import { StartAttemptBaseSchema } from '../../../shared/schemas.ts';
 import { SignatureError, verifyPayload } from '../../../shared/signature.ts';
 import type { Channel, ChannelContext, ChannelOutcome } from '../types.ts';
-import { CardSchema } from './card-schema.ts';
 import { behaviourOf, cardBrand } from './cards.ts';
 import { SANDBOX_SIGNATURE_HEADER, type SandboxNotification, SandboxNotificationSchema } from './notification.ts';
 import type { TradeStatus } from './processor.ts';

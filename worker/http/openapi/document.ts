@@ -2,11 +2,12 @@
  * The OpenAPI 3.1 document of the public API, built from the route table and the zod schemas the
  * worker validates with. It imports only shared/ and zod, so Node tools can build it too.
  */
+
+import type { NamedRoute } from '../../../shared/api/routes.ts';
+import { ROUTE_LIST } from '../../../shared/api/routes.ts';
 import { WebhookEventSchema } from '../../../shared/schemas.ts';
-import { API_ROUTES } from './api-routes.ts';
 import { ErrorEnvelopeSchema, errorExamples, errorResponses, isRateLimited } from './error-responses.ts';
 import { HEADERS, PARAMETERS, queryKeyParameters, SECURITY_SCHEMES, securityOf, TAGS } from './http-components.ts';
-import type { ApiRoute } from './route-types.ts';
 import { convertInline, type JsonSchema, SchemaCatalog } from './schema-catalog.ts';
 
 export const OPENAPI_VERSION = '3.1.0';
@@ -19,7 +20,11 @@ interface Parameter {
   schema: JsonSchema;
   style?: 'deepObject';
   explode?: boolean;
+  example?: string;
 }
+
+/** Said of routes whose settings serve both modes (`sharedSettings` in the route table). */
+const SHARED_SETTINGS_NOTE = 'Once live mode is on, this needs a live secret key: these settings serve both modes.';
 
 type Operation = Record<string, unknown>;
 
@@ -51,7 +56,7 @@ function parameter(
   return { name, in: location, required, ...(text ? { description: text } : {}), schema };
 }
 
-function queryParameters(route: ApiRoute): Parameter[] {
+function queryParameters(route: NamedRoute): Parameter[] {
   const result: Parameter[] = [];
   if (route.query) {
     const json = convertInline(route.query, 'input');
@@ -60,7 +65,9 @@ function queryParameters(route: ApiRoute): Parameter[] {
     const asSecurity = queryKeyParameters(route.auth);
     for (const [name, property] of Object.entries(json.properties ?? {})) {
       if (typeof property === 'boolean' || asSecurity.has(name)) continue;
-      result.push(parameter(name, 'query', required.has(name), property, LIST_PARAMETER_DESCRIPTIONS[name]));
+      const documented = parameter(name, 'query', required.has(name), property, LIST_PARAMETER_DESCRIPTIONS[name]);
+      const example = route.queryExample?.[name];
+      result.push(example === undefined ? documented : { ...documented, example });
     }
   }
   for (const deep of route.deepObjectQuery ?? []) {
@@ -74,7 +81,7 @@ function queryParameters(route: ApiRoute): Parameter[] {
   return result;
 }
 
-function requestBody(route: ApiRoute, catalog: SchemaCatalog) {
+function requestBody(route: NamedRoute, catalog: SchemaCatalog) {
   if (!route.body) return undefined;
   if ('opaque' in route.body) {
     return { required: true, description: route.body.opaque, content: { '*/*': { schema: {} } } };
@@ -84,10 +91,11 @@ function requestBody(route: ApiRoute, catalog: SchemaCatalog) {
   return { required: route.optionalBody !== true, content: { 'application/json': media } };
 }
 
-function operation(route: ApiRoute, catalog: SchemaCatalog): Operation {
-  const parameters: (Parameter | { $ref: string })[] = Object.entries(route.params ?? {}).map(([name, spec]) =>
-    parameter(name, 'path', true, convertInline(spec.schema, 'input'), spec.description),
-  );
+function operation(route: NamedRoute, catalog: SchemaCatalog): Operation {
+  const parameters: (Parameter | { $ref: string })[] = Object.entries(route.params ?? {}).map(([name, spec]) => ({
+    ...parameter(name, 'path', true, convertInline(spec.schema, 'input'), spec.description),
+    example: spec.example,
+  }));
   parameters.push(...queryParameters(route));
   if (route.idempotent) parameters.push(parameterRef('IdempotencyKey'));
   if (route.auth.includes('secret') || route.auth.includes('restricted'))
@@ -111,7 +119,7 @@ function operation(route: ApiRoute, catalog: SchemaCatalog): Operation {
   return {
     operationId: route.operationId,
     summary: route.summary,
-    description: route.description,
+    description: route.sharedSettings ? `${route.description} ${SHARED_SETTINGS_NOTE}` : route.description,
     tags: [...route.tags],
     security: securityOf(route.auth),
     ...(parameters.length > 0 ? { parameters } : {}),
@@ -144,7 +152,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   const catalog = new SchemaCatalog();
   catalog.response(ErrorEnvelopeSchema, 'Error');
   const paths: Record<string, Record<string, Operation>> = {};
-  for (const route of API_ROUTES) {
+  for (const route of ROUTE_LIST) {
     const item = (paths[route.path] ??= {});
     if (item[route.method]) throw new Error(`two routes for ${route.method.toUpperCase()} ${route.path}`);
     item[route.method] = operation(route, catalog);

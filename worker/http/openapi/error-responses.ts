@@ -4,8 +4,8 @@
  * so a route entry lists only the errors particular to it.
  */
 import { z } from 'zod';
+import type { ApiRoute, Role } from '../../../shared/api/route.ts';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors.ts';
-import type { ApiRoute, Role } from './route-types.ts';
 
 const CODES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
 const TYPES = [...new Set(Object.values(ERROR_CODES).map((entry) => entry.type))] as [string, ...string[]];
@@ -132,20 +132,28 @@ const IDEMPOTENCY_ERRORS: readonly ErrorCode[] = [
   'idempotency_answer_unavailable',
 ];
 
-/** Every code a route may return: its own, those of its roles, body, query and idempotency, and ours. */
+/**
+ * Every code a route may return: its own, those of its roles, its path parameters, body, query,
+ * rate limits and idempotency, and ours. A POST without a JSON body still reads what is sent
+ * (it must be empty or `{}`), so it may get the body errors too.
+ */
 export function errorCodesOf(route: ApiRoute): ErrorCode[] {
   const all = new Set<ErrorCode>(route.errors);
-  const add = (codes: readonly ErrorCode[]) => codes.forEach((code) => all.add(code));
+  const add = (codes: readonly ErrorCode[]) => {
+    for (const code of codes) all.add(code);
+  };
   for (const role of route.auth) add(ROLE_ERRORS[role]);
-  if (route.body && !('opaque' in route.body)) add(BODY_ERRORS);
+  for (const param of Object.values(route.params ?? {})) all.add(param.invalid.code);
+  if (route.method !== 'get' && !(route.body && 'opaque' in route.body)) add(BODY_ERRORS);
   if (route.query || route.deepObjectQuery) add(QUERY_ERRORS);
+  if (isRateLimited(route)) add(RATE_LIMITED);
   if (route.idempotent) add(IDEMPOTENCY_ERRORS);
   all.add('internal_error');
   return [...all];
 }
 
-/** Whether the route counts requests against a rate limit (and says its policy in `RateLimit-Policy`). */
-export const isRateLimited = (route: ApiRoute): boolean => errorCodesOf(route).some((code) => statusOf(code) === 429);
+/** Whether the route counts requests against a declared rate limit (and says its policy in `RateLimit-Policy`). */
+export const isRateLimited = (route: ApiRoute): boolean => (route.limits?.length ?? 0) > 0;
 
 /** One example envelope per code, for `components.examples`; responses `$ref` them. */
 export function errorExamples(): Record<string, { summary: string; value: unknown }> {

@@ -1,7 +1,8 @@
 /** Security schemes, headers and tags: the parts of the document that are not zod schemas. */
+
+import type { Role, Tag } from '../../../shared/api/route.ts';
 import { REQUEST_SIGNATURE_HEADER, REQUEST_SIGNATURE_TOLERANCE_SECONDS } from '../../../shared/request-signature.ts';
 import { DEFAULT_TOLERANCE_SECONDS } from '../../../shared/signature.ts';
-import type { Role, Tag } from './route-types.ts';
 
 export const SECURITY_SCHEMES = {
   secretKey: {

@@ -4,8 +4,8 @@
  * list a schema to give it a better name or to `$ref` it where it is nested in others.
  */
 import type { z } from 'zod';
+import * as extra from '../../../shared/api/schemas.ts';
 import * as s from '../../../shared/schemas.ts';
-import * as extra from './extra-schemas.ts';
 
 /** Request bodies, converted as zod *input* (defaults optional, transforms before they run). */
 export const REQUEST_SCHEMA_NAMES = new Map<z.ZodType, string>([
@@ -18,7 +18,7 @@ export const REQUEST_SCHEMA_NAMES = new Map<z.ZodType, string>([
   [s.UpdateWebhookEndpointRequestSchema, 'UpdateWebhookEndpointRequest'],
   [s.CreateMerchantRequestSchema, 'CreateMerchantRequest'],
   [s.AdminUpdateMerchantSchema, 'AdminUpdateMerchantRequest'],
-  [extra.AdminCreateApiKeyRequestSchema, 'AdminCreateApiKeyRequest'],
+  [s.AdminCreateApiKeyRequestSchema, 'AdminCreateApiKeyRequest'],
   [extra.StartAttemptRequestSchema, 'StartAttemptRequest'],
 ]);
 
@@ -55,7 +55,7 @@ export const RESPONSE_SCHEMA_NAMES = new Map<z.ZodType, string>([
   [s.PaymentMethodListSchema, 'PaymentMethodList'],
   [s.CheckoutSummarySchema, 'CheckoutSummary'],
   [s.JwksSchema, 'Jwks'],
-  [extra.ReencryptionSchema, 'Reencryption'],
+  [s.ReencryptionSchema, 'Reencryption'],
   [extra.ChannelAcknowledgementSchema, 'ChannelAcknowledgement'],
   [extra.OpenApiDocumentSchema, 'OpenApiDocument'],
 ]);

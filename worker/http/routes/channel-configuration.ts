@@ -1,11 +1,10 @@
-/** Reads a channel configuration request: the channel must exist and its credentials pass its own schema. */
-import type { Context } from 'hono';
+/** Checks a channel configuration request: the channel must exist and its credentials pass its own schema. */
 import { z } from 'zod';
 import { TillError } from '../../../shared/errors.ts';
-import { ConfigureChannelRequestSchema, type Mode } from '../../../shared/schemas.ts';
+import type { ConfigureChannelRequest, Mode } from '../../../shared/schemas.ts';
 import type { Env } from '../../base/env.ts';
 import { type ChannelId, channelOf, deploymentGapOf, isChannelId } from '../../channels/registry.ts';
-import { parseWith, readJson } from '../request.ts';
+import { parseWith } from '../request.ts';
 
 export interface ChannelConfiguration {
   channel: ChannelId;
@@ -14,13 +13,13 @@ export interface ChannelConfiguration {
 }
 
 /** `callerMode`: the mode of the merchant key calling, or null for the platform admin. */
-export async function channelConfiguration(
-  c: Pick<Context<{ Bindings: Env }>, 'req' | 'env'>,
+export function channelConfiguration(
+  env: Env,
   channel: string,
+  request: ConfigureChannelRequest,
   callerMode: Mode | null,
-): Promise<ChannelConfiguration> {
+): ChannelConfiguration {
   if (!isChannelId(channel)) throw new TillError('channel_not_available', `Unknown channel: ${channel}`, 'channel');
-  const request = await readJson(c, ConfigureChannelRequestSchema);
   if (callerMode === null && request.credentials !== undefined && request.mode === undefined) {
     // Production credentials stored as test ones would silently never be used.
     throw new TillError('missing_parameter', 'Name the mode (test or live) the credentials are for', 'mode');
@@ -34,7 +33,7 @@ export async function channelConfiguration(
     );
   }
   if (request.credentials === undefined) return { channel, enabled: request.enabled, credentials: undefined };
-  const gap = deploymentGapOf(channel, c.env, mode);
+  const gap = deploymentGapOf(channel, env, mode);
   if (gap) throw new TillError('channel_not_available', gap, 'mode');
   const schema = channelOf(channel).credentials;
   if (!schema) throw new TillError('invalid_parameter', `The ${channel} channel takes no credentials`, 'credentials');

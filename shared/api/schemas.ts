@@ -1,22 +1,10 @@
 /**
  * Request and response shapes the routes use that shared/schemas.ts does not name on its own:
- * path parameters, small queries, and the few bodies a route builds inline.
+ * small queries, and the few bodies a route builds inline.
  */
 import { z } from 'zod';
-import {
-  CHANNEL_ID_PATTERN,
-  MAX_METADATA_FILTERS,
-  MERCHANT_ID,
-  METADATA_FILTER_KEY,
-  ShopperContextSchema,
-  StartAttemptBaseSchema,
-} from '../../../shared/schemas.ts';
-import { CardSchema } from '../../channels/sandbox/card-schema.ts';
-
-export const MerchantIdSchema = z.string().regex(MERCHANT_ID);
-export const EventIdSchema = z.string().regex(/^evt_[0-9A-Za-z]{24}$/);
-export const ApiKeyIdSchema = z.string().startsWith('key_');
-export const ChannelIdSchema = z.string().regex(CHANNEL_ID_PATTERN);
+import { CardSchema } from '../card-schema.ts';
+import { MAX_METADATA_FILTERS, METADATA_FILTER_KEY, ShopperContextSchema, StartAttemptBaseSchema } from '../schemas.ts';
 
 export const CheckoutQuerySchema = z.object({
   context: ShopperContextSchema.default('desktop').describe(
@@ -24,7 +12,7 @@ export const CheckoutQuerySchema = z.object({
   ),
 });
 
-/** The order list also filters on metadata: `metadata[key]=value`; worker/http/routes/list-query.ts reads them. */
+/** The order list also filters on metadata: `metadata[key]=value`, read by the worker's query parsing. */
 export const MetadataFilterSchema = z
   .record(z.string().regex(METADATA_FILTER_KEY), z.string())
   .meta({ maxProperties: MAX_METADATA_FILTERS });
@@ -37,12 +25,6 @@ export const StartAttemptRequestSchema = StartAttemptBaseSchema.extend({
 })
   .loose()
   .describe('The method the shopper chose; each channel adds its own fields, checked strictly by that channel.');
-
-export {
-  AdminCreateApiKeyRequestSchema,
-  AdminMerchantListQuerySchema,
-  ReencryptionSchema,
-} from '../../../shared/schemas.ts';
 
 export const ChannelAcknowledgementSchema = z
   .string()

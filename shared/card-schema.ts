@@ -1,6 +1,6 @@
 /** The sandbox's card fields, checked at the edge; on its own so the OpenAPI document can show it. */
 import { z } from 'zod';
-import { isCardNumber } from '../../../shared/card-brand.ts';
+import { isCardNumber } from './card-brand.ts';
 
 export const CardSchema = z.strictObject({
   number: z

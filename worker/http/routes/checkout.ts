@@ -1,0 +1,74 @@
+/** The widget's API, authenticated by the order's client token. */
+import type { Context } from 'hono';
+import type { CHECKOUT_ROUTES } from '../../../shared/api/routes/checkout.ts';
+import { TillError } from '../../../shared/errors.ts';
+import { StartAttemptBaseSchema } from '../../../shared/schemas.ts';
+import { orderStub } from '../../base/order-stub.ts';
+import { unwrap } from '../../base/result.ts';
+import { channelOf, isChannelId } from '../../channels/registry.ts';
+import { grantedRequest, LIVE_PROTOCOL, refusalOf } from '../../orders/live-status.ts';
+import type { CheckoutEnv } from '../auth.ts';
+import { orderMerchantOrigins } from '../cors.ts';
+import type { Handlers } from '../mount.ts';
+import { originOf, parseWith } from '../request.ts';
+
+/**
+ * Origins an attempt's return_url may point at. The merchant's are looked up (two object round
+ * trips, cached per order) only when the URL leaves the checkout's own origin.
+ */
+async function returnOrigins(c: Context<CheckoutEnv>, orderId: string, returnUrl: string | undefined) {
+  const own = originOf(c);
+  if (returnUrl === undefined || (URL.canParse(returnUrl) && new URL(returnUrl).origin === own)) return [own];
+  return [own, ...(await orderMerchantOrigins(c.env, orderId))];
+}
+
+export const checkoutHandlers: Handlers<typeof CHECKOUT_ROUTES> = {
+  async retrieveCheckout(c, { params, query }) {
+    const summary = unwrap(await orderStub(c.env, params.id).checkout(c.get('claims'), query.context));
+    c.header('cache-control', 'no-store');
+    return summary;
+  },
+
+  async startAttempt(c, { params, query, raw }) {
+    const base = parseWith(StartAttemptBaseSchema.loose(), raw);
+    if (!isChannelId(base.channel)) {
+      throw new TillError('channel_not_available', `Unknown channel: ${base.channel}`, 'channel');
+    }
+    // The channel's schema is strict: card fields and the like are checked here, at the edge.
+    const body = parseWith(channelOf(base.channel).input, raw) as typeof base;
+    const summary = unwrap(
+      await orderStub(c.env, params.id).startAttempt({
+        claims: c.get('claims'),
+        body,
+        origin: originOf(c),
+        context: query.context,
+        returnOrigins: await returnOrigins(c, params.id, body.return_url),
+        ip: c.req.header('cf-connecting-ip') ?? null,
+        userAgent: c.req.header('user-agent') ?? null,
+      }),
+    );
+    c.header('cache-control', 'no-store');
+    return summary;
+  },
+
+  // Each change of the order, pushed as it happens (orders/live-status.ts).
+  async followCheckout(c, { params, query }) {
+    // The frame runs on this origin; a token leaked to another site must not open a socket there.
+    // Browsers always send Origin on a WebSocket; a client without one is no browser, and could
+    // read the same summary with GET /v1/checkout/:id anyway.
+    const origin = c.req.header('origin');
+    if (origin !== undefined && origin !== originOf(c)) {
+      throw new TillError('forbidden', 'The live checkout can be opened only by the checkout frame, on its own origin');
+    }
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      throw new TillError(
+        'upgrade_required',
+        `Open this URL as a WebSocket, offering the subprotocol ${LIVE_PROTOCOL}`,
+      ).withHeaders({ Upgrade: 'websocket' });
+    }
+    const grant = { claims: c.get('claims'), context: query.context };
+    const response = await orderStub(c.env, params.id).fetch(grantedRequest(c.req.raw, grant));
+    if (response.status !== 101) throw refusalOf(response.status, await response.json().catch(() => null));
+    return response;
+  },
+};
