@@ -1,12 +1,16 @@
-/** The client: `new Till({ secretKey, baseUrl })`, one property per API area. */
-import { HttpClient } from './http.ts';
+/** The client: `new Till({ secretKey, baseUrl })`, one property per API area, declared from the route table. */
+import type { ApiRoutes } from '../shared/api/routes.ts';
+import { HttpClient, type RequestOptions } from './http.ts';
 import { merchantIdOfKey, modeOfKey, resolveOptions, type TillOptions } from './options.ts';
 import { Receipts } from './receipts.ts';
-import { Events } from './resources/events.ts';
-import { Keys } from './resources/keys.ts';
-import { MerchantResource } from './resources/merchant.ts';
-import { Orders } from './resources/orders.ts';
-import { WebhookEndpoints } from './resources/webhook-endpoints.ts';
+import {
+  type Answer,
+  type AutoPaging,
+  type BodyParams,
+  type QueryParams,
+  type Resource,
+  resource,
+} from './resources.ts';
 import {
   type ClientWebhooks,
   endpointIdOf,
@@ -17,6 +21,29 @@ import {
   webhooks,
 } from './webhooks.ts';
 
+export type Orders = Resource<'orders'> & AutoPaging<'orders'>;
+export type Events = Resource<'events'> & AutoPaging<'events'>;
+export type WebhookEndpoints = Resource<'webhookEndpoints'>;
+export type Keys = Resource<'keys'>;
+export type PaymentMethods = Resource<'paymentMethods'>;
+export type MerchantResource = Omit<Resource<'merchant'>, 'rollSigningSecret'> & {
+  /** A new request-signing secret, shown this once; the old one stops working at once. */
+  rollSigningSecret(options?: RequestOptions): Promise<string>;
+};
+
+/** What `orders.create` takes: the API's request body (currency as a plain string code). */
+export type OrderCreateParams = BodyParams<ApiRoutes['createOrder']>;
+export type OrderListParams = QueryParams<ApiRoutes['listOrders']>;
+/** Unix-seconds bounds on `created`, sent as `created[gt]=…`. */
+export type CreatedRange = NonNullable<OrderListParams['created']>;
+export type OrderEventList = Answer<ApiRoutes['listOrderEvents']>;
+export type EventListParams = QueryParams<ApiRoutes['listEvents']>;
+export type ApiKeyCreateParams = BodyParams<ApiRoutes['createApiKey']>;
+export type ApiKeyRollParams = BodyParams<ApiRoutes['rollApiKey']>;
+export type WebhookEndpointCreateParams = BodyParams<ApiRoutes['createWebhookEndpoint']>;
+export type WebhookEndpointRollParams = BodyParams<ApiRoutes['rollWebhookEndpointSecret']>;
+export type PaymentMethodListParams = QueryParams<ApiRoutes['listPaymentMethods']>;
+
 export class Till {
   /** Webhook verification needs no client: `await Till.webhooks.verify(rawBody, header, secret)`. */
   static readonly webhooks: Webhooks = webhooks;
@@ -26,6 +53,7 @@ export class Till {
   readonly webhookEndpoints: WebhookEndpoints;
   readonly merchant: MerchantResource;
   readonly keys: Keys;
+  readonly paymentMethods: PaymentMethods;
   readonly receipts: Receipts;
   /**
    * Like `Till.webhooks`, but refuses events of the other mode than this client's key by default;
@@ -54,11 +82,16 @@ export class Till {
         return verifyWebhookWithJwks(rawBody, header, keys, withMerchant(withMode(rest)));
       },
     };
-    this.orders = new Orders(http);
-    this.events = new Events(http);
-    this.webhookEndpoints = new WebhookEndpoints(http);
-    this.merchant = new MerchantResource(http);
-    this.keys = new Keys(http);
+    this.orders = resource(http, 'orders');
+    this.events = resource(http, 'events');
+    this.webhookEndpoints = resource(http, 'webhookEndpoints');
+    this.keys = resource(http, 'keys');
+    this.paymentMethods = resource(http, 'paymentMethods');
+    const merchant = resource(http, 'merchant');
+    this.merchant = {
+      ...merchant,
+      rollSigningSecret: async (requestOptions) => (await merchant.rollSigningSecret(requestOptions)).secret,
+    };
     this.receipts = new Receipts(http);
   }
 }

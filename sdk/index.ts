@@ -28,6 +28,24 @@ export type {
   WebhookEvent,
 } from '../shared/schemas.ts';
 export type { ReceiptClaims } from '../shared/tokens.ts';
+export type {
+  ApiKeyCreateParams,
+  ApiKeyRollParams,
+  CreatedRange,
+  EventListParams,
+  Events,
+  Keys,
+  MerchantResource,
+  OrderCreateParams,
+  OrderEventList,
+  OrderListParams,
+  Orders,
+  PaymentMethodListParams,
+  PaymentMethods,
+  WebhookEndpointCreateParams,
+  WebhookEndpointRollParams,
+  WebhookEndpoints,
+} from './client.ts';
 export { Till } from './client.ts';
 export type { ReceiptFailure, TillApiErrorFields, WebhookFailure } from './errors.ts';
 export { TillApiError, TillConnectionError, TillReceiptError, TillWebhookError } from './errors.ts';
@@ -35,15 +53,6 @@ export type { RequestOptions } from './http.ts';
 export type { FetchLike, TillOptions } from './options.ts';
 export { OPTION_ERRORS } from './options.ts';
 export { JWKS_REFETCH_COOLDOWN_MS, JWKS_TTL_MS, type Receipts } from './receipts.ts';
-export type { EventListParams, Events } from './resources/events.ts';
-export type { ApiKeyCreateParams, ApiKeyRollParams, Keys } from './resources/keys.ts';
-export type { MerchantResource } from './resources/merchant.ts';
-export type { CreatedRange, OrderCreateParams, OrderEventList, OrderListParams, Orders } from './resources/orders.ts';
-export type {
-  WebhookEndpointCreateParams,
-  WebhookEndpointRollParams,
-  WebhookEndpoints,
-} from './resources/webhook-endpoints.ts';
 export {
   type ClientWebhookJwksVerifyOptions,
   type ClientWebhooks,
