@@ -9,6 +9,7 @@ import type { AppEnv } from './base/env.ts';
 import { serveSelfWith } from './base/self-dispatch.ts';
 import { demoRoutes } from './demo/demo-routes.ts';
 import { mountRoutes } from './http/mount.ts';
+import { ASSET_PATHS, serveAsset } from './http/pages/assets.ts';
 import { devBench } from './http/pages/dev-bench.ts';
 import { FRAME_PATHS, framePage } from './http/pages/frame-page.ts';
 import { sandboxPages } from './http/pages/sandbox-pages.ts';
@@ -33,6 +34,10 @@ export const app = new Hono<AppEnv>()
   .route('/sandbox', sandboxPages)
   .route('/demo', demoRoutes)
   .route('/_bench', devBench)
+  // The widget's files: the worker runs first for every path (wrangler.toml), so that another
+  // method on them gets the envelope and `Allow` rather than the platform's empty 405.
+  .get(ASSET_PATHS[0], serveAsset)
+  .get(ASSET_PATHS[1], serveAsset)
   .onError(onError);
 
 mountRoutes(app, API_ROUTES, {

@@ -23,10 +23,15 @@ interface LiveOptions {
   context?: string;
 }
 
+const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
+
 function openLive(order: Order, options: LiveOptions = {}): Promise<Response> {
   const token = options.token ?? order.client_token;
   const headers: Record<string, string> = {};
-  if (options.upgrade !== false) headers.upgrade = 'websocket';
+  if (options.upgrade !== false) {
+    // What a browser sends with every opening handshake (RFC 6455).
+    Object.assign(headers, { upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': KEY });
+  }
   const protocols = options.protocols === undefined ? [LIVE_PROTOCOL, token] : options.protocols;
   if (protocols) headers['sec-websocket-protocol'] = protocols.join(', ');
   const origin = options.origin === undefined ? ORIGIN : options.origin;
@@ -177,7 +182,12 @@ describe('live checkout socket', () => {
   it('accepts the token in Authorization from a client that is no browser (no Origin, no subprotocol)', async () => {
     const order = await newOrder(merchant.secret_key);
     const response = await SELF.fetch(`${ORIGIN}/v1/checkout/${order.id}/live`, {
-      headers: { upgrade: 'websocket', authorization: `Bearer ${order.client_token}` },
+      headers: {
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': KEY,
+        authorization: `Bearer ${order.client_token}`,
+      },
     });
     expect(response.status).toBe(101);
     expect(response.headers.get('sec-websocket-protocol')).toBeNull();

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { app } from '../../worker/app.ts';
 import { buildOpenApiDocument } from '../../worker/http/openapi/document.ts';
+import { ASSET_PATHS } from '../../worker/http/pages/assets.ts';
 import { FRAME_PATHS } from '../../worker/http/pages/frame-page.ts';
 import { call } from './helpers.ts';
 
@@ -12,7 +13,7 @@ function appOperations(): string[] {
   const operations = app.routes
     .filter((route) => route.method !== 'ALL' && route.method !== 'OPTIONS' && route.path.startsWith('/v1/'))
     // The checkout frame is a page (test/worker/frame-page.test.ts), not an API operation.
-    .filter((route) => !(FRAME_PATHS as readonly string[]).includes(route.path))
+    .filter((route) => ![...FRAME_PATHS, ...ASSET_PATHS].includes(route.path as never))
     .map((route) => `${route.method.toUpperCase()} ${toOpenApiPath(route.path)}`);
   return [...new Set(operations)].sort();
 }

@@ -9,6 +9,7 @@ import { merchantId, orderId } from '../../shared/api/params.ts';
 import { type NamedRoute, ROUTE_LIST } from '../../shared/api/routes.ts';
 import type { CreatedApiKey } from '../../shared/schemas.ts';
 import { app } from '../../worker/app.ts';
+import { ASSET_PATHS } from '../../worker/http/pages/assets.ts';
 import { FRAME_PATHS } from '../../worker/http/pages/frame-page.ts';
 import { call, createMerchant, newOrder } from './helpers.ts';
 
@@ -34,7 +35,7 @@ describe('role matrix', () => {
       app.routes
         // The checkout frame is a page anyone may load (frame-page.test.ts); OPTIONS answers CORS preflights.
         .filter((route) => route.method !== 'ALL' && route.method !== 'OPTIONS' && route.path.startsWith('/v1/'))
-        .filter((route) => !(FRAME_PATHS as readonly string[]).includes(route.path))
+        .filter((route) => ![...FRAME_PATHS, ...ASSET_PATHS].includes(route.path as never))
         .map((route) => `${route.method} ${toTemplate(route.path)}`),
     );
     const declared = new Set(

@@ -48,10 +48,16 @@ function patternsOf(routes: readonly RouteEntry[]) {
   let patterns = routePatterns.get(routes);
   if (!patterns) {
     patterns = routes
-      .filter((route) => route.method !== 'ALL' && !route.path.includes('*'))
+      .filter((route) => route.method !== 'ALL')
       .map((route) => ({
         method: route.method,
-        pattern: new RegExp(`^${route.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+')}$`),
+        // `:param` is one segment; a trailing `*` is the rest of the path (the widget's files).
+        pattern: new RegExp(
+          `^${route.path
+            .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+            .replace(/:[^/]+/g, '[^/]+')
+            .replace(/\/\*$/, '/.+')}$`,
+        ),
       }));
     routePatterns.set(routes, patterns);
   }

@@ -22,6 +22,30 @@ async function returnOrigins(c: Context<CheckoutEnv>, orderId: string, returnUrl
   return [own, ...(await orderMerchantOrigins(c.env, orderId))];
 }
 
+/** A base64 nonce of 16 bytes (RFC 6455 §4.1): 22 characters and `==`. */
+const WEBSOCKET_KEY = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
+
+/**
+ * The rest of the opening handshake (RFC 6455 §4.2.1), checked before the order's object opens a
+ * socket: the runtime would refuse a 101 to a request without them, in plain text, after the
+ * object had already accepted the socket.
+ */
+function checkHandshake(c: Context<CheckoutEnv>): void {
+  if (c.req.header('sec-websocket-version') !== '13') {
+    throw new TillError('upgrade_required', 'Open the socket with WebSocket version 13 (RFC 6455)').withHeaders({
+      Upgrade: 'websocket',
+      'Sec-WebSocket-Version': '13',
+    });
+  }
+  if (!WEBSOCKET_KEY.test(c.req.header('sec-websocket-key') ?? '')) {
+    throw new TillError(
+      'invalid_parameter',
+      'Sec-WebSocket-Key must be a base64 nonce of 16 bytes (RFC 6455)',
+      'Sec-WebSocket-Key',
+    );
+  }
+}
+
 export const checkoutHandlers: Handlers<typeof CHECKOUT_ROUTES> = {
   async retrieveCheckout(c, { params, query }) {
     const summary = unwrap(await orderStub(c.env, params.id).checkout(c.get('claims'), query.context));
@@ -66,6 +90,7 @@ export const checkoutHandlers: Handlers<typeof CHECKOUT_ROUTES> = {
         `Open this URL as a WebSocket, offering the subprotocol ${LIVE_PROTOCOL}`,
       ).withHeaders({ Upgrade: 'websocket' });
     }
+    checkHandshake(c);
     const grant = { claims: c.get('claims'), context: query.context };
     const response = await orderStub(c.env, params.id).fetch(grantedRequest(c.req.raw, grant));
     if (response.status !== 101) throw refusalOf(response.status, await response.json().catch(() => null));
