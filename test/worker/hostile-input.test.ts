@@ -1,0 +1,73 @@
+/**
+ * Input found by probing a running server that got a 5xx or was silently half-accepted: each must
+ * be a 4xx naming what is wrong, and change nothing.
+ */
+import { env, SELF } from 'cloudflare:test';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors.ts';
+import type { List, Merchant, Order, OrderListItem } from '../../shared/schemas.ts';
+import { call, card, createMerchant, newOrder, ORIGIN, pay, sandboxStub } from './helpers.ts';
+
+const merchant = await createMerchant();
+
+function expectRefused(response: { status: number; body: unknown }, code: string, param: string) {
+  expect(response.status).toBe(400);
+  expect((response.body as ErrorEnvelope).error).toMatchObject({ code, param });
+}
+
+const listOrders = (query: string) =>
+  call<List<OrderListItem> & ErrorEnvelope>(`/v1/orders?${query}`, { key: merchant.secret_key });
+
+/** Posts JSON exactly as written: `JSON.stringify` would drop a `__proto__` key before it is sent. */
+const postRaw = (path: string, key: string, json: string) =>
+  call<ErrorEnvelope>(path, { key, rawBody: json, headers: { 'content-type': 'application/json' } });
+
+const orderWith = (metadata: Record<string, string>) =>
+  call<Order & ErrorEnvelope>('/v1/orders', {
+    key: merchant.secret_key,
+    body: { amount: 100, currency: 'USD', description: 'Metadata probe', metadata },
+  });
+
+describe('sandbox pages answer a form they cannot use with their own 400 page, and change nothing', () => {
+  async function openTrade(kind: 'scan' | 'challenge') {
+    const order = await newOrder(merchant.secret_key);
+    const started = await pay(order, kind === 'scan' ? { channel: 'sandbox', method: 'qr' } : card('4000000000003220'));
+    const attemptId = started.body.attempt!.id;
+    expect((await sandboxStub(attemptId).getTrade())?.status).toBe('requires_action');
+    return attemptId;
+  }
+
+  const post = (path: string, contentType: string, body: string) =>
+    call<string>(path, { method: 'POST', rawBody: body, headers: { 'content-type': contentType } });
+
+  for (const kind of ['scan', 'challenge'] as const) {
+    it(`POST /sandbox/${kind}/:attempt`, async () => {
+      const attemptId = await openTrade(kind);
+      const path = `/sandbox/${kind}/${attemptId}`;
+      const bad = [
+        post(path, 'multipart/form-data; boundary=zz', 'not multipart at all'),
+        post(path, 'multipart/form-data', '--x\r\n'),
+        post(path, 'application/x-www-form-urlencoded', 'action=maybe'),
+        post(path, 'application/x-www-form-urlencoded', ''),
+        post(path, 'text/plain', 'action=succeed'),
+      ];
+      for (const response of await Promise.all(bad)) {
+        expect(response.status).toBe(400);
+        expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+        expect(response.body).toContain('could not be read');
+      }
+      const huge = await post(path, 'application/x-www-form-urlencoded', `action=succeed&pad=${'x'.repeat(70_000)}`);
+      expect(huge.status).toBe(413);
+      expect(huge.headers.get('content-type')).toMatch(/^text\/html/);
+      expect((await sandboxStub(attemptId).getTrade())?.status).toBe('requires_action');
+
+      const multipart = new FormData();
+      multipart.set('action', 'fail');
+      const declined = await SELF.fetch(`${ORIGIN}${path}`, { method: 'POST', body: multipart, redirect: 'manual' });
+      // The challenge sends the shopper back to the attempt's return URL; the wallet shows its outcome page.
+      expect(declined.status).toBe(kind === 'challenge' ? 303 : 200);
+      expect((await sandboxStub(attemptId).getTrade())?.status).toBe('failed');
+    });
+  }
+});
