@@ -42,6 +42,12 @@ export const MetadataSchema = z
 export const METADATA_FILTER_KEY = /^[^"\\\]\[]{1,40}$/;
 export const MAX_METADATA_FILTERS = 5;
 
+/** For arrays that list things: naming one twice is a mistake (or a channel row made twice), so it is refused. */
+export const listedOnce =
+  <T>(identity: (item: T) => unknown = (item) => item) =>
+  (items: readonly T[]): boolean =>
+    new Set(items.map(identity)).size === items.length;
+
 export const ModeSchema = z.enum(['test', 'live']);
 export type Mode = z.infer<typeof ModeSchema>;
 

@@ -29,6 +29,51 @@ const orderWith = (metadata: Record<string, string>) =>
     body: { amount: 100, currency: 'USD', description: 'Metadata probe', metadata },
   });
 
+describe('lists that name a thing twice are refused', () => {
+  const admin = (path: string, body: unknown) => call<ErrorEnvelope>(path, { key: env.TILL_ADMIN_KEY, body });
+
+  it('a channel listed twice when creating a merchant', async () => {
+    expectRefused(
+      await admin('/v1/admin/merchants', { name: 'Twice', channels: ['sandbox', 'sandbox'] }),
+      'invalid_parameter',
+      'channels',
+    );
+  });
+
+  it('an allowed origin listed twice, on creation and on both updates', async () => {
+    const origins = ['https://shop.test', 'https://shop.test'];
+    expectRefused(
+      await admin('/v1/admin/merchants', { name: 'Twice', allowed_origins: origins }),
+      'invalid_parameter',
+      'allowed_origins',
+    );
+    expectRefused(
+      await admin(`/v1/admin/merchants/${merchant.id}`, { allowed_origins: origins }),
+      'invalid_parameter',
+      'allowed_origins',
+    );
+    expectRefused(
+      await call('/v1/merchant', { key: merchant.secret_key, body: { allowed_origins: origins } }),
+      'invalid_parameter',
+      'allowed_origins',
+    );
+  });
+
+  it('two signing keys under one kid, which would make the kid name either', async () => {
+    const keys = [
+      { kid: 'k1', x: 'A'.repeat(43) },
+      { kid: 'k1', x: 'B'.repeat(43) },
+    ];
+    expectRefused(
+      await call('/v1/merchant', { key: merchant.secret_key, body: { signing_public_keys: keys } }),
+      'invalid_parameter',
+      'signing_public_keys',
+    );
+    const after = await call<Merchant>('/v1/merchant', { key: merchant.secret_key });
+    expect(after.body.signing_public_keys).toEqual([]);
+  });
+});
+
 describe('sandbox pages answer a form they cannot use with their own 400 page, and change nothing', () => {
   async function openTrade(kind: 'scan' | 'challenge') {
     const order = await newOrder(merchant.secret_key);
