@@ -29,6 +29,74 @@ const orderWith = (metadata: Record<string, string>) =>
     body: { amount: 100, currency: 'USD', description: 'Metadata probe', metadata },
   });
 
+describe('metadata keys: what can be stored can be filtered on', () => {
+  it('refuses filter keys D1 cannot take as a JSON path (NUL) with a 400 naming the parameter', async () => {
+    await newOrder(merchant.secret_key, { metadata: { cart: 'c-1' } }); // D1 reads the path only when a row is there
+    expectRefused(await listOrders('metadata[%00]=x'), 'invalid_parameter', 'metadata[\0]');
+    expectRefused(await listOrders('metadata[a%00b]=x'), 'invalid_parameter', 'metadata[a\0b]');
+  });
+
+  it('refuses control characters, quotes, brackets, backslashes and lone surrogates in keys of new orders', async () => {
+    for (const key of [
+      'a\0b',
+      'a\x01b',
+      'a\nb',
+      'a\x7fb',
+      'a\u0085b',
+      'a"b',
+      'a\\b',
+      'a[b',
+      'a]b',
+      '\ud800',
+      'x\udc00',
+    ]) {
+      expectRefused(await orderWith({ [key]: 'v' }), 'invalid_parameter', `metadata.${key}`);
+    }
+  });
+
+  it('refuses a value that is not text (a lone surrogate): no filter could ever match it', async () => {
+    expectRefused(await orderWith({ cart: 'a\ud800' }), 'invalid_parameter', 'metadata.cart');
+  });
+
+  it('reads a filter key across lines and line separators, and refuses it as the key it is', async () => {
+    expectRefused(await listOrders('metadata[a%0Ab]=x'), 'invalid_parameter', 'metadata[a\nb]');
+    const order = await newOrder(merchant.secret_key, { metadata: { 'a\u2028b': 'sep' } });
+    const listed = await listOrders(`metadata[${encodeURIComponent('a\u2028b')}]=sep`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((item) => item.id)).toEqual([order.id]);
+  });
+
+  it('refuses a metadata filter given twice, as any list parameter given twice', async () => {
+    expectRefused(await listOrders('metadata[cart]=a&metadata[cart]=b'), 'invalid_parameter', 'metadata[cart]');
+  });
+
+  it('keeps constructor and prototype as ordinary keys, stored and filtered', async () => {
+    const order = await newOrder(merchant.secret_key, { metadata: { constructor: 'c-1', prototype: 'p-1' } });
+    expect(order.metadata).toEqual({ constructor: 'c-1', prototype: 'p-1' });
+    const listed = await listOrders('metadata[constructor]=c-1&metadata[prototype]=p-1');
+    expect(listed.body.data.map((item) => item.id)).toEqual([order.id]);
+  });
+
+  it('accepts as a filter every key an order accepts, and finds the order by it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }), async (key) => {
+        const value = `v-${crypto.randomUUID()}`;
+        const created = await orderWith({ [key]: value });
+        const listed = await listOrders(`metadata[${encodeURIComponent(key)}]=${value}`);
+        expect(listed.status).toBeLessThan(500);
+        if (created.status === 201) {
+          expect(listed.status).toBe(200);
+          expect(listed.body.data.map((item) => item.id)).toEqual([created.body.id]);
+        } else {
+          expectRefused(created, 'invalid_parameter', `metadata.${key}`);
+          expectRefused(listed, 'invalid_parameter', `metadata[${key}]`);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  }, 60_000);
+});
+
 describe('lists that name a thing twice are refused', () => {
   const admin = (path: string, body: unknown) => call<ErrorEnvelope>(path, { key: env.TILL_ADMIN_KEY, body });
 

@@ -93,6 +93,9 @@ function issueToError(issue: ZodIssue, input: unknown): TillError {
     return new TillError('unknown_parameter', `Unknown parameter: ${param}`, param);
   }
   const param = path.join('.') || undefined;
+  // A record's key failed its own schema: say what that schema asks of keys, not "Invalid key in record".
+  if (issue.code === 'invalid_key' && issue.issues[0])
+    return new TillError('invalid_parameter', `Invalid ${param}: ${issue.issues[0].message}`, param);
   let value: unknown = input;
   for (const key of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
   if (value === undefined && param)

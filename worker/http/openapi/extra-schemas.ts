@@ -7,7 +7,7 @@ import {
   CHANNEL_ID_PATTERN,
   MAX_METADATA_FILTERS,
   MERCHANT_ID,
-  METADATA_FILTER_KEY,
+  MetadataKeySchema,
   ShopperContextSchema,
   StartAttemptBaseSchema,
 } from '../../../shared/schemas.ts';
@@ -26,7 +26,7 @@ export const CheckoutQuerySchema = z.object({
 
 /** The order list also filters on metadata: `metadata[key]=value`; worker/http/routes/list-query.ts reads them. */
 export const MetadataFilterSchema = z
-  .record(z.string().regex(METADATA_FILTER_KEY), z.string())
+  .record(MetadataKeySchema, z.string())
   .meta({ maxProperties: MAX_METADATA_FILTERS });
 
 // Each channel checks its own fields at the edge; the document shows the sandbox card as an example.
