@@ -97,6 +97,54 @@ describe('metadata keys: what can be stored can be filtered on', () => {
   }, 60_000);
 });
 
+describe('__proto__ keys are refused, not dropped', () => {
+  it('in order metadata, and creates no order', async () => {
+    const before = (await listOrders('limit=100')).body.data.length;
+    const response = await postRaw(
+      '/v1/orders',
+      merchant.secret_key,
+      '{"amount":100,"currency":"USD","description":"x","metadata":{"__proto__":"x"}}',
+    );
+    expectRefused(response, 'invalid_parameter', 'metadata.__proto__');
+    expect((await listOrders('limit=100')).body.data.length).toBe(before);
+  });
+
+  it("in a merchant's limits, which stay as they were", async () => {
+    const path = `/v1/admin/merchants/${merchant.id}`;
+    const response = await postRaw(path, env.TILL_ADMIN_KEY, '{"limits":{"max_order_amount":{"__proto__":5}}}');
+    expectRefused(response, 'invalid_parameter', 'limits.max_order_amount.__proto__');
+    const after = await call<Merchant>(path, { key: env.TILL_ADMIN_KEY });
+    expect(after.body.limits).toEqual({ max_order_amount: {} });
+  });
+
+  it('anywhere in a JSON body: at the top, inside arrays, inside free-form credentials', async () => {
+    expectRefused(
+      await postRaw('/v1/orders', merchant.secret_key, '{"__proto__":{"amount":1},"currency":"USD"}'),
+      'invalid_parameter',
+      '__proto__',
+    );
+    expectRefused(
+      await postRaw('/v1/merchant', merchant.secret_key, '{"signing_public_keys":[{"kid":"k","__proto__":{}}]}'),
+      'invalid_parameter',
+      'signing_public_keys.0.__proto__',
+    );
+    expectRefused(
+      await postRaw(
+        '/v1/merchant/channels/alipay',
+        merchant.secret_key,
+        '{"enabled":false,"credentials":{"app_id":"1","__proto__":{"private_key":"x"}}}',
+      ),
+      'invalid_parameter',
+      'credentials.__proto__',
+    );
+  });
+
+  it('in a list query: as a metadata filter key and as a parameter name', async () => {
+    expectRefused(await listOrders('metadata[__proto__]=x'), 'invalid_parameter', 'metadata[__proto__]');
+    expectRefused(await listOrders('__proto__=x'), 'unknown_parameter', '__proto__');
+  });
+});
+
 describe('lists that name a thing twice are refused', () => {
   const admin = (path: string, body: unknown) => call<ErrorEnvelope>(path, { key: env.TILL_ADMIN_KEY, body });
 

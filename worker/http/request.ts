@@ -127,10 +127,43 @@ export async function readJsonValue(c: RequestContext): Promise<unknown> {
     throw new TillError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json');
   }
   const bytes = await readBodyBytes(c);
+  let value: unknown;
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
   } catch {
     throw new TillError('invalid_json', 'Request body is not valid JSON');
+  }
+  refuseProtoKeys(value);
+  return value;
+}
+
+interface Visit {
+  value: object;
+  key: string;
+  parent: Visit | null;
+}
+
+/**
+ * `JSON.parse` keeps a `__proto__` key as an own property, but zod skips it when it copies an
+ * object (writing it would replace the copy's prototype), so a body carrying one would be
+ * accepted with the key silently gone. It is refused wherever it appears, naming its path.
+ * `constructor` and `prototype` are ordinary own keys that zod copies and JSON writes back, so
+ * they stay allowed. The walk keeps a parent link rather than a path per node, so a deeply nested
+ * body costs time in proportion to its size.
+ */
+function refuseProtoKeys(root: unknown): void {
+  if (typeof root !== 'object' || root === null) return;
+  const pending: Visit[] = [{ value: root, key: '', parent: null }];
+  for (let visit = pending.pop(); visit; visit = pending.pop()) {
+    if (Object.hasOwn(visit.value, '__proto__')) {
+      const path = ['__proto__'];
+      for (let at: Visit | null = visit; at?.parent; at = at.parent) path.unshift(at.key);
+      const param = path.join('.');
+      throw new TillError('invalid_parameter', `Invalid ${param}: __proto__ cannot be a key`, param);
+    }
+    for (const [key, child] of Object.entries(visit.value)) {
+      if (typeof child === 'object' && child !== null) pending.push({ value: child, key, parent: visit });
+    }
   }
 }
 

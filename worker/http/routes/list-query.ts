@@ -13,7 +13,8 @@ export function listQuery<S extends z.ZodType>(
   schema: S,
   options: { metadata?: boolean } = {},
 ): { query: z.infer<S>; metadata: Record<string, string> } {
-  const params: Record<string, string> = {};
+  // Without a prototype, a parameter named `__proto__` is kept (and refused as unknown), not dropped.
+  const params: Record<string, string> = Object.create(null);
   const metadata: Record<string, string> = {};
   for (const [name, value] of new URL(c.req.url).searchParams) {
     const match = METADATA_PARAM.exec(name);
