@@ -145,6 +145,16 @@ describe('__proto__ keys are refused, not dropped', () => {
   });
 });
 
+describe('a query parameter given twice is refused, not read as one of its values', () => {
+  it('on the payment methods a merchant page asks for', async () => {
+    const methods = (query: string) =>
+      call<ErrorEnvelope>(`/v1/payment_methods?${query}`, { key: merchant.publishable_key });
+    expect((await methods('amount=100&currency=USD')).status).toBe(200);
+    expectRefused(await methods('amount=100&amount=5&currency=USD'), 'invalid_parameter', 'amount');
+    expectRefused(await methods('amount=100&currency=USD&__proto__=x'), 'unknown_parameter', '__proto__');
+  });
+});
+
 describe('lists that name a thing twice are refused', () => {
   const admin = (path: string, body: unknown) => call<ErrorEnvelope>(path, { key: env.TILL_ADMIN_KEY, body });
 

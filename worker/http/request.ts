@@ -187,6 +187,20 @@ export function bearer(c: RequestContext): string | null {
 
 export const originOf = (c: RequestContext): string => new URL(c.req.url).origin;
 
+/**
+ * The query string, one value per name, for a schema to check. A name given twice is refused
+ * rather than read as one of its values; the record has no prototype, so a parameter named
+ * `__proto__` stays in it (and an unknown one is refused by a strict schema) instead of vanishing.
+ */
+export function queryParams(c: RequestContext): Record<string, string> {
+  const params: Record<string, string> = Object.create(null);
+  for (const [name, value] of new URL(c.req.url).searchParams) {
+    if (Object.hasOwn(params, name)) throw new TillError('invalid_parameter', `${name} may be given only once`, name);
+    params[name] = value;
+  }
+  return params;
+}
+
 /** For actions that take no parameters: no body, or an empty JSON object; anything else is refused. */
 export async function readEmptyBody(c: RequestContext): Promise<void> {
   const bytes = await readBodyBytes(c);

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { TillError } from '../../../shared/errors.ts';
 import { MAX_METADATA_FILTERS, MetadataKeySchema } from '../../../shared/schemas.ts';
-import { parseWith } from '../request.ts';
+import { parseWith, queryParams } from '../request.ts';
 
 /** `s`: a key may hold a line separator, and must then be read (and judged) as a key too. */
 const METADATA_PARAM = /^metadata\[(.*)\]$/s;
@@ -13,21 +13,16 @@ export function listQuery<S extends z.ZodType>(
   schema: S,
   options: { metadata?: boolean } = {},
 ): { query: z.infer<S>; metadata: Record<string, string> } {
-  // Without a prototype, a parameter named `__proto__` is kept (and refused as unknown), not dropped.
   const params: Record<string, string> = Object.create(null);
   const metadata: Record<string, string> = {};
-  for (const [name, value] of new URL(c.req.url).searchParams) {
+  for (const [name, value] of Object.entries(queryParams(c))) {
     const match = METADATA_PARAM.exec(name);
     if (match && options.metadata !== false) {
       // The key rule orders are created with, so a key that can be stored can be filtered on.
       const key = MetadataKeySchema.safeParse(match[1] ?? '');
       if (!key.success)
         throw new TillError('invalid_parameter', `Invalid ${name}: ${key.error.issues[0]?.message}`, name);
-      if (Object.hasOwn(metadata, key.data))
-        throw new TillError('invalid_parameter', `${name} may be given only once`, name);
       metadata[key.data] = value;
-    } else if (Object.hasOwn(params, name)) {
-      throw new TillError('invalid_parameter', `${name} may be given only once`, name);
     } else {
       params[name] = value;
     }

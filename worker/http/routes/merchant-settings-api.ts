@@ -15,7 +15,7 @@ import { channelOf, isChannelId } from '../../channels/registry.ts';
 import { forgetMerchant, type MerchantEnv, merchantAuth } from '../auth.ts';
 import { allowedOriginsCors } from '../cors.ts';
 import { merchantKeyRateLimit } from '../rate-limit.ts';
-import { parseWith, readJson } from '../request.ts';
+import { parseWith, queryParams, readJson } from '../request.ts';
 import { channelConfiguration } from './channel-configuration.ts';
 import { merchantIdempotency, readers, writers } from './merchant-auth.ts';
 
@@ -92,7 +92,7 @@ export const merchantSettingsApi = new Hono<MerchantEnv>()
     allowedOriginsCors<MerchantEnv>({ originsFor: async (c) => c.get('merchant').allowedOrigins }),
     async (c) => {
       const merchant = c.get('merchant');
-      const { amount, currency, context, capture_method } = parseWith(PaymentMethodsQuerySchema, c.req.query());
+      const { amount, currency, context, capture_method } = parseWith(PaymentMethodsQuerySchema, queryParams(c));
       const data = merchant.channels
         .filter(isChannelId)
         .flatMap((channel) =>
