@@ -150,6 +150,6 @@ export const sandboxPages = new Hono<AppEnv>()
     if (!trade) return c.html(missing, 404);
     c.header('content-security-policy', `${PAGE_CSP}; ${await frameAncestors(c.env, trade.orderId)}`);
     // Only ever back to this worker's own pages: never an open redirect.
-    if (trade.returnUrl && trade.returnUrl.startsWith(`${trade.origin}/`)) return c.redirect(trade.returnUrl, 303);
+    if (trade.returnUrl?.startsWith(`${trade.origin}/`)) return c.redirect(trade.returnUrl, 303);
     return c.html(finished(trade));
   });
