@@ -21,6 +21,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
+/** Item `index` of a list made ready for a measured loop; running out is a mistake in the bench itself. */
+function nth<T>(list: readonly T[], index: number): T {
+  const item = list[index];
+  if (item === undefined) throw new Error(`bench: ${list.length} items were prepared, and item ${index} is needed`);
+  return item;
+}
+
 async function measure(name: string, rounds: number, run: (i: number) => Promise<Response>) {
   for (let i = 0; i < 10; i++) await (await run(-1 - i)).arrayBuffer(); // warm up
   const times: number[] = [];
@@ -77,7 +84,7 @@ async function measureWallets(
     const attempts: string[] = [];
     let next = 0;
     await measure(`POST attempts, ${wallet.name}`, ROUNDS, async () => {
-      const response = await start(pending[next++]!, wallet.body);
+      const response = await start(nth(pending, next++), wallet.body);
       const clone = response.clone();
       if (response.ok) attempts.push(((await clone.json()) as { attempt: { id: string } }).attempt.id);
       return response;
@@ -95,7 +102,7 @@ async function measureWallets(
       `POST notify, ${wallet.name.split(' (')[0]} (verified, applied)`,
       Math.min(ROUNDS, notes.length - 10),
       () => {
-        const note = notes[n++]!;
+        const note = nth(notes, n++);
         return fetch(note.notify_url, { method: 'POST', headers: note.headers, body: note.body });
       },
     );
@@ -178,7 +185,7 @@ try {
     card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' },
   });
   await measure('POST /v1/checkout/:id/attempts (4242 → paid)', ROUNDS, () => {
-    const target = payOrders[next++]!;
+    const target = nth(payOrders, next++);
     return fetch(`${url}/v1/checkout/${target.id}/attempts`, {
       method: 'POST',
       headers: { authorization: `Bearer ${target.client_token}`, 'content-type': 'application/json' },
@@ -247,7 +254,7 @@ try {
             runs.map((run) => run.ready),
             50,
           )} ms; ` +
-          `${Math.round(runs[0]!.tillBytes / 1024)} KB from Till)`,
+          `${Math.round(nth(runs, 0).tillBytes / 1024)} KB from Till)`,
       );
     }
     console.log(

@@ -138,12 +138,12 @@ async function launchChromium(): Promise<{ cdp: Cdp; child: ChildProcess; profil
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`Chromium did not start:\n${output}`)), 30_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /DevTools listening on (ws:\/\/\S+)/.exec(output);
-      if (match) {
+      const address = /DevTools listening on (ws:\/\/\S+)/.exec(output)?.[1];
+      if (address) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(address);
       }
     });
     child.once('exit', (code) => reject(new Error(`Chromium exited (${code}):\n${output}`)));
@@ -192,9 +192,9 @@ async function load(
   await throttle(cdp, sessionId, options);
   const frameSessions = new Set<string>();
   const requests = new Map<string, Request>();
-  let payEnabledAt: number | null = null;
-  let resolveEnabled!: () => void;
-  const enabled = new Promise<void>((resolve) => (resolveEnabled = resolve));
+  // When the frame first reported an enabled Pay button (later reports are ignored: a promise settles once).
+  let resolveEnabled!: (at: number) => void;
+  const enabled = new Promise<number>((resolve) => (resolveEnabled = resolve));
 
   const off = cdp.on((message) => {
     const params = message.params ?? {};
@@ -213,10 +213,7 @@ async function load(
         await cdp.send('Runtime.runIfWaitingForDebugger', {}, child);
       })().catch((error: unknown) => console.error('bench: could not set up the frame target:', error));
     }
-    if (message.method === 'Runtime.bindingCalled' && params.name === BINDING && payEnabledAt === null) {
-      payEnabledAt = Number(params.payload);
-      resolveEnabled();
-    }
+    if (message.method === 'Runtime.bindingCalled' && params.name === BINDING) resolveEnabled(Number(params.payload));
     if (message.sessionId && (message.sessionId === sessionId || frameSessions.has(message.sessionId))) {
       // A frame's document is asked for in the page's session and finishes in the frame's.
       const key = String(params.requestId);
@@ -240,10 +237,12 @@ async function load(
       sessionId,
     );
     await cdp.send('Page.navigate', { url: pageUrl }, sessionId);
-    await Promise.race([
+    const payEnabledAt = await Promise.race([
       enabled,
-      new Promise((_, reject) => setTimeout(() => reject(new Error('no enabled Pay button within 60 s')), 60_000)),
-    ]).catch(async (error: unknown) => {
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('no enabled Pay button within 60 s')), 60_000),
+      ),
+    ]).catch(async (error: unknown): Promise<never> => {
       for (const frame of frameSessions) {
         const state = await cdp
           .send<{ result: { value: unknown } }>(
@@ -280,7 +279,7 @@ async function load(
     const list = [...requests.values()].filter((request) => !Number.isNaN(request.ms));
     return {
       run: {
-        payEnabled: payEnabledAt! - result.value.origin,
+        payEnabled: payEnabledAt - result.value.origin,
         ready: result.value.ready,
         loader: result.value.loader,
         tillBytes: list

@@ -5,6 +5,7 @@
  */
 import type { ErrorCode, ErrorType } from '../shared/errors.ts';
 import type { JwsFailure } from '../shared/jws.ts';
+import { ReasonError } from '../shared/reason-error.ts';
 import type { SignatureFailure } from '../shared/signature.ts';
 
 export interface TillApiErrorFields {
@@ -50,23 +51,13 @@ export class TillConnectionError extends Error {
 export type WebhookFailure = SignatureFailure | 'invalid_payload' | 'wrong_mode' | 'wrong_merchant';
 
 /** A webhook delivery that must not be trusted: its signature does not check out, or its body is not an event. */
-export class TillWebhookError extends Error {
+export class TillWebhookError extends ReasonError<WebhookFailure> {
   override name = 'TillWebhookError';
-  readonly reason: WebhookFailure;
-  constructor(reason: WebhookFailure, message: string) {
-    super(message);
-    this.reason = reason;
-  }
 }
 
 export type ReceiptFailure = JwsFailure | 'invalid_claims' | 'wrong_merchant' | 'wrong_mode';
 
 /** A receipt that does not prove a payment to this merchant. */
-export class TillReceiptError extends Error {
+export class TillReceiptError extends ReasonError<ReceiptFailure> {
   override name = 'TillReceiptError';
-  readonly reason: ReceiptFailure;
-  constructor(reason: ReceiptFailure, message: string) {
-    super(message);
-    this.reason = reason;
-  }
 }

@@ -48,7 +48,7 @@ const UNKNOWN: BrandRule = { brand: null, lengths: [12, 13, 14, 15, 16, 17, 18, 
 /** The rule for a number's digits; `brand` is null while the prefix is too short to tell. */
 export const brandRule = (digits: string): BrandRule => BRANDS.find(([prefix]) => prefix.test(digits))?.[1] ?? UNKNOWN;
 
-export const maxLength = (rule: BrandRule): number => rule.lengths[rule.lengths.length - 1]!;
+export const maxLength = (rule: BrandRule): number => Math.max(...rule.lengths);
 
 /**
  * How the number is split into groups as printed on the card: Amex 4-6-5, 14-digit Diners
@@ -63,9 +63,10 @@ export function digitGroups(digits: string): readonly number[] {
 export function passesLuhn(digits: string): boolean {
   let sum = 0;
   for (let index = 0; index < digits.length; index++) {
-    let digit = Number(digits[digits.length - 1 - index]);
-    if (index % 2 === 1 && (digit *= 2) > 9) digit -= 9;
-    sum += digit;
+    const digit = Number(digits[digits.length - 1 - index]);
+    // Every second digit from the right is doubled, and a two-digit result counts as its digit sum.
+    const doubled = index % 2 === 1 ? digit * 2 : digit;
+    sum += doubled > 9 ? doubled - 9 : doubled;
   }
   return digits.length > 0 && sum % 10 === 0;
 }

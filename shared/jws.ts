@@ -8,6 +8,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { z } from 'zod';
 import { fromBase64Url, fromUtf8, sha256, toBase64Url, utf8 } from './encoding.ts';
+import { ReasonError } from './reason-error.ts';
 
 export const PublicJwkSchema = z.strictObject({
   kty: z.literal('OKP'),
@@ -30,13 +31,9 @@ export interface Jwks {
 
 export type JwsFailure = 'malformed' | 'unknown_key' | 'bad_signature' | 'wrong_type' | 'expired' | 'not_yet_valid';
 
-export class JwsError extends Error {
+/** A token that is not a valid, current JWS from a known key; `reason` says which check failed. */
+export class JwsError extends ReasonError<JwsFailure> {
   override name = 'JwsError';
-  readonly reason: JwsFailure;
-  constructor(reason: JwsFailure, message: string) {
-    super(message);
-    this.reason = reason;
-  }
 }
 
 /** RFC 7638 thumbprint: a key id that any party can recompute from the public key. */

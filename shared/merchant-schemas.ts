@@ -8,6 +8,7 @@ import {
   CurrencySchema,
   HttpUrlSchema,
   ListParamsShape,
+  listedOnce,
   listSchema,
   MERCHANT_ID,
   ModeSchema,
@@ -47,16 +48,28 @@ export type SigningPublicKey = z.infer<typeof SigningPublicKeySchema>;
 
 const MerchantSettingsShape = {
   webhook_url: HttpUrlSchema.nullable(),
-  allowed_origins: z.array(OriginSchema).max(20),
+  allowed_origins: z.array(OriginSchema).max(20).refine(listedOnce(), 'list each origin once'),
   require_signed_requests: z.boolean(),
-  signing_public_keys: z.array(SigningPublicKeySchema).max(5),
+  /** A request names its key by `kid`, so two keys under one kid would leave it ambiguous. */
+  signing_public_keys: z
+    .array(SigningPublicKeySchema)
+    .max(5)
+    .refine(
+      listedOnce((key: SigningPublicKey) => key.kid),
+      'give each key its own kid',
+    ),
 };
 
 export const CreateMerchantRequestSchema = z.strictObject({
   name: z.string().min(1).max(100),
   webhook_url: HttpUrlSchema.optional(),
   allowed_origins: MerchantSettingsShape.allowed_origins.optional(),
-  channels: z.array(z.string().regex(CHANNEL_ID_PATTERN)).min(1).max(10).default(['sandbox']),
+  channels: z
+    .array(z.string().regex(CHANNEL_ID_PATTERN))
+    .min(1)
+    .max(10)
+    .refine(listedOnce(), 'list each channel once')
+    .default(['sandbox']),
   limits: MerchantLimitsSchema.optional(),
   require_signed_requests: z.boolean().optional(),
 });

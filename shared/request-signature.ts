@@ -10,6 +10,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { fromBase64Url, fromHex, randomBase62, sha256Hex, toBase64Url, toHex, utf8 } from './encoding.ts';
+import { ReasonError } from './reason-error.ts';
 
 export const REQUEST_SIGNATURE_HEADER = 'Till-Signature';
 export const REQUEST_SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -23,13 +24,9 @@ export type RequestSignatureFailure =
   | 'bad_signature'
   | 'nonce_replayed';
 
-export class RequestSignatureError extends Error {
+/** A merchant request whose `Till-Signature` does not check out; `reason` picks the API's error code. */
+export class RequestSignatureError extends ReasonError<RequestSignatureFailure> {
   override name = 'RequestSignatureError';
-  readonly reason: RequestSignatureFailure;
-  constructor(reason: RequestSignatureFailure, message: string) {
-    super(message);
-    this.reason = reason;
-  }
 }
 
 export interface RequestToSign {

@@ -34,13 +34,41 @@ export const ReturnUrlSchema = z
   .max(2048)
   .refine(isReturnUrl, 'must be an http(s) URL or an app deep link like myshop://checkout/done');
 
+/**
+ * One rule admits a metadata key to an order and to a `metadata[<key>]=<value>` list filter, so
+ * every key that can be stored can be filtered on. The filter becomes a JSON path (`$."<key>"`) in
+ * D1, which cannot escape a quote or backslash and refuses a NUL; a bracket would end the
+ * `metadata[…]` parameter early (Stripe refuses brackets in keys too); a control character or a
+ * lone surrogate is not text a merchant means to type, and a lone surrogate cannot be sent in a
+ * URL at all. `__proto__` would be dropped by any JavaScript object that held it.
+ */
+const METADATA_KEY_CHARACTERS = /^[^"\\[\]\p{Cc}\p{Cs}]*$/u;
+const METADATA_KEY_RULE =
+  'metadata keys must be 1 to 40 characters without control characters, quotes, square brackets or backslashes';
+export const MetadataKeySchema = z
+  .string()
+  .min(1, METADATA_KEY_RULE)
+  .max(40, METADATA_KEY_RULE)
+  .regex(METADATA_KEY_CHARACTERS, METADATA_KEY_RULE)
+  .refine((key) => key !== '__proto__', '__proto__ cannot be a metadata key');
+
+/** Any text up to 500 characters, control characters included; a lone surrogate is no text and no filter could match it. */
+export const MetadataValueSchema = z
+  .string()
+  .max(500)
+  .regex(/^\P{Cs}*$/u, 'metadata values must be text: no lone UTF-16 surrogates');
+
 export const MetadataSchema = z
-  .record(z.string().min(1).max(40), z.string().max(500))
+  .record(MetadataKeySchema, MetadataValueSchema)
   .refine((metadata) => Object.keys(metadata).length <= 20, 'metadata may have at most 20 keys');
 
-/** `metadata[<key>]=<value>` list filters: keys that fit a JSON path without escaping. */
-export const METADATA_FILTER_KEY = /^[^"\\\][]{1,40}$/;
 export const MAX_METADATA_FILTERS = 5;
+
+/** For arrays that list things: naming one twice is a mistake (or a channel row made twice), so it is refused. */
+export const listedOnce =
+  <T>(identity: (item: T) => unknown = (item) => item) =>
+  (items: readonly T[]): boolean =>
+    new Set(items.map(identity)).size === items.length;
 
 export const ModeSchema = z.enum(['test', 'live']);
 export type Mode = z.infer<typeof ModeSchema>;

@@ -4,6 +4,7 @@
  * and verifies, so tests sign their fixtures through the production path.
  */
 import { fromHex, toHex, utf8 } from './encoding.ts';
+import { ReasonError } from './reason-error.ts';
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
@@ -17,13 +18,9 @@ export type SignatureFailure =
   /** A webhook's Ed25519 signature is for another endpoint than the verifier's (see webhook-signature.ts). */
   | 'wrong_endpoint';
 
-export class SignatureError extends Error {
+/** A signature header that does not prove its payload; `reason` says why. */
+export class SignatureError extends ReasonError<SignatureFailure> {
   override name = 'SignatureError';
-  readonly reason: SignatureFailure;
-  constructor(reason: SignatureFailure, message: string) {
-    super(message);
-    this.reason = reason;
-  }
 }
 
 async function hmacKey(secret: string): Promise<CryptoKey> {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from './order-model.ts';
-import { HttpUrlSchema, listSchema, ModeSchema } from './schema-primitives.ts';
+import { HttpUrlSchema, listedOnce, listSchema, ModeSchema } from './schema-primitives.ts';
 
 export const WEBHOOK_ENDPOINT_ID = /^we_[0-9A-Za-z]{24}$/;
 export const WebhookEndpointIdSchema = z.string().regex(WEBHOOK_ENDPOINT_ID, 'must be a webhook endpoint id like we_…');
@@ -22,7 +22,7 @@ export const EnabledEventsSchema = z
   .min(1, 'list at least one event type, or "*" for all')
   .max(EVENT_FILTERS.length)
   .refine((events) => !events.includes('*') || events.length === 1, '"*" already means every event: give it alone')
-  .refine((events) => new Set(events).size === events.length, 'list each event type once');
+  .refine(listedOnce(), 'list each event type once');
 
 const DescriptionSchema = z.string().min(1).max(500);
 

@@ -166,7 +166,7 @@ export function verifyWebhookWithJwks(
     throw new SignatureError('timestamp_outside_tolerance', `signature timestamp is more than ${tolerance}s from now`);
   }
   const key = keys.find((candidate) => candidate.kid === parts.kid);
-  if (!key || key.kty !== 'OKP' || key.crv !== 'Ed25519') {
+  if (key?.kty !== 'OKP' || key.crv !== 'Ed25519') {
     throw new SignatureError(
       'unknown_key',
       `signature key ${parts.kid} is not in the JWKS: fetch /.well-known/jwks.json again`,

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CardSchema } from '../card-schema.ts';
-import { MAX_METADATA_FILTERS, METADATA_FILTER_KEY, ShopperContextSchema, StartAttemptBaseSchema } from '../schemas.ts';
+import { MAX_METADATA_FILTERS, MetadataKeySchema, ShopperContextSchema, StartAttemptBaseSchema } from '../schemas.ts';
 
 export const CheckoutQuerySchema = z.object({
   context: ShopperContextSchema.default('desktop').describe(
@@ -14,7 +14,7 @@ export const CheckoutQuerySchema = z.object({
 
 /** The order list also filters on metadata: `metadata[key]=value`, read by the worker's query parsing. */
 export const MetadataFilterSchema = z
-  .record(z.string().regex(METADATA_FILTER_KEY), z.string())
+  .record(MetadataKeySchema, z.string())
   .meta({ maxProperties: MAX_METADATA_FILTERS });
 
 // Each channel checks its own fields at the edge; the document shows the sandbox card as an example.

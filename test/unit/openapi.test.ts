@@ -3,8 +3,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../shared/errors.ts';
 import { ROUTE_LIST } from '../../shared/api/routes.ts';
+import { ERROR_CODES } from '../../shared/errors.ts';
 import { buildOpenApiDocument } from '../../worker/http/openapi/document.ts';
 import { ERROR_DESCRIPTIONS } from '../../worker/http/openapi/error-responses.ts';
 

@@ -50,7 +50,7 @@ export function applyAppearance(
 
   if (!isRecord(variables)) return [...refused, 'variables: not an object'];
   for (const [name, value] of Object.entries(variables)) {
-    const property = {}.hasOwnProperty.call(VARIABLES, name) && VARIABLES[name];
+    const property = Object.hasOwn(VARIABLES, name) && VARIABLES[name];
     const kind = name[0] == 'c' ? 'color' : name == 'fontFamily' ? 'font-family' : 'width';
     if (!property) refused.push(`variables.${name}: unknown`);
     else if (

@@ -8,6 +8,7 @@
  * request gets an exact error before anything is stored; WebCrypto then imports the key.
  */
 import { fromBase64, toBase64, utf8 } from '../../shared/encoding.ts';
+import { promiseCache } from '../base/promise-cache.ts';
 
 export class RsaKeyError extends Error {
   override name = 'RsaKeyError';
@@ -36,16 +37,23 @@ interface Tlv {
   end: number;
 }
 
+/** A byte the parser's bounds checks have put inside the input; a read past its end is a truncated key. */
+function byteAt(der: Uint8Array, at: number): number {
+  const byte = der[at];
+  if (byte === undefined) throw new RsaKeyError('is truncated');
+  return byte;
+}
+
 function readTlv(der: Uint8Array, at: number, limit = der.length): Tlv {
   if (at + 2 > limit) throw new RsaKeyError('is truncated');
-  const tag = der[at]!;
-  let length = der[at + 1]!;
+  const tag = byteAt(der, at);
+  let length = byteAt(der, at + 1);
   let body = at + 2;
   if (length & 0x80) {
     const count = length & 0x7f;
     if (count < 1 || count > 4 || body + count > limit) throw new RsaKeyError('has a malformed length');
     length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + der[body + i]!;
+    for (let i = 0; i < count; i++) length = length * 256 + byteAt(der, body + i);
     body += count;
   }
   const end = body + length;
@@ -72,12 +80,12 @@ const OID = 0x06;
 // 1.2.840.113549.1.1.1
 const RSA_ENCRYPTION = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 
-function integerBits(der: Uint8Array, tlv: Tlv): number {
-  if (tlv.tag !== INTEGER) throw new RsaKeyError('is not an RSA key');
+function integerBits(der: Uint8Array, tlv: Tlv | undefined): number {
+  if (tlv?.tag !== INTEGER) throw new RsaKeyError('is not an RSA key');
   let at = tlv.body;
   while (at < tlv.end && der[at] === 0) at++;
   if (at === tlv.end) return 0;
-  return (tlv.end - at - 1) * 8 + (32 - Math.clz32(der[at]!));
+  return (tlv.end - at - 1) * 8 + (32 - Math.clz32(byteAt(der, at)));
 }
 
 function isRsaAlgorithm(der: Uint8Array, algorithm: Tlv | undefined): boolean {
@@ -99,7 +107,7 @@ function sequence(der: Uint8Array, tlv: Tlv | undefined, what: string): Tlv[] {
 function pkcs1PrivateBits(der: Uint8Array, tlv: Tlv): number {
   const fields = sequence(der, tlv, 'an RSA private key');
   if (fields.length < 9) throw new RsaKeyError('is not an RSA private key');
-  return integerBits(der, fields[1]!);
+  return integerBits(der, fields[1]);
 }
 
 /** SubjectPublicKeyInfo: SEQUENCE { algorithm, BIT STRING { RSAPublicKey { n, e } } } */
@@ -108,7 +116,7 @@ function spkiBits(der: Uint8Array, tlv: Tlv): number {
   if (!isRsaAlgorithm(der, algorithm) || key?.tag !== BIT_STRING) throw new RsaKeyError('is not an RSA public key');
   const [rsaKey] = children(der, key, 1);
   const [modulus] = sequence(der, rsaKey, 'an RSA public key');
-  return integerBits(der, modulus!);
+  return integerBits(der, modulus);
 }
 
 function inspect(der: Uint8Array<ArrayBuffer>): RsaKeyInfo {
@@ -179,9 +187,9 @@ export function describeRsaKey(text: string): RsaKeyInfo & { label: string | nul
   const trimmed = text.trim();
   const pem = PEM.exec(trimmed);
   if (trimmed.startsWith('-----') && !pem) throw new RsaKeyError('is a PEM block without a matching END line');
-  const label = pem ? pem[1]! : null;
+  const label = pem?.[1] ?? null;
   if (label === 'ENCRYPTED PRIVATE KEY') throw new RsaKeyError('is encrypted: export the key without a passphrase');
-  return { ...inspect(base64Bytes(pem ? pem[2]! : trimmed)), label };
+  return { ...inspect(base64Bytes(pem?.[2] ?? trimmed)), label };
 }
 
 /** Checks a private key for signing; answers the error message, or null when the key is fine. */
@@ -221,20 +229,9 @@ export function publicKeyProblem(text: string): string | null {
 const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
 // Imported keys are reused by the isolate: importing costs more than signing with the key.
-const imported = new Map<string, Promise<CryptoKey>>();
-const MAX_CACHED_KEYS = 256;
-
-function cached(text: string, usage: 'sign' | 'verify', load: () => Promise<CryptoKey>): Promise<CryptoKey> {
-  const id = `${usage}:${text}`;
-  let key = imported.get(id);
-  if (!key) {
-    if (imported.size >= MAX_CACHED_KEYS) imported.delete(imported.keys().next().value!);
-    key = load();
-    imported.set(id, key);
-    key.catch(() => imported.delete(id));
-  }
-  return key;
-}
+const imported = promiseCache<CryptoKey>(256);
+const cached = (text: string, usage: 'sign' | 'verify', load: () => Promise<CryptoKey>): Promise<CryptoKey> =>
+  imported(`${usage}:${text}`, load);
 
 export function importRsaPrivateKey(text: string): Promise<CryptoKey> {
   return cached(text, 'sign', async () => {

@@ -2,10 +2,8 @@
  * The fake's browser pages: Alipay's cashier (opened from a page.pay / wap.pay URL) and the
  * "phone" a QR code points at. Small, self-contained HTML that reads well on a phone.
  */
+import { escapeHtml } from '../html.ts';
 import type { Trade } from './state.ts';
-
-const escape = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const STYLE = `
   :root { color-scheme: light; font-family: -apple-system, BlinkMacSystemFont, "PingFang SC", "Segoe UI", sans-serif; }
@@ -30,7 +28,7 @@ function page(title: string, body: string): Response {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
@@ -44,22 +42,22 @@ function page(title: string, body: string): Response {
 /** The cashier / phone page: what is paid, and Pay or Cancel. `action` is where Pay posts. */
 export function cashierPage(trade: Trade, action: string, cancelUrl: string | null): Response {
   const cancel = cancelUrl
-    ? `<a class="button cancel" href="${escape(cancelUrl)}">Cancel</a>`
-    : `<form method="post" action="${escape(action.replace(/\/pay$/, '/cancel'))}"><button class="cancel" type="submit">Cancel</button></form>`;
+    ? `<a class="button cancel" href="${escapeHtml(cancelUrl)}">Cancel</a>`
+    : `<form method="post" action="${escapeHtml(action.replace(/\/pay$/, '/cancel'))}"><button class="cancel" type="submit">Cancel</button></form>`;
   return page(
     `Pay ${trade.totalAmount} CNY`,
-    `<p class="subject">${escape(trade.subject)}</p>
-<p class="amount"><span>¥</span>${escape(trade.totalAmount)}</p>
-<form method="post" action="${escape(action)}"><button class="pay" type="submit" data-testid="alipay-pay">Pay</button></form>
+    `<p class="subject">${escapeHtml(trade.subject)}</p>
+<p class="amount"><span>¥</span>${escapeHtml(trade.totalAmount)}</p>
+<form method="post" action="${escapeHtml(action)}"><button class="pay" type="submit" data-testid="alipay-pay">Pay</button></form>
 ${cancel}
-<p class="note">Order ${escape(trade.outTradeNo)}. No money moves: this is Till's Alipay stand-in.</p>`,
+<p class="note">Order ${escapeHtml(trade.outTradeNo)}. No money moves: this is Till's Alipay stand-in.</p>`,
   );
 }
 
 export function resultPage(title: string, message: string, ok: boolean): Response {
   const response = page(
     title,
-    `<p class="${ok ? 'done' : 'subject'}">${escape(title)}</p><p class="note">${escape(message)}</p>`,
+    `<p class="${ok ? 'done' : 'subject'}">${escapeHtml(title)}</p><p class="note">${escapeHtml(message)}</p>`,
   );
   return ok ? response : new Response(response.body, { status: 409, headers: response.headers });
 }
@@ -68,7 +66,7 @@ export function resultPage(title: string, message: string, ok: boolean): Respons
 export function errorPage(code: string, subCode: string, message: string): Response {
   const response = page(
     'Alipay error',
-    `<p class="subject">${escape(code)} ${escape(subCode)}</p><p class="note">${escape(message)}</p>`,
+    `<p class="subject">${escapeHtml(code)} ${escapeHtml(subCode)}</p><p class="note">${escapeHtml(message)}</p>`,
   );
   return new Response(response.body, { status: 400, headers: response.headers });
 }

@@ -167,7 +167,7 @@ function route(call: Call, method: string): Response {
   if (order && method === 'POST') return createOrder(call, ORDER_PATHS[order[1]!]!);
   const trade = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)(\/close)?$/.exec(path);
   if (trade && !trade[2] && method === 'GET') return queryTrade(call, decodeURIComponent(trade[1]!));
-  if (trade && trade[2] && method === 'POST') return closeTrade(call, decodeURIComponent(trade[1]!));
+  if (trade?.[2] && method === 'POST') return closeTrade(call, decodeURIComponent(trade[1]!));
   if (path === '/v3/refund/domestic/refunds' && method === 'POST') return createRefund(call);
   const refund = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path);
   if (refund && method === 'GET') return queryRefund(call, decodeURIComponent(refund[1]!));

@@ -2,10 +2,8 @@
  * The fake's pages for people: a "phone" that scans a Native QR code and pays, and the H5
  * cashier that a mobile browser is sent to. Both pay through the fake's control API.
  */
+import { escapeHtml } from '../html.ts';
 import type { Trade } from './state.ts';
-
-const escape = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** JSON inside a <script>: no `</script>` can close it early. */
 const js = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -28,7 +26,7 @@ footer{text-align:center;color:#aaa;font-size:12px;margin-top:18px}`;
 
 function layout(title: string, content: string): Response {
   const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover"><title>${escape(title)}</title>
+<meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover"><title>${escapeHtml(title)}</title>
 <style>${STYLE}</style></head><body><header>微信支付 WeChat Pay<small>TEST FAKE</small></header><main>${content}
 <footer>Local WeChat Pay stand-in for Till tests — no real money moves.</footer></main></body></html>`;
   return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
@@ -43,9 +41,9 @@ function payCard(trade: Trade, action: string, payload: Record<string, string>, 
     CLOSED: '订单已关闭 Closed',
   }[trade.state];
   return `<div class="card">
-<div class="payee">商户 ${escape(trade.mchid)}</div><div class="desc">${escape(trade.description)}</div>
+<div class="payee">商户 ${escapeHtml(trade.mchid)}</div><div class="desc">${escapeHtml(trade.description)}</div>
 <div class="amount"><span>¥</span>${yuan(trade.total)}</div>
-<button id="pay" ${settled ? 'disabled' : ''}>${settled ? escape(stateText) : '立即支付 Pay'}</button>
+<button id="pay" ${settled ? 'disabled' : ''}>${settled ? escapeHtml(stateText) : '立即支付 Pay'}</button>
 <div class="note" id="note"></div></div>
 <script>
 const button = document.getElementById('pay'), note = document.getElementById('note');
@@ -80,6 +78,6 @@ export const h5Page = (trade: Trade, redirectUrl: string | null): Response =>
   layout('微信支付 WeChat Pay', payCard(trade, '/h5pay/pay', { prepay_id: trade.prepay_id }, redirectUrl));
 
 export const messagePage = (title: string, text: string, status = 404): Response => {
-  const response = layout(title, `<div class="card"><div class="desc">${escape(text)}</div></div>`);
+  const response = layout(title, `<div class="card"><div class="desc">${escapeHtml(text)}</div></div>`);
   return new Response(response.body, { status, headers: response.headers });
 };

@@ -101,10 +101,12 @@ export function paymentCallback(state: FakeState, trade: Trade): Callback {
 }
 
 export function refundCallback(state: FakeState, refund: Refund, notifyUrl: string): Callback {
+  // One event id per refund, so a callback sent again is recognisably the same event.
+  refund.event_id ??= `EV-${randomDigits(20)}`;
   return buildCallback(state, {
     mchid: refund.mchid,
     notifyUrl,
-    eventId: refund.event_id ?? (refund.event_id = `EV-${randomDigits(20)}`),
+    eventId: refund.event_id,
     eventType: `REFUND.${refund.status}`,
     summary: refund.status === 'SUCCESS' ? '退款成功' : refund.status === 'CLOSED' ? '退款关闭' : '退款异常',
     originalType: 'refund',

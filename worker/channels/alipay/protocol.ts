@@ -69,7 +69,7 @@ const fail = (message: string): never => {
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 
 function skipWhitespace(text: string, at: number): number {
-  while (at < text.length && WHITESPACE.has(text[at]!)) at++;
+  while (at < text.length && WHITESPACE.has(text.charAt(at))) at++;
   return at;
 }
 
@@ -100,7 +100,7 @@ function valueEnd(text: string, at: number): number {
     return fail("Alipay's answer is not JSON (unbalanced braces)");
   }
   let i = at;
-  while (i < text.length && !WHITESPACE.has(text[i]!) && text[i] !== ',' && text[i] !== '}') i++;
+  while (i < text.length && !WHITESPACE.has(text.charAt(i)) && text[i] !== ',' && text[i] !== '}') i++;
   return i > at ? i : fail("Alipay's answer is not JSON (a value is missing)");
 }
 

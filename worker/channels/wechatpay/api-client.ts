@@ -100,10 +100,11 @@ export class WechatpayClient {
       Accept: 'application/json',
       Authorization: await authorization(signer, method, url.pathname + url.search, text, freshSeed(this.#now())),
       'User-Agent': USER_AGENT,
-      // Names the WeChat key the merchant verifies with, so an account migrating between
-      // certificate and public-key mode is answered with the key the merchant holds.
-      'Wechatpay-Serial': credentials.platform_keys[0]!.serial,
     });
+    // Names the WeChat key the merchant verifies with, so an account migrating between certificate
+    // and public-key mode is answered with the key the merchant holds (the credentials hold at least one).
+    const [verifyingKey] = credentials.platform_keys;
+    if (verifyingKey) headers.set('Wechatpay-Serial', verifyingKey.serial);
     if (body !== undefined) headers.set('Content-Type', 'application/json');
 
     let response: Response;

@@ -4,6 +4,7 @@
  * field, not at the first payment. Pure (no worker bindings), so node tests load it too.
  */
 import { z } from 'zod';
+import { listedOnce } from '../../../shared/schema-primitives.ts';
 import { privateKeyProblem, publicKeyProblem } from '../rsa.ts';
 
 /** A WeChat Pay public key id (public-key mode) or a platform certificate serial (certificate mode). */
@@ -55,9 +56,10 @@ export const WechatpayCredentialsSchema = z.strictObject({
     .array(PlatformKeySchema)
     .min(1, 'must hold the WeChat Pay public key (or platform certificate) that verifies WeChat Pay’s answers')
     .max(4, 'may hold at most 4 keys (current and rotating ones)')
-    .refine((keys) => new Set(keys.map((key) => key.serial)).size === keys.length, {
-      message: 'must not repeat a serial',
-    }),
+    .refine(
+      listedOnce((key: { serial: string }) => key.serial),
+      { message: 'must not repeat a serial' },
+    ),
 });
 
 export type WechatpayCredentials = z.infer<typeof WechatpayCredentialsSchema>;

@@ -5,6 +5,7 @@
  * WebCrypto's AES-GCM decrypt takes.
  */
 import { fromBase64, fromUtf8, utf8 } from '../../../shared/encoding.ts';
+import { promiseCache } from '../../base/promise-cache.ts';
 
 export interface EncryptedResource {
   algorithm: string;
@@ -26,18 +27,9 @@ function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
 }
 
 // Importing costs more than one decryption; a worker serves few merchants' keys at a time.
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function aesKey(apiV3Key: string): Promise<CryptoKey> {
-  let key = keys.get(apiV3Key);
-  if (!key) {
-    if (keys.size >= 64) keys.delete(keys.keys().next().value!);
-    key = crypto.subtle.importKey('raw', utf8(apiV3Key), 'AES-GCM', false, ['decrypt']);
-    keys.set(apiV3Key, key);
-    key.catch(() => keys.delete(apiV3Key));
-  }
-  return key;
-}
+const imported = promiseCache<CryptoKey>(64);
+const aesKey = (apiV3Key: string): Promise<CryptoKey> =>
+  imported(apiV3Key, () => crypto.subtle.importKey('raw', utf8(apiV3Key), 'AES-GCM', false, ['decrypt']));
 
 /** The resource's plaintext (UTF-8 JSON text); throws ResourceDecryptError when it does not open. */
 export async function decryptResource(apiV3Key: string, resource: EncryptedResource): Promise<string> {

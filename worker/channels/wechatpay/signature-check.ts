@@ -3,6 +3,7 @@
  * `TIMESTAMP\nNONCE\nRAW_BODY\n` by the WeChat key named in `Wechatpay-Serial` (a public key id,
  * or a platform certificate serial). Pure, so node tests check it with a fixed clock.
  */
+import { ReasonError } from '../../../shared/reason-error.ts';
 import { verifyRsaSha256 } from '../rsa.ts';
 import { AUTH_SCHEME, joinedByLineFeed } from './signing.ts';
 
@@ -37,13 +38,11 @@ const REASONS: Record<SignatureRejection, string> = {
   bad_signature: 'has a signature that does not verify',
 };
 
-export class WechatpaySignatureError extends Error {
+export class WechatpaySignatureError extends ReasonError<SignatureRejection> {
   override name = 'WechatpaySignatureError';
-  readonly reason: SignatureRejection;
 
   constructor(reason: SignatureRejection) {
-    super(REASONS[reason]);
-    this.reason = reason;
+    super(reason, REASONS[reason]);
   }
 }
 

@@ -2,7 +2,8 @@
  * The sandbox's shopper-facing pages: the wallet a QR code opens, and the 3-D Secure challenge
  * a test card asks for. They play the part of the shopper's bank or wallet app.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import { formatMoney } from '../../../shared/money.ts';
 import { ATTEMPT_ID } from '../../../shared/schemas.ts';
@@ -59,6 +60,26 @@ const missing = layout(
   html`<span class="badge">Sandbox</span><h1>No such payment</h1><p>This payment link is not valid.</p>`,
 );
 
+/** Bad input gets the pages' own answer, as an unknown payment does: a page, not the API's JSON envelope. */
+const unreadable = layout(
+  'Sandbox',
+  html`<span class="badge">Sandbox</span><h1>This form could not be read</h1><p>Nothing was paid or declined. Go back to the payment page and choose again.</p>`,
+);
+
+/** The pages' forms send one short field; anything longer is not from them. */
+const formLimit = bodyLimit({ maxSize: 4 * 1024, onError: (c) => c.html(unreadable, 413) });
+
+/** The button pressed on the page's own form, or null for a body that form could not have sent. */
+async function pressedButton(c: Context<AppEnv>): Promise<'succeed' | 'fail' | null> {
+  let form: Record<string, unknown>;
+  try {
+    form = await c.req.parseBody();
+  } catch {
+    return null; // a malformed multipart or urlencoded body
+  }
+  return form.action === 'succeed' || form.action === 'fail' ? form.action : null;
+}
+
 export const sandboxPages = new Hono<AppEnv>()
   // Unauthenticated like a processor's own pages: limited per IP as the checkout is.
   .use(checkoutReadRateLimit())
@@ -89,11 +110,12 @@ export const sandboxPages = new Hono<AppEnv>()
     );
   })
 
-  .post('/scan/:attempt', async (c) => {
+  .post('/scan/:attempt', formLimit, async (c) => {
     const attemptId = c.req.param('attempt');
     if (!ATTEMPT_ID.test(attemptId)) return c.html(missing, 404);
-    const form = await c.req.parseBody();
-    const trade = await tradeOf(c, attemptId).complete(form.action === 'succeed' ? 'succeed' : 'fail');
+    const outcome = await pressedButton(c);
+    if (!outcome) return c.html(unreadable, 400);
+    const trade = await tradeOf(c, attemptId).complete(outcome);
     return trade ? c.html(finished(trade)) : c.html(missing, 404);
   })
 
@@ -119,14 +141,15 @@ export const sandboxPages = new Hono<AppEnv>()
     );
   })
 
-  .post('/challenge/:attempt', async (c) => {
+  .post('/challenge/:attempt', formLimit, async (c) => {
     const attemptId = c.req.param('attempt');
     if (!ATTEMPT_ID.test(attemptId)) return c.html(missing, 404);
-    const form = await c.req.parseBody();
-    const trade = await tradeOf(c, attemptId).complete(form.action === 'succeed' ? 'succeed' : 'fail');
+    const outcome = await pressedButton(c);
+    if (!outcome) return c.html(unreadable, 400);
+    const trade = await tradeOf(c, attemptId).complete(outcome);
     if (!trade) return c.html(missing, 404);
     c.header('content-security-policy', `${PAGE_CSP}; ${await frameAncestors(c.env, trade.orderId)}`);
     // Only ever back to this worker's own pages: never an open redirect.
-    if (trade.returnUrl && trade.returnUrl.startsWith(`${trade.origin}/`)) return c.redirect(trade.returnUrl, 303);
+    if (trade.returnUrl?.startsWith(`${trade.origin}/`)) return c.redirect(trade.returnUrl, 303);
     return c.html(finished(trade));
   });

@@ -2,32 +2,27 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { TillError } from '../../../shared/errors.ts';
-import { MAX_METADATA_FILTERS, METADATA_FILTER_KEY } from '../../../shared/schemas.ts';
-import { parseWith } from '../request.ts';
+import { MAX_METADATA_FILTERS, MetadataKeySchema } from '../../../shared/schemas.ts';
+import { parseWith, queryParams } from '../request.ts';
 
-const METADATA_PARAM = /^metadata\[(.*)\]$/;
+/** `s`: a key may hold a line separator, and must then be read (and judged) as a key too. */
+const METADATA_PARAM = /^metadata\[(.*)\]$/s;
 
 export function listQuery<S extends z.ZodType>(
   c: Pick<Context, 'req'>,
   schema: S,
   options: { metadata?: boolean } = {},
 ): { query: z.infer<S>; metadata: Record<string, string> } {
-  const params: Record<string, string> = {};
+  const params: Record<string, string> = Object.create(null);
   const metadata: Record<string, string> = {};
-  for (const [name, value] of new URL(c.req.url).searchParams) {
+  for (const [name, value] of Object.entries(queryParams(c))) {
     const match = METADATA_PARAM.exec(name);
     if (match && options.metadata !== false) {
-      const key = match[1] ?? '';
-      if (!METADATA_FILTER_KEY.test(key)) {
-        throw new TillError(
-          'invalid_parameter',
-          'metadata filter keys must be 1 to 40 characters without quotes, brackets or backslashes',
-          name,
-        );
-      }
-      metadata[key] = value;
-    } else if (Object.hasOwn(params, name)) {
-      throw new TillError('invalid_parameter', `${name} may be given only once`, name);
+      // The key rule orders are created with, so a key that can be stored can be filtered on.
+      const key = MetadataKeySchema.safeParse(match[1] ?? '');
+      if (!key.success)
+        throw new TillError('invalid_parameter', `Invalid ${name}: ${key.error.issues[0]?.message}`, name);
+      metadata[key.data] = value;
     } else {
       params[name] = value;
     }
