@@ -1,8 +1,9 @@
 /** Entry of the checkout frame (`/v1/frame`). */
 import { render } from 'preact';
+import { hostMessageOf } from '../protocol/messages.ts';
 import { App } from './app.tsx';
 import { getCheckout } from './checkout-api.ts';
-import { createHostBridge, fromHost, reportHeight } from './host-bridge.ts';
+import { createHostBridge, reportHeight } from './host-bridge.ts';
 import { createI18n, I18nContext } from './i18n.ts';
 import { readLaunchParams } from './launch-params.ts';
 import { cardFormChunk } from './lazy-chunks.ts';
@@ -78,11 +79,11 @@ reportHeight(root, post);
 const hostOrigin = params?.hostOrigin;
 if (hostOrigin) {
   addEventListener('message', (event) => {
-    const message = fromHost(event, window.parent, hostOrigin);
+    const message = hostMessageOf(event, window.parent, hostOrigin);
     if (message?.type !== 'update') return;
-    const options = message.options as { locale?: unknown; appearance?: unknown } | undefined;
+    const { options } = message;
     // An empty locale goes back to the shopper's own languages.
-    if (typeof options?.locale === 'string') void show(options.locale || null);
-    if (options?.appearance !== undefined) void appearance(options.appearance).catch(() => undefined);
+    if (options.locale !== undefined) void show(options.locale || null);
+    if (options.appearance !== undefined) void appearance(options.appearance).catch(() => undefined);
   });
 }
