@@ -9,6 +9,7 @@ import { readLaunchParams } from './launch-params.ts';
 import { cardFormChunk } from './lazy-chunks.ts';
 import { chooseLocale, isRightToLeft, type Locale, loadMessages } from './messages.ts';
 import { detectShopperContext, webviewOf } from './shopper-context.ts';
+import { applyTheme, themeOf } from './theme.ts';
 
 const params = readLaunchParams();
 const root = document.getElementById('root')!;
@@ -27,6 +28,8 @@ const post = createHostBridge(params?.hostOrigin ?? null, params?.androidInterfa
  * which in their console, and go on.
  */
 const appearance = async (input: unknown): Promise<void> => {
+  // The palette at once, so the loading screen shows it; the variables once their checks load.
+  applyTheme(themeOf(input));
   const { applyAppearance } = await import('./appearance.ts');
   const refused = applyAppearance(input);
   if (refused.length) console.warn(`Till: appearance ignored: ${refused.join('; ')}`);
