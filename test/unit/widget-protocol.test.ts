@@ -131,7 +131,7 @@ describe('launch fragment', () => {
     expect(read('page')).toBe('https://shop.example/cart?x=1&y=2');
     expect(read('appearance')).toBe('{"theme":"dark"}');
     expect(read('locale')).toBeNull();
-    expect(readLaunchFragment(fragment)('token')).toBe('a.b.c');
+    expect(readLaunchFragment(`${fragment}`)('token')).toBe('a.b.c');
   });
 });
 

@@ -12,7 +12,8 @@ import { detectShopperContext, webviewOf } from './shopper-context.ts';
 import { applyTheme, themeOf } from './theme.ts';
 
 const params = readLaunchParams();
-const root = document.getElementById('root')!;
+// frame.html's own element: it is always there.
+const root = document.getElementById('root') as HTMLElement;
 const html = document.documentElement;
 // Embedded, the frame grows to fit its content, so it must never show a scrollbar of its own.
 if (window.parent !== window) html.classList.add('embedded');
@@ -48,7 +49,7 @@ async function show(requested: string | null): Promise<void> {
   const locale = chooseLocale(requested);
   if (locale === (wanted ?? shown)) return;
   wanted = locale;
-  let loaded;
+  let loaded: Awaited<ReturnType<typeof loadMessages>>;
   try {
     // The first paint waits for the merchant's look too, so it does not flash the default one.
     [loaded] = await Promise.all([loadMessages(locale), appearanceApplied]);

@@ -73,8 +73,12 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
    */
   const [sheetOpen, setSheetOpen] = useState(false);
   const summaryRef = useRef<CheckoutSummary | null>(null);
-  /** A cashier page that refuses frames opens in the top window, which the loader navigates. */
-  const viaHost = hasHost(hostOrigin) && params.returnUrl !== null;
+  /**
+   * A cashier page that refuses frames opens in the top window, which the loader navigates, and
+   * comes back to this URL; null when the frame is on its own.
+   */
+  const hostReturnUrl = hasHost(hostOrigin) ? params.returnUrl : null;
+  const viaHost = hostReturnUrl !== null;
 
   const apply = useCallback(
     (next: CheckoutSummary, fresh: boolean) => {
@@ -251,7 +255,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
       setReturned(false);
       // A QR code is paid on another device and WeChat's sheet opens over this page: neither
       // comes back by URL. A cashier page returns to the merchant's page when embedded.
-      const returnUrl = method.kind === 'redirect' && viaHost ? params.returnUrl! : returnUrlFor(params);
+      const returnUrl = method.kind === 'redirect' && hostReturnUrl !== null ? hostReturnUrl : returnUrlFor(params);
       try {
         const next = await startAttempt(
           orderId,
@@ -277,7 +281,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
       }
       setSubmitting(false);
     },
-    [submitting, orderId, token, params, openId, viaHost, apply, fail, proceed],
+    [submitting, orderId, token, params, openId, hostReturnUrl, apply, fail, proceed],
   );
 
   const pay = useCallback((card?: CardDetails) => start(selected, card), [start, selected]);

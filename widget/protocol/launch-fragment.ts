@@ -26,10 +26,11 @@ export interface LaunchFragment {
   android?: string | null;
 }
 
-export function writeLaunchFragment(fields: LaunchFragment): string {
+/** The fragment to write after `#`. */
+export function writeLaunchFragment(fields: LaunchFragment): URLSearchParams {
   const fragment = new URLSearchParams();
   for (const [key, value] of Object.entries(fields)) if (value) fragment.set(key, value);
-  return `${fragment}`;
+  return fragment;
 }
 
 /** Reads one launch parameter from a fragment (`#…` or without the `#`); null when absent. */

@@ -95,7 +95,7 @@ export function frameMessageOf(event: Received, frame: unknown, workerOrigin: st
     typeof type === 'string' &&
     (payload === undefined || isPlainObject(payload)) &&
     (type !== 'resize' || (payload?.height as number) >= 0) &&
-    (type !== 'redirect' || redirectUrlOf(payload) !== null)
+    (type !== 'redirect' || !!redirectUrlOf(payload))
     ? ({ type, payload } as FrameMessage)
     : null;
 }
