@@ -59,6 +59,7 @@ const HOST_SOURCE = 'till-host';
 
 /** A frame message as posted: to the loader, or to an app's native bridge. */
 export const wrapForHost = (message: FrameMessage) => ({ source: FRAME_SOURCE, ...message });
+/** A host message as posted to the frame. */
 export const wrapForFrame = (message: HostMessage) => ({ source: HOST_SOURCE, ...message });
 
 const LOADER_REQUESTS: ReadonlySet<string> = new Set<LoaderRequest['type']>(['resize', 'redirect', 'wechat_pay']);
