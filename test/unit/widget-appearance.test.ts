@@ -36,7 +36,8 @@ const apply = (input: unknown, support = supports) => {
 describe('applyAppearance', () => {
   it('sets the theme, light when none or nothing is given', () => {
     expect(apply({ theme: 'dark' }).dataset.theme).toBe('dark');
-    expect(apply({ theme: 'auto' }).dataset.theme).toBe('auto');
+    // `auto` is resolved on the root (widget-theme.test.ts): light where no dark preference is known.
+    expect(apply({ theme: 'auto' }).dataset.theme).toBe('light');
     expect(apply({ theme: 'light' }).dataset.theme).toBe('light');
     for (const input of [{}, null, undefined, { variables: {} }]) {
       const { dataset, refused, properties } = apply(input);

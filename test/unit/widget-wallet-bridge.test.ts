@@ -5,16 +5,25 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clock, countdownNotice, secondsLeft } from '../../widget/app/countdown.ts';
 import { fromFragment, type LaunchParams, returnUrlFor } from '../../widget/app/launch-params.ts';
-import { hostReply, wechatPayResultOf } from '../../widget/app/wechat-pay.ts';
-import { isTillMessage, redirectUrlOf } from '../../widget/loader/events.ts';
+import { hostReply } from '../../widget/app/wechat-pay.ts';
+import { frameMessageOf, redirectUrlOf } from '../../widget/protocol/messages.ts';
+import { wechatPayResultOf } from '../../widget/protocol/wechat-bridge.ts';
 
 afterEach(() => vi.unstubAllGlobals());
 
 describe('redirect requests (frame → loader)', () => {
+  const frame = {};
+  const worker = 'https://till.example';
+  const fromFrame = (data: unknown) =>
+    frameMessageOf(
+      { source: frame, origin: worker, data } as Pick<MessageEvent, 'source' | 'origin' | 'data'>,
+      frame,
+      worker,
+    );
+
   it('are Till messages', () => {
-    expect(
-      isTillMessage({ source: 'till', type: 'redirect', payload: { url: 'https://openapi.alipay.com/gateway.do' } }),
-    ).toBe(true);
+    const message = { type: 'redirect', payload: { url: 'https://openapi.alipay.com/gateway.do' } };
+    expect(fromFrame({ source: 'till', ...message })).toEqual(message);
   });
 
   it.each([
@@ -31,7 +40,10 @@ describe('redirect requests (frame → loader)', () => {
     ['scheme-relative', { url: '//evil.example' }],
     ['no url', {}],
     ['no payload', undefined],
-  ])('refuse %s', (_name, payload) => expect(redirectUrlOf(payload)).toBeNull());
+  ])('refuse %s', (_name, payload) => {
+    expect(redirectUrlOf(payload)).toBeNull();
+    expect(fromFrame({ source: 'till', type: 'redirect', payload })).toBeNull();
+  });
 });
 
 describe("WeChat's payment sheet", () => {

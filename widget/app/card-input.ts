@@ -50,7 +50,7 @@ export function caretAfterDigits(formatted: string, digitCount: number): number 
   if (digitCount <= 0) return 0;
   let seen = 0;
   for (let index = 0; index < formatted.length; index++) {
-    if (/\d/.test(formatted[index]!) && ++seen === digitCount) return index + 1;
+    if (/\d/.test(formatted.charAt(index)) && ++seen === digitCount) return index + 1;
   }
   return formatted.length;
 }

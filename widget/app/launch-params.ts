@@ -1,4 +1,5 @@
 import { isReturnUrl } from '../../shared/return-url.ts';
+import { readLaunchFragment, writeLaunchFragment } from '../protocol/launch-fragment.ts';
 
 /**
  * What the loader hands the frame: the order id in the query; the token, the host page's origin
@@ -80,18 +81,18 @@ function parseJson(text: string | null): unknown {
 
 /** Reads the launch parameters from a fragment the loader (or `returnUrlFor`) wrote. */
 export function fromFragment(hash: string): Stored | null {
-  const fragment = new URLSearchParams(hash.replace(/^#/, ''));
-  const token = fragment.get('token');
+  const read = readLaunchFragment(hash);
+  const token = read('token');
   if (!token) return null;
   return {
     token,
-    hostOrigin: asOrigin(fragment.get('origin')),
-    locale: fragment.get('locale'),
-    returnUrl: asReturnUrl(fragment.get('return_url')) ?? asHttpUrl(fragment.get('page')),
-    openId: fragment.get('openid'),
-    appearance: parseJson(fragment.get('appearance')),
-    nativeHost: fragment.get('native') === '1',
-    androidInterface: fragment.get('android'),
+    hostOrigin: asOrigin(read('origin')),
+    locale: read('locale'),
+    returnUrl: asReturnUrl(read('return_url')) ?? asHttpUrl(read('page')),
+    openId: read('openid'),
+    appearance: parseJson(read('appearance')),
+    nativeHost: read('native') === '1',
+    androidInterface: read('android'),
   };
 }
 
@@ -122,18 +123,16 @@ export function readLaunchParams(): LaunchParams | null {
 export function returnUrlFor(params: LaunchParams): string {
   const base = `${location.origin}/v1/frame?order=${encodeURIComponent(params.orderId)}`;
   if (params.storageWorks) return base;
-  const fragment = new URLSearchParams({ token: params.token });
-  for (const [key, value] of [
-    ['origin', params.hostOrigin],
-    ['locale', params.locale],
-    ['return_url', params.returnUrl],
-    ['openid', params.openId],
-    ['appearance', params.appearance ? JSON.stringify(params.appearance) : null],
-    ['native', params.nativeHost ? '1' : null],
-    ['android', params.androidInterface],
-  ] as const) {
-    if (value) fragment.set(key, value);
-  }
+  const fragment = writeLaunchFragment({
+    token: params.token,
+    origin: params.hostOrigin,
+    locale: params.locale,
+    return_url: params.returnUrl,
+    openid: params.openId,
+    appearance: params.appearance ? JSON.stringify(params.appearance) : null,
+    native: params.nativeHost ? '1' : null,
+    android: params.androidInterface,
+  });
   return `${base}#${fragment}`;
 }
 

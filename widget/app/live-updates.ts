@@ -69,7 +69,8 @@ export function followCheckout({ url, token, push, poll, waiting }: FollowOption
     try {
       ws = new WebSocket(url, ['till.v1', token]);
     } catch {
-      return retry();
+      retry();
+      return;
     }
     socket = ws;
     ws.onopen = () => {

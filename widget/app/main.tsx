@@ -1,16 +1,19 @@
 /** Entry of the checkout frame (`/v1/frame`). */
 import { render } from 'preact';
+import { hostMessageOf } from '../protocol/messages.ts';
 import { App } from './app.tsx';
 import { getCheckout } from './checkout-api.ts';
-import { createHostBridge, fromHost, reportHeight } from './host-bridge.ts';
+import { createHostBridge, reportHeight } from './host-bridge.ts';
 import { createI18n, I18nContext } from './i18n.ts';
 import { readLaunchParams } from './launch-params.ts';
 import { cardFormChunk } from './lazy-chunks.ts';
 import { chooseLocale, isRightToLeft, type Locale, loadMessages } from './messages.ts';
 import { detectShopperContext, webviewOf } from './shopper-context.ts';
+import { applyTheme, themeOf } from './theme.ts';
 
 const params = readLaunchParams();
-const root = document.getElementById('root')!;
+// frame.html's own element: it is always there.
+const root = document.getElementById('root') as HTMLElement;
 const html = document.documentElement;
 // Embedded, the frame grows to fit its content, so it must never show a scrollbar of its own.
 if (window.parent !== window) html.classList.add('embedded');
@@ -26,6 +29,8 @@ const post = createHostBridge(params?.hostOrigin ?? null, params?.androidInterfa
  * which in their console, and go on.
  */
 const appearance = async (input: unknown): Promise<void> => {
+  // The palette at once, so the loading screen shows it; the variables once their checks load.
+  applyTheme(themeOf(input));
   const { applyAppearance } = await import('./appearance.ts');
   const refused = applyAppearance(input);
   if (refused.length) console.warn(`Till: appearance ignored: ${refused.join('; ')}`);
@@ -44,7 +49,7 @@ async function show(requested: string | null): Promise<void> {
   const locale = chooseLocale(requested);
   if (locale === (wanted ?? shown)) return;
   wanted = locale;
-  let loaded;
+  let loaded: Awaited<ReturnType<typeof loadMessages>>;
   try {
     // The first paint waits for the merchant's look too, so it does not flash the default one.
     [loaded] = await Promise.all([loadMessages(locale), appearanceApplied]);
@@ -78,11 +83,11 @@ reportHeight(root, post);
 const hostOrigin = params?.hostOrigin;
 if (hostOrigin) {
   addEventListener('message', (event) => {
-    const message = fromHost(event, window.parent, hostOrigin);
+    const message = hostMessageOf(event, window.parent, hostOrigin);
     if (message?.type !== 'update') return;
-    const options = message.options as { locale?: unknown; appearance?: unknown } | undefined;
+    const { options } = message;
     // An empty locale goes back to the shopper's own languages.
-    if (typeof options?.locale === 'string') void show(options.locale || null);
-    if (options?.appearance !== undefined) void appearance(options.appearance).catch(() => undefined);
+    if (options.locale !== undefined) void show(options.locale || null);
+    if (options.appearance !== undefined) void appearance(options.appearance).catch(() => undefined);
   });
 }

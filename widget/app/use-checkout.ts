@@ -73,8 +73,12 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
    */
   const [sheetOpen, setSheetOpen] = useState(false);
   const summaryRef = useRef<CheckoutSummary | null>(null);
-  /** A cashier page that refuses frames opens in the top window, which the loader navigates. */
-  const viaHost = hasHost(hostOrigin) && params.returnUrl !== null;
+  /**
+   * A cashier page that refuses frames opens in the top window, which the loader navigates, and
+   * comes back to this URL; null when the frame is on its own.
+   */
+  const hostReturnUrl = hasHost(hostOrigin) ? params.returnUrl : null;
+  const viaHost = hostReturnUrl !== null;
 
   const apply = useCallback(
     (next: CheckoutSummary, fresh: boolean) => {
@@ -82,8 +86,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
       // A poll answered late must not undo a settled outcome the socket already brought.
       if (previous && isSettled(previous) && !isSettled(next)) return;
       summaryRef.current = next;
-      for (const [type, payload] of eventsFor(previous, next, fresh))
-        post(type, type === 'ready' ? { ...payload, locale: localeRef.current } : payload);
+      for (const event of eventsFor(previous, next, fresh, localeRef.current)) post(event);
       const failure = failureOf(next);
       if (next.order.status === 'open' && failure && (fresh || isAwaitingOutcome(previous))) setNotice(failure);
       setSelected((current) => current ?? usableMethods(next.methods, openId)[0] ?? null);
@@ -96,7 +99,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
     (error: unknown) => {
       const problem = asProblem(error);
       // The host gets a message even when the shopper sees the frame's own translated text.
-      post('error', { code: problem.code, message: problem.message || problem.code });
+      post({ type: 'error', payload: { code: problem.code, message: problem.message || problem.code } });
       return problem;
     },
     [post],
@@ -153,7 +156,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
     (method: PaymentMethod) => {
       setSelected(method);
       setNotice(null);
-      post('method_selected', { channel: method.channel, method: method.method });
+      post({ type: 'method_selected', payload: { channel: method.channel, method: method.method } });
     },
     [post],
   );
@@ -163,14 +166,17 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
   // they are complete as soon as they are selected (by the shopper or as the default).
   useEffect(() => {
     if (selected && selected.kind !== 'card') {
-      post('change', {
-        channel: selected.channel,
-        method: selected.method,
-        kind: selected.kind,
-        complete: true,
-        empty: false,
-        brand: null,
-        error: null,
+      post({
+        type: 'change',
+        payload: {
+          channel: selected.channel,
+          method: selected.method,
+          kind: selected.kind,
+          complete: true,
+          empty: false,
+          brand: null,
+          error: null,
+        },
       });
     }
   }, [selected, post]);
@@ -178,16 +184,10 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
   /** Only the form's state: never digits, expiry, code or name. */
   const cardChanged = useCallback(
     ({ complete, empty, brand, error }: CardFormState) => {
-      if (selected)
-        post('change', {
-          channel: selected.channel,
-          method: selected.method,
-          kind: selected.kind,
-          complete,
-          empty,
-          brand,
-          error,
-        });
+      if (selected) {
+        const { channel, method, kind } = selected;
+        post({ type: 'change', payload: { channel, method, kind, complete, empty, brand, error } });
+      }
     },
     [post, selected],
   );
@@ -197,7 +197,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
     (url: string) => {
       rememberPendingReturn(orderId, true);
       // That page cannot tell the host its height; bank challenges need about 600 px.
-      post('resize', { height: Math.max(document.documentElement.scrollHeight, CHALLENGE_HEIGHT) });
+      post({ type: 'resize', payload: { height: Math.max(document.documentElement.scrollHeight, CHALLENGE_HEIGHT) } });
       location.assign(url);
     },
     [orderId, post],
@@ -208,7 +208,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
     (attemptId: string, url: string) => {
       rememberPendingReturn(orderId, true);
       setHandedOffAttemptId(attemptId);
-      if (viaHost) post('redirect', { url });
+      if (viaHost) post({ type: 'redirect', payload: { url } });
       else location.assign(url);
     },
     [orderId, post, viaHost],
@@ -255,7 +255,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
       setReturned(false);
       // A QR code is paid on another device and WeChat's sheet opens over this page: neither
       // comes back by URL. A cashier page returns to the merchant's page when embedded.
-      const returnUrl = method.kind === 'redirect' && viaHost ? params.returnUrl! : returnUrlFor(params);
+      const returnUrl = method.kind === 'redirect' && hostReturnUrl !== null ? hostReturnUrl : returnUrlFor(params);
       try {
         const next = await startAttempt(
           orderId,
@@ -281,7 +281,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
       }
       setSubmitting(false);
     },
-    [submitting, orderId, token, params, openId, viaHost, apply, fail, proceed],
+    [submitting, orderId, token, params, openId, hostReturnUrl, apply, fail, proceed],
   );
 
   const pay = useCallback((card?: CardDetails) => start(selected, card), [start, selected]);

@@ -3,25 +3,18 @@
  * top window), so it asks the loader, which answers with the sheet's `err_msg`; opened on its
  * own, the frame is the top window and asks the bridge itself.
  */
-import { invokeWechatPay } from '../loader/wechat-bridge.ts';
-import { fromHost, hasHost, type PostToHost } from './host-bridge.ts';
+import { hostMessageOf } from '../protocol/messages.ts';
+import { invokeWechatPay, type WechatPayResult, wechatPayResultOf } from '../protocol/wechat-bridge.ts';
+import { hasHost, type PostToHost } from './host-bridge.ts';
 
-export type WechatPayResult = 'ok' | 'cancel' | 'fail';
-
-/** The sheet answers `get_brand_wcpay_request:ok` / `:cancel` / `:fail` (older clients add more to the last). */
-export const wechatPayResultOf = (errMsg: unknown): WechatPayResult =>
-  typeof errMsg === 'string' && /:(ok|cancel)$/.test(errMsg)
-    ? (errMsg.slice(errMsg.lastIndexOf(':') + 1) as WechatPayResult)
-    : 'fail';
-
-/** The loader's answer, or null for any other message (see `fromHost`). */
+/** The loader's answer, or null for any other message (see `hostMessageOf`). */
 export function hostReply(
   event: Pick<MessageEvent, 'source' | 'origin' | 'data'>,
   parent: unknown,
   hostOrigin: string,
 ): WechatPayResult | null {
-  const data = fromHost(event, parent, hostOrigin);
-  return data?.type === 'wechat_pay_result' ? wechatPayResultOf(data.err_msg) : null;
+  const message = hostMessageOf(event, parent, hostOrigin);
+  return message?.type === 'wechat_pay_result' ? wechatPayResultOf(message.err_msg) : null;
 }
 
 export function payWithWechat(
@@ -38,6 +31,6 @@ export function payWithWechat(
       resolve(result);
     };
     addEventListener('message', onMessage);
-    post('wechat_pay', { params });
+    post({ type: 'wechat_pay', payload: { params } });
   });
 }

@@ -4,8 +4,9 @@
  */
 export function orderIdFromToken(token: string): string | null {
   try {
+    const [, payload = ''] = token.split('.');
     // atob forgives missing padding; it only needs the URL-safe alphabet mapped back.
-    const claims: unknown = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
+    const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
     const sub = (claims as { sub?: unknown } | null)?.sub;
     return typeof sub === 'string' && sub ? sub : null;
   } catch {

@@ -1,14 +1,9 @@
+import { writeLaunchFragment } from '../protocol/launch-fragment.ts';
+import { frameMessageOf, type HostMessage, wrapForFrame } from '../protocol/messages.ts';
+import { ANDROID_INTERFACE, relayToNativeApp } from '../protocol/native-bridge.ts';
+import { invokeWechatPay } from '../protocol/wechat-bridge.ts';
 import { orderIdFromToken } from './client-token.ts';
-import {
-  ANDROID_INTERFACE,
-  callSafely,
-  isTillMessage,
-  redirectUrlOf,
-  relayToNativeApp,
-  type TillEvent,
-  type TillEventListener,
-} from './events.ts';
-import { invokeWechatPay } from './wechat-bridge.ts';
+import { callSafely, type TillEvent, type TillEventListener } from './events.ts';
 
 /** Checked inside the frame (widget/app/appearance.ts), which ignores what it does not know. */
 export interface Appearance {
@@ -44,11 +39,8 @@ export interface CheckoutHandle {
   /** Removes the checkout and its listeners. */
   destroy(): void;
   /** Listens to one event type (`paid`, `failed`, …) or `*` for all; returns an unsubscribe. */
-  on(type: string, listener: TillEventListener): () => void;
+  on(type: TillEvent['type'] | '*', listener: TillEventListener): () => void;
 }
-
-/** Before the frame reports its real height, leave room for its loading state. */
-const INITIAL_HEIGHT = '120px';
 
 export function mountFrame(parent: ParentNode, options: MountOptions, workerOrigin: string): CheckoutHandle {
   const token = typeof options?.token === 'string' ? options.token : '';
@@ -58,26 +50,27 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
 
   // `page`: a cashier page that refuses to be framed returns the shopper here, to this page.
   // `native`: the app's bridge lives in this window, out of the frame's sight.
-  const fragment = new URLSearchParams({ token, origin: location.origin, page: location.href.split('#')[0]! });
-  for (const [key, value] of [
-    ['locale', options.locale],
-    ['return_url', options.returnUrl],
-    ['openid', options.wechatOpenId],
-    ['appearance', options.appearance && JSON.stringify(options.appearance)],
-    ['native', relayToNativeApp(null, android) ? '1' : ''],
-  ]) {
-    if (value) fragment.set(key!, value);
-  }
+  const fragment = writeLaunchFragment({
+    token,
+    origin: location.origin,
+    page: location.href.replace(/#.*/, ''),
+    locale: options.locale,
+    return_url: options.returnUrl,
+    openid: options.wechatOpenId,
+    appearance: options.appearance && JSON.stringify(options.appearance),
+    native: relayToNativeApp(null, android) ? '1' : null,
+  });
   const iframe = document.createElement('iframe');
   // The token travels in the fragment so it never reaches a server log or a Referer header.
   iframe.src = `${workerOrigin}/v1/frame?order=${encodeURIComponent(orderId)}#${fragment}`;
   iframe.title = 'Till checkout';
   iframe.allow = 'payment';
   // Important so a merchant's global `iframe { … }` rule cannot squash the checkout. (CSSOM, which
-  // a strict style-src allows, unlike a style attribute.)
-  iframe.style.cssText = `border:0!important;width:100%!important;display:block!important;height:${INITIAL_HEIGHT}!important`;
-  const tellFrame = (message: Record<string, unknown>): void =>
-    iframe.contentWindow?.postMessage({ source: 'till-host', ...message }, workerOrigin);
+  // a strict style-src allows, unlike a style attribute.) Until the frame reports its real height,
+  // 120px leaves room for its loading state.
+  iframe.style.cssText = 'border:0!important;width:100%!important;display:block!important;height:120px!important';
+  const tellFrame = (message: HostMessage): void =>
+    iframe.contentWindow?.postMessage(wrapForFrame(message), workerOrigin);
   // Every `update` so far, merged, told again at each `ready`: one sent before the frame listened
   // would be lost, and a frame back from a 3-D Secure page starts from the mount options.
   const updated: UpdatableOptions = {};
@@ -89,32 +82,23 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
     relayToNativeApp(event, android);
   };
 
-  const onMessage = (message: MessageEvent): void => {
+  const onMessage = (event: MessageEvent): void => {
     // Only our own frame, on the worker's origin, may speak for the checkout.
-    if (message.origin !== workerOrigin || message.source !== iframe.contentWindow) return;
-    const data: unknown = message.data;
-    if (!isTillMessage(data)) return;
-    if (data.type === 'resize') {
-      const height = Number(data.payload?.height);
-      // NaN fails the test; an infinite height is no CSS length, so the style ignores it.
-      if (height >= 0) iframe.style.setProperty('height', `${Math.ceil(height)}px`, 'important');
-      return;
+    const message = frameMessageOf(event, iframe.contentWindow, workerOrigin);
+    if (!message) return;
+    if (message.type === 'resize') {
+      // An infinite height is no CSS length, so the style ignores it.
+      iframe.style.setProperty('height', `${Math.ceil(message.payload.height)}px`, 'important');
+    } else if (message.type === 'redirect') {
+      // Alipay's and WeChat Pay's cashier pages refuse to be framed: the whole page goes there.
+      location.assign(message.payload.url);
+    } else if (message.type === 'wechat_pay') {
+      // WeChat's payment sheet can only be asked for by the page WeChat shows, not by a frame.
+      invokeWechatPay(message.payload.params, (errMsg) => tellFrame({ type: 'wechat_pay_result', err_msg: errMsg }));
+    } else {
+      if (message.type === 'ready') tellFrame({ type: 'update', options: updated });
+      emit(message);
     }
-    // Alipay's and WeChat Pay's cashier pages refuse to be framed: the whole page goes there.
-    if (data.type === 'redirect') {
-      const url = redirectUrlOf(data.payload);
-      if (url) location.assign(url);
-      return;
-    }
-    // WeChat's payment sheet can only be asked for by the page WeChat shows, not by a frame.
-    if (data.type === 'wechat_pay') {
-      invokeWechatPay(data.payload?.params as Record<string, string>, (errMsg) =>
-        tellFrame({ type: 'wechat_pay_result', err_msg: errMsg }),
-      );
-      return;
-    }
-    if (data.type === 'ready') tellFrame({ type: 'update', options: updated });
-    emit({ type: data.type, payload: data.payload });
   };
 
   window.addEventListener('message', onMessage);
@@ -134,7 +118,9 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
     on(type, listener) {
       const entry: [string, TillEventListener] = [type, listener];
       listeners = [...listeners, entry];
-      return () => void (listeners = listeners.filter((other) => other !== entry));
+      return () => {
+        listeners = listeners.filter((other) => other !== entry);
+      };
     },
   };
 }

@@ -202,12 +202,13 @@ export function CardForm(props: {
     event.preventDefault();
     if (props.submitting) return;
     const firstInvalid = FIELDS.find((name) => errors[name]);
-    if (firstInvalid) {
+    // An expiry without errors parses; should it not, it is the field to fix.
+    const expiry = parseExpiry(values.expiry);
+    if (firstInvalid || !expiry) {
       setShown({ number: true, expiry: true, cvc: true, name: true });
-      setFocusNext(firstInvalid);
+      setFocusNext(firstInvalid ?? 'expiry');
       return;
     }
-    const expiry = parseExpiry(values.expiry)!;
     props.onPay({
       number: digitsOf(values.number),
       exp_month: expiry.month,

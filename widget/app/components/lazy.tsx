@@ -11,7 +11,11 @@ function useChunk<T>(chunk: LazyChunk<T>): [T | 'loading' | 'failed', () => void
   const [state, setState] = useState<T | 'loading' | 'failed'>(() => chunk.loaded() ?? 'loading');
   const [attempt, setAttempt] = useState(0);
   useEffect(() => void chunk.load().then(setState, () => setState('failed')), [chunk, attempt]);
-  return [state, () => (setState('loading'), setAttempt((count) => count + 1))];
+  const retry = (): void => {
+    setState('loading');
+    setAttempt((count) => count + 1);
+  };
+  return [state, retry];
 }
 
 function Pending({ failed, retry }: { failed: boolean; retry(): void }) {
