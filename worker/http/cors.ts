@@ -45,7 +45,8 @@ export async function orderMerchantOrigins(env: Env, orderId: string): Promise<r
   const owner = await env.ORDERS.get(env.ORDERS.idFromName(orderId)).owner();
   const origins = owner ? unwrap(await merchantStub(env, owner.id).retrieve()).allowed_origins : [];
   originsByOrder.delete(orderId);
-  if (originsByOrder.size >= MAX_CACHED_ORDERS) originsByOrder.delete(originsByOrder.keys().next().value!);
+  const oldest = originsByOrder.keys().next();
+  if (originsByOrder.size >= MAX_CACHED_ORDERS && !oldest.done) originsByOrder.delete(oldest.value);
   originsByOrder.set(orderId, { origins, until: Date.now() + ORIGINS_TTL_MS });
   return origins;
 }

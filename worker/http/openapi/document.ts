@@ -153,7 +153,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   catalog.response(ErrorEnvelopeSchema, 'Error');
   const paths: Record<string, Record<string, Operation>> = {};
   for (const route of ROUTE_LIST) {
-    const item = (paths[route.path] ??= {});
+    const item = paths[route.path] ?? {};
+    paths[route.path] = item;
     if (item[route.method]) throw new Error(`two routes for ${route.method.toUpperCase()} ${route.path}`);
     item[route.method] = operation(route, catalog);
   }
