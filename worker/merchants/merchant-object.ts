@@ -20,6 +20,7 @@ import type {
   WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from '../../shared/schemas.ts';
+import { now, nowMs } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
 import { asResult, type Result } from '../base/result.ts';
 import { migrate } from '../base/sql-migrations.ts';
@@ -45,8 +46,6 @@ import {
   WebhookEndpoints,
   type WebhookHealthReport,
 } from './webhook-endpoints.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 /**
  * Webhook endpoint, origins, signing keys and enabled channels serve both modes: once live is
@@ -124,7 +123,7 @@ export class MerchantObject extends DurableObject<Env> {
     if (await writeMerchantToIndex(this.env.DB, merchantView(row, this.channelRows()), row.version)) {
       this.sql.exec('UPDATE merchant SET indexed_version = MAX(indexed_version, ?)', row.version);
     } else {
-      await this.ctx.storage.setAlarm(Date.now() + 30_000);
+      await this.ctx.storage.setAlarm(nowMs() + 30_000);
     }
   }
 

@@ -7,6 +7,7 @@ import { TillError } from '../../shared/errors.ts';
 import { acceptsAttempts } from '../../shared/order-model.ts';
 import type { ShopperContext } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
+import { now } from '../base/clock.ts';
 import { newAttemptId } from '../base/ids.ts';
 import { type ChannelId, channelOf, isChannelId } from '../channels/registry.ts';
 import type { StartResult } from '../channels/types.ts';
@@ -16,8 +17,6 @@ import { checkToken } from './checkout-view.ts';
 import type { OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
 import { queryAgainSoon, TRADE_LIFETIME_SECONDS } from './reconciliation.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 export interface StartAttemptInput {
   claims: ClientTokenClaims;

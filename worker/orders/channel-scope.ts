@@ -7,6 +7,7 @@
  */
 import { TillError } from '../../shared/errors.ts';
 import type { Mode } from '../../shared/schemas.ts';
+import { nowMs } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
 import { merchantStub } from '../base/merchant-stub.ts';
 import { unwrap } from '../base/result.ts';
@@ -37,8 +38,8 @@ async function credentialsFor(scope: ChannelScope, channelId: ChannelId): Promis
   if (!schema || !needsMerchantAccount(channelId)) return null;
   const key = `${scope.merchantId}:${scope.mode}:${channelId}`;
   const hit = opened.get(key);
-  if (hit && Date.now() - hit.at < CREDENTIALS_TTL_MS) return hit.value;
-  prune(Date.now());
+  if (hit && nowMs() - hit.at < CREDENTIALS_TTL_MS) return hit.value;
+  prune(nowMs());
   const value = (async () => {
     const stored = unwrap(await merchantStub(scope.env, scope.merchantId).channelCredentials(channelId, scope.mode));
     if (stored === null) return null;
@@ -52,7 +53,7 @@ async function credentialsFor(scope: ChannelScope, channelId: ChannelId): Promis
       );
     return parsed.data;
   })();
-  const entry = { at: Date.now(), value };
+  const entry = { at: nowMs(), value };
   opened.set(key, entry);
   // A failure is not kept; a newer entry set meanwhile stays.
   value.catch(() => opened.get(key) === entry && opened.delete(key));

@@ -3,12 +3,11 @@
  * their channels), and an authorization nobody captured or voided is released after 7 days.
  */
 import { canTransition } from '../../shared/order-model.ts';
+import { now } from '../base/clock.ts';
 import type { OrderContext } from './order-context.ts';
 import type { OrderRow } from './order-store.ts';
 import { AUTHORIZATION_VALID_SECONDS } from './reconciliation.ts';
 import { captureInFlight, captureLostAt, releaseAuthorization } from './settlement.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 /** A channel call still in flight holds expiry back this long at most. */
 const EXPIRY_GRACE_SECONDS = 600;

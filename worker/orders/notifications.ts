@@ -3,13 +3,12 @@
  * of times, in any order. A resent notification is recognised by its event id and changes nothing.
  */
 import { TillError } from '../../shared/errors.ts';
+import { now } from '../base/clock.ts';
 import type { ChannelId } from '../channels/registry.ts';
 import type { VerifiedNotification } from '../channels/types.ts';
 import type { OrderContext } from './order-context.ts';
 import { refundOf } from './refunds.ts';
 import { recordRefundResult } from './settlement.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 /** Records a channel event id; false when it was seen before (a resent notification). */
 function firstSight(sql: SqlStorage, eventId: string, attemptId: string): boolean {

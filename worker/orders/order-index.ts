@@ -3,6 +3,8 @@
  * version and only ever replaces an older one, so retries and reordering are harmless; a failed
  * write is retried by the object's alarm until it lands.
  */
+
+import { now } from '../base/clock.ts';
 import type { OrderContext } from './order-context.ts';
 import type { OrderRow, OutboxRow } from './order-store.ts';
 
@@ -54,7 +56,7 @@ export async function writeToIndex(
         paidChannel,
         row.created_at,
         row.paid_at,
-        Math.floor(Date.now() / 1000),
+        now(),
         row.version,
       );
     await db.batch([orderStatement, ...eventStatements]);
@@ -82,14 +84,14 @@ export class IndexSync {
 
   /** When the alarm should write to the index, or null when it is current. */
   nextWriteAt(row: OrderRow): number | null {
-    return this.behind(row) ? Math.max(Math.floor(Date.now() / 1000), this.retryAt) : null;
+    return this.behind(row) ? Math.max(now(), this.retryAt) : null;
   }
 
   /** Writes the order's current version and its new events if the index is behind. */
   async sync(): Promise<void> {
     const { sql, ledger, env } = this.o;
     const row = ledger.findOrder();
-    const at = Math.floor(Date.now() / 1000);
+    const at = now();
     if (!row || !this.behind(row) || this.retryAt > at) return;
     const paidChannel = row.paid_attempt_id ? (ledger.attempt(row.paid_attempt_id)?.channel ?? null) : null;
     const events = sql

@@ -15,6 +15,7 @@ import {
 } from '../../shared/order-model.ts';
 import type { CreateOrderRequest, Mode, Order } from '../../shared/schemas.ts';
 import { signClientToken, signReceipt } from '../../shared/tokens.ts';
+import { now } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
 import { newEventId } from '../base/ids.ts';
 import { signingKeys } from '../base/keys.ts';
@@ -22,8 +23,6 @@ import type { ChannelOutcome } from '../channels/types.ts';
 import { type AttemptRow, type OrderRow, orderView, type RefundRow, refundView } from './order-store.ts';
 import { firstQueryAt, QUERY_FIRST_AFTER_SECONDS } from './reconciliation.ts';
 import { addAutomaticRefund } from './refunds.ts';
-
-export const now = (): number => Math.floor(Date.now() / 1000);
 
 const DEFAULT_EXPIRES_IN = 3600;
 

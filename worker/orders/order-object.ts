@@ -19,6 +19,7 @@ import type {
   ShopperContext,
 } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
+import { now } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
 import { asResult, type Result } from '../base/result.ts';
 import { migrate } from '../base/sql-migrations.ts';
@@ -42,7 +43,7 @@ import { LiveStatus } from './live-status.ts';
 import { applyVerifiedNotification } from './notifications.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
 import { IndexSync } from './order-index.ts';
-import { type CreateOrderInput, now, OrderLedger } from './order-ledger.ts';
+import { type CreateOrderInput, OrderLedger } from './order-ledger.ts';
 import { ORDER_MIGRATIONS, type OrderRow, refundView } from './order-store.ts';
 import { nextQueryAt, reconcile } from './reconciliation.ts';
 import { nextRefundCallAt, type RefundInput, refundOf, reserveRefund } from './refunds.ts';

@@ -4,12 +4,11 @@
  * have taken money at the channel until the channel confirms it closed.
  */
 import type { AttemptStatus } from '../../shared/order-model.ts';
+import { now } from '../base/clock.ts';
 import type { ChannelOutcome } from '../channels/types.ts';
 import { closeTrade, queryTrade } from './channel-calls.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 /** The first question comes a minute after the attempt began. */
 export const QUERY_FIRST_AFTER_SECONDS = 60;

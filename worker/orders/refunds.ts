@@ -10,10 +10,9 @@ import { TillError } from '../../shared/errors.ts';
 import { formatMoney } from '../../shared/money.ts';
 import { REFUND_TRANSITIONS, type RefundReason } from '../../shared/order-model.ts';
 import type { CreateRefundRequest, Failure } from '../../shared/schemas.ts';
+import { now } from '../base/clock.ts';
 import { newRefundId } from '../base/ids.ts';
 import type { AttemptRow, OrderRow, RefundRow } from './order-store.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 /** Seconds before a pending refund's channel call is made again, after the n-th call; then daily. */
 export const REFUND_CALL_RETRY_SECONDS = [30, 120, 600, 1800, 3600, 6 * 3600] as const;

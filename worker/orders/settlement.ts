@@ -4,6 +4,7 @@
  * order object's transactions); channel calls happen between them.
  */
 import { TillError } from '../../shared/errors.ts';
+import { now } from '../base/clock.ts';
 import { failed, type Result } from '../base/result.ts';
 import type { ChannelOutcome, RefundResult } from '../channels/types.ts';
 import { refundTrade } from './channel-calls.ts';
@@ -11,8 +12,6 @@ import { channelScope, type OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
 import { queryAgainSoon, queryAt } from './reconciliation.ts';
 import { applyRefundResult, claimRefundCall, dueRefunds } from './refunds.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 /** A capture call unanswered this long was lost; another may start. */
 const CAPTURE_CALL_SECONDS = 120;

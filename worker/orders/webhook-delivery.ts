@@ -12,6 +12,7 @@
 import { TillError } from '../../shared/errors.ts';
 import type { OrderEventEntry } from '../../shared/schemas.ts';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '../../shared/webhook-signature.ts';
+import { now } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
 import { signingKeys } from '../base/keys.ts';
 import { merchantStub } from '../base/merchant-stub.ts';
@@ -37,8 +38,6 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 const EXCERPT_CHARS = 200;
 /** The merchant object could not say where to deliver: look again this much later, spending no try. */
 const UNREACHABLE_RETRY_SECONDS = 30;
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 const takes = (destination: WebhookDestination, event: Pick<OutboxRow, 'type'>): boolean =>
   destination.events.includes('*') || destination.events.includes(event.type);
@@ -169,6 +168,7 @@ async function deliverLine(
       endpointId: destination.id,
       secrets: destination.secrets,
       key: signingKeys(env).current,
+      timestamp: now(),
     });
     const result = await post(destination.url, body, signature);
     const retryAt = result.ok ? null : nextRetryAt(head.first_tried_at ?? result.attempted_at, head.tries + 1, now());
