@@ -3,11 +3,10 @@
  * test/fakes/global-setup.ts) standing in for WeChat. The fake cannot reach this worker, so the
  * tests take the callbacks it builds and post them to the notify URL themselves.
  */
-import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { expect } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { CheckoutSummary, Merchant, Order } from '../../shared/schemas.ts';
-import type { OrderObject } from '../../worker/orders/order-object.ts';
 import {
   FAKE_WECHAT_CERT_SERIAL,
   FAKE_WECHAT_CERTIFICATE,
@@ -19,7 +18,7 @@ import {
   WECHAT_MERCHANT_PUBLIC_KEY,
   WECHAT_MERCHANT_SERIAL,
 } from '../fakes/keys.ts';
-import { call, createMerchant, newOrder, ORIGIN, orderStub } from './helpers.ts';
+import { call, createMerchant, newOrder, ORIGIN } from './helpers.ts';
 
 export const FAKE = env.WECHATPAY_API_TEST!;
 
@@ -144,14 +143,4 @@ export function startWechat(
     body: { channel: 'wechatpay', method, ...options.extra },
     headers: options.headers ?? {},
   });
-}
-
-export const retrieve = async (secretKey: string, orderId: string) =>
-  (await call<Order>(`/v1/orders/${orderId}`, { key: secretKey })).body;
-
-export async function alarmAfter(orderId: string, sql: string): Promise<void> {
-  await runInDurableObject(orderStub(orderId), (_instance: OrderObject, state) => {
-    state.storage.sql.exec(sql);
-  });
-  await runDurableObjectAlarm(orderStub(orderId));
 }
