@@ -8,22 +8,15 @@ import { expect } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { CheckoutSummary, Merchant, Order } from '../../shared/schemas.ts';
 import {
-  FAKE_WECHAT_CERT_SERIAL,
-  FAKE_WECHAT_CERTIFICATE,
-  FAKE_WECHAT_PLATFORM_PUBLIC_KEY,
-  FAKE_WECHAT_PUBLIC_KEY_ID,
+  fakeWechatpayCredentials,
   WECHAT_API_V3_KEY,
   WECHAT_APPID,
-  WECHAT_MERCHANT_PRIVATE_KEY,
   WECHAT_MERCHANT_PUBLIC_KEY,
   WECHAT_MERCHANT_SERIAL,
 } from '../fakes/keys.ts';
 import { call, createMerchant, newOrder, ORIGIN } from './helpers.ts';
 
 export const FAKE = env.WECHATPAY_API_TEST!;
-
-export const publicKeyMode = { serial: FAKE_WECHAT_PUBLIC_KEY_ID, public_key: FAKE_WECHAT_PLATFORM_PUBLIC_KEY };
-export const certificateMode = { serial: FAKE_WECHAT_CERT_SERIAL, public_key: FAKE_WECHAT_CERTIFICATE };
 
 /** A merchant id of its own for each test file, so faults and signing modes armed at the shared fake touch no other file. */
 export async function fakeMerchantId(seed: number): Promise<string> {
@@ -38,15 +31,8 @@ export async function fakeMerchantId(seed: number): Promise<string> {
   return mchid;
 }
 
-export const wechatCredentials = (mchid: string, overrides: Record<string, unknown> = {}) => ({
-  mchid,
-  appid: WECHAT_APPID,
-  merchant_serial_no: WECHAT_MERCHANT_SERIAL,
-  private_key: WECHAT_MERCHANT_PRIVATE_KEY,
-  api_v3_key: WECHAT_API_V3_KEY,
-  platform_keys: [publicKeyMode],
-  ...overrides,
-});
+export const wechatCredentials = (mchid: string, overrides: Record<string, unknown> = {}) =>
+  fakeWechatpayCredentials({ mchid, ...overrides });
 
 export async function fakeControl<T = Record<string, unknown>>(
   path: string,

@@ -9,10 +9,10 @@ import type { Order, Refund } from '../../shared/schemas.ts';
 import { resetClock } from '../../worker/base/clock.ts';
 import { QUERY_FIRST_AFTER_SECONDS } from '../../worker/orders/reconciliation.ts';
 import { REFUND_CALL_RETRY_SECONDS } from '../../worker/orders/refunds.ts';
+import { FAKE_WECHAT_CERTIFICATE_MODE, FAKE_WECHAT_PUBLIC_KEY_MODE } from '../fakes/keys.ts';
 import { alarmAfter, call, eventTypes, retrieve } from './helpers.ts';
 import {
   armFault,
-  certificateMode,
   cnyOrder,
   deliver,
   type FakeCallback,
@@ -20,7 +20,6 @@ import {
   fakeMerchantId,
   fakeTrade,
   payAtFake,
-  publicKeyMode,
   startWechat,
   wechatMerchant,
 } from './wechatpay-helpers.ts';
@@ -242,27 +241,29 @@ describe('certificate mode', () => {
   it('verifies answers and callbacks signed with the platform certificate, and keeps both keys during a migration', async () => {
     const certMchid = await fakeMerchantId(12);
     expect((await fakeControl('/_fake/mode', { signing: 'certificate', mchid: certMchid })).status).toBe(200);
-    const certMerchant = await wechatMerchant(certMchid, { platform_keys: [certificateMode] });
+    const certMerchant = await wechatMerchant(certMchid, { platform_keys: [FAKE_WECHAT_CERTIFICATE_MODE] });
     const order = await cnyOrder(certMerchant.secret_key);
     const started = await startWechat(order, 'native');
     expect(started.body.attempt).toMatchObject({ status: 'requires_action' });
     const callback = await payAtFake(started.body.attempt!.id);
-    expect(callback.headers['Wechatpay-Serial']).toBe(certificateMode.serial);
+    expect(callback.headers['Wechatpay-Serial']).toBe(FAKE_WECHAT_CERTIFICATE_MODE.serial);
     expect((await deliver(callback)).status).toBe(204);
     expect((await retrieve(certMerchant.secret_key, order.id)).status).toBe('paid');
 
     // A merchant holding only the public key cannot verify certificate-signed answers: the start fails.
-    const publicOnly = await wechatMerchant(certMchid, { platform_keys: [publicKeyMode] });
+    const publicOnly = await wechatMerchant(certMchid, { platform_keys: [FAKE_WECHAT_PUBLIC_KEY_MODE] });
     const refused = await startWechat(await cnyOrder(publicOnly.secret_key), 'native');
     expect(refused.body.attempt).toMatchObject({ status: 'failed', failure: { code: 'channel_error' } });
 
     // Migrating: both keys configured, callbacks signed by either are accepted.
-    const both = await wechatMerchant(certMchid, { platform_keys: [publicKeyMode, certificateMode] });
+    const both = await wechatMerchant(certMchid, {
+      platform_keys: [FAKE_WECHAT_PUBLIC_KEY_MODE, FAKE_WECHAT_CERTIFICATE_MODE],
+    });
     const migrating = await cnyOrder(both.secret_key);
     const attemptId = (await startWechat(migrating, 'native')).body.attempt!.id;
     await fakeControl('/_fake/mode', { signing: 'public_key', mchid: certMchid });
     const signedWithPublicKey = await payAtFake(attemptId);
-    expect(signedWithPublicKey.headers['Wechatpay-Serial']).toBe(publicKeyMode.serial);
+    expect(signedWithPublicKey.headers['Wechatpay-Serial']).toBe(FAKE_WECHAT_PUBLIC_KEY_MODE.serial);
     expect((await deliver(signedWithPublicKey)).status).toBe(204);
     expect((await retrieve(both.secret_key, migrating.id)).status).toBe('paid');
   });
