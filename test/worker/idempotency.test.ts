@@ -44,8 +44,8 @@ describe('Idempotency-Key', () => {
     });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body.status).toBe('canceled');
-    const invalid = await createOrder(merchant.secret_key, { amount: 1.5 }, k + 'x');
-    const invalidAgain = await createOrder(merchant.secret_key, { amount: 1.5 }, k + 'x');
+    const invalid = await createOrder(merchant.secret_key, { amount: 1.5 }, `${k}x`);
+    const invalidAgain = await createOrder(merchant.secret_key, { amount: 1.5 }, `${k}x`);
     expect(invalid.status).toBe(400);
     expect(invalidAgain.headers.get('idempotent-replayed')).toBe('true');
   });

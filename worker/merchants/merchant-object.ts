@@ -172,9 +172,8 @@ export class MerchantObject extends DurableObject<Env> {
         for (const channel of request.channels)
           this.sql.exec('INSERT INTO channels (channel, enabled) VALUES (?, 1)', channel);
         insertPrimaryEndpoint(this.sql, now());
-        kinds.forEach(([kind, mode], i) =>
-          this.keys.insert({ secret: keys[i] as string, hash: hashes[i] as string }, kind, mode),
-        );
+        for (const [i, [kind, mode]] of kinds.entries())
+          this.keys.insert({ secret: keys[i] as string, hash: hashes[i] as string }, kind, mode);
       });
       return {
         ...this.view(),

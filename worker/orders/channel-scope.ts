@@ -29,7 +29,11 @@ const opened = new Map<string, { at: number; value: Promise<unknown> }>();
 /** Drops what is past its time, and the oldest when too many merchants pass through one isolate. */
 function prune(at: number): void {
   for (const [key, entry] of opened) if (at - entry.at >= CREDENTIALS_TTL_MS) opened.delete(key);
-  while (opened.size >= MAX_OPENED) opened.delete(opened.keys().next().value!);
+  // Oldest first: a Map iterates in insertion order, and deleting while iterating is safe.
+  for (const key of opened.keys()) {
+    if (opened.size < MAX_OPENED) break;
+    opened.delete(key);
+  }
 }
 
 async function credentialsFor(scope: ChannelScope, channelId: ChannelId): Promise<unknown> {

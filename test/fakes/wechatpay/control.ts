@@ -19,6 +19,8 @@ const FAULT_KINDS: readonly FaultKind[] = [
   'refund_refused',
   'drop_callback',
   'tamper_amount',
+  'foreign_currency',
+  'garbled_resource',
 ];
 
 const problem = (status: number, code: string, message: string): Response =>
@@ -197,14 +199,14 @@ export async function handleControl(state: FakeState, request: Request): Promise
   }
   if (path === '/h5pay' && method === 'GET') {
     const trade = state.tradeByPrepayId(url.searchParams.get('prepay_id') ?? '');
-    if (!trade || trade.trade_type !== 'MWEB')
+    if (trade?.trade_type !== 'MWEB')
       return messagePage('未找到订单', 'No such H5 trade: the link is unknown or expired.');
     const redirect = url.searchParams.get('redirect_url');
     return h5Page(trade, redirect && /^https?:\/\//i.test(redirect) ? redirect : null);
   }
   if (path === '/h5pay/pay' && method === 'POST') {
     const trade = state.tradeByPrepayId(optionalString(await jsonBody(request), 'prepay_id') ?? '');
-    if (!trade || trade.trade_type !== 'MWEB') return problem(404, 'ORDER_NOT_EXIST', 'no such prepay_id');
+    if (trade?.trade_type !== 'MWEB') return problem(404, 'ORDER_NOT_EXIST', 'no such prepay_id');
     return pay(state, trade, undefined, true);
   }
   return null;

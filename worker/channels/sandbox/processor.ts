@@ -79,7 +79,7 @@ export class SandboxProcessor extends DurableObject<Env> {
   /** The shopper's answer on the scan or challenge page. */
   async complete(outcome: 'succeed' | 'fail'): Promise<Trade | null> {
     const trade = this.getTrade();
-    if (!trade || trade.status !== 'requires_action') return trade;
+    if (trade?.status !== 'requires_action') return trade;
     const next: Trade =
       outcome === 'succeed'
         ? { ...trade, status: trade.captureMethod === 'manual' ? 'authorized' : 'succeeded' }
@@ -108,7 +108,7 @@ export class SandboxProcessor extends DurableObject<Env> {
   async capture(amount: number): Promise<'succeeded' | 'failed'> {
     const trade = this.getTrade();
     if (trade?.status === 'succeeded') return 'succeeded';
-    if (!trade || trade.status !== 'authorized' || amount !== trade.amount) return 'failed';
+    if (trade?.status !== 'authorized' || amount !== trade.amount) return 'failed';
     this.save({ ...trade, status: 'succeeded' }, true);
     await this.ctx.storage.setAlarm(nowMs());
     return 'succeeded';
@@ -117,7 +117,7 @@ export class SandboxProcessor extends DurableObject<Env> {
   refund(amount: number, refundId: string): RefundResult {
     const trade = this.getTrade();
     if (trade?.refunds[refundId] !== undefined) return { status: 'succeeded', channelRef: `sbx_re_${refundId}` };
-    if (!trade || trade.status !== 'succeeded' || trade.refunded + amount > trade.amount) {
+    if (trade?.status !== 'succeeded' || trade.refunded + amount > trade.amount) {
       return { status: 'failed', channelRef: `sbx_re_${refundId}` };
     }
     this.save(
@@ -131,7 +131,7 @@ export class SandboxProcessor extends DurableObject<Env> {
     const row = this.sql
       .exec<{ body: string; notify_pending: number; notify_tries: number }>('SELECT * FROM trade')
       .toArray()[0];
-    if (!row || !row.notify_pending) return;
+    if (!row?.notify_pending) return;
     const trade = JSON.parse(row.body) as Trade;
     if (trade.status === 'requires_action') return;
     const body = JSON.stringify(sandboxNotification(trade, trade.status, trade.failure));

@@ -9,6 +9,7 @@ import { ORDER_ID } from '../../../shared/schema-primitives.ts';
 import type { AppEnv } from '../../base/env.ts';
 import { orderStub } from '../../base/order-stub.ts';
 import { channelOf, isChannelId } from '../../channels/registry.ts';
+import { answerNotification } from '../channel-answer.ts';
 import { originOf } from '../request.ts';
 
 /** Channels post small forms or JSON; anything larger is not a notification. */
@@ -23,20 +24,12 @@ export const channelNotify = new Hono<AppEnv>().post('/:channel/notify/:order', 
   if (bytes.byteLength > MAX_NOTIFICATION_BYTES) throw new TillError('body_too_large', 'The notification is too large');
   // Signatures cover these exact bytes; forms and JSON alike are UTF-8 text.
   const body = new TextDecoder().decode(bytes);
-  const channel = channelOf(channelId);
-  const result = await orderStub(c.env, orderId).receiveNotification(channelId, {
-    body,
-    headers: [...c.req.raw.headers.entries()],
-    origin: originOf(c),
-  });
-  if (!result.ok) {
-    // A refused signature is the sender's problem: the error envelope says which. A notification
-    // for an order or attempt we do not hold, or about a refund made outside Till (in the
-    // channel's own merchant portal), is final; anything else the channel retries.
-    if (result.error.code === 'invalid_signature') throw new TillError(result.error.code, result.error.message);
-    const gone = result.error.code === 'order_not_found' || result.error.code === 'refund_not_found';
-    console.warn('channel notification not applied', { channel: channelId, order: orderId, code: result.error.code });
-    return channel.acknowledge(gone);
-  }
-  return channel.acknowledge(true);
+  // The answer, in the channel's words, is decided in channel-answer.ts.
+  return answerNotification(channelOf(channelId), { channel: channelId, order: orderId }, () =>
+    orderStub(c.env, orderId).receiveNotification(channelId, {
+      body,
+      headers: [...c.req.raw.headers.entries()],
+      origin: originOf(c),
+    }),
+  );
 });
