@@ -197,7 +197,7 @@ describe('a failure on Till’s side', () => {
     // Past the isolate's 30 s credentials cache, so the order object must ask the merchant object.
     advanceClock(31);
     const unreachable = vi
-      .spyOn(MerchantObject.prototype, 'channelCredentials')
+      .spyOn(MerchantObject.prototype, 'channelAccess')
       .mockRejectedValue(new Error('Network connection lost.'));
     const answer = await deliver(callback);
     expect(unreachable).toHaveBeenCalled();

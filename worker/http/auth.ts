@@ -15,6 +15,7 @@ import { merchantStub } from '../base/merchant-stub.ts';
 import { unwrap } from '../base/result.ts';
 import { hashApiKey, parseApiKey } from '../merchants/api-keys.ts';
 import type { AuthenticationResult, MerchantPrincipal } from '../merchants/merchant-principal.ts';
+import { forgetMerchantAccess } from '../orders/channel-scope.ts';
 import { limitKeyLookups } from './rate-limit.ts';
 import { bearer, readBodyBytes } from './request.ts';
 
@@ -25,9 +26,10 @@ export type CheckoutEnv = AppEnv & { Variables: { claims: ClientTokenClaims } };
 const principalCache = new Map<string, { principal: MerchantPrincipal; until: number }>();
 const PRINCIPAL_TTL_MS = 30_000;
 
-/** Drops this isolate's cached keys of a merchant after its keys or settings changed. */
+/** Drops what this isolate keeps of a merchant (its keys, its standing and channel credentials) after they changed. */
 export function forgetMerchant(merchantId: string): void {
   for (const [hash, entry] of principalCache) if (entry.principal.id === merchantId) principalCache.delete(hash);
+  forgetMerchantAccess(merchantId);
 }
 
 const REFUSALS: Record<Exclude<AuthenticationResult, { ok: true }>['reason'], [ErrorCode, string]> = {

@@ -13,7 +13,7 @@ import { asResult, type Result } from '../base/result.ts';
 import { type ChannelId, channelOf, isChannelId } from '../channels/registry.ts';
 import type { StartResult } from '../channels/types.ts';
 import { channelErrorLog } from './channel-calls.ts';
-import { type ChannelScope, channelContext } from './channel-scope.ts';
+import { assertMayCharge, type ChannelScope, channelContext } from './channel-scope.ts';
 import { checkoutSummary, checkToken } from './checkout-view.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
@@ -201,14 +201,20 @@ export interface StartHooks {
 }
 
 /**
- * Starts an attempt: opened in one transaction, its channel called outside it, and the answer
- * applied in another.
+ * Starts an attempt: a disabled merchant is refused before anything changes; the attempt is
+ * opened in one transaction, its channel called outside it, and the answer applied in another.
  */
 export async function startAttempt(
   o: OrderContext,
   input: StartAttemptInput,
   hooks: StartHooks,
 ): Promise<Result<CheckoutSummary>> {
+  // An unknown channel is refused by openAttempt.
+  const channel = input.body.channel;
+  const allowed = await asResult(async () => {
+    if (isChannelId(channel)) await assertMayCharge(channelScope(o), channel);
+  });
+  if (!allowed.ok) return allowed;
   const opened = await asResult(() => o.transaction(() => openAttempt(o, input)));
   if (!opened.ok) return opened;
   const { id, channelId, row } = opened.value;
