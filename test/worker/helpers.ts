@@ -1,7 +1,13 @@
 /** Drives the worker through its public HTTP surface, as merchants and widgets do. */
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
-import type { CheckoutSummary, MerchantWithKeys, Order } from '../../shared/schemas.ts';
+import {
+  type ChannelNotification,
+  ChannelNotificationListSchema,
+  type CheckoutSummary,
+  type MerchantWithKeys,
+  type Order,
+} from '../../shared/schemas.ts';
 import { signPayload } from '../../shared/signature.ts';
 import { advanceClock, now, nowMs } from '../../worker/base/clock.ts';
 import { type SandboxNotification, sandboxNotification } from '../../worker/channels/sandbox/index.ts';
@@ -78,6 +84,13 @@ export const orderStub = (id: string) => env.ORDERS.get(env.ORDERS.idFromName(id
 /** The order as its merchant reads it (`GET /v1/orders/:id`). */
 export const retrieve = async (secretKey: string, orderId: string): Promise<Order> =>
   (await call<Order>(`/v1/orders/${orderId}`, { key: secretKey })).body;
+
+/** The channel notifications an order received (test mode), checked against the schema the API answers with. */
+export async function notificationLog(merchantId: string, orderId: string): Promise<ChannelNotification[]> {
+  const result = await orderStub(orderId).channelNotifications({ id: merchantId, mode: 'test' });
+  if (!result.ok) throw new Error(`no notification log: ${JSON.stringify(result.error)}`);
+  return ChannelNotificationListSchema.parse({ object: 'list', data: result.value }).data;
+}
 
 /** The types of the order's events, oldest first, as its merchant reads them. */
 export async function eventTypes(secretKey: string, orderId: string): Promise<string[]> {

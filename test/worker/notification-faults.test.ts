@@ -7,7 +7,7 @@
  */
 import { runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type ChannelNotification, ChannelNotificationListSchema, type Order } from '../../shared/schemas.ts';
+import type { Order } from '../../shared/schemas.ts';
 import { advanceClock, resetClock } from '../../worker/base/clock.ts';
 import { MerchantObject } from '../../worker/merchants/merchant-object.ts';
 import {
@@ -22,6 +22,7 @@ import {
   createMerchant,
   eventTypes,
   newOrder,
+  notificationLog,
   orderStub,
   paidNote,
   pay,
@@ -47,13 +48,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   resetClock();
 });
-
-/** The order's notification log, checked against the schema the API will answer with. */
-async function notificationLog(merchantId: string, orderId: string): Promise<ChannelNotification[]> {
-  const result = await orderStub(orderId).channelNotifications({ id: merchantId, mode: 'test' });
-  if (!result.ok) throw new Error(`no log: ${JSON.stringify(result.error)}`);
-  return ChannelNotificationListSchema.parse({ object: 'list', data: result.value }).data;
-}
 
 /** What the merchant can see of an order: the order with its attempts and refunds, and its events. */
 const snapshot = async (secretKey: string, orderId: string) => ({
