@@ -103,7 +103,7 @@ function applyVerifiedNotification(
     note.kind === 'refund'
       ? recordRefundResult(o, note.refundId, note.result)
       : note.outcome !== null && o.ledger.applyOutcome(note.attemptId, note.outcome);
-  if (note.kind === 'payment') o.ledger.closeIfOrderClosed(note.attemptId);
+  if (note.kind === 'payment' && note.outcome !== null) o.ledger.closeIfOrderClosed(note.attemptId);
   return changed ? taken('applied', null, null) : taken('applied', 'no_change', 'Nothing new for the order');
 }
 
