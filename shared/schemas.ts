@@ -2,7 +2,8 @@
  * Every request and response body of the public API, as zod schemas. The worker validates
  * with them at the boundary; the widget and the server SDK take their types from them.
  * Merchant and key schemas live in merchant-schemas.ts, webhook endpoints and deliveries in
- * webhook-schemas.ts, shared pieces in schema-primitives.ts; all are re-exported here.
+ * webhook-schemas.ts, the log of channel notifications in notification-schemas.ts, shared pieces
+ * in schema-primitives.ts; all are re-exported here.
  */
 import { z } from 'zod';
 import { PublicJwkSchema } from './jws.ts';
@@ -31,6 +32,7 @@ import {
 import { WebhookDeliverySchema } from './webhook-schemas.ts';
 
 export * from './merchant-schemas.ts';
+export * from './notification-schemas.ts';
 export * from './schema-primitives.ts';
 export * from './webhook-schemas.ts';
 

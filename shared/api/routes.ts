@@ -3,7 +3,7 @@
  * this table, the OpenAPI document is generated from it, and the SDK declares its methods from it.
  */
 import type { ApiRoute } from './route.ts';
-import { ADMIN_ROUTES, META_ROUTES } from './routes/admin.ts';
+import { ADMIN_ORDER_ROUTES, ADMIN_ROUTES, META_ROUTES } from './routes/admin.ts';
 import { CHANNEL_ROUTES, CHECKOUT_ROUTES } from './routes/checkout.ts';
 import { EVENT_ROUTES, WEBHOOK_ENDPOINT_ROUTES } from './routes/events.ts';
 import { MERCHANT_ROUTES } from './routes/merchant.ts';
@@ -17,6 +17,7 @@ export const API_ROUTES = {
   ...CHECKOUT_ROUTES,
   ...CHANNEL_ROUTES,
   ...ADMIN_ROUTES,
+  ...ADMIN_ORDER_ROUTES,
   ...META_ROUTES,
 };
 

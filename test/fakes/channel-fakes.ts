@@ -8,13 +8,7 @@ import {
   ALIPAY_APP_ID,
   ALIPAY_APP_PRIVATE_KEY_PKCS1,
   FAKE_ALIPAY_PUBLIC_KEY,
-  FAKE_WECHAT_PLATFORM_PUBLIC_KEY,
-  FAKE_WECHAT_PUBLIC_KEY_ID,
-  WECHAT_API_V3_KEY,
-  WECHAT_APPID,
-  WECHAT_MCHID,
-  WECHAT_MERCHANT_PRIVATE_KEY,
-  WECHAT_MERCHANT_SERIAL,
+  fakeWechatpayCredentials,
 } from './keys.ts';
 import { alipayGateway, wechatpayApi } from './ports.ts';
 import type { RunningFake } from './serve.ts';
@@ -47,13 +41,6 @@ export function fakeMerchantCredentials() {
       app_private_key: ALIPAY_APP_PRIVATE_KEY_PKCS1,
       alipay_public_key: FAKE_ALIPAY_PUBLIC_KEY,
     },
-    wechatpay: {
-      mchid: WECHAT_MCHID,
-      appid: WECHAT_APPID,
-      merchant_serial_no: WECHAT_MERCHANT_SERIAL,
-      private_key: WECHAT_MERCHANT_PRIVATE_KEY,
-      api_v3_key: WECHAT_API_V3_KEY,
-      platform_keys: [{ serial: FAKE_WECHAT_PUBLIC_KEY_ID, public_key: FAKE_WECHAT_PLATFORM_PUBLIC_KEY }],
-    },
+    wechatpay: fakeWechatpayCredentials(),
   };
 }

@@ -215,3 +215,23 @@ ifnnMmmKhflvI/76tIaMOXHcBsrNoejGuH7P3piUrD5Wj1syoOwk158t2qkzQMhP
 LQJTFavAgpVScMWMPReenFlh77PXUldkshNW30rq7Sql7K6WBlJ2UXTVFv4oB8eC
 +SEJGrSGKChLbgTh4A3p4pxh96sACuX1zQUk31KoF5eY
 -----END CERTIFICATE-----`;
+
+/** The fake's platform keys as a merchant enters them: its public key (public-key mode), its certificate (certificate mode). */
+export const FAKE_WECHAT_PUBLIC_KEY_MODE = {
+  serial: FAKE_WECHAT_PUBLIC_KEY_ID,
+  public_key: FAKE_WECHAT_PLATFORM_PUBLIC_KEY,
+};
+export const FAKE_WECHAT_CERTIFICATE_MODE = { serial: FAKE_WECHAT_CERT_SERIAL, public_key: FAKE_WECHAT_CERTIFICATE };
+
+/** The WeChat Pay credentials of the merchant account the fake knows, in public-key mode; any field may be replaced. */
+export function fakeWechatpayCredentials(overrides: Record<string, unknown> = {}) {
+  return {
+    mchid: WECHAT_MCHID,
+    appid: WECHAT_APPID,
+    merchant_serial_no: WECHAT_MERCHANT_SERIAL,
+    private_key: WECHAT_MERCHANT_PRIVATE_KEY,
+    api_v3_key: WECHAT_API_V3_KEY,
+    platform_keys: [FAKE_WECHAT_PUBLIC_KEY_MODE],
+    ...overrides,
+  };
+}

@@ -2,28 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { WechatpayCredentialsSchema } from '../../worker/channels/wechatpay/credentials.ts';
 import {
   FAKE_WECHAT_CERT_SERIAL,
-  FAKE_WECHAT_CERTIFICATE,
+  FAKE_WECHAT_CERTIFICATE_MODE,
   FAKE_WECHAT_PLATFORM_PUBLIC_KEY,
   FAKE_WECHAT_PUBLIC_KEY_ID,
+  FAKE_WECHAT_PUBLIC_KEY_MODE,
+  fakeWechatpayCredentials,
   WECHAT_API_V3_KEY,
-  WECHAT_APPID,
-  WECHAT_MCHID,
   WECHAT_MERCHANT_PRIVATE_KEY,
   WECHAT_MERCHANT_PUBLIC_KEY,
   WECHAT_MERCHANT_SERIAL,
 } from '../fakes/keys.ts';
 
-const valid = {
-  mchid: WECHAT_MCHID,
-  appid: WECHAT_APPID,
-  merchant_serial_no: WECHAT_MERCHANT_SERIAL,
-  private_key: WECHAT_MERCHANT_PRIVATE_KEY,
-  api_v3_key: WECHAT_API_V3_KEY,
+const valid = fakeWechatpayCredentials({
   platform_keys: [
-    { serial: FAKE_WECHAT_PUBLIC_KEY_ID, public_key: FAKE_WECHAT_PLATFORM_PUBLIC_KEY },
-    { serial: FAKE_WECHAT_CERT_SERIAL.toLowerCase(), public_key: FAKE_WECHAT_CERTIFICATE },
+    FAKE_WECHAT_PUBLIC_KEY_MODE,
+    { ...FAKE_WECHAT_CERTIFICATE_MODE, serial: FAKE_WECHAT_CERT_SERIAL.toLowerCase() },
   ],
-};
+});
 
 /** The first problem, as the API words it: "Invalid credentials.<path>: <message>". */
 function problem(input: Record<string, unknown>): string {

@@ -11,9 +11,8 @@ import { readNotification } from '../../worker/channels/wechatpay/notification.t
 import { authorization, freshSeed, jsapiParams } from '../../worker/channels/wechatpay/signing.ts';
 import {
   FAKE_WECHAT_CERT_SERIAL,
-  FAKE_WECHAT_CERTIFICATE,
-  FAKE_WECHAT_PLATFORM_PUBLIC_KEY,
-  FAKE_WECHAT_PUBLIC_KEY_ID,
+  FAKE_WECHAT_CERTIFICATE_MODE,
+  fakeWechatpayCredentials,
   WECHAT_API_V3_KEY,
   WECHAT_APPID,
   WECHAT_MCHID,
@@ -24,19 +23,10 @@ import {
 import { type RunningFake, serve } from '../fakes/serve.ts';
 import { startWechatpayFake } from '../fakes/wechatpay/index.ts';
 
-const publicKeyMode = { serial: FAKE_WECHAT_PUBLIC_KEY_ID, public_key: FAKE_WECHAT_PLATFORM_PUBLIC_KEY };
-const certificateMode = { serial: FAKE_WECHAT_CERT_SERIAL, public_key: FAKE_WECHAT_CERTIFICATE };
+const certificateMode = FAKE_WECHAT_CERTIFICATE_MODE;
 
 const credentials = (overrides: Partial<Record<keyof WechatpayCredentials, unknown>> = {}): WechatpayCredentials =>
-  WechatpayCredentialsSchema.parse({
-    mchid: WECHAT_MCHID,
-    appid: WECHAT_APPID,
-    merchant_serial_no: WECHAT_MERCHANT_SERIAL,
-    private_key: WECHAT_MERCHANT_PRIVATE_KEY,
-    api_v3_key: WECHAT_API_V3_KEY,
-    platform_keys: [publicKeyMode],
-    ...overrides,
-  });
+  WechatpayCredentialsSchema.parse(fakeWechatpayCredentials(overrides));
 
 let fake: RunningFake;
 let receiver: RunningFake;

@@ -5,15 +5,14 @@
  * Each test file gets its own app id, so faults it queues (scoped by app_id) never reach a file
  * running beside it.
  */
-import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { expect } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { CheckoutSummary, MerchantWithKeys, Order, Refund } from '../../shared/schemas.ts';
-import type { OrderObject } from '../../worker/orders/order-object.ts';
 import { ALIPAY_APP_PRIVATE_KEY_PKCS1, ALIPAY_APP_PUBLIC_KEY, FAKE_ALIPAY_PUBLIC_KEY } from '../fakes/keys.ts';
-import { call, createMerchant, newOrder, ORIGIN, orderStub } from './helpers.ts';
+import { call, createMerchant, newOrder, ORIGIN, retrieve } from './helpers.ts';
 
-/** Read from the worker's own binding: TILL_FAKES_PORT is set in node, where vitest.config.ts reads it, not here. */
+// From the binding vitest.config.ts computed in node: inside workerd, TILL_FAKES_PORT is not in process.env.
 export const FAKE = new URL(env.ALIPAY_GATEWAY_TEST!).origin;
 
 export interface FakeTrade {
@@ -94,26 +93,8 @@ export const start = (order: Order, method: string, context = 'desktop') =>
 export const cnyOrder = (merchant: MerchantWithKeys, overrides: Record<string, unknown> = {}) =>
   newOrder(merchant.secret_key, { amount: 8888, currency: 'CNY', description: '托特包 Tote bag', ...overrides });
 
-export const retrieve = async (merchant: MerchantWithKeys, id: string) =>
-  (await call<Order>(`/v1/orders/${id}`, { key: merchant.secret_key })).body;
-
 export const refund = (merchant: MerchantWithKeys, orderId: string, body: unknown) =>
   call<Refund & ErrorEnvelope>(`/v1/orders/${orderId}/refunds`, { key: merchant.secret_key, body });
-
-export async function eventTypes(merchant: MerchantWithKeys, orderId: string): Promise<string[]> {
-  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, {
-    key: merchant.secret_key,
-  });
-  return body.data.map((event) => event.type);
-}
-
-/** Moves the order's clock-driven work to now and runs its alarm. */
-export async function alarmAfter(orderId: string, sql: string): Promise<void> {
-  await runInDurableObject(orderStub(orderId), (_instance: OrderObject, state) => {
-    state.storage.sql.exec(sql);
-  });
-  await runDurableObjectAlarm(orderStub(orderId));
-}
 
 /** An order paid by QR code through the fake, its notification posted to Till. */
 export async function paidOrder(
@@ -124,6 +105,6 @@ export async function paidOrder(
   const attemptId = (await start(order, 'qr')).body.attempt!.id;
   const paid = await fake<FakeNotification>(`trades/${attemptId}/pay`, {});
   expect((await notify(paid.notify_url, paid.body)).body).toBe('success');
-  expect((await retrieve(merchant, order.id)).status).toBe('paid');
+  expect((await retrieve(merchant.secret_key, order.id)).status).toBe('paid');
   return { order, attemptId };
 }

@@ -4,15 +4,16 @@
  * switches method. Against the fake Alipay gateway (test/fakes/alipay).
  */
 import { env, runDurableObjectAlarm } from 'cloudflare:test';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MerchantWithKeys, Refund } from '../../shared/schemas.ts';
+import { resetClock } from '../../worker/base/clock.ts';
 import { alipay } from '../../worker/channels/alipay/index.ts';
+import { QUERY_FIRST_AFTER_SECONDS, QUERY_GAPS_SECONDS } from '../../worker/orders/reconciliation.ts';
+import { REFUND_CALL_RETRY_SECONDS } from '../../worker/orders/refunds.ts';
 import {
-  alarmAfter,
   alipayMerchant,
   cnyOrder,
   credentialsFor,
-  eventTypes,
   FAKE,
   type FakeTrade,
   fake,
@@ -20,10 +21,9 @@ import {
   notifyUrlOf,
   paidOrder,
   refund,
-  retrieve,
   start,
 } from './alipay-helpers.ts';
-import { call, ORIGIN, orderStub } from './helpers.ts';
+import { alarmAfter, call, eventTypes, ORIGIN, orderStub, retrieve } from './helpers.ts';
 
 let merchant: MerchantWithKeys;
 let appId: string;
@@ -32,8 +32,12 @@ beforeAll(async () => {
   ({ merchant, appId } = await alipayMerchant());
 });
 
-const DUE_QUERIES = 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL';
-const DUE_REFUNDS = "UPDATE refunds SET next_call_at = 0 WHERE status = 'pending'";
+afterEach(() => resetClock());
+
+// Time moves by the order's own schedule, and never past the fake's 15-minute timestamp window.
+const FIRST_QUERY = QUERY_FIRST_AFTER_SECONDS;
+const SECOND_QUERY = QUERY_GAPS_SECONDS[0];
+const REFUND_RETRY = REFUND_CALL_RETRY_SECONDS[0];
 
 describe('Alipay refunds', () => {
   it('refunds in part and then in full; the full refund closes the trade but the payment stays paid', async () => {
@@ -62,11 +66,11 @@ describe('Alipay refunds', () => {
     expect((await notify(trade.notify_url!, full!.body)).body).toBe('success');
     expect((await notify(trade.notify_url!, full!.body)).body).toBe('success');
 
-    const after = await retrieve(merchant, order.id);
+    const after = await retrieve(merchant.secret_key, order.id);
     expect(after).toMatchObject({ status: 'paid', amount_refunded: 8888 });
     expect(after.attempts.find((a) => a.id === attemptId)?.status).toBe('succeeded');
     expect(after.refunds.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
-    expect(await eventTypes(merchant, order.id)).toEqual([
+    expect(await eventTypes(merchant.secret_key, order.id)).toEqual([
       'order.created',
       'order.processing',
       'order.requires_action',
@@ -85,7 +89,10 @@ describe('Alipay refunds', () => {
     expect(pending.body.status).toBe('pending');
     const trade = await fake<FakeTrade>(`trades/${attemptId}`);
     expect((await notify(trade.notify_url!, trade.notifications.at(-1)!.body)).body).toBe('success');
-    expect((await retrieve(merchant, order.id)).refunds[0]).toMatchObject({ id: pending.body.id, status: 'succeeded' });
+    expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({
+      id: pending.body.id,
+      status: 'succeeded',
+    });
   });
 
   it('learns a refund whose answer was lost from the refund query, refunding once', async () => {
@@ -96,8 +103,11 @@ describe('Alipay refunds', () => {
     expect(pending.body).toMatchObject({ status: 'pending' });
     expect((await fake<FakeTrade>(`trades/${attemptId}`)).refunds).toHaveLength(1);
     // The retry, with the same out_request_no, answers fund_change N; the refund query says REFUND_SUCCESS.
-    await alarmAfter(order.id, DUE_REFUNDS);
-    expect((await retrieve(merchant, order.id)).refunds[0]).toMatchObject({ id: pending.body.id, status: 'succeeded' });
+    await alarmAfter(order.id, REFUND_RETRY);
+    expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({
+      id: pending.body.id,
+      status: 'succeeded',
+    });
     expect((await fake<FakeTrade>(`trades/${attemptId}`)).refunds).toEqual([
       expect.objectContaining({ out_request_no: pending.body.id, amount: 500 }),
     ]);
@@ -109,8 +119,8 @@ describe('Alipay refunds', () => {
     const retried = await refund(merchant, order.id, { amount: 100 });
     expect(retried.body.status).toBe('pending');
     expect((await fake<FakeTrade>(`trades/${attemptId}`)).refunds).toHaveLength(0);
-    await alarmAfter(order.id, DUE_REFUNDS);
-    expect((await retrieve(merchant, order.id)).refunds[0]?.status).toBe('succeeded');
+    await alarmAfter(order.id, REFUND_RETRY);
+    expect((await retrieve(merchant.secret_key, order.id)).refunds[0]?.status).toBe('succeeded');
 
     await fake('faults', {
       next: 'business_error',
@@ -144,8 +154,8 @@ describe('Alipay refunds', () => {
       out_trade_no: attemptId,
       sub_code: 'ACQ.TRADE_STATUS_ERROR',
     });
-    await alarmAfter(order.id, DUE_REFUNDS);
-    const after = await retrieve(merchant, order.id);
+    await alarmAfter(order.id, REFUND_RETRY);
+    const after = await retrieve(merchant.secret_key, order.id);
     expect(after.refunds[0]).toMatchObject({ id: pending.body.id, status: 'succeeded', failure: null });
     expect(after.amount_refunded).toBe(8888);
     expect((await fake<FakeTrade>(`trades/${attemptId}`)).refunds).toHaveLength(1);
@@ -158,15 +168,18 @@ describe('Alipay reconciliation', () => {
     const attempt = (await start(order, 'qr')).body.attempt!;
     await fake(`trades/${attempt.id}/scan`, {});
     // Scanned, not paid: Alipay's trade waits for the buyer, and so does Till (the QR code stays).
-    await alarmAfter(order.id, DUE_QUERIES);
-    expect(await retrieve(merchant, order.id)).toMatchObject({
+    await alarmAfter(order.id, FIRST_QUERY);
+    expect(await retrieve(merchant.secret_key, order.id)).toMatchObject({
       status: 'requires_action',
       attempts: [expect.objectContaining({ status: 'requires_action' })],
     });
     await fake('faults', { next: 'drop_notification', out_trade_no: attempt.id });
     expect((await fake<{ dropped: boolean }>(`trades/${attempt.id}/pay?deliver=1`, {})).dropped).toBe(true);
-    await alarmAfter(order.id, DUE_QUERIES);
-    expect(await retrieve(merchant, order.id)).toMatchObject({ status: 'paid', paid_attempt_id: attempt.id });
+    await alarmAfter(order.id, SECOND_QUERY);
+    expect(await retrieve(merchant.secret_key, order.id)).toMatchObject({
+      status: 'paid',
+      paid_attempt_id: attempt.id,
+    });
   });
 
   // Plumbing gap (reported to the lead): reconciliation takes the first `channel_trade_not_found`
@@ -177,12 +190,12 @@ describe('Alipay reconciliation', () => {
   it('keeps asking about a QR code not yet scanned at the first query', async () => {
     const order = await cnyOrder(merchant);
     const attempt = (await start(order, 'qr')).body.attempt!;
-    await alarmAfter(order.id, DUE_QUERIES);
-    expect((await retrieve(merchant, order.id)).status).toBe('requires_action');
+    await alarmAfter(order.id, FIRST_QUERY);
+    expect((await retrieve(merchant.secret_key, order.id)).status).toBe('requires_action');
     await fake('faults', { next: 'drop_notification', out_trade_no: attempt.id });
     await fake(`trades/${attempt.id}/pay?deliver=1`, {});
-    await alarmAfter(order.id, DUE_QUERIES);
-    expect((await retrieve(merchant, order.id)).status).toBe('paid');
+    await alarmAfter(order.id, SECOND_QUERY);
+    expect((await retrieve(merchant.secret_key, order.id)).status).toBe('paid');
   });
 
   it('takes a query answer naming another total as no answer', async () => {
@@ -205,19 +218,19 @@ describe('Alipay reconciliation', () => {
   });
 
   it('closes the trade at Alipay when the order expires; a QR code never scanned needs no closing', async () => {
-    const order = await cnyOrder(merchant);
+    const order = await cnyOrder(merchant, { expires_in: 60 });
     const scanned = (await start(order, 'qr')).body.attempt!;
     await fake(`trades/${scanned.id}/scan`, {});
-    await alarmAfter(order.id, 'UPDATE orders SET expires_at = 0');
-    const after = await retrieve(merchant, order.id);
+    await alarmAfter(order.id, 60);
+    const after = await retrieve(merchant.secret_key, order.id);
     expect(after.status).toBe('expired');
     expect(after.attempts[0]?.status).toBe('canceled');
     expect((await fake<FakeTrade>(`trades/${scanned.id}`)).trade_status).toBe('TRADE_CLOSED');
 
-    const unscanned = await cnyOrder(merchant);
+    const unscanned = await cnyOrder(merchant, { expires_in: 60 });
     const qr = (await start(unscanned, 'qr')).body.attempt!;
-    await alarmAfter(unscanned.id, 'UPDATE orders SET expires_at = 0');
-    expect((await retrieve(merchant, unscanned.id)).status).toBe('expired');
+    await alarmAfter(unscanned.id, 60);
+    expect((await retrieve(merchant.secret_key, unscanned.id)).status).toBe('expired');
     expect((await fake<FakeTrade>(`trades/${qr.id}`)).exists).toBe(false);
   });
 
@@ -240,9 +253,9 @@ describe('Alipay reconciliation', () => {
     await fake(`trades/${first.id}/pay?deliver=1`, {});
     await start(order, 'page');
     // The close meets a paid trade (ACQ.TRADE_STATUS_ERROR, and a query says TRADE_SUCCESS): not closed; the query finds the money.
-    await alarmAfter(order.id, DUE_QUERIES);
+    await alarmAfter(order.id, FIRST_QUERY);
     expect((await fake<FakeTrade>(`trades/${first.id}`)).trade_status).toBe('TRADE_SUCCESS');
-    const after = await retrieve(merchant, order.id);
+    const after = await retrieve(merchant.secret_key, order.id);
     expect(after.attempts.find((a) => a.id === first.id)).toMatchObject({ status: 'succeeded' });
     expect(after).toMatchObject({ status: 'paid', paid_attempt_id: first.id });
   });

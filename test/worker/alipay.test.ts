@@ -11,7 +11,6 @@ import {
   cnyOrder,
   configure,
   credentialsFor,
-  eventTypes,
   FAKE,
   type FakeNotification,
   type FakeTrade,
@@ -19,10 +18,9 @@ import {
   notify,
   notifyUrlOf,
   paidOrder,
-  retrieve,
   start,
 } from './alipay-helpers.ts';
-import { call, createMerchant, newOrder, ORIGIN, summary } from './helpers.ts';
+import { call, createMerchant, eventTypes, newOrder, ORIGIN, retrieve, summary } from './helpers.ts';
 
 let merchant: MerchantWithKeys;
 let appId: string;
@@ -92,8 +90,11 @@ describe('Alipay payments', () => {
     const paid = await fake<FakeNotification>(`trades/${attempt.id}/pay`, {});
     expect(await notify(paid.notify_url, paid.body)).toMatchObject({ status: 200, body: 'success' });
     expect(await notify(paid.notify_url, paid.body)).toMatchObject({ status: 200, body: 'success' });
-    expect(await retrieve(merchant, order.id)).toMatchObject({ status: 'paid', paid_attempt_id: attempt.id });
-    expect(await eventTypes(merchant, order.id)).toEqual([
+    expect(await retrieve(merchant.secret_key, order.id)).toMatchObject({
+      status: 'paid',
+      paid_attempt_id: attempt.id,
+    });
+    expect(await eventTypes(merchant.secret_key, order.id)).toEqual([
       'order.created',
       'order.processing',
       'order.requires_action',
@@ -210,7 +211,7 @@ describe('Alipay payments', () => {
     const trade = await fake<FakeTrade>(`trades/${attempt.id}`);
     expect(trade.trade_status).toBe('TRADE_SUCCESS');
     expect((await notify(trade.notify_url!, trade.notifications[0]!.body)).body).toBe('success');
-    expect((await retrieve(merchant, order.id)).status).toBe('paid');
+    expect((await retrieve(merchant.secret_key, order.id)).status).toBe('paid');
   });
 
   it('fails the attempt when Alipay is unavailable, refuses, or answers unsigned; the shopper can try again', async () => {
@@ -256,7 +257,7 @@ describe('Alipay notifications', () => {
     expect((await notify(tampered.notify_url, form.toString())).body.error?.code).toBe('invalid_signature');
     form.delete('sign');
     expect((await notify(tampered.notify_url, form.toString())).body.error?.code).toBe('invalid_signature');
-    expect((await retrieve(merchant, order.id)).status).toBe('requires_action');
+    expect((await retrieve(merchant.secret_key, order.id)).status).toBe('requires_action');
   });
 
   it('refuses a notification for another Alipay app (Alipay signs every app’s with its key)', async () => {
@@ -273,7 +274,7 @@ describe('Alipay notifications', () => {
       code: 'invalid_signature',
       message: expect.stringContaining('another Alipay app'),
     });
-    expect((await retrieve(merchant, order.id)).status).toBe('requires_action');
+    expect((await retrieve(merchant.secret_key, order.id)).status).toBe('requires_action');
     expect((await notify(otherPaid.notify_url, otherPaid.body)).body).toBe('success');
   });
 
@@ -284,9 +285,9 @@ describe('Alipay notifications', () => {
     const note = await fake<FakeNotification>(`trades/${strayAttempt.id}/pay`, {});
     const answer = await notify(notifyUrlOf(order.id), note.body);
     expect(answer).toMatchObject({ status: 200, body: 'success' });
-    expect((await retrieve(merchant, order.id)).attempts).toHaveLength(1);
+    expect((await retrieve(merchant.secret_key, order.id)).attempts).toHaveLength(1);
     expect((await notify(note.notify_url, note.body)).body).toBe('success');
-    expect((await retrieve(merchant, stray.id)).status).toBe('paid');
+    expect((await retrieve(merchant.secret_key, stray.id)).status).toBe('paid');
   });
 
   it('takes a WAIT_BUYER_PAY notification (a scanned code) as no news: the QR code stays and the shopper may still switch method', async () => {
@@ -295,12 +296,12 @@ describe('Alipay notifications', () => {
     const scanned = await fake<FakeNotification>(`trades/${attempt.id}/scan?notify=1`, {});
     expect(new URLSearchParams(scanned.body).get('trade_status')).toBe('WAIT_BUYER_PAY');
     expect(await notify(scanned.notify_url, scanned.body)).toMatchObject({ status: 200, body: 'success' });
-    const after = await retrieve(merchant, order.id);
+    const after = await retrieve(merchant.secret_key, order.id);
     expect(after.status).toBe('requires_action');
     expect(after.attempts).toEqual([
       expect.objectContaining({ id: attempt.id, status: 'requires_action', next_action: attempt.next_action }),
     ]);
-    expect(await eventTypes(merchant, order.id)).toEqual([
+    expect(await eventTypes(merchant.secret_key, order.id)).toEqual([
       'order.created',
       'order.processing',
       'order.requires_action',

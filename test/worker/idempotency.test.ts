@@ -1,10 +1,13 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../shared/encoding.ts';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { ApiKey, CheckoutSummary, CreatedApiKey, List, MerchantWithKeys, Order } from '../../shared/schemas.ts';
+import { advanceClock, resetClock } from '../../worker/base/clock.ts';
 import type { IdempotencyStore } from '../../worker/idempotency/idempotency-store.ts';
 import { call, card, createMerchant, createOrder, newOrder } from './helpers.ts';
+
+afterEach(() => resetClock());
 
 const key = () => `idem-${crypto.randomUUID()}`;
 
@@ -41,8 +44,8 @@ describe('Idempotency-Key', () => {
     });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body.status).toBe('canceled');
-    const invalid = await createOrder(merchant.secret_key, { amount: 1.5 }, k + 'x');
-    const invalidAgain = await createOrder(merchant.secret_key, { amount: 1.5 }, k + 'x');
+    const invalid = await createOrder(merchant.secret_key, { amount: 1.5 }, `${k}x`);
+    const invalidAgain = await createOrder(merchant.secret_key, { amount: 1.5 }, `${k}x`);
     expect(invalid.status).toBe(400);
     expect(invalidAgain.headers.get('idempotent-replayed')).toBe('true');
   });
@@ -133,9 +136,7 @@ describe('Idempotency-Key', () => {
     expect(replay.body.secret).toBe(created.body.secret);
 
     // 25 hours later the key is free again, and the object still works.
-    await runInDurableObject(store, (_instance: IdempotencyStore, state) => {
-      state.storage.sql.exec('UPDATE record SET completed_at = completed_at - ?', 25 * 3600 * 1000 + 1);
-    });
+    advanceClock(25 * 3600 + 1);
     expect(await runDurableObjectAlarm(store)).toBe(true);
     // Forgotten entirely: nothing of the key is left in storage.
     const left = await runInDurableObject(
@@ -182,7 +183,8 @@ describe('Idempotency-Key', () => {
       headers: { 'idempotency-key': k },
     });
     expect(first.status).toBe(201);
-    // As if the first request had died before its answer was stored.
+    // As if the first request had died before its answer was stored: a state no passing of time
+    // makes (the request did answer), so it is written here.
     const store = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(await sha256Hex(`admin\n${k}`)));
     await runInDurableObject(store, (_instance: IdempotencyStore, state) => {
       state.storage.sql.exec(

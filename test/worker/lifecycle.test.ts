@@ -3,16 +3,26 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { Order } from '../../shared/schemas.ts';
+import { advanceClock, now, resetClock } from '../../worker/base/clock.ts';
 import { sandbox } from '../../worker/channels/sandbox/index.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
 import {
+  AUTHORIZATION_VALID_SECONDS,
+  QUERY_FIRST_AFTER_SECONDS,
+  QUERY_GAPS_SECONDS,
+  RECONCILE_GRACE_SECONDS,
+} from '../../worker/orders/reconciliation.ts';
+import {
+  alarmAfter,
   call,
   card,
   createMerchant,
+  eventTypes,
   newOrder,
   orderStub,
   paidNote,
   pay,
+  retrieve,
   sandboxNotify,
   sandboxStub,
   settleTradeSilently,
@@ -20,6 +30,8 @@ import {
 } from './helpers.ts';
 
 const merchant = await createMerchant();
+const HOUR = 3600;
+const DAY = 24 * HOUR;
 
 const action = (orderId: string, verb: 'capture' | 'void' | 'cancel') =>
   call<Order & ErrorEnvelope>(`/v1/orders/${orderId}/${verb}`, {
@@ -27,25 +39,13 @@ const action = (orderId: string, verb: 'capture' | 'void' | 'cancel') =>
     method: 'POST',
     rawBody: '',
   });
-const retrieve = async (orderId: string) =>
-  (await call<Order>(`/v1/orders/${orderId}`, { key: merchant.secret_key })).body;
+const retrieveOrder = (orderId: string) => retrieve(merchant.secret_key, orderId);
+const typesOf = (orderId: string) => eventTypes(merchant.secret_key, orderId);
 
-async function eventTypes(orderId: string): Promise<string[]> {
-  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, {
-    key: merchant.secret_key,
-  });
-  return body.data.map((event) => event.type);
-}
-
-/** Moves the order's clock-driven work (queries, expiry) to now and runs its alarm. */
-async function alarmAfter(orderId: string, sql: string): Promise<void> {
-  await runInDurableObject(orderStub(orderId), (_instance: OrderObject, state) => {
-    state.storage.sql.exec(sql);
-  });
-  await runDurableObjectAlarm(orderStub(orderId));
-}
-
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  resetClock();
+});
 
 describe('manual capture', () => {
   it('authorizes, then captures in full: the order is paid once', async () => {
@@ -62,7 +62,7 @@ describe('manual capture', () => {
     expect(captured.body.receipt).toEqual(expect.any(String));
     expect((await action(order.id, 'capture')).body.error.code).toBe('order_not_capturable');
     expect((await action(order.id, 'void')).body.error.code).toBe('order_not_voidable');
-    expect(await eventTypes(order.id)).toEqual(['order.created', 'order.processing', 'order.authorized', 'order.paid']);
+    expect(await typesOf(order.id)).toEqual(['order.created', 'order.processing', 'order.authorized', 'order.paid']);
   });
 
   it('voids an authorization: the order is voided and the channel releases it', async () => {
@@ -77,12 +77,7 @@ describe('manual capture', () => {
     expect((await action(order.id, 'void')).body.status).toBe('voided');
     expect((await sandboxStub(authorized.body.attempt!.id).getTrade())?.status).toBe('canceled');
     expect((await action(order.id, 'capture')).body.error.code).toBe('order_not_capturable');
-    expect(await eventTypes(order.id)).toEqual([
-      'order.created',
-      'order.processing',
-      'order.authorized',
-      'order.voided',
-    ]);
+    expect(await typesOf(order.id)).toEqual(['order.created', 'order.processing', 'order.authorized', 'order.voided']);
   });
 
   it('refuses capture and void of an automatic order, and a body with fields', async () => {
@@ -106,16 +101,18 @@ describe('manual capture', () => {
     vi.spyOn(sandbox, 'capture').mockRejectedValueOnce(new TypeError('network connection lost'));
     const lost = await action(order.id, 'capture');
     expect(lost.body.error.code).toBe('channel_error');
-    expect((await retrieve(order.id)).status).toBe('authorized');
+    expect((await retrieveOrder(order.id)).status).toBe('authorized');
     // The capture did reach the processor after all; no notification comes.
     await settleTradeSilently(attempt.id, 'succeeded');
-    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
-    expect((await retrieve(order.id)).status).toBe('paid');
+    await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
+    expect((await retrieveOrder(order.id)).status).toBe('paid');
   });
 
   it('does not release an authorization under a capture in flight', async () => {
     const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
     await pay(order, card('4242424242424242'));
+    // Eight days later the merchant captures at last; the release is due meanwhile.
+    advanceClock(8 * DAY);
     // The channel holds the capture until the test lets go (polled: a promise resolved from the
     // test's context could not wake the order object's).
     let released = false;
@@ -125,8 +122,8 @@ describe('manual capture', () => {
     });
     const capturing = action(order.id, 'capture');
     await vi.waitFor(() => expect(sandbox.capture).toHaveBeenCalled());
-    await alarmAfter(order.id, `UPDATE orders SET authorized_at = ${Math.floor(Date.now() / 1000) - 8 * 24 * 3600}`);
-    expect((await retrieve(order.id)).status).toBe('authorized');
+    await runDurableObjectAlarm(orderStub(order.id));
+    expect((await retrieveOrder(order.id)).status).toBe('authorized');
     released = true;
     expect((await capturing).body.status).toBe('paid');
   });
@@ -143,7 +140,7 @@ describe('manual capture', () => {
       status: 'canceled',
       failure: null,
     });
-    const after = await retrieve(order.id);
+    const after = await retrieveOrder(order.id);
     expect(after.status).toBe('voided');
     expect(after.attempts[0]?.status).toBe('canceled');
     expect((await action(order.id, 'capture')).body.error.code).toBe('order_not_capturable');
@@ -152,11 +149,8 @@ describe('manual capture', () => {
   it('releases an authorization left for seven days', async () => {
     const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
     await pay(order, card('4242424242424242'));
-    await alarmAfter(
-      order.id,
-      `UPDATE orders SET authorized_at = ${Math.floor(Date.now() / 1000) - 7 * 24 * 3600 - 1}`,
-    );
-    expect((await retrieve(order.id)).status).toBe('voided');
+    await alarmAfter(order.id, AUTHORIZATION_VALID_SECONDS);
+    expect((await retrieveOrder(order.id)).status).toBe('voided');
   });
 });
 
@@ -164,8 +158,8 @@ describe('expiry', () => {
   it('expires an unpaid order by alarm and closes its trade at the channel', async () => {
     const order = await newOrder(merchant.secret_key);
     const attempt = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
-    await alarmAfter(order.id, 'UPDATE orders SET expires_at = 0');
-    const after = await retrieve(order.id);
+    await alarmAfter(order.id, HOUR);
+    const after = await retrieveOrder(order.id);
     expect(after.status).toBe('expired');
     expect(after.attempts[0]?.status).toBe('canceled');
     expect((await sandboxStub(attempt.id).getTrade())?.status).toBe('canceled');
@@ -186,7 +180,7 @@ describe('a second payment', () => {
     expect((await sandboxNotify(note)).body).toBe('ok');
     expect((await sandboxNotify(note)).body).toBe('ok');
 
-    const after = await retrieve(order.id);
+    const after = await retrieveOrder(order.id);
     expect(after.paid_attempt_id).toBe(byCard.body.attempt!.id);
     expect(after.attempts.find((a) => a.id === qr.id)).toMatchObject({ status: 'succeeded', needs_refund: true });
     expect(after.refunds).toEqual([
@@ -201,7 +195,7 @@ describe('a second payment', () => {
     // The paid attempt's own refundable amount is untouched.
     expect(after.amount_refunded).toBe(0);
     expect((await sandboxStub(qr.id).getTrade())?.refunded).toBe(2900);
-    expect((await eventTypes(order.id)).filter((type) => type.startsWith('refund.'))).toEqual([
+    expect((await typesOf(order.id)).filter((type) => type.startsWith('refund.'))).toEqual([
       'refund.created',
       'refund.succeeded',
     ]);
@@ -211,11 +205,11 @@ describe('a second payment', () => {
     const order = await newOrder(merchant.secret_key);
     const qr = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
     await settleTradeSilently(qr.id, 'succeeded');
-    await alarmAfter(order.id, `UPDATE orders SET expires_at = ${Math.floor(Date.now() / 1000) - 1}`);
-    expect((await retrieve(order.id)).status).toBe('expired');
+    await alarmAfter(order.id, HOUR);
+    expect((await retrieveOrder(order.id)).status).toBe('expired');
     // Closing failed (the trade had already succeeded); reconciliation finds the money and returns it.
-    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
-    const after = await retrieve(order.id);
+    await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
+    const after = await retrieveOrder(order.id);
     expect(after.status).toBe('expired');
     expect(after.refunds).toEqual([
       expect.objectContaining({ attempt_id: qr.id, reason: 'order_closed', status: 'succeeded', automatic: true }),
@@ -228,24 +222,24 @@ describe('reconciliation', () => {
     const order = await newOrder(merchant.secret_key);
     const qr = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
     // Nothing yet at the channel: the query changes nothing and asks again later.
-    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
-    expect((await retrieve(order.id)).status).toBe('requires_action');
+    await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
+    expect((await retrieveOrder(order.id)).status).toBe('requires_action');
     const queued = await runInDurableObject(orderStub(order.id), (_i: OrderObject, state) =>
       state.storage.sql
         .exec<{ queries: number; next_query_at: number }>('SELECT queries, next_query_at FROM attempts')
         .one(),
     );
     expect(queued.queries).toBe(1);
-    expect(queued.next_query_at).toBeGreaterThan(Date.now() / 1000 + 200);
+    expect(queued.next_query_at).toBeGreaterThan(now() + 200);
 
     await settleTradeSilently(qr.id, 'succeeded');
-    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
-    const paid = await retrieve(order.id);
+    await alarmAfter(order.id, QUERY_GAPS_SECONDS[0]);
+    const paid = await retrieveOrder(order.id);
     expect(paid.status).toBe('paid');
     // The notification, when it finally comes, changes nothing twice.
     await sandboxNotify(paidNote(order.id, qr.id, `late-${qr.id}`));
-    expect(await retrieve(order.id)).toEqual(paid);
-    expect(await eventTypes(order.id)).toEqual([
+    expect(await retrieveOrder(order.id)).toEqual(paid);
+    expect(await typesOf(order.id)).toEqual([
       'order.created',
       'order.processing',
       'order.requires_action',
@@ -265,8 +259,8 @@ describe('reconciliation', () => {
     expect(started.body.order.status).toBe('open');
     // The trade did open at the channel, and the shopper paid it from the QR they never saw here.
     await settleTradeSilently(started.body.attempt!.id, 'succeeded');
-    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
-    const after = await retrieve(order.id);
+    await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
+    const after = await retrieveOrder(order.id);
     expect(after.status).toBe('paid');
     expect(after.paid_attempt_id).toBe(started.body.attempt!.id);
   });
@@ -278,8 +272,8 @@ describe('reconciliation', () => {
     vi.spyOn(sandbox, 'cancel').mockRejectedValueOnce(new TypeError('network connection lost'));
     const second = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
     await settleTradeSilently(first.id, 'succeeded');
-    await alarmAfter(order.id, `UPDATE attempts SET next_query_at = 0 WHERE id = '${first.id}'`);
-    const after = await retrieve(order.id);
+    await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
+    const after = await retrieveOrder(order.id);
     expect(after.paid_attempt_id).toBe(first.id);
     expect(after.attempts.find((a) => a.id === second.id)?.status).toBe('canceled');
     expect((await sandboxStub(second.id).getTrade())?.status).toBe('canceled');
@@ -289,18 +283,19 @@ describe('reconciliation', () => {
     const order = await newOrder(merchant.secret_key);
     const qr = (await pay(order, { channel: 'sandbox', method: 'qr' })).body.attempt!;
     await settleTradeSilently(qr.id, 'failed');
-    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0 WHERE next_query_at IS NOT NULL');
+    await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
     const after = await runInDurableObject(orderStub(order.id), (_i: OrderObject, state) =>
       state.storage.sql
         .exec<{ status: string; next_query_at: number | null }>('SELECT status, next_query_at FROM attempts')
         .one(),
     );
     expect(after).toEqual({ status: 'failed', next_query_at: null });
-    expect((await retrieve(order.id)).status).toBe('open');
+    expect((await retrieveOrder(order.id)).status).toBe('open');
 
     const second = await newOrder(merchant.secret_key);
     await pay(second, { channel: 'sandbox', method: 'qr' });
-    await alarmAfter(second.id, 'UPDATE orders SET expires_at = 1; UPDATE attempts SET next_query_at = 0');
+    // Nobody looked at the order until well past its expiry and the grace after it.
+    await alarmAfter(second.id, HOUR + RECONCILE_GRACE_SECONDS + QUERY_FIRST_AFTER_SECONDS);
     const stopped = await runInDurableObject(orderStub(second.id), (_i: OrderObject, state) =>
       state.storage.sql.exec<{ next_query_at: number | null }>('SELECT next_query_at FROM attempts').one(),
     );

@@ -1,19 +1,23 @@
-import { runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
+import { runDurableObjectAlarm, SELF } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Till } from '../../sdk/index.ts';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { Order, Refund } from '../../shared/schemas.ts';
+import { resetClock } from '../../worker/base/clock.ts';
 import { sandbox } from '../../worker/channels/sandbox/index.ts';
-import type { OrderObject } from '../../worker/orders/order-object.ts';
+import { REFUND_CALL_RETRY_SECONDS } from '../../worker/orders/refunds.ts';
 import {
+  alarmAfter,
   call,
   card,
   createMerchant,
+  eventTypes,
   newOrder,
   ORIGIN,
   orderStub,
   paidNote,
   pay,
+  retrieve,
   sandboxNotify,
   sandboxStub,
   settleTradeSilently,
@@ -31,17 +35,13 @@ async function paidOrder(amount = 2900): Promise<Order> {
 const refund = (orderId: string, body: unknown, headers: Record<string, string> = {}) =>
   call<Refund & ErrorEnvelope>(`/v1/orders/${orderId}/refunds`, { key: merchant.secret_key, body, headers });
 
-const retrieve = async (orderId: string) =>
-  (await call<Order>(`/v1/orders/${orderId}`, { key: merchant.secret_key })).body;
+const retrieveOrder = (orderId: string) => retrieve(merchant.secret_key, orderId);
+const typesOf = (orderId: string) => eventTypes(merchant.secret_key, orderId);
 
-async function eventTypes(orderId: string): Promise<string[]> {
-  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, {
-    key: merchant.secret_key,
-  });
-  return body.data.map((event) => event.type);
-}
-
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  resetClock();
+});
 
 describe('refunds', () => {
   it('refunds partially, several times, up to what was paid and not a unit more', async () => {
@@ -73,7 +73,7 @@ describe('refunds', () => {
     const none = await refund(order.id, { amount: 1 });
     expect(none.body.error?.code).toBe('order_not_refundable');
 
-    const after = await retrieve(order.id);
+    const after = await retrieveOrder(order.id);
     expect(after.status).toBe('paid');
     expect(after.amount_refunded).toBe(2900);
     expect(after.refunds.map((r) => [r.amount, r.status])).toEqual([
@@ -81,7 +81,7 @@ describe('refunds', () => {
       [1900, 'succeeded'],
     ]);
     expect((await sandboxStub(after.paid_attempt_id!).getTrade())?.refunded).toBe(2900);
-    expect(await eventTypes(order.id)).toEqual([
+    expect(await typesOf(order.id)).toEqual([
       'order.created',
       'order.processing',
       'order.paid',
@@ -108,7 +108,7 @@ describe('refunds', () => {
     const other = await refund(order.id, { amount: 600 }, headers);
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('idempotency_key_reused');
-    expect((await retrieve(order.id)).refunds).toHaveLength(1);
+    expect((await retrieveOrder(order.id)).refunds).toHaveLength(1);
   });
 
   it('refuses refunds of unpaid orders and bad input, changing nothing', async () => {
@@ -125,7 +125,7 @@ describe('refunds', () => {
       const answer = await refund(order.id, body);
       expect(answer.status, JSON.stringify(body)).toBe(400);
     }
-    expect((await retrieve(order.id)).refunds).toEqual([]);
+    expect((await retrieveOrder(order.id)).refunds).toEqual([]);
     expect(
       (await call(`/v1/orders/${order.id}/refunds/re_000000000000000000000000`, { key: merchant.secret_key })).status,
     ).toBe(404);
@@ -138,7 +138,7 @@ describe('refunds', () => {
     expect(statuses.filter((status) => status === 201)).toHaveLength(100);
     expect(statuses.filter((status) => status !== 201).every((status) => status === 409 || status === 400)).toBe(true);
 
-    const after = await retrieve(order.id);
+    const after = await retrieveOrder(order.id);
     expect(after.refunds).toHaveLength(100);
     expect(after.refunds.every((r) => r.status === 'succeeded')).toBe(true);
     expect(after.amount_refunded).toBe(100);
@@ -155,11 +155,8 @@ describe('refunds', () => {
     // A pending refund holds its amount: only the rest can be refunded meanwhile.
     expect((await refund(order.id, { amount: 2201 })).body.error.code).toBe('refund_exceeds_payment');
 
-    await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) => {
-      state.storage.sql.exec("UPDATE refunds SET next_call_at = 0 WHERE status = 'pending'");
-    });
-    await runDurableObjectAlarm(orderStub(order.id));
-    const after = await retrieve(order.id);
+    await alarmAfter(order.id, REFUND_CALL_RETRY_SECONDS[0]);
+    const after = await retrieveOrder(order.id);
     expect(after.refunds[0]).toMatchObject({ id: pending.body.id, status: 'succeeded' });
     expect((await sandboxStub(after.paid_attempt_id!).getTrade())?.refunded).toBe(700);
   });
@@ -169,7 +166,7 @@ describe('refunds', () => {
     vi.spyOn(sandbox, 'refund').mockResolvedValueOnce({ status: 'failed', channelRef: 'sbx_declined' });
     const declined = await refund(order.id, { amount: 2900 });
     expect(declined.body).toMatchObject({ status: 'failed', failure: { code: 'refund_declined' } });
-    expect(await eventTypes(order.id)).toContain('refund.failed');
+    expect(await typesOf(order.id)).toContain('refund.failed');
     expect((await refund(order.id, { amount: 2900 })).body.status).toBe('succeeded');
   });
 
@@ -231,7 +228,7 @@ describe('refunds', () => {
     await pay(order, card('4242424242424242'));
     vi.spyOn(sandbox, 'refund').mockResolvedValueOnce({ status: 'failed', channelRef: 'sbx_declined' });
     await sandboxNotify(paidNote(order.id, qr.id, `late-${qr.id}`));
-    expect((await retrieve(order.id)).refunds).toEqual([
+    expect((await retrieveOrder(order.id)).refunds).toEqual([
       expect.objectContaining({ attempt_id: qr.id, automatic: true, status: 'failed' }),
     ]);
 
@@ -239,7 +236,7 @@ describe('refunds', () => {
     expect(byHand.body).toMatchObject({ attempt_id: qr.id, amount: 2900, status: 'succeeded', automatic: false });
     expect((await sandboxStub(qr.id).getTrade())?.refunded).toBe(2900);
     // The paid attempt is untouched, and an attempt that took nothing cannot be refunded.
-    const after = await retrieve(order.id);
+    const after = await retrieveOrder(order.id);
     expect(after.amount_refunded).toBe(0);
     expect((await refund(order.id, { attempt_id: qr.id })).body.error.code).toBe('order_not_refundable');
     const other = await newOrder(merchant.secret_key);

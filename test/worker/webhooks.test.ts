@@ -4,8 +4,9 @@ import { Till } from '../../sdk/index.ts';
 import type { PublicJwk } from '../../shared/jws.ts';
 import { type List, type OrderEventEntry, type WebhookEndpoint, WebhookEventSchema } from '../../shared/schemas.ts';
 import { verifyPayload } from '../../shared/signature.ts';
+import { now, resetClock } from '../../worker/base/clock.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
-import { call, card, createMerchant, newOrder, orderStub, pay } from './helpers.ts';
+import { alarmAfter, call, card, createMerchant, newOrder, orderStub, pay, runNextAlarm } from './helpers.ts';
 
 const HOOK = 'https://merchant.test/till/webhooks';
 const merchant = await createMerchant(HOOK);
@@ -35,15 +36,10 @@ async function outbox(orderId: string) {
   return body.data;
 }
 
-/** Moves pending deliveries' retry time to now, then runs the alarm: time travel for retries. */
-async function retryNow(orderId: string): Promise<void> {
-  await runInDurableObject(orderStub(orderId), (_instance: OrderObject, state) => {
-    state.storage.sql.exec("UPDATE deliveries SET next_attempt_at = 0 WHERE state = 'pending'");
-  });
-  await runDurableObjectAlarm(orderStub(orderId));
-}
-
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  resetClock();
+});
 
 describe('webhooks', () => {
   it('delivers each event signed, in order, and retries after a failing endpoint', async () => {
@@ -53,7 +49,7 @@ describe('webhooks', () => {
 
     // The alarm may already have run on its own; drive it until the endpoint recovers.
     await vi.waitFor(async () => {
-      await retryNow(order.id);
+      await runNextAlarm(order.id);
       const events = await outbox(order.id);
       expect(events.map((event) => event.state)).toEqual(['delivered', 'delivered', 'delivered']);
     });
@@ -71,9 +67,11 @@ describe('webhooks', () => {
     const primary = endpoints.data.find((candidate) => candidate.primary)!;
     const { body: jwks } = await call<{ keys: PublicJwk[] }>('/.well-known/jwks.json');
     for (const delivery of received) {
-      await expect(verifyPayload(delivery.body, delivery.signature, merchant.webhook_secret)).resolves.toBeTruthy();
       await expect(
-        Till.webhooks.verifyWithJwks(delivery.body, delivery.signature, jwks, { endpointId: primary.id }),
+        verifyPayload(delivery.body, delivery.signature, merchant.webhook_secret, { now: now() }),
+      ).resolves.toBeTruthy();
+      await expect(
+        Till.webhooks.verifyWithJwks(delivery.body, delivery.signature, jwks, { endpointId: primary.id, now: now() }),
       ).resolves.toMatchObject({ object: 'event' });
       expect(WebhookEventSchema.safeParse(JSON.parse(delivery.body)).success).toBe(true);
     }
@@ -102,14 +100,11 @@ describe('webhooks', () => {
   it('expires an unpaid order at expires_at and tells the merchant', async () => {
     endpoint([]);
     const order = await newOrder(merchant.secret_key);
-    await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) => {
-      state.storage.sql.exec('UPDATE orders SET expires_at = ?', Math.floor(Date.now() / 1000) - 1);
-    });
-    await runDurableObjectAlarm(orderStub(order.id));
+    await alarmAfter(order.id, 3600);
     const stored = await call<{ status: string }>(`/v1/orders/${order.id}`, { key: merchant.secret_key });
     expect(stored.body.status).toBe('expired');
     await vi.waitFor(async () => {
-      await retryNow(order.id);
+      await runNextAlarm(order.id);
       expect((await outbox(order.id)).map((event) => [event.type, event.state])).toEqual([
         ['order.created', 'delivered'],
         ['order.expired', 'delivered'],

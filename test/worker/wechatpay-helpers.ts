@@ -3,28 +3,20 @@
  * test/fakes/global-setup.ts) standing in for WeChat. The fake cannot reach this worker, so the
  * tests take the callbacks it builds and post them to the notify URL themselves.
  */
-import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { expect } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { CheckoutSummary, Merchant, Order } from '../../shared/schemas.ts';
-import type { OrderObject } from '../../worker/orders/order-object.ts';
 import {
-  FAKE_WECHAT_CERT_SERIAL,
-  FAKE_WECHAT_CERTIFICATE,
-  FAKE_WECHAT_PLATFORM_PUBLIC_KEY,
-  FAKE_WECHAT_PUBLIC_KEY_ID,
+  fakeWechatpayCredentials,
   WECHAT_API_V3_KEY,
   WECHAT_APPID,
-  WECHAT_MERCHANT_PRIVATE_KEY,
   WECHAT_MERCHANT_PUBLIC_KEY,
   WECHAT_MERCHANT_SERIAL,
 } from '../fakes/keys.ts';
-import { call, createMerchant, newOrder, ORIGIN, orderStub } from './helpers.ts';
+import { call, createMerchant, newOrder, ORIGIN } from './helpers.ts';
 
 export const FAKE = env.WECHATPAY_API_TEST!;
-
-export const publicKeyMode = { serial: FAKE_WECHAT_PUBLIC_KEY_ID, public_key: FAKE_WECHAT_PLATFORM_PUBLIC_KEY };
-export const certificateMode = { serial: FAKE_WECHAT_CERT_SERIAL, public_key: FAKE_WECHAT_CERTIFICATE };
 
 /** A merchant id of its own for each test file, so faults and signing modes armed at the shared fake touch no other file. */
 export async function fakeMerchantId(seed: number): Promise<string> {
@@ -39,15 +31,8 @@ export async function fakeMerchantId(seed: number): Promise<string> {
   return mchid;
 }
 
-export const wechatCredentials = (mchid: string, overrides: Record<string, unknown> = {}) => ({
-  mchid,
-  appid: WECHAT_APPID,
-  merchant_serial_no: WECHAT_MERCHANT_SERIAL,
-  private_key: WECHAT_MERCHANT_PRIVATE_KEY,
-  api_v3_key: WECHAT_API_V3_KEY,
-  platform_keys: [publicKeyMode],
-  ...overrides,
-});
+export const wechatCredentials = (mchid: string, overrides: Record<string, unknown> = {}) =>
+  fakeWechatpayCredentials({ mchid, ...overrides });
 
 export async function fakeControl<T = Record<string, unknown>>(
   path: string,
@@ -144,14 +129,4 @@ export function startWechat(
     body: { channel: 'wechatpay', method, ...options.extra },
     headers: options.headers ?? {},
   });
-}
-
-export const retrieve = async (secretKey: string, orderId: string) =>
-  (await call<Order>(`/v1/orders/${orderId}`, { key: secretKey })).body;
-
-export async function alarmAfter(orderId: string, sql: string): Promise<void> {
-  await runInDurableObject(orderStub(orderId), (_instance: OrderObject, state) => {
-    state.storage.sql.exec(sql);
-  });
-  await runDurableObjectAlarm(orderStub(orderId));
 }

@@ -3,14 +3,16 @@
  * refused, answer lost and retried), closing trades Till gives up on, reconciliation by query
  * when a callback never arrives, and certificate-mode signatures.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { Order, Refund } from '../../shared/schemas.ts';
-import { call } from './helpers.ts';
+import { resetClock } from '../../worker/base/clock.ts';
+import { QUERY_FIRST_AFTER_SECONDS } from '../../worker/orders/reconciliation.ts';
+import { REFUND_CALL_RETRY_SECONDS } from '../../worker/orders/refunds.ts';
+import { FAKE_WECHAT_CERTIFICATE_MODE, FAKE_WECHAT_PUBLIC_KEY_MODE } from '../fakes/keys.ts';
+import { alarmAfter, call, eventTypes, retrieve } from './helpers.ts';
 import {
-  alarmAfter,
   armFault,
-  certificateMode,
   cnyOrder,
   deliver,
   type FakeCallback,
@@ -18,8 +20,6 @@ import {
   fakeMerchantId,
   fakeTrade,
   payAtFake,
-  publicKeyMode,
-  retrieve,
   startWechat,
   wechatMerchant,
 } from './wechatpay-helpers.ts';
@@ -27,14 +27,9 @@ import {
 const mchid = await fakeMerchantId(11);
 const merchant = await wechatMerchant(mchid);
 
-const DUE_REFUNDS = "UPDATE refunds SET next_call_at = 0 WHERE status = 'pending'";
+afterEach(() => resetClock());
 
-async function eventTypes(orderId: string): Promise<string[]> {
-  const { body } = await call<{ data: Array<{ type: string }> }>(`/v1/orders/${orderId}/events`, {
-    key: merchant.secret_key,
-  });
-  return body.data.map((event) => event.type);
-}
+// Time moves by the order's own schedule, and never past the fake's 300 s timestamp window.
 
 const refund = (orderId: string, body: unknown) =>
   call<Refund & ErrorEnvelope>(`/v1/orders/${orderId}/refunds`, { key: merchant.secret_key, body });
@@ -90,7 +85,7 @@ describe('WeChat Pay refunds', () => {
     expect(pending.body.status).toBe('pending');
     // WeChat finishes the refund; its callback is lost.
     await fakeControl(`/_fake/refunds/${pending.body.id}/notify`, { status: 'SUCCESS' });
-    await alarmAfter(order.id, "UPDATE refunds SET next_call_at = 0 WHERE status = 'pending'");
+    await alarmAfter(order.id, REFUND_CALL_RETRY_SECONDS[0]);
     expect((await retrieve(merchant.secret_key, order.id)).refunds).toEqual([
       expect.objectContaining({ id: pending.body.id, status: 'succeeded' }),
     ]);
@@ -119,7 +114,7 @@ describe('WeChat Pay refunds', () => {
     after = await retrieve(merchant.secret_key, order.id);
     expect(after.refunds.find((r) => r.id === pending.body.id)).toMatchObject({ status: 'succeeded', failure: null });
     expect(after.amount_refunded).toBe(2900);
-    expect((await eventTypes(order.id)).filter((type) => type.startsWith('refund.'))).toEqual([
+    expect((await eventTypes(merchant.secret_key, order.id)).filter((type) => type.startsWith('refund.'))).toEqual([
       'refund.created',
       'refund.created',
       'refund.succeeded',
@@ -133,13 +128,13 @@ describe('WeChat Pay refunds', () => {
     const pending = await refund(order.id, { amount: 400 });
     // Its callbacks are lost: Till learns each state from calling again with the same out_refund_no.
     expect((await fakeControl(`/_fake/refunds/${pending.body.id}/notify`, { status: 'ABNORMAL' })).status).toBe(200);
-    await alarmAfter(order.id, DUE_REFUNDS);
+    await alarmAfter(order.id, REFUND_CALL_RETRY_SECONDS[0]);
     expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({
       id: pending.body.id,
       status: 'pending',
     });
     expect((await fakeControl(`/_fake/refunds/${pending.body.id}/notify`, { status: 'SUCCESS' })).status).toBe(200);
-    await alarmAfter(order.id, DUE_REFUNDS);
+    await alarmAfter(order.id, REFUND_CALL_RETRY_SECONDS[1]);
     expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({
       id: pending.body.id,
       status: 'succeeded',
@@ -186,7 +181,7 @@ describe('WeChat Pay refunds', () => {
     expect((await fakeTrade(attemptId)).refunds).toEqual([
       expect.objectContaining({ out_refund_no: lost.body.id, status: 'SUCCESS' }),
     ]);
-    await alarmAfter(order.id, "UPDATE refunds SET next_call_at = 0 WHERE status = 'pending'");
+    await alarmAfter(order.id, REFUND_CALL_RETRY_SECONDS[0]);
     const after = await retrieve(merchant.secret_key, order.id);
     expect(after.refunds).toEqual([expect.objectContaining({ id: lost.body.id, status: 'succeeded' })]);
     expect((await fakeTrade(attemptId)).refunds).toHaveLength(1);
@@ -196,9 +191,9 @@ describe('WeChat Pay refunds', () => {
 
 describe('closing and reconciling WeChat Pay trades', () => {
   it('closes the trade at WeChat when the order expires, so the payer can no longer pay it', async () => {
-    const order = await cnyOrder(merchant.secret_key);
+    const order = await cnyOrder(merchant.secret_key, { expires_in: 60 });
     const attemptId = (await startWechat(order, 'native')).body.attempt!.id;
-    await alarmAfter(order.id, 'UPDATE orders SET expires_at = 0');
+    await alarmAfter(order.id, 60);
     expect((await retrieve(merchant.secret_key, order.id)).status).toBe('expired');
     expect(await fakeTrade(attemptId)).toMatchObject({ state: 'CLOSED', closed: true });
     expect((await fakeControl(`/_fake/trades/${attemptId}/pay`, {})).status).toBe(409);
@@ -221,18 +216,18 @@ describe('closing and reconciling WeChat Pay trades', () => {
     await armFault({ kind: 'drop_callback', match: attemptId });
     const paid = await fakeControl<{ delivery: { dropped: boolean } }>(`/_fake/trades/${attemptId}/pay?deliver=1`, {});
     expect(paid.body.delivery.dropped).toBe(true);
-    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0');
+    await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
     expect(await retrieve(merchant.secret_key, order.id)).toMatchObject({ status: 'paid', paid_attempt_id: attemptId });
   });
 
   it('refunds a payment made just as the order expired: WeChat refuses to close a paid trade, the query finds the money', async () => {
-    const order = await cnyOrder(merchant.secret_key);
+    const order = await cnyOrder(merchant.secret_key, { expires_in: 60 });
     const attemptId = (await startWechat(order, 'native')).body.attempt!.id;
     await payAtFake(attemptId);
-    await alarmAfter(order.id, `UPDATE orders SET expires_at = ${Math.floor(Date.now() / 1000) - 1}`);
+    await alarmAfter(order.id, 60);
     expect((await retrieve(merchant.secret_key, order.id)).status).toBe('expired');
     expect((await fakeTrade(attemptId)).state).toBe('SUCCESS');
-    await alarmAfter(order.id, 'UPDATE attempts SET next_query_at = 0');
+    await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
     const after = await retrieve(merchant.secret_key, order.id);
     expect(after.status).toBe('expired');
     expect(after.refunds).toEqual([
@@ -246,27 +241,29 @@ describe('certificate mode', () => {
   it('verifies answers and callbacks signed with the platform certificate, and keeps both keys during a migration', async () => {
     const certMchid = await fakeMerchantId(12);
     expect((await fakeControl('/_fake/mode', { signing: 'certificate', mchid: certMchid })).status).toBe(200);
-    const certMerchant = await wechatMerchant(certMchid, { platform_keys: [certificateMode] });
+    const certMerchant = await wechatMerchant(certMchid, { platform_keys: [FAKE_WECHAT_CERTIFICATE_MODE] });
     const order = await cnyOrder(certMerchant.secret_key);
     const started = await startWechat(order, 'native');
     expect(started.body.attempt).toMatchObject({ status: 'requires_action' });
     const callback = await payAtFake(started.body.attempt!.id);
-    expect(callback.headers['Wechatpay-Serial']).toBe(certificateMode.serial);
+    expect(callback.headers['Wechatpay-Serial']).toBe(FAKE_WECHAT_CERTIFICATE_MODE.serial);
     expect((await deliver(callback)).status).toBe(204);
     expect((await retrieve(certMerchant.secret_key, order.id)).status).toBe('paid');
 
     // A merchant holding only the public key cannot verify certificate-signed answers: the start fails.
-    const publicOnly = await wechatMerchant(certMchid, { platform_keys: [publicKeyMode] });
+    const publicOnly = await wechatMerchant(certMchid, { platform_keys: [FAKE_WECHAT_PUBLIC_KEY_MODE] });
     const refused = await startWechat(await cnyOrder(publicOnly.secret_key), 'native');
     expect(refused.body.attempt).toMatchObject({ status: 'failed', failure: { code: 'channel_error' } });
 
     // Migrating: both keys configured, callbacks signed by either are accepted.
-    const both = await wechatMerchant(certMchid, { platform_keys: [publicKeyMode, certificateMode] });
+    const both = await wechatMerchant(certMchid, {
+      platform_keys: [FAKE_WECHAT_PUBLIC_KEY_MODE, FAKE_WECHAT_CERTIFICATE_MODE],
+    });
     const migrating = await cnyOrder(both.secret_key);
     const attemptId = (await startWechat(migrating, 'native')).body.attempt!.id;
     await fakeControl('/_fake/mode', { signing: 'public_key', mchid: certMchid });
     const signedWithPublicKey = await payAtFake(attemptId);
-    expect(signedWithPublicKey.headers['Wechatpay-Serial']).toBe(publicKeyMode.serial);
+    expect(signedWithPublicKey.headers['Wechatpay-Serial']).toBe(FAKE_WECHAT_PUBLIC_KEY_MODE.serial);
     expect((await deliver(signedWithPublicKey)).status).toBe(204);
     expect((await retrieve(both.secret_key, migrating.id)).status).toBe('paid');
   });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { Till, TillApiError, TillWebhookError, type WebhookEvent } from '../../sdk/index.ts';
 import { TillError } from '../../shared/errors.ts';
 import { WEBHOOK_SIGNATURE_HEADER } from '../../shared/webhook-signature.ts';
+import { now } from '../base/clock.ts';
 import type { AppEnv, Env } from '../base/env.ts';
 import { dispatchToSelf } from '../base/self-dispatch.ts';
 import { adminAuth } from '../http/auth.ts';
@@ -88,7 +89,7 @@ export const demoRoutes = new Hono<AppEnv>()
       type: event.type,
       order_id: event.data.object.id,
       order_status: event.data.object.status,
-      received_at: Math.floor(Date.now() / 1000),
+      received_at: now(),
       signature_verified: true,
     });
     return c.text('ok');

@@ -8,12 +8,14 @@ import { JwsError } from '../../shared/jws.ts';
 import { REQUEST_SIGNATURE_HEADER } from '../../shared/request-signature.ts';
 import type { ApiKeyKind } from '../../shared/schemas.ts';
 import { type ClientTokenClaims, verifyClientToken } from '../../shared/tokens.ts';
+import { now, nowMs } from '../base/clock.ts';
 import type { AppEnv } from '../base/env.ts';
 import { signingKeys } from '../base/keys.ts';
 import { merchantStub } from '../base/merchant-stub.ts';
 import { unwrap } from '../base/result.ts';
 import { hashApiKey, parseApiKey } from '../merchants/api-keys.ts';
 import type { AuthenticationResult, MerchantPrincipal } from '../merchants/merchant-principal.ts';
+import { forgetMerchantAccess } from '../orders/channel-scope.ts';
 import { limitKeyLookups } from './rate-limit.ts';
 import { bearer, readBodyBytes } from './request.ts';
 
@@ -24,9 +26,10 @@ export type CheckoutEnv = AppEnv & { Variables: { claims: ClientTokenClaims } };
 const principalCache = new Map<string, { principal: MerchantPrincipal; until: number }>();
 const PRINCIPAL_TTL_MS = 30_000;
 
-/** Drops this isolate's cached keys of a merchant after its keys or settings changed. */
+/** Drops what this isolate keeps of a merchant (its keys, its standing and channel credentials) after they changed. */
 export function forgetMerchant(merchantId: string): void {
   for (const [hash, entry] of principalCache) if (entry.principal.id === merchantId) principalCache.delete(hash);
+  forgetMerchantAccess(merchantId);
 }
 
 const REFUSALS: Record<Exclude<AuthenticationResult, { ok: true }>['reason'], [ErrorCode, string]> = {
@@ -69,7 +72,7 @@ export function merchantAuth(options: MerchantAuthOptions): MiddlewareHandler<Me
       );
     const hash = await hashApiKey(key);
     let cached = principalCache.get(hash);
-    if (!cached || cached.until < Date.now()) {
+    if (!cached || cached.until < nowMs()) {
       principalCache.delete(hash);
       await limitKeyLookups(c);
       const result = await merchantStub(c.env, parsed.merchantId).authenticate(hash);
@@ -79,7 +82,7 @@ export function merchantAuth(options: MerchantAuthOptions): MiddlewareHandler<Me
       }
       const expiresAt =
         result.principal.keyExpiresAt === null ? Number.POSITIVE_INFINITY : result.principal.keyExpiresAt * 1000;
-      cached = { principal: result.principal, until: Math.min(Date.now() + PRINCIPAL_TTL_MS, expiresAt) };
+      cached = { principal: result.principal, until: Math.min(nowMs() + PRINCIPAL_TTL_MS, expiresAt) };
       principalCache.set(hash, cached);
     }
     const principal = cached.principal;
@@ -146,7 +149,7 @@ export function clientTokenAuth(options: ClientTokenAuthOptions): MiddlewareHand
     if (token === null) throw new TillError('missing_client_token', missing);
     let claims: ClientTokenClaims;
     try {
-      claims = verifyClientToken(token, signingKeys(c.env).verification);
+      claims = verifyClientToken(token, signingKeys(c.env).verification, now());
     } catch (error) {
       if (error instanceof JwsError) {
         const [code, message] = TOKEN_ERRORS[error.reason];

@@ -6,6 +6,7 @@
 import type { Context, Env as HonoEnv, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { ORDER_ID } from '../../shared/schema-primitives.ts';
+import { nowMs } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
 import { merchantStub } from '../base/merchant-stub.ts';
 import { unwrap } from '../base/result.ts';
@@ -41,12 +42,12 @@ const MAX_CACHED_ORDERS = 1000;
 export async function orderMerchantOrigins(env: Env, orderId: string): Promise<readonly string[]> {
   if (!ORDER_ID.test(orderId)) return [];
   const hit = originsByOrder.get(orderId);
-  if (hit && hit.until > Date.now()) return hit.origins;
+  if (hit && hit.until > nowMs()) return hit.origins;
   const owner = await env.ORDERS.get(env.ORDERS.idFromName(orderId)).owner();
   const origins = owner ? unwrap(await merchantStub(env, owner.id).retrieve()).allowed_origins : [];
   originsByOrder.delete(orderId);
   const oldest = originsByOrder.keys().next();
   if (originsByOrder.size >= MAX_CACHED_ORDERS && !oldest.done) originsByOrder.delete(oldest.value);
-  originsByOrder.set(orderId, { origins, until: Date.now() + ORIGINS_TTL_MS });
+  originsByOrder.set(orderId, { origins, until: nowMs() + ORIGINS_TTL_MS });
   return origins;
 }

@@ -6,6 +6,7 @@
  * Answers can carry secrets (a new API key is shown once), so they are kept sealed with the vault.
  */
 import { DurableObject } from 'cloudflare:workers';
+import { nowMs as clockMs } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
 import { migrate } from '../base/sql-migrations.ts';
 import { Vault, VaultError } from '../base/vault.ts';
@@ -77,7 +78,7 @@ export class IdempotencyStore extends DurableObject<Env> {
   }
 
   /** Claims the key for a request, or says what became of the request that claimed it first. */
-  async begin(fingerprint: string, nowMs = Date.now()): Promise<BeginOutcome> {
+  async begin(fingerprint: string, nowMs = clockMs()): Promise<BeginOutcome> {
     const token = crypto.randomUUID();
     this.ensureSchema();
     const outcome = this.ctx.storage.transactionSync(
@@ -115,7 +116,7 @@ export class IdempotencyStore extends DurableObject<Env> {
   }
 
   /** Stores the answer of the request holding `token`; a request whose lease was taken stores nothing. */
-  async complete(token: string, response: StoredResponse, nowMs = Date.now()): Promise<void> {
+  async complete(token: string, response: StoredResponse, nowMs = clockMs()): Promise<void> {
     const sealed = await (await this.vault()).seal(
       JSON.stringify({ body: response.body, headers: response.headers }),
       this.sealContext,
@@ -141,7 +142,7 @@ export class IdempotencyStore extends DurableObject<Env> {
 
   /** Forgets an answer past its retention, or an abandoned claim; anything else keeps its time. */
   override async alarm(): Promise<void> {
-    const nowMs = Date.now();
+    const nowMs = clockMs();
     this.ensureSchema();
     this.sql.exec(
       'DELETE FROM record WHERE (completed_at IS NOT NULL AND completed_at + ? <= ?) OR (completed_at IS NULL AND started_at + ? <= ?)',

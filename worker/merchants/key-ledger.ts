@@ -5,10 +5,9 @@
  */
 import { TillError } from '../../shared/errors.ts';
 import type { ApiKey, ApiKeyKind, CreatedApiKey, Mode } from '../../shared/schemas.ts';
+import { now } from '../base/clock.ts';
 import { keyPrefix, newKeyId } from './api-keys.ts';
 import { type ApiKeyRow, apiKeyView } from './merchant-store.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 /** A key made outside the transaction (hashing is async): its secret and hash. */
 export interface NewKey {

@@ -20,8 +20,9 @@ import type {
   WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from '../../shared/schemas.ts';
+import { now, nowMs } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
-import { asResult, type Result } from '../base/result.ts';
+import { asResult, type Failed, type Result } from '../base/result.ts';
 import { migrate } from '../base/sql-migrations.ts';
 import { Vault, VaultError } from '../base/vault.ts';
 import { hashApiKey, newApiKey, newRequestSigningSecret, newWebhookSecret } from './api-keys.ts';
@@ -46,7 +47,14 @@ import {
   type WebhookHealthReport,
 } from './webhook-endpoints.ts';
 
-const now = (): number => Math.floor(Date.now() / 1000);
+/** A merchant's standing and one channel's credentials, as order objects need them before a channel call. */
+export interface ChannelAccess {
+  /** Disabled by the operator: no new payments (docs/decisions.md). */
+  disabled: boolean;
+  credentials: Record<string, unknown> | null;
+  /** Why the stored credentials could not be opened, if they could not. */
+  problem: Failed['error'] | null;
+}
 
 /**
  * Webhook endpoint, origins, signing keys and enabled channels serve both modes: once live is
@@ -124,7 +132,7 @@ export class MerchantObject extends DurableObject<Env> {
     if (await writeMerchantToIndex(this.env.DB, merchantView(row, this.channelRows()), row.version)) {
       this.sql.exec('UPDATE merchant SET indexed_version = MAX(indexed_version, ?)', row.version);
     } else {
-      await this.ctx.storage.setAlarm(Date.now() + 30_000);
+      await this.ctx.storage.setAlarm(nowMs() + 30_000);
     }
   }
 
@@ -290,6 +298,22 @@ export class MerchantObject extends DurableObject<Env> {
         error: { code: 'internal_error', message: `The ${channel} credentials cannot be opened: enter them again` },
       };
     }
+  }
+
+  /**
+   * For order objects, before a channel call: whether the merchant may take new payments, and
+   * (`withCredentials`) the channel's credentials for one mode, opened. One round trip for both.
+   */
+  async channelAccess(channel: string, mode: Mode, withCredentials: boolean): Promise<Result<ChannelAccess>> {
+    const disabled = this.findRow()?.disabled === 1;
+    if (!withCredentials) return { ok: true, value: { disabled, credentials: null, problem: null } };
+    const opened = await this.channelCredentials(channel, mode);
+    return {
+      ok: true,
+      value: opened.ok
+        ? { disabled, credentials: opened.value, problem: null }
+        : { disabled, credentials: null, problem: opened.error },
+    };
   }
 
   // ---- keys ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import {
   type RequestToSign,
   verifyRequestSignature,
 } from '../../shared/request-signature.ts';
+import { now } from '../base/clock.ts';
 import type { Vault } from '../base/vault.ts';
 import { type MerchantRow, sealContext, signingPublicKeys } from './merchant-store.ts';
 
@@ -38,10 +39,15 @@ export async function checkSignedRequest(
       parsed.hmac.length > 0 && row.signing_secret_sealed
         ? [await (await vault()).open(row.signing_secret_sealed, sealContext.signingSecret(row.id))]
         : [];
-    const key = await verifyRequestSignature(parsed, request, { hmacSecrets, publicKeys: signingPublicKeys(row) });
+    const key = await verifyRequestSignature(
+      parsed,
+      request,
+      { hmacSecrets, publicKeys: signingPublicKeys(row) },
+      { now: now() },
+    );
     storage.transactionSync(() => {
       const sql = storage.sql;
-      sql.exec('DELETE FROM nonces WHERE expires_at < ?', Math.floor(Date.now() / 1000));
+      sql.exec('DELETE FROM nonces WHERE expires_at < ?', now());
       if (sql.exec('SELECT 1 FROM nonces WHERE nonce = ?', parsed.nonce).toArray().length > 0) {
         throw new RequestSignatureError(
           'nonce_replayed',

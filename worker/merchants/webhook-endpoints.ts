@@ -16,12 +16,12 @@ import {
   type WebhookEndpoint,
   type WebhookEndpointWithSecret,
 } from '../../shared/schemas.ts';
+import { now } from '../base/clock.ts';
 import type { Vault } from '../base/vault.ts';
 import { RETRY_MAX_DELAY_SECONDS } from '../base/webhook-retry.ts';
 import { newWebhookSecret } from './api-keys.ts';
 import { type MerchantRow, sealContext } from './merchant-store.ts';
 
-const now = (): number => Math.floor(Date.now() / 1000);
 const iso = (unix: number): string => new Date(unix * 1000).toISOString().replace('.000Z', 'Z');
 
 /** An endpoint whose deliveries have all failed this long is disabled. */

@@ -5,19 +5,19 @@
  */
 import { TillError } from '../../shared/errors.ts';
 import { acceptsAttempts } from '../../shared/order-model.ts';
-import type { ShopperContext } from '../../shared/schemas.ts';
+import type { CheckoutSummary, ShopperContext } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
+import { now } from '../base/clock.ts';
 import { newAttemptId } from '../base/ids.ts';
+import { asResult, type Result } from '../base/result.ts';
 import { type ChannelId, channelOf, isChannelId } from '../channels/registry.ts';
 import type { StartResult } from '../channels/types.ts';
 import { channelErrorLog } from './channel-calls.ts';
-import { type ChannelScope, channelContext } from './channel-scope.ts';
-import { checkToken } from './checkout-view.ts';
-import type { OrderContext } from './order-context.ts';
+import { assertMayCharge, type ChannelScope, channelContext } from './channel-scope.ts';
+import { checkoutSummary, checkToken } from './checkout-view.ts';
+import { channelScope, type OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
 import { queryAgainSoon, TRADE_LIFETIME_SECONDS } from './reconciliation.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 export interface StartAttemptInput {
   claims: ClientTokenClaims;
@@ -54,10 +54,7 @@ function checkReturnUrl(url: string | undefined, row: OrderRow, origins: readonl
 }
 
 /** Opens an attempt (inside a transaction); anything that stops it throws and changes nothing. */
-export function openAttempt(
-  o: OrderContext,
-  input: StartAttemptInput,
-): { id: string; channelId: ChannelId; row: OrderRow } {
+function openAttempt(o: OrderContext, input: StartAttemptInput): { id: string; channelId: ChannelId; row: OrderRow } {
   const { claims, body, origin, context } = input;
   const row = o.ledger.order();
   checkToken(row, claims);
@@ -85,41 +82,35 @@ export function openAttempt(
   // The shopper switched method: only the newest attempt may still take money.
   o.ledger.cancelLiveAttempts();
   const id = newAttemptId();
-  const at = now();
-  o.sql.exec(
-    `INSERT INTO attempts (id, channel, method, status, amount, currency, created_at, updated_at, origin)
-     VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+  o.ledger.attempts.open({
     id,
-    body.channel,
-    body.method,
-    row.amount,
-    row.currency,
-    at,
-    at,
+    channel: body.channel,
+    method: body.method,
+    amount: row.amount,
+    currency: row.currency,
+    at: now(),
     origin,
-  );
+  });
   o.ledger.setOrderStatus(row, 'processing');
   return { id, channelId, row };
 }
 
 /** Whether the opened attempt may still go to its channel (inside a transaction); if not, it is dropped. */
-export function stillWanted(o: OrderContext, attemptId: string): boolean {
-  if (o.ledger.order().status === 'processing' && o.ledger.attempt(attemptId)?.status === 'pending') return true;
-  o.sql.exec(
-    "UPDATE attempts SET status = 'canceled', updated_at = ? WHERE id = ? AND status = 'pending'",
-    now(),
-    attemptId,
-  );
+function stillWanted(o: OrderContext, attemptId: string): boolean {
+  const attempt = o.ledger.attempt(attemptId);
+  if (o.ledger.order().status === 'processing' && attempt?.status === 'pending') return true;
+  // Never sent to its channel: nothing to close there or to ask about.
+  if (attempt?.status === 'pending') o.ledger.attempts.cancel(attempt, now(), null);
   return false;
 }
 
 const UNAVAILABLE = 'This payment method is not available for this order right now. Choose another method.';
 
 /** What a start call gave: the channel's answer, or (`unanswered`) a failure Till made up because none came. */
-export type StartAnswer = StartResult & { unanswered?: true };
+type StartAnswer = StartResult & { unanswered?: true };
 
 /** Calls the channel; a thrown error becomes a failed attempt that reconciliation asks about. */
-export async function startAtChannel(
+async function startAtChannel(
   scope: ChannelScope,
   channelId: ChannelId,
   row: OrderRow,
@@ -179,17 +170,12 @@ export async function startAtChannel(
 }
 
 /** Applies the channel's answer to the start (inside a transaction). */
-export function applyStart(o: OrderContext, attemptId: string, started: StartAnswer): void {
-  o.sql.exec(
-    'UPDATE attempts SET channel_ref = ?, instrument = ? WHERE id = ?',
-    started.channelRef || null,
-    started.instrument ? JSON.stringify(started.instrument) : null,
-    attemptId,
-  );
+function applyStart(o: OrderContext, attemptId: string, started: StartAnswer): void {
+  o.ledger.attempts.recordStart(attemptId, started);
   o.ledger.applyOutcome(attemptId, started.outcome);
   o.ledger.closeIfOrderClosed(attemptId);
   // The call may have reached the channel before it broke: ask whether money moved.
-  if (started.unanswered) queryAgainSoon(o.sql, attemptId);
+  if (started.unanswered) queryAgainSoon(o.ledger.attempts, attemptId);
 }
 
 /**
@@ -202,6 +188,44 @@ export function failLostCalls(o: OrderContext): void {
     .filter((attempt) => attempt.status === 'pending' && lostAfter(attempt) <= now());
   for (const attempt of lost) {
     o.ledger.applyOutcome(attempt.id, { status: 'failed', failure: LOST_CALL_FAILURE });
-    queryAgainSoon(o.sql, attempt.id);
+    queryAgainSoon(o.ledger.attempts, attempt.id);
   }
+}
+
+/** What the order object does around a start, outside any transaction. */
+export interface StartHooks {
+  scheduleAlarm(): Promise<void>;
+  closeCanceledAttempts(): Promise<void>;
+  /** The channel calls and pushes that follow any change (order-object.ts settle). */
+  settle(): Promise<void>;
+}
+
+/**
+ * Starts an attempt: a disabled merchant is refused before anything changes; the attempt is
+ * opened in one transaction, its channel called outside it, and the answer applied in another.
+ */
+export async function startAttempt(
+  o: OrderContext,
+  input: StartAttemptInput,
+  hooks: StartHooks,
+): Promise<Result<CheckoutSummary>> {
+  // An unknown channel is refused by openAttempt.
+  const channel = input.body.channel;
+  const allowed = await asResult(async () => {
+    if (isChannelId(channel)) await assertMayCharge(channelScope(o), channel);
+  });
+  if (!allowed.ok) return allowed;
+  const opened = await asResult(() => o.transaction(() => openAttempt(o, input)));
+  if (!opened.ok) return opened;
+  const { id, channelId, row } = opened.value;
+  // Before the channel call: should the object die during it, this alarm finds the lost call.
+  await hooks.scheduleAlarm();
+  await hooks.closeCanceledAttempts();
+  // While the old attempts were being closed, one of them may have paid the order.
+  if (o.transaction(() => stillWanted(o, id))) {
+    const started = await startAtChannel(channelScope(o), channelId, row, id, input);
+    o.transaction(() => applyStart(o, id, started));
+    await hooks.settle();
+  }
+  return { ok: true, value: checkoutSummary(o.ledger.order(), o.ledger.latestAttempt(), input.context) };
 }

@@ -1,6 +1,6 @@
 /**
- * An order's webhook deliveries in its SQLite (tables from ORDER_MIGRATIONS step 3): one row per
- * event and endpoint, and a log of every attempt. Synchronous, so the object composes them in
+ * An order's webhook deliveries in its SQLite (tables from ORDER_MIGRATIONS step 3), and the only
+ * code that writes them: one row per event and endpoint, and a log of every attempt. Synchronous, so the object composes them in
  * transactions; also the views the API returns (the timeline, an event's attempt log).
  *
  * Each endpoint has its own line, oldest event first: only the line's head is ever tried, so a
@@ -106,6 +106,41 @@ export function failDeliveriesTo(sql: SqlStorage, endpointIds: readonly string[]
       id,
     );
   }
+}
+
+/** Holds back every pending delivery until `at` at least (the endpoints could not be learned). */
+export function postponePending(sql: SqlStorage, at: number): void {
+  sql.exec("UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE state = 'pending'", at);
+}
+
+/** Holds back one endpoint's line until `at` at least (a failure of ours, not the endpoint's). */
+export function postponeLine(sql: SqlStorage, endpointId: string, at: number): void {
+  sql.exec(
+    "UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE endpoint_id = ? AND state = 'pending'",
+    at,
+    endpointId,
+  );
+}
+
+/** Brings one endpoint's waiting deliveries forward to `at`, keeping the line's order. */
+export function bringLineForward(sql: SqlStorage, endpointId: string, at: number): void {
+  sql.exec(
+    "UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?) WHERE endpoint_id = ? AND state = 'pending'",
+    at,
+    endpointId,
+  );
+}
+
+export function isWaiting(sql: SqlStorage, eventSeq: number, endpointId: string): boolean {
+  return (
+    sql
+      .exec(
+        "SELECT 1 FROM deliveries WHERE event_seq = ? AND endpoint_id = ? AND state = 'pending'",
+        eventSeq,
+        endpointId,
+      )
+      .toArray().length > 0
+  );
 }
 
 export function pendingEndpointIds(sql: SqlStorage): string[] {

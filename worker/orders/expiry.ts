@@ -1,14 +1,15 @@
 /**
- * When an order stops waiting: an unpaid order expires at `expires_at` (its attempts closed at
- * their channels), and an authorization nobody captured or voided is released after 7 days.
+ * When an order stops waiting: the merchant cancels it, an unpaid order expires at `expires_at`
+ * (its attempts closed at their channels), and an authorization nobody captured or voided is
+ * released after 7 days.
  */
-import { canTransition } from '../../shared/order-model.ts';
+import { TillError } from '../../shared/errors.ts';
+import { acceptsAttempts, canTransition } from '../../shared/order-model.ts';
+import { now } from '../base/clock.ts';
 import type { OrderContext } from './order-context.ts';
 import type { OrderRow } from './order-store.ts';
 import { AUTHORIZATION_VALID_SECONDS } from './reconciliation.ts';
 import { captureInFlight, captureLostAt, releaseAuthorization } from './settlement.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 /** A channel call still in flight holds expiry back this long at most. */
 const EXPIRY_GRACE_SECONDS = 600;
@@ -41,4 +42,21 @@ export function expireOrRelease(o: OrderContext): void {
   if (!canTransition(current.status, 'expired')) return;
   o.ledger.cancelLiveAttempts();
   o.ledger.setOrderStatus(o.ledger.order(), 'expired');
+}
+
+/** The merchant's cancel (inside a transaction): canceling twice changes nothing. */
+export function cancelOrder(o: OrderContext, row: OrderRow): void {
+  if (row.status === 'canceled') return;
+  if (row.status === 'authorized') {
+    throw new TillError(
+      'order_not_cancelable',
+      'This order holds an authorization: void it (POST /v1/orders/:id/void) or capture it',
+    );
+  }
+  if (!acceptsAttempts(row.status) || !canTransition(row.status, 'canceled')) {
+    throw new TillError('order_not_cancelable', `An order that is ${row.status} cannot be canceled`);
+  }
+  // Close the attempts first, so the order.canceled event shows none still live.
+  o.ledger.cancelLiveAttempts();
+  o.ledger.setOrderStatus(o.ledger.order(), 'canceled', { canceled_at: now() });
 }

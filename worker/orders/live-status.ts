@@ -19,6 +19,7 @@ import { type ErrorEnvelope, isErrorCode, TillError } from '../../shared/errors.
 import { isSettledForShopper } from '../../shared/order-model.ts';
 import { type CheckoutSummary, type ShopperContext, ShopperContextSchema } from '../../shared/schemas.ts';
 import { type ClientTokenClaims, ClientTokenClaimsSchema } from '../../shared/tokens.ts';
+import { nowMs } from '../base/clock.ts';
 
 /** The subprotocol the widget offers, next to its client token, and the one the server answers. */
 export const LIVE_PROTOCOL = 'till.v1';
@@ -144,7 +145,7 @@ export class LiveStatus {
   publish(summaryFor: (context: ShopperContext) => CheckoutSummary): void {
     const sockets = this.ctx.getWebSockets();
     if (sockets.length === 0) return;
-    const now = Date.now();
+    const now = nowMs();
     const byContext = new Map<ShopperContext, { text: string; print: string; final: boolean }>();
     for (const ws of sockets) {
       const attachment = attachmentOf(ws);
@@ -174,7 +175,7 @@ export class LiveStatus {
   }
 
   private closeSoon(ws: WebSocket, attachment: Attachment): void {
-    attachment.closeAt = Date.now() + FINAL_LINGER_MS;
+    attachment.closeAt = nowMs() + FINAL_LINGER_MS;
     ws.serializeAttachment(attachment);
     // A short timer keeps the object awake for its length; should it be evicted first, the
     // widget closes its side on the final summary anyway, and `closeExpired` catches the rest.
@@ -183,7 +184,7 @@ export class LiveStatus {
 
   /** Closes sockets whose token expired, or that outlived their final summary. Run from the alarm. */
   closeExpired(): void {
-    const now = Date.now();
+    const now = nowMs();
     for (const ws of this.ctx.getWebSockets()) {
       const attachment = attachmentOf(ws);
       if (!attachment || ws.readyState !== WebSocket.OPEN) continue;

@@ -1,51 +1,157 @@
 /**
- * Applying a channel's verified notification to the order (inside one transaction): any number
- * of times, in any order. A resent notification is recognised by its event id and changes nothing.
+ * A channel's notification about this order: verified by the channel's adapter with the
+ * merchant's credentials (outside any transaction), then applied in one transaction, any number
+ * of times, in any order. Every verified notification is logged (notification-log.ts) with what
+ * became of it:
+ *
+ * - `applied`: taken into account; a resend of the same event is a `duplicate` and changes nothing.
+ * - `rejected`: correctly signed, but its content can never apply (another amount, currency or
+ *   order, an attempt or refund this order does not have, content the channel never sends). The
+ *   channel is told to stop (a resend would say the same), nothing changes, and the operator
+ *   sees why in the log and in a warning.
+ *
+ * A bad signature is the sender's problem (401, not logged: anyone can post to the URL), and a
+ * failure on Till's side (the merchant object or storage) is thrown or answered as a failure, so
+ * the channel sends the notification again.
  */
 import { TillError } from '../../shared/errors.ts';
-import type { ChannelId } from '../channels/registry.ts';
+import { formatMoney } from '../../shared/money.ts';
+import type { ChannelNotificationOutcome, ChannelNotificationReason } from '../../shared/schemas.ts';
+import { now } from '../base/clock.ts';
+import { failed, type Result } from '../base/result.ts';
+import { type ChannelId, channelOf } from '../channels/registry.ts';
 import type { VerifiedNotification } from '../channels/types.ts';
-import type { OrderContext } from './order-context.ts';
-import { refundOf } from './refunds.ts';
+import { channelContext } from './channel-scope.ts';
+import type { NotificationEntry } from './notification-log.ts';
+import { channelScope, type OrderContext } from './order-context.ts';
+import { findRefund } from './refunds.ts';
 import { recordRefundResult } from './settlement.ts';
 
-const now = (): number => Math.floor(Date.now() / 1000);
-
-/** Records a channel event id; false when it was seen before (a resent notification). */
-function firstSight(sql: SqlStorage, eventId: string, attemptId: string): boolean {
-  if (sql.exec('SELECT 1 FROM channel_events WHERE event_id = ?', eventId).toArray().length > 0) return false;
-  sql.exec(
-    'INSERT INTO channel_events (event_id, attempt_id, received_at) VALUES (?, ?, ?)',
-    eventId,
-    attemptId,
-    now(),
-  );
-  return true;
+/** A notification as the route received it (headers as pairs: RPC carries plain data). */
+export interface NotificationDelivery {
+  body: string;
+  headers: [string, string][];
+  /** The worker's public origin. */
+  origin: string;
 }
 
-export function applyVerifiedNotification(
+/** What became of a notification Till could verify. */
+export interface NotificationReceipt {
+  outcome: ChannelNotificationOutcome;
+  reasonCode: ChannelNotificationReason | null;
+}
+
+type Rejection = { code: ChannelNotificationReason; reason: string };
+type Taken = Extract<ChannelNotificationReason, 'no_change' | 'already_received'> | null;
+
+/** Content errors an adapter throws for a notification whose signature it verified, by the field they name. */
+const BY_PARAM: Record<string, ChannelNotificationReason> = {
+  order_id: 'order_mismatch',
+  amount: 'amount_mismatch',
+  currency: 'currency_mismatch',
+};
+
+/** A verified notification that can never apply, or null for anything else (a failure of ours: retried). */
+function rejectionOf(error: TillError): Rejection | null {
+  if (error.code === 'invalid_json') return { code: 'invalid_json', reason: error.message };
+  if (error.code !== 'invalid_parameter' && error.code !== 'unknown_parameter') return null;
+  return { code: (error.param && BY_PARAM[error.param]) || 'invalid_content', reason: error.message };
+}
+
+/** Why a verified notification cannot apply to this order, or null when it can. */
+function mismatchOf(o: OrderContext, channelId: ChannelId, note: VerifiedNotification): Rejection | null {
+  if (note.orderId !== o.ledger.order().id)
+    return { code: 'order_mismatch', reason: 'The notification is about another order' };
+  const attempt = ownAttempt(o, channelId, note);
+  if (!attempt) return { code: 'unknown_attempt', reason: `This order has no ${channelId} attempt of that id` };
+  if (note.kind === 'refund') {
+    if (findRefund(o.sql, note.refundId)?.attempt_id === attempt.id) return null;
+    return { code: 'unknown_refund', reason: 'The attempt has no refund of that id' };
+  }
+  if (note.currency !== attempt.currency)
+    return { code: 'currency_mismatch', reason: `In ${note.currency}, the attempt is in ${attempt.currency}` };
+  if (note.amount === attempt.amount) return null;
+  const [said, owed] = [formatMoney(note.amount, note.currency), formatMoney(attempt.amount, attempt.currency)];
+  return { code: 'amount_mismatch', reason: `Says ${said}, the attempt is for ${owed}` };
+}
+
+/** The attempt a notification names, if it is this order's and this channel's (the adapter speaks only for its own). */
+const ownAttempt = (o: OrderContext, channelId: ChannelId, note: VerifiedNotification) => {
+  const attempt = o.ledger.attempt(note.attemptId);
+  return attempt?.channel === channelId ? attempt : undefined;
+};
+
+/** Applies a verified notification (inside a transaction) and logs what became of it. */
+function applyVerifiedNotification(
   o: OrderContext,
   channelId: ChannelId,
   note: VerifiedNotification,
-): { applied: boolean } {
-  const row = o.ledger.order();
-  const attempt = o.ledger.attempt(note.attemptId);
-  // Verified by this channel's adapter: it speaks only for its own attempts.
-  if (!attempt || row.id !== note.orderId || attempt.channel !== channelId)
-    throw new TillError('order_not_found', 'No such attempt on this order');
-  if (note.kind === 'refund') {
-    const refund = refundOf(o.sql, note.refundId);
-    if (refund.attempt_id !== attempt.id) throw new TillError('refund_not_found', 'No such refund on this attempt');
-    if (!firstSight(o.sql, note.eventId, attempt.id)) return { applied: false };
-    recordRefundResult(o, refund.id, note.result);
-    return { applied: true };
+): NotificationReceipt {
+  const at = now();
+  const attemptId = ownAttempt(o, channelId, note)?.id ?? null;
+  const entry = { receivedAt: at, channel: channelId, eventId: note.eventId, attemptId };
+  const rejection = mismatchOf(o, channelId, note);
+  if (rejection) return reject(o, entry, rejection);
+  const taken = (outcome: ChannelNotificationOutcome, reasonCode: Taken, reason: string | null) => {
+    o.notifications.record({ ...entry, outcome, reasonCode, reason });
+    return { outcome, reasonCode };
+  };
+  if (o.notifications.seen(note.eventId)) return taken('duplicate', 'already_received', 'Received before');
+  o.notifications.remember(note.eventId, note.attemptId, at);
+  // A state that is no news (the payer has not paid yet), or that the order already knows, changes nothing.
+  const changed =
+    note.kind === 'refund'
+      ? recordRefundResult(o, note.refundId, note.result)
+      : note.outcome !== null && o.ledger.applyOutcome(note.attemptId, note.outcome);
+  if (note.kind === 'payment' && note.outcome !== null) o.ledger.closeIfOrderClosed(note.attemptId);
+  return changed ? taken('applied', null, null) : taken('applied', 'no_change', 'Nothing new for the order');
+}
+
+/** Logs a verified notification that can never apply (inside a transaction) and warns the operator. */
+function reject(
+  o: OrderContext,
+  entry: Omit<NotificationEntry, 'outcome' | 'reasonCode' | 'reason'>,
+  rejection: Rejection,
+): NotificationReceipt {
+  o.notifications.record({ ...entry, outcome: 'rejected', reasonCode: rejection.code, reason: rejection.reason });
+  // Never the body or a header: the ids, and the adapter's words (written to be logged).
+  console.warn('channel notification rejected', {
+    order: o.ledger.order().id,
+    channel: entry.channel,
+    event_id: entry.eventId,
+    attempt_id: entry.attemptId,
+    reason_code: rejection.code,
+    reason: rejection.reason,
+  });
+  return { outcome: 'rejected', reasonCode: rejection.code };
+}
+
+/**
+ * Verifies a notification with the merchant's credentials for the order's mode, and applies it.
+ * Answers `invalid_signature` for a signature that fails, `order_not_found` when there is no
+ * order here; throws or answers anything else for a failure of ours, which the channel retries.
+ */
+export async function receiveNotification(
+  o: OrderContext,
+  channelId: ChannelId,
+  delivery: NotificationDelivery,
+): Promise<Result<NotificationReceipt>> {
+  const row = o.ledger.findOrder();
+  if (!row) return failed('order_not_found', 'No such order');
+  let note: VerifiedNotification;
+  try {
+    const ctx = await channelContext(channelScope(o), channelId, delivery.origin);
+    note = await channelOf(channelId).parseNotification(ctx, {
+      orderId: row.id,
+      body: delivery.body,
+      headers: new Headers(delivery.headers),
+    });
+  } catch (error) {
+    if (!(error instanceof TillError)) throw error;
+    const rejection = error.code === 'invalid_signature' ? null : rejectionOf(error);
+    if (!rejection) return failed(error.code, error.message, error.param);
+    const entry = { receivedAt: now(), channel: channelId, eventId: null, attemptId: null };
+    return { ok: true, value: o.transaction(() => reject(o, entry, rejection)) };
   }
-  if (note.amount !== attempt.amount || note.currency !== attempt.currency) {
-    // Not ours to apply as it stands; the channel retries and reconciliation will query.
-    throw new TillError('invalid_parameter', 'notification amount does not match the attempt', 'amount');
-  }
-  if (!firstSight(o.sql, note.eventId, attempt.id) || note.outcome === null) return { applied: false };
-  const applied = o.ledger.applyOutcome(note.attemptId, note.outcome);
-  o.ledger.closeIfOrderClosed(note.attemptId);
-  return { applied };
+  return { ok: true, value: o.transaction(() => applyVerifiedNotification(o, channelId, note)) };
 }

@@ -3,15 +3,12 @@
  * version and only ever replaces an older one, so retries and reordering are harmless; a failed
  * write is retried by the object's alarm until it lands.
  */
+
+import { now } from '../base/clock.ts';
 import type { OrderContext } from './order-context.ts';
 import type { OrderRow, OutboxRow } from './order-store.ts';
 
 export const INDEX_RETRY_SECONDS = 30;
-
-/** The newest event in the order's outbox (0 when none). */
-export function lastEventSeq(sql: SqlStorage): number {
-  return sql.exec<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM outbox').one().seq ?? 0;
-}
 
 /**
  * Writes the row's current version and the order's events not yet indexed to the index in one
@@ -54,7 +51,7 @@ export async function writeToIndex(
         paidChannel,
         row.created_at,
         row.paid_at,
-        Math.floor(Date.now() / 1000),
+        now(),
         row.version,
       );
     await db.batch([orderStatement, ...eventStatements]);
@@ -77,30 +74,25 @@ export class IndexSync {
 
   /** Whether the index lacks the order's current version or some of its events. */
   private behind(row: OrderRow): boolean {
-    return row.version > row.indexed_version || lastEventSeq(this.o.sql) > row.indexed_event_seq;
+    return row.version > row.indexed_version || this.o.ledger.outbox.lastSeq() > row.indexed_event_seq;
   }
 
-  /** When the alarm should write to the index, or null when it is current. */
-  nextWriteAt(row: OrderRow): number | null {
-    return this.behind(row) ? Math.max(Math.floor(Date.now() / 1000), this.retryAt) : null;
+  /** When the alarm should write to the index, or null when it is current (or there is no order). */
+  nextWriteAt(): number | null {
+    const row = this.o.ledger.findOrder();
+    return row && this.behind(row) ? Math.max(now(), this.retryAt) : null;
   }
 
   /** Writes the order's current version and its new events if the index is behind. */
   async sync(): Promise<void> {
-    const { sql, ledger, env } = this.o;
+    const { ledger, env } = this.o;
     const row = ledger.findOrder();
-    const at = Math.floor(Date.now() / 1000);
+    const at = now();
     if (!row || !this.behind(row) || this.retryAt > at) return;
     const paidChannel = row.paid_attempt_id ? (ledger.attempt(row.paid_attempt_id)?.channel ?? null) : null;
-    const events = sql
-      .exec<OutboxRow>('SELECT * FROM outbox WHERE seq > ? ORDER BY seq', row.indexed_event_seq)
-      .toArray();
+    const events = ledger.outbox.since(row.indexed_event_seq);
     if (await writeToIndex(env.DB, row, paidChannel, events)) {
-      sql.exec(
-        'UPDATE orders SET indexed_version = MAX(indexed_version, ?), indexed_event_seq = MAX(indexed_event_seq, ?)',
-        row.version,
-        events.at(-1)?.seq ?? row.indexed_event_seq,
-      );
+      ledger.orders.markIndexed(row.version, events.at(-1)?.seq ?? row.indexed_event_seq);
       this.retryAt = 0;
     } else {
       this.retryAt = at + INDEX_RETRY_SECONDS;

@@ -1,12 +1,12 @@
 /**
  * The order's state changes, all synchronous so the Durable Object composes them inside one
- * `transactionSync`. Every order move goes through the transition table; every move a merchant
- * hears about appends its event to the outbox in the same transaction.
+ * `transactionSync`. It decides; the table modules write (orders-table.ts, attempts-table.ts,
+ * outbox.ts, refunds.ts), each status through its transition table. Every move a merchant hears
+ * about appends its event to the outbox in the same transaction.
  */
 import { TillError } from '../../shared/errors.ts';
 import {
   canTransition,
-  canTransitionAttempt,
   EVENT_FOR_STATUS,
   isTerminal,
   type OrderStatus,
@@ -15,15 +15,17 @@ import {
 } from '../../shared/order-model.ts';
 import type { CreateOrderRequest, Mode, Order } from '../../shared/schemas.ts';
 import { signClientToken, signReceipt } from '../../shared/tokens.ts';
+import { now } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
 import { newEventId } from '../base/ids.ts';
 import { signingKeys } from '../base/keys.ts';
 import type { ChannelOutcome } from '../channels/types.ts';
+import { AttemptsTable } from './attempts-table.ts';
 import { type AttemptRow, type OrderRow, orderView, type RefundRow, refundView } from './order-store.ts';
+import { OrdersTable, type StatusFields } from './orders-table.ts';
+import { Outbox } from './outbox.ts';
 import { firstQueryAt, QUERY_FIRST_AFTER_SECONDS } from './reconciliation.ts';
-import { addAutomaticRefund } from './refunds.ts';
-
-export const now = (): number => Math.floor(Date.now() / 1000);
+import { addAutomaticRefund, allRefunds } from './refunds.ts';
 
 const DEFAULT_EXPIRES_IN = 3600;
 
@@ -34,10 +36,10 @@ export interface CreateOrderInput {
   requestHash: string;
 }
 
-/** Attempts whose money may still move at the channel. */
-const LIVE_ATTEMPTS = "('requires_action', 'processing', 'authorized')";
-
 export class OrderLedger {
+  readonly orders: OrdersTable;
+  readonly attempts: AttemptsTable;
+  readonly outbox: Outbox;
   private readonly sql: SqlStorage;
   private readonly env: Env;
   /** Attempts canceled here that must also be closed at their channel, after the transaction. */
@@ -46,6 +48,9 @@ export class OrderLedger {
   constructor(sql: SqlStorage, env: Env) {
     this.sql = sql;
     this.env = env;
+    this.orders = new OrdersTable(sql);
+    this.attempts = new AttemptsTable(sql);
+    this.outbox = new Outbox(sql);
   }
 
   /**
@@ -72,44 +77,51 @@ export class OrderLedger {
   // ---- reads ---------------------------------------------------------------------------
 
   findOrder(): OrderRow | undefined {
-    return this.sql.exec<OrderRow>('SELECT * FROM orders LIMIT 1').toArray()[0];
+    return this.orders.find();
   }
 
   order(): OrderRow {
-    const row = this.findOrder();
-    if (!row) throw new TillError('order_not_found', 'No such order');
-    return row;
-  }
-
-  attempts(): AttemptRow[] {
-    return this.sql.exec<AttemptRow>('SELECT * FROM attempts ORDER BY seq').toArray();
+    return this.orders.get();
   }
 
   attempt(id: string): AttemptRow | undefined {
-    return this.sql.exec<AttemptRow>('SELECT * FROM attempts WHERE id = ?', id).toArray()[0];
+    return this.attempts.find(id);
   }
 
   latestAttempt(): AttemptRow | undefined {
-    return this.sql.exec<AttemptRow>('SELECT * FROM attempts ORDER BY seq DESC LIMIT 1').toArray()[0];
+    return this.attempts.latest();
   }
 
   /** Attempts still waiting on a channel call or on the channel's answer. */
   inFlightAttempts(): AttemptRow[] {
-    return this.sql.exec<AttemptRow>("SELECT * FROM attempts WHERE status IN ('pending', 'processing')").toArray();
-  }
-
-  refunds(): RefundRow[] {
-    return this.sql.exec<RefundRow>('SELECT * FROM refunds ORDER BY seq').toArray();
+    return this.attempts.inFlight();
   }
 
   view(): Order {
-    return orderView(this.order(), this.attempts(), this.refunds());
+    return orderView(this.order(), this.attempts.all(), allRefunds(this.sql));
   }
 
   // ---- changes -------------------------------------------------------------------------
 
+  /** Creates the order once; true when it was made before by the same request (a replay). */
+  createOnce(input: CreateOrderInput): boolean {
+    const existing = this.findOrder();
+    if (!existing) {
+      this.createOrder(input);
+      this.appendEvent('order.created');
+      return false;
+    }
+    if (existing.merchant_id !== input.merchant.id || existing.request_hash !== input.requestHash) {
+      throw new TillError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was already used with a different request body',
+      );
+    }
+    return true;
+  }
+
   /** Writes a new order, with its client token signed for exactly what it holds. */
-  createOrder(input: CreateOrderInput): void {
+  private createOrder(input: CreateOrderInput): void {
     const created = now();
     const { request, merchant } = input;
     const expiresAt = created + (request.expires_in ?? DEFAULT_EXPIRES_IN);
@@ -126,26 +138,23 @@ export class OrderLedger {
       },
       signingKeys(this.env).current,
     );
-    this.sql.exec(
-      `INSERT INTO orders (id, merchant_id, merchant_name, channels, mode, status, amount, currency, description,
-         return_url, metadata, created_at, expires_at, client_token, request_hash, capture_method)
-       VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      input.id,
-      merchant.id,
-      merchant.name,
-      JSON.stringify(merchant.channels),
-      merchant.mode,
-      request.amount,
-      request.currency,
-      request.description,
-      request.return_url ?? null,
-      JSON.stringify(request.metadata ?? {}),
-      created,
+    this.orders.create({
+      id: input.id,
+      merchantId: merchant.id,
+      merchantName: merchant.name,
+      channels: merchant.channels,
+      mode: merchant.mode,
+      amount: request.amount,
+      currency: request.currency,
+      description: request.description,
+      returnUrl: request.return_url ?? null,
+      metadata: request.metadata ?? {},
+      createdAt: created,
       expiresAt,
       clientToken,
-      input.requestHash,
-      request.capture_method ?? 'automatic',
-    );
+      requestHash: input.requestHash,
+      captureMethod: request.capture_method ?? 'automatic',
+    });
   }
 
   /**
@@ -154,22 +163,9 @@ export class OrderLedger {
    */
   applyOutcome(attemptId: string, outcome: ChannelOutcome): boolean {
     const attempt = this.attempt(attemptId);
-    if (!attempt || attempt.status === outcome.status) return false;
-    if (!canTransitionAttempt(attempt.status, outcome.status)) return false;
-    const failure = outcome.status === 'failed' ? JSON.stringify(outcome.failure) : null;
-    // Until the channel gives a final answer, reconciliation keeps asking it.
-    const waiting = outcome.status === 'requires_action' || outcome.status === 'processing';
-    this.sql.exec(
-      `UPDATE attempts SET status = ?, next_action = ?, failure = ?, updated_at = ?,
-         next_query_at = CASE WHEN ? THEN COALESCE(next_query_at, ?) ELSE NULL END WHERE id = ?`,
-      outcome.status,
-      outcome.status === 'requires_action' ? JSON.stringify(outcome.nextAction) : null,
-      failure,
-      now(),
-      waiting ? 1 : 0,
-      attempt.created_at + QUERY_FIRST_AFTER_SECONDS,
-      attemptId,
-    );
+    if (!attempt) return false;
+    if (!this.attempts.recordOutcome(attempt, outcome, now(), attempt.created_at + QUERY_FIRST_AFTER_SECONDS))
+      return false;
 
     const row = this.order();
     if (outcome.status === 'succeeded') {
@@ -179,7 +175,7 @@ export class OrderLedger {
         this.markPaid(row, attempt);
       } else {
         // The shopper paid twice, or paid after the order closed: this money goes back at once.
-        this.sql.exec('UPDATE attempts SET needs_refund = 1 WHERE id = ?', attemptId);
+        this.attempts.flagForRefund(attemptId);
         const refund = addAutomaticRefund(
           this.sql,
           attempt,
@@ -198,22 +194,15 @@ export class OrderLedger {
     if (this.latestAttempt()?.id !== attemptId || isTerminal(row.status)) return true;
     const target = orderStatusForAttempt(outcome.status);
     if (target !== row.status && canTransition(row.status, target)) {
-      const fields: Partial<OrderRow> =
+      const fields: StatusFields =
         outcome.status === 'failed'
-          ? { last_failure: failure }
+          ? { last_failure: JSON.stringify(outcome.failure) }
           : outcome.status === 'authorized'
             ? { authorized_at: now() }
             : {};
       this.setOrderStatus(row, target, fields);
     }
     return true;
-  }
-
-  /** The attempt holding an authorization the merchant may capture or void. */
-  authorizedAttempt(): AttemptRow | undefined {
-    return this.sql
-      .exec<AttemptRow>("SELECT * FROM attempts WHERE status = 'authorized' ORDER BY seq DESC LIMIT 1")
-      .toArray()[0];
   }
 
   private markPaid(row: OrderRow, attempt: AttemptRow): void {
@@ -244,22 +233,9 @@ export class OrderLedger {
     });
   }
 
-  setOrderStatus(row: OrderRow, status: OrderStatus, fields: Partial<OrderRow> = {}): void {
-    if (row.status !== status && !canTransition(row.status, status)) {
-      throw new Error(`order transition ${row.status} → ${status} is not allowed`);
-    }
-    const changes: Partial<OrderRow> = { ...fields, status };
-    const columns = Object.keys(changes);
-    const written = this.sql.exec(
-      `UPDATE orders SET ${columns.map((column) => `${column} = ?`).join(', ')}, version = version + 1 WHERE id = ? AND version = ?`,
-      ...columns.map((column) => changes[column] ?? null),
-      row.id,
-      row.version,
-    ).rowsWritten;
-    // A stale row would decide on facts no longer true: fail loudly and roll the transaction back.
-    if (written === 0) throw new Error(`order ${row.id} changed since version ${row.version} was read`);
-    const event = EVENT_FOR_STATUS[status];
-    if (row.status !== status) this.appendEvent(event);
+  /** Moves the order through the transition table; a new status appends its event. */
+  setOrderStatus(row: OrderRow, status: OrderStatus, fields: StatusFields = {}): void {
+    if (this.orders.transition(row, status, fields)) this.appendEvent(EVENT_FOR_STATUS[status]);
   }
 
   /**
@@ -268,10 +244,7 @@ export class OrderLedger {
    * that call, which sees the closed order when it returns.
    */
   cancelLiveAttempts(keep?: string): void {
-    const live = this.sql
-      .exec<AttemptRow>(`SELECT * FROM attempts WHERE status IN ${LIVE_ATTEMPTS} AND id != ?`, keep ?? '')
-      .toArray();
-    for (const attempt of live) this.cancelAttempt(attempt);
+    for (const attempt of this.attempts.live(keep)) this.cancelAttempt(attempt);
   }
 
   /** An attempt left live on an order that can no longer use it (its channel call returned
@@ -286,13 +259,7 @@ export class OrderLedger {
   /** Cancels an attempt here; it is closed at its channel after the transaction, and asked
    * about until the channel confirms it closed (money may have moved in between). */
   private cancelAttempt(attempt: AttemptRow): void {
-    this.sql.exec(
-      "UPDATE attempts SET status = 'canceled', next_action = NULL, updated_at = ?, next_query_at = ? WHERE id = ?",
-      now(),
-      firstQueryAt(this.order()),
-      attempt.id,
-    );
-    this.toClose.push(attempt);
+    if (this.attempts.cancel(attempt, now(), firstQueryAt(this.order()))) this.toClose.push(attempt);
   }
 
   /** Appends an event to the outbox; `refund.*` events name their refund. */
@@ -302,13 +269,6 @@ export class OrderLedger {
     const created = now();
     const data = refund ? { object, refund: refundView(refund, object.id) } : { object };
     const body = JSON.stringify({ id, object: 'event', type, created, mode: object.mode, data });
-    this.sql.exec(
-      'INSERT INTO outbox (id, type, created_at, body, next_attempt_at) VALUES (?, ?, ?, ?, ?)',
-      id,
-      type,
-      created,
-      body,
-      created,
-    );
+    this.outbox.append({ id, type, created, body });
   }
 }

@@ -1,5 +1,6 @@
 /**
- * One Durable Object per order: the only writer of the order, its attempts and its outbox.
+ * One Durable Object per order: the only writer of the order, its attempts, refunds, outbox,
+ * deliveries and notification log (each table through its own module: order-migrations.ts).
  *
  * Every state change is decided in one synchronous transaction guarded by the transition
  * table. Channel calls happen between transactions, never inside one, and their answers are
@@ -7,63 +8,40 @@
  * shoppers' clicks, can never both win.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { TillError } from '../../shared/errors.ts';
-import { acceptsAttempts, canTransition, isTerminal } from '../../shared/order-model.ts';
 import type {
+  ChannelNotification,
   CheckoutSummary,
   DeliveryAttempt,
-  Mode,
   Order,
   OrderEventEntry,
   Refund,
   ShopperContext,
 } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
+import { now } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
 import { asResult, type Result } from '../base/result.ts';
 import { migrate } from '../base/sql-migrations.ts';
-import { type ChannelId, channelOf } from '../channels/registry.ts';
-import type { VerifiedNotification } from '../channels/types.ts';
-import {
-  applyStart,
-  failLostCalls,
-  lostAfter,
-  openAttempt,
-  type StartAttemptInput,
-  startAtChannel,
-  stillWanted,
-} from './attempt-start.ts';
+import type { ChannelId } from '../channels/registry.ts';
+import { nextAlarmAt, runDueWork } from './alarm-plan.ts';
+import { type StartAttemptInput, startAttempt } from './attempt-start.ts';
 import { captureTrade, closeTrade } from './channel-calls.ts';
-import { channelContext } from './channel-scope.ts';
 import { checkoutSummary, checkToken } from './checkout-view.ts';
 import { attemptLog, timeline } from './delivery-store.ts';
-import { expireOrRelease, expiryCheckAt } from './expiry.ts';
+import { cancelOrder } from './expiry.ts';
 import { LiveStatus } from './live-status.ts';
-import { applyVerifiedNotification } from './notifications.ts';
-import { channelScope, type OrderContext } from './order-context.ts';
+import { NotificationLog } from './notification-log.ts';
+import { type NotificationDelivery, type NotificationReceipt, receiveNotification } from './notifications.ts';
+import { channelScope, type OrderContext, type OrderOwner, ownedBy } from './order-context.ts';
 import { IndexSync } from './order-index.ts';
-import { type CreateOrderInput, now, OrderLedger } from './order-ledger.ts';
-import { ORDER_MIGRATIONS, type OrderRow, refundView } from './order-store.ts';
-import { nextQueryAt, reconcile } from './reconciliation.ts';
-import { nextRefundCallAt, type RefundInput, refundOf, reserveRefund } from './refunds.ts';
+import { type CreateOrderInput, OrderLedger } from './order-ledger.ts';
+import { ORDER_MIGRATIONS } from './order-migrations.ts';
+import { type OrderRow, refundView } from './order-store.ts';
+import { type RefundInput, refundOf, reserveRefund } from './refunds.ts';
 import { applyCapture, claimCapture, processRefunds, voidOrder } from './settlement.ts';
-import { deliverPendingEvents, nextDeliveryAt, queueRedelivery } from './webhook-delivery.ts';
+import { queueRedelivery } from './webhook-delivery.ts';
 
-export type { StartAttemptInput };
-
-/** Who asks about an order: its merchant, in the mode of the key used. */
-export interface OrderOwner {
-  id: string;
-  mode: Mode;
-}
-
-/** A notification as the route received it (headers as pairs: RPC carries plain data). */
-export interface NotificationDelivery {
-  body: string;
-  headers: [string, string][];
-  /** The worker's public origin. */
-  origin: string;
-}
+export type { NotificationDelivery, OrderOwner, StartAttemptInput };
 
 export class OrderObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -82,7 +60,13 @@ export class OrderObject extends DurableObject<Env> {
     migrate(ctx.storage, ORDER_MIGRATIONS);
     this.ledger = new OrderLedger(this.sql, env);
     this.live = new LiveStatus(ctx);
-    this.context = { env, sql: this.sql, ledger: this.ledger, transaction: (work) => this.transaction(work) };
+    this.context = {
+      env,
+      sql: this.sql,
+      ledger: this.ledger,
+      notifications: new NotificationLog(this.sql),
+      transaction: (work) => this.transaction(work),
+    };
     this.index = new IndexSync(this.context);
   }
 
@@ -123,37 +107,14 @@ export class OrderObject extends DurableObject<Env> {
   }
 
   private ownedBy(owner: OrderOwner): OrderRow {
-    const row = this.ledger.order();
-    // Another merchant's order is indistinguishable from a missing one.
-    if (row.merchant_id !== owner.id) throw new TillError('order_not_found', 'No such order');
-    if (row.mode !== owner.mode) {
-      throw new TillError(
-        'order_not_found',
-        `No such order in ${owner.mode} mode: it exists in ${row.mode} mode, use a ${row.mode} key`,
-      );
-    }
-    return row;
+    return ownedBy(this.ledger.order(), owner);
   }
 
   // ---- merchant API --------------------------------------------------------------------
 
   async create(input: CreateOrderInput): Promise<Result<{ order: Order; replayed: boolean }>> {
     const result = await asResult(() => {
-      const replayed = this.transaction(() => {
-        const existing = this.ledger.findOrder();
-        if (existing) {
-          if (existing.merchant_id !== input.merchant.id || existing.request_hash !== input.requestHash) {
-            throw new TillError(
-              'idempotency_key_reused',
-              'This Idempotency-Key was already used with a different request body',
-            );
-          }
-          return true;
-        }
-        this.ledger.createOrder(input);
-        this.ledger.appendEvent('order.created');
-        return false;
-      });
+      const replayed = this.transaction(() => this.ledger.createOnce(input));
       return { order: this.ledger.view(), replayed };
     });
     // In the index before the merchant hears of it, so a listing never misses a created order.
@@ -170,24 +131,7 @@ export class OrderObject extends DurableObject<Env> {
   }
 
   async cancel(owner: OrderOwner): Promise<Result<Order>> {
-    const result = await asResult(() =>
-      this.transaction(() => {
-        const row = this.ownedBy(owner);
-        if (row.status === 'canceled') return;
-        if (row.status === 'authorized') {
-          throw new TillError(
-            'order_not_cancelable',
-            'This order holds an authorization: void it (POST /v1/orders/:id/void) or capture it',
-          );
-        }
-        if (!acceptsAttempts(row.status) || !canTransition(row.status, 'canceled')) {
-          throw new TillError('order_not_cancelable', `An order that is ${row.status} cannot be canceled`);
-        }
-        // Close the attempts first, so the order.canceled event shows none still live.
-        this.ledger.cancelLiveAttempts();
-        this.ledger.setOrderStatus(this.ledger.order(), 'canceled', { canceled_at: now() });
-      }),
-    );
+    const result = await asResult(() => this.transaction(() => cancelOrder(this.context, this.ownedBy(owner))));
     if (!result.ok) return result;
     await this.settle();
     return { ok: true, value: this.ledger.view() };
@@ -278,75 +222,45 @@ export class OrderObject extends DurableObject<Env> {
   }
 
   async startAttempt(input: StartAttemptInput): Promise<Result<CheckoutSummary>> {
-    const opened = await asResult(() => this.transaction(() => openAttempt(this.context, input)));
-    if (!opened.ok) return opened;
-    const { id, channelId, row } = opened.value;
-    // Before the channel call: should the object die during it, this alarm finds the lost call.
-    await this.scheduleAlarm();
-    await this.closeCanceledAttempts();
-    // While the old attempts were being closed, one of them may have paid the order.
-    if (this.transaction(() => stillWanted(this.context, id))) {
-      const started = await startAtChannel(channelScope(this.context), channelId, row, id, input);
-      this.transaction(() => applyStart(this.context, id, started));
-      await this.settle();
-    }
-    return { ok: true, value: checkoutSummary(this.ledger.order(), this.ledger.latestAttempt(), input.context) };
+    return startAttempt(this.context, input, {
+      scheduleAlarm: () => this.scheduleAlarm(),
+      closeCanceledAttempts: () => this.closeCanceledAttempts(),
+      settle: () => this.settle(),
+    });
   }
 
-  // ---- channel notifications -----------------------------------------------------------
+  // ---- channel notifications (notifications.ts) ------------------------------------------
 
-  /**
-   * A channel's notification about this order, as it arrived: the channel's adapter verifies it
-   * with the merchant's credentials for the order's mode, then it is applied.
-   */
+  /** A channel's notification about this order, as it arrived: verified, applied, logged. */
   async receiveNotification(
     channelId: ChannelId,
     delivery: NotificationDelivery,
-  ): Promise<Result<{ applied: boolean }>> {
-    const parsed = await asResult(async () => {
-      const row = this.ledger.order();
-      const ctx = await channelContext(channelScope(this.context), channelId, delivery.origin);
-      return channelOf(channelId).parseNotification(ctx, {
-        orderId: row.id,
-        body: delivery.body,
-        headers: new Headers(delivery.headers),
-      });
-    });
-    return parsed.ok ? this.applyNotification(channelId, parsed.value) : parsed;
+  ): Promise<Result<NotificationReceipt>> {
+    try {
+      return await receiveNotification(this.context, channelId, delivery);
+    } finally {
+      await this.settle();
+    }
   }
 
-  /** Applies a verified channel notification; any number of times, in any order. */
-  private async applyNotification(
-    channelId: ChannelId,
-    note: VerifiedNotification,
-  ): Promise<Result<{ applied: boolean }>> {
-    const result = await asResult(() =>
-      this.transaction(() => applyVerifiedNotification(this.context, channelId, note)),
-    );
-    await this.settle();
-    return result;
+  /** The notifications channels sent about this order, oldest first, with what became of each. */
+  async channelNotifications(owner: OrderOwner | 'operator'): Promise<Result<ChannelNotification[]>> {
+    // The platform's operator reads any order's log (the admin API); a merchant only its own.
+    return asResult(() => {
+      const row = owner === 'operator' ? this.ledger.order() : this.ownedBy(owner);
+      return this.context.notifications.list(row.id);
+    });
   }
 
   // ---- alarm: expiry and webhook delivery ----------------------------------------------
 
   private async scheduleAlarm(): Promise<void> {
-    const row = this.ledger.findOrder();
-    if (!row) return;
-    const oldestPending = this.ledger.inFlightAttempts().find((attempt) => attempt.status === 'pending');
-    const times = [
-      nextDeliveryAt(this.sql),
-      isTerminal(row.status) ? null : expiryCheckAt(this.context, row),
-      oldestPending ? lostAfter(oldestPending) : null,
-      this.index.nextWriteAt(row),
-      nextQueryAt(this.sql),
-      nextRefundCallAt(this.sql),
-      this.live.nextDeadline(),
-    ].filter((time): time is number => time !== null);
-    if (times.length === 0) return;
+    const next = nextAlarmAt(this.context, [this.index.nextWriteAt(), this.live.nextDeadline()]);
+    if (next === null) return;
     // Anything already due runs at once (a time in the past is refused by setAlarm when it is 0).
     // During an alarm run, not sooner than the next second: the runtime drops a write of the very
     // time that is firing, and due-now times are whole seconds.
-    const at = Math.max(Math.min(...times), now() + (this.inAlarm ? 1 : 0)) * 1000;
+    const at = Math.max(next, now() + (this.inAlarm ? 1 : 0)) * 1000;
     // Settling calls this before and after its channel calls: write only when the time moved.
     if (at === this.alarmAt) return;
     await this.ctx.storage.setAlarm(at);
@@ -358,20 +272,13 @@ export class OrderObject extends DurableObject<Env> {
     this.alarmAt = null;
     this.inAlarm = true;
     try {
-      const row = this.ledger.findOrder();
-      if (!row) return;
-      this.transaction(() => failLostCalls(this.context));
-      const due = expiryCheckAt(this.context, row);
-      if (due !== null && due <= now()) this.transaction(() => expireOrRelease(this.context));
-      await reconcile(this.context);
-      // Expiry or reconciliation may have closed attempts, paid the order or made refunds.
-      this.publish();
-      await this.closeCanceledAttempts();
-      await processRefunds(this.context);
-      this.publish();
-      this.live.closeExpired();
-      await this.index.sync();
-      await deliverPendingEvents(this.env, this.sql, this.ctx.storage, row.merchant_id);
+      await runDueWork(this.context, {
+        storage: this.ctx.storage,
+        live: this.live,
+        index: this.index,
+        publish: () => this.publish(),
+        closeCanceledAttempts: () => this.closeCanceledAttempts(),
+      });
     } finally {
       // Whatever failed above, pending events and expiry keep their next look.
       await this.scheduleAlarm();

@@ -4,12 +4,12 @@
  * have taken money at the channel until the channel confirms it closed.
  */
 import type { AttemptStatus } from '../../shared/order-model.ts';
+import { now } from '../base/clock.ts';
 import type { ChannelOutcome } from '../channels/types.ts';
+import type { AttemptsTable } from './attempts-table.ts';
 import { closeTrade, queryTrade } from './channel-calls.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 /** The first question comes a minute after the attempt began. */
 export const QUERY_FIRST_AFTER_SECONDS = 60;
@@ -35,40 +35,13 @@ function stopAskingAt(order: OrderRow): number {
   return Math.max(order.expires_at, authorizationEnds) + RECONCILE_GRACE_SECONDS;
 }
 
-export function dueQueries(sql: SqlStorage, at = now()): AttemptRow[] {
-  return sql.exec<AttemptRow>('SELECT * FROM attempts WHERE next_query_at <= ? ORDER BY seq', at).toArray();
-}
-
-export function nextQueryAt(sql: SqlStorage): number | null {
-  const row = sql.exec<{ at: number | null }>('SELECT MIN(next_query_at) AS at FROM attempts').toArray()[0];
-  return row?.at ?? null;
-}
-
 /**
  * Claims a due question: the next time moves on before the channel is called, so a concurrent
  * run skips it and a lost answer is asked again. Past the order's expiry plus grace, asking stops.
  */
-export function claimQuery(sql: SqlStorage, order: OrderRow, attempt: AttemptRow): boolean {
+function claimQuery(attempts: AttemptsTable, order: OrderRow, attempt: AttemptRow): boolean {
   const next = now() + (QUERY_GAPS_SECONDS[attempt.queries] ?? QUERY_GAP_AFTER_SCHEDULE);
-  const stopAt = stopAskingAt(order);
-  return (
-    sql.exec(
-      'UPDATE attempts SET queries = queries + 1, next_query_at = ? WHERE id = ? AND queries = ? AND next_query_at IS NOT NULL',
-      next > stopAt ? null : next,
-      attempt.id,
-      attempt.queries,
-    ).rowsWritten > 0
-  );
-}
-
-/** The channel gave a final answer (or never had the trade): nothing more to ask. */
-export function stopQuerying(sql: SqlStorage, attemptId: string, closed: boolean): void {
-  sql.exec(
-    'UPDATE attempts SET next_query_at = NULL, closed_at = CASE WHEN ? THEN ? ELSE closed_at END WHERE id = ?',
-    closed ? 1 : 0,
-    now(),
-    attemptId,
-  );
+  return attempts.claimQuery(attempt, next > stopAskingAt(order) ? null : next);
 }
 
 /** A minute from now, or null once the order is past expiry plus grace. */
@@ -77,14 +50,9 @@ export function firstQueryAt(order: OrderRow): number | null {
   return at > stopAskingAt(order) ? null : at;
 }
 
-/** Asks the channel about an attempt at `at`. */
-export function queryAt(sql: SqlStorage, attemptId: string, at: number): void {
-  sql.exec('UPDATE attempts SET next_query_at = ? WHERE id = ?', at, attemptId);
-}
-
 /** Asks about an attempt again soon: its call's answer was lost, or a capture's was. */
-export function queryAgainSoon(sql: SqlStorage, attemptId: string): void {
-  queryAt(sql, attemptId, now() + QUERY_FIRST_AFTER_SECONDS);
+export function queryAgainSoon(attempts: AttemptsTable, attemptId: string): void {
+  attempts.queryAt(attemptId, now() + QUERY_FIRST_AFTER_SECONDS);
 }
 
 /** An attempt Till canceled or failed that the channel still holds open (or authorized). */
@@ -101,8 +69,9 @@ function mustClose(local: AttemptStatus, outcome: ChannelOutcome | null): boolea
 
 /** Asks channels about the due attempts and applies what they say, as a notification would be. */
 export async function reconcile(o: OrderContext): Promise<void> {
-  for (const due of dueQueries(o.sql)) {
-    if (!o.transaction(() => claimQuery(o.sql, o.ledger.order(), due))) continue;
+  const { attempts } = o.ledger;
+  for (const due of attempts.dueQueries(now())) {
+    if (!o.transaction(() => claimQuery(attempts, o.ledger.order(), due))) continue;
     const answer = await queryTrade(channelScope(o), due);
     if (answer.kind === 'no_answer') continue;
     if (answer.kind === 'no_trade') {
@@ -112,7 +81,7 @@ export async function reconcile(o: OrderContext): Promise<void> {
       if (attempt && now() <= tradeEndsAt(attempt, o.ledger.order()) + QUERY_FIRST_AFTER_SECONDS) continue;
       // It never opened (or the start call was lost before reaching the channel): nothing moved.
       o.transaction(() => {
-        stopQuerying(o.sql, due.id, true);
+        attempts.stopQuerying(due.id, true, now());
         o.ledger.applyOutcome(due.id, { status: 'canceled' });
         o.ledger.closeIfOrderClosed(due.id);
       });
@@ -123,7 +92,7 @@ export async function reconcile(o: OrderContext): Promise<void> {
     if (!current) continue;
     if (mustClose(current.status, outcome)) {
       // Till gave up on this attempt but the channel still holds it open: close it there, then ask again.
-      if (await closeTrade(channelScope(o), current)) o.transaction(() => queryAgainSoon(o.sql, due.id));
+      if (await closeTrade(channelScope(o), current)) o.transaction(() => queryAgainSoon(attempts, due.id));
       continue;
     }
     if (!outcome) continue;
@@ -131,7 +100,7 @@ export async function reconcile(o: OrderContext): Promise<void> {
       o.ledger.applyOutcome(due.id, outcome);
       o.ledger.closeIfOrderClosed(due.id);
       if (outcome.status !== 'requires_action' && outcome.status !== 'processing')
-        stopQuerying(o.sql, due.id, outcome.status === 'canceled');
+        attempts.stopQuerying(due.id, outcome.status === 'canceled', now());
     });
   }
 }

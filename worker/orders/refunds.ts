@@ -1,5 +1,6 @@
 /**
- * An order's refunds, decided synchronously inside the order object's transactions.
+ * An order's refunds, decided synchronously inside the order object's transactions; the only
+ * code that writes the `refunds` table, each status through REFUND_TRANSITIONS.
  *
  * A refund is reserved (`pending`) in one transaction that checks the refundable amount, so
  * however many requests race, pending plus succeeded refunds never exceed what was paid. The
@@ -10,10 +11,9 @@ import { TillError } from '../../shared/errors.ts';
 import { formatMoney } from '../../shared/money.ts';
 import { REFUND_TRANSITIONS, type RefundReason } from '../../shared/order-model.ts';
 import type { CreateRefundRequest, Failure } from '../../shared/schemas.ts';
+import { now } from '../base/clock.ts';
 import { newRefundId } from '../base/ids.ts';
 import type { AttemptRow, OrderRow, RefundRow } from './order-store.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 /** Seconds before a pending refund's channel call is made again, after the n-th call; then daily. */
 export const REFUND_CALL_RETRY_SECONDS = [30, 120, 600, 1800, 3600, 6 * 3600] as const;
@@ -25,8 +25,12 @@ export interface RefundInput {
   requestHash: string;
 }
 
-const byId = (sql: SqlStorage, id: string): RefundRow | undefined =>
+export const findRefund = (sql: SqlStorage, id: string): RefundRow | undefined =>
   sql.exec<RefundRow>('SELECT * FROM refunds WHERE id = ?', id).toArray()[0];
+
+/** The order's refunds, oldest first. */
+export const allRefunds = (sql: SqlStorage): RefundRow[] =>
+  sql.exec<RefundRow>('SELECT * FROM refunds ORDER BY seq').toArray();
 
 /** Money of an attempt already gone back or on its way back. */
 function reservedFor(sql: SqlStorage, attemptId: string): number {
@@ -67,7 +71,7 @@ function insert(sql: SqlStorage, refund: NewRefund): RefundRow {
     at,
     at,
   );
-  return byId(sql, refund.id) as RefundRow;
+  return findRefund(sql, refund.id) as RefundRow;
 }
 
 /** The attempt a merchant's refund takes money back from: the paid one, or one that must give its money back. */
@@ -99,7 +103,7 @@ export function reserveRefund(
   order: OrderRow,
   input: RefundInput,
 ): { refund: RefundRow; created: boolean } {
-  const existing = byId(sql, input.id);
+  const existing = findRefund(sql, input.id);
   if (existing) {
     if (existing.request_hash !== input.requestHash) {
       throw new TillError(
@@ -187,7 +191,7 @@ export function applyRefundResult(
   refundId: string,
   result: { status: 'succeeded' | 'pending' | 'failed'; channelRef?: string; failure?: Failure },
 ): RefundRow | null {
-  const refund = byId(sql, refundId);
+  const refund = findRefund(sql, refundId);
   if (!refund) return null;
   if (result.channelRef) sql.exec('UPDATE refunds SET channel_ref = ? WHERE id = ?', result.channelRef, refundId);
   if (result.status === 'pending' || !REFUND_TRANSITIONS[refund.status].includes(result.status)) return null;
@@ -204,11 +208,11 @@ export function applyRefundResult(
     now(),
     refundId,
   );
-  return byId(sql, refundId) ?? null;
+  return findRefund(sql, refundId) ?? null;
 }
 
 export function refundOf(sql: SqlStorage, id: string): RefundRow {
-  const refund = byId(sql, id);
+  const refund = findRefund(sql, id);
   if (!refund) throw new TillError('refund_not_found', 'No such refund on this order', 'id');
   return refund;
 }

@@ -4,15 +4,14 @@
  * order object's transactions); channel calls happen between them.
  */
 import { TillError } from '../../shared/errors.ts';
+import { now } from '../base/clock.ts';
 import { failed, type Result } from '../base/result.ts';
 import type { ChannelOutcome, RefundResult } from '../channels/types.ts';
 import { refundTrade } from './channel-calls.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
-import { queryAgainSoon, queryAt } from './reconciliation.ts';
+import { queryAgainSoon } from './reconciliation.ts';
 import { applyRefundResult, claimRefundCall, dueRefunds } from './refunds.ts';
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 /** A capture call unanswered this long was lost; another may start. */
 const CAPTURE_CALL_SECONDS = 120;
@@ -35,17 +34,17 @@ export interface CaptureClaim {
  * during the call, reconciliation asks the channel whether the capture happened.
  */
 export function claimCapture(o: OrderContext, row: OrderRow): CaptureClaim {
-  const attempt = o.ledger.authorizedAttempt();
+  const attempt = o.ledger.attempts.authorized();
   if (row.status !== 'authorized' || !attempt) {
     const why = row.capture_method === 'automatic' ? 'it uses automatic capture' : `it is ${row.status}`;
     throw new TillError('order_not_capturable', `This order has no authorization to capture: ${why}`);
   }
   if (captureInFlight(row)) throw new TillError('capture_in_progress', 'A capture of this order is already in flight');
   const startedAt = now();
-  o.sql.exec('UPDATE orders SET capture_started_at = ?', startedAt);
+  o.ledger.orders.claimCapture(startedAt);
   // Asked once the capture call counts as lost, not before: an `authorized` answer meanwhile
   // would end the questions while the capture may still land.
-  queryAt(o.sql, attempt.id, startedAt + CAPTURE_CALL_SECONDS);
+  o.ledger.attempts.queryAt(attempt.id, startedAt + CAPTURE_CALL_SECONDS);
   return { attempt, startedAt };
 }
 
@@ -59,10 +58,10 @@ export function applyCapture(
   outcome: ChannelOutcome | null,
 ): Result<void> {
   // Only this capture's own claim: a later capture may hold the order by now.
-  o.sql.exec('UPDATE orders SET capture_started_at = NULL WHERE capture_started_at = ?', startedAt);
+  o.ledger.orders.releaseCapture(startedAt);
   // No answer: the capture may have happened; reconciliation asks the channel.
   if (outcome) o.ledger.applyOutcome(attempt.id, outcome);
-  else queryAgainSoon(o.sql, attempt.id);
+  else queryAgainSoon(o.ledger.attempts, attempt.id);
   if (o.ledger.order().status === 'paid') return { ok: true, value: undefined };
   if (!outcome) return failed('channel_error', 'The payment channel did not answer the capture; try again');
   const why = outcome.status === 'failed' ? outcome.failure.message : `the channel answered ${outcome.status}`;
@@ -96,9 +95,10 @@ export async function processRefunds(o: OrderContext): Promise<void> {
   }
 }
 
-/** Applies a channel's word on a refund, from its answer or its notification (inside a transaction). */
-export function recordRefundResult(o: OrderContext, refundId: string, result: RefundResult): void {
+/** Applies a channel's word on a refund, from its answer or its notification (inside a transaction); true when it changed. */
+export function recordRefundResult(o: OrderContext, refundId: string, result: RefundResult): boolean {
   const changed = applyRefundResult(o.sql, refundId, result);
   if (changed && changed.status !== 'pending')
     o.ledger.appendEvent(changed.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed', changed);
+  return changed !== null;
 }

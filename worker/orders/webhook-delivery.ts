@@ -12,6 +12,7 @@
 import { TillError } from '../../shared/errors.ts';
 import type { OrderEventEntry } from '../../shared/schemas.ts';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from '../../shared/webhook-signature.ts';
+import { now } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
 import { signingKeys } from '../base/keys.ts';
 import { merchantStub } from '../base/merchant-stub.ts';
@@ -19,26 +20,27 @@ import { nextRetryAt } from '../base/webhook-retry.ts';
 import type { WebhookDestination, WebhookHealthReport } from '../merchants/webhook-endpoints.ts';
 import {
   type AttemptRecord,
+  bringLineForward,
   eventsToHandOut,
   failDeliveriesTo,
   findEvent,
   headOf,
+  isWaiting,
   lineHeads,
   pendingEndpointIds,
+  postponeLine,
+  postponePending,
   queueDelivery,
   recordAttempt,
   timelineEntry,
 } from './delivery-store.ts';
 import type { OrderRow, OutboxRow } from './order-store.ts';
-
-export { nextDeliveryAt } from './delivery-store.ts';
+import { Outbox } from './outbox.ts';
 
 const DELIVERY_TIMEOUT_MS = 10_000;
 const EXCERPT_CHARS = 200;
 /** The merchant object could not say where to deliver: look again this much later, spending no try. */
 const UNREACHABLE_RETRY_SECONDS = 30;
-
-const now = (): number => Math.floor(Date.now() / 1000);
 
 const takes = (destination: WebhookDestination, event: Pick<OutboxRow, 'type'>): boolean =>
   destination.events.includes('*') || destination.events.includes(event.type);
@@ -131,7 +133,7 @@ function handOut(sql: SqlStorage, destinations: readonly WebhookDestination[], a
   for (const event of eventsToHandOut(sql, at)) {
     const targets = enabled.filter((destination) => takes(destination, event));
     for (const target of targets) queueDelivery(sql, event, target.id, at, false);
-    sql.exec('UPDATE outbox SET state = ? WHERE seq = ?', targets.length > 0 ? 'dispatched' : 'no_endpoint', event.seq);
+    new Outbox(sql).markHandedOut(event.seq, targets.length > 0 ? 'dispatched' : 'no_endpoint');
   }
   const open = new Set(enabled.map((destination) => destination.id));
   const known = new Set(destinations.map((destination) => destination.id));
@@ -169,6 +171,7 @@ async function deliverLine(
       endpointId: destination.id,
       secrets: destination.secrets,
       key: signingKeys(env).current,
+      timestamp: now(),
     });
     const result = await post(destination.url, body, signature);
     const retryAt = result.ok ? null : nextRetryAt(head.first_tried_at ?? result.attempted_at, head.tries + 1, now());
@@ -200,8 +203,8 @@ export async function deliverPendingEvents(
       error: (error as Error)?.name,
     });
     const later = at + UNREACHABLE_RETRY_SECONDS;
-    sql.exec("UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?) WHERE state = 'pending'", later);
-    sql.exec("UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE state = 'pending'", later);
+    new Outbox(sql).postponeHandOut(later);
+    postponePending(sql, later);
     return;
   }
   storage.transactionSync(() => handOut(sql, destinations, now()));
@@ -218,12 +221,7 @@ export async function deliverPendingEvents(
         endpoint: destination.id,
         error: (error as Error)?.name,
       });
-      const later = now() + UNREACHABLE_RETRY_SECONDS;
-      sql.exec(
-        "UPDATE deliveries SET next_attempt_at = MAX(next_attempt_at, ?) WHERE endpoint_id = ? AND state = 'pending'",
-        later,
-        destination.id,
-      );
+      postponeLine(sql, destination.id, now() + UNREACHABLE_RETRY_SECONDS);
       return null;
     }
   };
@@ -292,17 +290,8 @@ export async function queueRedelivery(
   const at = now();
   storage.transactionSync(() => {
     for (const target of targets) {
-      const waiting = sql.exec(
-        "SELECT 1 FROM deliveries WHERE event_seq = ? AND endpoint_id = ? AND state = 'pending'",
-        event.seq,
-        target.id,
-      );
-      if (waiting.toArray().length === 0) queueDelivery(sql, event, target.id, at, true);
-      sql.exec(
-        "UPDATE deliveries SET next_attempt_at = MIN(next_attempt_at, ?) WHERE endpoint_id = ? AND state = 'pending'",
-        at,
-        target.id,
-      );
+      if (!isWaiting(sql, event.seq, target.id)) queueDelivery(sql, event, target.id, at, true);
+      bringLineForward(sql, target.id, at);
     }
   });
   return timelineEntry(sql, eventId);

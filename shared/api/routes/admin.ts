@@ -1,6 +1,6 @@
 /** Platform administration (the admin key): onboard, configure and disable merchants, issue keys, re-seal secrets. */
 import * as s from '../../schemas.ts';
-import { channelId, merchantId } from '../params.ts';
+import { channelId, merchantId, orderId } from '../params.ts';
 import { route } from '../route.ts';
 import { OpenApiDocumentSchema } from '../schemas.ts';
 
@@ -108,6 +108,25 @@ export const ADMIN_ROUTES = {
       'rotation. Takes no body (or `{}`).',
     responses: { 200: { schema: s.ReencryptionSchema, description: 'How many credentials were re-encrypted.' } },
     errors: ['merchant_not_found'],
+    sdk: null,
+  }),
+};
+
+export const ADMIN_ORDER_ROUTES = {
+  adminListOrderNotifications: route({
+    method: 'get',
+    path: '/v1/admin/orders/{id}/notifications',
+    tags: ['Admin'],
+    auth: ['admin'],
+    idempotent: false,
+    params: { id: orderId },
+    summary: "List an order's channel notifications",
+    description:
+      "The operator's view of the notifications channels sent about any merchant's order, with what Till " +
+      'made of each: a `rejected` one was signed by the channel but could never apply, and the channel was ' +
+      'told to stop resending it.',
+    responses: { 200: { schema: s.ChannelNotificationListSchema, description: 'The notifications, oldest first.' } },
+    errors: ['order_not_found'],
     sdk: null,
   }),
 };

@@ -178,4 +178,21 @@ export const ORDER_ROUTES = {
     errors: ['order_not_found'],
     sdk: { resource: 'orders', method: 'events' },
   }),
+  listOrderNotifications: route({
+    method: 'get',
+    path: '/v1/orders/{id}/notifications',
+    tags: ['Orders'],
+    auth: READ,
+    limits: LIMITS,
+    idempotent: false,
+    params: { id: orderId },
+    summary: 'List the channel notifications of an order',
+    description:
+      'Every notification the payment channels sent about the order, oldest first, once its signature ' +
+      "verified: when it came, the channel's event id, and what Till made of it (`applied`, `duplicate`, or " +
+      '`rejected` with a reason when it could never apply, such as an amount that does not match). Never its body.',
+    responses: { 200: { schema: s.ChannelNotificationListSchema, description: 'The notifications, oldest first.' } },
+    errors: ['order_not_found'],
+    sdk: { resource: 'orders', method: 'notifications' },
+  }),
 };

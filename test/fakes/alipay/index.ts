@@ -14,7 +14,8 @@
  *   GET  /_fake/trades/:no                          state, refunds, notifications
  *   POST /_fake/faults {next, method?, out_trade_no?, app_id?, sub_code?}  next: system_error | service_unavailable |
  *        business_error (40004 with sub_code) | bad_signature (the call is made, its answer's signature broken) |
- *        unsigned (the next gateway answer); drop_notification | tamper_amount (the next notification)
+ *        unsigned (the next gateway answer); drop_notification | tamper_amount (changed after signing) |
+ *        misstate_amount (another total_amount, signed) (the next notification)
  */
 
 import { type RunningFake, serve } from '../serve.ts';

@@ -62,6 +62,10 @@ export function buildNotification(
       send_back_fee: yuan(refunded),
     });
   }
+  // Alipay's own mistake, signed: only the content shows it.
+  if (state.takeFault(['misstate_amount'], { outTradeNo: trade.outTradeNo, appId: trade.appId })) {
+    fields.total_amount = yuan(trade.total + 1);
+  }
   const form = signNotification(fields);
   if (state.takeFault(['tamper_amount'], { outTradeNo: trade.outTradeNo, appId: trade.appId })) {
     // Changed on the way, after Alipay signed it.

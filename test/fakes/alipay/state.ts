@@ -57,7 +57,8 @@ export type FaultKind =
   | 'bad_signature'
   | 'unsigned'
   | 'drop_notification'
-  | 'tamper_amount';
+  | 'tamper_amount'
+  | 'misstate_amount';
 export const FAULT_KINDS: readonly FaultKind[] = [
   'system_error',
   'service_unavailable',
@@ -66,6 +67,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'unsigned',
   'drop_notification',
   'tamper_amount',
+  'misstate_amount',
 ];
 
 export interface Fault {

@@ -19,6 +19,8 @@ const FAULT_KINDS: readonly FaultKind[] = [
   'refund_refused',
   'drop_callback',
   'tamper_amount',
+  'foreign_currency',
+  'garbled_resource',
 ];
 
 const problem = (status: number, code: string, message: string): Response =>

@@ -113,12 +113,15 @@ export function buildCallback(
     summary: string;
     originalType: 'transaction' | 'refund';
     resource: unknown;
+    /** What is encrypted instead of the resource's JSON (a garbled_resource fault). */
+    plaintext?: string;
   },
 ): Callback {
   const merchant = state.anyMerchant(input.mchid);
   if (!merchant) throw new Error(`no merchant ${input.mchid}`);
   const nonce = randomAlnum(12);
-  const ciphertext = Aes.AesGcm.encrypt(JSON.stringify(input.resource), merchant.apiV3Key, nonce, input.originalType);
+  const plaintext = input.plaintext ?? JSON.stringify(input.resource);
+  const ciphertext = Aes.AesGcm.encrypt(plaintext, merchant.apiV3Key, nonce, input.originalType);
   const body = JSON.stringify({
     id: input.eventId,
     create_time: chinaTime(nowSeconds()),

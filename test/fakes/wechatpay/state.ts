@@ -101,7 +101,11 @@ export type FaultKind =
   /** The next delivered callback is never posted. */
   | 'drop_callback'
   /** The next payment callback says `amount` was paid (properly signed and encrypted). */
-  | 'tamper_amount';
+  | 'tamper_amount'
+  /** The next payment callback names USD as its currency (properly signed and encrypted). */
+  | 'foreign_currency'
+  /** The next payment callback's resource decrypts to text that is not JSON (properly signed and encrypted). */
+  | 'garbled_resource';
 
 export interface Fault {
   kind: FaultKind;

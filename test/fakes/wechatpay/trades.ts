@@ -86,9 +86,18 @@ export function payTrade(trade: Trade, openid?: string): PayResult {
   return { ok: true, trade };
 }
 
-/** The TRANSACTION.SUCCESS callback of a paid trade (a tamper_amount fault changes the amount it reports). */
+/** The TRANSACTION.SUCCESS callback of a paid trade; a fault changes what it says, signed and encrypted all the same. */
 export function paymentCallback(state: FakeState, trade: Trade): Callback {
-  const tamper = state.takeFault(['tamper_amount'], trade.mchid, trade.out_trade_no);
+  const fault = state.takeFault(
+    ['tamper_amount', 'foreign_currency', 'garbled_resource'],
+    trade.mchid,
+    trade.out_trade_no,
+  );
+  const resource = transactionView(
+    trade,
+    fault?.kind === 'tamper_amount' ? { total: fault.amount ?? trade.total + 1 } : {},
+  );
+  if (fault?.kind === 'foreign_currency') resource.amount = { ...(resource.amount as object), currency: 'USD' };
   return buildCallback(state, {
     mchid: trade.mchid,
     notifyUrl: trade.notify_url,
@@ -96,12 +105,13 @@ export function paymentCallback(state: FakeState, trade: Trade): Callback {
     eventType: 'TRANSACTION.SUCCESS',
     summary: '支付成功',
     originalType: 'transaction',
-    resource: transactionView(trade, tamper ? { total: tamper.amount ?? trade.total + 1 } : {}),
+    resource,
+    ...(fault?.kind === 'garbled_resource' ? { plaintext: `${JSON.stringify(resource).slice(0, -1)},` } : {}),
   });
 }
 
 export function refundCallback(state: FakeState, refund: Refund, notifyUrl: string): Callback {
-  // One event id per refund, so a callback sent again is recognisably the same event.
+  // One id per refund: a resend of its callback repeats it.
   refund.event_id ??= `EV-${randomDigits(20)}`;
   return buildCallback(state, {
     mchid: refund.mchid,

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { TillError } from '../../../shared/errors.ts';
+import { nowMs } from '../../base/clock.ts';
 import { beijingTime } from '../china-time.ts';
 import type { AlipayCredentials } from './credentials.ts';
 import { type AlipayParams, extractAnswer, signRequest, verifyAnswer } from './protocol.ts';
@@ -58,7 +59,7 @@ async function signedParams(
     format: 'JSON',
     charset: 'utf-8',
     sign_type: 'RSA2',
-    timestamp: beijingTime(config.now?.() ?? Date.now()),
+    timestamp: beijingTime(config.now?.() ?? nowMs()),
     version: '1.0',
     notify_url: extras.notify_url ?? '',
     return_url: extras.return_url ?? '',

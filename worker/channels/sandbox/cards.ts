@@ -4,6 +4,7 @@
  */
 import { brandRule } from '../../../shared/card-brand.ts';
 import type { Failure } from '../../../shared/schemas.ts';
+import { nowMs } from '../../base/clock.ts';
 
 export type CardBehaviour = { kind: 'succeed' } | { kind: 'challenge' } | { kind: 'decline'; failure: Failure };
 
@@ -19,7 +20,7 @@ const CHALLENGE_CARDS = new Set(['4000000000003220', '4000002760003184']);
 /** The brand channels report, lower case, as the card form detects it. */
 export const cardBrand = (digits: string): string => brandRule(digits).brand ?? 'unknown';
 
-export function behaviourOf(number: string, expMonth: number, expYear: number, now = new Date()): CardBehaviour {
+export function behaviourOf(number: string, expMonth: number, expYear: number, now = new Date(nowMs())): CardBehaviour {
   const expired =
     expYear < now.getUTCFullYear() || (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1);
   if (expired) return { kind: 'decline', failure: { code: 'expired_card', message: 'Your card has expired.' } };

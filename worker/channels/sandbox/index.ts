@@ -8,6 +8,7 @@ import { CardSchema } from '../../../shared/card-schema.ts';
 import { TillError } from '../../../shared/errors.ts';
 import { StartAttemptBaseSchema } from '../../../shared/schemas.ts';
 import { SignatureError, verifyPayload } from '../../../shared/signature.ts';
+import { now } from '../../base/clock.ts';
 import type { Channel, ChannelContext, ChannelOutcome } from '../types.ts';
 import { behaviourOf, cardBrand } from './cards.ts';
 import { SANDBOX_SIGNATURE_HEADER, type SandboxNotification, SandboxNotificationSchema } from './notification.ts';
@@ -115,7 +116,7 @@ export const sandbox: Channel<SandboxInput, z.infer<typeof SandboxCredentialsSch
 
   async parseNotification(ctx, { orderId, body, headers }) {
     try {
-      await verifyPayload(body, headers.get(SANDBOX_SIGNATURE_HEADER), ctx.env.SANDBOX_NOTIFY_SECRET);
+      await verifyPayload(body, headers.get(SANDBOX_SIGNATURE_HEADER), ctx.env.SANDBOX_NOTIFY_SECRET, { now: now() });
     } catch (error) {
       if (error instanceof SignatureError)
         throw new TillError('invalid_signature', `sandbox notification: ${error.message}`);

@@ -8,6 +8,7 @@ import type { Currency } from '../../../shared/money.ts';
 import type { CaptureMethod } from '../../../shared/order-model.ts';
 import type { Failure } from '../../../shared/schemas.ts';
 import { signPayload } from '../../../shared/signature.ts';
+import { now, nowMs } from '../../base/clock.ts';
 import type { Env } from '../../base/env.ts';
 import { dispatchToSelf } from '../../base/self-dispatch.ts';
 import type { RefundResult } from '../types.ts';
@@ -71,7 +72,7 @@ export class SandboxProcessor extends DurableObject<Env> {
     const trade: Trade = { ...input, refunded: 0, refunds: {} };
     const final = trade.status !== 'requires_action';
     this.save(trade, final);
-    if (final) await this.ctx.storage.setAlarm(Date.now());
+    if (final) await this.ctx.storage.setAlarm(nowMs());
     return trade;
   }
 
@@ -91,7 +92,7 @@ export class SandboxProcessor extends DurableObject<Env> {
                 : { code: 'payment_declined', message: 'The payment was declined in the wallet.' },
           };
     this.save(next, true);
-    await this.ctx.storage.setAlarm(Date.now());
+    await this.ctx.storage.setAlarm(nowMs());
     return next;
   }
 
@@ -100,7 +101,7 @@ export class SandboxProcessor extends DurableObject<Env> {
     const trade = this.getTrade();
     if (!trade || (trade.status !== 'requires_action' && trade.status !== 'authorized')) return;
     this.save({ ...trade, status: 'canceled' }, true);
-    await this.ctx.storage.setAlarm(Date.now());
+    await this.ctx.storage.setAlarm(nowMs());
   }
 
   /** Captures an authorization in full; a captured trade answers `succeeded` again. */
@@ -109,7 +110,7 @@ export class SandboxProcessor extends DurableObject<Env> {
     if (trade?.status === 'succeeded') return 'succeeded';
     if (trade?.status !== 'authorized' || amount !== trade.amount) return 'failed';
     this.save({ ...trade, status: 'succeeded' }, true);
-    await this.ctx.storage.setAlarm(Date.now());
+    await this.ctx.storage.setAlarm(nowMs());
     return 'succeeded';
   }
 
@@ -141,7 +142,7 @@ export class SandboxProcessor extends DurableObject<Env> {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            [SANDBOX_SIGNATURE_HEADER]: await signPayload(body, this.env.SANDBOX_NOTIFY_SECRET),
+            [SANDBOX_SIGNATURE_HEADER]: await signPayload(body, this.env.SANDBOX_NOTIFY_SECRET, now()),
           },
           body,
         }),
@@ -158,6 +159,6 @@ export class SandboxProcessor extends DurableObject<Env> {
     const tries = row.notify_tries + 1;
     this.sql.exec('UPDATE trade SET notify_tries = ?', tries);
     const delay = RETRY_DELAYS[tries - 1];
-    if (delay !== undefined) await this.ctx.storage.setAlarm(Date.now() + delay * 1000);
+    if (delay !== undefined) await this.ctx.storage.setAlarm(nowMs() + delay * 1000);
   }
 }

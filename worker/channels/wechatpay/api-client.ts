@@ -4,6 +4,7 @@
  * URL and clock come in), so the same client runs in the worker and in node tests.
  */
 import { TillError } from '../../../shared/errors.ts';
+import { nowMs } from '../../base/clock.ts';
 import type { WechatpayCredentials } from './credentials.ts';
 import { verifyWechatpaySignature, WechatpaySignatureError } from './signature-check.ts';
 import { authorization, freshSeed } from './signing.ts';
@@ -76,7 +77,7 @@ export class WechatpayClient {
   constructor(config: WechatpayClientConfig) {
     this.credentials = config.credentials;
     this.#base = new URL(config.baseUrl.endsWith('/') ? config.baseUrl : `${config.baseUrl}/`);
-    this.#now = config.now ?? Date.now;
+    this.#now = config.now ?? nowMs;
     this.#fetch = config.fetch ?? ((input, init) => fetch(input, init));
     this.#timeoutMs = config.timeoutMs ?? TIMEOUT_MS;
   }

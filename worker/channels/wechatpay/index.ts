@@ -6,6 +6,7 @@
  */
 import { TillError } from '../../../shared/errors.ts';
 import type { PaymentMethod } from '../../../shared/schemas.ts';
+import { now } from '../../base/clock.ts';
 import type { Channel, ChannelContext } from '../types.ts';
 import { WECHATPAY_LIVE_API, WechatpayClient } from './api-client.ts';
 import { type WechatpayCredentials, WechatpayCredentialsSchema } from './credentials.ts';
@@ -79,7 +80,7 @@ export const wechatpay: Channel<WechatpayInput, WechatpayCredentials> = {
         'invalid_signature',
         `WeChat Pay notification for an order whose merchant has no WeChat Pay credentials in ${ctx.mode} mode`,
       );
-    const note = await readNotification(ctx.credentials, raw.body, raw.headers, Math.floor(Date.now() / 1000));
+    const note = await readNotification(ctx.credentials, raw.body, raw.headers, now());
     if (note.kind === 'refund') {
       if (note.refundStatus === 'ABNORMAL') {
         // REFUND.ABNORMAL is no end: the refund stays pending and may still end REFUND.SUCCESS.

@@ -118,7 +118,7 @@ export async function readNotification(
       throw new TillError('invalid_signature', 'WeChat Pay notification is for another merchant id or AppID');
     }
     if (trade.amount.currency !== undefined && trade.amount.currency !== 'CNY') {
-      throw new TillError('invalid_parameter', 'WeChat Pay notification names a currency other than CNY');
+      throw new TillError('invalid_parameter', 'WeChat Pay notification names a currency other than CNY', 'currency');
     }
     return {
       kind: 'payment',

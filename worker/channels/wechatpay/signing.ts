@@ -4,6 +4,7 @@
  * Pure functions, so the doc vectors check them in node.
  */
 import { randomBase62 } from '../../../shared/encoding.ts';
+import { nowMs } from '../../base/clock.ts';
 import { signRsaSha256 } from '../rsa.ts';
 
 export const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
@@ -34,7 +35,7 @@ export interface SignatureSeed {
   nonce: string;
 }
 
-export const freshSeed = (now = Date.now()): SignatureSeed => ({
+export const freshSeed = (now = nowMs()): SignatureSeed => ({
   timestamp: Math.floor(now / 1000),
   nonce: randomBase62(32),
 });

@@ -1,10 +1,11 @@
 /** Platform administration (admin key): onboard, configure, disable merchants; issue keys; re-seal secrets. */
-import type { ADMIN_ROUTES } from '../../../shared/api/routes/admin.ts';
+import type { ADMIN_ORDER_ROUTES, ADMIN_ROUTES } from '../../../shared/api/routes/admin.ts';
 import { TillError } from '../../../shared/errors.ts';
 import type { Merchant } from '../../../shared/schemas.ts';
 import { merchantIdForIdempotencyKey, newMerchantId } from '../../base/ids.ts';
 import { type ListRequest, listPage } from '../../base/listing.ts';
 import { merchantStub } from '../../base/merchant-stub.ts';
+import { orderStub } from '../../base/order-stub.ts';
 import { unwrap } from '../../base/result.ts';
 import { isChannelId } from '../../channels/registry.ts';
 import { forgetMerchant } from '../auth.ts';
@@ -12,7 +13,7 @@ import { IDEMPOTENCY_KEY_HEADER } from '../idempotency.ts';
 import type { Handlers } from '../mount.ts';
 import { channelConfiguration } from './channel-configuration.ts';
 
-export const adminHandlers: Handlers<typeof ADMIN_ROUTES> = {
+export const adminHandlers: Handlers<typeof ADMIN_ROUTES & typeof ADMIN_ORDER_ROUTES> = {
   async adminCreateMerchant(c, { body: request }) {
     const unknown = request.channels.find((channel) => !isChannelId(channel));
     if (unknown) throw new TillError('channel_not_available', `Unknown channel: ${unknown}`, 'channels');
@@ -51,5 +52,9 @@ export const adminHandlers: Handlers<typeof ADMIN_ROUTES> = {
   async adminReencryptMerchant(c, { params }) {
     const { reencrypted, key_id } = unwrap(await merchantStub(c.env, params.id).reencrypt());
     return { object: 'reencryption', merchant_id: params.id, reencrypted, key_id };
+  },
+
+  async adminListOrderNotifications(c, { params }) {
+    return { object: 'list', data: unwrap(await orderStub(c.env, params.id).channelNotifications('operator')) };
   },
 };

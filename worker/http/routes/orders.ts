@@ -78,4 +78,9 @@ export const orderHandlers: Handlers<typeof ORDER_ROUTES> = {
   async listOrderEvents(c, { params }) {
     return { object: 'list', data: unwrap(await orderStub(c.env, params.id).events(c.get('merchant'))) };
   },
+
+  async listOrderNotifications(c, { params }) {
+    const data = unwrap(await orderStub(c.env, params.id).channelNotifications(c.get('merchant')));
+    return { object: 'list', data };
+  },
 };
