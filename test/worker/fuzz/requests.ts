@@ -1,0 +1,345 @@
+/**
+ * One request to one operation, in every parameter place: a plan of choices drawn by fast-check
+ * (so it shrinks toward the valid request), rendered against the world when it is sent.
+ * Every place draws valid values most of the time, so the request gets past the checks before
+ * the one a hostile value is aimed at.
+ */
+import fc from 'fast-check';
+import { signRequest } from '../../../shared/request-signature.ts';
+import { applyMutation, hostileJson, hostileString, jsonText, type Mutation, mutation } from './hostile-values.ts';
+import type { Operation, Parameter } from './operations.ts';
+import type { ValueGenerator } from './schema-values.ts';
+import { ORIGIN, type World } from './world.ts';
+
+type Choice<T> = { kind: 'valid'; value: T } | { kind: 'hostile'; value: string } | { kind: 'raw'; text: string };
+type QueryExtra =
+  | { kind: 'hostile'; name: string; value: string }
+  | { kind: 'duplicate'; index: number }
+  | { kind: 'raw'; text: string };
+type Auth =
+  | { kind: 'valid'; scheme: number }
+  | { kind: 'none' }
+  | { kind: 'foreign'; index: number }
+  | { kind: 'header'; value: string };
+type Body =
+  | { kind: 'none' }
+  | { kind: 'json'; value: unknown; mutation: Mutation | null }
+  | { kind: 'text'; text: string }
+  | { kind: 'bytes'; bytes: readonly number[] };
+type Header =
+  | { kind: 'none' }
+  | { kind: 'fresh'; value: string }
+  | { kind: 'reuse'; index: number }
+  | { kind: 'raw'; value: string };
+type Signature =
+  | { kind: 'none' }
+  | { kind: 'valid' }
+  | { kind: 'stale' }
+  | { kind: 'replay' }
+  | { kind: 'raw'; value: string };
+
+export interface RequestPlan {
+  path: Choice<unknown>[];
+  query: [string, Choice<unknown>][];
+  queryExtras: QueryExtra[];
+  auth: Auth;
+  idempotencyKey: Header;
+  signature: Signature;
+  body: Body;
+  contentType: string | null;
+}
+
+export interface WireRequest {
+  method: string;
+  /** Path with query string, as sent. */
+  target: string;
+  headers: [string, string][];
+  body: string | Uint8Array<ArrayBuffer> | undefined;
+  /** The nonce of a signature the request carries: the merchant may record it whatever the answer. */
+  nonce: string | null;
+}
+
+/** Malformed percent-encodings and overlong or surrogate UTF-8, placed raw in a path segment or query. */
+const RAW_ENCODINGS = ['%', '%zz', '%E0%A4%A', '%C0%80', '%00', '%ED%A0%80', '%FF%FE', '%25', '%2F', '%0A', '+'];
+
+/** Header values the fetch API lets through: printable, Latin-1, long, odd separators. */
+const HOSTILE_HEADER_VALUES = [
+  'x',
+  'x'.repeat(8192),
+  '\u0001\u007f',
+  '"quoted"',
+  'a, b',
+  '=;,',
+  'Bearer',
+  'Bearer Bearer x',
+  'Basic dXNlcjpwYXNz',
+  'null',
+];
+
+/** Content types a client might send with a JSON body, right and wrong. */
+const CONTENT_TYPES = [
+  'application/json; charset=utf-8',
+  'APPLICATION/JSON',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=iso-8859-1',
+  'application/json-patch+json',
+  '',
+];
+
+const weighted = <T>(...entries: [number, fc.Arbitrary<T>][]) =>
+  fc.oneof(...entries.map(([weight, arbitrary]) => ({ weight, arbitrary })));
+
+/** Percent-encodes anything, lone surrogates included (as the three bytes WTF-8 would use). */
+export function percentEncode(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return [...value]
+      .map((char) => {
+        const code = char.charCodeAt(0);
+        if (code < 0xd800 || code > 0xdfff || char.length > 1) return encodeURIComponent(char);
+        return [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
+          .map((byte) => `%${byte.toString(16).toUpperCase()}`)
+          .join('');
+      })
+      .join('');
+  }
+}
+
+const headerValue = (): fc.Arbitrary<string> => fc.constantFrom(...HOSTILE_HEADER_VALUES);
+
+export function requestPlan(operation: Operation, values: ValueGenerator): fc.Arbitrary<RequestPlan> {
+  const parameters = (place: Parameter['in']) => operation.parameters.filter((p) => p.in === place);
+  const valueChoice = (parameter: Parameter) =>
+    weighted<Choice<unknown>>(
+      [8, values.valid(parameter.schema).map((value) => ({ kind: 'valid' as const, value }))],
+      [1, values.foreign(parameter.schema).map((value) => ({ kind: 'valid' as const, value }))],
+      [1, hostileString().map((value) => ({ kind: 'hostile' as const, value }))],
+      [1, fc.constantFrom(...RAW_ENCODINGS).map((text) => ({ kind: 'raw' as const, text }))],
+    );
+  const path = fc.tuple(...parameters('path').map(valueChoice));
+  const query = fc
+    .tuple(
+      ...parameters('query').map((parameter) =>
+        parameter.required
+          ? valueChoice(parameter).map((choice) => [[parameter.name, choice]] as [string, Choice<unknown>][])
+          : fc
+              .option(valueChoice(parameter), { freq: 2 })
+              .map((choice) => (choice ? [[parameter.name, choice]] : []) as [string, Choice<unknown>][]),
+      ),
+    )
+    .map((lists) => lists.flat());
+  const queryNames = parameters('query').map((p) => (p.deepObject ? `${p.name}[k]` : p.name));
+  const queryExtra = weighted<QueryExtra>(
+    [
+      3,
+      fc.record({
+        kind: fc.constant('hostile' as const),
+        name: fc.oneof(
+          fc.constantFrom(...queryNames, 'x', 'created[gt][x]', 'metadata[]', 'metadata'),
+          hostileString(),
+        ),
+        value: hostileString(),
+      }),
+    ],
+    [2, fc.record({ kind: fc.constant('duplicate' as const), index: fc.nat() })],
+    [1, fc.constantFrom(...RAW_ENCODINGS).map((text) => ({ kind: 'raw' as const, text: `${text}=${text}` }))],
+  );
+  return fc.record({
+    path,
+    query,
+    queryExtras: weighted([3, fc.constant([])], [1, fc.array(queryExtra, { minLength: 1, maxLength: 2 })]),
+    auth: authPlan(operation),
+    idempotencyKey: operation.parameters.some((p) => p.name === 'Idempotency-Key')
+      ? idempotencyPlan()
+      : fc.constant({ kind: 'none' as const }),
+    signature: operation.parameters.some((p) => p.name === 'Till-Signature')
+      ? signaturePlan()
+      : fc.constant({ kind: 'none' as const }),
+    body: bodyPlan(operation, values),
+    contentType: weighted<string | null>(
+      [8, fc.constant('application/json')],
+      [1, fc.constant(null)],
+      [2, fc.constantFrom(...CONTENT_TYPES)],
+    ),
+  });
+}
+
+function authPlan(operation: Operation): fc.Arbitrary<Auth> {
+  const valid: [number, fc.Arbitrary<Auth>][] =
+    operation.security.length > 0
+      ? [[12, fc.nat({ max: operation.security.length - 1 }).map((scheme) => ({ kind: 'valid' as const, scheme }))]]
+      : [[6, fc.constant({ kind: 'none' as const })]];
+  return weighted<Auth>(
+    ...valid,
+    [1, fc.constant({ kind: 'none' as const })],
+    [2, fc.nat().map((index) => ({ kind: 'foreign' as const, index }))],
+    [1, headerValue().map((value) => ({ kind: 'header' as const, value }))],
+  );
+}
+
+const idempotencyPlan = (): fc.Arbitrary<Header> =>
+  weighted<Header>(
+    [6, fc.constant({ kind: 'none' })],
+    [3, fc.stringMatching(/^[\x21-\x7e]{1,64}$/).map((value) => ({ kind: 'fresh' as const, value }))],
+    [1, fc.nat().map((index) => ({ kind: 'reuse' as const, index }))],
+    [1, fc.oneof(headerValue(), fc.constant('k'.repeat(256))).map((value) => ({ kind: 'raw' as const, value }))],
+  );
+
+const signaturePlan = (): fc.Arbitrary<Signature> =>
+  weighted<Signature>(
+    [6, fc.constant({ kind: 'none' })],
+    [2, fc.constant({ kind: 'valid' })],
+    [1, fc.constantFrom({ kind: 'stale' as const }, { kind: 'replay' as const })],
+    [
+      1,
+      fc
+        .oneof(headerValue(), fc.constantFrom('t=1,nonce=abcdefghijklmnop,v1=00', 't=x,v1=y', `v1=${'0'.repeat(64)}`))
+        .map((value) => ({ kind: 'raw' as const, value })),
+    ],
+  );
+
+function bodyPlan(operation: Operation, values: ValueGenerator): fc.Arbitrary<Body> {
+  if (operation.method === 'GET' || operation.method === 'HEAD') return fc.constant({ kind: 'none' });
+  const raw = weighted<Body>(
+    [
+      2,
+      fc
+        .constantFrom('', '{', 'null', '{"a":1', '[1,2', 'a=1&b=2', '{"a":1}{"b":2}')
+        .map((text) => ({ kind: 'text' as const, text })),
+    ],
+    [1, fc.constant({ kind: 'text' as const, text: `{"description":"${'x'.repeat(70 * 1024)}"}` })],
+    [
+      1,
+      fc
+        .constantFrom(
+          [0xff, 0xfe, 0x7b, 0x7d],
+          [0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc0, 0x80, 0x22, 0x7d],
+          [0xef, 0xbb, 0xbf, 0x7b, 0x7d],
+          [0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x3a, 0x31, 0x7d],
+        )
+        .map((bytes) => ({ kind: 'bytes' as const, bytes })),
+    ],
+  );
+  const json = (value: fc.Arbitrary<unknown>, withMutation: boolean) =>
+    fc
+      .tuple(value, withMutation ? mutation().map((m): Mutation | null => m) : fc.constant(null))
+      .map(([body, change]) => ({ kind: 'json' as const, value: body, mutation: change }));
+  if (operation.body === null) {
+    return weighted<Body>([8, fc.constant({ kind: 'none' })], [1, json(hostileJson(), false)], [1, raw]);
+  }
+  if ('opaque' in operation.body) {
+    return weighted<Body>(
+      [4, json(fc.jsonValue(), false)],
+      [2, json(hostileJson(), false)],
+      [2, raw],
+      [1, fc.constant({ kind: 'none' })],
+    );
+  }
+  const schema = operation.body.schema;
+  const examples = operation.body.examples;
+  const valid =
+    examples.length > 0 ? fc.oneof(values.valid(schema), fc.constantFrom(...examples)) : values.valid(schema);
+  return weighted<Body>(
+    [8, json(valid, false)],
+    [5, json(valid, true)],
+    [1, json(hostileJson(), false)],
+    [1, raw],
+    [1, fc.constant({ kind: 'none' })],
+  );
+}
+
+function renderValue(choice: Choice<unknown>): string {
+  if (choice.kind === 'raw') return choice.text;
+  const value = choice.value;
+  return percentEncode(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+}
+
+function renderQuery(plan: RequestPlan, operation: Operation): string[] {
+  const pairs: string[] = [];
+  for (const [name, choice] of plan.query) {
+    const parameter = operation.parameters.find((p) => p.in === 'query' && p.name === name);
+    if (parameter?.deepObject && choice.kind === 'valid' && choice.value !== null && typeof choice.value === 'object') {
+      for (const [key, value] of Object.entries(choice.value))
+        pairs.push(`${percentEncode(`${name}[${key}]`)}=${percentEncode(String(value))}`);
+    } else {
+      pairs.push(`${percentEncode(name)}=${renderValue(choice)}`);
+    }
+  }
+  for (const extra of plan.queryExtras) {
+    if (extra.kind === 'hostile') pairs.push(`${percentEncode(extra.name)}=${percentEncode(extra.value)}`);
+    else if (extra.kind === 'raw') pairs.push(extra.text);
+    else if (pairs.length > 0) pairs.push(pairs[extra.index % pairs.length] as string);
+  }
+  return pairs;
+}
+
+function renderPath(operation: Operation, plan: RequestPlan): string {
+  let index = 0;
+  return operation.path.replace(/\{[^}]+\}/g, () => {
+    const choice = plan.path[index++];
+    const segment = choice ? renderValue(choice) : 'x';
+    // An empty or dot segment would be another path after URL normalization, not a bad parameter.
+    return segment === '' || /^(\.|%2e){1,2}$/i.test(segment) ? '%20' : segment;
+  });
+}
+
+function renderBody(plan: RequestPlan): string | Uint8Array<ArrayBuffer> | undefined {
+  const body = plan.body;
+  if (body.kind === 'none') return undefined;
+  if (body.kind === 'text') return body.text;
+  if (body.kind === 'bytes') return new Uint8Array(body.bytes);
+  const value = body.mutation ? applyMutation(body.value, body.mutation) : body.value;
+  return value === undefined ? '' : jsonText(value);
+}
+
+export async function renderRequest(operation: Operation, plan: RequestPlan, world: World): Promise<WireRequest> {
+  const headers: [string, string][] = [];
+  const pairs = renderQuery(plan, operation);
+  const pathValues = plan.path.map((choice) => (choice.kind === 'valid' ? choice.value : null));
+  const auth = plan.auth;
+  if (auth.kind === 'valid') {
+    const credential = world.credential(operation.security[auth.scheme] ?? '', pathValues);
+    if (credential?.header) headers.push(['authorization', credential.header]);
+    if (credential?.query) pairs.unshift(`key=${percentEncode(credential.query)}`);
+  } else if (auth.kind === 'foreign') {
+    const keys = world.foreignCredentials();
+    headers.push(['authorization', `Bearer ${keys[auth.index % keys.length]}`]);
+  } else if (auth.kind === 'header') {
+    headers.push(['authorization', auth.value]);
+  }
+  const key = plan.idempotencyKey;
+  if (key.kind === 'fresh' || key.kind === 'raw') headers.push(['idempotency-key', key.value]);
+  if (key.kind === 'reuse' && world.usedIdempotencyKeys.length > 0)
+    headers.push([
+      'idempotency-key',
+      world.usedIdempotencyKeys[key.index % world.usedIdempotencyKeys.length] as string,
+    ]);
+  if (key.kind === 'fresh') world.usedIdempotencyKeys.push(key.value);
+
+  const body = renderBody(plan);
+  if (body !== undefined && plan.contentType !== null) headers.push(['content-type', plan.contentType]);
+  // Signed as the server reads it: after the URL parser has normalized what it was given.
+  const url = new URL(`${renderPath(operation, plan)}${pairs.length > 0 ? `?${pairs.join('&')}` : ''}`, ORIGIN);
+  const target = `${url.pathname}${url.search}`;
+  let nonce: string | null = null;
+  const signature = plan.signature;
+  if (signature.kind === 'valid' || signature.kind === 'stale') {
+    nonce = `fuzz${crypto.randomUUID().replaceAll('-', '')}`;
+    const timestamp = Math.floor(Date.now() / 1000) - (signature.kind === 'stale' ? 3600 : 0);
+    const header = await signRequest(
+      { method: operation.method, pathWithQuery: target, body: body ?? '' },
+      { secret: world.signingSecret },
+      { timestamp, nonce },
+    );
+    headers.push(['till-signature', header]);
+    world.lastSignature = header;
+  } else if (signature.kind === 'replay' && world.lastSignature) {
+    headers.push(['till-signature', world.lastSignature]);
+  } else if (signature.kind === 'raw') {
+    headers.push(['till-signature', signature.value]);
+  }
+  return { method: operation.method, target, headers, body, nonce };
+}
