@@ -81,11 +81,13 @@ export class Fuzzer {
     }
     const status = response.status;
     const code = errorCodeOf(body);
-    const problems = answerProblems(
-      operation,
-      { status, body, requestId: response.headers.get('request-id') },
-      this.schemas,
-    );
+    const answer = {
+      status,
+      body,
+      requestId: response.headers.get('request-id'),
+      replayed: response.headers.get('idempotent-replayed') === 'true',
+    };
+    const problems = answerProblems(operation, answer, this.schemas);
     if (status >= 400 && status < 500) {
       this.cache.forget();
       const after = await this.cache.capture(targets);

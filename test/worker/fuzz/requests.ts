@@ -55,7 +55,7 @@ export interface WireRequest {
   target: string;
   headers: [string, string][];
   body: string | Uint8Array<ArrayBuffer> | undefined;
-  /** The nonce of a signature the request carries: the merchant may record it whatever the answer. */
+  /** The nonce of the signature the request carries, if any: the merchant may record it whatever the answer. */
   nonce: string | null;
 }
 
@@ -295,6 +295,8 @@ function renderBody(plan: RequestPlan): string | Uint8Array<ArrayBuffer> | undef
   return value === undefined ? '' : jsonText(value);
 }
 
+let freshKeys = 0;
+
 export async function renderRequest(operation: Operation, plan: RequestPlan, world: World): Promise<WireRequest> {
   const headers: [string, string][] = [];
   const pairs = renderQuery(plan, operation);
@@ -311,24 +313,27 @@ export async function renderRequest(operation: Operation, plan: RequestPlan, wor
     headers.push(['authorization', auth.value]);
   }
   const key = plan.idempotencyKey;
-  if (key.kind === 'fresh' || key.kind === 'raw') headers.push(['idempotency-key', key.value]);
+  // A fresh key is one no request used before (a counter), in the shape the draw gave it.
+  const fresh = key.kind === 'fresh' ? `${++freshKeys}-${key.value}` : null;
+  if (fresh !== null) headers.push(['idempotency-key', fresh]);
+  if (key.kind === 'raw') headers.push(['idempotency-key', key.value]);
   if (key.kind === 'reuse' && world.usedIdempotencyKeys.length > 0)
     headers.push([
       'idempotency-key',
       world.usedIdempotencyKeys[key.index % world.usedIdempotencyKeys.length] as string,
     ]);
-  if (key.kind === 'fresh') world.usedIdempotencyKeys.push(key.value);
+  if (fresh !== null) world.usedIdempotencyKeys.push(fresh);
 
   const body = renderBody(plan);
   if (body !== undefined && plan.contentType !== null) headers.push(['content-type', plan.contentType]);
   // Signed as the server reads it: after the URL parser has normalized what it was given.
   const url = new URL(`${renderPath(operation, plan)}${pairs.length > 0 ? `?${pairs.join('&')}` : ''}`, ORIGIN);
   const target = `${url.pathname}${url.search}`;
-  let nonce: string | null = null;
   const signature = plan.signature;
   if (signature.kind === 'valid' || signature.kind === 'stale') {
-    nonce = `fuzz${crypto.randomUUID().replaceAll('-', '')}`;
     const timestamp = Math.floor(Date.now() / 1000) - (signature.kind === 'stale' ? 3600 : 0);
+    // A fresh nonce each time, not drawn: shrinking re-sends a plan, and a drawn nonce would be a replay.
+    const nonce = `fuzz${crypto.randomUUID().replaceAll('-', '')}`;
     const header = await signRequest(
       { method: operation.method, pathWithQuery: target, body: body ?? '' },
       { secret: world.signingSecret },
@@ -341,5 +346,7 @@ export async function renderRequest(operation: Operation, plan: RequestPlan, wor
   } else if (signature.kind === 'raw') {
     headers.push(['till-signature', signature.value]);
   }
+  const sent = headers.find(([name]) => name === 'till-signature')?.[1];
+  const nonce = sent?.match(/(?:^|,)nonce=([^,]+)/)?.[1] ?? null;
   return { method: operation.method, target, headers, body, nonce };
 }

@@ -4,6 +4,7 @@ export class FuzzStats {
   private readonly byClass = new Map<string, number>();
   private readonly byOperation = new Map<string, Map<number, number>>();
   private readonly codes = new Map<string, number>();
+  private readonly codesByOperation = new Map<string, Map<string, number>>();
 
   record(operationId: string, status: number, code: string | null): void {
     this.requests++;
@@ -12,7 +13,12 @@ export class FuzzStats {
     const statuses = this.byOperation.get(operationId) ?? new Map<number, number>();
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
     this.byOperation.set(operationId, statuses);
-    if (code) this.codes.set(code, (this.codes.get(code) ?? 0) + 1);
+    if (code) {
+      this.codes.set(code, (this.codes.get(code) ?? 0) + 1);
+      const codes = this.codesByOperation.get(operationId) ?? new Map<string, number>();
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+      this.codesByOperation.set(operationId, codes);
+    }
   }
 
   summary(operationIds: readonly string[], seed: number, runs: number, milliseconds: number): string {
@@ -22,16 +28,17 @@ export class FuzzStats {
     );
     const classes = [...this.byClass].sort().map(([name, count]) => `${name} ${count}`);
     const never = operationIds.filter((id) => !succeeded.includes(id));
-    const topCodes = [...this.codes]
-      .sort((a, b) => b[1] - a[1])
-      .map(([code, count]) => `${code} ${count}`)
-      .join(', ');
+    const counted = (codes: Map<string, number> | undefined) =>
+      [...(codes ?? [])]
+        .sort((a, b) => b[1] - a[1])
+        .map(([code, count]) => `${code} ${count}`)
+        .join(', ');
     return [
       `fuzz: seed ${seed}, ${runs} runs per operation, ${(milliseconds / 1000).toFixed(1)} s`,
       `fuzz: ${this.requests} requests (${classes.join(', ')})`,
       `fuzz: ${covered.length}/${operationIds.length} operations covered, ${succeeded.length} reached a 1xx/2xx answer`,
-      ...(never.length > 0 ? [`fuzz: never succeeded: ${never.join(', ')}`] : []),
-      `fuzz: error codes: ${topCodes}`,
+      ...never.map((id) => `fuzz: never succeeded: ${id} (${counted(this.codesByOperation.get(id))})`),
+      `fuzz: error codes: ${counted(this.codes)}`,
     ].join('\n');
   }
 }

@@ -21,6 +21,7 @@ const WEEK_MS = 7 * 24 * 3600_000;
 /** Strings worth offering back to the API: ids, enum values, channel names. Not URLs, prose or secrets. */
 const IDENTIFIER = /^[A-Za-z0-9_.*-]{1,48}$/;
 const ID = /^[a-z]{2,4}_[0-9A-Za-z]{8,}$/;
+const MAX_WEIGHT = 16;
 
 export type Credential = { header?: string; query?: string };
 type Owner = 'main' | 'other';
@@ -36,9 +37,10 @@ function keepOutboundLocal(): void {
 }
 
 export class World {
-  readonly strings = new Set<string>();
+  /** Each string the main merchant's answers showed, with how often: common words (`sandbox`, `card`) come up more. */
+  readonly strings = new Map<string, number>();
   /** What the other merchant's answers showed: its ids must never open for the main merchant. */
-  readonly foreignStrings = new Set<string>();
+  readonly foreignStrings = new Map<string, number>();
   /** id → ids seen inside the same object (an order's attempts and refunds, an event's order). */
   readonly related = new Map<string, Set<string>>();
   readonly orderTokens = new Map<string, string>();
@@ -144,7 +146,9 @@ export class World {
   }
 
   private ids(prefix: string): string[] {
-    return [...this.strings, ...this.foreignStrings].filter((value) => value.startsWith(prefix) && ID.test(value));
+    return [...this.strings.keys(), ...this.foreignStrings.keys()].filter(
+      (value) => value.startsWith(prefix) && ID.test(value),
+    );
   }
 
   /** Every order the world knows, either merchant's. */
@@ -164,9 +168,9 @@ export class World {
     if (before !== into.size) this.version++;
   }
 
-  private walk(node: unknown, into: Set<string>): string[] {
+  private walk(node: unknown, into: Map<string, number>): string[] {
     if (typeof node === 'string') {
-      if (IDENTIFIER.test(node)) into.add(node);
+      if (IDENTIFIER.test(node)) into.set(node, (into.get(node) ?? 0) + 1);
       return ID.test(node) ? [node] : [];
     }
     if (Array.isArray(node)) return node.flatMap((item) => this.walk(item, into));
@@ -199,13 +203,16 @@ export class World {
     foreign: (schema) => this.matching(schema, this.foreignStrings),
   };
 
-  private matching(schema: JsonSchema, pool: Set<string>): string[] {
+  /** Strings that fit, each as many times as it was seen (up to MAX_WEIGHT), so a draw favours the common ones. */
+  private matching(schema: JsonSchema, pool: Map<string, number>): string[] {
     const name = pool === this.strings ? 'main' : 'other';
     const cache = this.matches.get(name) ?? new WeakMap();
     this.matches.set(name, cache);
     const cached = cache.get(schema);
     if (cached && cached.version === this.version) return cached.strings;
-    const strings = [...pool].filter((value) => this.schemas.errors(schema, value).length === 0);
+    const strings = [...pool]
+      .filter(([value]) => this.schemas.errors(schema, value).length === 0)
+      .flatMap(([value, count]) => Array<string>(Math.min(count, MAX_WEIGHT)).fill(value));
     cache.set(schema, { version: this.version, strings });
     return strings;
   }
