@@ -40,6 +40,8 @@ type Signature =
 
 export interface RequestPlan {
   path: Choice<unknown>[];
+  /** Path ids that belong together (a refund of the order in the path), when the world has such. */
+  coherentPath: boolean;
   query: [string, Choice<unknown>][];
   queryExtras: QueryExtra[];
   auth: Auth;
@@ -110,11 +112,22 @@ export function percentEncode(value: string): string {
 
 const headerValue = (): fc.Arbitrary<string> => fc.constantFrom(...HOSTILE_HEADER_VALUES);
 
+/**
+ * How much more often a place gets a valid value than a hostile one: about one hostile place per
+ * request, whatever the number of places, so most requests get past every check but the one
+ * aimed at and a failure points at one place.
+ */
+function validWeight(operation: Operation): number {
+  const places = operation.parameters.length + (operation.body ? 3 : 1);
+  return Math.max(4, 2 * places);
+}
+
 export function requestPlan(operation: Operation, values: ValueGenerator): fc.Arbitrary<RequestPlan> {
+  const valid = validWeight(operation);
   const parameters = (place: Parameter['in']) => operation.parameters.filter((p) => p.in === place);
   const valueChoice = (parameter: Parameter) =>
     weighted<Choice<unknown>>(
-      [8, values.valid(parameter.schema).map((value) => ({ kind: 'valid' as const, value }))],
+      [valid, values.valid(parameter.schema, parameter.name).map((value) => ({ kind: 'valid' as const, value }))],
       [1, values.foreign(parameter.schema).map((value) => ({ kind: 'valid' as const, value }))],
       [1, hostileString().map((value) => ({ kind: 'hostile' as const, value }))],
       [1, fc.constantFrom(...RAW_ENCODINGS).map((text) => ({ kind: 'raw' as const, text }))],
@@ -147,51 +160,50 @@ export function requestPlan(operation: Operation, values: ValueGenerator): fc.Ar
     [2, fc.record({ kind: fc.constant('duplicate' as const), index: fc.nat() })],
     [1, fc.constantFrom(...RAW_ENCODINGS).map((text) => ({ kind: 'raw' as const, text: `${text}=${text}` }))],
   );
+  const has = (name: string) => operation.parameters.some((p) => p.name === name);
   return fc.record({
     path,
+    coherentPath: weighted([3, fc.constant(true)], [1, fc.constant(false)]),
     query,
-    queryExtras: weighted([3, fc.constant([])], [1, fc.array(queryExtra, { minLength: 1, maxLength: 2 })]),
-    auth: authPlan(operation),
-    idempotencyKey: operation.parameters.some((p) => p.name === 'Idempotency-Key')
-      ? idempotencyPlan()
-      : fc.constant({ kind: 'none' as const }),
-    signature: operation.parameters.some((p) => p.name === 'Till-Signature')
-      ? signaturePlan()
-      : fc.constant({ kind: 'none' as const }),
-    body: bodyPlan(operation, values),
+    queryExtras: weighted([valid, fc.constant([])], [1, fc.array(queryExtra, { minLength: 1, maxLength: 2 })]),
+    auth: authPlan(operation, valid),
+    idempotencyKey: has('Idempotency-Key') ? idempotencyPlan(valid) : fc.constant({ kind: 'none' as const }),
+    signature: has('Till-Signature') ? signaturePlan(valid) : fc.constant({ kind: 'none' as const }),
+    body: bodyPlan(operation, values, valid),
     contentType: weighted<string | null>(
-      [8, fc.constant('application/json')],
+      [valid, fc.constant('application/json')],
       [1, fc.constant(null)],
-      [2, fc.constantFrom(...CONTENT_TYPES)],
+      [1, fc.constantFrom(...CONTENT_TYPES)],
     ),
   });
 }
 
-function authPlan(operation: Operation): fc.Arbitrary<Auth> {
-  const valid: [number, fc.Arbitrary<Auth>][] =
+function authPlan(operation: Operation, valid: number): fc.Arbitrary<Auth> {
+  const none = fc.constant({ kind: 'none' as const });
+  const right: fc.Arbitrary<Auth> =
     operation.security.length > 0
-      ? [[12, fc.nat({ max: operation.security.length - 1 }).map((scheme) => ({ kind: 'valid' as const, scheme }))]]
-      : [[6, fc.constant({ kind: 'none' as const })]];
+      ? fc.nat({ max: operation.security.length - 1 }).map((scheme) => ({ kind: 'valid' as const, scheme }))
+      : none;
   return weighted<Auth>(
-    ...valid,
-    [1, fc.constant({ kind: 'none' as const })],
-    [2, fc.nat().map((index) => ({ kind: 'foreign' as const, index }))],
+    [valid, right],
+    [1, none],
+    [1, fc.nat().map((index) => ({ kind: 'foreign' as const, index }))],
     [1, headerValue().map((value) => ({ kind: 'header' as const, value }))],
   );
 }
 
-const idempotencyPlan = (): fc.Arbitrary<Header> =>
+const idempotencyPlan = (valid: number): fc.Arbitrary<Header> =>
   weighted<Header>(
-    [6, fc.constant({ kind: 'none' })],
-    [3, fc.stringMatching(/^[\x21-\x7e]{1,64}$/).map((value) => ({ kind: 'fresh' as const, value }))],
+    [valid, fc.constant({ kind: 'none' })],
+    [valid, fc.stringMatching(/^[\x21-\x7e]{1,64}$/).map((value) => ({ kind: 'fresh' as const, value }))],
     [1, fc.nat().map((index) => ({ kind: 'reuse' as const, index }))],
     [1, fc.oneof(headerValue(), fc.constant('k'.repeat(256))).map((value) => ({ kind: 'raw' as const, value }))],
   );
 
-const signaturePlan = (): fc.Arbitrary<Signature> =>
+const signaturePlan = (valid: number): fc.Arbitrary<Signature> =>
   weighted<Signature>(
-    [6, fc.constant({ kind: 'none' })],
-    [2, fc.constant({ kind: 'valid' })],
+    [valid, fc.constant({ kind: 'none' })],
+    [valid, fc.constant({ kind: 'valid' })],
     [1, fc.constantFrom({ kind: 'stale' as const }, { kind: 'replay' as const })],
     [
       1,
@@ -201,7 +213,7 @@ const signaturePlan = (): fc.Arbitrary<Signature> =>
     ],
   );
 
-function bodyPlan(operation: Operation, values: ValueGenerator): fc.Arbitrary<Body> {
+function bodyPlan(operation: Operation, values: ValueGenerator, valid: number): fc.Arbitrary<Body> {
   if (operation.method === 'GET' || operation.method === 'HEAD') return fc.constant({ kind: 'none' });
   const raw = weighted<Body>(
     [
@@ -227,27 +239,22 @@ function bodyPlan(operation: Operation, values: ValueGenerator): fc.Arbitrary<Bo
     fc
       .tuple(value, withMutation ? mutation().map((m): Mutation | null => m) : fc.constant(null))
       .map(([body, change]) => ({ kind: 'json' as const, value: body, mutation: change }));
-  if (operation.body === null) {
-    return weighted<Body>([8, fc.constant({ kind: 'none' })], [1, json(hostileJson(), false)], [1, raw]);
-  }
-  if ('opaque' in operation.body) {
-    return weighted<Body>(
-      [4, json(fc.jsonValue(), false)],
-      [2, json(hostileJson(), false)],
-      [2, raw],
-      [1, fc.constant({ kind: 'none' })],
-    );
-  }
+  const none = fc.constant({ kind: 'none' as const });
+  if (operation.body === null) return weighted<Body>([valid, none], [1, json(hostileJson(), false)], [1, raw]);
+  if ('opaque' in operation.body)
+    return weighted<Body>([4, json(fc.jsonValue(), false)], [2, json(hostileJson(), false)], [2, raw], [1, none]);
   const schema = operation.body.schema;
   const examples = operation.body.examples;
-  const valid =
-    examples.length > 0 ? fc.oneof(values.valid(schema), fc.constantFrom(...examples)) : values.valid(schema);
+  const drawn = values.valid(schema);
+  // The document's examples are bodies that work: drawn as often as bodies from the schema.
+  const validBody = examples.length > 0 ? fc.oneof(drawn, fc.constantFrom(...examples)) : drawn;
+  // The body is where most of a request's meaning is: it gets a larger share of the hostility.
   return weighted<Body>(
-    [8, json(valid, false)],
-    [5, json(valid, true)],
+    [valid, json(validBody, false)],
+    [Math.max(2, Math.floor(valid / 3)), json(validBody, true)],
     [1, json(hostileJson(), false)],
     [1, raw],
-    [1, fc.constant({ kind: 'none' })],
+    [operation.body.required ? 1 : Math.floor(valid / 2), none],
   );
 }
 
@@ -276,10 +283,29 @@ function renderQuery(plan: RequestPlan, operation: Operation): string[] {
   return pairs;
 }
 
-function renderPath(operation: Operation, plan: RequestPlan): string {
+/** The path's choices, each later valid id swapped for one related to the first where the plan asks for it. */
+function pathChoices(operation: Operation, plan: RequestPlan, world: World): Choice<unknown>[] {
+  const [first, ...rest] = plan.path;
+  if (!plan.coherentPath || first?.kind !== 'valid' || typeof first.value !== 'string') return plan.path;
+  const schemas = operation.parameters.filter((p) => p.in === 'path').map((p) => p.schema);
+  const anchor = first.value;
+  return [
+    first,
+    ...rest.map((choice, index) => {
+      const schema = schemas[index + 1];
+      if (choice.kind !== 'valid' || !schema) return choice;
+      const related = world.relatedFitting(anchor, schema);
+      return related.length > 0
+        ? { kind: 'valid' as const, value: related[String(choice.value).length % related.length] }
+        : choice;
+    }),
+  ];
+}
+
+function renderPath(operation: Operation, choices: Choice<unknown>[]): string {
   let index = 0;
   return operation.path.replace(/\{[^}]+\}/g, () => {
-    const choice = plan.path[index++];
+    const choice = choices[index++];
     const segment = choice ? renderValue(choice) : 'x';
     // An empty or dot segment would be another path after URL normalization, not a bad parameter.
     return segment === '' || /^(\.|%2e){1,2}$/i.test(segment) ? '%20' : segment;
@@ -300,7 +326,8 @@ let freshKeys = 0;
 export async function renderRequest(operation: Operation, plan: RequestPlan, world: World): Promise<WireRequest> {
   const headers: [string, string][] = [];
   const pairs = renderQuery(plan, operation);
-  const pathValues = plan.path.map((choice) => (choice.kind === 'valid' ? choice.value : null));
+  const choices = pathChoices(operation, plan, world);
+  const pathValues = choices.map((choice) => (choice.kind === 'valid' ? choice.value : null));
   const auth = plan.auth;
   if (auth.kind === 'valid') {
     const credential = world.credential(operation.security[auth.scheme] ?? '', pathValues);
@@ -327,7 +354,7 @@ export async function renderRequest(operation: Operation, plan: RequestPlan, wor
   const body = renderBody(plan);
   if (body !== undefined && plan.contentType !== null) headers.push(['content-type', plan.contentType]);
   // Signed as the server reads it: after the URL parser has normalized what it was given.
-  const url = new URL(`${renderPath(operation, plan)}${pairs.length > 0 ? `?${pairs.join('&')}` : ''}`, ORIGIN);
+  const url = new URL(`${renderPath(operation, choices)}${pairs.length > 0 ? `?${pairs.join('&')}` : ''}`, ORIGIN);
   const target = `${url.pathname}${url.search}`;
   const signature = plan.signature;
   if (signature.kind === 'valid' || signature.kind === 'stale') {

@@ -8,8 +8,11 @@ import fc from 'fast-check';
 import type { JsonSchema, SchemaSet } from './json-schema.ts';
 
 export interface KnownStrings {
-  /** Strings seen in the world that satisfy `schema`, read when a value is drawn (the world grows). */
-  matching(schema: JsonSchema): readonly string[];
+  /**
+   * Strings seen in the world that satisfy `schema`, read when a value is drawn (the world grows);
+   * those seen under the field `name` first (`channel` → `sandbox`, `endpoint_id` → `we_…`).
+   */
+  matching(schema: JsonSchema, name?: string): readonly string[];
   /** The same among the other merchant's strings: ids the caller must not reach. */
   foreign(schema: JsonSchema): readonly string[];
 }
@@ -28,22 +31,23 @@ export class ValueGenerator {
     this.known = known;
   }
 
-  valid(schema: JsonSchema | boolean): fc.Arbitrary<unknown> {
+  /** A valid value; `name` is the field or parameter it is for, whose values the world may have seen. */
+  valid(schema: JsonSchema | boolean, name?: string): fc.Arbitrary<unknown> {
     if (typeof schema === 'boolean') return schema ? anyJson() : fc.constant(undefined);
     const resolved = this.schemas.resolve(schema);
     if ('const' in resolved) return fc.constant(resolved.const);
     if (resolved.enum) return fc.constantFrom(...resolved.enum);
     const alternatives = resolved.anyOf ?? resolved.oneOf;
-    if (alternatives) return fc.oneof(...alternatives.map((alternative) => this.valid(alternative)));
+    if (alternatives) return fc.oneof(...alternatives.map((alternative) => this.valid(alternative, name)));
     const types = typeof resolved.type === 'string' ? [resolved.type] : (resolved.type ?? inferredTypes(resolved));
     if (types.length === 0) return anyJson();
-    return fc.oneof(...types.map((type) => this.ofType(type, resolved)));
+    return fc.oneof(...types.map((type) => this.ofType(type, resolved, name)));
   }
 
-  private ofType(type: string, schema: JsonSchema): fc.Arbitrary<unknown> {
+  private ofType(type: string, schema: JsonSchema, name: string | undefined): fc.Arbitrary<unknown> {
     switch (type) {
       case 'string':
-        return this.string(schema);
+        return this.string(schema, name);
       case 'integer':
         return fc.integer({ min: lowerBound(schema, 1), max: upperBound(schema, 1) });
       case 'number':
@@ -53,7 +57,7 @@ export class ValueGenerator {
       case 'null':
         return fc.constant(null);
       case 'array':
-        return this.array(schema);
+        return this.array(schema, name);
       case 'object':
         return this.object(schema);
       default:
@@ -61,7 +65,7 @@ export class ValueGenerator {
     }
   }
 
-  private string(schema: JsonSchema): fc.Arbitrary<string> {
+  private string(schema: JsonSchema, name: string | undefined): fc.Arbitrary<string> {
     const minLength = schema.minLength ?? 0;
     const maxLength = schema.maxLength ?? Number.POSITIVE_INFINITY;
     const fits = (value: string) =>
@@ -76,7 +80,7 @@ export class ValueGenerator {
     const preferKnown = schema.pattern !== undefined ? 3 : 1;
     const useKnown = fc.oneof({ weight: preferKnown, arbitrary: fc.constant(true) }, fc.constant(false));
     return fc.tuple(useKnown, fc.nat(), drawn).map(([pickKnown, index, fresh]) => {
-      const known = this.known.matching(schema);
+      const known = this.known.matching(schema, name);
       return pickKnown && known.length > 0 ? (known[index % known.length] as string) : fresh;
     });
   }
@@ -89,16 +93,18 @@ export class ValueGenerator {
     });
   }
 
-  private array(schema: JsonSchema): fc.Arbitrary<unknown[]> {
+  private array(schema: JsonSchema, name: string | undefined): fc.Arbitrary<unknown[]> {
     const minLength = schema.minItems ?? 0;
     const maxLength = Math.max(minLength, Math.min(schema.maxItems ?? TYPICAL_ENTRIES, TYPICAL_ENTRIES));
-    return fc.array(schema.items ? this.valid(schema.items) : anyJson(), { minLength, maxLength });
+    return fc.array(schema.items ? this.valid(schema.items, name) : anyJson(), { minLength, maxLength });
   }
 
   private object(schema: JsonSchema): fc.Arbitrary<Record<string, unknown>> {
     const properties = schema.properties ?? {};
     if (Object.keys(properties).length > 0) {
-      const fields = Object.fromEntries(Object.entries(properties).map(([name, value]) => [name, this.valid(value)]));
+      const fields = Object.fromEntries(
+        Object.entries(properties).map(([name, value]) => [name, this.valid(value, name)]),
+      );
       return fc.record(fields, { requiredKeys: (schema.required ?? []).filter((name) => name in properties) });
     }
     // A map: keys from propertyNames, values from additionalProperties.

@@ -41,6 +41,8 @@ export class World {
   readonly strings = new Map<string, number>();
   /** What the other merchant's answers showed: its ids must never open for the main merchant. */
   readonly foreignStrings = new Map<string, number>();
+  /** The main merchant's strings by the field they were seen in: `channel` → `sandbox`. */
+  private readonly byField = new Map<string, Map<string, number>>();
   /** id → ids seen inside the same object (an order's attempts and refunds, an event's order). */
   readonly related = new Map<string, Set<string>>();
   readonly orderTokens = new Map<string, string>();
@@ -168,15 +170,23 @@ export class World {
     if (before !== into.size) this.version++;
   }
 
-  private walk(node: unknown, into: Map<string, number>): string[] {
+  private walk(node: unknown, into: Map<string, number>, field?: string): string[] {
     if (typeof node === 'string') {
-      if (IDENTIFIER.test(node)) into.set(node, (into.get(node) ?? 0) + 1);
+      if (IDENTIFIER.test(node)) {
+        into.set(node, (into.get(node) ?? 0) + 1);
+        if (field !== undefined && into === this.strings) {
+          const seen = this.byField.get(field) ?? new Map<string, number>();
+          if (!seen.has(node)) this.version++;
+          seen.set(node, (seen.get(node) ?? 0) + 1);
+          this.byField.set(field, seen);
+        }
+      }
       return ID.test(node) ? [node] : [];
     }
-    if (Array.isArray(node)) return node.flatMap((item) => this.walk(item, into));
+    if (Array.isArray(node)) return node.flatMap((item) => this.walk(item, into, field));
     if (node === null || typeof node !== 'object') return [];
     const record = node as Record<string, unknown>;
-    const ids = Object.values(record).flatMap((value) => this.walk(value, into));
+    const ids = Object.entries(record).flatMap(([key, value]) => this.walk(value, into, key));
     if (typeof record.id === 'string' && ID.test(record.id)) {
       for (const id of ids) {
         if (id === record.id) continue;
@@ -197,15 +207,23 @@ export class World {
     this.related.set(from, set);
   }
 
+  /** Ids seen together with `id` (its order's refunds, an event's order) that satisfy `schema`. */
+  relatedFitting(id: string, schema: JsonSchema): string[] {
+    return [...(this.related.get(id) ?? [])].filter((value) => this.schemas.errors(schema, value).length === 0);
+  }
+
   /** The world's strings that satisfy a schema, recomputed only when the world learned something. */
   readonly known: KnownStrings = {
-    matching: (schema) => this.matching(schema, this.strings),
-    foreign: (schema) => this.matching(schema, this.foreignStrings),
+    matching: (schema, name) => {
+      const seen = name === undefined ? undefined : this.byField.get(name);
+      const named = seen ? this.matching(schema, seen, `field ${name}`) : [];
+      return named.length > 0 ? named : this.matching(schema, this.strings, 'main');
+    },
+    foreign: (schema) => this.matching(schema, this.foreignStrings, 'other'),
   };
 
   /** Strings that fit, each as many times as it was seen (up to MAX_WEIGHT), so a draw favours the common ones. */
-  private matching(schema: JsonSchema, pool: Map<string, number>): string[] {
-    const name = pool === this.strings ? 'main' : 'other';
+  private matching(schema: JsonSchema, pool: Map<string, number>, name: string): string[] {
     const cache = this.matches.get(name) ?? new WeakMap();
     this.matches.set(name, cache);
     const cached = cache.get(schema);
