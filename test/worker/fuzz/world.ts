@@ -27,7 +27,7 @@ export type Credential = { header?: string; query?: string };
 type Owner = 'main' | 'other';
 
 /** Answers every outbound request but the local channel fakes: webhook URLs the fuzzer made up must not leave. */
-function keepOutboundLocal(): void {
+export function keepOutboundLocal(): void {
   const realFetch = globalThis.fetch;
   vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
     const url = new URL(new Request(input, init).url);
