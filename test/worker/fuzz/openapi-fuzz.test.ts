@@ -33,7 +33,7 @@ import { afterAll, describe, it } from 'vitest';
 import { Fuzzer } from './exchange.ts';
 import { SchemaSet } from './json-schema.ts';
 import { type OpenApiDocument, readOperations } from './operations.ts';
-import { requestPlan } from './requests.ts';
+import { requestPlan } from './request-plan.ts';
 import { ValueGenerator } from './schema-values.ts';
 import { FuzzStats } from './stats.ts';
 import { ORIGIN, World } from './world.ts';

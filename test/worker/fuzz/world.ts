@@ -100,8 +100,11 @@ export class World {
     learn((await pay(paid, card('4242424242424242'))).body);
     const refunded = await order();
     learn((await pay(refunded, card('4242424242424242'))).body);
-    const authorized = await order({ capture_method: 'manual' });
-    learn((await pay(authorized, card('4242424242424242'))).body);
+    // Two authorizations: capturing or voiding one leaves the other for the operation that did not.
+    for (let index = 0; index < 2; index++) {
+      const authorized = await order({ capture_method: 'manual' });
+      learn((await pay(authorized, card('4242424242424242'))).body);
+    }
     const canceled = await order();
     await call(`/v1/orders/${canceled.id}/cancel`, { key: secretKey, method: 'POST' });
     const declined = await order();
