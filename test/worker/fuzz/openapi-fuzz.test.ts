@@ -11,11 +11,14 @@
  * hostile JSON, broken JSON, invalid UTF-8, a BOM, 70 KB). Values are valid most of the time and
  * prefer ids that exist in the world (world.ts), so requests get past the first check.
  *
- * Checks on every request (invariants.ts, exchange.ts): never a 5xx (a documented 502 with a
- * documented code, a channel's refusal, is allowed); every non-2xx is the one error envelope with
- * a code the operation documents for that status; every 2xx body matches its documented schema;
- * and no 4xx changes state (state-snapshot.ts; the idempotency store and a signed request's nonce
- * are the documented exceptions).
+ * Checks on every request (invariants.ts, exchange.ts): never a 5xx (not even a documented 502:
+ * the channel fakes accept what the sandbox world sends them); every non-2xx is the one error
+ * envelope with a code the operation documents for that status, the status and type that code
+ * declares, and the request-id header's id (a replay keeps its first answer's); every 2xx body
+ * matches its documented schema; and no 4xx changes state (state-snapshot.ts; the idempotency
+ * store and a signed request's nonce are the documented exceptions). Bodies are checked with
+ * @cfworker/json-schema, which walks the schema: Ajv compiles with `new Function`, which workerd
+ * forbids.
  *
  * Does not cover: the WebSocket upgrade of `followCheckout` (no `Upgrade` header is sent, so it
  * answers 426); valid channel notifications (their signature is each channel's own format,
@@ -25,7 +28,8 @@
  *
  * Bounded by default (RUNS_PER_OPERATION, a fixed seed); `npm run fuzz -- --runs N --seed S`
  * runs longer. A failure names the seed and the request that broke the invariant; fast-check
- * shrinks it toward a valid request first.
+ * shrinks it toward a valid request first. The seed fixes every choice; the world's ids are new
+ * each run, so the reported request (method, path, headers, body) is what to replay by hand.
  */
 import { env, SELF } from 'cloudflare:test';
 import fc from 'fast-check';
