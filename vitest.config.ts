@@ -18,6 +18,12 @@ const testSecrets = {
 
 const migrations = await readD1Migrations('./migrations');
 
+// `npm run fuzz -- --runs N --seed S` (scripts/fuzz.ts) hands its settings to the fuzz test through these.
+const fuzzSettings = {
+  TILL_FUZZ_RUNS: process.env.TILL_FUZZ_RUNS ?? '',
+  TILL_FUZZ_SEED: process.env.TILL_FUZZ_SEED ?? '',
+};
+
 export default defineConfig({
   test: {
     // The JSON report lets .ci/run print one plain closing line for the whole run.
@@ -31,7 +37,7 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
-              bindings: { ...testSecrets, TEST_MIGRATIONS: migrations },
+              bindings: { ...testSecrets, ...fuzzSettings, TEST_MIGRATIONS: migrations },
               // Every request from SELF comes from one client (no CF-Connecting-IP) and the fuzz
               // tests pay one order 60 times: with wrangler.toml's limits they would meet 429s.
               // test/worker/rate-limit.test.ts covers limiting with TEST_LIMITER instead.
