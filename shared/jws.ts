@@ -25,10 +25,6 @@ export const PrivateJwkSchema = PublicJwkSchema.extend({
 });
 export type PrivateJwk = z.infer<typeof PrivateJwkSchema>;
 
-export interface Jwks {
-  keys: PublicJwk[];
-}
-
 export type JwsFailure = 'malformed' | 'unknown_key' | 'bad_signature' | 'wrong_type' | 'expired' | 'not_yet_valid';
 
 /** A token that is not a valid, current JWS from a known key; `reason` says which check failed. */

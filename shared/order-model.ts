@@ -111,7 +111,6 @@ export const WEBHOOK_EVENT_TYPES = [
   'refund.failed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-export type RefundEventType = Extract<WebhookEventType, `refund.${string}`>;
 
 export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];

@@ -237,7 +237,6 @@ export const OrderListQuerySchema = z
     currency: CurrencySchema.optional(),
   })
   .refine((q) => !(q.starting_after && q.ending_before), 'use starting_after or ending_before, not both');
-export type OrderListQuery = z.infer<typeof OrderListQuerySchema>;
 
 export const EventListQuerySchema = z
   .strictObject({
@@ -254,7 +253,6 @@ export const EventListQuerySchema = z
     order: OrderIdSchema.optional(),
   })
   .refine((q) => !(q.starting_after && q.ending_before), 'use starting_after or ending_before, not both');
-export type EventListQuery = z.infer<typeof EventListQuerySchema>;
 
 /** An order as the index lists it: the order's facts without its attempts and tokens. */
 export const OrderListItemSchema = OrderSchema.pick({

@@ -51,7 +51,6 @@ export const RollWebhookSecretRequestSchema = z.strictObject({
     .max(7 * 24 * 3600)
     .default(0),
 });
-export type RollWebhookSecretRequest = z.infer<typeof RollWebhookSecretRequestSchema>;
 
 export const WebhookEndpointSchema = z.object({
   id: WebhookEndpointIdSchema,
@@ -128,4 +127,3 @@ export const RedeliverRequestSchema = z.strictObject({
   /** Only this endpoint; every enabled endpoint that receives the event when left out. */
   endpoint_id: WebhookEndpointIdSchema.optional(),
 });
-export type RedeliverRequest = z.infer<typeof RedeliverRequestSchema>;

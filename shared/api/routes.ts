@@ -22,7 +22,6 @@ export const API_ROUTES = {
 };
 
 export type ApiRoutes = typeof API_ROUTES;
-export type OperationId = keyof ApiRoutes;
 
 /** An entry with the operation id it is keyed by, for code that walks the whole table. */
 export type NamedRoute = ApiRoute & { operationId: string };

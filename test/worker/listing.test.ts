@@ -5,6 +5,7 @@ import {
   EventListSchema,
   type List,
   MerchantListSchema,
+  type Order,
   type OrderListItem,
   OrderListSchema,
   type WebhookEvent,
@@ -121,7 +122,7 @@ describe('GET /v1/orders', () => {
   it('shows an order whose index copy arrived late to a client polling for newer orders', async () => {
     const merchant = await createMerchant();
     await env.DB.prepare('ALTER TABLE orders RENAME TO orders_away').run();
-    let late;
+    let late: Order;
     try {
       late = await newOrder(merchant.secret_key); // its index write fails: D1 is "down"
     } finally {

@@ -1,5 +1,6 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import type { Order } from '../../shared/schemas.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
 import { card, createMerchant, newOrder, orderStub, pay } from './helpers.ts';
 
@@ -41,7 +42,7 @@ describe('orders index (D1 projection)', () => {
 
   it('creates the order even when the index is down, and retries the index write on a later alarm', async () => {
     await env.DB.prepare('ALTER TABLE orders RENAME TO orders_away').run();
-    let order;
+    let order: Order;
     try {
       order = await newOrder(merchant.secret_key);
       await runDurableObjectAlarm(orderStub(order.id));

@@ -115,12 +115,6 @@ export async function readJson<S extends z.ZodType>(c: RequestContext, schema: S
   return parseWith(schema, raw);
 }
 
-/** Like readJson, for bodies that may be left out: an empty body reads as `{}`. */
-export async function readOptionalJson<S extends z.ZodType>(c: RequestContext, schema: S): Promise<z.infer<S>> {
-  const bytes = await readBodyBytes(c);
-  return bytes.byteLength === 0 ? parseWith(schema, {}) : readJson(c, schema);
-}
-
 export function parseWith<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw issueToError(parsed.error.issues[0] as ZodIssue, raw);

@@ -9,8 +9,6 @@ import { handleApi } from './api.ts';
 import { handleControl } from './control.ts';
 import { FakeState } from './state.ts';
 
-export { FakeState } from './state.ts';
-
 export async function startWechatpayFake(options: { port: number }): Promise<RunningFake> {
   const state = new FakeState();
   return serve(options.port, async (request) => {

@@ -11,7 +11,7 @@ import { parseAlipayNotification } from './notification.ts';
 import { type AlipayInput, AlipayInputSchema, startAlipay } from './start.ts';
 import { closeAlipay, queryAlipay, refundAlipay } from './trades.ts';
 
-export { type AlipayCredentials, AlipayCredentialsSchema } from './credentials.ts';
+export type { AlipayCredentials } from './credentials.ts';
 
 /** Alipay's largest trade: 100,000,000.00 yuan, in fen. */
 const MAX_ALIPAY_AMOUNT = 10_000_000_000;

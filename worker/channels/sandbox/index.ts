@@ -14,7 +14,7 @@ import { behaviourOf, cardBrand } from './cards.ts';
 import { SANDBOX_SIGNATURE_HEADER, type SandboxNotification, SandboxNotificationSchema } from './notification.ts';
 import type { TradeStatus } from './processor.ts';
 
-export { SANDBOX_SIGNATURE_HEADER, type SandboxNotification, sandboxNotification } from './notification.ts';
+export { type SandboxNotification, sandboxNotification } from './notification.ts';
 
 const SandboxInputSchema = z.discriminatedUnion('method', [
   StartAttemptBaseSchema.extend({

@@ -27,7 +27,6 @@ export const PlatformKeySchema = z.strictObject({
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
 });
-export type PlatformKey = z.infer<typeof PlatformKeySchema>;
 
 export const WechatpayCredentialsSchema = z.strictObject({
   mchid: z.string().regex(/^\d{6,32}$/, 'must be the merchant id (商户号): digits only, e.g. 1900000109'),

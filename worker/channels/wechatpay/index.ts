@@ -16,8 +16,8 @@ import { closeTrade, queryTrade, startTrade } from './payments.ts';
 import { refundResultOf, refundTrade } from './refunds.ts';
 import { refundProblemOf, tradeOutcome } from './trade-state.ts';
 
-export { type WechatpayCredentials, WechatpayCredentialsSchema } from './credentials.ts';
-export { type WechatpayInput, WechatpayInputSchema } from './input.ts';
+export type { WechatpayCredentials } from './credentials.ts';
+export type { WechatpayInput } from './input.ts';
 
 const LABEL = 'WeChat Pay';
 
