@@ -11,8 +11,9 @@ const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.me
 
 /**
  * Vite wraps every dynamic import in a helper that preloads the chunk's dependencies (~0.9 KB
- * gzip). Our lazy chunk (the wallet screens with the QR encoder) imports only from the entry
- * chunk, which is already loaded, so the helper is replaced by a plain call. Should Vite stop honouring this, the build still works, just with the helper back.
+ * gzip). Our lazy chunk (the wallet screens with the QR encoder) imports only from the entry chunk,
+ * which is already loaded, so the helper is replaced by a plain call. Should Vite stop honouring
+ * this, the build still works, just with the helper back.
  */
 const PRELOAD_HELPER = '\0vite/preload-helper.js';
 const skipPreloadHelper: Plugin = {

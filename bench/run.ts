@@ -41,7 +41,8 @@ async function measure(name: string, rounds: number, run: (i: number) => Promise
   times.sort((a, b) => a - b);
   const row = { name, rounds, p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99) };
   console.log(
-    `${name.padEnd(44)} p50 ${row.p50.toFixed(2).padStart(7)} ms   p95 ${row.p95.toFixed(2).padStart(7)} ms   p99 ${row.p99.toFixed(2).padStart(7)} ms`,
+    `${name.padEnd(44)} p50 ${row.p50.toFixed(2).padStart(7)} ms   ` +
+      `p95 ${row.p95.toFixed(2).padStart(7)} ms   p99 ${row.p99.toFixed(2).padStart(7)} ms`,
   );
   return row;
 }
@@ -203,7 +204,8 @@ try {
     fetch(`${url}/_bench/sign?impl=webcrypto&n=500`),
   );
   console.log(
-    `  ≈ ${((noble.p50 / 500) * 1000).toFixed(0)} µs per noble signature, ${((webcrypto.p50 / 500) * 1000).toFixed(0)} µs per WebCrypto signature`,
+    `  ≈ ${((noble.p50 / 500) * 1000).toFixed(0)} µs per noble signature, ` +
+      `${((webcrypto.p50 / 500) * 1000).toFixed(0)} µs per WebCrypto signature`,
   );
 
   if (LIVE_ROUNDS > 0) {
@@ -219,7 +221,8 @@ try {
         .padStart(6);
     for (const row of rows) {
       console.log(
-        `${row.name.padEnd(44)} p50 ${fmt(row.accepted, 50)} ms   p95 ${fmt(row.accepted, 95)} ms   (from sending: p50 ${fmt(row.sent, 50)} ms, p95 ${fmt(row.sent, 95)} ms)`,
+        `${row.name.padEnd(44)} p50 ${fmt(row.accepted, 50)} ms   p95 ${fmt(row.accepted, 95)} ms   ` +
+          `(from sending: p50 ${fmt(row.sent, 50)} ms, p95 ${fmt(row.sent, 95)} ms)`,
       );
     }
     console.log('  the push leaves the order object before the notify endpoint answers, so "accepted →" can be ≤ 0');
@@ -229,7 +232,8 @@ try {
     const { latency, downloadThroughput, uploadThroughput } = SLOW_4G;
     console.log(
       `\nScript tag → enabled Pay button, Chromium at ${CPU_SLOWDOWN}× CPU slowdown on DevTools' Slow 4G ` +
-        `(${latency} ms, ${((downloadThroughput * 8) / 1e6).toFixed(2)} Mbps down, ${((uploadThroughput * 8) / 1e3).toFixed(0)} kbps up), ` +
+        `(${latency} ms, ${((downloadThroughput * 8) / 1e6).toFixed(2)} Mbps down, ` +
+        `${((uploadThroughput * 8) / 1e3).toFixed(0)} kbps up), ` +
         `412×915 @2x, merchant page on its own origin, ${WIDGET_ROUNDS} rounds:\n`,
     );
     const load = await measureWidgetLoad({ url, secretKey: merchant.secret_key }, WIDGET_ROUNDS);
@@ -264,7 +268,8 @@ try {
     for (const request of load.coldRequests) {
       const path = request.url.replace(url, '').replace(/\?token=[^&]+/, '?token=…');
       console.log(
-        `  ${((request.start - first) * 1000).toFixed(0).padStart(6)} ms  ${request.ms.toFixed(0).padStart(5)} ms  ${String(request.bytes).padStart(6)} B  ${path}`,
+        `  ${((request.start - first) * 1000).toFixed(0).padStart(6)} ms  ` +
+          `${request.ms.toFixed(0).padStart(5)} ms  ${String(request.bytes).padStart(6)} B  ${path}`,
       );
     }
   }
@@ -274,7 +279,8 @@ try {
   const critical = criticalPath(sizes);
   const row = (label: string, file: { gzip: number; bytes: number; path: string } | undefined) =>
     console.log(
-      `  ${label.padEnd(12)} ${String(file?.gzip ?? '?').padStart(7)} B gz  ${String(file?.bytes ?? '?').padStart(7)} B  ${file?.path ?? '(missing)'}`,
+      `  ${label.padEnd(12)} ${String(file?.gzip ?? '?').padStart(7)} B gz  ` +
+        `${String(file?.bytes ?? '?').padStart(7)} B  ${file?.path ?? '(missing)'}`,
     );
   const loader = sizes.find((file) => file.path === '/v1/till.js');
   row('loader', loader);
@@ -285,8 +291,10 @@ try {
   for (const file of critical.files.filter((each) => each.path.startsWith('/v1/assets/')))
     row(file.path.endsWith('.css') ? 'entry css' : 'entry js', file);
   console.log(
-    `  ${'critical'.padEnd(12)} ${String(critical.gzip).padStart(7)} B gz  (budget ${BUDGET.criticalPath}: loader + frame html + the js/css it links)` +
-      `   loader budget ${BUDGET.loader}: ${loader && loader.gzip <= BUDGET.loader ? 'within' : 'OVER'}; critical path: ${critical.gzip <= BUDGET.criticalPath ? 'within' : 'OVER'}`,
+    `  ${'critical'.padEnd(12)} ${String(critical.gzip).padStart(7)} B gz  ` +
+      `(budget ${BUDGET.criticalPath}: loader + frame html + the js/css it links)` +
+      `   loader budget ${BUDGET.loader}: ${loader && loader.gzip <= BUDGET.loader ? 'within' : 'OVER'}; ` +
+      `critical path: ${critical.gzip <= BUDGET.criticalPath ? 'within' : 'OVER'}`,
   );
   const onPath = new Set(critical.files.map((file) => file.path));
   for (const file of sizes.filter((each) => !onPath.has(each.path))) row('lazy chunk', file);

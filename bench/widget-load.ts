@@ -162,12 +162,15 @@ const OBSERVER = `(() => {
   const report = globalThis[${JSON.stringify(BINDING)}];
   const check = () => {
     const button = document.querySelector('.pay button.primary, form button[type="submit"]');
-    if (!button || button.disabled || button.getAttribute('aria-disabled') === 'true' || button.getAttribute('aria-busy') === 'true') return;
+    if (!button || button.disabled || button.getAttribute('aria-disabled') === 'true' ||
+      button.getAttribute('aria-busy') === 'true') return;
     observer.disconnect();
     report(String(performance.timeOrigin + performance.now()));
   };
   const observer = new MutationObserver(check);
-  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled', 'aria-disabled', 'aria-busy'] });
+  observer.observe(document, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ['disabled', 'aria-disabled', 'aria-busy']
+  });
 })();`;
 
 interface Throttle {
@@ -248,7 +251,10 @@ async function load(
           .send<{ result: { value: unknown } }>(
             'Runtime.evaluate',
             {
-              expression: `({ url: location.href, binding: typeof globalThis.${BINDING}, observer: globalThis.__tillBenchObserver, button: document.querySelector('.pay button.primary, form button[type="submit"]')?.outerHTML })`,
+              expression:
+                `({ url: location.href, binding: typeof globalThis.${BINDING}, ` +
+                'observer: globalThis.__tillBenchObserver, button: ' +
+                `document.querySelector('.pay button.primary, form button[type="submit"]')?.outerHTML })`,
               returnByValue: true,
             },
             frame,
@@ -267,7 +273,11 @@ async function load(
             const ready = (window.__events || []).find((event) => event.type === 'ready');
             if (!ready) return setTimeout(done, 20);
             const loader = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('/v1/till.js'));
-            resolve({ origin: performance.timeOrigin, loader: loader ? loader.responseEnd : NaN, ready: ready.at - performance.timeOrigin });
+            resolve({
+              origin: performance.timeOrigin,
+              loader: loader ? loader.responseEnd : NaN,
+              ready: ready.at - performance.timeOrigin
+            });
           };
           done();
         })`,

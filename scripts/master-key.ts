@@ -69,7 +69,8 @@ async function main(argv: string[]): Promise<void> {
     // Stored idempotent answers are not re-sealed: they expire instead.
     const until = new Date(Date.now() + 25 * 3600 * 1000).toISOString();
     console.log(
-      `keep the previous key in TILL_PREVIOUS_MASTER_KEYS until ${until} (idempotent answers sealed under it expire then)`,
+      'keep the previous key in TILL_PREVIOUS_MASTER_KEYS until ' +
+        `${until} (idempotent answers sealed under it expire then)`,
     );
     return;
   }

@@ -9,6 +9,7 @@ const report = JSON.parse(readFileSync(file, 'utf8')) as {
   numTodoTests: number;
 };
 console.log(
-  `Tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests + report.numTodoTests} skipped`,
+  `Tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ` +
+    `${report.numPendingTests + report.numTodoTests} skipped`,
 );
 process.exit(report.numFailedTests > 0 ? 1 : 0);

@@ -81,8 +81,10 @@ export class HttpClient {
         }
         const tries = retry + 1;
         const message = failure.timedOut
-          ? `Till did not answer ${request.method} ${url.pathname} within ${options.timeoutMs} ms (${tries} ${tries === 1 ? 'try' : 'tries'})`
-          : `Could not reach Till for ${request.method} ${url.pathname} (${tries} ${tries === 1 ? 'try' : 'tries'}): ${describe(failure.cause)}`;
+          ? `Till did not answer ${request.method} ${url.pathname} ` +
+            `within ${options.timeoutMs} ms (${tries} ${tries === 1 ? 'try' : 'tries'})`
+          : `Could not reach Till for ${request.method} ${url.pathname} ` +
+            `(${tries} ${tries === 1 ? 'try' : 'tries'}): ${describe(failure.cause)}`;
         throw new TillConnectionError(message, { cause: failure.cause, timedOut: failure.timedOut });
       }
 
@@ -165,7 +167,9 @@ function parseAnswer<S extends z.ZodType>(schema: S, request: ApiRequest, url: U
     status: answer.response.status,
     type: 'api_error',
     code: 'invalid_response',
-    message: `Till answered ${request.method} ${url.pathname} with a body the SDK does not accept${where}: ${issue?.message ?? 'not JSON'}`,
+    message:
+      `Till answered ${request.method} ${url.pathname} with a body ` +
+      `the SDK does not accept${where}: ${issue?.message ?? 'not JSON'}`,
     requestId,
   });
 }

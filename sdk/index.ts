@@ -4,7 +4,8 @@
  *
  *     const till = new Till({ secretKey: env.TILL_SECRET_KEY, baseUrl: 'https://till.example.com' });
  *     const order = await till.orders.create({ amount: 2900, currency: 'USD', description: 'Tote bag' });
- *     const event = await Till.webhooks.verify(rawBody, request.headers.get('Till-Signature'), env.TILL_WEBHOOK_SECRET);
+ *     const signature = request.headers.get('Till-Signature');
+ *     const event = await Till.webhooks.verify(rawBody, signature, env.TILL_WEBHOOK_SECRET);
  */
 
 export type { RequestSigningKey } from '../shared/request-signature.ts';

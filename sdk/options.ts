@@ -40,13 +40,15 @@ export interface ResolvedOptions {
 export const OPTION_ERRORS = {
   secretKey: 'Till: secretKey must be a secret key like sk_test_…, sk_live_… or a restricted key rk_…',
   publishableKey:
-    'Till: secretKey is a publishable key (pk_…); the server SDK needs the secret key (sk_…) or a restricted key (rk_…)',
+    'Till: secretKey is a publishable key (pk_…); ' +
+    'the server SDK needs the secret key (sk_…) or a restricted key (rk_…)',
   baseUrl: 'Till: baseUrl must be an http(s) URL like https://till.example.com',
   fetch: 'Till: fetch must be a function; no global fetch is available here',
   maxRetries: 'Till: maxRetries must be an integer from 0 to 10',
   timeoutMs: 'Till: timeoutMs must be a positive integer of milliseconds',
   signing:
-    'Till: signing must be { secret } (the request-signing secret, at least 16 characters) or { privateKey, kid? } (a 32-byte Ed25519 private key)',
+    'Till: signing must be { secret } (the request-signing secret, ' +
+    'at least 16 characters) or { privateKey, kid? } (a 32-byte Ed25519 private key)',
   sleep: 'Till: sleep must be a function',
   now: 'Till: now must be a function',
 } as const;

@@ -18,7 +18,9 @@ type Routes = ApiRoutes;
 /** The keys an object type requires (absent from none of its values). */
 type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
 
-/** A query parameter sent in the URL but documented as a credential (`?key=pk_…`): the SDK sends its key in a header. */
+/**
+ * A query parameter sent in the URL but documented as a credential (`?key=pk_…`): the SDK sends its key in a header.
+ */
 type CredentialParam = 'key';
 
 type Plain<T> = {

@@ -42,7 +42,8 @@ export interface WebhookJwksVerifyOptions extends WebhookVerifyOptions {
 
 /** The TypeError for a JWKS verification without a valid `endpointId`. */
 export const ENDPOINT_ID_REQUIRED =
-  'Till: webhooks.verifyWithJwks needs { endpointId }: the id (we_…) of the webhook endpoint receiving the delivery, from GET /v1/webhook_endpoints';
+  'Till: webhooks.verifyWithJwks needs { endpointId }: the id (we_…) ' +
+  'of the webhook endpoint receiving the delivery, from GET /v1/webhook_endpoints';
 
 /** The endpoint id of JWKS verification options; throws the TypeError when there is none. */
 export function endpointIdOf(options: Partial<WebhookJwksVerifyOptions> | null | undefined): string {

@@ -97,7 +97,9 @@ export type AdminUpdateMerchant = z.infer<typeof AdminUpdateMerchantSchema>;
 export const ConfigureChannelRequestSchema = z.strictObject({
   enabled: z.boolean(),
   credentials: z.record(z.string(), z.unknown()).optional(),
-  /** Which mode the credentials are for: a merchant key sets its own mode's (the default); the admin's default is test. */
+  /**
+   * Which mode the credentials are for: a merchant key sets its own mode's (the default); the admin's default is test.
+   */
   mode: ModeSchema.optional(),
 });
 export type ConfigureChannelRequest = z.infer<typeof ConfigureChannelRequestSchema>;

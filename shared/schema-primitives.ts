@@ -52,7 +52,9 @@ export const MetadataKeySchema = z
   .regex(METADATA_KEY_CHARACTERS, METADATA_KEY_RULE)
   .refine((key) => key !== '__proto__', '__proto__ cannot be a metadata key');
 
-/** Any text up to 500 characters, control characters included; a lone surrogate is no text and no filter could match it. */
+/**
+ * Any text up to 500 characters, control characters included; a lone surrogate is no text and no filter could match it.
+ */
 export const MetadataValueSchema = z
   .string()
   .max(500)

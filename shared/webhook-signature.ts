@@ -136,7 +136,8 @@ export function parseEd25519Parts(header: string | null | undefined): Ed25519Sig
 }
 
 export const ENDPOINT_ID_REQUIRED =
-  'verifying a webhook with the JWKS needs { endpointId }: the id (we_…) of the endpoint receiving it, from GET /v1/webhook_endpoints';
+  'verifying a webhook with the JWKS needs { endpointId }: the id (we_…) ' +
+  'of the endpoint receiving it, from GET /v1/webhook_endpoints';
 
 /**
  * Verifies the `ed25519` signature with the key the header's `kid` names in `keys` (the JWKS), as

@@ -1,4 +1,7 @@
-/** Path parameters the routes share: their schema, how they read in the document and the SDK, and the answer to a malformed one. */
+/**
+ * Path parameters the routes share: their schema, how they read in the document and the SDK, and
+ * the answer to a malformed one.
+ */
 import { z } from 'zod';
 import { CHANNEL_ID_PATTERN, MERCHANT_ID, OrderIdSchema, REFUND_ID, WebhookEndpointIdSchema } from '../schemas.ts';
 import type { ParamSpec } from './route.ts';

@@ -74,7 +74,12 @@ function pageHtml(tillUrl: string, nonce: string, options: { dark: boolean; rtl:
 window.__events = [];
 window.__csp = [];
 document.addEventListener('securitypolicyviolation', function (e) {
-  window.__csp.push({ directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile + ':' + e.lineNumber, sample: e.sample });
+  window.__csp.push({
+    directive: e.effectiveDirective,
+    blocked: e.blockedURI,
+    source: e.sourceFile + ':' + e.lineNumber,
+    sample: e.sample
+  });
 });`;
   const mount = `
 (function () {
@@ -82,7 +87,11 @@ document.addEventListener('securitypolicyviolation', function (e) {
   var options = {
     token: query.get('token') || '',
     onEvent: function (event) {
-      window.__events.push({ type: event.type, payload: event.payload === undefined ? undefined : JSON.parse(JSON.stringify(event.payload)), at: performance.timeOrigin + performance.now() });
+      window.__events.push({
+        type: event.type,
+        payload: event.payload === undefined ? undefined : JSON.parse(JSON.stringify(event.payload)),
+        at: performance.timeOrigin + performance.now()
+      });
     },
   };
   if (query.get('locale')) options.locale = query.get('locale');
@@ -132,7 +141,9 @@ export async function startMerchantPage(tillUrl: string, host = '127.0.0.1'): Pr
       response.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-store',
-        'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self'; frame-src ${till}; connect-src 'none'; img-src 'self'`,
+        'content-security-policy':
+          `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self'; ` +
+          `frame-src ${till}; connect-src 'none'; img-src 'self'`,
       });
       response.end(
         pageHtml(till, nonce, {

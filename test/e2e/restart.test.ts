@@ -503,7 +503,8 @@ async function killMidFlight(
   await Promise.all(inFlight);
   const lost = flights.filter((flight) => !flight.answer).map((flight) => flight.label);
   console.log(
-    `SIGKILL at ${killed} ms (${why}), ${lost.length} of ${flights.length} requests unanswered. Sent→answered (ms): ${timings.join('; ')}`,
+    `SIGKILL at ${killed} ms (${why}), ${lost.length} of ${flights.length} requests unanswered. ` +
+      `Sent→answered (ms): ${timings.join('; ')}`,
   );
 }
 
@@ -537,7 +538,8 @@ async function converge(flights: Flight[]): Promise<number> {
         if (!flight.answer) {
           const replayed = reply.headers.get('idempotent-replayed') === 'true';
           console.log(
-            `${flight.label}: unanswered before the kill; sent again, ${replayed ? 'it had been made before the kill' : 'made now'}`,
+            `${flight.label}: unanswered before the kill; sent again, ` +
+              `${replayed ? 'it had been made before the kill' : 'made now'}`,
           );
         }
       }),
@@ -548,7 +550,10 @@ async function converge(flights: Flight[]): Promise<number> {
 // ---- the scenario ----------------------------------------------------------------------------
 
 const orders: Order[] = [];
-/** Orders by number: 0–7 paid by card (0–3 refunded in part, 4–7 refunded in flight), 8–10 QR open, 11–12 3-D Secure open, 13–15 paid in flight, 16–18 open, 19 canceled. */
+/**
+ * Orders by number: 0–7 paid by card (0–3 refunded in part, 4–7 refunded in flight), 8–10 QR open,
+ * 11–12 3-D Secure open, 13–15 paid in flight, 16–18 open, 19 canceled.
+ */
 const PAID = [0, 1, 2, 3, 4, 5, 6, 7];
 const REFUNDED = [0, 1, 2, 3];
 const REFUNDED_IN_FLIGHT = [4, 5, 6, 7];
@@ -753,7 +758,8 @@ describe('SIGKILL of wrangler dev mid-checkout, then a restart on the same state
     await expectIndexedSoFar(afterFirst);
   }, 60_000);
 
-  it('a second SIGKILL keeps it all; open QR and 3-D Secure attempts are still paid; every request converges', async () => {
+  it('a second SIGKILL keeps it all; ' +
+    'open QR and 3-D Secure attempts are still paid; every request converges', async () => {
     // Killed again, while the shoppers answer the wallet and the bank.
     const pages: Flight[] = [
       {
@@ -807,7 +813,8 @@ describe('SIGKILL of wrangler dev mid-checkout, then a restart on the same state
       waiting = await converge(flights);
     }
     console.log(
-      `all in-flight creates and refunds converged ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the first kill`,
+      'all in-flight creates and refunds converged ' +
+        `${((Date.now() - killedAt) / 1000).toFixed(1)} s after the first kill`,
     );
 
     const all = await readAll(knownOrderIds());
@@ -851,7 +858,10 @@ function knownOrderIds(): string[] {
   return [...ids];
 }
 
-/** Before every in-flight create has converged: every known order is indexed, nothing unknown beyond the creates still open. */
+/**
+ * Before every in-flight create has converged: every known order is indexed, nothing unknown beyond
+ * the creates still open.
+ */
 async function expectIndexedSoFar(all: Map<string, Seen>): Promise<void> {
   const unsettled = flights.filter((flight) => flight.kind === 'create' && !flight.converged && !flight.answer).length;
   await until('the orders index to list every known order', async () => {

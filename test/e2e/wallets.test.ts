@@ -14,7 +14,8 @@ const secretKey = inject('merchantSecretKey');
 let browser: Browser;
 
 const IPHONE =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
+  'Version/17.5 Mobile/15E148 Safari/604.1';
 const WECHAT = `${IPHONE.replace(' Safari/604.1', '')} MicroMessenger/8.0.50(0x1800323a) NetType/WIFI Language/zh_CN`;
 
 beforeAll(async () => {

@@ -34,7 +34,8 @@ const secretKey = inject('merchantSecretKey');
 const api = merchantApi(url, secretKey);
 
 const ANDROID_WEBVIEW =
-  'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240805.005; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/130.0.0.0 Mobile Safari/537.36';
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240805.005; wv) ' +
+  'AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/130.0.0.0 Mobile Safari/537.36';
 const IOS_WKWEBVIEW =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
 
@@ -172,7 +173,8 @@ async function openCheckout(browserContext: BrowserContext, context: MatrixConte
     .catch(async (error: unknown) => {
       const mountError = await page.evaluate(() => window.__mountError).catch(() => undefined);
       throw new Error(
-        `${context.name}: no checkout iframe on the merchant page (mount error: ${mountError}; ${errors.join('; ')}): ${(error as Error).message}`,
+        `${context.name}: no checkout iframe on the merchant page (mount error: ` +
+          `${mountError}; ${errors.join('; ')}): ${(error as Error).message}`,
       );
     });
   const frame = await handle.contentFrame();
@@ -710,11 +712,14 @@ async function qrFlow(browserContext: BrowserContext, context: MatrixContext): P
   await page.close();
 }
 
-/** A token whose signature is wrong: the frame cannot load the order and says so, offering no Retry that could not help. */
+/**
+ * A token whose signature is wrong: the frame cannot load the order and says so, offering no Retry that could not help.
+ */
 async function loadErrorFlow(browserContext: BrowserContext, context: MatrixContext): Promise<void> {
   const order = await newOrder('Matrix: bad token');
   const [header, payload, signature] = order.client_token.split('.');
-  const tampered = `${header}.${payload}.${signature!.slice(0, -4)}${signature!.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+  const otherTail = signature!.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA';
+  const tampered = `${header}.${payload}.${signature!.slice(0, -4)}${otherTail}`;
   const session = await openCheckout(browserContext, context, tampered);
   const error = await waitForEvent(session, 'error');
   expect(error.payload).toMatchObject({ code: expect.any(String), message: expect.any(String) });

@@ -216,7 +216,10 @@ LQJTFavAgpVScMWMPReenFlh77PXUldkshNW30rq7Sql7K6WBlJ2UXTVFv4oB8eC
 +SEJGrSGKChLbgTh4A3p4pxh96sACuX1zQUk31KoF5eY
 -----END CERTIFICATE-----`;
 
-/** The fake's platform keys as a merchant enters them: its public key (public-key mode), its certificate (certificate mode). */
+/**
+ * The fake's platform keys as a merchant enters them: its public key (public-key mode), its
+ * certificate (certificate mode).
+ */
 export const FAKE_WECHAT_PUBLIC_KEY_MODE = {
   serial: FAKE_WECHAT_PUBLIC_KEY_ID,
   public_key: FAKE_WECHAT_PLATFORM_PUBLIC_KEY,

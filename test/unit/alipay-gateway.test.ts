@@ -55,50 +55,53 @@ async function control<T = Record<string, unknown>>(
 }
 
 describe('Alipay gateway calls against the fake', () => {
-  it('precreates a QR code; the trade exists only once scanned; paying sends a notification Alipay signed', async () => {
-    const no = tradeNo();
-    const created = await callGateway(config, 'alipay.trade.precreate', biz(no), {
-      notify_url: 'https://till.test/v1/channels/alipay/notify/ord_1',
-    });
-    expect(created).toMatchObject({
-      code: '10000',
-      out_trade_no: no,
-      qr_code: expect.stringMatching(new RegExp(`^${fake.url}/qr/[0-9a-f]+$`)),
-    });
-    // Retrying the same precreate gives the same code.
-    expect((await callGateway(config, 'alipay.trade.precreate', biz(no))).qr_code).toBe(created.qr_code);
+  it(
+    'precreates a QR code; the trade exists only once scanned; ' + 'paying sends a notification Alipay signed',
+    async () => {
+      const no = tradeNo();
+      const created = await callGateway(config, 'alipay.trade.precreate', biz(no), {
+        notify_url: 'https://till.test/v1/channels/alipay/notify/ord_1',
+      });
+      expect(created).toMatchObject({
+        code: '10000',
+        out_trade_no: no,
+        qr_code: expect.stringMatching(new RegExp(`^${fake.url}/qr/[0-9a-f]+$`)),
+      });
+      // Retrying the same precreate gives the same code.
+      expect((await callGateway(config, 'alipay.trade.precreate', biz(no))).qr_code).toBe(created.qr_code);
 
-    expect(await callGateway(config, 'alipay.trade.query', { out_trade_no: no })).toMatchObject({
-      code: '40004',
-      sub_code: 'ACQ.TRADE_NOT_EXIST',
-    });
-    const phone = await fetch(String(created.qr_code));
-    expect(phone.status).toBe(200);
-    expect(await phone.text()).toContain('88.88');
-    expect(await callGateway(config, 'alipay.trade.query', { out_trade_no: no })).toMatchObject({
-      code: '10000',
-      trade_status: 'WAIT_BUYER_PAY',
-    });
+      expect(await callGateway(config, 'alipay.trade.query', { out_trade_no: no })).toMatchObject({
+        code: '40004',
+        sub_code: 'ACQ.TRADE_NOT_EXIST',
+      });
+      const phone = await fetch(String(created.qr_code));
+      expect(phone.status).toBe(200);
+      expect(await phone.text()).toContain('88.88');
+      expect(await callGateway(config, 'alipay.trade.query', { out_trade_no: no })).toMatchObject({
+        code: '10000',
+        trade_status: 'WAIT_BUYER_PAY',
+      });
 
-    const paid = await control<{ body: string; notify_url: string; headers: Record<string, string> }>(
-      `trades/${no}/pay`,
-      {},
-    );
-    expect(paid.body.notify_url).toBe('https://till.test/v1/channels/alipay/notify/ord_1');
-    const form = formParams(new URLSearchParams(paid.body.body))!;
-    expect(form).toMatchObject({
-      out_trade_no: no,
-      trade_status: 'TRADE_SUCCESS',
-      total_amount: '88.88',
-      app_id: ALIPAY_APP_ID,
-      subject: '测试商品 & tote/bag',
-    });
-    expect(await verifyNotificationParams(form, FAKE_ALIPAY_PUBLIC_KEY)).toBe(true);
-    expect(await callGateway(config, 'alipay.trade.query', { out_trade_no: no })).toMatchObject({
-      trade_status: 'TRADE_SUCCESS',
-      total_amount: '88.88',
-    });
-  });
+      const paid = await control<{ body: string; notify_url: string; headers: Record<string, string> }>(
+        `trades/${no}/pay`,
+        {},
+      );
+      expect(paid.body.notify_url).toBe('https://till.test/v1/channels/alipay/notify/ord_1');
+      const form = formParams(new URLSearchParams(paid.body.body))!;
+      expect(form).toMatchObject({
+        out_trade_no: no,
+        trade_status: 'TRADE_SUCCESS',
+        total_amount: '88.88',
+        app_id: ALIPAY_APP_ID,
+        subject: '测试商品 & tote/bag',
+      });
+      expect(await verifyNotificationParams(form, FAKE_ALIPAY_PUBLIC_KEY)).toBe(true);
+      expect(await callGateway(config, 'alipay.trade.query', { out_trade_no: no })).toMatchObject({
+        trade_status: 'TRADE_SUCCESS',
+        total_amount: '88.88',
+      });
+    },
+  );
 
   it('refunds in parts, idempotently by out_request_no, and closes the trade once all is refunded', async () => {
     const no = tradeNo();

@@ -108,7 +108,9 @@ describe('answers', () => {
   });
 
   it('reads members by JSON structure: braces and "sign" inside strings, whitespace, error_response', () => {
-    const body = ` { "alipay_trade_query_response" : {"code":"40004","sub_msg":"a } \\"sign\\": { [","x":[1,{"y":"}"}],"n":null} , "sign":"c2ln" } `;
+    const body =
+      ` { "alipay_trade_query_response" : {"code":"40004","sub_msg":"a } \\"sign\\": { [","x":[1,{"y":"}"}],"n":null}` +
+      ' , "sign":"c2ln" } ';
     const answer = extractAnswer(body, 'alipay.trade.query');
     expect(answer.raw).toBe('{"code":"40004","sub_msg":"a } \\"sign\\": { [","x":[1,{"y":"}"}],"n":null}');
     expect(answer.sign).toBe('c2ln');

@@ -28,7 +28,8 @@ const jwks = [publicJwk(other), publicJwk(key)];
 const endpointA = 'we_AAAAAAAAAAAAAAAAAAAAAAAA';
 const endpointB = 'we_BBBBBBBBBBBBBBBBBBBBBBBB';
 const ENDPOINT_ID_REQUIRED =
-  'Till: webhooks.verifyWithJwks needs { endpointId }: the id (we_…) of the webhook endpoint receiving the delivery, from GET /v1/webhook_endpoints';
+  'Till: webhooks.verifyWithJwks needs { endpointId }: the id (we_…) ' +
+  'of the webhook endpoint receiving the delivery, from GET /v1/webhook_endpoints';
 
 async function failure(work: () => unknown): Promise<string> {
   try {
@@ -44,21 +45,25 @@ const sign = (secrets: string[] = [secret], timestamp = t, endpointId = endpoint
 const asA = (extra: { now?: number; toleranceSeconds?: number } = {}) => ({ endpointId: endpointA, now: t, ...extra });
 
 describe('webhook signatures: HMAC and Ed25519', () => {
-  it('writes the HMAC over "<t>.<body>" and the Ed25519 signature over "<t>.<eid>.<body>", each checkable without Till code', async () => {
-    const header = await sign();
-    const expectedMac = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
-    expect(header).toMatch(
-      new RegExp(`^t=${t},v1=${expectedMac},ed25519=[A-Za-z0-9_-]{86},kid=${key.kid},eid=${endpointA}$`),
-    );
-    const { signature, endpointId } = parseEd25519Parts(header);
-    expect(endpointId).toBe(endpointA);
-    const publicKey = createPublicKey({ key: publicJwk(key), format: 'jwk' });
-    const signed = (message: string) =>
-      nodeVerify(null, Buffer.from(message), publicKey, Buffer.from(fromBase64Url(signature)));
-    expect(signed(`${t}.${endpointA}.${body}`)).toBe(true);
-    expect(signed(`${t}.${body}`)).toBe(false);
-    expect(signed(`${t}.${endpointB}.${body}`)).toBe(false);
-  });
+  it(
+    'writes the HMAC over "<t>.<body>" and the Ed25519 signature ' +
+      'over "<t>.<eid>.<body>", each checkable without Till code',
+    async () => {
+      const header = await sign();
+      const expectedMac = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+      expect(header).toMatch(
+        new RegExp(`^t=${t},v1=${expectedMac},ed25519=[A-Za-z0-9_-]{86},kid=${key.kid},eid=${endpointA}$`),
+      );
+      const { signature, endpointId } = parseEd25519Parts(header);
+      expect(endpointId).toBe(endpointA);
+      const publicKey = createPublicKey({ key: publicJwk(key), format: 'jwk' });
+      const signed = (message: string) =>
+        nodeVerify(null, Buffer.from(message), publicKey, Buffer.from(fromBase64Url(signature)));
+      expect(signed(`${t}.${endpointA}.${body}`)).toBe(true);
+      expect(signed(`${t}.${body}`)).toBe(false);
+      expect(signed(`${t}.${endpointB}.${body}`)).toBe(false);
+    },
+  );
 
   it('verifies both ways inside the window, whichever key of the JWKS signed', async () => {
     const header = await sign();
@@ -285,20 +290,23 @@ describe('the SDK’s webhook verification', () => {
     );
   });
 
-  it('refuses to verify with the JWKS without the endpoint id, with an exact message, before fetching anything', async () => {
-    const event = eventFor(merchantA);
-    const header = await signWebhook(event, { endpointId: endpointA, secrets: [secret], key, timestamp: t });
-    for (const options of [undefined, {}, { now: t }, { endpointId: 'we_nope' }, { endpointId: 42 }]) {
-      await expect(Till.webhooks.verifyWithJwks(event, header, { keys: jwks }, options as never)).rejects.toThrow(
-        new TypeError(ENDPOINT_ID_REQUIRED),
-      );
-      const { till, fetches } = clientOf(merchantA);
-      await expect(till.webhooks.verifyWithJwks(event, header, options as never)).rejects.toThrow(
-        new TypeError(ENDPOINT_ID_REQUIRED),
-      );
-      expect(fetches()).toBe(0);
-    }
-  });
+  it(
+    'refuses to verify with the JWKS without the endpoint id, ' + 'with an exact message, before fetching anything',
+    async () => {
+      const event = eventFor(merchantA);
+      const header = await signWebhook(event, { endpointId: endpointA, secrets: [secret], key, timestamp: t });
+      for (const options of [undefined, {}, { now: t }, { endpointId: 'we_nope' }, { endpointId: 42 }]) {
+        await expect(Till.webhooks.verifyWithJwks(event, header, { keys: jwks }, options as never)).rejects.toThrow(
+          new TypeError(ENDPOINT_ID_REQUIRED),
+        );
+        const { till, fetches } = clientOf(merchantA);
+        await expect(till.webhooks.verifyWithJwks(event, header, options as never)).rejects.toThrow(
+          new TypeError(ENDPOINT_ID_REQUIRED),
+        );
+        expect(fetches()).toBe(0);
+      }
+    },
+  );
 
   it('refuses merchant A’s genuine delivery forwarded to merchant B', async () => {
     // Merchant A pays its own order; Till signs the order.paid delivery to A's endpoint.

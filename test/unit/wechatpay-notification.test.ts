@@ -185,16 +185,20 @@ describe('WeChat Pay callbacks', () => {
 });
 
 describe('refund states', () => {
-  it('ends a refund only at SUCCESS or CLOSED: ABNORMAL (the bank leg failed) can still end SUCCESS, so it stays pending', () => {
-    expect(refundStatusOf('SUCCESS')).toBe('succeeded');
-    expect(refundStatusOf('PROCESSING')).toBe('pending');
-    expect(refundStatusOf('ABNORMAL')).toBe('pending');
-    expect(refundStatusOf('CLOSED')).toBe('failed');
-    expect(refundProblemOf('CLOSED')).toEqual({
-      code: 'refund_declined',
-      message: expect.stringContaining('(CLOSED)'),
-    });
-    expect(refundProblemOf('ABNORMAL')?.message).toContain('(ABNORMAL)');
-    expect(refundProblemOf('SUCCESS')).toBeNull();
-  });
+  it(
+    'ends a refund only at SUCCESS or CLOSED: ABNORMAL (the bank leg failed) ' +
+      'can still end SUCCESS, so it stays pending',
+    () => {
+      expect(refundStatusOf('SUCCESS')).toBe('succeeded');
+      expect(refundStatusOf('PROCESSING')).toBe('pending');
+      expect(refundStatusOf('ABNORMAL')).toBe('pending');
+      expect(refundStatusOf('CLOSED')).toBe('failed');
+      expect(refundProblemOf('CLOSED')).toEqual({
+        code: 'refund_declined',
+        message: expect.stringContaining('(CLOSED)'),
+      });
+      expect(refundProblemOf('ABNORMAL')?.message).toContain('(ABNORMAL)');
+      expect(refundProblemOf('SUCCESS')).toBeNull();
+    },
+  );
 });

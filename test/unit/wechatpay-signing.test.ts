@@ -37,9 +37,9 @@ describe('WeChat Pay request signatures (official doc test key)', () => {
 
   it('reproduces the doc signature and Authorization header of a POST', async () => {
     const header = await authorization(signer, 'POST', '/v3/pay/transactions/jsapi', postBody, seed);
-    expect(header).toMatch(
-      /^WECHATPAY2-SHA256-RSA2048 mchid="\d+",nonce_str="\w+",timestamp="\d+",serial_no="[0-9A-F]{40}",signature="[A-Za-z0-9+/=]+"$/,
-    );
+    const signed = /mchid="\d+",nonce_str="\w+",timestamp="\d+",serial_no="[0-9A-F]{40}"/;
+    const signature = /signature="[A-Za-z0-9+/=]+"/;
+    expect(header).toMatch(new RegExp(`^WECHATPAY2-SHA256-RSA2048 ${signed.source},${signature.source}$`));
     expect(pairs(header)).toEqual(pairs(vectors.wechat_request_post.authorization));
     expect(pairs(header).signature).toBe(vectors.wechat_request_post.signature);
   });

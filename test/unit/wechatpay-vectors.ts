@@ -25,7 +25,9 @@ export const DOC_MCHID = '1900007291';
 export const DOC_SERIAL = '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB';
 export const DOC_APPID = 'wxd678efh567hg6787';
 
-/** Credentials of the doc merchant, verifying with the doc key as the WeChat key (as the wechat_notify vector was made). */
+/**
+ * Credentials of the doc merchant, verifying with the doc key as the WeChat key (as the wechat_notify vector was made).
+ */
 export const docCredentials = () => ({
   mchid: DOC_MCHID,
   appid: DOC_APPID,

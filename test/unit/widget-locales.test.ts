@@ -104,15 +104,18 @@ describe('isRightToLeft', () => {
 });
 
 describe('failureText', () => {
-  it("names a processor's known decline in the shopper's language, and keeps the channel's words otherwise", async () => {
-    const ar = translator((await loadMessages('ar')).messages);
-    expect(failureText(ar, { code: 'card_declined', message: 'Your card was declined.' })).toBe('تم رفض بطاقتك.');
-    expect(failureText(ar, { code: 'insufficient_funds', message: 'x' })).not.toBe('x');
-    expect(failureText(ar, { code: 'ACQ.TRADE_HAS_CLOSE', message: 'Alipay closed the trade' })).toBe(
-      'Alipay closed the trade',
-    );
-    expect(failureText(translator(en), { code: 'network_error', message: '' })).toBe(en.networkError);
-  });
+  it(
+    "names a processor's known decline in the shopper's language, " + "and keeps the channel's words otherwise",
+    async () => {
+      const ar = translator((await loadMessages('ar')).messages);
+      expect(failureText(ar, { code: 'card_declined', message: 'Your card was declined.' })).toBe('تم رفض بطاقتك.');
+      expect(failureText(ar, { code: 'insufficient_funds', message: 'x' })).not.toBe('x');
+      expect(failureText(ar, { code: 'ACQ.TRADE_HAS_CLOSE', message: 'Alipay closed the trade' })).toBe(
+        'Alipay closed the trade',
+      );
+      expect(failureText(translator(en), { code: 'network_error', message: '' })).toBe(en.networkError);
+    },
+  );
 });
 
 describe('translator', () => {

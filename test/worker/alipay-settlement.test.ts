@@ -140,26 +140,30 @@ describe('Alipay refunds', () => {
     });
   });
 
-  it('asks the refund query before taking a refusal as final: a refund whose answer was lost and whose retry is refused succeeded', async () => {
-    const { order, attemptId } = await paidOrder(merchant);
-    // The first call refunds in full (the trade closes), but its answer does not verify.
-    await fake('faults', { next: 'bad_signature', method: 'alipay.trade.refund', out_trade_no: attemptId });
-    const pending = await refund(merchant, order.id, {});
-    expect(pending.body).toMatchObject({ amount: 8888, status: 'pending' });
-    expect((await fake<FakeTrade>(`trades/${attemptId}`)).trade_status).toBe('TRADE_CLOSED');
-    // The retry meets a refusal; the refund query says REFUND_SUCCESS for this out_request_no.
-    await fake('faults', {
-      next: 'business_error',
-      method: 'alipay.trade.refund',
-      out_trade_no: attemptId,
-      sub_code: 'ACQ.TRADE_STATUS_ERROR',
-    });
-    await alarmAfter(order.id, REFUND_RETRY);
-    const after = await retrieve(merchant.secret_key, order.id);
-    expect(after.refunds[0]).toMatchObject({ id: pending.body.id, status: 'succeeded', failure: null });
-    expect(after.amount_refunded).toBe(8888);
-    expect((await fake<FakeTrade>(`trades/${attemptId}`)).refunds).toHaveLength(1);
-  });
+  it(
+    'asks the refund query before taking a refusal as final: ' +
+      'a refund whose answer was lost and whose retry is refused succeeded',
+    async () => {
+      const { order, attemptId } = await paidOrder(merchant);
+      // The first call refunds in full (the trade closes), but its answer does not verify.
+      await fake('faults', { next: 'bad_signature', method: 'alipay.trade.refund', out_trade_no: attemptId });
+      const pending = await refund(merchant, order.id, {});
+      expect(pending.body).toMatchObject({ amount: 8888, status: 'pending' });
+      expect((await fake<FakeTrade>(`trades/${attemptId}`)).trade_status).toBe('TRADE_CLOSED');
+      // The retry meets a refusal; the refund query says REFUND_SUCCESS for this out_request_no.
+      await fake('faults', {
+        next: 'business_error',
+        method: 'alipay.trade.refund',
+        out_trade_no: attemptId,
+        sub_code: 'ACQ.TRADE_STATUS_ERROR',
+      });
+      await alarmAfter(order.id, REFUND_RETRY);
+      const after = await retrieve(merchant.secret_key, order.id);
+      expect(after.refunds[0]).toMatchObject({ id: pending.body.id, status: 'succeeded', failure: null });
+      expect(after.amount_refunded).toBe(8888);
+      expect((await fake<FakeTrade>(`trades/${attemptId}`)).refunds).toHaveLength(1);
+    },
+  );
 });
 
 describe('Alipay reconciliation', () => {
@@ -252,7 +256,8 @@ describe('Alipay reconciliation', () => {
     await fake('faults', { next: 'drop_notification', out_trade_no: first.id });
     await fake(`trades/${first.id}/pay?deliver=1`, {});
     await start(order, 'page');
-    // The close meets a paid trade (ACQ.TRADE_STATUS_ERROR, and a query says TRADE_SUCCESS): not closed; the query finds the money.
+    // The close meets a paid trade (ACQ.TRADE_STATUS_ERROR, and a query says TRADE_SUCCESS): not
+    // closed; the query finds the money.
     await alarmAfter(order.id, FIRST_QUERY);
     expect((await fake<FakeTrade>(`trades/${first.id}`)).trade_status).toBe('TRADE_SUCCESS');
     const after = await retrieve(merchant.secret_key, order.id);

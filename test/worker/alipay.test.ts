@@ -32,75 +32,86 @@ beforeAll(async () => {
 const frame = (orderId: string) => `${ORIGIN}/v1/frame?order=${orderId}`;
 
 describe('Alipay methods', () => {
-  it('offers the QR code and the web cashier on desktops, the mobile cashier on phones and in the Alipay app, nothing in WeChat', async () => {
-    const order = await cnyOrder(merchant);
-    const methods = async (context: string) =>
-      (
-        await call<CheckoutSummary>(`/v1/checkout/${order.id}?context=${context}`, { key: order.client_token })
-      ).body.methods
-        .filter((m) => m.channel === 'alipay')
-        .map((m) => `${m.method}:${m.kind}`);
-    expect(await methods('desktop')).toEqual(['qr:qr', 'page:redirect']);
-    expect(await methods('mobile')).toEqual(['wap:redirect']);
-    expect(await methods('alipay')).toEqual(['wap:redirect']);
-    expect(await methods('wechat')).toEqual([]);
-  });
+  it(
+    'offers the QR code and the web cashier on desktops, ' +
+      'the mobile cashier on phones and in the Alipay app, nothing in WeChat',
+    async () => {
+      const order = await cnyOrder(merchant);
+      const methods = async (context: string) =>
+        (
+          await call<CheckoutSummary>(`/v1/checkout/${order.id}?context=${context}`, { key: order.client_token })
+        ).body.methods
+          .filter((m) => m.channel === 'alipay')
+          .map((m) => `${m.method}:${m.kind}`);
+      expect(await methods('desktop')).toEqual(['qr:qr', 'page:redirect']);
+      expect(await methods('mobile')).toEqual(['wap:redirect']);
+      expect(await methods('alipay')).toEqual(['wap:redirect']);
+      expect(await methods('wechat')).toEqual([]);
+    },
+  );
 
-  it('offers nothing for other currencies or manual capture, or without test-mode credentials; refuses a method not offered', async () => {
-    const usd = await newOrder(merchant.secret_key);
-    expect((await summary(usd)).body.methods.some((m) => m.channel === 'alipay')).toBe(false);
-    const manual = await cnyOrder(merchant, { capture_method: 'manual' });
-    expect((await summary(manual)).body.methods.some((m) => m.channel === 'alipay')).toBe(false);
-    const order = await cnyOrder(merchant);
-    expect((await start(order, 'wap', 'wechat')).body.error.code).toBe('channel_not_available');
-    expect((await start(order, 'barcode')).body.error.code).toBe('invalid_parameter');
+  it(
+    'offers nothing for other currencies or manual capture, ' +
+      'or without test-mode credentials; refuses a method not offered',
+    async () => {
+      const usd = await newOrder(merchant.secret_key);
+      expect((await summary(usd)).body.methods.some((m) => m.channel === 'alipay')).toBe(false);
+      const manual = await cnyOrder(merchant, { capture_method: 'manual' });
+      expect((await summary(manual)).body.methods.some((m) => m.channel === 'alipay')).toBe(false);
+      const order = await cnyOrder(merchant);
+      expect((await start(order, 'wap', 'wechat')).body.error.code).toBe('channel_not_available');
+      expect((await start(order, 'barcode')).body.error.code).toBe('invalid_parameter');
 
-    const unconfigured = await createMerchant();
-    await call('/v1/merchant/channels/alipay', { key: unconfigured.secret_key, body: { enabled: true } });
-    const theirs = await cnyOrder(unconfigured);
-    expect((await summary(theirs)).body.methods.some((m) => m.channel === 'alipay')).toBe(false);
-  });
+      const unconfigured = await createMerchant();
+      await call('/v1/merchant/channels/alipay', { key: unconfigured.secret_key, body: { enabled: true } });
+      const theirs = await cnyOrder(unconfigured);
+      expect((await summary(theirs)).body.methods.some((m) => m.channel === 'alipay')).toBe(false);
+    },
+  );
 });
 
 describe('Alipay payments', () => {
-  it('pays by QR code: precreate, scan, pay, a signed notification, the order paid once however often it arrives', async () => {
-    const order = await cnyOrder(merchant);
-    const started = await start(order, 'qr');
-    expect(started.status).toBe(201);
-    const attempt = started.body.attempt!;
-    expect(attempt.next_action).toEqual({
-      type: 'qr',
-      payload: expect.stringMatching(new RegExp(`^${FAKE}/qr/[0-9a-f]+$`)),
-      expires_at: expect.any(Number),
-    });
-    const before = await fake<FakeTrade>(`trades/${attempt.id}`);
-    expect(before).toMatchObject({
-      app_id: appId,
-      exists: false,
-      total_amount: '88.88',
-      subject: '托特包 Tote bag',
-      notify_url: notifyUrlOf(order.id),
-    });
+  it(
+    'pays by QR code: precreate, scan, pay, a signed notification, ' + 'the order paid once however often it arrives',
+    async () => {
+      const order = await cnyOrder(merchant);
+      const started = await start(order, 'qr');
+      expect(started.status).toBe(201);
+      const attempt = started.body.attempt!;
+      expect(attempt.next_action).toEqual({
+        type: 'qr',
+        payload: expect.stringMatching(new RegExp(`^${FAKE}/qr/[0-9a-f]+$`)),
+        expires_at: expect.any(Number),
+      });
+      const before = await fake<FakeTrade>(`trades/${attempt.id}`);
+      expect(before).toMatchObject({
+        app_id: appId,
+        exists: false,
+        total_amount: '88.88',
+        subject: '托特包 Tote bag',
+        notify_url: notifyUrlOf(order.id),
+      });
 
-    // The shopper's phone opens the QR code's page: the trade now exists, waiting for payment.
-    const phone = await fetch((attempt.next_action as { payload: string }).payload);
-    expect(await phone.text()).toContain('88.88');
-    expect((await fake<FakeTrade>(`trades/${attempt.id}`)).trade_status).toBe('WAIT_BUYER_PAY');
+      // The shopper's phone opens the QR code's page: the trade now exists, waiting for payment.
+      const phone = await fetch((attempt.next_action as { payload: string }).payload);
+      expect(await phone.text()).toContain('88.88');
+      expect((await fake<FakeTrade>(`trades/${attempt.id}`)).trade_status).toBe('WAIT_BUYER_PAY');
 
-    const paid = await fake<FakeNotification>(`trades/${attempt.id}/pay`, {});
-    expect(await notify(paid.notify_url, paid.body)).toMatchObject({ status: 200, body: 'success' });
-    expect(await notify(paid.notify_url, paid.body)).toMatchObject({ status: 200, body: 'success' });
-    expect(await retrieve(merchant.secret_key, order.id)).toMatchObject({
-      status: 'paid',
-      paid_attempt_id: attempt.id,
-    });
-    expect(await eventTypes(merchant.secret_key, order.id)).toEqual([
-      'order.created',
-      'order.processing',
-      'order.requires_action',
-      'order.paid',
-    ]);
-  });
+      const paid = await fake<FakeNotification>(`trades/${attempt.id}/pay`, {});
+      expect(await notify(paid.notify_url, paid.body)).toMatchObject({ status: 200, body: 'success' });
+      expect(await notify(paid.notify_url, paid.body)).toMatchObject({ status: 200, body: 'success' });
+      expect(await retrieve(merchant.secret_key, order.id)).toMatchObject({
+        status: 'paid',
+        paid_attempt_id: attempt.id,
+      });
+      expect(await eventTypes(merchant.secret_key, order.id)).toEqual([
+        'order.created',
+        'order.processing',
+        'order.requires_action',
+        'order.paid',
+      ]);
+    },
+  );
 
   it('sends desktops to the web cashier with a link Alipay accepts and a forged one it refuses', async () => {
     const order = await cnyOrder(merchant);
@@ -157,84 +168,94 @@ describe('Alipay payments', () => {
     }
   });
 
-  it('hands Alipay the return URL without its fragment, and none at all when it is longer than Alipay takes (256)', async () => {
-    const order = await cnyOrder(merchant);
-    const withToken = `${frame(order.id)}#ct=secret-client-token`;
-    for (const method of ['page', 'wap']) {
-      const attempt = (
-        await call<CheckoutSummary>(
-          `/v1/checkout/${order.id}/attempts?context=${method === 'page' ? 'desktop' : 'mobile'}`,
-          {
-            key: order.client_token,
-            body: { channel: 'alipay', method, return_url: withToken },
-          },
-        )
-      ).body.attempt!;
-      const link = new URL((attempt.next_action as { url: string }).url);
-      expect(link.searchParams.get('return_url'), method).toBe(frame(order.id));
-      if (method === 'wap') expect(JSON.parse(link.searchParams.get('biz_content')!).quit_url).toBe(frame(order.id));
-      expect(link.toString()).not.toContain('secret-client-token');
-    }
+  it(
+    'hands Alipay the return URL without its fragment, ' + 'and none at all when it is longer than Alipay takes (256)',
+    async () => {
+      const order = await cnyOrder(merchant);
+      const withToken = `${frame(order.id)}#ct=secret-client-token`;
+      for (const method of ['page', 'wap']) {
+        const attempt = (
+          await call<CheckoutSummary>(
+            `/v1/checkout/${order.id}/attempts?context=${method === 'page' ? 'desktop' : 'mobile'}`,
+            {
+              key: order.client_token,
+              body: { channel: 'alipay', method, return_url: withToken },
+            },
+          )
+        ).body.attempt!;
+        const link = new URL((attempt.next_action as { url: string }).url);
+        expect(link.searchParams.get('return_url'), method).toBe(frame(order.id));
+        if (method === 'wap') expect(JSON.parse(link.searchParams.get('biz_content')!).quit_url).toBe(frame(order.id));
+        expect(link.toString()).not.toContain('secret-client-token');
+      }
 
-    const long = `${frame(order.id)}&pad=${'x'.repeat(256)}`;
-    for (const method of ['page', 'wap']) {
-      const attempt = (
-        await call<CheckoutSummary>(
-          `/v1/checkout/${order.id}/attempts?context=${method === 'page' ? 'desktop' : 'mobile'}`,
-          {
-            key: order.client_token,
-            body: { channel: 'alipay', method, return_url: long },
-          },
-        )
-      ).body.attempt!;
-      const link = new URL((attempt.next_action as { url: string }).url);
-      expect(link.searchParams.has('return_url'), method).toBe(false);
-      expect(JSON.parse(link.searchParams.get('biz_content')!).quit_url, method).toBeUndefined();
-      // Alipay opens its cashier rather than an error page.
-      const cashier = await fetch(link);
-      expect(cashier.status, method).toBe(200);
-      expect(await cashier.text()).toContain('托特包 Tote bag');
-    }
-  });
+      const long = `${frame(order.id)}&pad=${'x'.repeat(256)}`;
+      for (const method of ['page', 'wap']) {
+        const attempt = (
+          await call<CheckoutSummary>(
+            `/v1/checkout/${order.id}/attempts?context=${method === 'page' ? 'desktop' : 'mobile'}`,
+            {
+              key: order.client_token,
+              body: { channel: 'alipay', method, return_url: long },
+            },
+          )
+        ).body.attempt!;
+        const link = new URL((attempt.next_action as { url: string }).url);
+        expect(link.searchParams.has('return_url'), method).toBe(false);
+        expect(JSON.parse(link.searchParams.get('biz_content')!).quit_url, method).toBeUndefined();
+        // Alipay opens its cashier rather than an error page.
+        const cashier = await fetch(link);
+        expect(cashier.status, method).toBe(200);
+        expect(await cashier.text()).toContain('托特包 Tote bag');
+      }
+    },
+  );
 
-  it('pays at the web cashier: back to the checkout with Alipay’s return parameters, the notification pays the order', async () => {
-    const order = await cnyOrder(merchant);
-    const attempt = (await start(order, 'page')).body.attempt!;
-    const html = await (await fetch((attempt.next_action as { url: string }).url)).text();
-    const token = /\/cashier\/([0-9a-f]+)\/pay/.exec(html)![1];
-    const paid = await fetch(`${FAKE}/cashier/${token}/pay`, { method: 'POST', redirect: 'manual' });
-    expect(paid.status).toBe(303);
-    const back = new URL(paid.headers.get('location')!);
-    expect(back.searchParams.get('method')).toBe('alipay.trade.page.pay.return');
-    expect(back.searchParams.get('order')).toBe(order.id);
-    // The fake could not deliver the notification (it cannot reach this worker): it is posted here.
-    const trade = await fake<FakeTrade>(`trades/${attempt.id}`);
-    expect(trade.trade_status).toBe('TRADE_SUCCESS');
-    expect((await notify(trade.notify_url!, trade.notifications[0]!.body)).body).toBe('success');
-    expect((await retrieve(merchant.secret_key, order.id)).status).toBe('paid');
-  });
+  it(
+    'pays at the web cashier: back to the checkout with Alipay’s return parameters, ' +
+      'the notification pays the order',
+    async () => {
+      const order = await cnyOrder(merchant);
+      const attempt = (await start(order, 'page')).body.attempt!;
+      const html = await (await fetch((attempt.next_action as { url: string }).url)).text();
+      const token = /\/cashier\/([0-9a-f]+)\/pay/.exec(html)![1];
+      const paid = await fetch(`${FAKE}/cashier/${token}/pay`, { method: 'POST', redirect: 'manual' });
+      expect(paid.status).toBe(303);
+      const back = new URL(paid.headers.get('location')!);
+      expect(back.searchParams.get('method')).toBe('alipay.trade.page.pay.return');
+      expect(back.searchParams.get('order')).toBe(order.id);
+      // The fake could not deliver the notification (it cannot reach this worker): it is posted here.
+      const trade = await fake<FakeTrade>(`trades/${attempt.id}`);
+      expect(trade.trade_status).toBe('TRADE_SUCCESS');
+      expect((await notify(trade.notify_url!, trade.notifications[0]!.body)).body).toBe('success');
+      expect((await retrieve(merchant.secret_key, order.id)).status).toBe('paid');
+    },
+  );
 
-  it('fails the attempt when Alipay is unavailable, refuses, or answers unsigned; the shopper can try again', async () => {
-    const order = await cnyOrder(merchant);
-    for (const next of ['service_unavailable', 'system_error', 'unsigned', 'bad_signature']) {
-      await fake('faults', { next, method: 'alipay.trade.precreate', app_id: appId });
-      const started = await start(order, 'qr');
-      expect(started.status, next).toBe(201);
-      expect(started.body.attempt, next).toMatchObject({ status: 'failed', failure: { code: 'channel_error' } });
-    }
-    await fake('faults', {
-      next: 'business_error',
-      method: 'alipay.trade.precreate',
-      app_id: appId,
-      sub_code: 'ACQ.ACCESS_FORBIDDEN',
-    });
-    const refused = await start(order, 'qr');
-    expect(refused.body.attempt).toMatchObject({
-      status: 'failed',
-      failure: { code: 'channel_declined', message: expect.stringContaining('ACQ.ACCESS_FORBIDDEN') },
-    });
-    expect((await start(order, 'qr')).body.attempt).toMatchObject({ status: 'requires_action' });
-  });
+  it(
+    'fails the attempt when Alipay is unavailable, refuses, or answers unsigned; ' + 'the shopper can try again',
+    async () => {
+      const order = await cnyOrder(merchant);
+      for (const next of ['service_unavailable', 'system_error', 'unsigned', 'bad_signature']) {
+        await fake('faults', { next, method: 'alipay.trade.precreate', app_id: appId });
+        const started = await start(order, 'qr');
+        expect(started.status, next).toBe(201);
+        expect(started.body.attempt, next).toMatchObject({ status: 'failed', failure: { code: 'channel_error' } });
+      }
+      await fake('faults', {
+        next: 'business_error',
+        method: 'alipay.trade.precreate',
+        app_id: appId,
+        sub_code: 'ACQ.ACCESS_FORBIDDEN',
+      });
+      const refused = await start(order, 'qr');
+      expect(refused.body.attempt).toMatchObject({
+        status: 'failed',
+        failure: { code: 'channel_declined', message: expect.stringContaining('ACQ.ACCESS_FORBIDDEN') },
+      });
+      expect((await start(order, 'qr')).body.attempt).toMatchObject({ status: 'requires_action' });
+    },
+  );
 });
 
 describe('Alipay notifications', () => {
@@ -290,27 +311,31 @@ describe('Alipay notifications', () => {
     expect((await retrieve(merchant.secret_key, stray.id)).status).toBe('paid');
   });
 
-  it('takes a WAIT_BUYER_PAY notification (a scanned code) as no news: the QR code stays and the shopper may still switch method', async () => {
-    const order = await cnyOrder(merchant);
-    const attempt = (await start(order, 'qr')).body.attempt!;
-    const scanned = await fake<FakeNotification>(`trades/${attempt.id}/scan?notify=1`, {});
-    expect(new URLSearchParams(scanned.body).get('trade_status')).toBe('WAIT_BUYER_PAY');
-    expect(await notify(scanned.notify_url, scanned.body)).toMatchObject({ status: 200, body: 'success' });
-    const after = await retrieve(merchant.secret_key, order.id);
-    expect(after.status).toBe('requires_action');
-    expect(after.attempts).toEqual([
-      expect.objectContaining({ id: attempt.id, status: 'requires_action', next_action: attempt.next_action }),
-    ]);
-    expect(await eventTypes(merchant.secret_key, order.id)).toEqual([
-      'order.created',
-      'order.processing',
-      'order.requires_action',
-    ]);
-    // The shopper gives up on the code and takes the web cashier instead.
-    const switched = await start(order, 'page');
-    expect(switched.status).toBe(201);
-    expect(switched.body.attempt).toMatchObject({ method: 'page', status: 'requires_action' });
-  });
+  it(
+    'takes a WAIT_BUYER_PAY notification (a scanned code) as no news: ' +
+      'the QR code stays and the shopper may still switch method',
+    async () => {
+      const order = await cnyOrder(merchant);
+      const attempt = (await start(order, 'qr')).body.attempt!;
+      const scanned = await fake<FakeNotification>(`trades/${attempt.id}/scan?notify=1`, {});
+      expect(new URLSearchParams(scanned.body).get('trade_status')).toBe('WAIT_BUYER_PAY');
+      expect(await notify(scanned.notify_url, scanned.body)).toMatchObject({ status: 200, body: 'success' });
+      const after = await retrieve(merchant.secret_key, order.id);
+      expect(after.status).toBe('requires_action');
+      expect(after.attempts).toEqual([
+        expect.objectContaining({ id: attempt.id, status: 'requires_action', next_action: attempt.next_action }),
+      ]);
+      expect(await eventTypes(merchant.secret_key, order.id)).toEqual([
+        'order.created',
+        'order.processing',
+        'order.requires_action',
+      ]);
+      // The shopper gives up on the code and takes the web cashier instead.
+      const switched = await start(order, 'page');
+      expect(switched.status).toBe(201);
+      expect(switched.body.attempt).toMatchObject({ method: 'page', status: 'requires_action' });
+    },
+  );
 
   it('refuses a notification for an order whose merchant has no Alipay app: nothing can verify it', async () => {
     const order = await cnyOrder(merchant);
@@ -329,47 +354,51 @@ describe('Alipay notifications', () => {
 });
 
 describe('Alipay credentials', () => {
-  it('accepts PKCS#1 and PKCS#8 keys, and refuses a 1024-bit key, a public key as the private key, and the app key as Alipay’s', async () => {
-    const other = await createMerchant();
-    const credentials = credentialsFor(appId);
-    expect((await configure(other, credentials)).status).toBe(200);
-    expect(
-      (
-        await configure(other, {
-          ...credentials,
-          app_private_key: FAKE_ALIPAY_PRIVATE_KEY,
-          alipay_public_key: ALIPAY_APP_PUBLIC_KEY,
-        })
-      ).status,
-    ).toBe(200);
+  it(
+    'accepts PKCS#1 and PKCS#8 keys, and refuses a 1024-bit key, ' +
+      'a public key as the private key, and the app key as Alipay’s',
+    async () => {
+      const other = await createMerchant();
+      const credentials = credentialsFor(appId);
+      expect((await configure(other, credentials)).status).toBe(200);
+      expect(
+        (
+          await configure(other, {
+            ...credentials,
+            app_private_key: FAKE_ALIPAY_PRIVATE_KEY,
+            alipay_public_key: ALIPAY_APP_PUBLIC_KEY,
+          })
+        ).status,
+      ).toBe(200);
 
-    const small = (await crypto.subtle.generateKey(
-      { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
-      true,
-      ['sign', 'verify'],
-    )) as CryptoKeyPair;
-    const der = new Uint8Array((await crypto.subtle.exportKey('pkcs8', small.privateKey)) as ArrayBuffer);
-    const weak = await configure(other, { ...credentials, app_private_key: btoa(String.fromCharCode(...der)) });
-    expect(weak.status).toBe(400);
-    expect(weak.body.error).toMatchObject({
-      param: 'credentials.app_private_key',
-      message: expect.stringContaining('must be a 2048-bit RSA key (RSA2), got 1024-bit'),
-    });
+      const small = (await crypto.subtle.generateKey(
+        { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+        true,
+        ['sign', 'verify'],
+      )) as CryptoKeyPair;
+      const der = new Uint8Array((await crypto.subtle.exportKey('pkcs8', small.privateKey)) as ArrayBuffer);
+      const weak = await configure(other, { ...credentials, app_private_key: btoa(String.fromCharCode(...der)) });
+      expect(weak.status).toBe(400);
+      expect(weak.body.error).toMatchObject({
+        param: 'credentials.app_private_key',
+        message: expect.stringContaining('must be a 2048-bit RSA key (RSA2), got 1024-bit'),
+      });
 
-    const swapped = await configure(other, { ...credentials, app_private_key: ALIPAY_APP_PUBLIC_KEY });
-    expect(swapped.body.error).toMatchObject({
-      param: 'credentials.app_private_key',
-      message: expect.stringContaining('is a public key'),
-    });
-    const own = await configure(other, { ...credentials, alipay_public_key: ALIPAY_APP_PUBLIC_KEY });
-    expect(own.body.error).toMatchObject({
-      param: 'credentials.alipay_public_key',
-      message: expect.stringContaining('not the Alipay public key'),
-    });
-    expect((await configure(other, { ...credentials, app_id: '2088000000' })).body.error).toMatchObject({
-      param: 'credentials.app_id',
-    });
-    // Errors never echo the keys.
-    expect(JSON.stringify([weak.body, swapped.body, own.body])).not.toContain(ALIPAY_APP_PUBLIC_KEY.split('\n')[2]!);
-  });
+      const swapped = await configure(other, { ...credentials, app_private_key: ALIPAY_APP_PUBLIC_KEY });
+      expect(swapped.body.error).toMatchObject({
+        param: 'credentials.app_private_key',
+        message: expect.stringContaining('is a public key'),
+      });
+      const own = await configure(other, { ...credentials, alipay_public_key: ALIPAY_APP_PUBLIC_KEY });
+      expect(own.body.error).toMatchObject({
+        param: 'credentials.alipay_public_key',
+        message: expect.stringContaining('not the Alipay public key'),
+      });
+      expect((await configure(other, { ...credentials, app_id: '2088000000' })).body.error).toMatchObject({
+        param: 'credentials.app_id',
+      });
+      // Errors never echo the keys.
+      expect(JSON.stringify([weak.body, swapped.body, own.body])).not.toContain(ALIPAY_APP_PUBLIC_KEY.split('\n')[2]!);
+    },
+  );
 });

@@ -11,27 +11,31 @@ const merchant = await createMerchant();
 const jwks = (await call<{ keys: PublicJwk[] }>('/.well-known/jwks.json')).body.keys;
 
 describe('checkout API', () => {
-  it('sends a shopper back only to the checkout, the merchant’s allowed origins or the order’s own return_url', async () => {
-    const shop = await createMerchant();
-    await call(`/v1/admin/merchants/${shop.id}`, {
-      key: env.TILL_ADMIN_KEY,
-      body: { allowed_origins: ['https://shop.example'] },
-    });
-    const order = await newOrder(shop.secret_key, { return_url: 'myshop://checkout/done' });
-    const attempt = (return_url: string) => pay(order, { ...card('4242424242424242'), return_url });
-    const elsewhere = await attempt('https://evil.example/phish');
-    expect(elsewhere.status).toBe(400);
-    expect(elsewhere.body.error).toMatchObject({ code: 'invalid_parameter', param: 'return_url' });
-    expect((await attempt('javascript:alert(1)')).body.error?.param).toBe('return_url');
-    expect((await summary(order)).body.attempt).toBeNull();
-    // The app's deep link the merchant's server gave, and its own pages, are fine.
-    expect((await pay(order, { channel: 'sandbox', method: 'qr', return_url: 'myshop://checkout/done' })).status).toBe(
-      201,
-    );
-    expect(
-      (await pay(order, { channel: 'sandbox', method: 'qr', return_url: 'https://shop.example/cart?step=pay' })).status,
-    ).toBe(201);
-  });
+  it(
+    'sends a shopper back ' + 'only to the checkout, the merchant’s allowed origins or the order’s own return_url',
+    async () => {
+      const shop = await createMerchant();
+      await call(`/v1/admin/merchants/${shop.id}`, {
+        key: env.TILL_ADMIN_KEY,
+        body: { allowed_origins: ['https://shop.example'] },
+      });
+      const order = await newOrder(shop.secret_key, { return_url: 'myshop://checkout/done' });
+      const attempt = (return_url: string) => pay(order, { ...card('4242424242424242'), return_url });
+      const elsewhere = await attempt('https://evil.example/phish');
+      expect(elsewhere.status).toBe(400);
+      expect(elsewhere.body.error).toMatchObject({ code: 'invalid_parameter', param: 'return_url' });
+      expect((await attempt('javascript:alert(1)')).body.error?.param).toBe('return_url');
+      expect((await summary(order)).body.attempt).toBeNull();
+      // The app's deep link the merchant's server gave, and its own pages, are fine.
+      expect(
+        (await pay(order, { channel: 'sandbox', method: 'qr', return_url: 'myshop://checkout/done' })).status,
+      ).toBe(201);
+      expect(
+        (await pay(order, { channel: 'sandbox', method: 'qr', return_url: 'https://shop.example/cart?step=pay' }))
+          .status,
+      ).toBe(201);
+    },
+  );
 
   it('summarises the order and offers the sandbox methods', async () => {
     const order = await newOrder(merchant.secret_key);

@@ -36,23 +36,26 @@ describe('metadata keys: what can be stored can be filtered on', () => {
     expectRefused(await listOrders('metadata[a%00b]=x'), 'invalid_parameter', 'metadata[a\0b]');
   });
 
-  it('refuses control characters, quotes, brackets, backslashes and lone surrogates in keys of new orders', async () => {
-    for (const key of [
-      'a\0b',
-      'a\x01b',
-      'a\nb',
-      'a\x7fb',
-      'a\u0085b',
-      'a"b',
-      'a\\b',
-      'a[b',
-      'a]b',
-      '\ud800',
-      'x\udc00',
-    ]) {
-      expectRefused(await orderWith({ [key]: 'v' }), 'invalid_parameter', `metadata.${key}`);
-    }
-  });
+  it(
+    'refuses control characters, quotes, brackets, backslashes and lone surrogates ' + 'in keys of new orders',
+    async () => {
+      for (const key of [
+        'a\0b',
+        'a\x01b',
+        'a\nb',
+        'a\x7fb',
+        'a\u0085b',
+        'a"b',
+        'a\\b',
+        'a[b',
+        'a]b',
+        '\ud800',
+        'x\udc00',
+      ]) {
+        expectRefused(await orderWith({ [key]: 'v' }), 'invalid_parameter', `metadata.${key}`);
+      }
+    },
+  );
 
   it('refuses a value that is not text (a lone surrogate): no filter could ever match it', async () => {
     expectRefused(await orderWith({ cart: 'a\ud800' }), 'invalid_parameter', 'metadata.cart');

@@ -95,18 +95,21 @@ describe('manual capture', () => {
     expect(withBody.body.error.code).toBe('unknown_parameter');
   });
 
-  it('keeps the authorization when the channel does not answer a capture, and learns the outcome by query', async () => {
-    const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
-    const attempt = (await pay(order, card('4242424242424242'))).body.attempt!;
-    vi.spyOn(sandbox, 'capture').mockRejectedValueOnce(new TypeError('network connection lost'));
-    const lost = await action(order.id, 'capture');
-    expect(lost.body.error.code).toBe('channel_error');
-    expect((await retrieveOrder(order.id)).status).toBe('authorized');
-    // The capture did reach the processor after all; no notification comes.
-    await settleTradeSilently(attempt.id, 'succeeded');
-    await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
-    expect((await retrieveOrder(order.id)).status).toBe('paid');
-  });
+  it(
+    'keeps the authorization when the channel does not answer a capture, ' + 'and learns the outcome by query',
+    async () => {
+      const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
+      const attempt = (await pay(order, card('4242424242424242'))).body.attempt!;
+      vi.spyOn(sandbox, 'capture').mockRejectedValueOnce(new TypeError('network connection lost'));
+      const lost = await action(order.id, 'capture');
+      expect(lost.body.error.code).toBe('channel_error');
+      expect((await retrieveOrder(order.id)).status).toBe('authorized');
+      // The capture did reach the processor after all; no notification comes.
+      await settleTradeSilently(attempt.id, 'succeeded');
+      await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
+      expect((await retrieveOrder(order.id)).status).toBe('paid');
+    },
+  );
 
   it('does not release an authorization under a capture in flight', async () => {
     const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });

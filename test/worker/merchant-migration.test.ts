@@ -25,14 +25,16 @@ describe('merchant storage migrations', () => {
         '_schema_version',
       ])
         sql.exec(`DROP TABLE IF EXISTS ${table}`);
-      sql.exec(`CREATE TABLE merchant (id TEXT PRIMARY KEY, name TEXT NOT NULL, mode TEXT NOT NULL, webhook_url TEXT,
-        webhook_secret TEXT NOT NULL, channels TEXT NOT NULL, created_at INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0)`);
-      sql.exec(`CREATE TABLE api_keys (hash TEXT PRIMARY KEY, kind TEXT NOT NULL, mode TEXT NOT NULL, prefix TEXT NOT NULL,
-        created_at INTEGER NOT NULL, revoked_at INTEGER)`);
+      sql.exec(`CREATE TABLE merchant (id TEXT PRIMARY KEY, name TEXT NOT NULL, mode TEXT NOT NULL,
+        webhook_url TEXT, webhook_secret TEXT NOT NULL, channels TEXT NOT NULL, created_at INTEGER NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0)`);
+      sql.exec(`CREATE TABLE api_keys (hash TEXT PRIMARY KEY, kind TEXT NOT NULL, mode TEXT NOT NULL,
+        prefix TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER)`);
       sql.exec('CREATE TABLE _schema_version (version INTEGER NOT NULL)');
       sql.exec('INSERT INTO _schema_version VALUES (1)');
       sql.exec(
-        "INSERT INTO merchant VALUES (?, 'Old shop', 'test', 'https://old.example/hook', 'whsec_legacylegacylegacy', '[\"sandbox\"]', 1700000000, 0)",
+        "INSERT INTO merchant VALUES (?, 'Old shop', 'test', 'https://old.example/hook', " +
+          "'whsec_legacylegacylegacy', '[\"sandbox\"]', 1700000000, 0)",
         id,
       );
       sql.exec("INSERT INTO api_keys VALUES (?, 'secret', 'test', 'sk_test_Leg…', 1700000000, NULL)", keyHash);

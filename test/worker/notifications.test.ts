@@ -130,7 +130,8 @@ describe('lost channel calls', () => {
     await runInDurableObject(orderStub(order.id), (_instance: OrderObject, state) => {
       const at = Math.floor(Date.now() / 1000) - 180;
       state.storage.sql.exec(
-        "INSERT INTO attempts (id, channel, method, status, amount, currency, created_at, updated_at) VALUES ('att_LOSTLOSTLOSTLOSTLOST', 'sandbox', 'card', 'pending', 2900, 'USD', ?, ?)",
+        'INSERT INTO attempts (id, channel, method, status, amount, currency, created_at, updated_at) ' +
+          "VALUES ('att_LOSTLOSTLOSTLOSTLOST', 'sandbox', 'card', 'pending', 2900, 'USD', ?, ?)",
         at,
         at,
       );

@@ -157,151 +157,166 @@ describe('webhook delivery', () => {
     }
   });
 
-  it('holds a failing endpoint for a simulated day, then delivers every event once and in order; other endpoints are not held', async () => {
-    startClock();
-    let down = true;
-    let triesWhileDown = 0;
-    // One try meets no answer at all; the others a 503 with a body.
-    const requests = receivers((path) =>
-      path === '/flaky' && down ? (++triesWhileDown === 2 ? 'network' : 503) : 200,
-    );
-    const { secret_key: key } = await createMerchant();
-    const flaky = await createEndpoint(key, { url: `${HOOKS}/flaky` });
-    await createEndpoint(key, { url: `${HOOKS}/steady` });
-    const first = await paidOrder(key);
-    const second = await canceledOrder(key);
-    const ids = [first.id, second.id];
-
-    await runUntil(ids, Date.now() + DAY);
-    expect(acknowledged(requests, '/flaky')).toEqual([]);
-    expect(acknowledged(requests, '/steady')).toHaveLength(5);
-    // Only each order's first event was tried there: the later ones waited behind it.
-    expect(new Set(to(requests, '/flaky').map((r) => r.event.type))).toEqual(new Set(['order.created']));
-    expect(await endpoint(key, flaky.id)).toMatchObject({
-      status: 'enabled',
-      failing_since: expect.any(Number),
-      last_error: 'HTTP 503: down for maintenance',
-    });
-
-    down = false;
-    await runUntil(ids, Date.now() + 13 * HOUR);
-    const atFlaky = acknowledged(requests, '/flaky');
-    expect(ofOrder(atFlaky, first.id)).toEqual(['order.created', 'order.processing', 'order.paid']);
-    expect(ofOrder(atFlaky, second.id)).toEqual(['order.created', 'order.canceled']);
-    expect(atFlaky).toHaveLength(5);
-    expect(await endpoint(key, flaky.id)).toMatchObject({ status: 'enabled', failing_since: null, last_error: null });
-
-    // Every try is in the log, with what the endpoint answered.
-    const created = (await timeline(key, first.id))[0]!;
-    const delivery = created.deliveries.find((d) => d.endpoint_id === flaky.id)!;
-    const log = (await attempts(key, created.id)).filter((a) => a.endpoint_id === flaky.id);
-    const sent = to(requests, '/flaky').filter((r) => r.event.id === created.id);
-    expect(log).toHaveLength(sent.length);
-    expect(delivery).toMatchObject({ state: 'delivered', tries: sent.length, next_attempt_at: null, last_error: null });
-    expect(log.at(-1)).toMatchObject({ status: 200, error: null, response_excerpt: 'ok', redelivery: false });
-    for (const attempt of log.slice(0, -1)) {
-      expect([attempt.status, attempt.error, attempt.response_excerpt]).toSatisfy(
-        ([status, error, excerpt]) =>
-          (status === 503 && error === null && excerpt === 'down for maintenance') ||
-          (status === null && error === 'network_error' && excerpt === null),
+  it(
+    'holds a failing endpoint for a simulated day, ' +
+      'then delivers every event once and in order; other endpoints are not held',
+    async () => {
+      startClock();
+      let down = true;
+      let triesWhileDown = 0;
+      // One try meets no answer at all; the others a 503 with a body.
+      const requests = receivers((path) =>
+        path === '/flaky' && down ? (++triesWhileDown === 2 ? 'network' : 503) : 200,
       );
-    }
-    for (const attempt of log) expect(Number.isInteger(attempt.latency_ms) && attempt.latency_ms >= 0).toBe(true);
-    // Jitter-free exponential backoff: one minute, doubling.
-    const gaps = log.slice(1).map((attempt, i) => attempt.attempted_at - log[i]!.attempted_at);
-    expect(gaps.slice(0, 6)).toEqual([60, 120, 240, 480, 960, 1920]);
-    const secondLog = (await attempts(key, (await timeline(key, second.id))[0]!.id)).filter(
-      (a) => a.endpoint_id === flaky.id,
-    );
-    expect([...log, ...secondLog].filter((a) => a.error === 'network_error')).toHaveLength(1);
-  });
+      const { secret_key: key } = await createMerchant();
+      const flaky = await createEndpoint(key, { url: `${HOOKS}/flaky` });
+      await createEndpoint(key, { url: `${HOOKS}/steady` });
+      const first = await paidOrder(key);
+      const second = await canceledOrder(key);
+      const ids = [first.id, second.id];
 
-  it('disables an endpoint failing for three days, says why, stops delivering to it, and redelivers once it is enabled again', async () => {
-    startClock();
-    let broken = true;
-    const requests = receivers((path) => (path === '/broken' && broken ? 500 : 200));
-    const { secret_key: key } = await createMerchant();
-    const bad = await createEndpoint(key, { url: `${HOOKS}/broken` });
-    const good = await createEndpoint(key, { url: `${HOOKS}/good` });
-    const order = await paidOrder(key);
-    const start = nowSeconds();
-
-    await runUntil([order.id], Date.now() + 3 * DAY + HOUR);
-    const disabled = await endpoint(key, bad.id);
-    expect(disabled).toMatchObject({
-      status: 'disabled',
-      failing_since: start,
-      last_error: 'HTTP 500: down for maintenance',
-    });
-    const since = new Date(start * 1000).toISOString().replace('.000Z', 'Z');
-    expect(disabled.disabled_reason).toBe(
-      `Disabled by Till at ${new Date((start + 3 * 24 * 3600) * 1000).toISOString().replace('.000Z', 'Z')}: every delivery failed since ${since} (3 days); last error: HTTP 500: down for maintenance`,
-    );
-    const [created, , paid] = await timeline(key, order.id);
-    const createdAtBad = created!.deliveries.find((d) => d.endpoint_id === bad.id)!;
-    expect(createdAtBad).toMatchObject({
-      state: 'failed',
-      next_attempt_at: null,
-      last_error: 'HTTP 500: down for maintenance',
-    });
-    const log = (await attempts(key, created!.id)).filter((a) => a.endpoint_id === bad.id);
-    expect(log).toHaveLength(createdAtBad.tries);
-    expect(log.at(-1)!.attempted_at - log[0]!.attempted_at).toBe(3 * 24 * 3600); // the last try is three days after the first
-    expect(paid!.deliveries.find((d) => d.endpoint_id === bad.id)).toMatchObject({
-      state: 'failed',
-      last_error: 'the endpoint was disabled',
-    });
-    expect(created!.state).toBe('failed');
-
-    // A disabled endpoint gets no new events; the others still do.
-    const triedAtBad = to(requests, '/broken').length;
-    const later = await paidOrder(key);
-    await runUntil([order.id, later.id], Date.now() + HOUR);
-    expect(to(requests, '/broken')).toHaveLength(triedAtBad);
-    expect(ofOrder(acknowledged(requests, '/good'), later.id)).toEqual([
-      'order.created',
-      'order.processing',
-      'order.paid',
-    ]);
-    expect((await timeline(key, later.id)).flatMap((e) => e.deliveries.map((d) => d.endpoint_id))).toEqual([
-      good.id,
-      good.id,
-      good.id,
-    ]);
-    expect(
-      (await call<ErrorEnvelope>(`/v1/events/${created!.id}/redeliver`, { key, body: { endpoint_id: bad.id } })).body
-        .error.code,
-    ).toBe('webhook_endpoint_disabled');
-
-    // Fixed and enabled again: a clean record, and redelivery catches it up.
-    broken = false;
-    expect(
-      (await call<WebhookEndpoint>(`/v1/webhook_endpoints/${bad.id}`, { key, body: { status: 'enabled' } })).body,
-    ).toMatchObject({
-      status: 'enabled',
-      disabled_reason: null,
-      failing_since: null,
-      last_error: null,
-    });
-    for (const event of [created!, paid!]) {
-      const { status, body } = await call<OrderEventEntry>(`/v1/events/${event.id}/redeliver`, {
-        key,
-        body: { endpoint_id: bad.id },
+      await runUntil(ids, Date.now() + DAY);
+      expect(acknowledged(requests, '/flaky')).toEqual([]);
+      expect(acknowledged(requests, '/steady')).toHaveLength(5);
+      // Only each order's first event was tried there: the later ones waited behind it.
+      expect(new Set(to(requests, '/flaky').map((r) => r.event.type))).toEqual(new Set(['order.created']));
+      expect(await endpoint(key, flaky.id)).toMatchObject({
+        status: 'enabled',
+        failing_since: expect.any(Number),
+        last_error: 'HTTP 503: down for maintenance',
       });
-      expect(status).toBe(200);
-      expect(body.deliveries.filter((d) => d.endpoint_id === bad.id).map((d) => [d.state, d.redelivery])).toEqual([
-        ['failed', false],
-        ['pending', true],
+
+      down = false;
+      await runUntil(ids, Date.now() + 13 * HOUR);
+      const atFlaky = acknowledged(requests, '/flaky');
+      expect(ofOrder(atFlaky, first.id)).toEqual(['order.created', 'order.processing', 'order.paid']);
+      expect(ofOrder(atFlaky, second.id)).toEqual(['order.created', 'order.canceled']);
+      expect(atFlaky).toHaveLength(5);
+      expect(await endpoint(key, flaky.id)).toMatchObject({ status: 'enabled', failing_since: null, last_error: null });
+
+      // Every try is in the log, with what the endpoint answered.
+      const created = (await timeline(key, first.id))[0]!;
+      const delivery = created.deliveries.find((d) => d.endpoint_id === flaky.id)!;
+      const log = (await attempts(key, created.id)).filter((a) => a.endpoint_id === flaky.id);
+      const sent = to(requests, '/flaky').filter((r) => r.event.id === created.id);
+      expect(log).toHaveLength(sent.length);
+      expect(delivery).toMatchObject({
+        state: 'delivered',
+        tries: sent.length,
+        next_attempt_at: null,
+        last_error: null,
+      });
+      expect(log.at(-1)).toMatchObject({ status: 200, error: null, response_excerpt: 'ok', redelivery: false });
+      for (const attempt of log.slice(0, -1)) {
+        expect([attempt.status, attempt.error, attempt.response_excerpt]).toSatisfy(
+          ([status, error, excerpt]) =>
+            (status === 503 && error === null && excerpt === 'down for maintenance') ||
+            (status === null && error === 'network_error' && excerpt === null),
+        );
+      }
+      for (const attempt of log) expect(Number.isInteger(attempt.latency_ms) && attempt.latency_ms >= 0).toBe(true);
+      // Jitter-free exponential backoff: one minute, doubling.
+      const gaps = log.slice(1).map((attempt, i) => attempt.attempted_at - log[i]!.attempted_at);
+      expect(gaps.slice(0, 6)).toEqual([60, 120, 240, 480, 960, 1920]);
+      const secondLog = (await attempts(key, (await timeline(key, second.id))[0]!.id)).filter(
+        (a) => a.endpoint_id === flaky.id,
+      );
+      expect([...log, ...secondLog].filter((a) => a.error === 'network_error')).toHaveLength(1);
+    },
+  );
+
+  it(
+    'disables an endpoint failing for three days, says why, ' +
+      'stops delivering to it, and redelivers once it is enabled again',
+    async () => {
+      startClock();
+      let broken = true;
+      const requests = receivers((path) => (path === '/broken' && broken ? 500 : 200));
+      const { secret_key: key } = await createMerchant();
+      const bad = await createEndpoint(key, { url: `${HOOKS}/broken` });
+      const good = await createEndpoint(key, { url: `${HOOKS}/good` });
+      const order = await paidOrder(key);
+      const start = nowSeconds();
+
+      await runUntil([order.id], Date.now() + 3 * DAY + HOUR);
+      const disabled = await endpoint(key, bad.id);
+      expect(disabled).toMatchObject({
+        status: 'disabled',
+        failing_since: start,
+        last_error: 'HTTP 500: down for maintenance',
+      });
+      const since = new Date(start * 1000).toISOString().replace('.000Z', 'Z');
+      expect(disabled.disabled_reason).toBe(
+        `Disabled by Till at ${new Date((start + 3 * 24 * 3600) * 1000).toISOString().replace('.000Z', 'Z')}: ` +
+          `every delivery failed since ${since} (3 days); last error: HTTP 500: down for maintenance`,
+      );
+      const [created, , paid] = await timeline(key, order.id);
+      const createdAtBad = created!.deliveries.find((d) => d.endpoint_id === bad.id)!;
+      expect(createdAtBad).toMatchObject({
+        state: 'failed',
+        next_attempt_at: null,
+        last_error: 'HTTP 500: down for maintenance',
+      });
+      const log = (await attempts(key, created!.id)).filter((a) => a.endpoint_id === bad.id);
+      expect(log).toHaveLength(createdAtBad.tries);
+      // The last try is three days after the first.
+      expect(log.at(-1)!.attempted_at - log[0]!.attempted_at).toBe(3 * 24 * 3600);
+      expect(paid!.deliveries.find((d) => d.endpoint_id === bad.id)).toMatchObject({
+        state: 'failed',
+        last_error: 'the endpoint was disabled',
+      });
+      expect(created!.state).toBe('failed');
+
+      // A disabled endpoint gets no new events; the others still do.
+      const triedAtBad = to(requests, '/broken').length;
+      const later = await paidOrder(key);
+      await runUntil([order.id, later.id], Date.now() + HOUR);
+      expect(to(requests, '/broken')).toHaveLength(triedAtBad);
+      expect(ofOrder(acknowledged(requests, '/good'), later.id)).toEqual([
+        'order.created',
+        'order.processing',
+        'order.paid',
       ]);
-    }
-    await runUntil([order.id], Date.now() + 60_000);
-    expect(ofOrder(acknowledged(requests, '/broken'), order.id)).toEqual(['order.created', 'order.paid']);
-    expect((await attempts(key, created!.id)).at(-1)).toMatchObject({
-      endpoint_id: bad.id,
-      status: 200,
-      redelivery: true,
-    });
-  });
+      expect((await timeline(key, later.id)).flatMap((e) => e.deliveries.map((d) => d.endpoint_id))).toEqual([
+        good.id,
+        good.id,
+        good.id,
+      ]);
+      expect(
+        (await call<ErrorEnvelope>(`/v1/events/${created!.id}/redeliver`, { key, body: { endpoint_id: bad.id } })).body
+          .error.code,
+      ).toBe('webhook_endpoint_disabled');
+
+      // Fixed and enabled again: a clean record, and redelivery catches it up.
+      broken = false;
+      expect(
+        (await call<WebhookEndpoint>(`/v1/webhook_endpoints/${bad.id}`, { key, body: { status: 'enabled' } })).body,
+      ).toMatchObject({
+        status: 'enabled',
+        disabled_reason: null,
+        failing_since: null,
+        last_error: null,
+      });
+      for (const event of [created!, paid!]) {
+        const { status, body } = await call<OrderEventEntry>(`/v1/events/${event.id}/redeliver`, {
+          key,
+          body: { endpoint_id: bad.id },
+        });
+        expect(status).toBe(200);
+        expect(body.deliveries.filter((d) => d.endpoint_id === bad.id).map((d) => [d.state, d.redelivery])).toEqual([
+          ['failed', false],
+          ['pending', true],
+        ]);
+      }
+      await runUntil([order.id], Date.now() + 60_000);
+      expect(ofOrder(acknowledged(requests, '/broken'), order.id)).toEqual(['order.created', 'order.paid']);
+      expect((await attempts(key, created!.id)).at(-1)).toMatchObject({
+        endpoint_id: bad.id,
+        status: 200,
+        redelivery: true,
+      });
+    },
+  );
 
   it('redelivers any event on request and refuses bad redeliveries without changing anything', async () => {
     startClock();

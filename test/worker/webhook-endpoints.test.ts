@@ -18,136 +18,145 @@ const list = async (key: string) => (await call<List<WebhookEndpoint>>('/v1/webh
 const withoutSecret = ({ secret: _secret, ...endpoint }: WebhookEndpointWithSecret): WebhookEndpoint => endpoint;
 
 describe('webhook endpoints', () => {
-  it("creates, lists, updates, rolls and deletes the endpoints of the key's mode, showing a secret only when made", async () => {
-    const { secret_key: key } = await createMerchant();
-    const created = await call<WebhookEndpointWithSecret>('/v1/webhook_endpoints', {
-      key,
-      body: { url: 'https://shop.test/hooks/a', description: 'Fulfilment' },
-      headers: { 'idempotency-key': 'endpoint-a' },
-    });
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({
-      object: 'webhook_endpoint',
-      mode: 'test',
-      primary: false,
-      url: 'https://shop.test/hooks/a',
-      description: 'Fulfilment',
-      enabled_events: ['*'],
-      status: 'enabled',
-      disabled_reason: null,
-      failing_since: null,
-      previous_secret_expires_at: null,
-    });
-    expect(created.body.id).toMatch(/^we_[0-9A-Za-z]{24}$/);
-    expect(created.body.secret).toMatch(/^whsec_/);
-    const replay = await call<WebhookEndpointWithSecret>('/v1/webhook_endpoints', {
-      key,
-      body: { url: 'https://shop.test/hooks/a', description: 'Fulfilment' },
-      headers: { 'idempotency-key': 'endpoint-a' },
-    });
-    expect([replay.body.id, replay.headers.get('idempotent-replayed')]).toEqual([created.body.id, 'true']);
+  it(
+    "creates, lists, updates, rolls and deletes the endpoints of the key's mode, " + 'showing a secret only when made',
+    async () => {
+      const { secret_key: key } = await createMerchant();
+      const created = await call<WebhookEndpointWithSecret>('/v1/webhook_endpoints', {
+        key,
+        body: { url: 'https://shop.test/hooks/a', description: 'Fulfilment' },
+        headers: { 'idempotency-key': 'endpoint-a' },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        object: 'webhook_endpoint',
+        mode: 'test',
+        primary: false,
+        url: 'https://shop.test/hooks/a',
+        description: 'Fulfilment',
+        enabled_events: ['*'],
+        status: 'enabled',
+        disabled_reason: null,
+        failing_since: null,
+        previous_secret_expires_at: null,
+      });
+      expect(created.body.id).toMatch(/^we_[0-9A-Za-z]{24}$/);
+      expect(created.body.secret).toMatch(/^whsec_/);
+      const replay = await call<WebhookEndpointWithSecret>('/v1/webhook_endpoints', {
+        key,
+        body: { url: 'https://shop.test/hooks/a', description: 'Fulfilment' },
+        headers: { 'idempotency-key': 'endpoint-a' },
+      });
+      expect([replay.body.id, replay.headers.get('idempotent-replayed')]).toEqual([created.body.id, 'true']);
 
-    const endpoint = withoutSecret(created.body);
-    expect(await list(key)).toEqual([endpoint]);
-    expect((await call(`/v1/webhook_endpoints/${endpoint.id}`, { key })).body).toEqual(endpoint);
+      const endpoint = withoutSecret(created.body);
+      expect(await list(key)).toEqual([endpoint]);
+      expect((await call(`/v1/webhook_endpoints/${endpoint.id}`, { key })).body).toEqual(endpoint);
 
-    const update = {
-      url: 'https://shop.test/hooks/b',
-      description: null,
-      enabled_events: ['order.paid', 'refund.succeeded'],
-    };
-    expect((await call(`/v1/webhook_endpoints/${endpoint.id}`, { key, body: update })).body).toEqual({
-      ...endpoint,
-      ...update,
-    });
-    const off = await call<WebhookEndpoint>(`/v1/webhook_endpoints/${endpoint.id}`, {
-      key,
-      body: { status: 'disabled' },
-    });
-    expect(off.body).toMatchObject({
-      status: 'disabled',
-      disabled_reason: expect.stringMatching(/^Disabled by you at \d{4}-/),
-    });
-    const on = await call<WebhookEndpoint>(`/v1/webhook_endpoints/${endpoint.id}`, {
-      key,
-      body: { status: 'enabled' },
-    });
-    expect(on.body).toMatchObject({ status: 'enabled', disabled_reason: null });
+      const update = {
+        url: 'https://shop.test/hooks/b',
+        description: null,
+        enabled_events: ['order.paid', 'refund.succeeded'],
+      };
+      expect((await call(`/v1/webhook_endpoints/${endpoint.id}`, { key, body: update })).body).toEqual({
+        ...endpoint,
+        ...update,
+      });
+      const off = await call<WebhookEndpoint>(`/v1/webhook_endpoints/${endpoint.id}`, {
+        key,
+        body: { status: 'disabled' },
+      });
+      expect(off.body).toMatchObject({
+        status: 'disabled',
+        disabled_reason: expect.stringMatching(/^Disabled by you at \d{4}-/),
+      });
+      const on = await call<WebhookEndpoint>(`/v1/webhook_endpoints/${endpoint.id}`, {
+        key,
+        body: { status: 'enabled' },
+      });
+      expect(on.body).toMatchObject({ status: 'enabled', disabled_reason: null });
 
-    const rolled = await call<WebhookEndpointWithSecret>(`/v1/webhook_endpoints/${endpoint.id}/roll_secret`, {
-      key,
-      method: 'POST',
-    });
-    expect(rolled.status).toBe(200);
-    expect(rolled.body.secret).toMatch(/^whsec_/);
-    expect(rolled.body.secret).not.toBe(created.body.secret);
-    expect(rolled.body.previous_secret_expires_at).toBeNull();
+      const rolled = await call<WebhookEndpointWithSecret>(`/v1/webhook_endpoints/${endpoint.id}/roll_secret`, {
+        key,
+        method: 'POST',
+      });
+      expect(rolled.status).toBe(200);
+      expect(rolled.body.secret).toMatch(/^whsec_/);
+      expect(rolled.body.secret).not.toBe(created.body.secret);
+      expect(rolled.body.previous_secret_expires_at).toBeNull();
 
-    expect((await call(`/v1/webhook_endpoints/${endpoint.id}`, { key, method: 'DELETE' })).body).toEqual({
-      id: endpoint.id,
-      object: 'webhook_endpoint',
-      deleted: true,
-    });
-    for (const method of ['GET', 'DELETE']) {
-      const gone = await call<ErrorEnvelope>(`/v1/webhook_endpoints/${endpoint.id}`, { key, method });
-      expect([gone.status, gone.body.error.code]).toEqual([404, 'webhook_endpoint_not_found']);
-    }
-    expect(await list(key)).toEqual([]);
-  });
+      expect((await call(`/v1/webhook_endpoints/${endpoint.id}`, { key, method: 'DELETE' })).body).toEqual({
+        id: endpoint.id,
+        object: 'webhook_endpoint',
+        deleted: true,
+      });
+      for (const method of ['GET', 'DELETE']) {
+        const gone = await call<ErrorEnvelope>(`/v1/webhook_endpoints/${endpoint.id}`, { key, method });
+        expect([gone.status, gone.body.error.code]).toEqual([404, 'webhook_endpoint_not_found']);
+      }
+      expect(await list(key)).toEqual([]);
+    },
+  );
 
-  it('shows the webhook_url setting as the primary endpoint of both modes, changed only as a shared setting', async () => {
-    const merchant = await createMerchant('https://shop.test/primary');
-    await call(`/v1/admin/merchants/${merchant.id}`, { key: env.TILL_ADMIN_KEY, body: { live_enabled: true } });
-    const [primary] = await list(merchant.secret_key);
-    expect(primary).toMatchObject({
-      primary: true,
-      mode: null,
-      url: 'https://shop.test/primary',
-      enabled_events: ['*'],
-      status: 'enabled',
-    });
-    expect(await list(merchant.live_secret_key)).toEqual([primary]);
+  it(
+    'shows the webhook_url setting as the primary endpoint of both modes, ' + 'changed only as a shared setting',
+    async () => {
+      const merchant = await createMerchant('https://shop.test/primary');
+      await call(`/v1/admin/merchants/${merchant.id}`, { key: env.TILL_ADMIN_KEY, body: { live_enabled: true } });
+      const [primary] = await list(merchant.secret_key);
+      expect(primary).toMatchObject({
+        primary: true,
+        mode: null,
+        url: 'https://shop.test/primary',
+        enabled_events: ['*'],
+        status: 'enabled',
+      });
+      expect(await list(merchant.live_secret_key)).toEqual([primary]);
 
-    const path = `/v1/webhook_endpoints/${primary!.id}`;
-    const refusals: Array<[string, Parameters<typeof call>[1], number, string, string | undefined]> = [
-      [
-        path,
-        { key: merchant.live_secret_key, body: { url: 'https://shop.test/other' } },
-        400,
-        'invalid_parameter',
-        'url',
-      ],
-      [path, { key: merchant.live_secret_key, method: 'DELETE' }, 400, 'invalid_parameter', 'id'],
-      // Live mode is on: a test key may not switch off what live events also go to.
-      [path, { key: merchant.secret_key, body: { status: 'disabled' } }, 403, 'forbidden', undefined],
-      [`${path}/roll_secret`, { key: merchant.secret_key, method: 'POST' }, 403, 'forbidden', undefined],
-    ];
-    for (const [url, options, status, code, param] of refusals) {
-      const answer = await call<ErrorEnvelope>(url, options);
-      expect([answer.status, answer.body.error.code, answer.body.error.param]).toEqual([status, code, param]);
-    }
-    expect(await list(merchant.secret_key)).toEqual([primary]);
+      const path = `/v1/webhook_endpoints/${primary!.id}`;
+      const refusals: Array<[string, Parameters<typeof call>[1], number, string, string | undefined]> = [
+        [
+          path,
+          { key: merchant.live_secret_key, body: { url: 'https://shop.test/other' } },
+          400,
+          'invalid_parameter',
+          'url',
+        ],
+        [path, { key: merchant.live_secret_key, method: 'DELETE' }, 400, 'invalid_parameter', 'id'],
+        // Live mode is on: a test key may not switch off what live events also go to.
+        [path, { key: merchant.secret_key, body: { status: 'disabled' } }, 403, 'forbidden', undefined],
+        [`${path}/roll_secret`, { key: merchant.secret_key, method: 'POST' }, 403, 'forbidden', undefined],
+      ];
+      for (const [url, options, status, code, param] of refusals) {
+        const answer = await call<ErrorEnvelope>(url, options);
+        expect([answer.status, answer.body.error.code, answer.body.error.param]).toEqual([status, code, param]);
+      }
+      expect(await list(merchant.secret_key)).toEqual([primary]);
 
-    const off = await call<WebhookEndpoint>(path, { key: merchant.live_secret_key, body: { status: 'disabled' } });
-    expect(off.body).toMatchObject({ id: primary!.id, status: 'disabled' });
-    // A new webhook URL starts afresh.
-    await call('/v1/merchant', { key: merchant.live_secret_key, body: { webhook_url: 'https://shop.test/primary-2' } });
-    expect(await list(merchant.secret_key)).toEqual([{ ...primary, url: 'https://shop.test/primary-2' }]);
+      const off = await call<WebhookEndpoint>(path, { key: merchant.live_secret_key, body: { status: 'disabled' } });
+      expect(off.body).toMatchObject({ id: primary!.id, status: 'disabled' });
+      // A new webhook URL starts afresh.
+      await call('/v1/merchant', {
+        key: merchant.live_secret_key,
+        body: { webhook_url: 'https://shop.test/primary-2' },
+      });
+      expect(await list(merchant.secret_key)).toEqual([{ ...primary, url: 'https://shop.test/primary-2' }]);
 
-    const rolled = await call<WebhookEndpointWithSecret>(`${path}/roll_secret`, {
-      key: merchant.live_secret_key,
-      body: { expires_in: 600 },
-    });
-    expect(rolled.status).toBe(200);
-    const target = await runInDurableObject(
-      env.MERCHANTS.get(env.MERCHANTS.idFromName(merchant.id)),
-      (instance: MerchantObject) => instance.webhookTarget(),
-    );
-    expect(target).toEqual({ url: 'https://shop.test/primary-2', secret: rolled.body.secret });
+      const rolled = await call<WebhookEndpointWithSecret>(`${path}/roll_secret`, {
+        key: merchant.live_secret_key,
+        body: { expires_in: 600 },
+      });
+      expect(rolled.status).toBe(200);
+      const target = await runInDurableObject(
+        env.MERCHANTS.get(env.MERCHANTS.idFromName(merchant.id)),
+        (instance: MerchantObject) => instance.webhookTarget(),
+      );
+      expect(target).toEqual({ url: 'https://shop.test/primary-2', secret: rolled.body.secret });
 
-    await call('/v1/merchant', { key: merchant.live_secret_key, body: { webhook_url: null } });
-    expect(await list(merchant.secret_key)).toEqual([]);
-  });
+      await call('/v1/merchant', { key: merchant.live_secret_key, body: { webhook_url: null } });
+      expect(await list(merchant.secret_key)).toEqual([]);
+    },
+  );
 
   it('refuses bad input with the error envelope and changes nothing', async () => {
     const merchant = await createMerchant();
@@ -331,33 +340,37 @@ describe('webhook endpoints', () => {
     expect(error).toMatchObject({ status: 404, code: 'webhook_endpoint_not_found' });
   });
 
-  it('times a run of failures by its tries: a failure after a long quiet starts a new run, an old success is ignored', async () => {
-    const merchant = await createMerchant();
-    const hook = await createEndpoint(merchant.secret_key, { url: `${HOOKS}/quiet` });
-    const stub = env.MERCHANTS.get(env.MERCHANTS.idFromName(merchant.id));
-    const report = (ok: boolean, attempted_at: number) =>
-      runInDurableObject(stub, (instance: MerchantObject) =>
-        instance.reportWebhookHealth([{ endpoint_id: hook.id, ok, error: ok ? null : 'HTTP 502', attempted_at }]),
-      );
-    const state = async () =>
-      (await call<WebhookEndpoint>(`/v1/webhook_endpoints/${hook.id}`, { key: merchant.secret_key })).body;
-    const day = 24 * 3600;
-    // Tries are reported with their own times; these lie in the past, as late reports would.
-    const base = Math.floor(Date.now() / 1000) - 9 * day;
+  it(
+    'times a run of failures by its tries: ' +
+      'a failure after a long quiet starts a new run, an old success is ignored',
+    async () => {
+      const merchant = await createMerchant();
+      const hook = await createEndpoint(merchant.secret_key, { url: `${HOOKS}/quiet` });
+      const stub = env.MERCHANTS.get(env.MERCHANTS.idFromName(merchant.id));
+      const report = (ok: boolean, attempted_at: number) =>
+        runInDurableObject(stub, (instance: MerchantObject) =>
+          instance.reportWebhookHealth([{ endpoint_id: hook.id, ok, error: ok ? null : 'HTTP 502', attempted_at }]),
+        );
+      const state = async () =>
+        (await call<WebhookEndpoint>(`/v1/webhook_endpoints/${hook.id}`, { key: merchant.secret_key })).body;
+      const day = 24 * 3600;
+      // Tries are reported with their own times; these lie in the past, as late reports would.
+      const base = Math.floor(Date.now() / 1000) - 9 * day;
 
-    // A failure whose run-ending success was never reported...
-    await report(false, base);
-    expect((await state()).failing_since).toBe(base);
-    // ...and a success from before it, arriving late, says nothing about that run.
-    await report(true, base - day);
-    expect((await state()).failing_since).toBe(base);
-    // A single failure four quiet days later starts a new run instead of disabling the endpoint.
-    const later = base + 4 * day;
-    expect(await report(false, later)).toEqual([]);
-    expect(await state()).toMatchObject({ status: 'enabled', failing_since: later });
+      // A failure whose run-ending success was never reported...
+      await report(false, base);
+      expect((await state()).failing_since).toBe(base);
+      // ...and a success from before it, arriving late, says nothing about that run.
+      await report(true, base - day);
+      expect((await state()).failing_since).toBe(base);
+      // A single failure four quiet days later starts a new run instead of disabling the endpoint.
+      const later = base + 4 * day;
+      expect(await report(false, later)).toEqual([]);
+      expect(await state()).toMatchObject({ status: 'enabled', failing_since: later });
 
-    // Failures that keep coming within the retry gaps for three days do disable it.
-    for (let at = later + 12 * 3600; at <= later + 3 * day; at += 12 * 3600) await report(false, at);
-    expect(await state()).toMatchObject({ status: 'disabled', failing_since: later });
-  });
+      // Failures that keep coming within the retry gaps for three days do disable it.
+      for (let at = later + 12 * 3600; at <= later + 3 * day; at += 12 * 3600) await report(false, at);
+      expect(await state()).toMatchObject({ status: 'disabled', failing_since: later });
+    },
+  );
 });

@@ -18,7 +18,10 @@ import { call, createMerchant, newOrder, ORIGIN } from './helpers.ts';
 
 export const FAKE = env.WECHATPAY_API_TEST!;
 
-/** A merchant id of its own for each test file, so faults and signing modes armed at the shared fake touch no other file. */
+/**
+ * A merchant id of its own for each test file, so faults and signing modes armed at the shared fake
+ * touch no other file.
+ */
 export async function fakeMerchantId(seed: number): Promise<string> {
   const mchid = `19${String(seed).padStart(4, '0')}${String(Date.now() % 10_000).padStart(4, '0')}`;
   await fakeControl('/_fake/merchants', {

@@ -92,57 +92,66 @@ describe('WeChat Pay refunds', () => {
     expect((await fakeTrade(attemptId)).refunds).toHaveLength(1);
   });
 
-  it('keeps a refund that turns ABNORMAL pending, its amount held, until WeChat’s REFUND.SUCCESS callback', async () => {
-    const { order, attemptId } = await paidOrder();
-    await armFault({ kind: 'refund_processing', match: attemptId });
-    const pending = await refund(order.id, { amount: 700 });
-    // The payer's bank refuses the money back: not an end, the merchant can still have it paid out.
-    const abnormal = await fakeControl<FakeCallback>(`/_fake/refunds/${pending.body.id}/notify`, {
-      status: 'ABNORMAL',
-    });
-    expect(JSON.parse(abnormal.body.body)).toMatchObject({ event_type: 'REFUND.ABNORMAL' });
-    expect((await deliver(abnormal.body)).status).toBe(204);
-    let after = await retrieve(merchant.secret_key, order.id);
-    expect(after.refunds[0]).toMatchObject({ id: pending.body.id, status: 'pending', failure: null });
-    // The ABNORMAL refund's amount is not free to refund again.
-    expect((await refund(order.id, {})).body).toMatchObject({ amount: 2200, status: 'succeeded' });
+  it(
+    'keeps a refund that turns ABNORMAL pending, its amount held, ' + 'until WeChat’s REFUND.SUCCESS callback',
+    async () => {
+      const { order, attemptId } = await paidOrder();
+      await armFault({ kind: 'refund_processing', match: attemptId });
+      const pending = await refund(order.id, { amount: 700 });
+      // The payer's bank refuses the money back: not an end, the merchant can still have it paid out.
+      const abnormal = await fakeControl<FakeCallback>(`/_fake/refunds/${pending.body.id}/notify`, {
+        status: 'ABNORMAL',
+      });
+      expect(JSON.parse(abnormal.body.body)).toMatchObject({ event_type: 'REFUND.ABNORMAL' });
+      expect((await deliver(abnormal.body)).status).toBe(204);
+      let after = await retrieve(merchant.secret_key, order.id);
+      expect(after.refunds[0]).toMatchObject({ id: pending.body.id, status: 'pending', failure: null });
+      // The ABNORMAL refund's amount is not free to refund again.
+      expect((await refund(order.id, {})).body).toMatchObject({ amount: 2200, status: 'succeeded' });
 
-    // The merchant resolves it at WeChat; the refund ends SUCCESS.
-    const settled = await fakeControl<FakeCallback>(`/_fake/refunds/${pending.body.id}/notify`, { status: 'SUCCESS' });
-    expect(JSON.parse(settled.body.body)).toMatchObject({ event_type: 'REFUND.SUCCESS' });
-    expect((await deliver(settled.body)).status).toBe(204);
-    after = await retrieve(merchant.secret_key, order.id);
-    expect(after.refunds.find((r) => r.id === pending.body.id)).toMatchObject({ status: 'succeeded', failure: null });
-    expect(after.amount_refunded).toBe(2900);
-    expect((await eventTypes(merchant.secret_key, order.id)).filter((type) => type.startsWith('refund.'))).toEqual([
-      'refund.created',
-      'refund.created',
-      'refund.succeeded',
-      'refund.succeeded',
-    ]);
-  });
+      // The merchant resolves it at WeChat; the refund ends SUCCESS.
+      const settled = await fakeControl<FakeCallback>(`/_fake/refunds/${pending.body.id}/notify`, {
+        status: 'SUCCESS',
+      });
+      expect(JSON.parse(settled.body.body)).toMatchObject({ event_type: 'REFUND.SUCCESS' });
+      expect((await deliver(settled.body)).status).toBe(204);
+      after = await retrieve(merchant.secret_key, order.id);
+      expect(after.refunds.find((r) => r.id === pending.body.id)).toMatchObject({ status: 'succeeded', failure: null });
+      expect(after.amount_refunded).toBe(2900);
+      expect((await eventTypes(merchant.secret_key, order.id)).filter((type) => type.startsWith('refund.'))).toEqual([
+        'refund.created',
+        'refund.created',
+        'refund.succeeded',
+        'refund.succeeded',
+      ]);
+    },
+  );
 
-  it('keeps a refund WeChat answers ABNORMAL pending when it calls again, and succeeds it once WeChat answers SUCCESS', async () => {
-    const { order, attemptId } = await paidOrder();
-    await armFault({ kind: 'refund_processing', match: attemptId });
-    const pending = await refund(order.id, { amount: 400 });
-    // Its callbacks are lost: Till learns each state from calling again with the same out_refund_no.
-    expect((await fakeControl(`/_fake/refunds/${pending.body.id}/notify`, { status: 'ABNORMAL' })).status).toBe(200);
-    await alarmAfter(order.id, REFUND_CALL_RETRY_SECONDS[0]);
-    expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({
-      id: pending.body.id,
-      status: 'pending',
-    });
-    expect((await fakeControl(`/_fake/refunds/${pending.body.id}/notify`, { status: 'SUCCESS' })).status).toBe(200);
-    await alarmAfter(order.id, REFUND_CALL_RETRY_SECONDS[1]);
-    expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({
-      id: pending.body.id,
-      status: 'succeeded',
-    });
-    expect((await fakeTrade(attemptId)).refunds).toEqual([
-      expect.objectContaining({ out_refund_no: pending.body.id, status: 'SUCCESS' }),
-    ]);
-  });
+  it(
+    'keeps a refund WeChat answers ABNORMAL pending when it calls again, ' +
+      'and succeeds it once WeChat answers SUCCESS',
+    async () => {
+      const { order, attemptId } = await paidOrder();
+      await armFault({ kind: 'refund_processing', match: attemptId });
+      const pending = await refund(order.id, { amount: 400 });
+      // Its callbacks are lost: Till learns each state from calling again with the same out_refund_no.
+      expect((await fakeControl(`/_fake/refunds/${pending.body.id}/notify`, { status: 'ABNORMAL' })).status).toBe(200);
+      await alarmAfter(order.id, REFUND_CALL_RETRY_SECONDS[0]);
+      expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({
+        id: pending.body.id,
+        status: 'pending',
+      });
+      expect((await fakeControl(`/_fake/refunds/${pending.body.id}/notify`, { status: 'SUCCESS' })).status).toBe(200);
+      await alarmAfter(order.id, REFUND_CALL_RETRY_SECONDS[1]);
+      expect((await retrieve(merchant.secret_key, order.id)).refunds[0]).toMatchObject({
+        id: pending.body.id,
+        status: 'succeeded',
+      });
+      expect((await fakeTrade(attemptId)).refunds).toEqual([
+        expect.objectContaining({ out_refund_no: pending.body.id, status: 'SUCCESS' }),
+      ]);
+    },
+  );
 
   it('records a refund WeChat closes as failed, with WeChat’s reason, and frees its amount', async () => {
     const { order, attemptId } = await paidOrder();
@@ -220,51 +229,58 @@ describe('closing and reconciling WeChat Pay trades', () => {
     expect(await retrieve(merchant.secret_key, order.id)).toMatchObject({ status: 'paid', paid_attempt_id: attemptId });
   });
 
-  it('refunds a payment made just as the order expired: WeChat refuses to close a paid trade, the query finds the money', async () => {
-    const order = await cnyOrder(merchant.secret_key, { expires_in: 60 });
-    const attemptId = (await startWechat(order, 'native')).body.attempt!.id;
-    await payAtFake(attemptId);
-    await alarmAfter(order.id, 60);
-    expect((await retrieve(merchant.secret_key, order.id)).status).toBe('expired');
-    expect((await fakeTrade(attemptId)).state).toBe('SUCCESS');
-    await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
-    const after = await retrieve(merchant.secret_key, order.id);
-    expect(after.status).toBe('expired');
-    expect(after.refunds).toEqual([
-      expect.objectContaining({ amount: 2900, status: 'succeeded', automatic: true, reason: 'order_closed' }),
-    ]);
-    expect(await fakeTrade(attemptId)).toMatchObject({ state: 'REFUND', refundable: 0 });
-  });
+  it(
+    'refunds a payment made just as the order expired: ' +
+      'WeChat refuses to close a paid trade, the query finds the money',
+    async () => {
+      const order = await cnyOrder(merchant.secret_key, { expires_in: 60 });
+      const attemptId = (await startWechat(order, 'native')).body.attempt!.id;
+      await payAtFake(attemptId);
+      await alarmAfter(order.id, 60);
+      expect((await retrieve(merchant.secret_key, order.id)).status).toBe('expired');
+      expect((await fakeTrade(attemptId)).state).toBe('SUCCESS');
+      await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
+      const after = await retrieve(merchant.secret_key, order.id);
+      expect(after.status).toBe('expired');
+      expect(after.refunds).toEqual([
+        expect.objectContaining({ amount: 2900, status: 'succeeded', automatic: true, reason: 'order_closed' }),
+      ]);
+      expect(await fakeTrade(attemptId)).toMatchObject({ state: 'REFUND', refundable: 0 });
+    },
+  );
 });
 
 describe('certificate mode', () => {
-  it('verifies answers and callbacks signed with the platform certificate, and keeps both keys during a migration', async () => {
-    const certMchid = await fakeMerchantId(12);
-    expect((await fakeControl('/_fake/mode', { signing: 'certificate', mchid: certMchid })).status).toBe(200);
-    const certMerchant = await wechatMerchant(certMchid, { platform_keys: [FAKE_WECHAT_CERTIFICATE_MODE] });
-    const order = await cnyOrder(certMerchant.secret_key);
-    const started = await startWechat(order, 'native');
-    expect(started.body.attempt).toMatchObject({ status: 'requires_action' });
-    const callback = await payAtFake(started.body.attempt!.id);
-    expect(callback.headers['Wechatpay-Serial']).toBe(FAKE_WECHAT_CERTIFICATE_MODE.serial);
-    expect((await deliver(callback)).status).toBe(204);
-    expect((await retrieve(certMerchant.secret_key, order.id)).status).toBe('paid');
+  it(
+    'verifies answers and callbacks signed with the platform certificate, ' + 'and keeps both keys during a migration',
+    async () => {
+      const certMchid = await fakeMerchantId(12);
+      expect((await fakeControl('/_fake/mode', { signing: 'certificate', mchid: certMchid })).status).toBe(200);
+      const certMerchant = await wechatMerchant(certMchid, { platform_keys: [FAKE_WECHAT_CERTIFICATE_MODE] });
+      const order = await cnyOrder(certMerchant.secret_key);
+      const started = await startWechat(order, 'native');
+      expect(started.body.attempt).toMatchObject({ status: 'requires_action' });
+      const callback = await payAtFake(started.body.attempt!.id);
+      expect(callback.headers['Wechatpay-Serial']).toBe(FAKE_WECHAT_CERTIFICATE_MODE.serial);
+      expect((await deliver(callback)).status).toBe(204);
+      expect((await retrieve(certMerchant.secret_key, order.id)).status).toBe('paid');
 
-    // A merchant holding only the public key cannot verify certificate-signed answers: the start fails.
-    const publicOnly = await wechatMerchant(certMchid, { platform_keys: [FAKE_WECHAT_PUBLIC_KEY_MODE] });
-    const refused = await startWechat(await cnyOrder(publicOnly.secret_key), 'native');
-    expect(refused.body.attempt).toMatchObject({ status: 'failed', failure: { code: 'channel_error' } });
+      // A merchant holding only the public key cannot verify certificate-signed answers: the start fails.
+      const publicOnly = await wechatMerchant(certMchid, { platform_keys: [FAKE_WECHAT_PUBLIC_KEY_MODE] });
+      const refused = await startWechat(await cnyOrder(publicOnly.secret_key), 'native');
+      expect(refused.body.attempt).toMatchObject({ status: 'failed', failure: { code: 'channel_error' } });
 
-    // Migrating: both keys configured, callbacks signed by either are accepted.
-    const both = await wechatMerchant(certMchid, {
-      platform_keys: [FAKE_WECHAT_PUBLIC_KEY_MODE, FAKE_WECHAT_CERTIFICATE_MODE],
-    });
-    const migrating = await cnyOrder(both.secret_key);
-    const attemptId = (await startWechat(migrating, 'native')).body.attempt!.id;
-    await fakeControl('/_fake/mode', { signing: 'public_key', mchid: certMchid });
-    const signedWithPublicKey = await payAtFake(attemptId);
-    expect(signedWithPublicKey.headers['Wechatpay-Serial']).toBe(FAKE_WECHAT_PUBLIC_KEY_MODE.serial);
-    expect((await deliver(signedWithPublicKey)).status).toBe(204);
-    expect((await retrieve(both.secret_key, migrating.id)).status).toBe('paid');
-  });
+      // Migrating: both keys configured, callbacks signed by either are accepted.
+      const both = await wechatMerchant(certMchid, {
+        platform_keys: [FAKE_WECHAT_PUBLIC_KEY_MODE, FAKE_WECHAT_CERTIFICATE_MODE],
+      });
+      const migrating = await cnyOrder(both.secret_key);
+      const attemptId = (await startWechat(migrating, 'native')).body.attempt!.id;
+      await fakeControl('/_fake/mode', { signing: 'public_key', mchid: certMchid });
+      const signedWithPublicKey = await payAtFake(attemptId);
+      expect(signedWithPublicKey.headers['Wechatpay-Serial']).toBe(FAKE_WECHAT_PUBLIC_KEY_MODE.serial);
+      expect((await deliver(signedWithPublicKey)).status).toBe(204);
+      expect((await retrieve(both.secret_key, migrating.id)).status).toBe('paid');
+    },
+  );
 });

@@ -36,62 +36,68 @@ async function paidAtFake() {
 }
 
 describe('WeChat Pay methods', () => {
-  it('offers Native on desktop, H5 in mobile browsers, JSAPI inside WeChat, nothing in Alipay, and only for CNY', async () => {
-    const order = await cnyOrder(merchant.secret_key);
-    const methods = async (context: string) =>
-      (
-        await call<{ methods: Array<{ channel: string; method: string; kind: string }> }>(
-          `/v1/checkout/${order.id}?context=${context}`,
-          { key: order.client_token },
-        )
-      ).body.methods.filter((method) => method.channel === 'wechatpay');
-    expect(await methods('desktop')).toEqual([
-      { channel: 'wechatpay', method: 'native', kind: 'qr', label: 'WeChat Pay' },
-    ]);
-    expect(await methods('mobile')).toEqual([
-      { channel: 'wechatpay', method: 'h5', kind: 'redirect', label: 'WeChat Pay' },
-    ]);
-    expect(await methods('wechat')).toEqual([
-      { channel: 'wechatpay', method: 'jsapi', kind: 'jsapi', label: 'WeChat Pay' },
-    ]);
-    expect(await methods('alipay')).toEqual([]);
-    const dollars = await newOrder(merchant.secret_key);
-    expect((await summary(dollars)).body.methods.some((method) => method.channel === 'wechatpay')).toBe(false);
-  });
+  it(
+    'offers Native on desktop, H5 in mobile browsers, ' + 'JSAPI inside WeChat, nothing in Alipay, and only for CNY',
+    async () => {
+      const order = await cnyOrder(merchant.secret_key);
+      const methods = async (context: string) =>
+        (
+          await call<{ methods: Array<{ channel: string; method: string; kind: string }> }>(
+            `/v1/checkout/${order.id}?context=${context}`,
+            { key: order.client_token },
+          )
+        ).body.methods.filter((method) => method.channel === 'wechatpay');
+      expect(await methods('desktop')).toEqual([
+        { channel: 'wechatpay', method: 'native', kind: 'qr', label: 'WeChat Pay' },
+      ]);
+      expect(await methods('mobile')).toEqual([
+        { channel: 'wechatpay', method: 'h5', kind: 'redirect', label: 'WeChat Pay' },
+      ]);
+      expect(await methods('wechat')).toEqual([
+        { channel: 'wechatpay', method: 'jsapi', kind: 'jsapi', label: 'WeChat Pay' },
+      ]);
+      expect(await methods('alipay')).toEqual([]);
+      const dollars = await newOrder(merchant.secret_key);
+      expect((await summary(dollars)).body.methods.some((method) => method.channel === 'wechatpay')).toBe(false);
+    },
+  );
 });
 
 describe('Native (QR code)', () => {
-  it('shows WeChat’s code_url, and the signed, encrypted callback pays the order once however often it comes', async () => {
-    const order = await cnyOrder(merchant.secret_key);
-    const started = await startWechat(order, 'native');
-    expect(started.status).toBe(201);
-    const attempt = started.body.attempt!;
-    expect(attempt.next_action).toEqual({
-      type: 'qr',
-      payload: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=\w+$/),
-      expires_at: expect.any(Number),
-    });
-    const trade = await fakeTrade(attempt.id);
-    expect(trade).toMatchObject({
-      state: 'NOTPAY',
-      trade_type: 'NATIVE',
-      total: 2900,
-      notify_url: `${ORIGIN}/v1/channels/wechatpay/notify/${order.id}`,
-    });
+  it(
+    'shows WeChat’s code_url, ' + 'and the signed, encrypted callback pays the order once however often it comes',
+    async () => {
+      const order = await cnyOrder(merchant.secret_key);
+      const started = await startWechat(order, 'native');
+      expect(started.status).toBe(201);
+      const attempt = started.body.attempt!;
+      expect(attempt.next_action).toEqual({
+        type: 'qr',
+        payload: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=\w+$/),
+        expires_at: expect.any(Number),
+      });
+      const trade = await fakeTrade(attempt.id);
+      expect(trade).toMatchObject({
+        state: 'NOTPAY',
+        trade_type: 'NATIVE',
+        total: 2900,
+        notify_url: `${ORIGIN}/v1/channels/wechatpay/notify/${order.id}`,
+      });
 
-    const callback = await payAtFake(attempt.id);
-    const first = await deliver(callback);
-    expect(first).toEqual({ status: 204, text: '' });
-    const paid = await retrieve(merchant.secret_key, order.id);
-    expect(paid).toMatchObject({ status: 'paid', paid_attempt_id: attempt.id });
+      const callback = await payAtFake(attempt.id);
+      const first = await deliver(callback);
+      expect(first).toEqual({ status: 204, text: '' });
+      const paid = await retrieve(merchant.secret_key, order.id);
+      expect(paid).toMatchObject({ status: 'paid', paid_attempt_id: attempt.id });
 
-    // WeChat resends until it hears 2xx: the same event again is acknowledged and changes nothing.
-    expect((await deliver(callback)).status).toBe(204);
-    const resent = await payAtFake(attempt.id);
-    expect(JSON.parse(resent.body).id).toBe(JSON.parse(callback.body).id);
-    expect((await deliver(resent)).status).toBe(204);
-    expect((await eventTypes(merchant.secret_key, order.id)).filter((type) => type === 'order.paid')).toHaveLength(1);
-  });
+      // WeChat resends until it hears 2xx: the same event again is acknowledged and changes nothing.
+      expect((await deliver(callback)).status).toBe(204);
+      const resent = await payAtFake(attempt.id);
+      expect(JSON.parse(resent.body).id).toBe(JSON.parse(callback.body).id);
+      expect((await deliver(resent)).status).toBe(204);
+      expect((await eventTypes(merchant.secret_key, order.id)).filter((type) => type === 'order.paid')).toHaveLength(1);
+    },
+  );
 });
 
 describe('H5 (mobile browsers)', () => {
@@ -130,51 +136,58 @@ describe('H5 (mobile browsers)', () => {
     expect((await fakeControl(`/_fake/trades/${started.body.attempt!.id}`)).status).toBe(404);
   });
 
-  it('hands WeChat the return URL without its fragment, and no redirect_url for an app’s deep link (the H5 cashier follows http(s) only)', async () => {
-    const headers = { 'cf-connecting-ip': '203.0.113.7', 'user-agent': IPHONE };
-    const order = await cnyOrder(merchant.secret_key);
-    const page = `${ORIGIN}/v1/frame?order=${order.id}`;
-    const started = await startWechat(order, 'h5', {
-      headers,
-      extra: { return_url: `${page}#ct=secret-client-token` },
-    });
-    const url = new URL((started.body.attempt!.next_action as { url: string }).url);
-    expect(url.searchParams.get('redirect_url')).toBe(page);
-    expect(url.toString()).not.toContain('secret-client-token');
+  it(
+    'hands WeChat the return URL without its fragment, ' +
+      'and no redirect_url for an app’s deep link (the H5 cashier follows http(s) only)',
+    async () => {
+      const headers = { 'cf-connecting-ip': '203.0.113.7', 'user-agent': IPHONE };
+      const order = await cnyOrder(merchant.secret_key);
+      const page = `${ORIGIN}/v1/frame?order=${order.id}`;
+      const started = await startWechat(order, 'h5', {
+        headers,
+        extra: { return_url: `${page}#ct=secret-client-token` },
+      });
+      const url = new URL((started.body.attempt!.next_action as { url: string }).url);
+      expect(url.searchParams.get('redirect_url')).toBe(page);
+      expect(url.toString()).not.toContain('secret-client-token');
 
-    const app = await cnyOrder(merchant.secret_key, { return_url: 'myshop://checkout/done' });
-    const fromApp = await startWechat(app, 'h5', { headers, extra: { return_url: 'myshop://checkout/done' } });
-    expect(fromApp.body.attempt).toMatchObject({ status: 'requires_action' });
-    const link = new URL((fromApp.body.attempt!.next_action as { url: string }).url);
-    expect(link.searchParams.has('redirect_url')).toBe(false);
-  });
+      const app = await cnyOrder(merchant.secret_key, { return_url: 'myshop://checkout/done' });
+      const fromApp = await startWechat(app, 'h5', { headers, extra: { return_url: 'myshop://checkout/done' } });
+      expect(fromApp.body.attempt).toMatchObject({ status: 'requires_action' });
+      const link = new URL((fromApp.body.attempt!.next_action as { url: string }).url);
+      expect(link.searchParams.has('redirect_url')).toBe(false);
+    },
+  );
 });
 
 const FAKE_ORIGIN = () => new URL(env.WECHATPAY_API_TEST!).origin;
 
 describe('JSAPI (inside WeChat)', () => {
-  it('needs the payer’s openid, hands WeixinJSBridge signed parameters the fake accepts, and is paid by callback', async () => {
-    const order = await cnyOrder(merchant.secret_key);
-    const missing = await startWechat(order, 'jsapi');
-    expect(missing.status).toBe(400);
-    expect(missing.body.error).toMatchObject({ code: 'missing_parameter', param: 'openid' });
+  it(
+    'needs the payer’s openid, ' + 'hands WeixinJSBridge signed parameters the fake accepts, and is paid by callback',
+    async () => {
+      const order = await cnyOrder(merchant.secret_key);
+      const missing = await startWechat(order, 'jsapi');
+      expect(missing.status).toBe(400);
+      expect(missing.body.error).toMatchObject({ code: 'missing_parameter', param: 'openid' });
 
-    const started = await startWechat(order, 'jsapi', { extra: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
-    const params = (started.body.attempt!.next_action as { type: 'jsapi'; params: Record<string, string> }).params;
-    expect(params).toMatchObject({
-      appId: 'wxd678efh567hg6787',
-      timeStamp: expect.stringMatching(/^\d+$/),
-      package: expect.stringMatching(/^prepay_id=wx/),
-      signType: 'RSA',
-    });
-    const tampered = await fakeControl('/_fake/jsapi/pay', { ...params, nonceStr: `${params.nonceStr}x` });
-    expect(tampered.status).toBe(401);
-    const paid = await fakeControl<FakeCallback>('/_fake/jsapi/pay', params);
-    expect(paid.status).toBe(200);
-    expect((await deliver(paid.body)).status).toBe(204);
-    expect((await retrieve(merchant.secret_key, order.id)).status).toBe('paid');
-  });
+      const started = await startWechat(order, 'jsapi', { extra: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
+      expect(started.status, JSON.stringify(started.body)).toBe(201);
+      const params = (started.body.attempt!.next_action as { type: 'jsapi'; params: Record<string, string> }).params;
+      expect(params).toMatchObject({
+        appId: 'wxd678efh567hg6787',
+        timeStamp: expect.stringMatching(/^\d+$/),
+        package: expect.stringMatching(/^prepay_id=wx/),
+        signType: 'RSA',
+      });
+      const tampered = await fakeControl('/_fake/jsapi/pay', { ...params, nonceStr: `${params.nonceStr}x` });
+      expect(tampered.status).toBe(401);
+      const paid = await fakeControl<FakeCallback>('/_fake/jsapi/pay', params);
+      expect(paid.status).toBe(200);
+      expect((await deliver(paid.body)).status).toBe(204);
+      expect((await retrieve(merchant.secret_key, order.id)).status).toBe('paid');
+    },
+  );
 });
 
 describe('callbacks Till refuses', () => {
@@ -211,17 +224,21 @@ describe('callbacks Till refuses', () => {
     expect(answer.text).toContain('SIGNTEST');
   });
 
-  it('a callback claiming another amount is not applied (WeChat is told to stop: it would say the same again), the true one is', async () => {
-    const order = await cnyOrder(merchant.secret_key);
-    const attempt = (await startWechat(order, 'native')).body.attempt!;
-    await armFault({ kind: 'tamper_amount', match: attempt.id, amount: 1 });
-    const tampered = await payAtFake(attempt.id);
-    const answer = await deliver(tampered);
-    expect(answer).toEqual({ status: 204, text: '' });
-    expect((await retrieve(merchant.secret_key, order.id)).status).toBe('requires_action');
-    expect((await deliver(await payAtFake(attempt.id))).status).toBe(204);
-    expect((await retrieve(merchant.secret_key, order.id)).status).toBe('paid');
-  });
+  it(
+    'a callback claiming another amount is not applied (WeChat is told to stop: ' +
+      'it would say the same again), the true one is',
+    async () => {
+      const order = await cnyOrder(merchant.secret_key);
+      const attempt = (await startWechat(order, 'native')).body.attempt!;
+      await armFault({ kind: 'tamper_amount', match: attempt.id, amount: 1 });
+      const tampered = await payAtFake(attempt.id);
+      const answer = await deliver(tampered);
+      expect(answer).toEqual({ status: 204, text: '' });
+      expect((await retrieve(merchant.secret_key, order.id)).status).toBe('requires_action');
+      expect((await deliver(await payAtFake(attempt.id))).status).toBe(204);
+      expect((await retrieve(merchant.secret_key, order.id)).status).toBe('paid');
+    },
+  );
 
   it('a callback about another merchant id is refused, even when signed and encrypted with the same keys', async () => {
     const otherMchid = await fakeMerchantId(2);
@@ -242,18 +259,22 @@ describe('callbacks Till refuses', () => {
     expect((await deliver(theirCallback)).status).toBe(204);
   });
 
-  it('refuses (401, not retried) a callback for an order whose merchant has no WeChat Pay credentials: nothing can verify it', async () => {
-    const { callback } = await paidAtFake();
-    const bare = await createMerchant();
-    const theirs = await cnyOrder(bare.secret_key);
-    const refused = await deliver({ ...callback, notify_url: `${ORIGIN}/v1/channels/wechatpay/notify/${theirs.id}` });
-    expect(refused.status).toBe(401);
-    expect(JSON.parse(refused.text).error).toMatchObject({
-      code: 'invalid_signature',
-      message: expect.stringContaining('no WeChat Pay credentials'),
-    });
-    expect((await deliver(callback)).status).toBe(204);
-  });
+  it(
+    'refuses (401, not retried) a callback for an order whose ' +
+      'merchant has no WeChat Pay credentials: nothing can verify it',
+    async () => {
+      const { callback } = await paidAtFake();
+      const bare = await createMerchant();
+      const theirs = await cnyOrder(bare.secret_key);
+      const refused = await deliver({ ...callback, notify_url: `${ORIGIN}/v1/channels/wechatpay/notify/${theirs.id}` });
+      expect(refused.status).toBe(401);
+      expect(JSON.parse(refused.text).error).toMatchObject({
+        code: 'invalid_signature',
+        message: expect.stringContaining('no WeChat Pay credentials'),
+      });
+      expect((await deliver(callback)).status).toBe(204);
+    },
+  );
 });
 
 describe('starts WeChat refuses, and configuration', () => {

@@ -3,7 +3,9 @@
  * it to tell a failing endpoint from one that is merely between two tries.
  */
 
-/** Retries: one minute after the first failure, doubling up to twelve hours, the last try three days after the first. */
+/**
+ * Retries: one minute after the first failure, doubling up to twelve hours, the last try three days after the first.
+ */
 export const RETRY_FIRST_DELAY_SECONDS = 60;
 export const RETRY_MAX_DELAY_SECONDS = 12 * 3600;
 export const RETRY_WINDOW_SECONDS = 3 * 24 * 3600;

@@ -33,7 +33,8 @@ const deploymentGap = {
   alipay: () => null,
   wechatpay: (env, mode) =>
     mode === 'test' && !env.WECHATPAY_API_TEST
-      ? 'WeChat Pay has no sandbox, and this deployment points test mode at no stand-in (WECHATPAY_API_TEST): use live mode, or ask the operator'
+      ? 'WeChat Pay has no sandbox, and this deployment points test mode at ' +
+        'no stand-in (WECHATPAY_API_TEST): use live mode, or ask the operator'
       : null,
 } satisfies Record<ChannelId, (env: Env, mode: Mode) => string | null>;
 

@@ -64,7 +64,10 @@ export interface StartResult {
   instrument?: { brand: string; last4: string };
 }
 
-/** Which trade to ask about: Till's attempt id (the channel's out-trade number) and the channel's own reference, if known. */
+/**
+ * Which trade to ask about: Till's attempt id (the channel's out-trade number) and the channel's
+ * own reference, if known.
+ */
 export interface TradeRef {
   attemptId: string;
   channelRef: string | null;

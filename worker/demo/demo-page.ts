@@ -9,7 +9,8 @@ export const DEMO_PAGE = `<!doctype html>
   <style>
     :root { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC", sans-serif; color: #1f2933; }
     body { margin: 0; background: #f7f5f2; }
-    header { padding: 18px 24px; background: #fff; border-bottom: 1px solid #e6e1da; display: flex; justify-content: space-between; align-items: center; }
+    header { padding: 18px 24px; background: #fff; border-bottom: 1px solid #e6e1da;
+      display: flex; justify-content: space-between; align-items: center; }
     header strong { font-size: 18px; letter-spacing: .01em; }
     header span { font-size: 13px; color: #7b8794; }
     main { max-width: 980px; margin: 0 auto; padding: 24px; display: grid; gap: 24px; grid-template-columns: 1fr 1fr; }
@@ -17,15 +18,20 @@ export const DEMO_PAGE = `<!doctype html>
     section { background: #fff; border-radius: 14px; padding: 20px; box-shadow: 0 1px 3px rgba(0,0,0,.06); }
     h2 { font-size: 16px; margin: 0 0 14px; }
     .product { display: flex; gap: 16px; align-items: center; }
-    .swatch { width: 88px; height: 88px; border-radius: 12px; background: linear-gradient(135deg, #e9d8a6, #ca6702); flex: none; }
+    .swatch { width: 88px; height: 88px; border-radius: 12px; background: linear-gradient(135deg, #e9d8a6, #ca6702);
+      flex: none; }
     .lines { margin: 18px 0 0; border-top: 1px solid #eee; padding-top: 12px; }
     .line { display: flex; justify-content: space-between; padding: 4px 0; color: #52606d; }
-    .total { font-weight: 700; color: #1f2933; font-size: 18px; border-top: 1px solid #eee; margin-top: 8px; padding-top: 10px; }
-    button { font: inherit; font-weight: 600; width: 100%; margin-top: 16px; padding: 12px; border: 0; border-radius: 10px; background: #1f2933; color: #fff; cursor: pointer; }
+    .total { font-weight: 700; color: #1f2933; font-size: 18px; border-top: 1px solid #eee; margin-top: 8px;
+      padding-top: 10px; }
+    button { font: inherit; font-weight: 600; width: 100%; margin-top: 16px; padding: 12px; border: 0;
+      border-radius: 10px; background: #1f2933; color: #fff; cursor: pointer; }
     button:disabled { opacity: .6; cursor: default; }
-    #thanks { display: none; padding: 14px; border-radius: 10px; background: #e3f9e5; color: #0e5c2f; margin-bottom: 12px; font-weight: 600; }
+    #thanks { display: none; padding: 14px; border-radius: 10px; background: #e3f9e5; color: #0e5c2f;
+      margin-bottom: 12px; font-weight: 600; }
     #events { list-style: none; padding: 0; margin: 0; font-size: 13px; }
-    #events li { display: flex; justify-content: space-between; gap: 8px; padding: 8px 0; border-bottom: 1px solid #f0f0f0; }
+    #events li { display: flex; justify-content: space-between; gap: 8px; padding: 8px 0;
+      border-bottom: 1px solid #f0f0f0; }
     #events code { font-size: 12px; color: #52606d; }
     .ok { color: #0e7c3a; font-weight: 600; }
     .muted { color: #7b8794; font-size: 13px; }
@@ -52,18 +58,26 @@ export const DEMO_PAGE = `<!doctype html>
       <div class="lines">
         <div class="line"><span>Tote bag × 1</span><span data-usd="$24.00" data-cny="¥159.00">$24.00</span></div>
         <div class="line"><span>Shipping</span><span data-usd="$5.00" data-cny="¥40.00">$5.00</span></div>
-        <div class="line total"><span>Total</span><span id="total" data-usd="$29.00" data-cny="¥199.00">$29.00</span></div>
+        <div class="line total"><span>Total</span><span id="total" data-usd="$29.00"
+          data-cny="¥199.00">$29.00</span></div>
       </div>
       <button id="checkout-button" type="button">Checkout</button>
       <p id="order-ref" class="muted"></p>
-      <p class="muted">Test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined, 4000 0000 0000 3220 asks for 3-D Secure.
+      <p class="muted">Test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined,
+        4000 0000 0000 3220 asks for 3-D Secure.
         In yuan, Alipay and WeChat Pay run against local stand-ins: open the QR code's page or the cashier to pay.</p>
     </section>
     <section aria-labelledby="pay-title">
       <h2 id="pay-title">Payment</h2>
       <div class="look">
-        <label>Language <select id="locale"><option value="">Browser's</option><option>en</option><option>zh-CN</option><option>zh-TW</option><option>ja</option><option>ko</option><option>es</option><option>fr</option><option>de</option><option>pt-BR</option><option>it</option><option>ru</option><option>ar</option></select></label>
-        <label>Theme <select id="theme"><option>light</option><option>dark</option><option>auto</option></select></label>
+        <label>Language <select id="locale">
+          <option value="">Browser's</option><option>en</option><option>zh-CN</option><option>zh-TW</option>
+          <option>ja</option><option>ko</option><option>es</option><option>fr</option><option>de</option>
+          <option>pt-BR</option><option>it</option><option>ru</option><option>ar</option>
+        </select></label>
+        <label>Theme <select id="theme">
+          <option>light</option><option>dark</option><option>auto</option>
+        </select></label>
       </div>
       <div id="thanks" role="status">Thank you! Your order is paid.</div>
       <div id="till"><p class="muted">Press Checkout to pay.</p></div>

@@ -58,7 +58,8 @@ export function idempotency<E extends AppEnv>(options: IdempotencyOptions<E>): M
     if (outcome.state === 'unreadable') {
       throw new TillError(
         'idempotency_answer_unavailable',
-        'A request with this Idempotency-Key already finished, but its answer can no longer be read: check the outcome, then use a new key',
+        'A request with this Idempotency-Key already finished, ' +
+          'but its answer can no longer be read: check the outcome, then use a new key',
         IDEMPOTENCY_KEY_HEADER,
       );
     }

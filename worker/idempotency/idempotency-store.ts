@@ -124,7 +124,8 @@ export class IdempotencyStore extends DurableObject<Env> {
     this.ensureSchema();
     const stored = this.sql
       .exec(
-        'UPDATE record SET status = ?, sealed_answer = ?, completed_at = ? WHERE token = ? AND status IS NULL RETURNING 1',
+        'UPDATE record SET status = ?, sealed_answer = ?, completed_at = ? ' +
+          'WHERE token = ? AND status IS NULL RETURNING 1',
         response.status,
         sealed,
         nowMs,
@@ -145,7 +146,8 @@ export class IdempotencyStore extends DurableObject<Env> {
     const nowMs = clockMs();
     this.ensureSchema();
     this.sql.exec(
-      'DELETE FROM record WHERE (completed_at IS NOT NULL AND completed_at + ? <= ?) OR (completed_at IS NULL AND started_at + ? <= ?)',
+      'DELETE FROM record WHERE (completed_at IS NOT NULL AND completed_at + ? <= ?) ' +
+        'OR (completed_at IS NULL AND started_at + ? <= ?)',
       RETENTION_SECONDS * 1000,
       nowMs,
       LEASE_SECONDS * 1000,

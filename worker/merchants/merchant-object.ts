@@ -161,7 +161,8 @@ export class MerchantObject extends DurableObject<Env> {
         if (this.findRow()) {
           throw new TillError(
             'merchant_already_created',
-            `This Idempotency-Key already created merchant ${id}; its keys were shown once: issue new ones with POST /v1/admin/merchants/${id}/keys`,
+            `This Idempotency-Key already created merchant ${id}; its keys were shown once: ` +
+              `issue new ones with POST /v1/admin/merchants/${id}/keys`,
           );
         }
         this.sql.exec(

@@ -17,7 +17,9 @@ export interface MerchantPrincipal {
   mode: Mode;
   role: ApiKeyKind;
   keyId: string;
-  /** The channels enabled and ready in the key's mode (those that need the merchant's own account have its credentials). */
+  /**
+   * The channels enabled and ready in the key's mode (those that need the merchant's own account have its credentials).
+   */
   channels: string[];
   allowedOrigins: string[];
   requireSignedRequests: boolean;

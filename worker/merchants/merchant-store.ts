@@ -51,9 +51,11 @@ export const MERCHANT_MIGRATIONS: readonly Migration[] = [
   // 5: channel credentials per mode (a channel's sandbox app and its production app differ).
   // Credentials set before served both modes; they become the test mode's, sealed as they were.
   `CREATE TABLE channel_credentials (
-     channel TEXT NOT NULL, mode TEXT NOT NULL, sealed TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (channel, mode));
+     channel TEXT NOT NULL, mode TEXT NOT NULL, sealed TEXT NOT NULL, updated_at INTEGER NOT NULL,
+     PRIMARY KEY (channel, mode));
    INSERT INTO channel_credentials (channel, mode, sealed, updated_at)
-     SELECT channel, 'test', credentials_sealed, COALESCE(credentials_updated_at, 0) FROM channels WHERE credentials_sealed IS NOT NULL;
+     SELECT channel, 'test', credentials_sealed, COALESCE(credentials_updated_at, 0) FROM channels
+     WHERE credentials_sealed IS NOT NULL;
    ALTER TABLE channels DROP COLUMN credentials_sealed;
    ALTER TABLE channels DROP COLUMN credentials_updated_at;`,
 ];
@@ -96,7 +98,8 @@ export interface ChannelRow extends Record<string, SqlStorageValue> {
   live_credentials_at: number | null;
 }
 
-export const CHANNELS_SQL = `SELECT c.channel, c.enabled, t.updated_at AS test_credentials_at, l.updated_at AS live_credentials_at
+export const CHANNELS_SQL = `SELECT c.channel, c.enabled,
+    t.updated_at AS test_credentials_at, l.updated_at AS live_credentials_at
   FROM channels c
   LEFT JOIN channel_credentials t ON t.channel = c.channel AND t.mode = 'test'
   LEFT JOIN channel_credentials l ON l.channel = c.channel AND l.mode = 'live'

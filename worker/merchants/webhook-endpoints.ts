@@ -113,7 +113,8 @@ export class WebhookEndpoints {
     const hasUrl = this.context.merchant().webhook_url ? 1 : 0;
     return this.sql
       .exec<WebhookEndpointRow>(
-        'SELECT * FROM webhook_endpoints WHERE mode = ? OR (is_primary = 1 AND ? = 1) ORDER BY is_primary DESC, created_at, id',
+        'SELECT * FROM webhook_endpoints WHERE mode = ? OR (is_primary = 1 AND ? = 1) ' +
+          'ORDER BY is_primary DESC, created_at, id',
         mode,
         hasUrl,
       )
@@ -201,7 +202,8 @@ export class WebhookEndpoints {
         if (fixed) {
           throw new TillError(
             'invalid_parameter',
-            'The primary endpoint is your webhook_url setting and receives every event: change its URL with POST /v1/merchant, or create another endpoint',
+            'The primary endpoint is your webhook_url setting and receives every event: ' +
+              'change its URL with POST /v1/merchant, or create another endpoint',
             fixed,
           );
         }
@@ -276,14 +278,16 @@ export class WebhookEndpoints {
   /** The webhook_url setting changed: its endpoint starts afresh, enabled and with no failures. */
   resetPrimary(): void {
     this.sql.exec(
-      'UPDATE webhook_endpoints SET status = ?, disabled_reason = NULL, failing_since = NULL, last_error = NULL WHERE is_primary = 1',
+      'UPDATE webhook_endpoints SET status = ?, disabled_reason = NULL, ' +
+        'failing_since = NULL, last_error = NULL WHERE is_primary = 1',
       'enabled',
     );
   }
 
   private clearHealth(id: string): void {
     this.sql.exec(
-      "UPDATE webhook_endpoints SET status = 'enabled', disabled_reason = NULL, failing_since = NULL, last_error = NULL WHERE id = ?",
+      "UPDATE webhook_endpoints SET status = 'enabled', disabled_reason = NULL, " +
+        'failing_since = NULL, last_error = NULL WHERE id = ?',
       id,
     );
   }
@@ -341,7 +345,8 @@ export class WebhookEndpoints {
           const since = goesOn ? (row.failing_since as number) : tried;
           const error = (report.error ?? 'failed').slice(0, 300);
           this.sql.exec(
-            'UPDATE webhook_endpoints SET failing_since = ?, last_failed_at = MAX(COALESCE(last_failed_at, 0), ?), last_error = ? WHERE id = ?',
+            'UPDATE webhook_endpoints SET failing_since = ?, ' +
+              'last_failed_at = MAX(COALESCE(last_failed_at, 0), ?), last_error = ? WHERE id = ?',
             since,
             tried,
             error,
@@ -349,7 +354,9 @@ export class WebhookEndpoints {
           );
           // Timed by the tries themselves: a report that arrives late does not lengthen the run.
           if (tried - since >= DISABLE_AFTER_SECONDS) {
-            const reason = `Disabled by Till at ${iso(at)}: every delivery failed since ${iso(since)} (3 days); last error: ${error}`;
+            const reason =
+              `Disabled by Till at ${iso(at)}: ` +
+              `every delivery failed since ${iso(since)} (3 days); last error: ${error}`;
             this.sql.exec(
               "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ? WHERE id = ?",
               reason,

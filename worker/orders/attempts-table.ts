@@ -129,7 +129,8 @@ export class AttemptsTable {
     if (!canTransitionAttempt(attempt.status, 'canceled')) return false;
     return (
       this.sql.exec(
-        "UPDATE attempts SET status = 'canceled', next_action = NULL, updated_at = ?, next_query_at = ? WHERE id = ? AND status = ?",
+        "UPDATE attempts SET status = 'canceled', next_action = NULL, " +
+          'updated_at = ?, next_query_at = ? WHERE id = ? AND status = ?',
         at,
         nextQueryAt,
         attempt.id,
@@ -147,7 +148,8 @@ export class AttemptsTable {
   claimQuery(attempt: AttemptRow, next: number | null): boolean {
     return (
       this.sql.exec(
-        'UPDATE attempts SET queries = queries + 1, next_query_at = ? WHERE id = ? AND queries = ? AND next_query_at IS NOT NULL',
+        'UPDATE attempts SET queries = queries + 1, next_query_at = ? ' +
+          'WHERE id = ? AND queries = ? AND next_query_at IS NOT NULL',
         next,
         attempt.id,
         attempt.queries,

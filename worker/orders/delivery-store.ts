@@ -1,7 +1,8 @@
 /**
  * An order's webhook deliveries in its SQLite (tables from ORDER_MIGRATIONS step 3), and the only
- * code that writes them: one row per event and endpoint, and a log of every attempt. Synchronous, so the object composes them in
- * transactions; also the views the API returns (the timeline, an event's attempt log).
+ * code that writes them: one row per event and endpoint, and a log of every attempt. Synchronous,
+ * so the object composes them in transactions; also the views the API returns (the timeline, an
+ * event's attempt log).
  *
  * Each endpoint has its own line, oldest event first: only the line's head is ever tried, so a
  * failing endpoint holds back its own later events and nobody else's.
@@ -87,7 +88,8 @@ export function queueDelivery(
   redelivery: boolean,
 ): void {
   sql.exec(
-    'INSERT INTO deliveries (event_seq, event_id, endpoint_id, redelivery, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO deliveries (event_seq, event_id, endpoint_id, redelivery, created_at, next_attempt_at) ' +
+      'VALUES (?, ?, ?, ?, ?, ?)',
     event.seq,
     event.id,
     endpointId,
@@ -166,7 +168,8 @@ export function recordAttempt(
   outcome: { ok: boolean; error: string | null; retryAt: number | null },
 ): void {
   sql.exec(
-    `INSERT INTO delivery_attempts (delivery_seq, event_id, endpoint_id, attempted_at, status, error, latency_ms, response_excerpt)
+    `INSERT INTO delivery_attempts
+       (delivery_seq, event_id, endpoint_id, attempted_at, status, error, latency_ms, response_excerpt)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     delivery.seq,
     delivery.event_id,

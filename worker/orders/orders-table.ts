@@ -89,7 +89,8 @@ export class OrdersTable {
     const changes: Record<string, SqlStorageValue> = { ...fields, status };
     const columns = Object.keys(changes);
     const written = this.sql.exec(
-      `UPDATE orders SET ${columns.map((column) => `${column} = ?`).join(', ')}, version = version + 1 WHERE id = ? AND version = ?`,
+      `UPDATE orders SET ${columns.map((column) => `${column} = ?`).join(', ')}, ` +
+        'version = version + 1 WHERE id = ? AND version = ?',
       ...columns.map((column) => changes[column] ?? null),
       row.id,
       row.version,

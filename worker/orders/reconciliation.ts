@@ -18,7 +18,10 @@ export const QUERY_GAPS_SECONDS = [240, 600, 2700, 3 * 3600] as const;
 const QUERY_GAP_AFTER_SCHEDULE = 6 * 3600;
 /** Channels keep an unpaid trade open a while past Till's expiry; keep asking this long after it. */
 export const RECONCILE_GRACE_SECONDS = 24 * 3600;
-/** An authorization the merchant neither captures nor voids is released after this long (card networks hold them about a week). */
+/**
+ * An authorization the merchant neither captures nor voids is released after this long (card
+ * networks hold them about a week).
+ */
 export const AUTHORIZATION_VALID_SECONDS = 7 * 24 * 3600;
 
 /** A trade the shopper leaves open (a QR code on a screen, a cashier page in a tab) stops taking
@@ -29,7 +32,9 @@ export const TRADE_LIFETIME_SECONDS = 15 * 60;
 export const tradeEndsAt = (attempt: AttemptRow, order: OrderRow): number =>
   Math.min(order.expires_at, attempt.created_at + TRADE_LIFETIME_SECONDS);
 
-/** Past this, the channel has nothing more to tell: the order expired (or its authorization lapsed) a grace period ago. */
+/**
+ * Past this, the channel has nothing more to tell: the order expired (or its authorization lapsed) a grace period ago.
+ */
 function stopAskingAt(order: OrderRow): number {
   const authorizationEnds = order.authorized_at === null ? 0 : order.authorized_at + AUTHORIZATION_VALID_SECONDS;
   return Math.max(order.expires_at, authorizationEnds) + RECONCILE_GRACE_SECONDS;

@@ -57,7 +57,8 @@ interface NewRefund {
 function insert(sql: SqlStorage, refund: NewRefund): RefundRow {
   const at = now();
   sql.exec(
-    `INSERT INTO refunds (id, attempt_id, amount, currency, status, reason, automatic, metadata, request_hash, created_at, updated_at, next_call_at)
+    `INSERT INTO refunds (id, attempt_id, amount, currency, status, reason, automatic, metadata, request_hash,
+       created_at, updated_at, next_call_at)
      VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
     refund.id,
     refund.attempt_id,
@@ -95,8 +96,9 @@ function refundableAttempt(sql: SqlStorage, order: OrderRow, attemptId: string |
 }
 
 /**
- * Reserves a merchant's refund of the paid attempt (or of one that took money twice). Returns the refund and whether it is new; a
- * refund id seen before (a retried Idempotency-Key) answers the refund it made.
+ * Reserves a merchant's refund of the paid attempt (or of one that took money twice). Returns the
+ * refund and whether it is new; a refund id seen before (a retried Idempotency-Key) answers the
+ * refund it made.
  */
 export function reserveRefund(
   sql: SqlStorage,
@@ -121,7 +123,8 @@ export function reserveRefund(
   if (amount > remaining) {
     throw new TillError(
       'refund_exceeds_payment',
-      `amount is more than the ${formatMoney(remaining, order.currency)} left to refund (paid ${formatMoney(attempt.amount, order.currency)}, counting pending refunds)`,
+      `amount is more than the ${formatMoney(remaining, order.currency)} left to refund ` +
+        `(paid ${formatMoney(attempt.amount, order.currency)}, counting pending refunds)`,
       'amount',
     );
   }
@@ -173,7 +176,10 @@ export function nextRefundCallAt(sql: SqlStorage): number | null {
   return row?.at ?? null;
 }
 
-/** Claims a due refund's call: the next call time moves on first, so a concurrent run skips it and a lost answer is asked again. */
+/**
+ * Claims a due refund's call: the next call time moves on first, so a concurrent run skips it and a
+ * lost answer is asked again.
+ */
 export function claimRefundCall(sql: SqlStorage, refund: RefundRow): boolean {
   const delay = REFUND_CALL_RETRY_SECONDS[refund.calls] ?? REFUND_CALL_RETRY_AFTER_SCHEDULE;
   const claimed = sql.exec(

@@ -95,7 +95,10 @@ export async function processRefunds(o: OrderContext): Promise<void> {
   }
 }
 
-/** Applies a channel's word on a refund, from its answer or its notification (inside a transaction); true when it changed. */
+/**
+ * Applies a channel's word on a refund, from its answer or its notification (inside a transaction);
+ * true when it changed.
+ */
 export function recordRefundResult(o: OrderContext, refundId: string, result: RefundResult): boolean {
   const changed = applyRefundResult(o.sql, refundId, result);
   if (changed && changed.status !== 'pending')

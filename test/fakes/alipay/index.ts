@@ -8,7 +8,8 @@
  * Shopper: GET /qr/:token (scan), POST /qr/:token/pay, POST /cashier/:token/pay|cancel.
  * Control (JSON), for tests and the demo:
  *   POST /_fake/apps {app_id, public_key}           register another merchant app
- *   POST /_fake/trades/:no/scan[?notify=1]          the shopper scans: the trade opens (notify=1: with its WAIT_BUYER_PAY notification)
+ *   POST /_fake/trades/:no/scan[?notify=1]          the shopper scans: the trade opens (notify=1: with its
+ *                                                   WAIT_BUYER_PAY notification)
  *   POST /_fake/trades/:no/pay[?deliver=1]          the shopper pays: {notify_url, body, headers, deliveries}
  *   POST /_fake/trades/:no/close[?deliver=1]        the trade times out unpaid
  *   GET  /_fake/trades/:no                          state, refunds, notifications

@@ -11,11 +11,13 @@ const STYLE = `
   header { background: #1677ff; color: #fff; padding: 14px 20px; font-weight: 600; letter-spacing: .02em; }
   header small { font-weight: 400; opacity: .8; margin-left: 8px; }
   main { max-width: 420px; margin: 24px auto; padding: 0 16px; }
-  .card { background: #fff; border-radius: 12px; padding: 24px; box-shadow: 0 1px 3px rgba(0,0,0,.08); text-align: center; }
+  .card { background: #fff; border-radius: 12px; padding: 24px; box-shadow: 0 1px 3px rgba(0,0,0,.08);
+    text-align: center; }
   .subject { color: #646a73; margin: 0 0 8px; word-break: break-word; }
   .amount { font-size: 36px; font-weight: 600; margin: 0 0 24px; }
   .amount span { font-size: 20px; margin-right: 4px; }
-  button, a.button { display: block; width: 100%; box-sizing: border-box; border: 0; border-radius: 8px; padding: 14px; font-size: 16px; cursor: pointer; text-decoration: none; }
+  button, a.button { display: block; width: 100%; box-sizing: border-box; border: 0; border-radius: 8px;
+    padding: 14px; font-size: 16px; cursor: pointer; text-decoration: none; }
   .pay { background: #1677ff; color: #fff; margin-bottom: 12px; }
   .cancel { background: #f0f1f5; color: #1f2329; }
   .note { color: #8f959e; font-size: 13px; margin-top: 16px; }
@@ -43,12 +45,14 @@ function page(title: string, body: string): Response {
 export function cashierPage(trade: Trade, action: string, cancelUrl: string | null): Response {
   const cancel = cancelUrl
     ? `<a class="button cancel" href="${escapeHtml(cancelUrl)}">Cancel</a>`
-    : `<form method="post" action="${escapeHtml(action.replace(/\/pay$/, '/cancel'))}"><button class="cancel" type="submit">Cancel</button></form>`;
+    : `<form method="post" action="${escapeHtml(action.replace(/\/pay$/, '/cancel'))}">` +
+      '<button class="cancel" type="submit">Cancel</button></form>';
   return page(
     `Pay ${trade.totalAmount} CNY`,
     `<p class="subject">${escapeHtml(trade.subject)}</p>
 <p class="amount"><span>¥</span>${escapeHtml(trade.totalAmount)}</p>
-<form method="post" action="${escapeHtml(action)}"><button class="pay" type="submit" data-testid="alipay-pay">Pay</button></form>
+<form method="post" action="${escapeHtml(action)}"><button class="pay" type="submit"
+  data-testid="alipay-pay">Pay</button></form>
 ${cancel}
 <p class="note">Order ${escapeHtml(trade.outTradeNo)}. No money moves: this is Till's Alipay stand-in.</p>`,
   );

@@ -12,21 +12,25 @@ const js = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u0
 export const yuan = (fen: number): string => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
 const STYLE = `
-*{box-sizing:border-box}body{margin:0;font:16px/1.5 -apple-system,BlinkMacSystemFont,"PingFang SC","Helvetica Neue",Arial,sans-serif;background:#ededed;color:#191919}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 -apple-system,BlinkMacSystemFont,"PingFang SC","Helvetica Neue",Arial,sans-serif;
+background:#ededed;color:#191919}
 header{background:#07c160;color:#fff;padding:14px 18px;font-weight:600;display:flex;gap:8px;align-items:center}
 header small{font-weight:400;opacity:.85;margin-left:auto;font-size:12px}
 main{max-width:420px;margin:0 auto;padding:24px 16px}
 .card{background:#fff;border-radius:12px;padding:28px 20px;text-align:center;box-shadow:0 1px 2px rgba(0,0,0,.06)}
 .payee{color:#666;font-size:14px}.desc{margin:4px 0 16px;color:#333;word-break:break-word}
 .amount{font-size:40px;font-weight:600;letter-spacing:.5px}.amount span{font-size:22px;margin-right:2px}
-button{margin-top:28px;width:100%;border:0;border-radius:8px;background:#07c160;color:#fff;font-size:17px;font-weight:600;padding:14px;cursor:pointer}
+button{margin-top:28px;width:100%;border:0;border-radius:8px;background:#07c160;color:#fff;
+font-size:17px;font-weight:600;padding:14px;cursor:pointer}
 button:disabled{background:#9ed9b8;cursor:default}
 .note{margin-top:14px;font-size:13px;color:#888;min-height:1.5em}.ok{color:#07c160}.err{color:#fa5151}
 footer{text-align:center;color:#aaa;font-size:12px;margin-top:18px}`;
 
 function layout(title: string, content: string): Response {
   const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover"><title>${escapeHtml(title)}</title>
+<meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover">
+<title>${escapeHtml(title)}</title>
 <style>${STYLE}</style></head><body><header>微信支付 WeChat Pay<small>TEST FAKE</small></header><main>${content}
 <footer>Local WeChat Pay stand-in for Till tests — no real money moves.</footer></main></body></html>`;
   return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
@@ -51,13 +55,16 @@ const redirect = ${js(redirectUrl)};
 button.addEventListener('click', async () => {
   button.disabled = true; note.className = 'note'; note.textContent = '支付中… Paying';
   try {
-    const response = await fetch(${js(action)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${js(JSON.stringify(payload))} });
+    const response = await fetch(${js(action)}, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: ${js(JSON.stringify(payload))} });
     const result = await response.json();
     if (!response.ok) throw new Error(result.message || response.status);
     button.textContent = '支付成功 Paid';
     const told = result.delivery && result.delivery.delivered;
     note.className = 'note ok';
-    note.textContent = told ? '商户已收到通知 The shop was notified.' : '支付成功；商户通知未送达 (the shop was not reachable; it will query).';
+    note.textContent = told
+      ? '商户已收到通知 The shop was notified.'
+      : '支付成功；商户通知未送达 (the shop was not reachable; it will query).';
     if (redirect) setTimeout(() => { location.href = redirect; }, 800);
   } catch (error) {
     button.disabled = false; note.className = 'note err'; note.textContent = '支付失败 ' + error.message;

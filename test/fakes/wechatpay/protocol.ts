@@ -37,7 +37,10 @@ function authorizationPairs(header: string): Map<string, string> | null {
   return ['mchid', 'nonce_str', 'timestamp', 'serial_no', 'signature'].every((key) => pairs.has(key)) ? pairs : null;
 }
 
-/** Checks the request's Authorization as WeChat does: merchant by mchid + serial_no, window, signature over the URL as sent. */
+/**
+ * Checks the request's Authorization as WeChat does: merchant by mchid + serial_no, window,
+ * signature over the URL as sent.
+ */
 export function verifyRequest(state: FakeState, request: Request, body: string): Verified {
   const header = request.headers.get('authorization');
   if (!header) return signError('Authorization header is missing');

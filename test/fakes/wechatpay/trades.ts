@@ -86,7 +86,9 @@ export function payTrade(trade: Trade, openid?: string): PayResult {
   return { ok: true, trade };
 }
 
-/** The TRANSACTION.SUCCESS callback of a paid trade; a fault changes what it says, signed and encrypted all the same. */
+/**
+ * The TRANSACTION.SUCCESS callback of a paid trade; a fault changes what it says, signed and encrypted all the same.
+ */
 export function paymentCallback(state: FakeState, trade: Trade): Callback {
   const fault = state.takeFault(
     ['tamper_amount', 'foreign_currency', 'garbled_resource'],

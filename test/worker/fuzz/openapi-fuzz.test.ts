@@ -102,7 +102,8 @@ describe('fuzzing every operation of the OpenAPI document', () => {
         throw new Error(
           [
             cause,
-            `(failed after ${details.numRuns} runs, shrunk ${details.numShrinks} times; fast-check seed ${details.seed}, path "${details.counterexamplePath}")`,
+            `(failed after ${details.numRuns} runs, shrunk ${details.numShrinks} times; ` +
+              `fast-check seed ${details.seed}, path "${details.counterexamplePath}")`,
             `Reproduce with: npm run fuzz -- --runs ${runs} --seed ${seed}`,
           ].join('\n'),
         );

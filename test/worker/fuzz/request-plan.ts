@@ -54,7 +54,10 @@ export interface RequestPlan {
   contentType: string | null;
 }
 
-/** Header values the fetch API lets through (ASCII: workerd re-encodes others): control characters, long, odd separators. */
+/**
+ * Header values the fetch API lets through (ASCII: workerd re-encodes others): control characters,
+ * long, odd separators.
+ */
 const HOSTILE_HEADER_VALUES = [
   'x',
   'x'.repeat(8192),

@@ -42,7 +42,8 @@ const de: Messages = {
   retry: 'Erneut versuchen',
   networkError: 'Der Zahlungsserver ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   sessionLost:
-    'Dieser Bezahllink ist unvollständig oder nicht mehr gültig. Kehren Sie zum Shop zurück und versuchen Sie es erneut.',
+    'Dieser Bezahllink ist unvollständig oder nicht mehr gültig. ' +
+    'Kehren Sie zum Shop zurück und versuchen Sie es erneut.',
   wechatUnavailable: 'WeChat Pay ist auf dieser Seite nicht verfügbar. Bitte wenden Sie sich an den Shop.',
   sayLoading: 'Bezahlvorgang wird geladen…',
   saySubmitting: 'Ihre Zahlung wird übermittelt, bitte warten.',
@@ -82,7 +83,8 @@ const de: Messages = {
   sayCodeExpired: 'Die Zeit für den QR-Code ist abgelaufen.',
   wechatCanceled: 'Sie haben WeChat Pay geschlossen. Zahlen Sie erneut oder wählen Sie eine andere Zahlungsmethode.',
   wechatFailed:
-    'WeChat Pay konnte die Zahlung nicht durchführen. Versuchen Sie es erneut oder wählen Sie eine andere Zahlungsmethode.',
+    'WeChat Pay konnte die Zahlung nicht durchführen. ' +
+    'Versuchen Sie es erneut oder wählen Sie eine andere Zahlungsmethode.',
 };
 
 export default de;

@@ -71,7 +71,8 @@ export const AlipayCredentialsSchema = z
       .regex(/^\d{16}$/, 'must be the 16-digit APPID of the Alipay app (Open Platform console → the app → APPID)'),
     app_private_key: keyField(
       privateKeyProblem,
-      'paste the RSA2 app private key made with Alipay\'s key tool: PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY", as PEM or bare base64',
+      "paste the RSA2 app private key made with Alipay's key tool: " +
+        'PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY", as PEM or bare base64',
     ),
     alipay_public_key: keyField(
       publicKeyProblem,
@@ -87,7 +88,8 @@ export const AlipayCredentialsSchema = z
         code: 'custom',
         path: ['alipay_public_key'],
         message:
-          'is the app public key (the pair of app_private_key), not the Alipay public key (支付宝公钥) the console shows once the app public key is uploaded',
+          'is the app public key (the pair of app_private_key), ' +
+          'not the Alipay public key (支付宝公钥) the console shows once the app public key is uploaded',
       });
     }
   });

@@ -14,7 +14,9 @@ import { type AlipayParams, extractAnswer, signRequest, verifyAnswer } from './p
 export const ALIPAY_SANDBOX_GATEWAY = 'https://openapi-sandbox.dl.alipaydev.com/gateway.do';
 export const ALIPAY_GATEWAY = 'https://openapi.alipay.com/gateway.do';
 
-/** How long a server call may take: Alipay answers in well under a second; a stuck call is retried by reconciliation. */
+/**
+ * How long a server call may take: Alipay answers in well under a second; a stuck call is retried by reconciliation.
+ */
 const CALL_TIMEOUT_MS = 10_000;
 /** Longer answers are not Alipay's (a query answer is a few hundred characters). */
 const MAX_ANSWER_LENGTH = 256 * 1024;
@@ -46,7 +48,9 @@ export type AlipayReply = z.infer<typeof AlipayReplySchema>;
 
 export const isSuccess = (reply: AlipayReply): boolean => reply.code === '10000';
 
-/** The common parameters for a method and its biz_content (a JSON string, signed as sent), empty ones dropped, signed. */
+/**
+ * The common parameters for a method and its biz_content (a JSON string, signed as sent), empty ones dropped, signed.
+ */
 async function signedParams(
   config: GatewayConfig,
   method: string,
@@ -68,7 +72,9 @@ async function signedParams(
   return signRequest(params, config.credentials.app_private_key);
 }
 
-/** The gateway URL with `params` added to its query (an operator's gateway URL may carry one, e.g. `?charset=utf-8`). */
+/**
+ * The gateway URL with `params` added to its query (an operator's gateway URL may carry one, e.g. `?charset=utf-8`).
+ */
 function withQuery(gateway: string, params: AlipayParams): string {
   const url = new URL(gateway);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);

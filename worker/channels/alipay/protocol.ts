@@ -1,6 +1,7 @@
 /**
- * The Alipay Open Platform gateway protocol (RSA2): the strings that get signed and finding the signed part of an answer. Pure functions over strings; the RSA work is
- * rsa.ts's. (See shared/channels.md §1 for the rules and the vectors these are tested against.)
+ * The Alipay Open Platform gateway protocol (RSA2): the strings that get signed and finding the
+ * signed part of an answer. Pure functions over strings; the RSA work is rsa.ts's. (See
+ * shared/channels.md §1 for the rules and the vectors these are tested against.)
  */
 import { TillError } from '../../../shared/errors.ts';
 import { signRsaSha256, verifyRsaSha256 } from '../rsa.ts';
@@ -30,7 +31,10 @@ function signContent(params: AlipayParams, without: readonly string[]): string {
 /** What a request signs: every parameter (common ones and biz_content) but `sign`; `sign_type` included. */
 export const requestSignContent = (params: AlipayParams): string => signContent(params, ['sign']);
 
-/** What an asynchronous trade notification (and a return_url redirect) signs: the "V1" rule, without `sign` and `sign_type`. */
+/**
+ * What an asynchronous trade notification (and a return_url redirect) signs: the "V1" rule, without
+ * `sign` and `sign_type`.
+ */
 export const notificationSignContent = (params: AlipayParams): string => signContent(params, ['sign', 'sign_type']);
 
 /** The params with empty values dropped (never sent) and `sign` added. */

@@ -75,14 +75,16 @@ export async function startAlipay(
       };
     }
     if (reply.code === '40004' && reply.sub_code !== 'ACQ.SYSTEM_ERROR') {
-      // A business refusal (amount over the app's limit, the app not signed up for this product, …): this attempt is over.
+      // A business refusal (amount over the app's limit, the app not signed up for this product, …):
+      // this attempt is over.
+      const refusal = reply.sub_code ?? reply.code;
       return {
         channelRef,
         outcome: {
           status: 'failed',
           failure: {
             code: 'channel_declined',
-            message: `Alipay refused the payment (${reply.sub_code ?? reply.code}). Try again or choose another method.`,
+            message: `Alipay refused the payment (${refusal}). Try again or choose another method.`,
           },
         },
       };

@@ -80,7 +80,10 @@ async function refundQuery(gateway: GatewayConfig, trade: TradeRef, refundId: st
   return reply;
 }
 
-/** The refund a successful refund query reports as made, or null when it reports none (an absent refund_status is "not refunded"). */
+/**
+ * The refund a successful refund query reports as made, or null when it reports none (an absent
+ * refund_status is "not refunded").
+ */
 function refundMade(reply: AlipayReply, amount: string, refundId: string): RefundResult | null {
   if (!isSuccess(reply) || reply.refund_status !== 'REFUND_SUCCESS') return null;
   // One refund id always carries one amount; another amount means another request answered.
@@ -89,7 +92,10 @@ function refundMade(reply: AlipayReply, amount: string, refundId: string): Refun
   return { status: 'succeeded', channelRef: typeof reply.trade_no === 'string' ? reply.trade_no : refundId };
 }
 
-/** Alipay's word on one refund request Alipay took; REFUND_SUCCESS is the only success, anything else is "not (yet) refunded". */
+/**
+ * Alipay's word on one refund request Alipay took; REFUND_SUCCESS is the only success, anything
+ * else is "not (yet) refunded".
+ */
 async function refundState(
   gateway: GatewayConfig,
   trade: TradeRef,
@@ -112,7 +118,10 @@ const REFUSAL_HINTS = new Map([
   ['ACQ.TRADE_HAS_FINISHED', 'the trade is past its refund period'],
 ]);
 
-/** Why Alipay refused a refund: its sub_code and a hint, never sub_msg (Alipay's words, which Till does not vet for payer data). */
+/**
+ * Why Alipay refused a refund: its sub_code and a hint, never sub_msg (Alipay's words, which Till
+ * does not vet for payer data).
+ */
 export function refusalOf(reply: AlipayReply): Failure {
   const code = (reply.sub_code ?? reply.code).replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 64) || 'UNKNOWN';
   const hint = REFUSAL_HINTS.get(code);

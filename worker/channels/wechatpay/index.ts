@@ -36,7 +36,8 @@ function apiBase(ctx: ChannelContext<WechatpayCredentials>): string {
   if (!ctx.env.WECHATPAY_API_TEST) {
     throw new TillError(
       'channel_not_available',
-      'WeChat Pay has no sandbox: test mode works only where the operator sets WECHATPAY_API_TEST to a stand-in such as the bundled fake',
+      'WeChat Pay has no sandbox: test mode works only where the operator ' +
+        'sets WECHATPAY_API_TEST to a stand-in such as the bundled fake',
     );
   }
   return ctx.env.WECHATPAY_API_TEST;

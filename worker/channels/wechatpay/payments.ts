@@ -133,7 +133,10 @@ export async function startTrade(
 
 const tradePath = (attemptId: string): string => `/v3/pay/transactions/out-trade-no/${encodeURIComponent(attemptId)}`;
 
-/** The trade's outcome, or null while the payer may still pay; throws channel_trade_not_found when WeChat never opened it. */
+/**
+ * The trade's outcome, or null while the payer may still pay; throws channel_trade_not_found when
+ * WeChat never opened it.
+ */
 export async function queryTrade(client: WechatpayClient, trade: TradeRef): Promise<ChannelOutcome | null> {
   const { mchid, appid } = client.credentials;
   let body: unknown;

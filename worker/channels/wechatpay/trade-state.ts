@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import type { Failure } from '../../../shared/schemas.ts';
 
-/** REVOKED, USERPAYING and PAYERROR only occur for payment-code payments, which Till does not make, but a trade can be read back with any. */
+/**
+ * REVOKED, USERPAYING and PAYERROR only occur for payment-code payments, which Till does not make,
+ * but a trade can be read back with any.
+ */
 export const TradeStateSchema = z.enum(['SUCCESS', 'REFUND', 'NOTPAY', 'CLOSED', 'REVOKED', 'USERPAYING', 'PAYERROR']);
 export type TradeState = z.infer<typeof TradeStateSchema>;
 
@@ -64,7 +67,8 @@ export function refundProblemOf(status: RefundStatus): Failure | null {
       return {
         code: 'refund_abnormal',
         message:
-          "WeChat Pay could not pay the refund back (ABNORMAL): the payer's bank card refused it. Resolve it in the WeChat Pay merchant platform (异常退款); Till keeps the refund pending until WeChat reports its end.",
+          "WeChat Pay could not pay the refund back (ABNORMAL): the payer's bank card refused it. Resolve it in " +
+          'the WeChat Pay merchant platform (异常退款); Till keeps the refund pending until WeChat reports its end.',
       };
     case 'SUCCESS':
     case 'PROCESSING':

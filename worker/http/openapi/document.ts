@@ -135,7 +135,11 @@ function webhooks(catalog: SchemaCatalog) {
         operationId: 'receiveEvent',
         summary: 'An order event, sent to your webhook URL',
         description:
-          'Till POSTs each event of an order to each of your webhook endpoints that receives it, in order, one at a time per endpoint. Verify `Till-Signature` (HMAC with the endpoint secret, or Ed25519 with the JWKS), then answer 2xx within 10 seconds; anything else (a redirect too) is retried with backoff for three days, and later events of the order wait behind it for that endpoint only.',
+          'Till POSTs each event of an order to each of your webhook endpoints that receives it, ' +
+          'in order, one at a time per endpoint. ' +
+          'Verify `Till-Signature` (HMAC with the endpoint secret, or Ed25519 with the JWKS), ' +
+          'then answer 2xx within 10 seconds; anything else (a redirect too) is retried with backoff for three days, ' +
+          'and later events of the order wait behind it for that endpoint only.',
         tags: ['Events'],
         parameters: [parameterRef('WebhookSignature')],
         requestBody: {
@@ -166,7 +170,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       version: '0.1.0',
       summary: 'Drop-in checkout on Cloudflare Workers.',
       description:
-        'Create an order on your server with your secret key, hand its `client_token` to the widget, and receive the outcome by webhook. Every error is `{ error: { type, code, message, param?, request_id } }`.',
+        'Create an order on your server with your secret key, hand its `client_token` to the widget, and ' +
+        'receive the outcome by webhook. Every error is `{ error: { type, code, message, param?, request_id } }`.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],

@@ -46,7 +46,8 @@ export const ERROR_DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   idempotency_key_reused: 'The Idempotency-Key was already used with a different request.',
   idempotency_key_in_use: 'A request with this Idempotency-Key is still running; retry in a moment.',
   idempotency_answer_unavailable:
-    'A request with this Idempotency-Key finished, but its stored answer can no longer be read (its master key was retired); check the outcome and use a new key.',
+    'A request with this Idempotency-Key finished, but its stored answer can no ' +
+    'longer be read (its master key was retired); check the outcome and use a new key.',
   missing_api_key: 'No `Authorization: Bearer …` header.',
   invalid_api_key: 'The key is malformed, unknown or revoked.',
   expired_api_key: 'The key was rolled and its grace period is over; use its replacement.',
@@ -64,7 +65,8 @@ export const ERROR_DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   order_not_cancelable: 'The order is paid or being paid and can no longer be canceled.',
   order_not_refundable: 'The order is not paid, or is already refunded in full (counting pending refunds).',
   order_not_capturable:
-    'The order holds no authorization to capture: it uses automatic capture, is not yet authorized, or was already captured or voided.',
+    'The order holds no authorization to capture: it uses automatic capture, ' +
+    'is not yet authorized, or was already captured or voided.',
   order_not_voidable: 'The order holds no authorization to void.',
   capture_in_progress: 'A capture of this order is in flight; try again in a moment.',
   refund_not_found: 'No refund with this id on this order.',

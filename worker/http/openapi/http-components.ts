@@ -34,7 +34,8 @@ export const SECURITY_SCHEMES = {
     scheme: 'bearer',
     bearerFormat: 'JWS',
     description:
-      "The order's `client_token`: a short-lived EdDSA JWS for this order only, handed to the widget. Verify it with /.well-known/jwks.json.",
+      "The order's `client_token`: a short-lived EdDSA JWS for this order only, " +
+      'handed to the widget. Verify it with /.well-known/jwks.json.',
   },
   adminKey: {
     type: 'http',
@@ -88,7 +89,8 @@ export const PARAMETERS = {
     in: 'header',
     required: false,
     description:
-      'Makes retries safe: a request with a key already used returns the first response (with `Idempotent-Replayed: true`). Reusing a key for a different request is an error.',
+      'Makes retries safe: a request with a key already used returns the first response ' +
+      '(with `Idempotent-Replayed: true`). Reusing a key for a different request is an error.',
     schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
   },
   TillSignature: {
@@ -102,7 +104,16 @@ export const PARAMETERS = {
   WebhookSignature: {
     name: 'Till-Signature',
     in: 'header',
-    description: `\`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint's secret>,ed25519=<base64url Ed25519 signature of "<t>.<eid>.<raw body>">,kid=<its key in /.well-known/jwks.json>,eid=<the receiving endpoint's id>\`. Check either: the HMAC in constant time, or the Ed25519 signature with the JWKS (no secret needed), after checking that \`eid\` is your own endpoint's id (a delivery meant for another endpoint must not pass). A rolled secret still in its grace period adds a second \`v1\`. Reject events whose \`t\` is more than ${DEFAULT_TOLERANCE_SECONDS} seconds away from your clock.`,
+    description:
+      '`t=<unix seconds>,' +
+      'v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint\'s secret>,' +
+      'ed25519=<base64url Ed25519 signature of "<t>.<eid>.<raw body>">,' +
+      'kid=<its key in /.well-known/jwks.json>,' +
+      "eid=<the receiving endpoint's id>`. " +
+      'Check either: the HMAC in constant time, or the Ed25519 signature with the JWKS (no secret needed), ' +
+      "after checking that `eid` is your own endpoint's id (a delivery meant for another endpoint must not pass). " +
+      'A rolled secret still in its grace period adds a second `v1`. ' +
+      `Reject events whose \`t\` is more than ${DEFAULT_TOLERANCE_SECONDS} seconds away from your clock.`,
     required: true,
     schema: {
       type: 'string',
@@ -126,7 +137,8 @@ export const HEADERS = {
   },
   RateLimitPolicy: {
     description:
-      'The rate limit this request counts against (draft-ietf-httpapi-ratelimit-headers): `"<policy>";q=<requests>;w=<seconds>`. Limits are approximate and per location.',
+      'The rate limit this request counts against (draft-ietf-httpapi-ratelimit-headers): ' +
+      '`"<policy>";q=<requests>;w=<seconds>`. Limits are approximate and per location.',
     schema: { type: 'string' },
     example: '"merchant-key";q=100;w=10',
   },

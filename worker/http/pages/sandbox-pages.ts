@@ -23,17 +23,19 @@ function layout(title: string, body: ReturnType<typeof html>) {
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${title}</title>
     <style>
-      :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC", sans-serif; }
+      :root { color-scheme: light;
+        font-family: system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC", sans-serif; }
       body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #eef1f6; color: #1a1f36; }
-      main { box-sizing: border-box; width: min(380px, calc(100vw - 32px)); background: #fff; border-radius: 16px; padding: 28px 24px;
-        box-shadow: 0 12px 32px rgba(26, 31, 54, .12); text-align: center; }
-      .badge { display: inline-block; font-size: 12px; font-weight: 600; letter-spacing: .04em; text-transform: uppercase;
-        color: #8a4b00; background: #fff3d6; border-radius: 999px; padding: 3px 10px; }
+      main { box-sizing: border-box; width: min(380px, calc(100vw - 32px)); background: #fff; border-radius: 16px;
+        padding: 28px 24px; box-shadow: 0 12px 32px rgba(26, 31, 54, .12); text-align: center; }
+      .badge { display: inline-block; font-size: 12px; font-weight: 600; letter-spacing: .04em;
+        text-transform: uppercase; color: #8a4b00; background: #fff3d6; border-radius: 999px; padding: 3px 10px; }
       h1 { font-size: 18px; margin: 14px 0 4px; }
       .amount { font-size: 32px; font-weight: 700; margin: 8px 0 4px; }
       p { color: #4f566b; line-height: 1.5; margin: 6px 0; }
       form { display: grid; gap: 10px; margin-top: 20px; }
-      button { font: inherit; font-weight: 600; border-radius: 10px; padding: 12px; cursor: pointer; border: 1px solid #c9cfdb; background: #fff; color: #1a1f36; }
+      button { font: inherit; font-weight: 600; border-radius: 10px; padding: 12px; cursor: pointer;
+        border: 1px solid #c9cfdb; background: #fff; color: #1a1f36; }
       button.primary { background: #1a7f4b; border-color: #1a7f4b; color: #fff; }
       button:focus-visible { outline: 3px solid #6c8cff; outline-offset: 2px; }
     </style>
@@ -46,11 +48,18 @@ function tradeOf(c: { env: AppEnv['Bindings'] }, attemptId: string) {
   return c.env.SANDBOX.get(c.env.SANDBOX.idFromName(attemptId));
 }
 
+const finishedTitle = (trade: Trade): string =>
+  trade.status === 'succeeded' || trade.status === 'authorized'
+    ? 'Payment sent'
+    : trade.status === 'failed'
+      ? 'Payment declined'
+      : 'Payment closed';
+
 const finished = (trade: Trade) =>
   layout(
     'Sandbox',
     html`<span class="badge">Sandbox</span>
-      <h1>${trade.status === 'succeeded' || trade.status === 'authorized' ? 'Payment sent' : trade.status === 'failed' ? 'Payment declined' : 'Payment closed'}</h1>
+      <h1>${finishedTitle(trade)}</h1>
       <p>${formatMoney(trade.amount, trade.currency)} · ${trade.description}</p>
       <p>You can return to the checkout now.</p>`,
   );
@@ -63,7 +72,8 @@ const missing = layout(
 /** Bad input gets the pages' own answer, as an unknown payment does: a page, not the API's JSON envelope. */
 const unreadable = layout(
   'Sandbox',
-  html`<span class="badge">Sandbox</span><h1>This form could not be read</h1><p>Nothing was paid or declined. Go back to the payment page and choose again.</p>`,
+  html`<span class="badge">Sandbox</span><h1>This form could not be read</h1>
+    <p>Nothing was paid or declined. Go back to the payment page and choose again.</p>`,
 );
 
 /** The pages' forms send one short field; anything longer is not from them. */
@@ -103,7 +113,8 @@ export const sandboxPages = new Hono<AppEnv>()
           <div class="amount">${formatMoney(trade.amount, trade.currency)}</div>
           <p>This page stands in for the wallet app a shopper scans the QR code with.</p>
           <form method="post">
-            <button class="primary" name="action" value="succeed" type="submit">Pay ${formatMoney(trade.amount, trade.currency)}</button>
+            <button class="primary" name="action" value="succeed"
+              type="submit">Pay ${formatMoney(trade.amount, trade.currency)}</button>
             <button name="action" value="fail" type="submit">Decline</button>
           </form>`,
       ),
@@ -132,7 +143,8 @@ export const sandboxPages = new Hono<AppEnv>()
         html`<span class="badge">Sandbox bank</span>
           <h1>Confirm this payment</h1>
           <div class="amount">${formatMoney(trade.amount, trade.currency)}</div>
-          <p>Your bank asks you to confirm the payment to <strong>${trade.description}</strong>. In the sandbox, choose the outcome.</p>
+          <p>Your bank asks you to confirm the payment to <strong>${trade.description}</strong>.
+            In the sandbox, choose the outcome.</p>
           <form method="post">
             <button class="primary" name="action" value="succeed" type="submit">Complete authentication</button>
             <button name="action" value="fail" type="submit">Fail authentication</button>
