@@ -6,7 +6,7 @@
  * call cannot be declared without its SDK method, so none is left out.
  */
 import type { z } from 'zod';
-import type { ApiRoute, PathParamTuple, SdkResource } from '../shared/api/route.ts';
+import type { ApiRoute, PathParamTuple, SdkResource, SuccessSchema } from '../shared/api/route.ts';
 import { type ApiRoutes, ROUTE_LIST } from '../shared/api/routes.ts';
 import type { List } from '../shared/schemas.ts';
 import type { HttpClient, RequestOptions } from './http.ts';
@@ -59,12 +59,7 @@ type ParamsArgs<R extends ApiRoute> = R['body'] extends z.ZodType
 
 type OptionsArgs<R extends ApiRoute> = R['method'] extends 'post' ? [options?: RequestOptions] : [];
 
-export type Answer<R extends ApiRoute> =
-  R['responses'] extends Readonly<Record<number, infer S>>
-    ? S extends { schema: infer Z extends z.ZodType }
-      ? z.output<Z>
-      : never
-    : never;
+export type Answer<R extends ApiRoute> = z.output<SuccessSchema<R>>;
 
 export type Method<R extends ApiRoute> = (
   ...args: [...PathParamTuple<R['path']>, ...ParamsArgs<R>, ...OptionsArgs<R>]

@@ -1,70 +1,51 @@
 /**
  * Path parameters the routes share: their schema, how they read in the document and the SDK, and
- * the answer to a malformed one.
+ * the answer to a malformed one (a malformed id is a missing object: no lookup is made for it).
  */
 import { z } from 'zod';
-import { CHANNEL_ID_PATTERN, MERCHANT_ID, OrderIdSchema, REFUND_ID, WebhookEndpointIdSchema } from '../schemas.ts';
+import type { ErrorCode } from '../errors.ts';
+import { CHANNEL_ID_PATTERN, MERCHANT_ID, ORDER_ID, REFUND_ID, WEBHOOK_ENDPOINT_ID } from '../schemas.ts';
 import type { ParamSpec } from './route.ts';
 
-export const EVENT_ID = /^evt_[0-9A-Za-z]{24}$/;
+interface Naming {
+  /** How the SDK names it in its errors, when not `<what> id`. */
+  label?: string;
+  /** Said after "No such <what>". */
+  where?: string;
+}
 
-export const MerchantIdSchema = z.string().regex(MERCHANT_ID);
-export const EventIdSchema = z.string().regex(EVENT_ID);
-export const ChannelIdSchema = z.string().regex(CHANNEL_ID_PATTERN);
-export const ApiKeyIdSchema = z.string().regex(/^key_[0-9A-Za-z]{20}$/);
+/** The id of a `<prefix>_…` object: what the document, the SDK and a refusal call it. */
+function objectId(what: string, pattern: RegExp, example: string, invalid: ErrorCode, naming: Naming = {}): ParamSpec {
+  const prefix = example.slice(0, example.indexOf('_') + 1);
+  return {
+    schema: z.string().regex(pattern),
+    description: `The ${what} id, \`${prefix}…\`.`,
+    label: naming.label ?? `${what} id`,
+    example,
+    invalid: { code: invalid, message: `No such ${what}${naming.where ?? ''}` },
+  };
+}
 
-export const orderId = {
-  schema: OrderIdSchema,
-  description: 'The order id, `ord_…`.',
-  label: 'order id',
-  example: 'ord_0123456789abcdefghijABCD',
-  invalid: { code: 'order_not_found', message: 'No such order' },
-} as const satisfies ParamSpec;
+export const orderId = objectId('order', ORDER_ID, 'ord_0123456789abcdefghijABCD', 'order_not_found');
+export const refundId = objectId('refund', REFUND_ID, 're_0123456789abcdefghijABCD', 'refund_not_found', {
+  where: ' on this order',
+});
+export const merchantId = objectId('merchant', MERCHANT_ID, 'mer_0123456789abcdef', 'merchant_not_found');
+export const eventId = objectId('event', /^evt_[0-9A-Za-z]{24}$/, 'evt_0123456789abcdefghijABCD', 'event_not_found');
+export const webhookEndpointId = objectId(
+  'webhook endpoint',
+  WEBHOOK_ENDPOINT_ID,
+  'we_0123456789abcdefghijABCD',
+  'webhook_endpoint_not_found',
+);
+export const apiKeyId = objectId('API key', /^key_[0-9A-Za-z]{20}$/, 'key_01234567890123456789', 'api_key_not_found', {
+  label: 'key id',
+});
 
-export const refundId = {
-  schema: z.string().regex(REFUND_ID),
-  description: 'The refund id, `re_…`.',
-  label: 'refund id',
-  example: 're_0123456789abcdefghijABCD',
-  invalid: { code: 'refund_not_found', message: 'No such refund on this order' },
-} as const satisfies ParamSpec;
-
-export const merchantId = {
-  schema: MerchantIdSchema,
-  description: 'The merchant id, `mer_…`.',
-  label: 'merchant id',
-  example: 'mer_0123456789abcdef',
-  invalid: { code: 'merchant_not_found', message: 'No such merchant' },
-} as const satisfies ParamSpec;
-
-export const channelId = {
-  schema: ChannelIdSchema,
+export const channelId: ParamSpec = {
+  schema: z.string().regex(CHANNEL_ID_PATTERN),
   description: 'The channel id, e.g. `sandbox`.',
   label: 'channel',
   example: 'sandbox',
   invalid: { code: 'channel_not_available', message: 'Unknown channel' },
-} as const satisfies ParamSpec;
-
-export const eventId = {
-  schema: EventIdSchema,
-  description: 'The event id, `evt_…`.',
-  label: 'event id',
-  example: 'evt_0123456789abcdefghijABCD',
-  invalid: { code: 'event_not_found', message: 'No such event' },
-} as const satisfies ParamSpec;
-
-export const webhookEndpointId = {
-  schema: WebhookEndpointIdSchema,
-  description: 'The webhook endpoint id, `we_…`.',
-  label: 'webhook endpoint id',
-  example: 'we_0123456789abcdefghijABCD',
-  invalid: { code: 'webhook_endpoint_not_found', message: 'No such webhook endpoint' },
-} as const satisfies ParamSpec;
-
-export const apiKeyId = {
-  schema: ApiKeyIdSchema,
-  description: 'The API key id, `key_…`.',
-  label: 'key id',
-  example: 'key_01234567890123456789',
-  invalid: { code: 'api_key_not_found', message: 'No such API key' },
-} as const satisfies ParamSpec;
+};

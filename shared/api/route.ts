@@ -156,6 +156,14 @@ export function route<const R extends ApiRoute>(spec: R & Checks<R>): R {
   return spec;
 }
 
+/** The zod schema of a route's one success response: handlers answer its input, the SDK reads its output. */
+export type SuccessSchema<R extends Pick<ApiRoute, 'responses'>> =
+  R['responses'] extends Readonly<Record<number, infer S>>
+    ? S extends { schema: infer Z extends z.ZodType }
+      ? Z
+      : never
+    : never;
+
 /** The one success response of a route (an endpoint answers one way when it works). */
 export function successOf(route: Pick<ApiRoute, 'responses'>): { status: number; spec: ResponseSpec } {
   const entries = Object.entries(route.responses);

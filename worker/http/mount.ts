@@ -7,7 +7,7 @@
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
-import { type ApiRoute, honoPath, successOf } from '../../shared/api/route.ts';
+import { type ApiRoute, honoPath, type SuccessSchema, successOf } from '../../shared/api/route.ts';
 import { TillError } from '../../shared/errors.ts';
 import type { AppEnv } from '../base/env.ts';
 import type { CheckoutEnv, MerchantEnv } from './auth.ts';
@@ -39,12 +39,7 @@ export interface Input<R extends ApiRoute> {
   raw: unknown;
 }
 
-type SuccessBody<R extends ApiRoute> =
-  R['responses'] extends Readonly<Record<number, infer S>>
-    ? S extends { schema: infer Z extends z.ZodType }
-      ? z.input<Z>
-      : never
-    : never;
+type SuccessBody<R extends ApiRoute> = z.input<SuccessSchema<R>>;
 
 export type Handler<R extends ApiRoute> = (
   c: Context<EnvOf<R>>,

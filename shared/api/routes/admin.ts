@@ -3,14 +3,13 @@ import * as s from '../../schemas.ts';
 import { channelId, merchantId, orderId } from '../params.ts';
 import { route } from '../route.ts';
 import { OpenApiDocumentSchema } from '../schemas.ts';
+import { ADMIN_READ, ADMIN_WRITE } from './kinds.ts';
 
 export const ADMIN_ROUTES = {
   adminCreateMerchant: route({
-    method: 'post',
+    ...ADMIN_WRITE,
     path: '/v1/admin/merchants',
     tags: ['Admin'],
-    auth: ['admin'],
-    idempotent: true,
     summary: 'Create a merchant',
     description:
       'Creates a merchant with its test and live keys, webhook secret and request-signing secret, shown in ' +
@@ -22,11 +21,9 @@ export const ADMIN_ROUTES = {
     sdk: null,
   }),
   adminListMerchants: route({
-    method: 'get',
+    ...ADMIN_READ,
     path: '/v1/admin/merchants',
     tags: ['Admin'],
-    auth: ['admin'],
-    idempotent: false,
     summary: 'List merchants',
     description: 'Lists merchants, newest first, with cursor pagination.',
     query: s.AdminMerchantListQuerySchema,
@@ -36,11 +33,9 @@ export const ADMIN_ROUTES = {
     sdk: null,
   }),
   adminRetrieveMerchant: route({
-    method: 'get',
+    ...ADMIN_READ,
     path: '/v1/admin/merchants/{id}',
     tags: ['Admin'],
-    auth: ['admin'],
-    idempotent: false,
     params: { id: merchantId },
     summary: 'Retrieve a merchant',
     description: "Returns a merchant's settings, channels and limits.",
@@ -49,11 +44,9 @@ export const ADMIN_ROUTES = {
     sdk: null,
   }),
   adminUpdateMerchant: route({
-    method: 'post',
+    ...ADMIN_WRITE,
     path: '/v1/admin/merchants/{id}',
     tags: ['Admin'],
-    auth: ['admin'],
-    idempotent: true,
     params: { id: merchantId },
     summary: 'Update a merchant',
     description:
@@ -65,11 +58,9 @@ export const ADMIN_ROUTES = {
     sdk: null,
   }),
   adminConfigureChannel: route({
-    method: 'post',
+    ...ADMIN_WRITE,
     path: '/v1/admin/merchants/{id}/channels/{channel}',
     tags: ['Admin'],
-    auth: ['admin'],
-    idempotent: true,
     params: { id: merchantId, channel: channelId },
     summary: "Configure a merchant's channel",
     description: 'Enables or disables a channel for the merchant and stores its credentials encrypted.',
@@ -80,11 +71,9 @@ export const ADMIN_ROUTES = {
     sdk: null,
   }),
   adminCreateApiKey: route({
-    method: 'post',
+    ...ADMIN_WRITE,
     path: '/v1/admin/merchants/{id}/keys',
     tags: ['Admin'],
-    auth: ['admin'],
-    idempotent: true,
     params: { id: merchantId },
     summary: 'Create a key for a merchant',
     description:
@@ -96,11 +85,9 @@ export const ADMIN_ROUTES = {
     sdk: null,
   }),
   adminReencryptMerchant: route({
-    method: 'post',
+    ...ADMIN_WRITE,
     path: '/v1/admin/merchants/{id}/reencrypt',
     tags: ['Admin'],
-    auth: ['admin'],
-    idempotent: true,
     params: { id: merchantId },
     summary: "Re-encrypt a merchant's credentials",
     description:
@@ -114,11 +101,9 @@ export const ADMIN_ROUTES = {
 
 export const ADMIN_ORDER_ROUTES = {
   adminListOrderNotifications: route({
-    method: 'get',
+    ...ADMIN_READ,
     path: '/v1/admin/orders/{id}/notifications',
     tags: ['Admin'],
-    auth: ['admin'],
-    idempotent: false,
     params: { id: orderId },
     summary: "List an order's channel notifications",
     description:

@@ -2,18 +2,15 @@
 import * as s from '../../schemas.ts';
 import { eventId, webhookEndpointId } from '../params.ts';
 import { route } from '../route.ts';
+import { MERCHANT_READ, MERCHANT_WRITE } from './kinds.ts';
 
-const READ = ['secret', 'restricted'] as const;
 const LIMITS = ['merchant-key'] as const;
 
 export const EVENT_ROUTES = {
   listEvents: route({
-    method: 'get',
+    ...MERCHANT_READ,
     path: '/v1/events',
     tags: ['Events'],
-    auth: READ,
-    limits: LIMITS,
-    idempotent: false,
     summary: 'List events',
     description:
       'Lists the webhook events of all your orders, newest first; use it to catch up on deliveries your ' +
@@ -25,12 +22,9 @@ export const EVENT_ROUTES = {
     sdk: { resource: 'events', method: 'list' },
   }),
   retrieveEvent: route({
-    method: 'get',
+    ...MERCHANT_READ,
     path: '/v1/events/{id}',
     tags: ['Events'],
-    auth: READ,
-    limits: LIMITS,
-    idempotent: false,
     params: { id: eventId },
     summary: 'Retrieve an event',
     description: 'Returns one event exactly as it was sent to your webhook endpoint.',
@@ -39,12 +33,9 @@ export const EVENT_ROUTES = {
     sdk: { resource: 'events', method: 'retrieve' },
   }),
   listEventDeliveryAttempts: route({
-    method: 'get',
+    ...MERCHANT_READ,
     path: '/v1/events/{id}/deliveries',
     tags: ['Events'],
-    auth: READ,
-    limits: LIMITS,
-    idempotent: false,
     params: { id: eventId },
     summary: "List an event's delivery attempts",
     description:
@@ -55,12 +46,9 @@ export const EVENT_ROUTES = {
     sdk: { resource: 'events', method: 'deliveries' },
   }),
   redeliverEvent: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/events/{id}/redeliver',
     tags: ['Events'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     params: { id: eventId },
     summary: 'Redeliver an event',
     description:
@@ -80,12 +68,9 @@ export const EVENT_ROUTES = {
 
 export const WEBHOOK_ENDPOINT_ROUTES = {
   createWebhookEndpoint: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/webhook_endpoints',
     tags: ['Webhook endpoints'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     summary: 'Create a webhook endpoint',
     description:
       'Adds an endpoint that receives the events of your key\'s mode listed in `enabled_events` (`["*"]`: ' +
@@ -102,12 +87,9 @@ export const WEBHOOK_ENDPOINT_ROUTES = {
     sdk: { resource: 'webhookEndpoints', method: 'create' },
   }),
   listWebhookEndpoints: route({
-    method: 'get',
+    ...MERCHANT_READ,
     path: '/v1/webhook_endpoints',
     tags: ['Webhook endpoints'],
-    auth: READ,
-    limits: LIMITS,
-    idempotent: false,
     summary: 'List webhook endpoints',
     description:
       "Your key's mode's endpoints, and the primary endpoint (your `webhook_url` setting, which receives both " +
@@ -117,12 +99,9 @@ export const WEBHOOK_ENDPOINT_ROUTES = {
     sdk: { resource: 'webhookEndpoints', method: 'list' },
   }),
   retrieveWebhookEndpoint: route({
-    method: 'get',
+    ...MERCHANT_READ,
     path: '/v1/webhook_endpoints/{id}',
     tags: ['Webhook endpoints'],
-    auth: READ,
-    limits: LIMITS,
-    idempotent: false,
     params: { id: webhookEndpointId },
     summary: 'Retrieve a webhook endpoint',
     description:
@@ -132,12 +111,9 @@ export const WEBHOOK_ENDPOINT_ROUTES = {
     sdk: { resource: 'webhookEndpoints', method: 'retrieve' },
   }),
   updateWebhookEndpoint: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/webhook_endpoints/{id}',
     tags: ['Webhook endpoints'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     params: { id: webhookEndpointId },
     summary: 'Update a webhook endpoint',
     description:
@@ -167,12 +143,9 @@ export const WEBHOOK_ENDPOINT_ROUTES = {
     sdk: { resource: 'webhookEndpoints', method: 'del' },
   }),
   rollWebhookEndpointSecret: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/webhook_endpoints/{id}/roll_secret',
     tags: ['Webhook endpoints'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     params: { id: webhookEndpointId },
     summary: "Roll a webhook endpoint's secret",
     description:

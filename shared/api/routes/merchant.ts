@@ -2,18 +2,15 @@
 import * as s from '../../schemas.ts';
 import { apiKeyId, channelId } from '../params.ts';
 import { route } from '../route.ts';
+import { MERCHANT_READ, MERCHANT_WRITE } from './kinds.ts';
 
-const READ = ['secret', 'restricted'] as const;
 const LIMITS = ['merchant-key'] as const;
 
 export const MERCHANT_ROUTES = {
   retrieveMerchant: route({
-    method: 'get',
+    ...MERCHANT_READ,
     path: '/v1/merchant',
     tags: ['Merchant'],
-    auth: READ,
-    limits: LIMITS,
-    idempotent: false,
     summary: 'Retrieve your merchant account',
     description: 'Returns your settings, channels and limits. Channel credentials are write-only and never returned.',
     responses: { 200: { schema: s.MerchantSchema, description: 'Your merchant account.' } },
@@ -21,13 +18,10 @@ export const MERCHANT_ROUTES = {
     sdk: { resource: 'merchant', method: 'retrieve' },
   }),
   updateMerchant: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/merchant',
     tags: ['Merchant'],
-    auth: ['secret'],
     sharedSettings: true,
-    limits: LIMITS,
-    idempotent: true,
     summary: 'Update your settings',
     description:
       'Changes your webhook URL, allowed widget origins, request-signing requirement or Ed25519 signing keys. ' +
@@ -39,12 +33,9 @@ export const MERCHANT_ROUTES = {
     sdk: { resource: 'merchant', method: 'update' },
   }),
   configureChannel: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/merchant/channels/{channel}',
     tags: ['Merchant'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     params: { channel: channelId },
     summary: 'Configure a channel',
     description:
@@ -58,13 +49,10 @@ export const MERCHANT_ROUTES = {
     sdk: { resource: 'merchant', method: 'configureChannel' },
   }),
   rollSigningSecret: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/merchant/signing_secret/roll',
     tags: ['Merchant'],
-    auth: ['secret'],
     sharedSettings: true,
-    limits: LIMITS,
-    idempotent: true,
     summary: 'Roll the request-signing secret',
     description:
       'Replaces the HMAC secret you sign requests with (`Till-Signature: …,v1=`) and returns the new one; this ' +
@@ -89,12 +77,9 @@ export const MERCHANT_ROUTES = {
     sdk: { resource: 'keys', method: 'list' },
   }),
   createApiKey: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/keys',
     tags: ['API keys'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     summary: 'Create a restricted key',
     description:
       'Creates a read-only restricted key (`rk_…`) for reporting tools, in the mode of the calling key; its ' +
@@ -106,12 +91,9 @@ export const MERCHANT_ROUTES = {
     sdk: { resource: 'keys', method: 'create' },
   }),
   rollApiKey: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/keys/{id}/roll',
     tags: ['API keys'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     params: { id: apiKeyId },
     summary: 'Roll an API key',
     description:
@@ -124,12 +106,9 @@ export const MERCHANT_ROUTES = {
     sdk: { resource: 'keys', method: 'roll' },
   }),
   revokeApiKey: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/keys/{id}/revoke',
     tags: ['API keys'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     params: { id: apiKeyId },
     summary: 'Revoke an API key',
     description: 'Refuses the key from now on. A revoked key cannot be restored. Takes no body (or `{}`).',

@@ -3,18 +3,13 @@ import * as s from '../../schemas.ts';
 import { orderId, refundId } from '../params.ts';
 import { route } from '../route.ts';
 import { MetadataFilterSchema } from '../schemas.ts';
-
-const READ = ['secret', 'restricted'] as const;
-const LIMITS = ['merchant-key'] as const;
+import { MERCHANT_READ, MERCHANT_WRITE } from './kinds.ts';
 
 export const ORDER_ROUTES = {
   createOrder: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/orders',
     tags: ['Orders'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     summary: 'Create an order',
     description:
       'Creates an order for the shopper to pay, with the `client_token` the widget needs. ' +
@@ -28,12 +23,9 @@ export const ORDER_ROUTES = {
     sdk: { resource: 'orders', method: 'create' },
   }),
   listOrders: route({
-    method: 'get',
+    ...MERCHANT_READ,
     path: '/v1/orders',
     tags: ['Orders'],
-    auth: READ,
-    limits: LIMITS,
-    idempotent: false,
     summary: 'List orders',
     description:
       'Lists your orders, newest first, with cursor pagination and filters on status, channel, currency, ' +
@@ -52,12 +44,9 @@ export const ORDER_ROUTES = {
     sdk: { resource: 'orders', method: 'list' },
   }),
   retrieveOrder: route({
-    method: 'get',
+    ...MERCHANT_READ,
     path: '/v1/orders/{id}',
     tags: ['Orders'],
-    auth: READ,
-    limits: LIMITS,
-    idempotent: false,
     params: { id: orderId },
     summary: 'Retrieve an order',
     description: 'Returns the order with its attempts, current status and, once paid, its signed receipt.',
@@ -66,12 +55,9 @@ export const ORDER_ROUTES = {
     sdk: { resource: 'orders', method: 'retrieve' },
   }),
   cancelOrder: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/orders/{id}/cancel',
     tags: ['Orders'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     params: { id: orderId },
     summary: 'Cancel an order',
     description:
@@ -82,12 +68,9 @@ export const ORDER_ROUTES = {
     sdk: { resource: 'orders', method: 'cancel' },
   }),
   captureOrder: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/orders/{id}/capture',
     tags: ['Orders'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     params: { id: orderId },
     summary: 'Capture an authorization',
     description:
@@ -98,12 +81,9 @@ export const ORDER_ROUTES = {
     sdk: { resource: 'orders', method: 'capture' },
   }),
   voidOrder: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/orders/{id}/void',
     tags: ['Orders'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     params: { id: orderId },
     summary: 'Void an authorization',
     description:
@@ -114,12 +94,9 @@ export const ORDER_ROUTES = {
     sdk: { resource: 'orders', method: 'void' },
   }),
   createRefund: route({
-    method: 'post',
+    ...MERCHANT_WRITE,
     path: '/v1/orders/{id}/refunds',
     tags: ['Refunds'],
-    auth: ['secret'],
-    limits: LIMITS,
-    idempotent: true,
     params: { id: orderId },
     summary: 'Refund an order',
     description:
@@ -135,12 +112,9 @@ export const ORDER_ROUTES = {
     sdk: { resource: 'orders', method: 'refund' },
   }),
   listRefunds: route({
-    method: 'get',
+    ...MERCHANT_READ,
     path: '/v1/orders/{id}/refunds',
     tags: ['Refunds'],
-    auth: READ,
-    limits: LIMITS,
-    idempotent: false,
     params: { id: orderId },
     summary: "List an order's refunds",
     description: "Every refund of the order, oldest first, including Till's automatic refunds of money taken twice.",
@@ -149,12 +123,9 @@ export const ORDER_ROUTES = {
     sdk: { resource: 'orders', method: 'refunds' },
   }),
   retrieveRefund: route({
-    method: 'get',
+    ...MERCHANT_READ,
     path: '/v1/orders/{id}/refunds/{refund}',
     tags: ['Refunds'],
-    auth: READ,
-    limits: LIMITS,
-    idempotent: false,
     params: { id: orderId, refund: refundId },
     summary: 'Retrieve a refund',
     description: 'Returns one refund of the order.',
@@ -163,12 +134,9 @@ export const ORDER_ROUTES = {
     sdk: { resource: 'orders', method: 'retrieveRefund' },
   }),
   listOrderEvents: route({
-    method: 'get',
+    ...MERCHANT_READ,
     path: '/v1/orders/{id}/events',
     tags: ['Orders', 'Events'],
-    auth: READ,
-    limits: LIMITS,
-    idempotent: false,
     params: { id: orderId },
     summary: "List an order's events",
     description:
@@ -179,12 +147,9 @@ export const ORDER_ROUTES = {
     sdk: { resource: 'orders', method: 'events' },
   }),
   listOrderNotifications: route({
-    method: 'get',
+    ...MERCHANT_READ,
     path: '/v1/orders/{id}/notifications',
     tags: ['Orders'],
-    auth: READ,
-    limits: LIMITS,
-    idempotent: false,
     params: { id: orderId },
     summary: 'List the channel notifications of an order',
     description:
