@@ -1,7 +1,25 @@
 /** Keeps the D1 copy of a merchant (for the admin listing) current; newer versions win. */
 import type { Merchant } from '../../shared/schemas.ts';
+import { nowMs } from '../base/clock.ts';
+import type { MerchantSettings } from './merchant-settings.ts';
+import { merchantView } from './merchant-store.ts';
 
-export async function writeMerchantToIndex(db: D1Database, merchant: Merchant, version: number): Promise<boolean> {
+/** Copies the merchant to the index once its version moved on; a failed write is tried again 30 s later. */
+export async function syncMerchantIndex(
+  db: D1Database,
+  storage: DurableObjectStorage,
+  settings: MerchantSettings,
+): Promise<void> {
+  const row = settings.find();
+  if (!row || row.version <= row.indexed_version) return;
+  if (await writeMerchantToIndex(db, merchantView(row, settings.channels()), row.version)) {
+    settings.markIndexed(row.version);
+  } else {
+    await storage.setAlarm(nowMs() + 30_000);
+  }
+}
+
+async function writeMerchantToIndex(db: D1Database, merchant: Merchant, version: number): Promise<boolean> {
   try {
     await db
       .prepare(
