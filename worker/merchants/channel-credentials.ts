@@ -5,7 +5,7 @@
 import type { Mode } from '../../shared/schemas.ts';
 import type { Failed, Result } from '../base/result.ts';
 import { type Vault, VaultError } from '../base/vault.ts';
-import type { MerchantSettings, SealedCredentials } from './merchant-settings.ts';
+import { findMerchant, type SealedCredentials, sealedCredentials } from './merchant-settings.ts';
 import { type MerchantRow, sealContext } from './merchant-store.ts';
 
 /** A merchant's standing and one channel's credentials, as order objects need them before a channel call. */
@@ -33,13 +33,13 @@ export async function sealCredentials(
 
 /** A channel's credentials for one mode in clear, or why they do not open. */
 export async function openCredentials(
-  settings: MerchantSettings,
+  sql: SqlStorage,
   vault: () => Promise<Vault>,
   channel: string,
   mode: Mode,
 ): Promise<Result<Record<string, unknown> | null>> {
-  const row = settings.find();
-  const sealed = settings.sealedCredentials(channel, mode);
+  const row = findMerchant(sql);
+  const sealed = sealedCredentials(sql, channel, mode);
   if (!row || !sealed) return { ok: true, value: null };
   try {
     const opened = await (await vault()).open(sealed, sealContext.channel(row.id, channel, mode));
@@ -59,15 +59,15 @@ export async function openCredentials(
  * for one mode, opened: one round trip for both.
  */
 export async function channelAccess(
-  settings: MerchantSettings,
+  sql: SqlStorage,
   vault: () => Promise<Vault>,
   channel: string,
   mode: Mode,
   withCredentials: boolean,
 ): Promise<Result<ChannelAccess>> {
-  const disabled = settings.find()?.disabled === 1;
+  const disabled = findMerchant(sql)?.disabled === 1;
   if (!withCredentials) return { ok: true, value: { disabled, credentials: null, problem: null } };
-  const opened = await openCredentials(settings, vault, channel, mode);
+  const opened = await openCredentials(sql, vault, channel, mode);
   return {
     ok: true,
     value: opened.ok

@@ -8,7 +8,7 @@ import type { ApiKeyKind, CreateMerchantRequest, Merchant, MerchantWithKeys, Mod
 import type { Vault } from '../base/vault.ts';
 import { newRequestSigningSecret, newWebhookSecret } from './api-keys.ts';
 import { type KeyLedger, type NewKey, newKey } from './key-ledger.ts';
-import type { MerchantSettings } from './merchant-settings.ts';
+import { findMerchant, insertMerchantRow } from './merchant-settings.ts';
 import { sealContext } from './merchant-store.ts';
 
 /** The keys a merchant starts with, in the order the answer shows them. */
@@ -44,20 +44,20 @@ export async function newMerchantSecrets(vault: Vault, id: string): Promise<Merc
 
 /** Inside the creating transaction: the merchant, its channels, endpoint and keys, or a refusal. */
 export function insertMerchant(
-  settings: MerchantSettings,
+  sql: SqlStorage,
   keys: KeyLedger,
   id: string,
   request: CreateMerchantRequest,
   secrets: MerchantSecrets,
 ): void {
-  if (settings.find()) {
+  if (findMerchant(sql)) {
     throw new TillError(
       'merchant_already_created',
       `This Idempotency-Key already created merchant ${id}; its keys were shown once: ` +
         `issue new ones with POST /v1/admin/merchants/${id}/keys`,
     );
   }
-  settings.insert(id, request, secrets.sealed);
+  insertMerchantRow(sql, id, request, secrets.sealed);
   for (const [i, [kind, mode]] of FIRST_KEYS.entries()) keys.insert(secrets.keys[i] as NewKey, kind, mode);
 }
 

@@ -1,19 +1,15 @@
 /** Keeps the D1 copy of a merchant (for the admin listing) current; newer versions win. */
 import type { Merchant } from '../../shared/schemas.ts';
 import { nowMs } from '../base/clock.ts';
-import type { MerchantSettings } from './merchant-settings.ts';
+import { channelRows, findMerchant, markIndexed } from './merchant-settings.ts';
 import { merchantView } from './merchant-store.ts';
 
 /** Copies the merchant to the index once its version moved on; a failed write is tried again 30 s later. */
-export async function syncMerchantIndex(
-  db: D1Database,
-  storage: DurableObjectStorage,
-  settings: MerchantSettings,
-): Promise<void> {
-  const row = settings.find();
+export async function syncMerchantIndex(db: D1Database, storage: DurableObjectStorage, sql: SqlStorage): Promise<void> {
+  const row = findMerchant(sql);
   if (!row || row.version <= row.indexed_version) return;
-  if (await writeMerchantToIndex(db, merchantView(row, settings.channels()), row.version)) {
-    settings.markIndexed(row.version);
+  if (await writeMerchantToIndex(db, merchantView(row, channelRows(sql)), row.version)) {
+    markIndexed(sql, row.version);
   } else {
     await storage.setAlarm(nowMs() + 30_000);
   }

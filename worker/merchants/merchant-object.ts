@@ -33,7 +33,17 @@ import { KeyLedger, newKey } from './key-ledger.ts';
 import { createdMerchant, insertMerchant, newMerchantSecrets } from './merchant-creation.ts';
 import { syncMerchantIndex } from './merchant-index.ts';
 import { type AuthenticationResult, authenticationOf } from './merchant-principal.ts';
-import { assertMayChangeSharedSettings, MerchantSettings } from './merchant-settings.ts';
+import {
+  assertMayChangeSharedSettings,
+  bumpVersion,
+  channelRows,
+  configureChannel,
+  findMerchant,
+  merchantRow,
+  readMerchant,
+  setSigningSecret,
+  updateSettings,
+} from './merchant-settings.ts';
 import { MERCHANT_MIGRATIONS, sealContext } from './merchant-store.ts';
 import { checkSignedRequest } from './request-check.ts';
 import { resealMerchant, sealLegacySecrets } from './reseal.ts';
@@ -43,7 +53,7 @@ import type { WebhookEndpointsContext } from './webhook-endpoint-rows.ts';
 import { WebhookEndpoints } from './webhook-endpoints.ts';
 
 export class MerchantObject extends DurableObject<Env> {
-  private readonly settings: MerchantSettings;
+  private readonly sql: SqlStorage;
   private readonly keys: KeyLedger;
   private readonly endpointContext: WebhookEndpointsContext;
   private readonly endpoints: WebhookEndpoints;
@@ -52,16 +62,16 @@ export class MerchantObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage, MERCHANT_MIGRATIONS);
-    this.settings = new MerchantSettings(ctx.storage.sql);
-    this.keys = new KeyLedger(ctx.storage.sql);
+    this.sql = ctx.storage.sql;
+    this.keys = new KeyLedger(this.sql);
     this.endpointContext = {
       storage: ctx.storage,
       vault: () => this.vault(),
-      merchant: () => this.settings.row(),
-      assertMayChangeShared: (caller) => assertMayChangeSharedSettings(this.settings.row(), caller),
+      merchant: () => merchantRow(this.sql),
+      assertMayChangeShared: (caller) => assertMayChangeSharedSettings(merchantRow(this.sql), caller),
     };
     this.endpoints = new WebhookEndpoints(this.endpointContext);
-    void ctx.blockConcurrencyWhile(() => sealLegacySecrets(ctx.storage, () => this.vault(), this.settings.find()));
+    void ctx.blockConcurrencyWhile(() => sealLegacySecrets(ctx.storage, () => this.vault(), findMerchant(this.sql)));
   }
 
   private vault(): Promise<Vault> {
@@ -70,7 +80,7 @@ export class MerchantObject extends DurableObject<Env> {
   }
 
   private syncIndex(): Promise<void> {
-    return syncMerchantIndex(this.env.DB, this.ctx.storage, this.settings);
+    return syncMerchantIndex(this.env.DB, this.ctx.storage, this.sql);
   }
 
   override async alarm(): Promise<void> {
@@ -80,27 +90,27 @@ export class MerchantObject extends DurableObject<Env> {
   async create(id: string, request: CreateMerchantRequest): Promise<Result<MerchantWithKeys>> {
     const secrets = await newMerchantSecrets(await this.vault(), id);
     const result = await asResult(() => {
-      this.ctx.storage.transactionSync(() => insertMerchant(this.settings, this.keys, id, request, secrets));
-      return createdMerchant(this.settings.view(), secrets);
+      this.ctx.storage.transactionSync(() => insertMerchant(this.sql, this.keys, id, request, secrets));
+      return createdMerchant(readMerchant(this.sql), secrets);
     });
     await this.syncIndex();
     return result;
   }
 
   async retrieve(): Promise<Result<Merchant>> {
-    return asResult(() => this.settings.view());
+    return asResult(() => readMerchant(this.sql));
   }
 
   async update(patch: AdminUpdateMerchant, caller: Mode | 'admin'): Promise<Result<Merchant>> {
     const result = await asResult(() => {
       this.ctx.storage.transactionSync(() => {
-        assertMayChangeSharedSettings(this.settings.row(), caller);
-        this.settings.update(patch);
+        assertMayChangeSharedSettings(merchantRow(this.sql), caller);
+        updateSettings(this.sql, patch);
         // A new webhook URL is a fresh start for its endpoint's health (and re-enables it).
-        if (patch.webhook_url !== undefined) resetPrimaryHealth(this.ctx.storage.sql);
-        this.settings.touch();
+        if (patch.webhook_url !== undefined) resetPrimaryHealth(this.sql);
+        bumpVersion(this.sql);
       });
-      return this.settings.view();
+      return readMerchant(this.sql);
     });
     await this.syncIndex();
     return result;
@@ -117,12 +127,12 @@ export class MerchantObject extends DurableObject<Env> {
     enabled: boolean,
     credentials?: { mode: Mode; value: Record<string, unknown> },
   ): Promise<Result<Merchant>> {
-    const merchant = this.settings.find();
+    const merchant = findMerchant(this.sql);
     const sealed =
       merchant && credentials ? await sealCredentials(() => this.vault(), merchant, channel, credentials) : null;
     const result = await asResult(() => {
-      this.ctx.storage.transactionSync(() => this.settings.configureChannel(caller, channel, enabled, sealed));
-      return this.settings.view();
+      this.ctx.storage.transactionSync(() => configureChannel(this.sql, caller, channel, enabled, sealed));
+      return readMerchant(this.sql);
     });
     await this.syncIndex();
     return result;
@@ -130,7 +140,7 @@ export class MerchantObject extends DurableObject<Env> {
 
   /** A channel's credentials for one mode in clear, for the channel adapter only; never returned by the API. */
   async channelCredentials(channel: string, mode: Mode): Promise<Result<Record<string, unknown> | null>> {
-    return openCredentials(this.settings, () => this.vault(), channel, mode);
+    return openCredentials(this.sql, () => this.vault(), channel, mode);
   }
 
   /**
@@ -138,27 +148,27 @@ export class MerchantObject extends DurableObject<Env> {
    * (`withCredentials`) the channel's credentials for one mode, opened. One round trip for both.
    */
   async channelAccess(channel: string, mode: Mode, withCredentials: boolean): Promise<Result<ChannelAccess>> {
-    return channelAccess(this.settings, () => this.vault(), channel, mode, withCredentials);
+    return channelAccess(this.sql, () => this.vault(), channel, mode, withCredentials);
   }
 
   // ---- keys ----------------------------------------------------------------------------
 
   /** Looks up a key by its hash and says exactly why it is refused. */
   async authenticate(keyHash: string): Promise<AuthenticationResult> {
-    return authenticationOf(this.settings.find(), this.keys.byHash(keyHash), this.settings.channels(), now());
+    return authenticationOf(findMerchant(this.sql), this.keys.byHash(keyHash), channelRows(this.sql), now());
   }
 
   /** The keys of one mode: a key never sees or touches the other mode's keys. */
   async listKeys(mode: Mode): Promise<Result<ApiKey[]>> {
     return asResult(() => {
-      this.settings.row();
+      merchantRow(this.sql);
       return this.keys.list(mode);
     });
   }
 
   async createKey(kind: ApiKeyKind, mode: Mode): Promise<Result<CreatedApiKey>> {
     return asResult(async () => {
-      const key = await newKey(kind, mode, this.settings.row().id);
+      const key = await newKey(kind, mode, merchantRow(this.sql).id);
       return this.keys.insert(key, kind, mode);
     });
   }
@@ -167,7 +177,7 @@ export class MerchantObject extends DurableObject<Env> {
   async rollKey(mode: Mode, keyId: string, expiresIn: number): Promise<Result<CreatedApiKey>> {
     return asResult(async () => {
       const old = this.keys.find(keyId, mode);
-      const replacement = old ? await newKey(old.kind, mode, this.settings.row().id) : { secret: '', hash: '' };
+      const replacement = old ? await newKey(old.kind, mode, merchantRow(this.sql).id) : { secret: '', hash: '' };
       return this.ctx.storage.transactionSync(() => this.keys.roll(mode, keyId, expiresIn, replacement));
     });
   }
@@ -184,17 +194,17 @@ export class MerchantObject extends DurableObject<Env> {
    */
   async checkRequestSignature(header: string | null, request: RequestToSign): Promise<Result<{ key: string }>> {
     return asResult(async () => ({
-      key: await checkSignedRequest(this.ctx.storage, () => this.vault(), this.settings.row(), header, request),
+      key: await checkSignedRequest(this.ctx.storage, () => this.vault(), merchantRow(this.sql), header, request),
     }));
   }
 
   async rollSigningSecret(caller: Mode | 'admin'): Promise<Result<{ object: 'signing_secret'; secret: string }>> {
-    const row = this.settings.find();
+    const row = findMerchant(this.sql);
     const secret = newRequestSigningSecret();
     const sealed = row ? await (await this.vault()).seal(secret, sealContext.signingSecret(row.id)) : '';
     return asResult(() => {
-      assertMayChangeSharedSettings(this.settings.row(), caller);
-      this.settings.setSigningSecret(sealed);
+      assertMayChangeSharedSettings(merchantRow(this.sql), caller);
+      setSigningSecret(this.sql, sealed);
       return { object: 'signing_secret' as const, secret };
     });
   }
@@ -203,7 +213,7 @@ export class MerchantObject extends DurableObject<Env> {
   async reencrypt(): Promise<Result<{ reencrypted: number; key_id: string }>> {
     return asResult(async () => {
       const vault = await this.vault();
-      const reencrypted = await resealMerchant(this.ctx.storage, vault, this.settings.row());
+      const reencrypted = await resealMerchant(this.ctx.storage, vault, merchantRow(this.sql));
       return { reencrypted, key_id: vault.currentKeyId };
     });
   }
@@ -261,6 +271,6 @@ export class MerchantObject extends DurableObject<Env> {
   }
 
   async webhookTarget(): Promise<{ url: string; secret: string } | null> {
-    return primaryWebhookTarget(this.settings.find(), () => this.vault());
+    return primaryWebhookTarget(findMerchant(this.sql), () => this.vault());
   }
 }

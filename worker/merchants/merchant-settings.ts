@@ -35,117 +35,111 @@ export interface SealedCredentials {
   sealed: string;
 }
 
-export class MerchantSettings {
-  private readonly sql: SqlStorage;
+export function findMerchant(sql: SqlStorage): MerchantRow | undefined {
+  return sql.exec<MerchantRow>('SELECT * FROM merchant').toArray()[0];
+}
 
-  constructor(sql: SqlStorage) {
-    this.sql = sql;
-  }
+export function merchantRow(sql: SqlStorage): MerchantRow {
+  const row = findMerchant(sql);
+  if (!row) throw new TillError('merchant_not_found', 'No such merchant');
+  return row;
+}
 
-  find(): MerchantRow | undefined {
-    return this.sql.exec<MerchantRow>('SELECT * FROM merchant').toArray()[0];
-  }
+export const channelRows = (sql: SqlStorage): ChannelRow[] => sql.exec<ChannelRow>(CHANNELS_SQL).toArray();
 
-  row(): MerchantRow {
-    const row = this.find();
-    if (!row) throw new TillError('merchant_not_found', 'No such merchant');
-    return row;
-  }
+/** The merchant as the API shows it. */
+export const readMerchant = (sql: SqlStorage): Merchant => merchantView(merchantRow(sql), channelRows(sql));
 
-  channels(): ChannelRow[] {
-    return this.sql.exec<ChannelRow>(CHANNELS_SQL).toArray();
-  }
+/** Every change bumps the version; the index copy follows (retried by the alarm until written). */
+export function bumpVersion(sql: SqlStorage): void {
+  sql.exec('UPDATE merchant SET version = version + 1');
+}
 
-  view(): Merchant {
-    return merchantView(this.row(), this.channels());
-  }
+/** The index holds `version` now (or a newer one). */
+export function markIndexed(sql: SqlStorage, version: number): void {
+  sql.exec('UPDATE merchant SET indexed_version = MAX(indexed_version, ?)', version);
+}
 
-  /** Every change bumps the version; the index copy follows (retried by the alarm until written). */
-  touch(): void {
-    this.sql.exec('UPDATE merchant SET version = version + 1');
-  }
+/** A new merchant's row, channels and primary webhook endpoint; its secrets come sealed. */
+export function insertMerchantRow(
+  sql: SqlStorage,
+  id: string,
+  request: CreateMerchantRequest,
+  sealed: { webhookSecret: string; signingSecret: string },
+): void {
+  sql.exec(
+    `INSERT INTO merchant (id, name, webhook_url, webhook_secret, webhook_secret_sealed, signing_secret_sealed,
+       created_at, allowed_origins, limits, require_signed_requests)
+     VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?)`,
+    id,
+    request.name,
+    request.webhook_url ?? null,
+    sealed.webhookSecret,
+    sealed.signingSecret,
+    now(),
+    JSON.stringify(request.allowed_origins ?? []),
+    JSON.stringify(request.limits ?? { max_order_amount: {} }),
+    request.require_signed_requests ? 1 : 0,
+  );
+  for (const channel of request.channels) sql.exec('INSERT INTO channels (channel, enabled) VALUES (?, 1)', channel);
+  insertPrimaryEndpoint(sql, now());
+}
 
-  /** The index holds `version` now (or a newer one). */
-  markIndexed(version: number): void {
-    this.sql.exec('UPDATE merchant SET indexed_version = MAX(indexed_version, ?)', version);
-  }
+/** Writes each setting the patch names; the caller checked it may. */
+export function updateSettings(sql: SqlStorage, patch: AdminUpdateMerchant): void {
+  const columns: Array<[string, SqlStorageValue]> = [];
+  if (patch.name !== undefined) columns.push(['name', patch.name]);
+  if (patch.webhook_url !== undefined) columns.push(['webhook_url', patch.webhook_url]);
+  if (patch.allowed_origins !== undefined) columns.push(['allowed_origins', JSON.stringify(patch.allowed_origins)]);
+  if (patch.limits !== undefined) columns.push(['limits', JSON.stringify(patch.limits)]);
+  if (patch.signing_public_keys !== undefined)
+    columns.push(['signing_public_keys', JSON.stringify(patch.signing_public_keys)]);
+  if (patch.require_signed_requests !== undefined)
+    columns.push(['require_signed_requests', patch.require_signed_requests ? 1 : 0]);
+  if (patch.live_enabled !== undefined) columns.push(['live_enabled', patch.live_enabled ? 1 : 0]);
+  if (patch.disabled !== undefined) columns.push(['disabled', patch.disabled ? 1 : 0]);
+  for (const [column, value] of columns) sql.exec(`UPDATE merchant SET ${column} = ?`, value);
+}
 
-  /** A new merchant's row, channels and primary webhook endpoint; its secrets come sealed. */
-  insert(id: string, request: CreateMerchantRequest, sealed: { webhookSecret: string; signingSecret: string }): void {
-    this.sql.exec(
-      `INSERT INTO merchant (id, name, webhook_url, webhook_secret, webhook_secret_sealed, signing_secret_sealed,
-         created_at, allowed_origins, limits, require_signed_requests)
-       VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?)`,
-      id,
-      request.name,
-      request.webhook_url ?? null,
-      sealed.webhookSecret,
-      sealed.signingSecret,
-      now(),
-      JSON.stringify(request.allowed_origins ?? []),
-      JSON.stringify(request.limits ?? { max_order_amount: {} }),
-      request.require_signed_requests ? 1 : 0,
-    );
-    for (const channel of request.channels)
-      this.sql.exec('INSERT INTO channels (channel, enabled) VALUES (?, 1)', channel);
-    insertPrimaryEndpoint(this.sql, now());
-  }
-
-  /** Writes each setting the patch names; the caller checked it may. */
-  update(patch: AdminUpdateMerchant): void {
-    const columns: Array<[string, SqlStorageValue]> = [];
-    if (patch.name !== undefined) columns.push(['name', patch.name]);
-    if (patch.webhook_url !== undefined) columns.push(['webhook_url', patch.webhook_url]);
-    if (patch.allowed_origins !== undefined) columns.push(['allowed_origins', JSON.stringify(patch.allowed_origins)]);
-    if (patch.limits !== undefined) columns.push(['limits', JSON.stringify(patch.limits)]);
-    if (patch.signing_public_keys !== undefined)
-      columns.push(['signing_public_keys', JSON.stringify(patch.signing_public_keys)]);
-    if (patch.require_signed_requests !== undefined)
-      columns.push(['require_signed_requests', patch.require_signed_requests ? 1 : 0]);
-    if (patch.live_enabled !== undefined) columns.push(['live_enabled', patch.live_enabled ? 1 : 0]);
-    if (patch.disabled !== undefined) columns.push(['disabled', patch.disabled ? 1 : 0]);
-    for (const [column, value] of columns) this.sql.exec(`UPDATE merchant SET ${column} = ?`, value);
-  }
-
-  /**
-   * Switches a channel on or off (for both modes) and stores one mode's sealed credentials. With
-   * live on, a test key may set test credentials but not switch a channel on or off.
-   */
-  configureChannel(
-    caller: Mode | 'admin',
-    channel: string,
-    enabled: boolean,
-    credentials: SealedCredentials | null,
-  ): void {
-    const current = this.channels().find((row) => row.channel === channel);
-    // A channel without a row is off: adding it switched off (credentials only) changes nothing shared.
-    if ((current?.enabled ?? 0) !== (enabled ? 1 : 0)) assertMayChangeSharedSettings(this.row(), caller);
-    this.sql.exec(
-      'INSERT INTO channels (channel, enabled) VALUES (?1, ?2) ON CONFLICT (channel) DO UPDATE SET enabled = ?2',
+/**
+ * Switches a channel on or off (for both modes) and stores one mode's sealed credentials. With
+ * live on, a test key may set test credentials but not switch a channel on or off.
+ */
+export function configureChannel(
+  sql: SqlStorage,
+  caller: Mode | 'admin',
+  channel: string,
+  enabled: boolean,
+  credentials: SealedCredentials | null,
+): void {
+  const current = channelRows(sql).find((row) => row.channel === channel);
+  // A channel without a row is off: adding it switched off (credentials only) changes nothing shared.
+  if ((current?.enabled ?? 0) !== (enabled ? 1 : 0)) assertMayChangeSharedSettings(merchantRow(sql), caller);
+  sql.exec(
+    'INSERT INTO channels (channel, enabled) VALUES (?1, ?2) ON CONFLICT (channel) DO UPDATE SET enabled = ?2',
+    channel,
+    enabled ? 1 : 0,
+  );
+  if (credentials) {
+    sql.exec(
+      `INSERT INTO channel_credentials (channel, mode, sealed, updated_at) VALUES (?1, ?2, ?3, ?4)
+       ON CONFLICT (channel, mode) DO UPDATE SET sealed = ?3, updated_at = ?4`,
       channel,
-      enabled ? 1 : 0,
+      credentials.mode,
+      credentials.sealed,
+      now(),
     );
-    if (credentials) {
-      this.sql.exec(
-        `INSERT INTO channel_credentials (channel, mode, sealed, updated_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (channel, mode) DO UPDATE SET sealed = ?3, updated_at = ?4`,
-        channel,
-        credentials.mode,
-        credentials.sealed,
-        now(),
-      );
-    }
-    this.touch();
   }
+  bumpVersion(sql);
+}
 
-  setSigningSecret(sealed: string): void {
-    this.sql.exec('UPDATE merchant SET signing_secret_sealed = ?', sealed);
-  }
+/** One mode's credentials for a channel, still sealed. */
+export function sealedCredentials(sql: SqlStorage, channel: string, mode: Mode): string | undefined {
+  return sql
+    .exec<ChannelCredentialsRow>('SELECT * FROM channel_credentials WHERE channel = ? AND mode = ?', channel, mode)
+    .toArray()[0]?.sealed;
+}
 
-  /** One mode's credentials for a channel, still sealed. */
-  sealedCredentials(channel: string, mode: Mode): string | undefined {
-    return this.sql
-      .exec<ChannelCredentialsRow>('SELECT * FROM channel_credentials WHERE channel = ? AND mode = ?', channel, mode)
-      .toArray()[0]?.sealed;
-  }
+export function setSigningSecret(sql: SqlStorage, sealed: string): void {
+  sql.exec('UPDATE merchant SET signing_secret_sealed = ?', sealed);
 }
