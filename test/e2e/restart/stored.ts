@@ -53,6 +53,22 @@ export function expectUnchanged(before: Seen, after: Seen | undefined, label: st
 
 const FINAL_ATTEMPT = new Set(['succeeded', 'failed', 'canceled']);
 
+/** What an order is made with and keeps, whatever happens to it. */
+const FIXED_FACTS = [
+  'id',
+  'merchant_id',
+  'mode',
+  'amount',
+  'currency',
+  'description',
+  'metadata',
+  'created_at',
+  'expires_at',
+  'client_token',
+  'capture_method',
+  'return_url',
+] as const satisfies ReadonlyArray<keyof Order>;
+
 /**
  * The order may have moved on (a request in flight touched it, a channel answered since), but
  * nothing it had is lost or rewritten: same facts, every attempt and refund still there with its
@@ -61,36 +77,7 @@ const FINAL_ATTEMPT = new Set(['succeeded', 'failed', 'canceled']);
 export function expectKept(before: Seen, after: Seen | undefined, label: string): void {
   expect(after, `${label}: order lost`).toBeDefined();
   if (!after) return;
-  const fixed = (order: Order) => {
-    const {
-      id,
-      merchant_id,
-      mode,
-      amount,
-      currency,
-      description,
-      metadata,
-      created_at,
-      expires_at,
-      client_token,
-      capture_method,
-      return_url,
-    } = order;
-    return {
-      id,
-      merchant_id,
-      mode,
-      amount,
-      currency,
-      description,
-      metadata,
-      created_at,
-      expires_at,
-      client_token,
-      capture_method,
-      return_url,
-    };
-  };
+  const fixed = (order: Order) => Object.fromEntries(FIXED_FACTS.map((fact) => [fact, order[fact]]));
   expect(fixed(after.order), `${label}: order facts changed`).toEqual(fixed(before.order));
   expect(after.events.slice(0, before.events.length), `${label}: timeline rewritten or shortened`).toEqual(
     before.events,
