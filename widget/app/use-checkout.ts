@@ -1,11 +1,12 @@
 /**
  * The checkout's state and the shopper's actions. Components only render what this returns;
- * every backend call, event to the host and navigation starts here.
+ * every backend call, event to the host and navigation starts here (the `change` events in the
+ * hook it uses, use-change-events.ts).
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CheckoutSummary, PaymentMethod } from '../../shared/schemas.ts';
-import type { CardFormState } from './card-input.ts';
-import { type CardDetails, CheckoutApiError, getCheckout, liveUrl, serverNow, startAttempt } from './checkout-api.ts';
+import { type CardDetails, getCheckout, liveUrl, serverNow, startAttempt } from './checkout-api.ts';
+import { asProblem, isFatal, type Problem } from './checkout-problem.ts';
 import { hasHost, type PostToHost } from './host-bridge.ts';
 import { useI18n } from './i18n.ts';
 import { type LaunchParams, rememberPendingReturn, returnUrlFor, takePendingReturn } from './launch-params.ts';
@@ -22,30 +23,12 @@ import {
   usableMethods,
 } from './order-screen.ts';
 import { detectShopperContext } from './shopper-context.ts';
-
-export interface Problem {
-  code: string;
-  /** Empty when the server gave none; the UI then shows its own text. */
-  message: string;
-  /** Not an error, only news (the shopper closed WeChat's payment sheet). */
-  gentle?: boolean;
-  /** The session itself is over (a token refused, an order gone): retrying cannot help. */
-  fatal?: boolean;
-}
+import { useChangeEvents } from './use-change-events.ts';
 
 export type CheckoutView =
   | { kind: 'loading' }
   | { kind: 'load_error'; problem: Problem }
   | (Screen & { summary: CheckoutSummary });
-
-/** These mean the session itself is over; polling or retrying cannot fix them. */
-const isFatal = (error: unknown): boolean =>
-  error instanceof CheckoutApiError && [401, 403, 404].includes(error.status);
-
-const asProblem = (error: unknown): Problem =>
-  error instanceof CheckoutApiError
-    ? { code: error.code, message: error.message, fatal: isFatal(error) }
-    : { code: 'unexpected', message: '' };
 
 /** Tallest of the standard 3-D Secure challenge window sizes that fit in a page (500 × 600). */
 const CHALLENGE_HEIGHT = 600;
@@ -161,36 +144,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
     [post],
   );
 
-  // `change` tells the host whether the shopper could pay now (to enable its own button, say).
-  // A card form reports its own state through cardChanged; other methods need nothing typed, so
-  // they are complete as soon as they are selected (by the shopper or as the default).
-  useEffect(() => {
-    if (selected && selected.kind !== 'card') {
-      post({
-        type: 'change',
-        payload: {
-          channel: selected.channel,
-          method: selected.method,
-          kind: selected.kind,
-          complete: true,
-          empty: false,
-          brand: null,
-          error: null,
-        },
-      });
-    }
-  }, [selected, post]);
-
-  /** Only the form's state: never digits, expiry, code or name. */
-  const cardChanged = useCallback(
-    ({ complete, empty, brand, error }: CardFormState) => {
-      if (selected) {
-        const { channel, method, kind } = selected;
-        post({ type: 'change', payload: { channel, method, kind, complete, empty, brand, error } });
-      }
-    },
-    [post, selected],
-  );
+  const cardChanged = useChangeEvents(selected, post);
 
   /** Leaves the frame for a challenge page, which brings the shopper back here. */
   const goTo = useCallback(

@@ -6,13 +6,19 @@
 import { TillError } from '../../shared/errors.ts';
 import type { ApiKey, ApiKeyKind, CreatedApiKey, Mode } from '../../shared/schemas.ts';
 import { now } from '../base/clock.ts';
-import { keyPrefix, newKeyId } from './api-keys.ts';
+import { hashApiKey, keyPrefix, newApiKey, newKeyId } from './api-keys.ts';
 import { type ApiKeyRow, apiKeyView } from './merchant-store.ts';
 
 /** A key made outside the transaction (hashing is async): its secret and hash. */
 export interface NewKey {
   secret: string;
   hash: string;
+}
+
+/** A fresh key of one of the merchant's kinds and modes, hashed before the transaction that stores it. */
+export async function newKey(kind: ApiKeyKind, mode: Mode, merchantId: string): Promise<NewKey> {
+  const secret = newApiKey(kind, mode, merchantId);
+  return { secret, hash: await hashApiKey(secret) };
 }
 
 export class KeyLedger {

@@ -1,7 +1,21 @@
 /** Keeps the D1 copy of a merchant (for the admin listing) current; newer versions win. */
 import type { Merchant } from '../../shared/schemas.ts';
+import { nowMs } from '../base/clock.ts';
+import { channelRows, findMerchant, markIndexed } from './merchant-settings.ts';
+import { merchantView } from './merchant-store.ts';
 
-export async function writeMerchantToIndex(db: D1Database, merchant: Merchant, version: number): Promise<boolean> {
+/** Copies the merchant to the index once its version moved on; a failed write is tried again 30 s later. */
+export async function syncMerchantIndex(db: D1Database, storage: DurableObjectStorage, sql: SqlStorage): Promise<void> {
+  const row = findMerchant(sql);
+  if (!row || row.version <= row.indexed_version) return;
+  if (await writeMerchantToIndex(db, merchantView(row, channelRows(sql)), row.version)) {
+    markIndexed(sql, row.version);
+  } else {
+    await storage.setAlarm(nowMs() + 30_000);
+  }
+}
+
+async function writeMerchantToIndex(db: D1Database, merchant: Merchant, version: number): Promise<boolean> {
   try {
     await db
       .prepare(

@@ -1,9 +1,11 @@
 /**
  * One Durable Object per merchant, its single writer: configuration, hashed API keys, sealed
- * secrets and channel credentials, and the nonces of signed requests.
+ * secrets and channel credentials, and the nonces of signed requests. Its methods are its RPC;
+ * each decides inside one `transactionSync` through the synchronous modules beside it
+ * (merchant-settings.ts, key-ledger.ts, webhook-endpoints.ts), after the async work (hashing,
+ * sealing) is done.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { TillError } from '../../shared/errors.ts';
 import type { RequestToSign } from '../../shared/request-signature.ts';
 import type {
   AdminUpdateMerchant,
@@ -20,74 +22,56 @@ import type {
   WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from '../../shared/schemas.ts';
-import { now, nowMs } from '../base/clock.ts';
+import { now } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
-import { asResult, type Failed, type Result } from '../base/result.ts';
+import { asResult, type Result } from '../base/result.ts';
 import { migrate } from '../base/sql-migrations.ts';
-import { Vault, VaultError } from '../base/vault.ts';
-import { hashApiKey, newApiKey, newRequestSigningSecret, newWebhookSecret } from './api-keys.ts';
-import { KeyLedger, type NewKey } from './key-ledger.ts';
-import { writeMerchantToIndex } from './merchant-index.ts';
+import { Vault } from '../base/vault.ts';
+import { newRequestSigningSecret } from './api-keys.ts';
+import { type ChannelAccess, channelAccess, openCredentials, sealCredentials } from './channel-credentials.ts';
+import { KeyLedger, newKey } from './key-ledger.ts';
+import { createdMerchant, insertMerchant, newMerchantSecrets } from './merchant-creation.ts';
+import { syncMerchantIndex } from './merchant-index.ts';
 import { type AuthenticationResult, authenticationOf } from './merchant-principal.ts';
 import {
-  CHANNELS_SQL,
-  type ChannelCredentialsRow,
-  type ChannelRow,
-  MERCHANT_MIGRATIONS,
-  type MerchantRow,
-  merchantView,
-  sealContext,
-} from './merchant-store.ts';
+  assertMayChangeSharedSettings,
+  bumpVersion,
+  channelRows,
+  configureChannel,
+  findMerchant,
+  merchantRow,
+  readMerchant,
+  setSigningSecret,
+  updateSettings,
+} from './merchant-settings.ts';
+import { MERCHANT_MIGRATIONS, sealContext } from './merchant-store.ts';
 import { checkSignedRequest } from './request-check.ts';
-import { resealMerchant } from './reseal.ts';
-import {
-  insertPrimaryEndpoint,
-  type WebhookDestination,
-  WebhookEndpoints,
-  type WebhookHealthReport,
-} from './webhook-endpoints.ts';
-
-/** A merchant's standing and one channel's credentials, as order objects need them before a channel call. */
-export interface ChannelAccess {
-  /** Disabled by the operator: no new payments (docs/decisions.md). */
-  disabled: boolean;
-  credentials: Record<string, unknown> | null;
-  /** Why the stored credentials could not be opened, if they could not. */
-  problem: Failed['error'] | null;
-}
-
-/**
- * Webhook endpoint, origins, signing keys and enabled channels serve both modes: once live is
- * on, a test key (handed to staging, a contractor, CI) must not redirect live money or events.
- * Checked here, in the transaction, not on a principal cached for 30 s.
- */
-function assertMayChangeSharedSettings(row: MerchantRow, caller: Mode | 'admin'): void {
-  if (caller === 'test' && row.live_enabled === 1) {
-    throw new TillError(
-      'forbidden',
-      'Live mode is on: change settings shared with live mode with a live secret key (sk_live_…)',
-    );
-  }
-}
+import { resealMerchant, sealLegacySecrets } from './reseal.ts';
+import { primaryWebhookTarget, type WebhookDestination, webhookDestinations } from './webhook-destinations.ts';
+import { reportWebhookHealth, resetPrimaryHealth, type WebhookHealthReport } from './webhook-endpoint-health.ts';
+import type { WebhookEndpointsContext } from './webhook-endpoint-rows.ts';
+import { WebhookEndpoints } from './webhook-endpoints.ts';
 
 export class MerchantObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly keys: KeyLedger;
+  private readonly endpointContext: WebhookEndpointsContext;
   private readonly endpoints: WebhookEndpoints;
   private vaultPromise: Promise<Vault> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
     migrate(ctx.storage, MERCHANT_MIGRATIONS);
+    this.sql = ctx.storage.sql;
     this.keys = new KeyLedger(this.sql);
-    this.endpoints = new WebhookEndpoints({
+    this.endpointContext = {
       storage: ctx.storage,
       vault: () => this.vault(),
-      merchant: () => this.row(),
-      assertMayChangeShared: (caller) => assertMayChangeSharedSettings(this.row(), caller),
-    });
-    void ctx.blockConcurrencyWhile(() => this.sealLegacySecrets());
+      merchant: () => merchantRow(this.sql),
+      assertMayChangeShared: (caller) => assertMayChangeSharedSettings(merchantRow(this.sql), caller),
+    };
+    this.endpoints = new WebhookEndpoints(this.endpointContext);
+    void ctx.blockConcurrencyWhile(() => sealLegacySecrets(ctx.storage, () => this.vault(), findMerchant(this.sql)));
   }
 
   private vault(): Promise<Vault> {
@@ -95,45 +79,8 @@ export class MerchantObject extends DurableObject<Env> {
     return this.vaultPromise;
   }
 
-  /** Merchants created before secrets were sealed kept their webhook secret in clear. */
-  private async sealLegacySecrets(): Promise<void> {
-    const row = this.findRow();
-    if (!row || row.webhook_secret === '') return;
-    const sealed = await (await this.vault()).seal(row.webhook_secret, sealContext.webhookSecret(row.id));
-    this.sql.exec("UPDATE merchant SET webhook_secret_sealed = ?, webhook_secret = ''", sealed);
-  }
-
-  private findRow(): MerchantRow | undefined {
-    return this.sql.exec<MerchantRow>('SELECT * FROM merchant').toArray()[0];
-  }
-
-  private row(): MerchantRow {
-    const row = this.findRow();
-    if (!row) throw new TillError('merchant_not_found', 'No such merchant');
-    return row;
-  }
-
-  private channelRows(): ChannelRow[] {
-    return this.sql.exec<ChannelRow>(CHANNELS_SQL).toArray();
-  }
-
-  private view(): Merchant {
-    return merchantView(this.row(), this.channelRows());
-  }
-
-  /** Every change bumps the version; the index copy follows (retried by the alarm until written). */
-  private touch(): void {
-    this.sql.exec('UPDATE merchant SET version = version + 1');
-  }
-
-  private async syncIndex(): Promise<void> {
-    const row = this.findRow();
-    if (!row || row.version <= row.indexed_version) return;
-    if (await writeMerchantToIndex(this.env.DB, merchantView(row, this.channelRows()), row.version)) {
-      this.sql.exec('UPDATE merchant SET indexed_version = MAX(indexed_version, ?)', row.version);
-    } else {
-      await this.ctx.storage.setAlarm(nowMs() + 30_000);
-    }
+  private syncIndex(): Promise<void> {
+    return syncMerchantIndex(this.env.DB, this.ctx.storage, this.sql);
   }
 
   override async alarm(): Promise<void> {
@@ -141,90 +88,29 @@ export class MerchantObject extends DurableObject<Env> {
   }
 
   async create(id: string, request: CreateMerchantRequest): Promise<Result<MerchantWithKeys>> {
-    const vault = await this.vault();
-    const kinds: Array<[ApiKeyKind, Mode]> = [
-      ['secret', 'test'],
-      ['publishable', 'test'],
-      ['secret', 'live'],
-      ['publishable', 'live'],
-    ];
-    const keys = kinds.map(([kind, mode]) => newApiKey(kind, mode, id));
-    const hashes = await Promise.all(keys.map(hashApiKey));
-    const webhookSecret = newWebhookSecret();
-    const signingSecret = newRequestSigningSecret();
-    const [webhookSealed, signingSealed] = await Promise.all([
-      vault.seal(webhookSecret, sealContext.webhookSecret(id)),
-      vault.seal(signingSecret, sealContext.signingSecret(id)),
-    ]);
+    const secrets = await newMerchantSecrets(await this.vault(), id);
     const result = await asResult(() => {
-      this.ctx.storage.transactionSync(() => {
-        if (this.findRow()) {
-          throw new TillError(
-            'merchant_already_created',
-            `This Idempotency-Key already created merchant ${id}; its keys were shown once: ` +
-              `issue new ones with POST /v1/admin/merchants/${id}/keys`,
-          );
-        }
-        this.sql.exec(
-          `INSERT INTO merchant (id, name, webhook_url, webhook_secret, webhook_secret_sealed, signing_secret_sealed,
-             created_at, allowed_origins, limits, require_signed_requests)
-           VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?)`,
-          id,
-          request.name,
-          request.webhook_url ?? null,
-          webhookSealed,
-          signingSealed,
-          now(),
-          JSON.stringify(request.allowed_origins ?? []),
-          JSON.stringify(request.limits ?? { max_order_amount: {} }),
-          request.require_signed_requests ? 1 : 0,
-        );
-        for (const channel of request.channels)
-          this.sql.exec('INSERT INTO channels (channel, enabled) VALUES (?, 1)', channel);
-        insertPrimaryEndpoint(this.sql, now());
-        for (const [i, [kind, mode]] of kinds.entries())
-          this.keys.insert({ secret: keys[i] as string, hash: hashes[i] as string }, kind, mode);
-      });
-      return {
-        ...this.view(),
-        secret_key: keys[0] as string,
-        publishable_key: keys[1] as string,
-        live_secret_key: keys[2] as string,
-        live_publishable_key: keys[3] as string,
-        webhook_secret: webhookSecret,
-        request_signing_secret: signingSecret,
-      };
+      this.ctx.storage.transactionSync(() => insertMerchant(this.sql, this.keys, id, request, secrets));
+      return createdMerchant(readMerchant(this.sql), secrets);
     });
     await this.syncIndex();
     return result;
   }
 
   async retrieve(): Promise<Result<Merchant>> {
-    return asResult(() => this.view());
+    return asResult(() => readMerchant(this.sql));
   }
 
   async update(patch: AdminUpdateMerchant, caller: Mode | 'admin'): Promise<Result<Merchant>> {
     const result = await asResult(() => {
       this.ctx.storage.transactionSync(() => {
-        assertMayChangeSharedSettings(this.row(), caller);
-        const columns: Array<[string, SqlStorageValue]> = [];
-        if (patch.name !== undefined) columns.push(['name', patch.name]);
-        if (patch.webhook_url !== undefined) columns.push(['webhook_url', patch.webhook_url]);
-        if (patch.allowed_origins !== undefined)
-          columns.push(['allowed_origins', JSON.stringify(patch.allowed_origins)]);
-        if (patch.limits !== undefined) columns.push(['limits', JSON.stringify(patch.limits)]);
-        if (patch.signing_public_keys !== undefined)
-          columns.push(['signing_public_keys', JSON.stringify(patch.signing_public_keys)]);
-        if (patch.require_signed_requests !== undefined)
-          columns.push(['require_signed_requests', patch.require_signed_requests ? 1 : 0]);
-        if (patch.live_enabled !== undefined) columns.push(['live_enabled', patch.live_enabled ? 1 : 0]);
-        if (patch.disabled !== undefined) columns.push(['disabled', patch.disabled ? 1 : 0]);
-        for (const [column, value] of columns) this.sql.exec(`UPDATE merchant SET ${column} = ?`, value);
+        assertMayChangeSharedSettings(merchantRow(this.sql), caller);
+        updateSettings(this.sql, patch);
         // A new webhook URL is a fresh start for its endpoint's health (and re-enables it).
-        if (patch.webhook_url !== undefined) this.endpoints.resetPrimary();
-        this.touch();
+        if (patch.webhook_url !== undefined) resetPrimaryHealth(this.sql);
+        bumpVersion(this.sql);
       });
-      return this.view();
+      return readMerchant(this.sql);
     });
     await this.syncIndex();
     return result;
@@ -241,37 +127,12 @@ export class MerchantObject extends DurableObject<Env> {
     enabled: boolean,
     credentials?: { mode: Mode; value: Record<string, unknown> },
   ): Promise<Result<Merchant>> {
-    const merchant = this.findRow();
+    const merchant = findMerchant(this.sql);
     const sealed =
-      merchant && credentials
-        ? await (await this.vault()).seal(
-            JSON.stringify(credentials.value),
-            sealContext.channel(merchant.id, channel, credentials.mode),
-          )
-        : null;
+      merchant && credentials ? await sealCredentials(() => this.vault(), merchant, channel, credentials) : null;
     const result = await asResult(() => {
-      this.ctx.storage.transactionSync(() => {
-        const current = this.channelRows().find((row) => row.channel === channel);
-        // A channel without a row is off: adding it switched off (credentials only) changes nothing shared.
-        if ((current?.enabled ?? 0) !== (enabled ? 1 : 0)) assertMayChangeSharedSettings(this.row(), caller);
-        this.sql.exec(
-          'INSERT INTO channels (channel, enabled) VALUES (?1, ?2) ON CONFLICT (channel) DO UPDATE SET enabled = ?2',
-          channel,
-          enabled ? 1 : 0,
-        );
-        if (credentials && sealed) {
-          this.sql.exec(
-            `INSERT INTO channel_credentials (channel, mode, sealed, updated_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (channel, mode) DO UPDATE SET sealed = ?3, updated_at = ?4`,
-            channel,
-            credentials.mode,
-            sealed,
-            now(),
-          );
-        }
-        this.touch();
-      });
-      return this.view();
+      this.ctx.storage.transactionSync(() => configureChannel(this.sql, caller, channel, enabled, sealed));
+      return readMerchant(this.sql);
     });
     await this.syncIndex();
     return result;
@@ -279,26 +140,7 @@ export class MerchantObject extends DurableObject<Env> {
 
   /** A channel's credentials for one mode in clear, for the channel adapter only; never returned by the API. */
   async channelCredentials(channel: string, mode: Mode): Promise<Result<Record<string, unknown> | null>> {
-    const row = this.findRow();
-    const sealed = this.sql
-      .exec<ChannelCredentialsRow>('SELECT * FROM channel_credentials WHERE channel = ? AND mode = ?', channel, mode)
-      .toArray()[0]?.sealed;
-    if (!row || !sealed) return { ok: true, value: null };
-    try {
-      return {
-        ok: true,
-        value: JSON.parse(
-          await (await this.vault()).open(sealed, sealContext.channel(row.id, channel, mode)),
-        ) as Record<string, unknown>,
-      };
-    } catch (error) {
-      if (!(error instanceof VaultError)) throw error;
-      console.error('channel credentials do not open', { merchant: row.id, channel, reason: error.message });
-      return {
-        ok: false,
-        error: { code: 'internal_error', message: `The ${channel} credentials cannot be opened: enter them again` },
-      };
-    }
+    return openCredentials(this.sql, () => this.vault(), channel, mode);
   }
 
   /**
@@ -306,40 +148,27 @@ export class MerchantObject extends DurableObject<Env> {
    * (`withCredentials`) the channel's credentials for one mode, opened. One round trip for both.
    */
   async channelAccess(channel: string, mode: Mode, withCredentials: boolean): Promise<Result<ChannelAccess>> {
-    const disabled = this.findRow()?.disabled === 1;
-    if (!withCredentials) return { ok: true, value: { disabled, credentials: null, problem: null } };
-    const opened = await this.channelCredentials(channel, mode);
-    return {
-      ok: true,
-      value: opened.ok
-        ? { disabled, credentials: opened.value, problem: null }
-        : { disabled, credentials: null, problem: opened.error },
-    };
+    return channelAccess(this.sql, () => this.vault(), channel, mode, withCredentials);
   }
 
   // ---- keys ----------------------------------------------------------------------------
 
   /** Looks up a key by its hash and says exactly why it is refused. */
   async authenticate(keyHash: string): Promise<AuthenticationResult> {
-    return authenticationOf(this.findRow(), this.keys.byHash(keyHash), this.channelRows(), now());
+    return authenticationOf(findMerchant(this.sql), this.keys.byHash(keyHash), channelRows(this.sql), now());
   }
 
   /** The keys of one mode: a key never sees or touches the other mode's keys. */
   async listKeys(mode: Mode): Promise<Result<ApiKey[]>> {
     return asResult(() => {
-      this.row();
+      merchantRow(this.sql);
       return this.keys.list(mode);
     });
   }
 
-  private async newKey(kind: ApiKeyKind, mode: Mode): Promise<NewKey> {
-    const secret = newApiKey(kind, mode, this.row().id);
-    return { secret, hash: await hashApiKey(secret) };
-  }
-
   async createKey(kind: ApiKeyKind, mode: Mode): Promise<Result<CreatedApiKey>> {
     return asResult(async () => {
-      const key = await this.newKey(kind, mode);
+      const key = await newKey(kind, mode, merchantRow(this.sql).id);
       return this.keys.insert(key, kind, mode);
     });
   }
@@ -348,7 +177,7 @@ export class MerchantObject extends DurableObject<Env> {
   async rollKey(mode: Mode, keyId: string, expiresIn: number): Promise<Result<CreatedApiKey>> {
     return asResult(async () => {
       const old = this.keys.find(keyId, mode);
-      const replacement = old ? await this.newKey(old.kind, mode) : { secret: '', hash: '' };
+      const replacement = old ? await newKey(old.kind, mode, merchantRow(this.sql).id) : { secret: '', hash: '' };
       return this.ctx.storage.transactionSync(() => this.keys.roll(mode, keyId, expiresIn, replacement));
     });
   }
@@ -365,17 +194,17 @@ export class MerchantObject extends DurableObject<Env> {
    */
   async checkRequestSignature(header: string | null, request: RequestToSign): Promise<Result<{ key: string }>> {
     return asResult(async () => ({
-      key: await checkSignedRequest(this.ctx.storage, () => this.vault(), this.row(), header, request),
+      key: await checkSignedRequest(this.ctx.storage, () => this.vault(), merchantRow(this.sql), header, request),
     }));
   }
 
   async rollSigningSecret(caller: Mode | 'admin'): Promise<Result<{ object: 'signing_secret'; secret: string }>> {
-    const row = this.findRow();
+    const row = findMerchant(this.sql);
     const secret = newRequestSigningSecret();
     const sealed = row ? await (await this.vault()).seal(secret, sealContext.signingSecret(row.id)) : '';
     return asResult(() => {
-      assertMayChangeSharedSettings(this.row(), caller);
-      this.sql.exec('UPDATE merchant SET signing_secret_sealed = ?', sealed);
+      assertMayChangeSharedSettings(merchantRow(this.sql), caller);
+      setSigningSecret(this.sql, sealed);
       return { object: 'signing_secret' as const, secret };
     });
   }
@@ -384,7 +213,7 @@ export class MerchantObject extends DurableObject<Env> {
   async reencrypt(): Promise<Result<{ reencrypted: number; key_id: string }>> {
     return asResult(async () => {
       const vault = await this.vault();
-      const reencrypted = await resealMerchant(this.ctx.storage, vault, this.row());
+      const reencrypted = await resealMerchant(this.ctx.storage, vault, merchantRow(this.sql));
       return { reencrypted, key_id: vault.currentKeyId };
     });
   }
@@ -394,7 +223,7 @@ export class MerchantObject extends DurableObject<Env> {
     return 'pong';
   }
 
-  // ---- webhook endpoints (webhook-endpoints.ts) ------------------------------------------
+  // ---- webhook endpoints (webhook-endpoints.ts, webhook-destinations.ts, webhook-endpoint-health.ts) --
 
   async listWebhookEndpoints(mode: Mode): Promise<Result<WebhookEndpoint[]>> {
     return asResult(() => this.endpoints.list(mode));
@@ -433,20 +262,15 @@ export class MerchantObject extends DurableObject<Env> {
 
   /** For order objects: where this mode's events go, secrets opened. Never returned by the API. */
   async webhookDestinations(mode: Mode): Promise<WebhookDestination[]> {
-    return this.endpoints.destinations(mode);
+    return webhookDestinations(this.endpointContext, mode);
   }
 
   /** Order objects report each alarm run's outcome per endpoint; answers the endpoints now disabled. */
   async reportWebhookHealth(reports: WebhookHealthReport[]): Promise<string[]> {
-    return this.endpoints.report(reports);
+    return reportWebhookHealth(this.ctx.storage, reports);
   }
 
   async webhookTarget(): Promise<{ url: string; secret: string } | null> {
-    const row = this.findRow();
-    if (!row?.webhook_url || !row.webhook_secret_sealed) return null;
-    return {
-      url: row.webhook_url,
-      secret: await (await this.vault()).open(row.webhook_secret_sealed, sealContext.webhookSecret(row.id)),
-    };
+    return primaryWebhookTarget(findMerchant(this.sql), () => this.vault());
   }
 }

@@ -37,7 +37,7 @@ export const MERCHANT_MIGRATIONS: readonly Migration[] = [
    CREATE INDEX nonces_by_expiry ON nonces (expires_at);`,
   // 3: webhook endpoints per mode, each with its own sealed secret and event filter. The primary
   // row stands for the webhook_url setting (both modes, the merchant's webhook secret) and holds
-  // its health; existing merchants get its id here, new ones at creation (webhook-endpoints.ts).
+  // its health; existing merchants get its id here, new ones at creation (merchant-settings.ts).
   `CREATE TABLE webhook_endpoints (
      id TEXT PRIMARY KEY, mode TEXT, is_primary INTEGER NOT NULL DEFAULT 0, url TEXT, description TEXT,
      enabled_events TEXT NOT NULL DEFAULT '["*"]', secret_sealed TEXT, previous_secret_sealed TEXT,

@@ -1,13 +1,24 @@
 /**
- * Re-seals a merchant's secrets under the current master key. Sealing is async, so the values are
- * read first and written afterwards, each only if it is still the value read: a secret changed in
- * between (new credentials, a rolled secret) is newer and wins.
+ * Keeps a merchant's secrets sealed under the current master key. Sealing is async, so the values
+ * are read first and written afterwards, each only if it is still the value read: a secret changed
+ * in between (new credentials, a rolled secret) is newer and wins.
  */
 
 import type { Vault } from '../base/vault.ts';
 import { type ChannelCredentialsRow, type MerchantRow, sealContext } from './merchant-store.ts';
 
-/** Returns how many values were re-sealed and written. */
+/** Merchants created before secrets were sealed kept their webhook secret in clear: sealed on load. */
+export async function sealLegacySecrets(
+  storage: DurableObjectStorage,
+  vault: () => Promise<Vault>,
+  row: MerchantRow | undefined,
+): Promise<void> {
+  if (!row || row.webhook_secret === '') return;
+  const sealed = await (await vault()).seal(row.webhook_secret, sealContext.webhookSecret(row.id));
+  storage.sql.exec("UPDATE merchant SET webhook_secret_sealed = ?, webhook_secret = ''", sealed);
+}
+
+/** Re-seals every secret under the current master key; returns how many were re-sealed and written. */
 export async function resealMerchant(storage: DurableObjectStorage, vault: Vault, row: MerchantRow): Promise<number> {
   const plan: Array<{ sql: string; where: SqlStorageValue[]; before: string; after: string }> = [];
   const add = async (sql: string, where: SqlStorageValue[], before: string | null, context: string) => {

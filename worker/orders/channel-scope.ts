@@ -13,7 +13,7 @@ import { merchantStub } from '../base/merchant-stub.ts';
 import { type Result, unwrap } from '../base/result.ts';
 import { type ChannelId, channelOf, needsMerchantAccount } from '../channels/registry.ts';
 import type { ChannelContext } from '../channels/types.ts';
-import type { ChannelAccess } from '../merchants/merchant-object.ts';
+import type { ChannelAccess } from '../merchants/channel-credentials.ts';
 
 /** The facts of an order that decide how its channels are called. */
 export interface ChannelScope {

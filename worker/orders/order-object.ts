@@ -18,12 +18,11 @@ import type {
   ShopperContext,
 } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
-import { now } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
 import { asResult, type Result } from '../base/result.ts';
 import { migrate } from '../base/sql-migrations.ts';
 import type { ChannelId } from '../channels/registry.ts';
-import { nextAlarmAt, runDueWork } from './alarm-plan.ts';
+import { AlarmClock, nextAlarmAt, runDueWork } from './alarm-plan.ts';
 import { type StartAttemptInput, startAttempt } from './attempt-start.ts';
 import { captureTrade, closeTrade } from './channel-calls.ts';
 import { checkoutSummary, checkToken } from './checkout-view.ts';
@@ -50,9 +49,7 @@ export class OrderObject extends DurableObject<Env> {
   private readonly live: LiveStatus;
   private readonly context: OrderContext;
   private readonly index: IndexSync;
-  /** The alarm this object last set (ms), so an unchanged time is not written again. */
-  private alarmAt: number | null = null;
-  private inAlarm = false;
+  private readonly alarmClock: AlarmClock;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -68,6 +65,7 @@ export class OrderObject extends DurableObject<Env> {
       transaction: (work) => this.transaction(work),
     };
     this.index = new IndexSync(this.context);
+    this.alarmClock = new AlarmClock(ctx.storage);
   }
 
   private transaction<T>(work: () => T): T {
@@ -255,35 +253,21 @@ export class OrderObject extends DurableObject<Env> {
   // ---- alarm: expiry and webhook delivery ----------------------------------------------
 
   private async scheduleAlarm(): Promise<void> {
-    const next = nextAlarmAt(this.context, [this.index.nextWriteAt(), this.live.nextDeadline()]);
-    if (next === null) return;
-    // Anything already due runs at once (a time in the past is refused by setAlarm when it is 0).
-    // During an alarm run, not sooner than the next second: the runtime drops a write of the very
-    // time that is firing, and due-now times are whole seconds.
-    const at = Math.max(next, now() + (this.inAlarm ? 1 : 0)) * 1000;
-    // Settling calls this before and after its channel calls: write only when the time moved.
-    if (at === this.alarmAt) return;
-    await this.ctx.storage.setAlarm(at);
-    this.alarmAt = at;
+    await this.alarmClock.set(nextAlarmAt(this.context, [this.index.nextWriteAt(), this.live.nextDeadline()]));
   }
 
   override async alarm(): Promise<void> {
-    // The platform cleared the alarm that fired; an alarm run that fails is retried by it.
-    this.alarmAt = null;
-    this.inAlarm = true;
-    try {
-      await runDueWork(this.context, {
-        storage: this.ctx.storage,
-        live: this.live,
-        index: this.index,
-        publish: () => this.publish(),
-        closeCanceledAttempts: () => this.closeCanceledAttempts(),
-      });
-    } finally {
-      // Whatever failed above, pending events and expiry keep their next look.
-      await this.scheduleAlarm();
-      this.inAlarm = false;
-    }
+    await this.alarmClock.fired(
+      () =>
+        runDueWork(this.context, {
+          storage: this.ctx.storage,
+          live: this.live,
+          index: this.index,
+          publish: () => this.publish(),
+          closeCanceledAttempts: () => this.closeCanceledAttempts(),
+        }),
+      () => this.scheduleAlarm(),
+    );
   }
 
   /** The order's outbox, oldest first: the merchant's timeline with each event's deliveries. */

@@ -17,7 +17,8 @@ import type { Env } from '../base/env.ts';
 import { signingKeys } from '../base/keys.ts';
 import { merchantStub } from '../base/merchant-stub.ts';
 import { nextRetryAt } from '../base/webhook-retry.ts';
-import type { WebhookDestination, WebhookHealthReport } from '../merchants/webhook-endpoints.ts';
+import type { WebhookDestination } from '../merchants/webhook-destinations.ts';
+import type { WebhookHealthReport } from '../merchants/webhook-endpoint-health.ts';
 import {
   type AttemptRecord,
   bringLineForward,

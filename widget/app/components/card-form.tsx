@@ -17,9 +17,9 @@ import {
   parseExpiry,
 } from '../card-input.ts';
 import type { CardDetails } from '../checkout-api.ts';
+import type { Problem } from '../checkout-problem.ts';
 import { useI18n } from '../i18n.ts';
 import type { MessageKey } from '../messages.ts';
-import type { Problem } from '../use-checkout.ts';
 import { PayButton } from './pay-button.tsx';
 
 type FieldName = 'number' | 'expiry' | 'cvc' | 'name';

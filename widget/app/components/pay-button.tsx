@@ -1,6 +1,6 @@
+import type { Problem } from '../checkout-problem.ts';
 import { useI18n } from '../i18n.ts';
 import { failureText } from '../messages.ts';
-import type { Problem } from '../use-checkout.ts';
 import { LockIcon, Spinner } from './icons.tsx';
 
 /**

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { serverNow } from '../checkout-api.ts';
+import type { Problem } from '../checkout-problem.ts';
 import { clock, countdownNotice, secondsLeft } from '../countdown.ts';
 import { useI18n } from '../i18n.ts';
 import { failureText } from '../messages.ts';
 import { safeHttpUrl } from '../order-screen.ts';
 import { inWebview } from '../shopper-context.ts';
-import type { Problem } from '../use-checkout.ts';
 import { Spinner } from './icons.tsx';
 import { QrCode } from './qr-code.tsx';
 

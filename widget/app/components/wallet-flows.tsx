@@ -4,10 +4,10 @@
  * (components/lazy.tsx).
  */
 import type { CheckoutSummary } from '../../../shared/schemas.ts';
+import type { Problem } from '../checkout-problem.ts';
 import { useI18n } from '../i18n.ts';
 import { type Translate, walletName } from '../messages.ts';
 import type { Screen } from '../order-screen.ts';
-import type { Problem } from '../use-checkout.ts';
 import { Leaving } from './leaving.tsx';
 import { Onward } from './onward.tsx';
 import { QrPayment } from './qr-payment.tsx';
