@@ -64,3 +64,31 @@ describe('answers at the edge', () => {
     expect(await runInDurableObject(stub, (_object, state) => state.getWebSockets().length)).toBe(0);
   });
 });
+
+describe('a merchant that does not exist', () => {
+  it('answers 404 to every admin call and is left as empty as it was found', async () => {
+    const id = 'mer_0000000000000000';
+    const calls: Array<[string, unknown]> = [
+      [`/v1/admin/merchants/${id}/channels/sandbox`, { enabled: false }],
+      [`/v1/admin/merchants/${id}/channels/sandbox`, { enabled: true }],
+      [`/v1/admin/merchants/${id}`, { name: 'Ghost', disabled: true }],
+      [`/v1/admin/merchants/${id}/keys`, { kind: 'secret', mode: 'test' }],
+      [`/v1/admin/merchants/${id}/reencrypt`, {}],
+    ];
+    for (const [path, body] of calls) {
+      const { status, body: answer } = await call<ErrorEnvelope>(path, { key: env.TILL_ADMIN_KEY, body });
+      expect([path, status, answer.error?.code]).toEqual([path, 404, 'merchant_not_found']);
+    }
+    const stub = env.MERCHANTS.get(env.MERCHANTS.idFromName(id));
+    const filled = await runInDurableObject(stub, (_object, state) => {
+      const sql = state.storage.sql;
+      const tables = sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'")
+        .toArray()
+        .map((row) => row.name)
+        .filter((name) => !name.startsWith('sqlite_') && name !== 'migrations');
+      return tables.filter((name) => sql.exec(`SELECT 1 FROM "${name}" LIMIT 1`).toArray().length > 0);
+    });
+    expect(filled).toEqual([]);
+  });
+});

@@ -112,9 +112,11 @@ export function configureChannel(
   enabled: boolean,
   credentials: SealedCredentials | null,
 ): void {
+  // First: an object with no merchant (a made-up id) must be left as empty as it was found.
+  const merchant = merchantRow(sql);
   const current = channelRows(sql).find((row) => row.channel === channel);
   // A channel without a row is off: adding it switched off (credentials only) changes nothing shared.
-  if ((current?.enabled ?? 0) !== (enabled ? 1 : 0)) assertMayChangeSharedSettings(merchantRow(sql), caller);
+  if ((current?.enabled ?? 0) !== (enabled ? 1 : 0)) assertMayChangeSharedSettings(merchant, caller);
   sql.exec(
     'INSERT INTO channels (channel, enabled) VALUES (?1, ?2) ON CONFLICT (channel) DO UPDATE SET enabled = ?2',
     channel,

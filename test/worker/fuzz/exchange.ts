@@ -3,7 +3,9 @@
  * the state of everything the request could touch before and after. A broken invariant throws
  * a report of the request (method, path, headers, body excerpt) and the answer (status, code).
  */
+
 import { SELF } from 'cloudflare:test';
+import { MERCHANT_ID, ORDER_ID } from '../../../shared/schemas.ts';
 import { answerProblems, errorCodeOf } from './invariants.ts';
 import type { SchemaSet } from './json-schema.ts';
 import type { Operation } from './operations.ts';
@@ -54,12 +56,10 @@ export class Fuzzer {
     const text = `${request.target} ${bodyText(request.body)}`;
     const named = new Set(text.match(ID_IN_TEXT) ?? []);
     for (const id of [...named]) for (const relative of this.world.related.get(id) ?? []) named.add(relative);
-    const orders = this.world.orders().filter((id) => named.has(id));
-    const merchants = [
-      this.world.main.id,
-      this.world.other.id,
-      ...this.world.merchants().filter((id) => named.has(id)),
-    ];
+    // Ids of no object in the world count too: a refused call must not leave a made-up id's object
+    // with anything in it (a merchant id well formed but unknown once got a channel row that way).
+    const orders = [...named].filter((id) => ORDER_ID.test(id));
+    const merchants = [this.world.main.id, this.world.other.id, ...[...named].filter((id) => MERCHANT_ID.test(id))];
     return { merchants: [...new Set(merchants)], orders };
   }
 
