@@ -83,7 +83,9 @@ describe('a merchant that does not exist', () => {
     const filled = await runInDurableObject(stub, (_object, state) => {
       const sql = state.storage.sql;
       const tables = sql
-        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'")
+        .exec<{ name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'",
+        )
         .toArray()
         .map((row) => row.name)
         .filter((name) => !name.startsWith('sqlite_') && name !== 'migrations');
