@@ -16,6 +16,7 @@ import {
   verifyWebhookWithJwks,
   verifyWebhookWithSecret,
 } from '../../shared/webhook-signature.ts';
+import { order } from './sdk-helpers.ts';
 
 const secret = 'whsec_0123456789abcdefghijklmnop';
 const rolled = 'whsec_ponmlkjihgfedcba9876543210';
@@ -215,6 +216,16 @@ describe('webhook signatures: HMAC and Ed25519', () => {
 describe('the SDK’s webhook verification', () => {
   const merchantA = 'mer_AttackerAttacker';
   const merchantB = 'mer_VictimVictimVict';
+  /** An order as events carry it: without its client token. */
+  const eventOrder = (merchant: string) => {
+    const { client_token: _token, ...object } = order({
+      id: 'ord_0123456789abcdefghijklmn',
+      merchant_id: merchant,
+      created_at: t,
+      expires_at: t + 3600,
+    });
+    return object;
+  };
   const keyOf = (merchant: string) => `sk_test_${merchant.slice(4)}_${'k'.repeat(32)}`;
   const eventFor = (merchant: string, type = 'order.created') =>
     JSON.stringify({
@@ -223,31 +234,7 @@ describe('the SDK’s webhook verification', () => {
       type,
       created: t,
       mode: 'test',
-      data: {
-        object: {
-          id: 'ord_0123456789abcdefghijklmn',
-          object: 'order',
-          merchant_id: merchant,
-          mode: 'test',
-          status: 'open',
-          amount: 2900,
-          currency: 'USD',
-          description: 'Tote bag',
-          return_url: null,
-          metadata: {},
-          created_at: t,
-          expires_at: t + 3600,
-          paid_at: null,
-          canceled_at: null,
-          paid_attempt_id: null,
-          last_failure: null,
-          capture_method: 'automatic',
-          attempts: [],
-          amount_refunded: 0,
-          refunds: [],
-          receipt: null,
-        },
-      },
+      data: { object: eventOrder(merchant) },
     });
   /** A client whose fetch serves only Till's JWKS, counting the fetches. */
   function clientOf(merchant: string) {
