@@ -53,7 +53,7 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
   const fragment = writeLaunchFragment({
     token,
     origin: location.origin,
-    page: location.href.replace(/#.*/, ''),
+    page: location.href.split('#')[0],
     locale: options.locale,
     return_url: options.returnUrl,
     openid: options.wechatOpenId,
