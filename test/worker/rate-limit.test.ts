@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { AppVariables, Env } from '../../worker/base/env.ts';
 import { merchantAuth } from '../../worker/http/auth.ts';
+import { onError, requestId } from '../../worker/http/errors.ts';
 import {
   attemptOrderRateLimit,
   byApiKey,
@@ -20,7 +21,6 @@ import {
   type RateLimitMiddlewareOptions,
   rateLimit,
 } from '../../worker/http/rate-limit.ts';
-import { onError, requestId } from '../../worker/http/request.ts';
 import { hashApiKey } from '../../worker/merchants/api-keys.ts';
 import wranglerToml from '../../wrangler.toml?raw';
 

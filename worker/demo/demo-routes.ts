@@ -12,7 +12,7 @@ import { now } from '../base/clock.ts';
 import type { AppEnv, Env } from '../base/env.ts';
 import { dispatchToSelf } from '../base/self-dispatch.ts';
 import { adminAuth } from '../http/auth.ts';
-import { readJson } from '../http/request.ts';
+import { readJson } from '../http/input.ts';
 import { DEMO_PAGE, DEMO_SCRIPT } from './demo-page.ts';
 
 /** The same cart priced for each market: in yuan, Alipay and WeChat Pay are offered too. */

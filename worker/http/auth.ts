@@ -16,8 +16,8 @@ import { unwrap } from '../base/result.ts';
 import { hashApiKey, parseApiKey } from '../merchants/api-keys.ts';
 import type { AuthenticationResult, MerchantPrincipal } from '../merchants/merchant-principal.ts';
 import { forgetMerchantAccess } from '../orders/channel-scope.ts';
+import { bearer, readBodyBytes } from './input.ts';
 import { limitKeyLookups } from './rate-limit.ts';
-import { bearer, readBodyBytes } from './request.ts';
 
 export type MerchantEnv = AppEnv & { Variables: { merchant: MerchantPrincipal } };
 export type CheckoutEnv = AppEnv & { Variables: { claims: ClientTokenClaims } };

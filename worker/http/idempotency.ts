@@ -9,7 +9,7 @@ import type { Context, Env as HonoEnv, MiddlewareHandler } from 'hono';
 import { sha256Hex } from '../../shared/encoding.ts';
 import { TillError } from '../../shared/errors.ts';
 import type { AppEnv } from '../base/env.ts';
-import { readBodyBytes } from './request.ts';
+import { readBodyBytes } from './input.ts';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;

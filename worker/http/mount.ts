@@ -11,9 +11,9 @@ import { type ApiRoute, honoPath, type SuccessSchema, successOf } from '../../sh
 import { TillError } from '../../shared/errors.ts';
 import type { AppEnv } from '../base/env.ts';
 import type { CheckoutEnv, MerchantEnv } from './auth.ts';
-import { parseWith, readBodyBytes, readEmptyBody, readJsonValue } from './request.ts';
+import { parseWith, readBodyBytes, readEmptyBody, readJsonValue } from './input.ts';
+import { listQuery } from './query.ts';
 import { preflightChain, routeChain } from './route-middleware.ts';
-import { listQuery } from './routes/list-query.ts';
 
 type Roles<R extends ApiRoute> = R['auth'][number];
 

@@ -16,7 +16,7 @@ import type { Context, Env as HonoEnv, MiddlewareHandler } from 'hono';
 import { TillError } from '../../shared/errors.ts';
 import type { AppEnv } from '../base/env.ts';
 import { hashApiKey } from '../merchants/api-keys.ts';
-import { bearer } from './request.ts';
+import { bearer } from './input.ts';
 
 export type RatePeriod = 10 | 60;
 

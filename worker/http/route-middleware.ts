@@ -14,13 +14,13 @@ import { LIVE_PROTOCOL, protocolToken } from '../orders/live-status.ts';
 import { adminAuth, type CheckoutEnv, clientTokenAuth, type MerchantEnv, merchantAuth } from './auth.ts';
 import { allowedOriginsCors, orderMerchantOrigins } from './cors.ts';
 import { idempotency } from './idempotency.ts';
+import { bearer } from './input.ts';
 import {
   attemptIpRateLimit,
   attemptOrderRateLimit,
   checkoutReadRateLimit,
   merchantKeyRateLimit,
 } from './rate-limit.ts';
-import { bearer } from './request.ts';
 
 type Stage = 'edge' | 'caller' | 'verified';
 type Middleware = MiddlewareHandler<AppEnv>;

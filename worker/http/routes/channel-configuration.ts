@@ -4,7 +4,7 @@ import { TillError } from '../../../shared/errors.ts';
 import type { ConfigureChannelRequest, Mode } from '../../../shared/schemas.ts';
 import type { Env } from '../../base/env.ts';
 import { type ChannelId, channelOf, deploymentGapOf, isChannelId } from '../../channels/registry.ts';
-import { parseWith } from '../request.ts';
+import { parseWith } from '../input.ts';
 
 export interface ChannelConfiguration {
   channel: ChannelId;

@@ -8,8 +8,8 @@ import { TillError } from '../../../shared/errors.ts';
 import { orderStub } from '../../base/order-stub.ts';
 import { channelOf, isChannelId } from '../../channels/registry.ts';
 import { answerNotification } from '../channel-answer.ts';
+import { originOf } from '../input.ts';
 import type { Handlers } from '../mount.ts';
-import { originOf } from '../request.ts';
 
 /** Channels post small forms or JSON; anything larger is not a notification. */
 const MAX_NOTIFICATION_BYTES = 64 * 1024;

@@ -9,8 +9,8 @@ import { channelOf, isChannelId } from '../../channels/registry.ts';
 import { grantedRequest, LIVE_PROTOCOL, refusalOf } from '../../orders/live-status.ts';
 import type { CheckoutEnv } from '../auth.ts';
 import { orderMerchantOrigins } from '../cors.ts';
+import { originOf, parseWith } from '../input.ts';
 import type { Handlers } from '../mount.ts';
-import { originOf, parseWith } from '../request.ts';
 
 /**
  * Origins an attempt's return_url may point at. The merchant's are looked up (two object round

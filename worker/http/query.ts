@@ -1,9 +1,9 @@
 /** Reads a list endpoint's query string: the schema's parameters plus `metadata[<key>]=<value>` filters. */
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { TillError } from '../../../shared/errors.ts';
-import { MAX_METADATA_FILTERS, MetadataKeySchema } from '../../../shared/schemas.ts';
-import { parseWith, queryParams } from '../request.ts';
+import { TillError } from '../../shared/errors.ts';
+import { MAX_METADATA_FILTERS, MetadataKeySchema } from '../../shared/schemas.ts';
+import { parseWith, queryParams } from './input.ts';
 
 /** `s`: a key may hold a line separator, and must then be read (and judged) as a key too. */
 const METADATA_PARAM = /^metadata\[(.*)\]$/s;
