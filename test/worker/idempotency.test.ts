@@ -4,6 +4,7 @@ import { sha256Hex } from '../../shared/encoding.ts';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { ApiKey, CheckoutSummary, CreatedApiKey, List, MerchantWithKeys, Order } from '../../shared/schemas.ts';
 import { advanceClock, resetClock } from '../../worker/base/clock.ts';
+import { vaultOf } from '../../worker/base/vault.ts';
 import type { IdempotencyStore } from '../../worker/idempotency/idempotency-store.ts';
 import { call, card, createMerchant, createOrder, newOrder } from './helpers.ts';
 
@@ -100,6 +101,42 @@ describe('Idempotency-Key', () => {
     expect(full.body.attempts).toHaveLength(1);
   });
 
+  it('keeps no guessable hash of a body holding a card, and matches a record kept under a retired master key', async () => {
+    const merchant = await createMerchant();
+    const order = await newOrder(merchant.secret_key);
+    const k = key();
+    const attempt = card('4242424242424242');
+    const pay = () =>
+      call<CheckoutSummary>(`/v1/checkout/${order.id}/attempts`, {
+        key: order.client_token,
+        body: attempt,
+        headers: { 'idempotency-key': k },
+      });
+    expect((await pay()).status).toBe(201);
+    const store = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(await sha256Hex(`checkout:${order.id}\n${k}`)));
+    const fingerprint = () =>
+      runInDurableObject(store, (_instance: IdempotencyStore, state) =>
+        String(state.storage.sql.exec('SELECT fingerprint FROM record').one().fingerprint),
+      );
+    const request = `POST /v1/checkout/${order.id}/attempts\n${JSON.stringify(attempt)}`;
+    const [current, previous] = await (await vaultOf(env)).digests('idempotency fingerprint', request);
+    // Keyed by the current master key: nobody holding only the record can test a guessed number against it.
+    expect(await fingerprint()).toBe(current);
+    expect(await fingerprint()).not.toBe(await sha256Hex(request));
+    expect(current?.startsWith(`${env.TILL_MASTER_KEY.split(':')[0]}.`)).toBe(true);
+
+    // As if kept before the master key rotated: the retired key (still configured) recognises it.
+    const rekey = (to: string) =>
+      runInDurableObject(store, (_instance: IdempotencyStore, state) => {
+        state.storage.sql.exec('UPDATE record SET fingerprint = ?', to);
+      });
+    await rekey(previous ?? '');
+    expect((await pay()).headers.get('idempotent-replayed')).toBe('true');
+    // A fingerprint under a key no longer configured is another request's.
+    await rekey(`gone.${'0'.repeat(64)}`);
+    expect((await pay()).status).toBe(409);
+  });
+
   it('refuses a malformed key', async () => {
     const merchant = await createMerchant();
     const bad = await createOrder(merchant.secret_key, {}, 'spaces are not allowed');
@@ -160,15 +197,15 @@ describe('Idempotency-Key', () => {
   it('lets a retry take over a claim whose request died, and ignores the dead request’s late answer', async () => {
     const store = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(`test-${crypto.randomUUID()}`));
     const t0 = Date.now();
-    const first = await store.begin('fp', t0);
+    const first = await store.begin(['fp'], t0);
     expect(first.state).toBe('started');
-    expect((await store.begin('fp', t0 + 1000)).state).toBe('in_progress');
-    const second = await store.begin('fp', t0 + 61_000);
+    expect((await store.begin(['fp'], t0 + 1000)).state).toBe('in_progress');
+    const second = await store.begin(['fp'], t0 + 61_000);
     expect(second.state).toBe('started');
     if (first.state !== 'started' || second.state !== 'started') return;
     await store.complete(first.token, { status: 201, body: 'late', headers: {} });
     await store.complete(second.token, { status: 201, body: 'winner', headers: { 'content-type': 'text/plain' } });
-    expect(await store.begin('fp', t0 + 62_000)).toEqual({
+    expect(await store.begin(['fp'], t0 + 62_000)).toEqual({
       state: 'replay',
       response: { status: 201, body: 'winner', headers: { 'content-type': 'text/plain' } },
     });

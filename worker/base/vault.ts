@@ -9,7 +9,8 @@
  * The associated data binds a value to where it is stored (merchant and field), so a sealed value
  * copied into another merchant's row does not open.
  */
-import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../shared/encoding.ts';
+import { promiseCache } from './promise-cache.ts';
+import { fromBase64Url, fromUtf8, toBase64Url, toHex, utf8 } from '../../shared/encoding.ts';
 
 const FORMAT = 'tv1';
 const KEY_ID = /^[0-9A-Za-z_-]{1,32}$/;
@@ -27,7 +28,11 @@ export interface VaultConfig {
 interface MasterKey {
   id: string;
   key: CryptoKey;
+  /** The same 32 bytes as an HMAC key, from which each purpose's digest key is derived. */
+  derivation: CryptoKey;
 }
+
+const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const;
 
 async function importMasterKey(spec: string, origin: string): Promise<MasterKey> {
   const colon = spec.indexOf(':');
@@ -41,12 +46,18 @@ async function importMasterKey(spec: string, origin: string): Promise<MasterKey>
     throw new VaultError(`${origin} key ${id} is not base64url`);
   }
   if (bytes.length !== 32) throw new VaultError(`${origin} key ${id} must be 32 bytes, got ${bytes.length}`);
-  return { id, key: await crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt']) };
+  return {
+    id,
+    key: await crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt']),
+    derivation: await crypto.subtle.importKey('raw', bytes, HMAC, false, ['sign']),
+  };
 }
 
 export class Vault {
   private readonly current: MasterKey;
   private readonly byId: Map<string, MasterKey>;
+  /** Digest keys by purpose and master key id, derived on first use. */
+  private readonly digestKeys = new Map<string, Promise<CryptoKey>>();
 
   private constructor(current: MasterKey, all: MasterKey[]) {
     this.current = current;
@@ -97,6 +108,36 @@ export class Vault {
     }
   }
 
+  /**
+   * Keyed digests (HMAC-SHA-256) of `text` for one purpose, `<key id>.<hex>`: one per configured
+   * master key, the current key's first. A digest is no hash anyone can recompute by guessing the
+   * text (a request body holding a card number has little entropy); one stored under a retired key
+   * still matches while that key stays in TILL_PREVIOUS_MASTER_KEYS, so rotation needs no migration.
+   */
+  async digests(purpose: string, text: string | Uint8Array<ArrayBuffer>): Promise<string[]> {
+    const data = typeof text === 'string' ? utf8(text) : text;
+    const keys = [this.current, ...[...this.byId.values()].filter((key) => key !== this.current)];
+    return Promise.all(
+      keys.map(async (master) => {
+        const mac = await crypto.subtle.sign('HMAC', await this.digestKey(master, purpose), data);
+        return `${master.id}.${toHex(new Uint8Array(mac))}`;
+      }),
+    );
+  }
+
+  /** A key per purpose, so a digest made for one use can never stand in for another's. */
+  private digestKey(master: MasterKey, purpose: string): Promise<CryptoKey> {
+    const id = `${master.id}:${purpose}`;
+    let key = this.digestKeys.get(id);
+    if (!key) {
+      key = crypto.subtle
+        .sign('HMAC', master.derivation, utf8(`till digest key:${purpose}`))
+        .then((bytes) => crypto.subtle.importKey('raw', bytes, HMAC, false, ['sign']));
+      this.digestKeys.set(id, key);
+    }
+    return key;
+  }
+
   /** The id of the master key a sealed value was sealed under. */
   static keyIdOf(sealed: string): string | null {
     return SEALED.exec(sealed)?.[1] ?? null;
@@ -108,6 +149,12 @@ export class Vault {
     return this.seal(await this.open(sealed, context), context);
   }
 }
+
+const vaults = promiseCache<Vault>(4);
+
+/** The vault for these settings, made once per isolate (importing keys costs more than using them). */
+export const vaultOf = (env: VaultConfig): Promise<Vault> =>
+  vaults(`${env.TILL_MASTER_KEY ?? ''}|${env.TILL_PREVIOUS_MASTER_KEYS ?? ''}`, () => Vault.fromEnv(env));
 
 /** A fresh master key spec for configuration (`npm start` and the rotation command use it). */
 export function newMasterKeySpec(id: string): string {

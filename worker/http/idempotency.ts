@@ -6,9 +6,10 @@
  * Answers of 5xx and 429 are not kept, so those can be retried with the same key.
  */
 import type { Context, Env as HonoEnv, MiddlewareHandler } from 'hono';
-import { sha256Hex } from '../../shared/encoding.ts';
+import { sha256Hex, utf8 } from '../../shared/encoding.ts';
 import { TillError } from '../../shared/errors.ts';
 import type { AppEnv } from '../base/env.ts';
+import { vaultOf } from '../base/vault.ts';
 import { readBodyBytes } from './input.ts';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
@@ -36,11 +37,17 @@ export function idempotency<E extends AppEnv>(options: IdempotencyOptions<E>): M
       );
     }
     const url = new URL(c.req.url);
-    const body = await sha256Hex(new Uint8Array(await readBodyBytes(c)));
-    const fingerprint = await sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${body}`);
+    const line = utf8(`${c.req.method} ${url.pathname}${url.search}\n`);
+    const body = new Uint8Array(await readBodyBytes(c));
+    const request = new Uint8Array(line.length + body.length);
+    request.set(line);
+    request.set(body, line.length);
+    // Keyed, never a bare hash: a body can hold a card number, which a hash of it would give away
+    // to anyone able to guess it from its BIN and last four.
+    const fingerprints = await (await vaultOf(c.env)).digests('idempotency fingerprint', request);
     const name = await sha256Hex(`${scope(c)}\n${key}`);
     const store = c.env.IDEMPOTENCY.get(c.env.IDEMPOTENCY.idFromName(name));
-    const outcome = await store.begin(fingerprint);
+    const outcome = await store.begin(fingerprints);
     if (outcome.state === 'mismatch') {
       throw new TillError(
         'idempotency_key_reused',

@@ -77,14 +77,20 @@ export class IdempotencyStore extends DurableObject<Env> {
     return this.sql.exec<RecordRow>('SELECT * FROM record').toArray()[0];
   }
 
-  /** Claims the key for a request, or says what became of the request that claimed it first. */
-  async begin(fingerprint: string, nowMs = clockMs()): Promise<BeginOutcome> {
+  /**
+   * Claims the key for a request, or says what became of the request that claimed it first.
+   * `fingerprints` are the request's keyed digests under each configured master key, the current
+   * key's first (the one kept); a record made under a key since retired matches through its own.
+   */
+  async begin(fingerprints: readonly string[], nowMs = clockMs()): Promise<BeginOutcome> {
+    const [fingerprint] = fingerprints;
+    if (fingerprint === undefined) throw new TypeError('begin needs at least one fingerprint');
     const token = crypto.randomUUID();
     this.ensureSchema();
     const outcome = this.ctx.storage.transactionSync(
       (): BeginOutcome | { state: 'sealed'; status: number; sealed: string } => {
         const record = this.record();
-        if (record && record.fingerprint !== fingerprint) return { state: 'mismatch' };
+        if (record && !fingerprints.includes(record.fingerprint)) return { state: 'mismatch' };
         if (record && record.status !== null)
           return { state: 'sealed', status: record.status, sealed: record.sealed_answer ?? '' };
         if (record && record.started_at + LEASE_SECONDS * 1000 > nowMs) return { state: 'in_progress' };
