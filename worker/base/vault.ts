@@ -9,8 +9,9 @@
  * The associated data binds a value to where it is stored (merchant and field), so a sealed value
  * copied into another merchant's row does not open.
  */
-import { promiseCache } from './promise-cache.ts';
+
 import { fromBase64Url, fromUtf8, toBase64Url, toHex, utf8 } from '../../shared/encoding.ts';
+import { promiseCache } from './promise-cache.ts';
 
 const FORMAT = 'tv1';
 const KEY_ID = /^[0-9A-Za-z_-]{1,32}$/;
