@@ -108,7 +108,7 @@ describe('checkout API', () => {
     expect(retried.body.last_failure).toBeNull();
   });
 
-  it('refuses invalid card input at the edge', async () => {
+  it('refuses invalid card input at the edge: Luhn, brand, security code length, a past expiry', async () => {
     const order = await newOrder(merchant.secret_key);
     const luhn = await pay(order, card('4242424242424241'));
     expect([luhn.status, luhn.body.error.code, luhn.body.error.param]).toEqual([
@@ -118,6 +118,32 @@ describe('checkout API', () => {
     ]);
     const unknown = await pay(order, { ...card('4242424242424242'), pin: '1234' });
     expect([unknown.status, unknown.body.error.code]).toEqual([400, 'unknown_parameter']);
+    const refused = async (change: Record<string, unknown>) => {
+      const attempt = card('4242424242424242');
+      const answer = await pay(order, { ...attempt, card: { ...attempt.card, ...change } });
+      return [answer.status, answer.body.error?.param, answer.body.error?.message];
+    };
+    const lastYear = new Date().getUTCFullYear() - 1;
+    expect(await refused({ exp_year: lastYear })).toEqual([
+      400,
+      'card.exp_year',
+      'Invalid card.exp_year: the card has expired',
+    ]);
+    expect(await refused({ number: '1234567812345670' })).toEqual([
+      400,
+      'card.number',
+      'Invalid card.number: card brand is not accepted: Visa, Mastercard, American Express, Discover, JCB, Diners Club, UnionPay are',
+    ]);
+    expect(await refused({ cvc: '1234' })).toEqual([
+      400,
+      'card.cvc',
+      'Invalid card.cvc: cvc must be 3 digits for Visa',
+    ]);
+    expect(await refused({ number: '378282246310005', cvc: '123' })).toEqual([
+      400,
+      'card.cvc',
+      'Invalid card.cvc: cvc must be 4 digits for American Express',
+    ]);
     const channel = await pay(order, { channel: 'bitcoin', method: 'x' });
     expect([channel.status, channel.body.error.code]).toEqual([400, 'channel_not_available']);
     expect((await summary(order)).body.attempt).toBeNull();
