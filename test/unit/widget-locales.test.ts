@@ -110,6 +110,9 @@ describe('failureText', () => {
       const ar = translator((await loadMessages('ar')).messages);
       expect(failureText(ar, { code: 'card_declined', message: 'Your card was declined.' })).toBe('تم رفض بطاقتك.');
       expect(failureText(ar, { code: 'insufficient_funds', message: 'x' })).not.toBe('x');
+      expect(failureText(ar, { code: 'stolen_card', message: 'Your card was reported stolen.' })).toBe(
+        'تم رفض بطاقتك.',
+      );
       expect(failureText(ar, { code: 'ACQ.TRADE_HAS_CLOSE', message: 'Alipay closed the trade' })).toBe(
         'Alipay closed the trade',
       );

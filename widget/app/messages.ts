@@ -3,6 +3,7 @@
  * chunk on our origin, fetched while the frame asks for the order, so no shopper downloads the
  * other eleven.
  */
+import type { CardDeclineCode } from '../../shared/card-declines.ts';
 import type { MessageKey, Messages } from './locales/en.ts';
 
 export type { MessageKey, Messages };
@@ -78,22 +79,39 @@ export const loadMessages = (locale: Locale): Promise<{ locale: Locale; messages
 
 export type Translate = (key: MessageKey, values?: Record<string, string>) => string;
 
-/** Declines Till can name in every language, by the processor's code. */
-const FAILURE_KEYS: Record<string, MessageKey> = {
+/**
+ * Till's card failures in the shopper's words; codes with the same advice share a key. Fraud,
+ * lost and stolen read as the generic decline: telling a fraudster the card is flagged helps
+ * only the fraudster (Stripe says the same of these codes: https://docs.stripe.com/declines/codes).
+ */
+const FAILURE_KEYS = {
   card_declined: 'declineCard',
+  do_not_honor: 'declineCard',
+  fraudulent: 'declineCard',
+  lost_card: 'declineCard',
+  stolen_card: 'declineCard',
   insufficient_funds: 'declineFunds',
   expired_card: 'declineExpired',
   incorrect_cvc: 'declineCvc',
-};
+  incorrect_number: 'numberInvalid',
+  processing_error: 'declineRetry',
+  try_again_later: 'declineRetry',
+  authentication_required: 'declineAuth',
+  card_not_supported: 'declineUnsupported',
+  currency_not_supported: 'declineUnsupported',
+  invalid_amount: 'declineUnsupported',
+  card_velocity_exceeded: 'declineLimit',
+} as const satisfies Record<CardDeclineCode, MessageKey>;
 
 /**
  * A failure in the shopper's language where its code is known; else the channel's own words
  * (shown with `dir="auto"`, as they may be in another script than the page); else a network error.
  */
-export const failureText = (t: Translate, failure: { code: string; message: string }): string => {
-  const key = FAILURE_KEYS[failure.code];
-  return key ? t(key) : failure.message || t('networkError');
-};
+export const failureText = (t: Translate, failure: { code: string; message: string }): string =>
+  // Own keys only: a code such as `toString` must not find the prototype's.
+  Object.hasOwn(FAILURE_KEYS, failure.code)
+    ? t(FAILURE_KEYS[failure.code as CardDeclineCode])
+    : failure.message || t('networkError');
 
 /** A wallet by the name shoppers know it by, in their language; null for a channel that is no wallet. */
 export const walletName = (t: Translate, channel: string): string | null =>

@@ -36,11 +36,16 @@ const en = {
   canceledTitle: 'This payment was canceled',
   canceledHint: 'No money was taken. Return to the store if you want to order again.',
   failedTitle: 'Payment failed',
-  // A processor's decline, by its code (other codes show the channel's own words).
+  // Card declines, by Till's code (messages.ts FAILURE_KEYS; `numberInvalid` doubles for incorrect_number).
+  // Unknown codes show the channel's own words.
   declineCard: 'Your card was declined.',
   declineFunds: 'Your card has insufficient funds.',
   declineExpired: 'Your card has expired.',
   declineCvc: "Your card's security code is incorrect.",
+  declineRetry: 'Your card could not be processed. Try again in a moment.',
+  declineAuth: 'Your bank could not verify this payment.',
+  declineUnsupported: 'Your card cannot be used for this payment.',
+  declineLimit: 'Your card has reached its spending limit.',
   errorTitle: 'Something went wrong',
   retry: 'Retry',
   networkError: 'We could not reach the payment server. Check your connection and try again.',
