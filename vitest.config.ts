@@ -11,6 +11,7 @@ const testSecrets = {
   // Sealing key for worker tests; the previous key lets tests prove re-encryption.
   TILL_MASTER_KEY: `test2:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`,
   TILL_PREVIOUS_MASTER_KEYS: `test1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`,
+  TILL_FINGERPRINT_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'),
   // Test mode talks to the local fakes that test/fakes/global-setup.ts starts.
   ALIPAY_GATEWAY_TEST: alipayGateway(FAKE_PORTS.worker.alipay),
   WECHATPAY_API_TEST: wechatpayApi(FAKE_PORTS.worker.wechatpay),

@@ -34,6 +34,7 @@ export async function ensureDevVars(
     TILL_ADMIN_KEY: () => `admin_${secret()}`,
     SANDBOX_NOTIFY_SECRET: () => secret(),
     TILL_MASTER_KEY: () => `dev1:${secret(32)}`,
+    TILL_FINGERPRINT_KEY: () => secret(32),
   };
   for (const [name, generate] of Object.entries(generators)) {
     if (!vars[name]) {

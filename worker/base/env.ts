@@ -32,6 +32,8 @@ export interface Env {
   TILL_MASTER_KEY: string;
   /** Optional retired master keys, comma-separated, still able to open what they sealed. */
   TILL_PREVIOUS_MASTER_KEYS?: string;
+  /** HMAC key of card fingerprints (32 bytes base64url); stable, unlike the master key. */
+  TILL_FINGERPRINT_KEY: string;
   /** Secret the sandbox channel signs its notifications with. */
   SANDBOX_NOTIFY_SECRET: string;
   /** Alipay gateways per mode; defaults: Alipay's sandbox gateway for test, production for live. */

@@ -7,6 +7,7 @@ import type { Currency } from '../../shared/money.ts';
 import type { CaptureMethod } from '../../shared/order-model.ts';
 import type { Failure, Mode, NextAction, PaymentMethod, ShopperContext } from '../../shared/schemas.ts';
 import type { Env } from '../base/env.ts';
+import type { CardForCall } from './card/vaulted-card.ts';
 
 export interface ChannelContext<Credentials = unknown> {
   env: Env;
@@ -46,6 +47,8 @@ export interface StartRequest extends OrderFacts {
   attemptId: string;
   returnUrl: string | undefined;
   shopper: Shopper;
+  /** A card attempt's card, vaulted: in memory for this attempt's processor calls only. */
+  card?: CardForCall;
 }
 
 /** What a channel says about one attempt. */

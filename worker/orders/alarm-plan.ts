@@ -6,6 +6,7 @@
 import { isTerminal } from '../../shared/order-model.ts';
 import { now } from '../base/clock.ts';
 import { failLostCalls, lostAfter } from './attempt-start.ts';
+import { cardErasureAt, eraseCardsIfDue } from './card-erasure.ts';
 import { nextDeliveryAt } from './delivery-store.ts';
 import { expireOrRelease, expiryCheckAt } from './expiry.ts';
 import type { LiveStatus } from './live-status.ts';
@@ -29,6 +30,7 @@ export function nextAlarmAt(o: OrderContext, others: ReadonlyArray<number | null
     oldestPending ? lostAfter(oldestPending) : null,
     o.ledger.attempts.nextQueryAt(),
     nextRefundCallAt(o.sql),
+    cardErasureAt(o),
     ...others,
   ].filter((time): time is number => time !== null);
   return times.length === 0 ? null : Math.min(...times);
@@ -99,5 +101,6 @@ export async function runDueWork(o: OrderContext, parts: AlarmParts): Promise<vo
   parts.publish();
   parts.live.closeExpired();
   await parts.index.sync();
+  o.transaction(() => eraseCardsIfDue(o));
   await deliverPendingEvents(o.env, o.sql, parts.storage, row.merchant_id);
 }

@@ -3,6 +3,7 @@
  * it, and its answer applied in another. A call whose answer never comes (the object restarted
  * during it) is failed later and the channel asked what happened.
  */
+import type { Card } from '../../shared/card-schema.ts';
 import { TillError } from '../../shared/errors.ts';
 import { acceptsAttempts } from '../../shared/order-model.ts';
 import type { CheckoutSummary, ShopperContext } from '../../shared/schemas.ts';
@@ -10,6 +11,7 @@ import type { ClientTokenClaims } from '../../shared/tokens.ts';
 import { now } from '../base/clock.ts';
 import { newAttemptId } from '../base/ids.ts';
 import { asResult, type Result } from '../base/result.ts';
+import { type CardForCall, vaultCard } from '../channels/card/vaulted-card.ts';
 import { type ChannelId, channelOf, isChannelId } from '../channels/registry.ts';
 import type { StartResult } from '../channels/types.ts';
 import { channelErrorLog } from './channel-calls.ts';
@@ -53,8 +55,23 @@ function checkReturnUrl(url: string | undefined, row: OrderRow, origins: readonl
   );
 }
 
+/** A card attempt's card, vaulted before the attempt opens (sealing is asynchronous; transactions are not). */
+type VaultedForAttempt = Awaited<ReturnType<typeof vaultCard>>;
+
+async function vaultAttemptCard(o: OrderContext, input: StartAttemptInput): Promise<VaultedForAttempt | null> {
+  const { body } = input;
+  if (body.method !== 'card' || body.card === undefined) return null;
+  const row = o.ledger.order();
+  // Checked by the channel's schema at the edge (CardSchema).
+  return vaultCard(o.env, body.card as Card, { merchantId: row.merchant_id, mode: row.mode });
+}
+
 /** Opens an attempt (inside a transaction); anything that stops it throws and changes nothing. */
-function openAttempt(o: OrderContext, input: StartAttemptInput): { id: string; channelId: ChannelId; row: OrderRow } {
+function openAttempt(
+  o: OrderContext,
+  input: StartAttemptInput,
+  card: VaultedForAttempt | null,
+): { id: string; channelId: ChannelId; row: OrderRow } {
   const { claims, body, origin, context } = input;
   const row = o.ledger.order();
   checkToken(row, claims);
@@ -91,6 +108,7 @@ function openAttempt(o: OrderContext, input: StartAttemptInput): { id: string; c
     at: now(),
     origin,
   });
+  if (card) o.ledger.cards.keep(card.vaulted, id, now());
   o.ledger.setOrderStatus(row, 'processing');
   return { id, channelId, row };
 }
@@ -116,6 +134,7 @@ async function startAtChannel(
   row: OrderRow,
   attemptId: string,
   input: StartAttemptInput,
+  card: CardForCall | undefined,
 ): Promise<StartAnswer> {
   try {
     return await channelOf(channelId).start(
@@ -132,6 +151,7 @@ async function startAtChannel(
         attemptId,
         returnUrl: input.body.return_url,
         shopper: { context: input.context, ip: input.ip, userAgent: input.userAgent },
+        ...(card ? { card } : {}),
       },
       input.body,
     );
@@ -215,7 +235,9 @@ export async function startAttempt(
     if (isChannelId(channel)) await assertMayCharge(channelScope(o), channel);
   });
   if (!allowed.ok) return allowed;
-  const opened = await asResult(() => o.transaction(() => openAttempt(o, input)));
+  const card = await asResult(() => vaultAttemptCard(o, input));
+  if (!card.ok) return card;
+  const opened = await asResult(() => o.transaction(() => openAttempt(o, input, card.value)));
   if (!opened.ok) return opened;
   const { id, channelId, row } = opened.value;
   // Before the channel call: should the object die during it, this alarm finds the lost call.
@@ -223,7 +245,7 @@ export async function startAttempt(
   await hooks.closeCanceledAttempts();
   // While the old attempts were being closed, one of them may have paid the order.
   if (o.transaction(() => stillWanted(o, id))) {
-    const started = await startAtChannel(channelScope(o), channelId, row, id, input);
+    const started = await startAtChannel(channelScope(o), channelId, row, id, input, card.value?.forCall);
     o.transaction(() => applyStart(o, id, started));
     await hooks.settle();
   }

@@ -1,8 +1,8 @@
 /**
  * The order's state changes, all synchronous so the Durable Object composes them inside one
  * `transactionSync`. It decides; the table modules write (orders-table.ts, attempts-table.ts,
- * outbox.ts, refunds.ts), each status through its transition table. Every move a merchant hears
- * about appends its event to the outbox in the same transaction.
+ * outbox.ts, refunds.ts, cards-table.ts), each status through its transition table. Every move a
+ * merchant hears about appends its event to the outbox in the same transaction.
  */
 import { TillError } from '../../shared/errors.ts';
 import {
@@ -21,6 +21,7 @@ import { newEventId } from '../base/ids.ts';
 import { signingKeys } from '../base/keys.ts';
 import type { ChannelOutcome } from '../channels/types.ts';
 import { AttemptsTable } from './attempts-table.ts';
+import { CardsTable } from './cards-table.ts';
 import { type AttemptRow, type OrderRow, orderView, type RefundRow, refundView } from './order-store.ts';
 import { OrdersTable, type StatusFields } from './orders-table.ts';
 import { Outbox } from './outbox.ts';
@@ -40,6 +41,7 @@ export class OrderLedger {
   readonly orders: OrdersTable;
   readonly attempts: AttemptsTable;
   readonly outbox: Outbox;
+  readonly cards: CardsTable;
   private readonly sql: SqlStorage;
   private readonly env: Env;
   /** Attempts canceled here that must also be closed at their channel, after the transaction. */
@@ -51,6 +53,7 @@ export class OrderLedger {
     this.orders = new OrdersTable(sql);
     this.attempts = new AttemptsTable(sql);
     this.outbox = new Outbox(sql);
+    this.cards = new CardsTable(sql);
   }
 
   /**

@@ -2,7 +2,7 @@
  * SQLite layout of one order's Durable Object, as numbered steps (base/sql-migrations.ts). Each
  * table has one module that writes it: orders-table.ts, attempts-table.ts, refunds.ts, outbox.ts,
  * delivery-store.ts (deliveries, delivery_attempts), notification-log.ts (channel_events,
- * channel_notifications); test/unit/order-tables.test.ts keeps it so.
+ * channel_notifications), cards-table.ts; test/unit/order-tables.test.ts keeps it so.
  */
 import type { Migration } from '../base/sql-migrations.ts';
 
@@ -155,6 +155,23 @@ CREATE TABLE channel_notifications (
   outcome TEXT NOT NULL,
   reason_code TEXT,
   reason TEXT
+);
+`,
+  // Issue 14: the card vault of this order's attempts (cards-table.ts). The number and expiry are
+  // sealed and erased a while after the order ends; the CVC is never written anywhere.
+  `
+CREATE TABLE cards (
+  token TEXT PRIMARY KEY,
+  attempt_id TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  brand TEXT NOT NULL,
+  bin TEXT NOT NULL,
+  last4 TEXT NOT NULL,
+  exp_month INTEGER NOT NULL,
+  exp_year INTEGER NOT NULL,
+  sealed TEXT,
+  created_at INTEGER NOT NULL,
+  erased_at INTEGER
 );
 `,
 ];
