@@ -1,5 +1,5 @@
 /**
- * The Alipay and WeChat Pay fakes as a pair, for wrangler dev (`npm start`, the browser tests, the
+ * The Alipay, WeChat Pay and Stripe fakes, for wrangler dev (`npm start`, the browser tests, the
  * benchmark): each on a free port, with the worker variables that point test mode at them and the
  * credentials of the merchant account each fake knows.
  */
@@ -10,26 +10,37 @@ import {
   FAKE_ALIPAY_PUBLIC_KEY,
   fakeWechatpayCredentials,
 } from './keys.ts';
-import { alipayGateway, wechatpayApi } from './ports.ts';
+import { alipayGateway, stripeApi, wechatpayApi } from './ports.ts';
 import type { RunningFake } from './serve.ts';
+import { startStripeFake } from './stripe/index.ts';
 import { startWechatpayFake } from './wechatpay/index.ts';
 
 export interface ChannelFakes {
   alipay: RunningFake;
   wechatpay: RunningFake;
+  stripe: RunningFake;
   /** Worker variables (wrangler `--var`) pointing test mode at the fakes. */
   vars: Record<string, string>;
   close(): Promise<void>;
 }
 
 export async function startChannelFakes(): Promise<ChannelFakes> {
-  const [alipay, wechatpay] = await Promise.all([startAlipayFake({ port: 0 }), startWechatpayFake({ port: 0 })]);
+  const [alipay, wechatpay, stripe] = await Promise.all([
+    startAlipayFake({ port: 0 }),
+    startWechatpayFake({ port: 0 }),
+    startStripeFake({ port: 0 }),
+  ]);
   let closed: Promise<void> | undefined;
   return {
     alipay,
     wechatpay,
-    vars: { ALIPAY_GATEWAY_TEST: alipayGateway(alipay.url), WECHATPAY_API_TEST: wechatpayApi(wechatpay.url) },
-    close: () => (closed ??= Promise.all([alipay.close(), wechatpay.close()]).then(() => undefined)),
+    stripe,
+    vars: {
+      ALIPAY_GATEWAY_TEST: alipayGateway(alipay.url),
+      WECHATPAY_API_TEST: wechatpayApi(wechatpay.url),
+      STRIPE_API_TEST: stripeApi(stripe.url),
+    },
+    close: () => (closed ??= Promise.all([alipay.close(), wechatpay.close(), stripe.close()]).then(() => undefined)),
   };
 }
 

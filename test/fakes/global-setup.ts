@@ -7,8 +7,8 @@ import { FAKE_PORTS } from './ports.ts';
 let child: ChildProcess | undefined;
 
 export async function setup(): Promise<void> {
-  const { alipay, wechatpay } = FAKE_PORTS.worker;
-  child = spawn(process.execPath, ['test/fakes/run-fakes.ts', String(alipay), String(wechatpay)], {
+  const { alipay, wechatpay, stripe } = FAKE_PORTS.worker;
+  child = spawn(process.execPath, ['test/fakes/run-fakes.ts', String(alipay), String(wechatpay), String(stripe)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
