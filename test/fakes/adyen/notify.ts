@@ -1,0 +1,97 @@
+/**
+ * Adyen's standard webhook: one NotificationRequestItem per batch, signed with the account's HMAC
+ * key by @adyen/api-library's own HmacValidator, POSTed fire-and-forget and retried until the
+ * receiver answers the body `[accepted]`. Every delivery is kept for GET /_fake/notifications.
+ */
+import { hmacValidator } from '@adyen/api-library';
+import { expiryDate } from './cards.ts';
+import type { Account, AdyenState, Delivery, ModificationKind, Payment } from './state.ts';
+
+/** Adyen retries for days; a local fake's gaps are short. */
+const RETRY_GAPS_MS = [0, 200, 800];
+
+type EventCode = 'AUTHORISATION' | 'EXPIRE' | ModificationKind;
+
+interface Event {
+  eventCode: EventCode;
+  payment: Payment;
+  /** The modification's own pspReference; the payment's is then originalReference. */
+  pspReference?: string;
+  amount?: Payment['amount'];
+  success: boolean;
+  reason: string;
+}
+
+/** Adyen's eventDate: ISO 8601 with an offset, no milliseconds. */
+const eventDate = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+
+function buildItem(state: AdyenState, account: Account, event: Event): Record<string, unknown> {
+  const { payment } = event;
+  const modification = event.pspReference !== undefined;
+  const item: Record<string, unknown> = {
+    amount: { currency: (event.amount ?? payment.amount).currency, value: (event.amount ?? payment.amount).value },
+    eventCode: event.eventCode,
+    eventDate: eventDate(state.now()),
+    merchantAccountCode: payment.merchantAccount,
+    merchantReference: payment.reference,
+    ...(modification ? { originalReference: payment.pspReference } : {}),
+    paymentMethod: payment.card.brand,
+    pspReference: event.pspReference ?? payment.pspReference,
+    reason: event.reason,
+    success: event.success ? 'true' : 'false',
+  };
+  const additionalData: Record<string, string> = {
+    paymentMethodVariant: payment.card.brand,
+    ...(event.eventCode === 'AUTHORISATION'
+      ? { cardSummary: payment.card.last4, expiryDate: expiryDate(payment.card), cardBin: payment.card.bin }
+      : {}),
+    ...(event.eventCode === 'AUTHORISATION' && payment.shopperReference
+      ? { shopperReference: payment.shopperReference }
+      : {}),
+    ...Object.fromEntries(Object.entries(payment.metadata).map(([key, value]) => [`metadata.${key}`, value])),
+  };
+  additionalData.hmacSignature = new hmacValidator().calculateHmac(item as never, account.hmacKey);
+  item.additionalData = additionalData;
+  return item;
+}
+
+async function deliver(delivery: Delivery, body: string): Promise<void> {
+  for (const gap of RETRY_GAPS_MS) {
+    if (gap) await new Promise((resolve) => setTimeout(resolve, gap));
+    try {
+      const response = await fetch(delivery.url!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(5000),
+      });
+      const text = await response.text();
+      delivery.attempts.push({ status: response.status, body: text.slice(0, 200) });
+      if (response.ok && text.trim() === '[accepted]') {
+        delivery.accepted = true;
+        return;
+      }
+    } catch (error) {
+      delivery.attempts.push({ status: null, body: (error as Error).message });
+    }
+  }
+}
+
+/** Records the event and sends it without waiting; the caller's answer never depends on the receiver. */
+export function notify(state: AdyenState, event: Event): void {
+  const account = state.accountOf(event.payment.merchantAccount);
+  if (!account) return;
+  const item = buildItem(state, account, event);
+  const dropped = state.takeFault(account, 'drop_notifications') !== null;
+  const delivery: Delivery = { item, url: account.webhookUrl, attempts: [], accepted: false, dropped };
+  account.deliveries.push(delivery);
+  if (dropped || !delivery.url) return;
+  const body = JSON.stringify({ live: 'false', notificationItems: [{ NotificationRequestItem: item }] });
+  void deliver(delivery, body);
+}
+
+/** AUTHORISATION's reason: "authCode:last4:MM/YYYY" when authorised, the refusal reason otherwise. */
+export const authorisationReason = (payment: Payment): string =>
+  payment.status === 'authorised' || payment.status === 'cancelled'
+    ? `${payment.authCode}:${payment.card.last4}:${payment.card.expiryMonth}/${payment.card.expiryYear}`
+    : (payment.refusalReason ?? '');
