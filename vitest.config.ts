@@ -1,7 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { generateSigningKey } from './shared/jws.ts';
-import { alipayGateway, FAKE_PORTS, wechatpayApi } from './test/fakes/ports.ts';
+import { adyenApi, alipayGateway, FAKE_PORTS, stripeApi, wechatpayApi } from './test/fakes/ports.ts';
 
 // Worker tests get their own throwaway platform secrets.
 const testSecrets = {
@@ -15,6 +15,10 @@ const testSecrets = {
   // Test mode talks to the local fakes that test/fakes/global-setup.ts starts.
   ALIPAY_GATEWAY_TEST: alipayGateway(FAKE_PORTS.worker.alipay),
   WECHATPAY_API_TEST: wechatpayApi(FAKE_PORTS.worker.wechatpay),
+  STRIPE_API_TEST: stripeApi(FAKE_PORTS.worker.stripe),
+  ADYEN_API_TEST: adyenApi(FAKE_PORTS.worker.adyen),
+  // Long enough for a loaded CI machine, short enough that the failover tests' slow stand-in outlasts it.
+  TILL_PROCESSOR_TIMEOUT_MS: '2500',
 };
 
 const migrations = await readD1Migrations('./migrations');

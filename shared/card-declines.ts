@@ -63,3 +63,9 @@ export const retryableByRouter = (code: CardDeclineCode): boolean => ROUTER_RETR
 
 /** Whether paying again with the same card can succeed. */
 export const shopperMayRetry = (code: CardDeclineCode): boolean => SHOPPER_RETRYABLE.has(code);
+
+// Whoever holds a flagged card must not learn that it is flagged (Stripe's advice for these codes).
+const GENERIC_FOR_SHOPPER: ReadonlySet<string> = new Set(['fraudulent', 'lost_card', 'stolen_card']);
+
+/** The code a shopper is told: the fraud codes become the generic decline. */
+export const shopperDeclineCode = (code: string): string => (GENERIC_FOR_SHOPPER.has(code) ? 'card_declined' : code);

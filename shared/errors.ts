@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   amount_over_limit: { status: 400, type: 'invalid_request_error' },
   event_not_found: { status: 404, type: 'invalid_request_error' },
   refund_not_found: { status: 404, type: 'invalid_request_error' },
+  attempt_not_found: { status: 404, type: 'invalid_request_error' },
   refund_exceeds_payment: { status: 400, type: 'invalid_request_error' },
   api_key_not_found: { status: 404, type: 'invalid_request_error' },
   webhook_endpoint_not_found: { status: 404, type: 'invalid_request_error' },

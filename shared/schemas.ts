@@ -64,7 +64,13 @@ export const NextActionSchema = z.discriminatedUnion('type', [
 ]);
 export type NextAction = z.infer<typeof NextActionSchema>;
 
-export const FailureSchema = z.object({ code: z.string(), message: z.string() });
+export const FailureSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** The processor's own code (e.g. Stripe `card_declined/insufficient_funds`, Adyen `12`), for the
+   * merchant: never shown to the shopper. */
+  processor_code: z.string().optional(),
+});
 export type Failure = z.infer<typeof FailureSchema>;
 
 export const AttemptSchema = z.object({

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.ts';
-import { CHANNEL_ID_PATTERN, MERCHANT_ID, ORDER_ID, REFUND_ID, WEBHOOK_ENDPOINT_ID } from '../schemas.ts';
+import { ATTEMPT_ID, CHANNEL_ID_PATTERN, MERCHANT_ID, ORDER_ID, REFUND_ID, WEBHOOK_ENDPOINT_ID } from '../schemas.ts';
 import type { ParamSpec } from './route.ts';
 
 interface Naming {
@@ -27,6 +27,9 @@ function objectId(what: string, pattern: RegExp, example: string, invalid: Error
 }
 
 export const orderId = objectId('order', ORDER_ID, 'ord_0123456789abcdefghijABCD', 'order_not_found');
+export const attemptId = objectId('attempt', ATTEMPT_ID, 'att_0123456789abcdefghij', 'attempt_not_found', {
+  where: ' on this order',
+});
 export const refundId = objectId('refund', REFUND_ID, 're_0123456789abcdefghijABCD', 'refund_not_found', {
   where: ' on this order',
 });

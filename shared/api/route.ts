@@ -56,6 +56,8 @@ export interface ParamSpec {
 export interface ResponseSpec {
   description: string;
   schema: z.ZodType;
+  /** A redirect (3xx): the answer is its Location, `schema` describes that URL, and there is no body. */
+  redirect?: true;
   /** JSON unless said otherwise; channel acknowledgements are plain text. */
   contentType?: 'application/json' | 'text/plain';
 }

@@ -26,6 +26,21 @@ export const StartAttemptRequestSchema = StartAttemptBaseSchema.extend({
   .loose()
   .describe('The method the shopper chose; each channel adds its own fields, checked strictly by that channel.');
 
+/**
+ * What a processor appends to the shopper's way back (Stripe's `payment_intent`, Adyen's
+ * `redirectResult`): handed to the processor's adapter, never believed on its own.
+ */
+export const ActionReturnQuerySchema = z.looseObject({
+  to: z
+    .string()
+    .max(4096)
+    .optional()
+    .describe(
+      "Where the shopper goes next: the checkout frame or a merchant page the attempt's return_url allowed; " +
+        'checked again here.',
+    ),
+});
+
 export const ChannelAcknowledgementSchema = z
   .string()
   .describe("The answer the channel's protocol expects, e.g. `success`.");

@@ -1,8 +1,9 @@
 /**
- * The Alipay, WeChat Pay and Stripe fakes, for wrangler dev (`npm start`, the browser tests, the
+ * The Alipay, WeChat Pay, Stripe and Adyen fakes, for wrangler dev (`npm start`, the browser tests, the
  * benchmark): each on a free port, with the worker variables that point test mode at them and the
  * credentials of the merchant account each fake knows.
  */
+import { startAdyenFake } from './adyen/index.ts';
 import { startAlipayFake } from './alipay/index.ts';
 import {
   ALIPAY_APP_ID,
@@ -10,7 +11,7 @@ import {
   FAKE_ALIPAY_PUBLIC_KEY,
   fakeWechatpayCredentials,
 } from './keys.ts';
-import { alipayGateway, stripeApi, wechatpayApi } from './ports.ts';
+import { adyenApi, alipayGateway, stripeApi, wechatpayApi } from './ports.ts';
 import type { RunningFake } from './serve.ts';
 import { startStripeFake } from './stripe/index.ts';
 import { startWechatpayFake } from './wechatpay/index.ts';
@@ -19,28 +20,33 @@ export interface ChannelFakes {
   alipay: RunningFake;
   wechatpay: RunningFake;
   stripe: RunningFake;
+  adyen: RunningFake;
   /** Worker variables (wrangler `--var`) pointing test mode at the fakes. */
   vars: Record<string, string>;
   close(): Promise<void>;
 }
 
 export async function startChannelFakes(): Promise<ChannelFakes> {
-  const [alipay, wechatpay, stripe] = await Promise.all([
+  const [alipay, wechatpay, stripe, adyen] = await Promise.all([
     startAlipayFake({ port: 0 }),
     startWechatpayFake({ port: 0 }),
     startStripeFake({ port: 0 }),
+    startAdyenFake({ port: 0 }),
   ]);
   let closed: Promise<void> | undefined;
   return {
     alipay,
     wechatpay,
     stripe,
+    adyen,
     vars: {
       ALIPAY_GATEWAY_TEST: alipayGateway(alipay.url),
       WECHATPAY_API_TEST: wechatpayApi(wechatpay.url),
       STRIPE_API_TEST: stripeApi(stripe.url),
+      ADYEN_API_TEST: adyenApi(adyen.url),
     },
-    close: () => (closed ??= Promise.all([alipay.close(), wechatpay.close(), stripe.close()]).then(() => undefined)),
+    close: () =>
+      (closed ??= Promise.all([alipay, wechatpay, stripe, adyen].map((fake) => fake.close())).then(() => undefined)),
   };
 }
 

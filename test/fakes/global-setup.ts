@@ -7,8 +7,9 @@ import { FAKE_PORTS } from './ports.ts';
 let child: ChildProcess | undefined;
 
 export async function setup(): Promise<void> {
-  const { alipay, wechatpay, stripe } = FAKE_PORTS.worker;
-  child = spawn(process.execPath, ['test/fakes/run-fakes.ts', String(alipay), String(wechatpay), String(stripe)], {
+  const { alipay, wechatpay, stripe, adyen } = FAKE_PORTS.worker;
+  const ports = [alipay, wechatpay, stripe, adyen].map(String);
+  child = spawn(process.execPath, ['test/fakes/run-fakes.ts', ...ports], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });

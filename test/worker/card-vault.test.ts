@@ -58,7 +58,8 @@ function dumpObject(stub: DurableObjectStub): Promise<string> {
 
 async function dumpD1(): Promise<string> {
   const tables = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'",
+    "SELECT name FROM sqlite_master WHERE type = 'table' " +
+      "AND name NOT LIKE '\\_cf%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'",
   ).all<{ name: string }>();
   const rows = await Promise.all(
     tables.results.map(async ({ name }) => [name, (await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results]),
@@ -66,7 +67,7 @@ async function dumpD1(): Promise<string> {
   return JSON.stringify(rows);
 }
 
-/** A stored value that is exactly the security code, or a field named after it (quoted, so random text cannot match). */
+/** A stored value that is exactly the security code, or a field named after it (quoted: random text cannot match). */
 const holdsCvc = (dump: string) => dump.includes(`"${CVC}"`) || /\\?"(cvc|cvv|security_code)\\?"/i.test(dump);
 
 const cardsOf = (order: Order) =>
@@ -75,7 +76,7 @@ const cardsOf = (order: Order) =>
   );
 
 describe('the card vault', () => {
-  it('keeps no card number or security code in any table, record or log line, and erases the sealed card later', async () => {
+  it('keeps no card number or CVC in any table, record or log line, and erases the sealed card later', async () => {
     const merchant = await createMerchant();
     const order = await newOrder(merchant.secret_key);
     const key = `vault-${crypto.randomUUID()}`;

@@ -132,7 +132,8 @@ describe('checkout API', () => {
     expect(await refused({ number: '1234567812345670' })).toEqual([
       400,
       'card.number',
-      'Invalid card.number: card brand is not accepted: Visa, Mastercard, American Express, Discover, JCB, Diners Club, UnionPay are',
+      'Invalid card.number: card brand is not accepted: ' +
+        'Visa, Mastercard, American Express, Discover, JCB, Diners Club, UnionPay are',
     ]);
     expect(await refused({ cvc: '1234' })).toEqual([
       400,

@@ -101,7 +101,7 @@ describe('Idempotency-Key', () => {
     expect(full.body.attempts).toHaveLength(1);
   });
 
-  it('keeps no guessable hash of a body holding a card, and matches a record kept under a retired master key', async () => {
+  it('keeps no guessable hash of a card in a body, and matches a record kept under a retired master key', async () => {
     const merchant = await createMerchant();
     const order = await newOrder(merchant.secret_key);
     const k = key();

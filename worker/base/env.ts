@@ -43,6 +43,14 @@ export interface Env {
    * operator points WECHATPAY_API_TEST at a stand-in (the bundled fake); live defaults to production. */
   WECHATPAY_API_TEST?: string;
   WECHATPAY_API_LIVE?: string;
+  /** Stripe's API per mode; default https://api.stripe.com for both (Stripe has a test mode of its own). */
+  STRIPE_API_TEST?: string;
+  STRIPE_API_LIVE?: string;
+  /** Adyen's Checkout API base per mode, e.g. https://checkout-test.adyen.com (see the Adyen channel). */
+  ADYEN_API_TEST?: string;
+  ADYEN_API_LIVE?: string;
+  /** How long a card processor may take to answer before the router tries the next (ms; default 15000). */
+  TILL_PROCESSOR_TIMEOUT_MS?: string;
 }
 
 export interface AppVariables {

@@ -6,16 +6,18 @@ import type { Mode } from '../../shared/schemas.ts';
 import type { Env } from '../base/env.ts';
 import { alipay } from './alipay/index.ts';
 import { sandbox } from './sandbox/index.ts';
+import { stripe } from './stripe/index.ts';
 import type { Channel } from './types.ts';
 import { wechatpay } from './wechatpay/index.ts';
 
-export const CHANNEL_IDS = ['sandbox', 'alipay', 'wechatpay'] as const;
+export const CHANNEL_IDS = ['sandbox', 'alipay', 'wechatpay', 'stripe'] as const;
 export type ChannelId = (typeof CHANNEL_IDS)[number];
 
 export const channels = {
   sandbox,
   alipay,
   wechatpay,
+  stripe,
 } satisfies Record<ChannelId, Channel>;
 
 /** Channels that take no payment until the merchant has configured its own account with them (in that mode). */
@@ -23,6 +25,7 @@ const merchantAccountNeeded = {
   sandbox: false,
   alipay: true,
   wechatpay: true,
+  stripe: true,
 } satisfies Record<ChannelId, boolean>;
 
 export const needsMerchantAccount = (id: ChannelId): boolean => merchantAccountNeeded[id];
@@ -36,6 +39,8 @@ const deploymentGap = {
       ? 'WeChat Pay has no sandbox, and this deployment points test mode at ' +
         'no stand-in (WECHATPAY_API_TEST): use live mode, or ask the operator'
       : null,
+  // Stripe's own test mode takes sk_test_ keys: no stand-in needed.
+  stripe: () => null,
 } satisfies Record<ChannelId, (env: Env, mode: Mode) => string | null>;
 
 export const deploymentGapOf = (id: ChannelId, env: Env, mode: Mode): string | null => deploymentGap[id](env, mode);

@@ -147,4 +147,20 @@ export interface Channel<Input = unknown, Credentials = unknown> {
   capture(ctx: ChannelContext<Credentials>, trade: TradeRef, amount: number): Promise<ChannelOutcome>;
   /** Closes a trade that has not taken money (or releases an authorization). Idempotent. */
   cancel(ctx: ChannelContext<Credentials>, trade: TradeRef): Promise<void>;
+  /**
+   * For channels with one webhook endpoint per account rather than a notify URL per trade: the
+   * order a notification names, unverified (the order's object has it verified), or null when it
+   * names none of Till's orders.
+   */
+  notificationOrder?(notification: { body: string; headers: Headers }): string | null;
+  /**
+   * The shopper is back from the channel's page (a 3-D Secure challenge) with its parameters:
+   * what the channel says of the trade now, asked of the channel itself, never read from the
+   * parameters. Without it, Till queries the trade.
+   */
+  returned?(
+    ctx: ChannelContext<Credentials>,
+    trade: TradeRef,
+    params: Record<string, string>,
+  ): Promise<ChannelOutcome | null>;
 }

@@ -44,7 +44,7 @@ const LOST_CALL_FAILURE = {
 export const lostAfter = (attempt: AttemptRow): number => attempt.created_at + LOST_CALL_SECONDS;
 
 /** A shopper is sent back only to the checkout, the merchant's own pages, or where the merchant's server said. */
-function checkReturnUrl(url: string | undefined, row: OrderRow, origins: readonly string[]): void {
+export function checkReturnUrl(url: string | undefined, row: OrderRow, origins: readonly string[]): void {
   if (url === undefined || url === row.return_url) return;
   const origin = URL.canParse(url) ? new URL(url).origin : null;
   if (origin && origins.includes(origin)) return;

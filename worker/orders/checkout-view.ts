@@ -1,4 +1,6 @@
 /** What the shopper's widget may see of an order, and the check that its token is for it. */
+
+import { shopperDeclineCode } from '../../shared/card-declines.ts';
 import { TillError } from '../../shared/errors.ts';
 import { acceptsAttempts } from '../../shared/order-model.ts';
 import type { CheckoutSummary, Failure, ShopperContext } from '../../shared/schemas.ts';
@@ -15,6 +17,16 @@ export function checkToken(row: OrderRow, claims: ClientTokenClaims): void {
     claims.cur === row.currency &&
     claims.mode === row.mode;
   if (!matches) throw new TillError('token_mismatch', 'The client token does not match this order');
+}
+
+/**
+ * What the shopper may read of a failure: Till's code and words, never the processor's own code,
+ * and a card flagged as fraudulent, lost or stolen as a plain decline.
+ */
+function shopperFailure(failure: Failure | null): Failure | null {
+  if (!failure) return null;
+  const code = shopperDeclineCode(failure.code);
+  return code === failure.code ? { code, message: failure.message } : { code, message: 'Your card was declined.' };
 }
 
 export function checkoutSummary(
@@ -39,8 +51,8 @@ export function checkoutSummary(
       return_url: row.return_url,
     },
     methods,
-    attempt: latest ? attemptView(latest) : null,
-    last_failure: row.last_failure ? (JSON.parse(row.last_failure) as Failure) : null,
+    attempt: latest ? { ...attemptView(latest), failure: shopperFailure(attemptView(latest).failure) } : null,
+    last_failure: shopperFailure(row.last_failure ? (JSON.parse(row.last_failure) as Failure) : null),
     receipt: row.receipt,
   };
 }

@@ -7,6 +7,7 @@
  * applied by another guarded transaction — so a notification that races a channel call, or two
  * shoppers' clicks, can never both win.
  */
+
 import { DurableObject } from 'cloudflare:workers';
 import type {
   ChannelNotification,
@@ -22,6 +23,7 @@ import type { Env } from '../base/env.ts';
 import { asResult, type Result } from '../base/result.ts';
 import { migrate } from '../base/sql-migrations.ts';
 import type { ChannelId } from '../channels/registry.ts';
+import { type ActionReturn, returnFromAction } from './action-return.ts';
 import { AlarmClock, nextAlarmAt, runDueWork } from './alarm-plan.ts';
 import { type StartAttemptInput, startAttempt } from './attempt-start.ts';
 import { captureTrade, closeTrade } from './channel-calls.ts';
@@ -225,6 +227,15 @@ export class OrderObject extends DurableObject<Env> {
       closeCanceledAttempts: () => this.closeCanceledAttempts(),
       settle: () => this.settle(),
     });
+  }
+
+  /** The shopper is back from a processor's page: the processor is asked, then the shopper sent on. */
+  async returnFromAction(input: ActionReturn): Promise<Result<string>> {
+    try {
+      return await returnFromAction(this.context, input);
+    } finally {
+      await this.settle();
+    }
   }
 
   // ---- channel notifications (notifications.ts) ------------------------------------------

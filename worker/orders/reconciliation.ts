@@ -101,11 +101,14 @@ export async function reconcile(o: OrderContext): Promise<void> {
       continue;
     }
     if (!outcome) continue;
-    o.transaction(() => {
-      o.ledger.applyOutcome(due.id, outcome);
-      o.ledger.closeIfOrderClosed(due.id);
-      if (outcome.status !== 'requires_action' && outcome.status !== 'processing')
-        attempts.stopQuerying(due.id, outcome.status === 'canceled', now());
-    });
+    o.transaction(() => applyChannelAnswer(o, due.id, outcome));
   }
+}
+
+/** Applies what the channel said when asked (inside a transaction); a final answer ends the asking. */
+export function applyChannelAnswer(o: OrderContext, attemptId: string, outcome: ChannelOutcome): void {
+  o.ledger.applyOutcome(attemptId, outcome);
+  o.ledger.closeIfOrderClosed(attemptId);
+  if (outcome.status !== 'requires_action' && outcome.status !== 'processing')
+    o.ledger.attempts.stopQuerying(attemptId, outcome.status === 'canceled', now());
 }

@@ -1,8 +1,15 @@
 /** The widget's API, authenticated by the order's client token, and where channels report outcomes. */
+
+import { z } from 'zod';
 import * as s from '../../schemas.ts';
-import { channelId, orderId } from '../params.ts';
+import { attemptId, channelId, orderId } from '../params.ts';
 import { route } from '../route.ts';
-import { ChannelAcknowledgementSchema, CheckoutQuerySchema, StartAttemptRequestSchema } from '../schemas.ts';
+import {
+  ActionReturnQuerySchema,
+  ChannelAcknowledgementSchema,
+  CheckoutQuerySchema,
+  StartAttemptRequestSchema,
+} from '../schemas.ts';
 
 export const CHECKOUT_ROUTES = {
   retrieveCheckout: route({
@@ -50,6 +57,31 @@ export const CHECKOUT_ROUTES = {
     errors: ['order_not_found', 'channel_not_available', 'order_not_payable', 'attempt_in_progress', 'channel_error'],
     sdk: null,
   }),
+  returnFromAction: route({
+    method: 'get',
+    path: '/v1/checkout/{id}/attempts/{attempt}/return',
+    tags: ['Checkout'],
+    auth: [],
+    limits: ['checkout-ip'],
+    idempotent: false,
+    params: { id: orderId, attempt: attemptId },
+    summary: "Come back from a card processor's page",
+    description:
+      "Where a processor's 3-D Secure page sends the shopper back. Till asks the processor what happened " +
+      "(the processor's query parameters go to it, never believed on their own), applies the answer, and sends " +
+      'the shopper on to `to` with 303.',
+    query: ActionReturnQuerySchema,
+    queryExample: { to: 'https://till.example.com/v1/frame?order=ord_0123456789abcdefghijABCD' },
+    responses: {
+      303: {
+        schema: z.string().url().describe('Location: `to`, or the checkout frame when `to` is missing or not allowed.'),
+        description: 'See Other: on to the checkout, which shows the outcome.',
+        redirect: true,
+      },
+    },
+    errors: ['order_not_found', 'attempt_not_found'],
+    sdk: null,
+  }),
   followCheckout: route({
     method: 'get',
     path: '/v1/checkout/{id}/live',
@@ -80,6 +112,27 @@ export const CHECKOUT_ROUTES = {
 };
 
 export const CHANNEL_ROUTES = {
+  channelEvents: route({
+    method: 'post',
+    path: '/v1/channels/{channel}/events',
+    tags: ['Channels'],
+    auth: ['channel'],
+    idempotent: false,
+    params: {
+      channel: { ...channelId, example: 'stripe', invalid: { code: 'not_found', message: 'Unknown channel' } },
+    },
+    summary: "Receive a card processor's webhook",
+    description:
+      'Where processors with one webhook endpoint per account (Stripe) report outcomes: add this URL in the ' +
+      "processor's dashboard. Each event names its order; the order's object verifies the signature with the " +
+      "merchant's credentials for the order's mode. Events about no order of Till's are acknowledged and ignored.",
+    body: { opaque: "The processor's own event, verified with its signature." },
+    responses: {
+      200: { schema: ChannelAcknowledgementSchema, description: 'Acknowledged; the processor stops retrying.' },
+    },
+    errors: ['not_found', 'invalid_signature', 'invalid_parameter', 'body_too_large'],
+    sdk: null,
+  }),
   channelNotify: route({
     method: 'post',
     path: '/v1/channels/{channel}/notify/{order}',

@@ -55,8 +55,25 @@ const retrieve =
     return found ? ok(found) : noSuch(kind, id);
   };
 
+/**
+ * `GET /v1/payment_intents/search?query=metadata['key']:'value'`: the one clause Till asks, an exact
+ * metadata match (Stripe's search language has more; anything else is refused as Stripe refuses a bad query).
+ */
+const searchIntents: Route = (ctx, params) => {
+  params.only(['query', 'limit']);
+  const query = params.required('query');
+  const clause = /^metadata\['([^']+)'\]:'([^']*)'$/.exec(query);
+  if (!clause) return invalidRequest(`The query '${query}' is not supported by this stand-in.`, { param: 'query' });
+  const [, key = '', value = ''] = clause;
+  const data = [...ctx.account.intents.values()]
+    .filter((intent) => intent.metadata[key] === value)
+    .map(paymentIntentView);
+  return ok({ object: 'search_result', url: '/v1/payment_intents/search', has_more: false, next_page: null, data });
+};
+
 const ROUTES: Record<string, Route> = {
   'POST /v1/payment_intents': (ctx, params) => createIntent(ctx, params),
+  'GET /v1/payment_intents/search': searchIntents,
   'GET /v1/payment_intents/:id': retrieve('payment_intent', (account, id) => {
     const intent = account.intents.get(id);
     return intent && paymentIntentView(intent);
@@ -75,6 +92,8 @@ const ROUTES: Record<string, Route> = {
 };
 
 function route(method: string, path: string): { route: Route; id: string } | undefined {
+  const exact = ROUTES[`${method} ${path}`];
+  if (exact) return { route: exact, id: '' };
   const parts = path.split('/').filter(Boolean);
   const id = parts[2] ? decodeURIComponent(parts[2]) : '';
   const pattern = parts.map((part, index) => (index === 2 ? ':id' : part)).join('/');

@@ -3,6 +3,7 @@
  * clock, webhook endpoints with the account's fixed secret and their rotation, faults, disputes,
  * and read-outs of what exists.
  */
+import Stripe from 'stripe';
 import type { Account, StripeFakeState } from './account.ts';
 import { chargeObject, chargeOf, lapseAuthorizations } from './charging.ts';
 import { paymentIntentView } from './objects.ts';
@@ -95,6 +96,17 @@ export async function handleControl(state: StripeFakeState, request: Request): P
       const endpoint = addEndpoint(account, state.now(), body.url, events, account.webhookSecret);
       return Response.json(endpointView(endpoint), { status: 201 });
     }
+  }
+  // An event as a webhook would carry it, for receivers the fake cannot reach (the worker tests
+  // post it themselves): the JSON body and its Stripe-Signature under the account's webhook secret.
+  const signedRoute = /^\/_fake\/events\/([^/]+)\/signed$/.exec(pathname);
+  if (signedRoute && request.method === 'GET') {
+    const id = decodeURIComponent(signedRoute[1]!);
+    const account = [...state.accounts.values()].find((candidate) => candidate.events.has(id));
+    if (!account) return problem(404, 'no such event');
+    const body = JSON.stringify(account.events.get(id), null, 2);
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: account.webhookSecret });
+    return Response.json({ body, headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
   }
   const intentRoute = /^\/_fake\/payment_intents\/([^/]+)(\/dispute)?$/.exec(pathname);
   if (intentRoute) {

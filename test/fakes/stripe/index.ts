@@ -8,6 +8,7 @@
  *   POST /v1/payment_intents                 amount, currency, confirm, capture_method, return_url, description,
  *                                            metadata[…], payment_method_types[], payment_method_data[…]
  *   GET  /v1/payment_intents/:id             expand[]=latest_charge
+ *   GET  /v1/payment_intents/search          query=metadata['key']:'value' (the one clause the stand-in knows)
  *   POST /v1/payment_intents/:id/confirm|capture|cancel
  *   GET  /v1/charges/:id   POST /v1/refunds   GET /v1/refunds/:id   GET /v1/events/:id
  *   POST /v1/webhook_endpoints               url, enabled_events[] → {id, secret, …}
@@ -30,6 +31,8 @@
  *        drop_webhooks (next count events, or all until reset, recorded not delivered) | reset
  *   POST /_fake/payment_intents/:id/dispute {reason?}   charge.dispute.created
  *   GET  /_fake/payment_intents/:id            {payment_intent, charge, events}
+ *   GET  /_fake/events/:id/signed              {body, headers}: the event as a webhook carries it, signed with the
+ *                                              account's webhook secret, for receivers the fake cannot reach
  *   GET  /_fake/accounts/:secret_key/payment_intents | deliveries
  */
 import { type RunningFake, serve } from '../serve.ts';

@@ -25,7 +25,8 @@ function page(title: string, content: string, status = 200): Response {
 <style>body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f6f9fc;color:#1a1f36}
 main{max-width:420px;margin:48px auto;padding:28px;background:#fff;border-radius:12px;box-shadow:0 2px 8px #0001}
 h1{font-size:20px;margin:0 0 12px}form{display:inline}button{font:inherit;padding:10px 16px;margin:12px 8px 0 0;
-border-radius:6px;border:1px solid #635bff;cursor:pointer}.ok{background:#635bff;color:#fff}.no{background:#fff;color:#635bff}
+border-radius:6px;border:1px solid #635bff;cursor:pointer}
+.ok{background:#635bff;color:#fff}.no{background:#fff;color:#635bff}
 small{color:#697386}</style></head><body><main>${content}
 <p><small>Local Stripe stand-in for Till tests: no real bank is asked.</small></p></main></body></html>`;
   return new Response(html, {
@@ -36,7 +37,8 @@ small{color:#697386}</style></head><body><main>${content}
 
 function challengePage(intent: PaymentIntentRecord): Response {
   const button = (result: string, label: string, style: string) =>
-    `<form method="post"><input type="hidden" name="result" value="${result}"><button type="submit" class="${style}">${label}</button></form>`;
+    `<form method="post"><input type="hidden" name="result" value="${result}">` +
+    `<button type="submit" class="${style}">${label}</button></form>`;
   return page(
     '3D Secure test payment',
     `<h1>3D Secure 2 test payment</h1>

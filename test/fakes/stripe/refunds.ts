@@ -49,7 +49,8 @@ export function createRefund(ctx: OperationContext, params: Params): Answer {
   const amount = requested ?? left;
   if (amount > left)
     return invalidRequest(
-      `Refund amount (${amount} ${charge.currency}) is greater than unrefunded amount on charge (${left} ${charge.currency})`,
+      `Refund amount (${amount} ${charge.currency}) is greater than unrefunded amount on charge ` +
+        `(${left} ${charge.currency})`,
       { param: 'amount', code: 'amount_too_large' },
     );
   const refund: RefundRecord = {

@@ -87,6 +87,7 @@ export class Fuzzer {
       body,
       requestId: response.headers.get('request-id'),
       replayed: response.headers.get('idempotent-replayed') === 'true',
+      location: response.headers.get('location'),
     };
     const problems = answerProblems(operation, answer, this.schemas);
     if (status >= 400 && status < 500) {

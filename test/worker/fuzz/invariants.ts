@@ -14,6 +14,8 @@ export interface Answer {
   requestId: string | null;
   /** `Idempotent-Replayed: true`: the stored answer to an earlier request, its request_id included. */
   replayed: boolean;
+  /** Where a redirect sends the caller. */
+  location: string | null;
 }
 
 const ERROR_SCHEMA: JsonSchema = { $ref: '#/components/schemas/Error' };
@@ -32,6 +34,10 @@ export function answerProblems(operation: Operation, answer: Answer, schemas: Sc
     return schemas.errors(schema, body).map((error) => `the ${status} body does not match its schema: ${error}`);
   }
   if (status === 101 && operation.successes.has(101)) return [];
+  // A documented redirect answers with where to go, nothing more.
+  if (status >= 300 && status < 400 && operation.successes.has(status)) {
+    return answer.location !== null && URL.canParse(answer.location) ? [] : [`${status} without a Location URL`];
+  }
   const problems: string[] = [];
   if (status >= 500) problems.push(`server error ${status}`);
   const envelopeErrors = schemas.errors(ERROR_SCHEMA, body);

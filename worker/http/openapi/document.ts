@@ -106,6 +106,13 @@ function operation(route: NamedRoute, catalog: SchemaCatalog): Operation {
     const headers: Record<string, unknown> = { 'request-id': headerRef('RequestId') };
     if (route.idempotent) headers['Idempotent-Replayed'] = headerRef('IdempotentReplayed');
     if (isRateLimited(route)) headers['RateLimit-Policy'] = headerRef('RateLimitPolicy');
+    if (spec.redirect) {
+      responses[status] = {
+        description: spec.description,
+        headers: { ...headers, Location: { schema: convertInline(spec.schema, 'output') } },
+      };
+      continue;
+    }
     const schema = catalog.response(spec.schema, `${route.operationId}Response`);
     responses[status] = {
       description: spec.description,

@@ -35,6 +35,7 @@ export const ERROR_DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   method_not_allowed: 'The path does not accept this method.',
   upgrade_required: 'The path is a WebSocket: open it with `Upgrade: websocket`.',
   order_not_found: 'No order with this id belongs to you.',
+  attempt_not_found: 'The order has no attempt with this id.',
   merchant_not_found: 'No merchant with this id.',
   channel_not_available: 'The channel is unknown or not enabled for this merchant or order.',
   amount_over_limit: "The amount is over the merchant's per-order limit for this currency.",

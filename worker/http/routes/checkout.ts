@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { CHECKOUT_ROUTES } from '../../../shared/api/routes/checkout.ts';
 import { TillError } from '../../../shared/errors.ts';
 import { StartAttemptBaseSchema } from '../../../shared/schemas.ts';
+import type { AppEnv } from '../../base/env.ts';
 import { orderStub } from '../../base/order-stub.ts';
 import { unwrap } from '../../base/result.ts';
 import { channelOf, isChannelId } from '../../channels/registry.ts';
@@ -16,7 +17,7 @@ import type { Handlers } from '../mount.ts';
  * Origins an attempt's return_url may point at. The merchant's are looked up (two object round
  * trips, cached per order) only when the URL leaves the checkout's own origin.
  */
-async function returnOrigins(c: Context<CheckoutEnv>, orderId: string, returnUrl: string | undefined) {
+async function returnOrigins<E extends AppEnv>(c: Context<E>, orderId: string, returnUrl: string | undefined) {
   const own = originOf(c);
   if (returnUrl === undefined || (URL.canParse(returnUrl) && new URL(returnUrl).origin === own)) return [own];
   return [own, ...(await orderMerchantOrigins(c.env, orderId))];
@@ -73,6 +74,24 @@ export const checkoutHandlers: Handlers<typeof CHECKOUT_ROUTES> = {
     );
     c.header('cache-control', 'no-store');
     return summary;
+  },
+
+  // No credentials: a bank's page sends the shopper here. It can only make Till ask the processor.
+  async returnFromAction(c, { params, query }) {
+    const { to, ...given } = query;
+    const processorParams: Record<string, string> = {};
+    for (const [name, value] of Object.entries(given)) if (typeof value === 'string') processorParams[name] = value;
+    const target = unwrap(
+      await orderStub(c.env, params.id).returnFromAction({
+        attemptId: params.attempt,
+        params: processorParams,
+        to: to ?? null,
+        origin: originOf(c),
+        returnOrigins: await returnOrigins(c, params.id, to),
+      }),
+    );
+    c.header('cache-control', 'no-store');
+    return c.redirect(target, 303);
   },
 
   // Each change of the order, pushed as it happens (orders/live-status.ts).

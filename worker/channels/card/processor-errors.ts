@@ -1,0 +1,50 @@
+/**
+ * How a card processor's call went wrong, in the router's terms: down (timeout, 5xx, network error,
+ * rate limit) — another processor may take the card, once this one is known to hold no
+ * authorization — or refused for good (bad credentials, a request it will never take).
+ */
+import { TillError } from '../../../shared/errors.ts';
+
+export class ProcessorUnavailable extends TillError {
+  override name = 'ProcessorUnavailable';
+  /** The request may have reached the processor and run (a timeout, a 5xx): ask before moving on. */
+  readonly mayHaveRun: boolean;
+
+  constructor(processor: string, reason: string, mayHaveRun: boolean) {
+    super('channel_error', `${processor} is unavailable: ${reason}`);
+    this.mayHaveRun = mayHaveRun;
+  }
+}
+
+/** Processors answer within seconds; past this the shopper is better served by the next processor. */
+export const DEFAULT_PROCESSOR_TIMEOUT_MS = 15_000;
+
+/** The deployment's timeout for processor calls (TILL_PROCESSOR_TIMEOUT_MS), or the default. */
+export function processorTimeoutMs(setting: string | undefined): number {
+  const value = Number(setting);
+  return Number.isInteger(value) && value > 0 ? value : DEFAULT_PROCESSOR_TIMEOUT_MS;
+}
+
+/**
+ * Sends one request to a processor: a timeout, a network error, a 5xx or a 429 is the processor
+ * being unavailable (with whether the request may have run); any other answer is returned.
+ */
+export async function callProcessor(
+  processor: string,
+  request: Request,
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
+  let response: Response;
+  try {
+    response = await fetch(request, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    // A refused connection never reached it; a timeout may have run to the end there.
+    throw new ProcessorUnavailable(processor, timedOut ? `no answer within ${timeoutMs} ms` : 'network error', true);
+  }
+  const text = await response.text();
+  if (response.status >= 500 || response.status === 429) {
+    throw new ProcessorUnavailable(processor, `HTTP ${response.status}`, response.status !== 429);
+  }
+  return { status: response.status, text };
+}
