@@ -73,6 +73,18 @@ export const FailureSchema = z.object({
 });
 export type Failure = z.infer<typeof FailureSchema>;
 
+/** One processor a routed card attempt went to (several when Till failed over). */
+export const ProcessorTrySchema = z.object({
+  processor: z.string(),
+  result: z.enum(['requires_action', 'processing', 'authorized', 'succeeded', 'failed', 'canceled', 'unavailable']),
+  failure_code: z.string().nullable(),
+  started_at: z.number().int(),
+  ended_at: z.number().int(),
+  /** What the try may have left at the processor was canceled or proven absent before the next began. */
+  left_nothing: z.boolean(),
+});
+export type ProcessorTry = z.infer<typeof ProcessorTrySchema>;
+
 export const AttemptSchema = z.object({
   id: z.string().regex(ATTEMPT_ID),
   channel: z.string(),
@@ -88,6 +100,9 @@ export const AttemptSchema = z.object({
   /** Money was taken on this attempt but cannot pay the order (already paid or closed); it stays
    * true after the automatic refund, which `refunds` lists with reason `duplicate_payment` or `order_closed`. */
   needs_refund: z.boolean(),
+  /** A card attempt through Till's router: each processor it went to, in order (more than one after a
+   * failover). Shown to the merchant only. */
+  tries: z.array(ProcessorTrySchema).optional(),
 });
 export type Attempt = z.infer<typeof AttemptSchema>;
 

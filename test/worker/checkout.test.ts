@@ -5,7 +5,7 @@ import type { PublicJwk } from '../../shared/jws.ts';
 import { generateSigningKey } from '../../shared/jws.ts';
 import { CheckoutSummarySchema } from '../../shared/schemas.ts';
 import { type ClientTokenClaims, signClientToken, verifyReceipt } from '../../shared/tokens.ts';
-import { call, card, createMerchant, newOrder, pay, sandboxStub, summary } from './helpers.ts';
+import { call, card, createMerchant, newOrder, pay, retrieve, sandboxStub, summary } from './helpers.ts';
 
 const merchant = await createMerchant();
 const jwks = (await call<{ keys: PublicJwk[] }>('/.well-known/jwks.json')).body.keys;
@@ -49,11 +49,22 @@ describe('checkout API', () => {
       currency: 'USD',
       merchant_name: 'Test shop',
     });
-    expect(body.methods.map((m) => `${m.channel}/${m.method}/${m.kind}`)).toEqual([
-      'sandbox/card/card',
-      'sandbox/qr/qr',
-    ]);
+    // One Card, through Till's router (to the sandbox: this merchant has no card processor of its own).
+    expect(body.methods.map((m) => `${m.channel}/${m.method}/${m.kind}`)).toEqual(['card/card/card', 'sandbox/qr/qr']);
     expect(body.attempt).toBeNull();
+  });
+
+  it('routes a card to the sandbox for a merchant with no processor, and tells the merchant so', async () => {
+    const order = await newOrder(merchant.secret_key);
+    const paid = await pay(order, { ...card('4242424242424242'), channel: 'card' });
+    expect(paid.body.order.status).toBe('paid');
+    expect(paid.body.attempt?.channel).toBe('sandbox');
+    const [attempt] = (await retrieve(merchant.secret_key, order.id)).attempts;
+    expect(attempt?.tries?.map((each) => [each.processor, each.result, each.left_nothing])).toEqual([
+      ['sandbox', 'succeeded', true],
+    ]);
+    // The shopper's view names no processor's tries.
+    expect(paid.body.attempt).not.toHaveProperty('tries');
   });
 
   it('refuses a missing token, a token for another order, an expired one and a forged amount', async () => {

@@ -30,6 +30,16 @@ const merchantAccountNeeded = {
 
 export const needsMerchantAccount = (id: ChannelId): boolean => merchantAccountNeeded[id];
 
+/** Card processors: the router may send a card to them (channels/card/router.ts). */
+const cardProcessor = {
+  sandbox: true,
+  alipay: false,
+  wechatpay: false,
+  stripe: true,
+} satisfies Record<ChannelId, boolean>;
+
+export const isCardProcessor = (id: ChannelId): boolean => cardProcessor[id];
+
 /** Why this deployment cannot run a channel in a mode, or null when it can. */
 const deploymentGap = {
   sandbox: () => null,

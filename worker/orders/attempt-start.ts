@@ -11,15 +11,16 @@ import type { ClientTokenClaims } from '../../shared/tokens.ts';
 import { now } from '../base/clock.ts';
 import { newAttemptId } from '../base/ids.ts';
 import { asResult, type Result } from '../base/result.ts';
-import { type CardForCall, vaultCard } from '../channels/card/vaulted-card.ts';
+import { CARD_ROUTER, cardRoute } from '../channels/card/router.ts';
+import { vaultCard } from '../channels/card/vaulted-card.ts';
 import { type ChannelId, channelOf, isChannelId } from '../channels/registry.ts';
-import type { StartResult } from '../channels/types.ts';
-import { channelErrorLog } from './channel-calls.ts';
-import { assertMayCharge, type ChannelScope, channelContext } from './channel-scope.ts';
+import { assertMayCharge } from './channel-scope.ts';
+import { startRouted } from './card-routing.ts';
+import { type StartAnswer, startAtChannel } from './channel-start.ts';
 import { checkoutSummary, checkToken } from './checkout-view.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
-import { queryAgainSoon, TRADE_LIFETIME_SECONDS } from './reconciliation.ts';
+import { queryAgainSoon } from './reconciliation.ts';
 
 export interface StartAttemptInput {
   claims: ClientTokenClaims;
@@ -71,6 +72,7 @@ function openAttempt(
   o: OrderContext,
   input: StartAttemptInput,
   card: VaultedForAttempt | null,
+  route: readonly ChannelId[] | null,
 ): { id: string; channelId: ChannelId; row: OrderRow } {
   const { claims, body, origin, context } = input;
   const row = o.ledger.order();
@@ -82,7 +84,8 @@ function openAttempt(
   if (!acceptsAttempts(row.status))
     throw new TillError('order_not_payable', `An order that is ${row.status} cannot be paid`);
   checkReturnUrl(body.return_url, row, input.returnOrigins);
-  const channelId = body.channel;
+  // A card for the router goes to the first processor of its route.
+  const channelId = route ? (route[0] ?? '') : body.channel;
   const offered =
     isChannelId(channelId) &&
     (JSON.parse(row.channels) as string[]).includes(channelId) &&
@@ -101,7 +104,7 @@ function openAttempt(
   const id = newAttemptId();
   o.ledger.attempts.open({
     id,
-    channel: body.channel,
+    channel: channelId,
     method: body.method,
     amount: row.amount,
     currency: row.currency,
@@ -120,73 +123,6 @@ function stillWanted(o: OrderContext, attemptId: string): boolean {
   // Never sent to its channel: nothing to close there or to ask about.
   if (attempt?.status === 'pending') o.ledger.attempts.cancel(attempt, now(), null);
   return false;
-}
-
-const UNAVAILABLE = 'This payment method is not available for this order right now. Choose another method.';
-
-/** What a start call gave: the channel's answer, or (`unanswered`) a failure Till made up because none came. */
-type StartAnswer = StartResult & { unanswered?: true };
-
-/** Calls the channel; a thrown error becomes a failed attempt that reconciliation asks about. */
-async function startAtChannel(
-  scope: ChannelScope,
-  channelId: ChannelId,
-  row: OrderRow,
-  attemptId: string,
-  input: StartAttemptInput,
-  card: CardForCall | undefined,
-): Promise<StartAnswer> {
-  try {
-    return await channelOf(channelId).start(
-      await channelContext(scope, channelId, input.origin),
-      {
-        orderId: row.id,
-        merchantId: row.merchant_id,
-        mode: row.mode,
-        amount: row.amount,
-        currency: row.currency,
-        description: row.description,
-        expiresAt: Math.min(row.expires_at, now() + TRADE_LIFETIME_SECONDS),
-        captureMethod: row.capture_method,
-        attemptId,
-        returnUrl: input.body.return_url,
-        shopper: { context: input.context, ip: input.ip, userAgent: input.userAgent },
-        ...(card ? { card } : {}),
-      },
-      input.body,
-    );
-  } catch (error) {
-    if (error instanceof TillError && error.code === 'channel_not_available') {
-      // Refused before any call (no credentials for this mode, no payer IP for H5): nothing to ask about later.
-      console.warn('channel not available', {
-        order: row.id,
-        attempt: attemptId,
-        channel: channelId,
-        reason: error.message,
-      });
-      return {
-        channelRef: '',
-        outcome: { status: 'failed', failure: { code: 'channel_not_available', message: UNAVAILABLE } },
-      };
-    }
-    console.error('channel start failed', {
-      order: row.id,
-      attempt: attemptId,
-      channel: channelId,
-      ...channelErrorLog(error),
-    });
-    return {
-      unanswered: true,
-      channelRef: '',
-      outcome: {
-        status: 'failed',
-        failure: {
-          code: 'channel_error',
-          message: 'The payment method is unavailable right now. Try again or choose another method.',
-        },
-      },
-    };
-  }
 }
 
 /** Applies the channel's answer to the start (inside a transaction). */
@@ -230,14 +166,15 @@ export async function startAttempt(
   hooks: StartHooks,
 ): Promise<Result<CheckoutSummary>> {
   // An unknown channel is refused by openAttempt.
-  const channel = input.body.channel;
+  const route = input.body.channel === CARD_ROUTER ? cardRoute(o.ledger.order(), input.context) : null;
+  const channel = route ? route[0] : input.body.channel;
   const allowed = await asResult(async () => {
     if (isChannelId(channel)) await assertMayCharge(channelScope(o), channel);
   });
   if (!allowed.ok) return allowed;
   const card = await asResult(() => vaultAttemptCard(o, input));
   if (!card.ok) return card;
-  const opened = await asResult(() => o.transaction(() => openAttempt(o, input, card.value)));
+  const opened = await asResult(() => o.transaction(() => openAttempt(o, input, card.value, route)));
   if (!opened.ok) return opened;
   const { id, channelId, row } = opened.value;
   // Before the channel call: should the object die during it, this alarm finds the lost call.
@@ -245,7 +182,10 @@ export async function startAttempt(
   await hooks.closeCanceledAttempts();
   // While the old attempts were being closed, one of them may have paid the order.
   if (o.transaction(() => stillWanted(o, id))) {
-    const started = await startAtChannel(channelScope(o), channelId, row, id, input, card.value?.forCall);
+    const forCall = card.value?.forCall;
+    const started = route
+      ? await startRouted(o, route, row, id, input, forCall)
+      : await startAtChannel(channelScope(o), channelId, row, id, input, forCall);
     o.transaction(() => applyStart(o, id, started));
     await hooks.settle();
   }

@@ -139,6 +139,21 @@ export class AttemptsTable {
     );
   }
 
+  /**
+   * A routed card attempt moves on to the next processor (the last one was down or declined for a
+   * reason another may not share); only while its start is still under way. False if it moved on.
+   */
+  switchProcessor(id: string, processor: string, at: number): boolean {
+    return (
+      this.sql.exec(
+        "UPDATE attempts SET channel = ?, channel_ref = NULL, updated_at = ? WHERE id = ? AND status = 'pending'",
+        processor,
+        at,
+        id,
+      ).rowsWritten > 0
+    );
+  }
+
   /** Money taken on this attempt cannot pay the order: it goes back (an automatic refund). */
   flagForRefund(id: string): void {
     this.sql.exec('UPDATE attempts SET needs_refund = 1 WHERE id = ?', id);

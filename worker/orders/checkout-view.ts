@@ -5,6 +5,7 @@ import { TillError } from '../../shared/errors.ts';
 import { acceptsAttempts } from '../../shared/order-model.ts';
 import type { CheckoutSummary, Failure, ShopperContext } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
+import { withOneCardMethod } from '../channels/card/router.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
 import { type AttemptRow, attemptView, type OrderRow } from './order-store.ts';
 
@@ -35,8 +36,9 @@ export function checkoutSummary(
   context: ShopperContext,
 ): CheckoutSummary {
   const enabled = JSON.parse(row.channels) as string[];
+  // Processors' card methods fold into one Card: Till's router picks the processor.
   const methods = acceptsAttempts(row.status)
-    ? enabled.filter(isChannelId).flatMap((id) => channelOf(id).methods(row, context))
+    ? withOneCardMethod(enabled.filter(isChannelId).flatMap((id) => channelOf(id).methods(row, context)))
     : [];
   return {
     order: {

@@ -1,8 +1,8 @@
 /**
  * The order's state changes, all synchronous so the Durable Object composes them inside one
  * `transactionSync`. It decides; the table modules write (orders-table.ts, attempts-table.ts,
- * outbox.ts, refunds.ts, cards-table.ts), each status through its transition table. Every move a
- * merchant hears about appends its event to the outbox in the same transaction.
+ * outbox.ts, refunds.ts, cards-table.ts, processor-tries.ts), each status through its transition
+ * table. Every move a merchant hears about appends its event to the outbox in the same transaction.
  */
 import { TillError } from '../../shared/errors.ts';
 import {
@@ -24,6 +24,7 @@ import { AttemptsTable } from './attempts-table.ts';
 import { CardsTable } from './cards-table.ts';
 import { type AttemptRow, type OrderRow, orderView, type RefundRow, refundView } from './order-store.ts';
 import { OrdersTable, type StatusFields } from './orders-table.ts';
+import { ProcessorTries } from './processor-tries.ts';
 import { Outbox } from './outbox.ts';
 import { firstQueryAt, QUERY_FIRST_AFTER_SECONDS } from './reconciliation.ts';
 import { addAutomaticRefund, allRefunds } from './refunds.ts';
@@ -42,6 +43,7 @@ export class OrderLedger {
   readonly attempts: AttemptsTable;
   readonly outbox: Outbox;
   readonly cards: CardsTable;
+  readonly tries: ProcessorTries;
   private readonly sql: SqlStorage;
   private readonly env: Env;
   /** Attempts canceled here that must also be closed at their channel, after the transaction. */
@@ -54,6 +56,7 @@ export class OrderLedger {
     this.attempts = new AttemptsTable(sql);
     this.outbox = new Outbox(sql);
     this.cards = new CardsTable(sql);
+    this.tries = new ProcessorTries(sql);
   }
 
   /**
@@ -101,7 +104,7 @@ export class OrderLedger {
   }
 
   view(): Order {
-    return orderView(this.order(), this.attempts.all(), allRefunds(this.sql));
+    return orderView(this.order(), this.attempts.all(), allRefunds(this.sql), this.tries.byAttempt());
   }
 
   // ---- changes -------------------------------------------------------------------------

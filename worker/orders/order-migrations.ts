@@ -2,7 +2,7 @@
  * SQLite layout of one order's Durable Object, as numbered steps (base/sql-migrations.ts). Each
  * table has one module that writes it: orders-table.ts, attempts-table.ts, refunds.ts, outbox.ts,
  * delivery-store.ts (deliveries, delivery_attempts), notification-log.ts (channel_events,
- * channel_notifications), cards-table.ts; test/unit/order-tables.test.ts keeps it so.
+ * channel_notifications), cards-table.ts, processor-tries.ts; test/unit/order-tables.test.ts keeps it so.
  */
 import type { Migration } from '../base/sql-migrations.ts';
 
@@ -172,6 +172,20 @@ CREATE TABLE cards (
   sealed TEXT,
   created_at INTEGER NOT NULL,
   erased_at INTEGER
+);
+-- Each processor a routed card attempt went to, in order (processor-tries.ts): what came of it,
+-- and whether what it may have left there was canceled or proven absent before the next.
+CREATE TABLE processor_tries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  attempt_id TEXT NOT NULL,
+  processor TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER NOT NULL,
+  -- the attempt status the processor answered, or 'unavailable' (timeout, 5xx, network error)
+  result TEXT NOT NULL,
+  failure_code TEXT,
+  channel_ref TEXT,
+  left_nothing INTEGER NOT NULL
 );
 `,
 ];

@@ -12,7 +12,7 @@ import type {
   RefundStatus,
   WebhookEventType,
 } from '../../shared/order-model.ts';
-import type { Attempt, Failure, Mode, NextAction, Order, Refund } from '../../shared/schemas.ts';
+import type { Attempt, Failure, Mode, NextAction, Order, ProcessorTry, Refund } from '../../shared/schemas.ts';
 
 export interface OrderRow extends Record<string, SqlStorageValue> {
   id: string;
@@ -135,7 +135,12 @@ export function refundView(row: RefundRow, orderId: string): Refund {
   };
 }
 
-export function orderView(row: OrderRow, attempts: AttemptRow[], refunds: RefundRow[]): Order {
+export function orderView(
+  row: OrderRow,
+  attempts: AttemptRow[],
+  refunds: RefundRow[],
+  tries: ReadonlyMap<string, ProcessorTry[]> = new Map(),
+): Order {
   const amountRefunded = refunds
     .filter((refund) => refund.status === 'succeeded' && refund.attempt_id === row.paid_attempt_id)
     .reduce((sum, refund) => sum + refund.amount, 0);
@@ -157,7 +162,10 @@ export function orderView(row: OrderRow, attempts: AttemptRow[], refunds: Refund
     paid_attempt_id: row.paid_attempt_id,
     last_failure: parseJson<Failure>(row.last_failure),
     capture_method: row.capture_method,
-    attempts: attempts.map(attemptView),
+    attempts: attempts.map((attempt) => {
+      const routed = tries.get(attempt.id);
+      return routed ? { ...attemptView(attempt), tries: routed } : attemptView(attempt);
+    }),
     amount_refunded: amountRefunded,
     refunds: refunds.map((refund) => refundView(refund, row.id)),
     client_token: row.client_token,

@@ -40,6 +40,14 @@ async function findIntent(call: StripeCall, trade: TradeRef): Promise<PaymentInt
   return (found.data ?? []).find(isPaymentIntent) ?? null;
 }
 
+/** The intent's id, looked up when the call that made it lost its answer (the router found it later). */
+async function intentIdOf(call: StripeCall, trade: TradeRef): Promise<string> {
+  if (trade.channelRef) return trade.channelRef;
+  const intent = await findIntent(call, trade);
+  if (!intent) throw new TillError('channel_trade_not_found', 'Stripe has no PaymentIntent for this attempt');
+  return intent.id;
+}
+
 export const stripe: Channel<typeof StripeInputSchema._output, StripeCredentials> = {
   id: 'stripe',
   credentials: StripeCredentialsSchema,
@@ -78,13 +86,14 @@ export const stripe: Channel<typeof StripeInputSchema._output, StripeCredentials
 
   async refund(ctx, trade, amount, refundId) {
     const call = stripeCall(ctx);
+    const intentId = await intentIdOf(call, trade);
     try {
       const refund = await stripeRequest<{ id: string; status: string; failure_reason?: string }>(
         call,
         'POST',
         '/v1/refunds',
         {
-          payment_intent: trade.channelRef ?? '',
+          payment_intent: intentId,
           amount: toStripeAmount(amount, trade.currency),
           metadata: { till_refund: refundId, till_attempt: trade.attemptId },
         },
@@ -116,11 +125,12 @@ export const stripe: Channel<typeof StripeInputSchema._output, StripeCredentials
 
   async capture(ctx, trade, amount) {
     const call = stripeCall(ctx);
+    const intentId = await intentIdOf(call, trade);
     try {
       const intent = await stripeRequest<unknown>(
         call,
         'POST',
-        `/v1/payment_intents/${trade.channelRef}/capture`,
+        `/v1/payment_intents/${intentId}/capture`,
         { amount_to_capture: toStripeAmount(amount, trade.currency) },
         `till_${trade.attemptId}_capture`,
       );

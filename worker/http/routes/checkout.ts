@@ -6,7 +6,9 @@ import { StartAttemptBaseSchema } from '../../../shared/schemas.ts';
 import type { AppEnv } from '../../base/env.ts';
 import { orderStub } from '../../base/order-stub.ts';
 import { unwrap } from '../../base/result.ts';
-import { channelOf, isChannelId } from '../../channels/registry.ts';
+import { cardAttemptSchema } from '../../channels/card/card-input.ts';
+import { CARD_ROUTER } from '../../channels/card/router.ts';
+import { type ChannelId, channelOf, isChannelId } from '../../channels/registry.ts';
 import { grantedRequest, LIVE_PROTOCOL, refusalOf } from '../../orders/live-status.ts';
 import type { CheckoutEnv } from '../auth.ts';
 import { orderMerchantOrigins } from '../cors.ts';
@@ -56,11 +58,13 @@ export const checkoutHandlers: Handlers<typeof CHECKOUT_ROUTES> = {
 
   async startAttempt(c, { params, query, raw }) {
     const base = parseWith(StartAttemptBaseSchema.loose(), raw);
-    if (!isChannelId(base.channel)) {
+    const routed = base.channel === CARD_ROUTER;
+    if (!routed && !isChannelId(base.channel)) {
       throw new TillError('channel_not_available', `Unknown channel: ${base.channel}`, 'channel');
     }
     // The channel's schema is strict: card fields and the like are checked here, at the edge.
-    const body = parseWith(channelOf(base.channel).input, raw) as typeof base;
+    const schema = routed ? cardAttemptSchema(CARD_ROUTER) : channelOf(base.channel as ChannelId).input;
+    const body = parseWith(schema, raw) as typeof base;
     const summary = unwrap(
       await orderStub(c.env, params.id).startAttempt({
         claims: c.get('claims'),
