@@ -3,6 +3,7 @@
  * requests. Re-exported by schemas.ts, which is what callers import.
  */
 import { z } from 'zod';
+import { CARD_BRAND_IDS } from './card-brand-names.ts';
 import {
   AmountSchema,
   CurrencySchema,
@@ -46,6 +47,35 @@ export const SigningPublicKeySchema = z.strictObject({
 });
 export type SigningPublicKey = z.infer<typeof SigningPublicKeySchema>;
 
+/** The channels Till's router may send a card to. */
+export const CARD_PROCESSOR_IDS = ['stripe', 'adyen', 'sandbox'] as const;
+
+/**
+ * One step of a merchant's card routing: a processor, and the cards it takes (all when no condition
+ * is given). The router goes down the list; the first step that fits takes the card, the next
+ * steps that fit are where it fails over.
+ */
+export const CardRouteSchema = z
+  .strictObject({
+    processor: z.enum(CARD_PROCESSOR_IDS),
+    currencies: z.array(CurrencySchema).min(1).max(50).refine(listedOnce(), 'list each currency once').optional(),
+    brands: z.array(z.enum(CARD_BRAND_IDS)).min(1).refine(listedOnce(), 'list each brand once').optional(),
+    min_amount: AmountSchema.optional(),
+    max_amount: AmountSchema.optional(),
+  })
+  .refine((step) => (step.min_amount ?? 0) <= (step.max_amount ?? Number.MAX_SAFE_INTEGER), {
+    message: 'min_amount must not be above max_amount',
+    path: ['min_amount'],
+  });
+export type CardRoute = z.infer<typeof CardRouteSchema>;
+
+/** Each mode's steps, in order; empty: Till's default (Stripe, then Adyen; the sandbox when neither). */
+export const CardRoutingSchema = z.strictObject({
+  test: z.array(CardRouteSchema).max(10),
+  live: z.array(CardRouteSchema).max(10),
+});
+export type CardRouting = z.infer<typeof CardRoutingSchema>;
+
 const MerchantSettingsShape = {
   webhook_url: HttpUrlSchema.nullable(),
   allowed_origins: z.array(OriginSchema).max(20).refine(listedOnce(), 'list each origin once'),
@@ -58,6 +88,7 @@ const MerchantSettingsShape = {
       listedOnce((key: SigningPublicKey) => key.kid),
       'give each key its own kid',
     ),
+  card_routing: CardRoutingSchema.partial(),
 };
 
 export const CreateMerchantRequestSchema = z.strictObject({
@@ -81,6 +112,9 @@ export const UpdateMerchantSettingsSchema = z.strictObject({
   allowed_origins: MerchantSettingsShape.allowed_origins.optional(),
   require_signed_requests: MerchantSettingsShape.require_signed_requests.optional(),
   signing_public_keys: MerchantSettingsShape.signing_public_keys.optional(),
+  card_routing: MerchantSettingsShape.card_routing
+    .optional()
+    .describe("Each mode's card routing to replace; a mode left out keeps its own."),
 });
 export type UpdateMerchantSettings = z.infer<typeof UpdateMerchantSettingsSchema>;
 
@@ -126,6 +160,7 @@ export const MerchantSchema = z.object({
   limits: z.object({ max_order_amount: z.record(z.string(), z.number().int()) }),
   require_signed_requests: z.boolean(),
   signing_public_keys: z.array(SigningPublicKeySchema),
+  card_routing: CardRoutingSchema,
   created_at: z.number().int(),
 });
 export type Merchant = z.infer<typeof MerchantSchema>;

@@ -106,6 +106,7 @@ describe('resources', () => {
       limits: { max_order_amount: {} },
       require_signed_requests: false,
       signing_public_keys: [],
+      card_routing: { test: [], live: [] },
       created_at: NOW_S,
     };
     const key = {

@@ -83,7 +83,8 @@ describe('merchant storage migrations', () => {
     const stub = env.MERCHANTS.get(env.MERCHANTS.idFromName(merchant.id));
     const migrated = await runInDurableObject(stub, async (_instance: MerchantObject, state) => {
       const sql = state.storage.sql;
-      // Rewind to layout 4: credentials on the channel row, serving both modes.
+      // Rewind to layout 4: credentials on the channel row, serving both modes (and no card routing yet).
+      sql.exec('ALTER TABLE merchant DROP COLUMN card_routing');
       sql.exec('DROP TABLE channel_credentials');
       sql.exec('ALTER TABLE channels ADD COLUMN credentials_sealed TEXT');
       sql.exec('ALTER TABLE channels ADD COLUMN credentials_updated_at INTEGER');

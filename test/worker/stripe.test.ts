@@ -86,7 +86,7 @@ describe('Stripe', () => {
     expect((await summary(order)).body.order.status).toBe('paid');
   });
 
-  it('fails a failed challenge as authentication_required, and sends a stranger’s `to` to the checkout only', async () => {
+  it('fails a failed challenge as authentication_required; a stranger’s `to` leads to the checkout', async () => {
     const { merchant } = await stripeMerchant();
     const order = await newOrder(merchant.secret_key);
     const started = await payWithStripe(order, '4000000000003220');

@@ -1,10 +1,11 @@
 /** Who a merchant key authenticates as, and why a key is refused. */
-import type { ApiKeyKind, MerchantLimits, Mode } from '../../shared/schemas.ts';
+import type { ApiKeyKind, CardRoute, MerchantLimits, Mode } from '../../shared/schemas.ts';
 import { channelReady } from '../channels/registry.ts';
 import {
   type ApiKeyRow,
   allowedOrigins,
   type ChannelRow,
+  cardRouting,
   credentialsSetAt,
   type MerchantRow,
   merchantLimits,
@@ -21,6 +22,8 @@ export interface MerchantPrincipal {
    * The channels enabled and ready in the key's mode (those that need the merchant's own account have its credentials).
    */
   channels: string[];
+  /** The key's mode's card routing (empty: Till's default order). */
+  cardRouting: CardRoute[];
   allowedOrigins: string[];
   requireSignedRequests: boolean;
   limits: MerchantLimits;
@@ -57,6 +60,7 @@ export function authenticationOf(
             channel.enabled === 1 && channelReady(channel.channel, credentialsSetAt(channel, key.mode) !== null),
         )
         .map((channel) => channel.channel),
+      cardRouting: cardRouting(row)[key.mode],
       allowedOrigins: allowedOrigins(row),
       requireSignedRequests: row.require_signed_requests === 1,
       limits: merchantLimits(row),

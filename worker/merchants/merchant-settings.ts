@@ -10,6 +10,7 @@ import {
   CHANNELS_SQL,
   type ChannelCredentialsRow,
   type ChannelRow,
+  cardRouting,
   type MerchantRow,
   merchantView,
 } from './merchant-store.ts';
@@ -97,6 +98,10 @@ export function updateSettings(sql: SqlStorage, patch: AdminUpdateMerchant): voi
   if (patch.require_signed_requests !== undefined)
     columns.push(['require_signed_requests', patch.require_signed_requests ? 1 : 0]);
   if (patch.live_enabled !== undefined) columns.push(['live_enabled', patch.live_enabled ? 1 : 0]);
+  if (patch.card_routing !== undefined) {
+    const current = cardRouting(merchantRow(sql));
+    columns.push(['card_routing', JSON.stringify({ ...current, ...patch.card_routing })]);
+  }
   if (patch.disabled !== undefined) columns.push(['disabled', patch.disabled ? 1 : 0]);
   for (const [column, value] of columns) sql.exec(`UPDATE merchant SET ${column} = ?`, value);
 }

@@ -2,7 +2,15 @@
  * SQLite layout of a merchant's Durable Object and the mapping from rows to API objects.
  * Synchronous, so callers compose these inside one transaction.
  */
-import type { ApiKey, ApiKeyKind, Merchant, MerchantLimits, Mode, SigningPublicKey } from '../../shared/schemas.ts';
+import type {
+  ApiKey,
+  ApiKeyKind,
+  CardRouting,
+  Merchant,
+  MerchantLimits,
+  Mode,
+  SigningPublicKey,
+} from '../../shared/schemas.ts';
 import type { Migration } from '../base/sql-migrations.ts';
 
 export const MERCHANT_MIGRATIONS: readonly Migration[] = [
@@ -58,6 +66,8 @@ export const MERCHANT_MIGRATIONS: readonly Migration[] = [
      WHERE credentials_sealed IS NOT NULL;
    ALTER TABLE channels DROP COLUMN credentials_sealed;
    ALTER TABLE channels DROP COLUMN credentials_updated_at;`,
+  // 6: each mode's card routing (issue 14): which processors take a card, in order.
+  `ALTER TABLE merchant ADD COLUMN card_routing TEXT NOT NULL DEFAULT '{"test":[],"live":[]}';`,
 ];
 
 export interface MerchantRow extends Record<string, SqlStorageValue> {
@@ -75,6 +85,7 @@ export interface MerchantRow extends Record<string, SqlStorageValue> {
   limits: string;
   require_signed_requests: number;
   signing_public_keys: string;
+  card_routing: string;
   version: number;
   indexed_version: number;
 }
@@ -117,6 +128,7 @@ export const credentialsSetAt = (channel: ChannelRow, mode: Mode): number | null
 
 export const merchantLimits = (row: MerchantRow): MerchantLimits => JSON.parse(row.limits) as MerchantLimits;
 export const allowedOrigins = (row: MerchantRow): string[] => JSON.parse(row.allowed_origins) as string[];
+export const cardRouting = (row: MerchantRow): CardRouting => JSON.parse(row.card_routing) as CardRouting;
 export const signingPublicKeys = (row: MerchantRow): SigningPublicKey[] =>
   JSON.parse(row.signing_public_keys) as SigningPublicKey[];
 
@@ -140,6 +152,7 @@ export function merchantView(row: MerchantRow, channels: ChannelRow[]): Merchant
     limits: merchantLimits(row),
     require_signed_requests: row.require_signed_requests === 1,
     signing_public_keys: signingPublicKeys(row),
+    card_routing: cardRouting(row),
     created_at: row.created_at,
   };
 }

@@ -14,8 +14,8 @@ import { asResult, type Result } from '../base/result.ts';
 import { CARD_ROUTER, cardRoute } from '../channels/card/router.ts';
 import { vaultCard } from '../channels/card/vaulted-card.ts';
 import { type ChannelId, channelOf, isChannelId } from '../channels/registry.ts';
-import { assertMayCharge } from './channel-scope.ts';
 import { startRouted } from './card-routing.ts';
+import { assertMayCharge } from './channel-scope.ts';
 import { type StartAnswer, startAtChannel } from './channel-start.ts';
 import { checkoutSummary, checkToken } from './checkout-view.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
@@ -165,15 +165,16 @@ export async function startAttempt(
   input: StartAttemptInput,
   hooks: StartHooks,
 ): Promise<Result<CheckoutSummary>> {
-  // An unknown channel is refused by openAttempt.
-  const route = input.body.channel === CARD_ROUTER ? cardRoute(o.ledger.order(), input.context) : null;
+  const card = await asResult(() => vaultAttemptCard(o, input));
+  if (!card.ok) return card;
+  // An unknown channel, or a card no processor takes, is refused by openAttempt.
+  const brand = card.value?.vaulted.brand ?? null;
+  const route = input.body.channel === CARD_ROUTER ? cardRoute(o.ledger.order(), input.context, brand) : null;
   const channel = route ? route[0] : input.body.channel;
   const allowed = await asResult(async () => {
     if (isChannelId(channel)) await assertMayCharge(channelScope(o), channel);
   });
   if (!allowed.ok) return allowed;
-  const card = await asResult(() => vaultAttemptCard(o, input));
-  if (!card.ok) return card;
   const opened = await asResult(() => o.transaction(() => openAttempt(o, input, card.value, route)));
   if (!opened.ok) return opened;
   const { id, channelId, row } = opened.value;

@@ -9,9 +9,9 @@
 import { CARD_DECLINE_CODES, type CardDeclineCode, retryableByRouter } from '../../shared/card-declines.ts';
 import { TillError } from '../../shared/errors.ts';
 import { now } from '../base/clock.ts';
-import type { CardForCall } from '../channels/card/vaulted-card.ts';
-import { circuitKey } from '../channels/card/router.ts';
 import { recordAnswer } from '../channels/card/health.ts';
+import { circuitKey } from '../channels/card/router.ts';
+import type { CardForCall } from '../channels/card/vaulted-card.ts';
 import { type ChannelId, channelOf } from '../channels/registry.ts';
 import type { ChannelOutcome } from '../channels/types.ts';
 import type { StartAttemptInput } from './attempt-start.ts';
@@ -45,14 +45,19 @@ async function settleLostCall(o: OrderContext, processor: ChannelId, row: OrderR
     const ctx = await channelContext(channelScope(o), processor, origin);
     await channel.cancel(ctx, trade);
     const outcome = await channel.query(ctx, trade).catch((error: unknown) => {
-      if (error instanceof TillError && error.code === 'channel_trade_not_found') return { status: 'canceled' } as const;
+      if (error instanceof TillError && error.code === 'channel_trade_not_found')
+        return { status: 'canceled' } as const;
       throw error;
     });
     if (outcome === null || outcome.status === 'canceled' || outcome.status === 'failed')
       return { leftNothing: true } as Aftermath;
     return { leftNothing: false, taken: outcome } as Aftermath;
   } catch (error) {
-    console.warn('could not settle a lost processor call', { attempt: attemptId, processor, ...channelErrorLog(error) });
+    console.warn('could not settle a lost processor call', {
+      attempt: attemptId,
+      processor,
+      ...channelErrorLog(error),
+    });
     return { leftNothing: false } as Aftermath;
   }
 }

@@ -5,9 +5,9 @@
  */
 import { TillError } from '../../shared/errors.ts';
 import { now } from '../base/clock.ts';
-import { type ChannelId, channelOf } from '../channels/registry.ts';
-import type { CardForCall } from '../channels/card/vaulted-card.ts';
 import { ProcessorUnavailable } from '../channels/card/processor-errors.ts';
+import type { CardForCall } from '../channels/card/vaulted-card.ts';
+import { type ChannelId, channelOf } from '../channels/registry.ts';
 import type { StartResult } from '../channels/types.ts';
 import type { StartAttemptInput } from './attempt-start.ts';
 import { channelErrorLog } from './channel-calls.ts';
@@ -86,4 +86,3 @@ export async function startAtChannel(
     };
   }
 }
-

@@ -13,7 +13,7 @@ import {
   orderStatusForAttempt,
   type WebhookEventType,
 } from '../../shared/order-model.ts';
-import type { CreateOrderRequest, Mode, Order } from '../../shared/schemas.ts';
+import type { CardRoute, CreateOrderRequest, Mode, Order } from '../../shared/schemas.ts';
 import { signClientToken, signReceipt } from '../../shared/tokens.ts';
 import { now } from '../base/clock.ts';
 import type { Env } from '../base/env.ts';
@@ -24,8 +24,8 @@ import { AttemptsTable } from './attempts-table.ts';
 import { CardsTable } from './cards-table.ts';
 import { type AttemptRow, type OrderRow, orderView, type RefundRow, refundView } from './order-store.ts';
 import { OrdersTable, type StatusFields } from './orders-table.ts';
-import { ProcessorTries } from './processor-tries.ts';
 import { Outbox } from './outbox.ts';
+import { ProcessorTries } from './processor-tries.ts';
 import { firstQueryAt, QUERY_FIRST_AFTER_SECONDS } from './reconciliation.ts';
 import { addAutomaticRefund, allRefunds } from './refunds.ts';
 
@@ -33,7 +33,7 @@ const DEFAULT_EXPIRES_IN = 3600;
 
 export interface CreateOrderInput {
   id: string;
-  merchant: { id: string; name: string; mode: Mode; channels: string[] };
+  merchant: { id: string; name: string; mode: Mode; channels: string[]; cardRouting: CardRoute[] };
   request: CreateOrderRequest;
   requestHash: string;
 }
@@ -149,6 +149,7 @@ export class OrderLedger {
       merchantId: merchant.id,
       merchantName: merchant.name,
       channels: merchant.channels,
+      cardRouting: merchant.cardRouting,
       mode: merchant.mode,
       amount: request.amount,
       currency: request.currency,

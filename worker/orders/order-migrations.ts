@@ -173,6 +173,7 @@ CREATE TABLE cards (
   created_at INTEGER NOT NULL,
   erased_at INTEGER
 );
+ALTER TABLE orders ADD COLUMN card_routing TEXT NOT NULL DEFAULT '[]';
 -- Each processor a routed card attempt went to, in order (processor-tries.ts): what came of it,
 -- and whether what it may have left there was canceled or proven absent before the next.
 CREATE TABLE processor_tries (

@@ -19,6 +19,8 @@ export interface OrderRow extends Record<string, SqlStorageValue> {
   merchant_id: string;
   merchant_name: string;
   channels: string;
+  /** JSON: the merchant's card routing steps for the order's mode when it was made (CardRoute[]). */
+  card_routing: string;
   mode: Mode;
   status: OrderStatus;
   amount: number;

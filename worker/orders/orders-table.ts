@@ -8,7 +8,7 @@ import { TillError } from '../../shared/errors.ts';
 import type { Currency } from '../../shared/money.ts';
 import type { CaptureMethod } from '../../shared/order-model.ts';
 import { canTransition, type OrderStatus } from '../../shared/order-model.ts';
-import type { Mode } from '../../shared/schemas.ts';
+import type { CardRoute, Mode } from '../../shared/schemas.ts';
 import type { OrderRow } from './order-store.ts';
 
 /** What a new order is made of; it starts `open`. */
@@ -17,6 +17,8 @@ export interface NewOrder {
   merchantId: string;
   merchantName: string;
   channels: readonly string[];
+  /** The merchant's card routing for the order's mode, as it was when the order was made. */
+  cardRouting: readonly CardRoute[];
   mode: Mode;
   amount: number;
   currency: Currency;
@@ -58,8 +60,8 @@ export class OrdersTable {
   create(order: NewOrder): void {
     this.sql.exec(
       `INSERT INTO orders (id, merchant_id, merchant_name, channels, mode, status, amount, currency, description,
-         return_url, metadata, created_at, expires_at, client_token, request_hash, capture_method)
-       VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         return_url, metadata, created_at, expires_at, client_token, request_hash, capture_method, card_routing)
+       VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       order.id,
       order.merchantId,
       order.merchantName,
@@ -75,6 +77,7 @@ export class OrdersTable {
       order.clientToken,
       order.requestHash,
       order.captureMethod,
+      JSON.stringify(order.cardRouting),
     );
   }
 

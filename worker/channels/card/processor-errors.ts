@@ -7,7 +7,7 @@ import { TillError } from '../../../shared/errors.ts';
 
 export class ProcessorUnavailable extends TillError {
   override name = 'ProcessorUnavailable';
-  /** The request may have reached the processor and run (a timeout, a 5xx): ask before moving on. */
+  /** The request may have reached the processor and run (a timeout, a lost connection): ask before moving on. */
   readonly mayHaveRun: boolean;
 
   constructor(processor: string, reason: string, mayHaveRun: boolean) {
@@ -43,8 +43,11 @@ export async function callProcessor(
     throw new ProcessorUnavailable(processor, timedOut ? `no answer within ${timeoutMs} ms` : 'network error', true);
   }
   const text = await response.text();
+  // A processor that answers 5xx or 429 reports that the request failed, and Till takes it at its
+  // word: the next processor may go ahead. A timeout or a lost connection says nothing, so the
+  // router asks first (docs/decisions.md, "Card failover").
   if (response.status >= 500 || response.status === 429) {
-    throw new ProcessorUnavailable(processor, `HTTP ${response.status}`, response.status !== 429);
+    throw new ProcessorUnavailable(processor, `HTTP ${response.status}`, false);
   }
   return { status: response.status, text };
 }

@@ -5,20 +5,23 @@
  * merchant with no real processor. The order comes from the merchant's routing rules when it set
  * some, else Stripe before Adyen.
  */
-import type { CaptureMethod } from '../../../shared/order-model.ts';
+
 import type { Currency } from '../../../shared/money.ts';
-import type { Mode, PaymentMethod, ShopperContext } from '../../../shared/schemas.ts';
+import type { CaptureMethod } from '../../../shared/order-model.ts';
+import type { CardRoute, Mode, PaymentMethod, ShopperContext } from '../../../shared/schemas.ts';
 import { type ChannelId, channelOf, isCardProcessor, isChannelId } from '../registry.ts';
 import { mayTry } from './health.ts';
 
 /** The channel id the widget sends for a card: the router, not a processor. */
 export const CARD_ROUTER = 'card';
 
-/** Without rules of the merchant's: real processors first, in this order. */
-const DEFAULT_PREFERENCE: readonly ChannelId[] = ['stripe', 'sandbox'];
+/** Without steps of the merchant's: real processors first, in this order. */
+const DEFAULT_PREFERENCE: readonly string[] = ['stripe', 'adyen', 'sandbox'];
 
 export interface RoutedOrder {
   channels: string;
+  /** JSON CardRoute[]: the merchant's steps for the order's mode. */
+  card_routing: string;
   amount: number;
   currency: Currency;
   mode: Mode;
@@ -27,14 +30,28 @@ export interface RoutedOrder {
 
 export const circuitKey = (processor: ChannelId, mode: Mode): string => `${processor}:${mode}`;
 
-/** The processors enabled on the order that take its cards, in preference order. */
-export function cardProcessors(order: RoutedOrder, context: ShopperContext): ChannelId[] {
+const fits = (step: CardRoute, order: RoutedOrder, brand: string | null): boolean =>
+  (step.currencies === undefined || step.currencies.includes(order.currency)) &&
+  (step.brands === undefined || (brand !== null && (step.brands as readonly string[]).includes(brand))) &&
+  order.amount >= (step.min_amount ?? 0) &&
+  order.amount <= (step.max_amount ?? Number.MAX_SAFE_INTEGER);
+
+/**
+ * The processors that may take this card (its brand, when known), in order: the merchant's steps
+ * that fit it, or Till's default. Only processors enabled on the order whose card method fits it.
+ */
+export function cardProcessors(order: RoutedOrder, context: ShopperContext, brand: string | null = null): ChannelId[] {
   const enabled = (JSON.parse(order.channels) as string[]).filter(isChannelId).filter(isCardProcessor);
   const fitting = enabled.filter((id) =>
     channelOf(id)
       .methods(order, context)
       .some((method) => method.kind === 'card'),
   );
+  const steps = JSON.parse(order.card_routing) as CardRoute[];
+  if (steps.length > 0) {
+    const chosen = steps.filter((step) => fits(step, order, brand)).map((step) => step.processor as string);
+    return fitting.filter((id) => chosen.includes(id)).sort((a, b) => chosen.indexOf(a) - chosen.indexOf(b));
+  }
   const rank = (id: ChannelId) => {
     const at = DEFAULT_PREFERENCE.indexOf(id);
     return at === -1 ? DEFAULT_PREFERENCE.length - 1 : at;
@@ -48,8 +65,8 @@ export function cardProcessors(order: RoutedOrder, context: ShopperContext): Cha
  * The route of one card: its processors with a circuit that lets it through. When every circuit
  * is open the card still goes to them in order (a processor that recovered must be able to say so).
  */
-export function cardRoute(order: RoutedOrder, context: ShopperContext): ChannelId[] {
-  const processors = cardProcessors(order, context);
+export function cardRoute(order: RoutedOrder, context: ShopperContext, brand: string | null): ChannelId[] {
+  const processors = cardProcessors(order, context, brand);
   const open = processors.filter((id) => mayTry(circuitKey(id, order.mode)));
   return open.length > 0 ? open : processors;
 }

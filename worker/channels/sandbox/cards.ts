@@ -13,6 +13,13 @@ const DECLINES: Record<string, Failure> = {
   '4000000000009995': { code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
   '4000000000000069': { code: 'expired_card', message: 'Your card has expired.' },
   '4000000000000127': { code: 'incorrect_cvc', message: "Your card's security code is incorrect." },
+  '4000000000000119': {
+    code: 'processing_error',
+    message: 'An error occurred while processing your card. Try again in a moment.',
+  },
+  '4000000000009987': { code: 'lost_card', message: 'Your card was declined.' },
+  '4000000000009979': { code: 'stolen_card', message: 'Your card was declined.' },
+  '4100000000000019': { code: 'fraudulent', message: 'Your card was declined.' },
 };
 
 const CHALLENGE_CARDS = new Set(['4000000000003220', '4000002760003184']);

@@ -76,7 +76,7 @@ export const declineFailure = (code: CardDeclineCode, processorCode: string): Fa
   processor_code: processorCode,
 });
 
-/** A card's failure as Stripe reported it (`last_payment_error` or a 402's `error`), or null when it is no card's fault. */
+/** A card's failure as Stripe reported it (`last_payment_error` or a 402's `error`); null when not the card's. */
 export function stripeFailure(error: Pick<StripeErrorBody, 'code' | 'decline_code'>): Failure | null {
   const raw = [error.code, error.decline_code].filter(Boolean).join('/');
   if (error.code === 'card_declined') {

@@ -31,7 +31,13 @@ export const orderHandlers: Handlers<typeof ORDER_ROUTES> = {
     const { order, replayed } = unwrap(
       await orderStub(c.env, id).create({
         id,
-        merchant: { id: merchant.id, name: merchant.name, mode: merchant.mode, channels: merchant.channels },
+        merchant: {
+          id: merchant.id,
+          name: merchant.name,
+          mode: merchant.mode,
+          channels: merchant.channels,
+          cardRouting: merchant.cardRouting,
+        },
         request,
         requestHash: await sha256Hex(JSON.stringify(raw)),
       }),
