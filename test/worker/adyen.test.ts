@@ -44,7 +44,7 @@ describe('Adyen', () => {
     expect((await payWithAdyen(other, '4242 4242 4242 4242')).body.order.status).toBe('paid');
   });
 
-  it('refuses in Till’s words, keeps Adyen’s refusal code for the merchant, and lets the shopper try again', async () => {
+  it('refuses in Till’s words, keeps Adyen’s refusal code for the merchant, and lets the shopper retry', async () => {
     const { merchant } = await adyenMerchant();
     const order = await newOrder(merchant.secret_key);
     const refused = await payWithAdyen(order, '4111111145551142', { name: 'NOT_ENOUGH_BALANCE' });
@@ -131,6 +131,21 @@ describe('Adyen', () => {
     const after = await retrieve(merchant.secret_key, order.id);
     expect(after.refunds.find((each) => each.id === refund.body.id)?.status).toBe('succeeded');
     expect(after.amount_refunded).toBe(2500);
+  });
+
+  it('voids an authorization by its pspReference, and takes Adyen’s CANCELLATION webhook as no news', async () => {
+    const { merchant, account } = await adyenMerchant();
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
+    expect((await payWithAdyen(order, '4111111145551142')).body.order.status).toBe('authorized');
+    const voided = await call<Order>(`/v1/orders/${order.id}/void`, { key: merchant.secret_key, method: 'POST' });
+    expect([voided.status, voided.body.status]).toEqual([200, 'voided']);
+    const [payment] = await paymentsOf(account);
+    expect(payment?.cancelled).toBe(true);
+    const cancellation = payment!.modifications.find((each) => each.kind === 'CANCELLATION')!;
+    expect(cancellation.success).toBe(true);
+    const delivered = await deliverAdyenWebhook(cancellation.pspReference, 'CANCELLATION');
+    expect([delivered.status, delivered.body]).toEqual([200, '[accepted]']);
+    expect((await retrieve(merchant.secret_key, order.id)).status).toBe('voided');
   });
 
   it('applies Adyen’s HMAC-signed webhooks at the account-wide endpoint, and refuses a tampered one', async () => {

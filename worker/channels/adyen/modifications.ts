@@ -57,29 +57,22 @@ export async function capturePayment(
  * and Adyen finds at most one payment.
  */
 export async function cancelPayment(call: AdyenCall, ctx: ChannelContext, trade: TradeRef): Promise<void> {
-  const reference = paymentReference(orderOf(ctx), trade.attemptId, false);
-  try {
-    if (trade.channelRef) {
-      await adyenRequest(
-        call,
-        `/payments/${encodeURIComponent(trade.channelRef)}/cancels`,
-        { reference },
-        `till_${trade.attemptId}_cancel`,
-      );
-      return;
+  const orderId = orderOf(ctx);
+  const reference = paymentReference(orderId, trade.attemptId, false);
+  const requests = trade.channelRef
+    ? [{ path: `/payments/${encodeURIComponent(trade.channelRef)}/cancels`, body: { reference }, key: 'cancel' }]
+    : [false, true].map((manual) => ({
+        path: '/cancels',
+        body: { paymentReference: paymentReference(orderId, trade.attemptId, manual), reference },
+        key: manual ? 'cancel_manual' : 'cancel_auto',
+      }));
+  for (const { path, body, key } of requests) {
+    try {
+      await adyenRequest(call, path, body, `till_${trade.attemptId}_${key}`);
+    } catch (error) {
+      // Refused as a request (the payment is final, or unknown): there is nothing to release.
+      refusal(error);
     }
-    for (const manual of [false, true]) {
-      const paymentReferenceOf = paymentReference(orderOf(ctx), trade.attemptId, manual);
-      await adyenRequest(
-        call,
-        '/cancels',
-        { paymentReference: paymentReferenceOf, reference },
-        `till_${trade.attemptId}_cancel_${manual ? 'manual' : 'auto'}`,
-      );
-    }
-  } catch (error) {
-    // Refused as a request (the payment is final, or unknown): there is nothing to release.
-    refusal(error);
   }
 }
 

@@ -5,6 +5,7 @@
  * so a retry of a lost answer (the router's "did it run?") replays the first answer instead of
  * charging again.
  */
+import type { CardDeclineCode } from '../../../shared/card-declines.ts';
 import { sha256Hex } from '../../../shared/encoding.ts';
 import { TillError } from '../../../shared/errors.ts';
 import { declineFailure } from '../card/decline-failure.ts';
@@ -19,6 +20,14 @@ const failed = (raw: string, channelRef = ''): StartResult => ({
   channelRef,
   outcome: { status: 'failed', failure: declineFailure('processing_error', raw) },
 });
+
+/** Adyen's validation codes (422) for a card detail the shopper can retype (development-resources/error-codes). */
+const CARD_FIELD_ERRORS: Record<string, CardDeclineCode> = {
+  '101': 'incorrect_number',
+  '103': 'incorrect_cvc',
+  '129': 'expired_card',
+  '141': 'expired_card',
+};
 
 const isAnswer = (value: unknown): value is AdyenPaymentAnswer => typeof value === 'object' && value !== null;
 
@@ -36,7 +45,7 @@ export async function startPayment(call: AdyenCall, origin: string, request: Sta
       expiryMonth: String(card.expMonth).padStart(2, '0'),
       expiryYear: String(card.expYear),
       cvc: card.cvc,
-      holderName: card.name ?? '',
+      ...(card.name ? { holderName: card.name } : {}),
     },
     returnUrl: returnRoute(origin, request),
     // The issuer's page is opened by a link, and the shopper comes back by one: Till's return route is a GET.
@@ -62,7 +71,10 @@ export async function startPayment(call: AdyenCall, origin: string, request: Sta
       status: error.httpStatus,
       code: error.error.errorCode,
     });
-    return { ...failed(`${error.httpStatus}/${error.error.errorCode ?? 'unknown'}`), instrument };
+    const raw = `${error.httpStatus}/${error.error.errorCode ?? 'unknown'}`;
+    const cardCode = CARD_FIELD_ERRORS[error.error.errorCode ?? ''];
+    const failure = declineFailure(cardCode ?? 'processing_error', raw);
+    return { channelRef: '', instrument, outcome: { status: 'failed', failure } };
   }
   if (!isAnswer(answer) || typeof answer.pspReference !== 'string') return failed('unexpected_answer');
   const amount = answer.amount;

@@ -50,7 +50,10 @@ const BY_CODE: Record<string, CardDeclineCode> = {
   card_decline_rate_limit_exceeded: 'card_velocity_exceeded',
 };
 
-/** A card's failure as Stripe reported it (`last_payment_error` or a 402's `error`), or null when it is no card's fault. */
+/**
+ * A card's failure as Stripe reported it (`last_payment_error` or a 402's `error`), or null when it
+ * is no card's fault.
+ */
 export function stripeFailure(error: Pick<StripeErrorBody, 'code' | 'decline_code'>): Failure | null {
   const raw = [error.code, error.decline_code].filter(Boolean).join('/');
   if (error.code === 'card_declined') {
