@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckoutSummary, Order } from '../../shared/schemas.ts';
 import { resetCircuits } from '../../worker/channels/card/health.ts';
+import { configureAdyen, paymentsOf } from './adyen-helpers.ts';
 import { call, newOrder, ORIGIN, retrieve } from './helpers.ts';
 import { fakeControl, intentsOf, type StripeAccount, stripeMerchant } from './stripe-helpers.ts';
 
@@ -138,6 +139,34 @@ describe('card routing', () => {
       body: {},
     });
     expect(refund.body.status).toBe('succeeded');
+  });
+
+  it('with Stripe failing every call, pays a 4242 through Adyen: one payment, one charge', async () => {
+    const { merchant, account } = await stripeMerchant();
+    const adyen = await configureAdyen(merchant.secret_key);
+    await fault(account, 'down');
+    const order = await newOrder(merchant.secret_key);
+    const paid = await payRouted(order, '4242424242424242');
+    expect([paid.body.order.status, paid.body.attempt?.channel]).toEqual(['paid', 'adyen']);
+    expect(await triesOf(merchant.secret_key, order)).toEqual([
+      ['stripe', 'unavailable'],
+      ['adyen', 'succeeded'],
+    ]);
+    expect(await intentsOf(account)).toEqual([]);
+    expect((await paymentsOf(adyen)).map((payment) => payment.status)).toEqual(['authorised']);
+  });
+
+  it('with Stripe answering after the timeout, cancels its authorization and has Adyen take the card', async () => {
+    const { merchant, account } = await stripeMerchant();
+    const adyen = await configureAdyen(merchant.secret_key);
+    await fault(account, 'slow', { delay_ms: 4000 });
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
+    const authorized = await payRouted(order, '4242424242424242');
+    expect([authorized.body.order.status, authorized.body.attempt?.channel]).toEqual(['authorized', 'adyen']);
+    expect((await intentsOf(account)).map((intent) => intent.status)).toEqual(['canceled']);
+    expect((await paymentsOf(adyen)).map((payment) => [payment.status, payment.manualCapture])).toEqual([
+      ['authorised', true],
+    ]);
   });
 
   it('stops sending cards to Stripe once its circuit opens, and tries it again later', async () => {

@@ -1,12 +1,14 @@
 /** A merchant with Stripe configured in test mode against the Stripe stand-in, and its webhooks posted by hand. */
+
+import { env } from 'cloudflare:test';
 import { expect } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { Merchant } from '../../shared/merchant-schemas.ts';
 import type { CheckoutSummary, Order } from '../../shared/schemas.ts';
-import { FAKE_PORTS, stripeApi } from '../fakes/ports.ts';
 import { call, createMerchant, ORIGIN } from './helpers.ts';
 
-export const STRIPE = stripeApi(FAKE_PORTS.worker.stripe);
+/** The stand-in the worker's test mode talks to (vitest.config.ts, from TILL_FAKES_PORT). */
+export const STRIPE = env.STRIPE_API_TEST ?? '';
 
 export interface StripeAccount {
   secret_key: string;

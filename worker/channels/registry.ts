@@ -4,13 +4,14 @@
  */
 import type { Mode } from '../../shared/schemas.ts';
 import type { Env } from '../base/env.ts';
+import { adyen } from './adyen/index.ts';
 import { alipay } from './alipay/index.ts';
 import { sandbox } from './sandbox/index.ts';
 import { stripe } from './stripe/index.ts';
 import type { Channel } from './types.ts';
 import { wechatpay } from './wechatpay/index.ts';
 
-export const CHANNEL_IDS = ['sandbox', 'alipay', 'wechatpay', 'stripe'] as const;
+export const CHANNEL_IDS = ['sandbox', 'alipay', 'wechatpay', 'stripe', 'adyen'] as const;
 export type ChannelId = (typeof CHANNEL_IDS)[number];
 
 export const channels = {
@@ -18,6 +19,7 @@ export const channels = {
   alipay,
   wechatpay,
   stripe,
+  adyen,
 } satisfies Record<ChannelId, Channel>;
 
 /** Channels that take no payment until the merchant has configured its own account with them (in that mode). */
@@ -26,6 +28,7 @@ const merchantAccountNeeded = {
   alipay: true,
   wechatpay: true,
   stripe: true,
+  adyen: true,
 } satisfies Record<ChannelId, boolean>;
 
 export const needsMerchantAccount = (id: ChannelId): boolean => merchantAccountNeeded[id];
@@ -36,6 +39,7 @@ const cardProcessor = {
   alipay: false,
   wechatpay: false,
   stripe: true,
+  adyen: true,
 } satisfies Record<ChannelId, boolean>;
 
 export const isCardProcessor = (id: ChannelId): boolean => cardProcessor[id];
@@ -51,6 +55,9 @@ const deploymentGap = {
       : null,
   // Stripe's own test mode takes sk_test_ keys: no stand-in needed.
   stripe: () => null,
+  // Adyen's test platform is public; live mode reaches the company's own endpoint, from the prefix
+  // in its credentials (or ADYEN_API_LIVE), checked when a live call is made.
+  adyen: () => null,
 } satisfies Record<ChannelId, (env: Env, mode: Mode) => string | null>;
 
 export const deploymentGapOf = (id: ChannelId, env: Env, mode: Mode): string | null => deploymentGap[id](env, mode);

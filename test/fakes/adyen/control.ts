@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { runClock } from './modifications.ts';
+import { batchBody } from './notify.ts';
 import { challengePage, messagePage } from './pages.ts';
 import { completeChallenge, isObject, type Json, newRedirectResult } from './payments.ts';
 import { type Account, type AdyenState, type FaultKind, type Payment, randomCode } from './state.ts';
@@ -69,6 +70,22 @@ async function challenge(state: AdyenState, request: Request, token: string): Pr
   return new Response(null, { status: 303, headers: { location: target.toString() } });
 }
 
+/**
+ * A webhook as the fake sent it (or would have, with no URL set or notifications dropped): the
+ * batch body and its headers, for tests whose receiver the fake cannot reach. Named by the item's
+ * pspReference and eventCode (AUTHORISATION and EXPIRE carry the payment's pspReference).
+ */
+function signedNotification(state: AdyenState, pspReference: string, eventCode: string): Response {
+  for (const account of state.accounts.values()) {
+    const delivery = account.deliveries.findLast(
+      ({ item }) => item.pspReference === pspReference && item.eventCode === eventCode,
+    );
+    if (delivery)
+      return Response.json({ body: batchBody(delivery.item), headers: { 'content-type': 'application/json' } });
+  }
+  return problem(404, 'no such notification');
+}
+
 /** Answers a /_fake/… request, or null when the path is not one of them. */
 export async function handleControl(state: AdyenState, request: Request): Promise<Response | null> {
   const url = new URL(request.url);
@@ -97,6 +114,8 @@ export async function handleControl(state: AdyenState, request: Request): Promis
     runClock(state);
     return Response.json({ now: new Date(state.now()).toISOString() });
   }
+  const signed = /^\/_fake\/notifications\/([A-Z0-9]+)\/([A-Z_]+)\/signed$/.exec(path);
+  if (signed && method === 'GET') return signedNotification(state, signed[1]!, signed[2]!);
   const single = /^\/_fake\/payments\/([A-Z0-9]+)$/.exec(path);
   if (single && method === 'GET') {
     const payment = state.payments.get(single[1]!);

@@ -24,11 +24,16 @@
  * Webhooks: every authorisation result and modification outcome (AUTHORISATION, CAPTURE,
  *   CANCELLATION, REFUND, TECHNICAL_CANCEL, EXPIRE) is POSTed at once to the account's URL as
  *   {live:'false', notificationItems:[{NotificationRequestItem}]}, retried twice until the answer is `[accepted]`.
+ *   A modification's webhook carries the modification request's `reference` as merchantReference (the
+ *   payment's when none was given); the payment's metadata comes back (as metadata.<key>) in AUTHORISATION only.
  * Control (JSON), for tests:
  *   POST /_fake/accounts                         → {api_key, merchant_account, hmac_key}: a fresh isolated account
  *   POST /_fake/webhooks {api_key, url}          the account's webhook URL (Adyen: Customer Area)
  *   GET  /_fake/notifications?api_key=…          {deliveries:[{item, url, attempts:[{status, body}], accepted,
  *                                                dropped}]}
+ *   GET  /_fake/notifications/:pspReference/:eventCode/signed
+ *                                                {body, headers}: that webhook's batch exactly as sent, signed,
+ *                                                for a receiver the fake cannot reach
  *   POST /_fake/faults {api_key, kind, count?, delay_ms?}  kind: server_error (the next `count` calls answer 500
  *        and do nothing; 1 by default) | down (every call 500 until reset) | slow (the next `count` calls are
  *        carried out and answered after delay_ms) | drop_notifications (the next `count` webhooks, or all until

@@ -68,7 +68,15 @@ function modify(
   const failure = CHECKS[kind](payment, amount);
   if (!failure) apply(kind, payment, amount);
   payment.modifications.push({ kind, pspReference, reference, amount, success: !failure, reason: failure ?? '' });
-  notify(state, { eventCode: kind, payment, pspReference, amount, success: !failure, reason: failure ?? '' });
+  notify(state, {
+    eventCode: kind,
+    payment,
+    pspReference,
+    reference,
+    amount,
+    success: !failure,
+    reason: failure ?? '',
+  });
   return pspReference;
 }
 

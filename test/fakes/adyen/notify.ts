@@ -17,6 +17,8 @@ interface Event {
   payment: Payment;
   /** The modification's own pspReference; the payment's is then originalReference. */
   pspReference?: string;
+  /** The modification request's `reference`, which its webhook carries as merchantReference when given. */
+  reference?: string | null;
   amount?: Payment['amount'];
   success: boolean;
   reason: string;
@@ -33,7 +35,7 @@ function buildItem(state: AdyenState, account: Account, event: Event): Record<st
     eventCode: event.eventCode,
     eventDate: eventDate(state.now()),
     merchantAccountCode: payment.merchantAccount,
-    merchantReference: payment.reference,
+    merchantReference: event.reference ?? payment.reference,
     ...(modification ? { originalReference: payment.pspReference } : {}),
     paymentMethod: payment.card.brand,
     pspReference: event.pspReference ?? payment.pspReference,
@@ -48,7 +50,10 @@ function buildItem(state: AdyenState, account: Account, event: Event): Record<st
     ...(event.eventCode === 'AUTHORISATION' && payment.shopperReference
       ? { shopperReference: payment.shopperReference }
       : {}),
-    ...Object.fromEntries(Object.entries(payment.metadata).map(([key, value]) => [`metadata.${key}`, value])),
+    // Adyen returns the payment's metadata in its AUTHORISATION webhook only.
+    ...(event.eventCode === 'AUTHORISATION'
+      ? Object.fromEntries(Object.entries(payment.metadata).map(([key, value]) => [`metadata.${key}`, value]))
+      : {}),
   };
   additionalData.hmacSignature = new hmacValidator().calculateHmac(item as never, account.hmacKey);
   item.additionalData = additionalData;
@@ -77,6 +82,10 @@ async function deliver(delivery: Delivery, body: string): Promise<void> {
   }
 }
 
+/** The body Adyen POSTs: a batch of one item, from its test platform. */
+export const batchBody = (item: Record<string, unknown>): string =>
+  JSON.stringify({ live: 'false', notificationItems: [{ NotificationRequestItem: item }] });
+
 /** Records the event and sends it without waiting; the caller's answer never depends on the receiver. */
 export function notify(state: AdyenState, event: Event): void {
   const account = state.accountOf(event.payment.merchantAccount);
@@ -86,8 +95,7 @@ export function notify(state: AdyenState, event: Event): void {
   const delivery: Delivery = { item, url: account.webhookUrl, attempts: [], accepted: false, dropped };
   account.deliveries.push(delivery);
   if (dropped || !delivery.url) return;
-  const body = JSON.stringify({ live: 'false', notificationItems: [{ NotificationRequestItem: item }] });
-  void deliver(delivery, body);
+  void deliver(delivery, batchBody(item));
 }
 
 /** AUTHORISATION's reason: "authCode:last4:MM/YYYY" when authorised, the refusal reason otherwise. */

@@ -3,8 +3,10 @@
  * outcome is always read from an intent Till fetched or was answered itself, never from a redirect's
  * query string.
  */
+
+import { declineFailure } from '../card/decline-failure.ts';
 import type { ChannelOutcome } from '../types.ts';
-import { declineFailure, stripeFailure } from './declines.ts';
+import { stripeFailure } from './declines.ts';
 
 export interface PaymentIntent {
   id: string;

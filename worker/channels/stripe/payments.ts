@@ -5,11 +5,12 @@
  * answer instead of charging again.
  */
 import { TillError } from '../../../shared/errors.ts';
+import { declineFailure } from '../card/decline-failure.ts';
 import { returnRoute } from '../card/return-route.ts';
 import type { StartRequest, StartResult } from '../types.ts';
 import { fromStripeAmount, toStripeAmount } from './amounts.ts';
 import { StripeApiError, type StripeCall, stripeRequest } from './api.ts';
-import { declineFailure, stripeFailure } from './declines.ts';
+import { stripeFailure } from './declines.ts';
 import { intentOutcome, isPaymentIntent } from './intents.ts';
 
 /** The key of an attempt's create call: the same for every try of it, so Stripe runs it once. */
