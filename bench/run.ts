@@ -194,6 +194,35 @@ try {
     });
   });
 
+  // Cards through the router (the demo merchant's test mode: Stripe, then Adyen, against the stand-ins).
+  const routedCard = (number: string) =>
+    JSON.stringify({
+      channel: 'card',
+      method: 'card',
+      card: { number, exp_month: 12, exp_year: 2030, cvc: '123' },
+    });
+  for (const [label, number] of [
+    ['POST attempts, card → Stripe (4242 → paid)', '4242424242424242'],
+    // Stripe declines with processing_error: the same attempt goes on to Adyen, which pays.
+    ['POST attempts, card → Stripe fails over → Adyen', '4000000000000119'],
+  ] as const) {
+    const routedOrders: Array<{ id: string; client_token: string }> = [];
+    for (let i = 0; i < ROUNDS + 10; i++) {
+      routedOrders.push(
+        (await (await fetch(`${url}/v1/orders`, { method: 'POST', headers: auth, body: createBody })).json()) as never,
+      );
+    }
+    let routedNext = 0;
+    await measure(label, ROUNDS, () => {
+      const target = nth(routedOrders, routedNext++);
+      return fetch(`${url}/v1/checkout/${target.id}/attempts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${target.client_token}`, 'content-type': 'application/json' },
+        body: routedCard(number),
+      });
+    });
+  }
+
   await measureWallets(url, auth, server.fakes);
 
   console.log('\nEd25519 signing inside the worker (500 signatures per request, 20 requests):\n');

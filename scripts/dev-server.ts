@@ -6,7 +6,12 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ChannelFakes, fakeMerchantCredentials, startChannelFakes } from '../test/fakes/channel-fakes.ts';
+import {
+  type ChannelFakes,
+  fakeMerchantCredentials,
+  pointProcessorWebhooks,
+  startChannelFakes,
+} from '../test/fakes/channel-fakes.ts';
 import { ensureDevVars } from './dev-vars.ts';
 
 export interface DevMerchant {
@@ -77,7 +82,12 @@ async function api<T>(url: string, key: string, path: string, body?: unknown): P
 }
 
 /** Creates the demo merchant once (kept in merchantFile) and hands its keys to the demo shop. */
-export async function seedDemoMerchant(url: string, adminKey: string, merchantFile: string): Promise<DevMerchant> {
+export async function seedDemoMerchant(
+  url: string,
+  adminKey: string,
+  merchantFile: string,
+  fakes: ChannelFakes,
+): Promise<DevMerchant> {
   const webhookUrl = `${url}/demo/webhooks`;
   let merchant: DevMerchant | undefined;
   if (existsSync(merchantFile)) {
@@ -99,7 +109,8 @@ export async function seedDemoMerchant(url: string, adminKey: string, merchantFi
     writeFileSync(merchantFile, `${JSON.stringify(merchant, null, 2)}\n`, { mode: 0o600 });
   }
   const { merchant_id, publishable_key, secret_key, webhook_secret } = merchant;
-  // Test mode talks to the local fakes, as the demo merchant's own Alipay app and WeChat Pay account.
+  // Test mode talks to the local fakes, as the demo merchant's own Alipay app, WeChat Pay account,
+  // and Stripe and Adyen accounts (cards go to Stripe, then Adyen: Till's default routing).
   for (const [channel, credentials] of Object.entries(fakeMerchantCredentials())) {
     const configured = await api(url, adminKey, `/v1/admin/merchants/${merchant_id}/channels/${channel}`, {
       enabled: true,
@@ -109,6 +120,7 @@ export async function seedDemoMerchant(url: string, adminKey: string, merchantFi
     if (configured.status !== 200)
       throw new Error(`could not configure ${channel} for the demo merchant: ${JSON.stringify(configured.json)}`);
   }
+  await pointProcessorWebhooks(fakes, url);
   const setup = await api(url, adminKey, '/demo/setup', { merchant_id, publishable_key, secret_key, webhook_secret });
   if (setup.status !== 200) throw new Error(`could not configure the demo shop: ${JSON.stringify(setup.json)}`);
   return merchant;
@@ -207,7 +219,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
   try {
     await waitForHealth(url, child);
-    const merchant = await seedDemoMerchant(url, adminKey, options.merchantFile ?? '.till/dev-merchant.json');
+    const merchant = await seedDemoMerchant(url, adminKey, options.merchantFile ?? '.till/dev-merchant.json', fakes);
     return { url, adminKey, fakes, merchant, process: child, stop, kill };
   } catch (error) {
     await stop();

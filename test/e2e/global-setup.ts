@@ -9,8 +9,8 @@ import { type DevServer, startDevServer } from '../../scripts/dev-server.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     tillUrl: string;
-    /** The local Alipay and WeChat Pay stand-ins the demo merchant's test mode talks to. */
-    fakeUrls: { alipay: string; wechatpay: string };
+    /** The local stand-ins the demo merchant's test mode talks to. */
+    fakeUrls: { alipay: string; wechatpay: string; stripe: string; adyen: string };
     /** The demo merchant's test secret key, for reading orders as its server would. */
     merchantSecretKey: string;
   }
@@ -24,7 +24,8 @@ export async function setup(project: TestProject): Promise<void> {
   const port = Number(process.env.TILL_E2E_PORT ?? 8790);
   server = await startDevServer({ port, persistTo, merchantFile: `${persistTo}/merchant.json` });
   project.provide('tillUrl', server.url);
-  project.provide('fakeUrls', { alipay: server.fakes.alipay.url, wechatpay: server.fakes.wechatpay.url });
+  const { alipay, wechatpay, stripe, adyen } = server.fakes;
+  project.provide('fakeUrls', { alipay: alipay.url, wechatpay: wechatpay.url, stripe: stripe.url, adyen: adyen.url });
   project.provide('merchantSecretKey', server.merchant.secret_key);
 }
 

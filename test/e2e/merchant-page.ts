@@ -6,7 +6,8 @@
  *
  * `/checkout?token=…` mounts the checkout with options from the query string (`locale`,
  * `theme`, `android` — the Android interface's name — and `return_url`), records every event in
- * `window.__events` and every CSP violation the page sees in `window.__csp`. Used by the
+ * `window.__events` (kept across a trip to a bank's page in the same tab) and every CSP violation
+ * the page sees in `window.__csp`. Used by the
  * browser tests and the benchmark.
  */
 import { randomBytes } from 'node:crypto';
@@ -71,7 +72,9 @@ const attr = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/
 function pageHtml(tillUrl: string, nonce: string, options: { dark: boolean; rtl: boolean; lang: string }): string {
   // Runs before till.js: catches any violation the loader might cause.
   const watch = `
-window.__events = [];
+// Kept in the tab's sessionStorage, so what the page heard before a trip to a bank's page in the
+// top window is still there when the shopper comes back.
+window.__events = JSON.parse(sessionStorage.getItem('__events') || '[]');
 window.__csp = [];
 document.addEventListener('securitypolicyviolation', function (e) {
   window.__csp.push({
@@ -92,6 +95,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
         payload: event.payload === undefined ? undefined : JSON.parse(JSON.stringify(event.payload)),
         at: performance.timeOrigin + performance.now()
       });
+      sessionStorage.setItem('__events', JSON.stringify(window.__events));
     },
   };
   if (query.get('locale')) options.locale = query.get('locale');

@@ -12,8 +12,8 @@
  *
  * Failures are collected with expect.soft, so one run reports every cell of the matrix. Each
  * context runs four flows (card: methods → card errors → declined → paid; 3-D Secure:
- * requires_action → paid; QR → canceled by the merchant; a bad token → load error), one after
- * the other in one browser.
+ * requires_action → the bank's page in the top window → back, paid; QR → canceled by the
+ * merchant; a bad token → load error), one after the other in one browser.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
@@ -31,6 +31,7 @@ import {
   openCheckout,
   payButton,
   radio,
+  type Session,
   shot,
   waitForEvent,
 } from './matrix/session.ts';
@@ -130,7 +131,7 @@ async function cardFlow(browserContext: BrowserContext, context: MatrixContext):
     .catch(() => undefined);
   const change = (await changeEvents(session)).at(-1);
   expect.soft(change, `${context.name}: a complete card reports change`).toMatchObject({
-    channel: 'sandbox',
+    channel: 'card',
     method: 'card',
     kind: 'card',
     complete: true,
@@ -170,16 +171,16 @@ async function cardFlow(browserContext: BrowserContext, context: MatrixContext):
   await page.close();
 }
 
-/** requires_action: the 3-D Secure card opens the bank's challenge in the frame; completing it pays. */
+/**
+ * requires_action: the 3-D Secure card opens the bank's challenge (the Stripe stand-in's page, the
+ * demo merchant's cards going to Stripe) in the top window, as a cashier page does; completing it
+ * brings the shopper back to the merchant's page, where the checkout mounts again and says paid.
+ */
 async function challengeFlow(browserContext: BrowserContext, context: MatrixContext): Promise<void> {
   const order = await newOrder('Matrix: 3-D Secure');
   const session = await openCheckout(browserContext, context, order.client_token);
   const { page, frame } = session;
   await cardInput(frame, 'cc-number').waitFor({ state: 'visible', timeout: 15_000 });
-  const challengePolicy = page
-    .waitForResponse((response) => response.url().includes('/sandbox/challenge/'), { timeout: 20_000 })
-    .then((response) => response.headers()['content-security-policy'] ?? '(none)')
-    .catch(() => '(no response)');
   if (context.keyboard) {
     await tabTo(session, isInput('cc-number'), 'the card number');
     await typeCardAndPay(session, { number: '4000000000003220' });
@@ -187,38 +188,44 @@ async function challengeFlow(browserContext: BrowserContext, context: MatrixCont
     await fillCard(frame, { number: '4000 0000 0000 3220' });
     await payButton(frame).click();
   }
-  const action = await waitForEvent(session, 'requires_action');
-  expect(action.payload).toEqual({ type: 'three_ds' });
-  await frame.waitForURL(/\/sandbox\/challenge\//, { timeout: 15_000 }).catch(async (error: unknown) => {
+  const complete = page.getByRole('button', { name: 'Complete authentication' });
+  await complete.waitFor({ timeout: 15_000 }).catch(async (error: unknown) => {
     await shot(page, `matrix-${context.name}-requires-action`);
     throw new Error(
-      `${context.name}: the 3-D Secure challenge did not open in the frame under the merchant's page ` +
-        `(${(error as Error).message.split('\n')[0]}); the challenge page's CSP: ${await challengePolicy}`,
+      `${context.name}: the bank's challenge did not open in the top window (${page.url()}): ` +
+        `${(error as Error).message.split('\n')[0]}`,
     );
   });
-  const complete = frame.locator('button[value="succeed"]');
-  await complete.waitFor({ timeout: 10_000 }).catch(async (error: unknown) => {
-    await shot(page, `matrix-${context.name}-requires-action`);
-    throw new Error(
-      `${context.name}: the challenge page did not show in the frame (${frame.url()}): ${(error as Error).message}`,
-    );
-  });
-  await checkState(session, 'requires-action');
+  await shot(page, `matrix-${context.name}-challenge`);
   if (context.keyboard) {
-    await tabTo(
-      session,
-      (focus) => focus.inFrame && focus.tag === 'button' && focus.text === 'Complete authentication',
-      'Complete authentication',
-    );
+    // The bank's page, reached and answered with the keyboard alone.
+    for (let i = 0; i < 6 && !(await complete.evaluate((button) => button === document.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    expect(await complete.evaluate((button) => button === document.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
   } else {
     await complete.click();
   }
-  const paid = await waitForEvent(session, 'paid');
+  // Back on the merchant's page, which mounts the same checkout again.
+  const back = await reopened(session);
+  // The page heard requires_action before it left (its event log survives the trip).
+  expect((await waitForEvent(back, 'requires_action')).payload).toEqual({ type: 'three_ds' });
+  const paid = await waitForEvent(back, 'paid');
   await verifyReceipt(paid, order.id, AMOUNT);
-  await frame.locator('.outcome-success').waitFor({ timeout: 15_000 });
-  await checkState(session, 'paid-after-3ds');
+  await back.frame.locator('.outcome-success').waitFor({ timeout: 15_000 });
+  await checkState(back, 'paid-after-3ds');
   await page.close();
+}
+
+/** The session once the page came back from the top window's trip: the checkout's new frame. */
+async function reopened(session: Session): Promise<Session> {
+  const { page } = session;
+  await page.waitForURL((url) => url.pathname === '/checkout', { timeout: 20_000 });
+  const handle = await page.locator('#checkout iframe').elementHandle({ timeout: 15_000 });
+  const frame = await handle?.contentFrame();
+  if (!frame) throw new Error(`${session.context.name}: no checkout frame after coming back`);
+  return { ...session, frame };
 }
 
 /** QR: the sandbox code shows and waits; the merchant cancels the order and the frame says so. */

@@ -3,6 +3,7 @@
  * benchmark): each on a free port, with the worker variables that point test mode at them and the
  * credentials of the merchant account each fake knows.
  */
+import { ADYEN_TEST_API_KEY, ADYEN_TEST_HMAC_KEY, ADYEN_TEST_MERCHANT_ACCOUNT } from './adyen/account.ts';
 import { startAdyenFake } from './adyen/index.ts';
 import { startAlipayFake } from './alipay/index.ts';
 import {
@@ -13,6 +14,7 @@ import {
 } from './keys.ts';
 import { adyenApi, alipayGateway, stripeApi, wechatpayApi } from './ports.ts';
 import type { RunningFake } from './serve.ts';
+import { STRIPE_TEST_SECRET_KEY, STRIPE_TEST_WEBHOOK_SECRET } from './stripe/account.ts';
 import { startStripeFake } from './stripe/index.ts';
 import { startWechatpayFake } from './wechatpay/index.ts';
 
@@ -59,5 +61,28 @@ export function fakeMerchantCredentials() {
       alipay_public_key: FAKE_ALIPAY_PUBLIC_KEY,
     },
     wechatpay: fakeWechatpayCredentials(),
+    stripe: { secret_key: STRIPE_TEST_SECRET_KEY, webhook_secret: STRIPE_TEST_WEBHOOK_SECRET },
+    adyen: {
+      api_key: ADYEN_TEST_API_KEY,
+      merchant_account: ADYEN_TEST_MERCHANT_ACCOUNT,
+      hmac_key: ADYEN_TEST_HMAC_KEY,
+    },
   };
+}
+
+/**
+ * Points the Stripe and Adyen stand-ins' webhooks for the accounts above at a running Till, as a
+ * merchant adds the endpoint in each dashboard (the stand-ins forget it when they stop).
+ */
+export async function pointProcessorWebhooks(fakes: ChannelFakes, tillUrl: string): Promise<void> {
+  const register = async (fake: RunningFake, body: Record<string, string>) => {
+    const response = await fetch(`${fake.url}/_fake/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`could not register a webhook at ${fake.url}: ${await response.text()}`);
+  };
+  await register(fakes.stripe, { secret_key: STRIPE_TEST_SECRET_KEY, url: `${tillUrl}/v1/channels/stripe/events` });
+  await register(fakes.adyen, { api_key: ADYEN_TEST_API_KEY, url: `${tillUrl}/v1/channels/adyen/events` });
 }

@@ -121,6 +121,24 @@ describe('screenFor: cashier pages', () => {
   });
 });
 
+describe('screenFor: a card attempt this frame is starting', () => {
+  // Pushed live while the processor is called: the order is processing, its attempt pending.
+  const calling = summary('processing', null);
+  const pending = { ...calling, attempt: { ...summary('requires_action', { type: 'qr', payload: 'x' }).attempt! } };
+  pending.attempt.status = 'pending';
+  pending.attempt.next_action = null;
+
+  it('keeps the card form (its Pay button busy) so a decline finds it as the shopper typed it', () => {
+    expect(screenFor(calling, state({ starting: true }))).toEqual({ kind: 'pay' });
+    expect(screenFor(pending, state({ starting: true }))).toEqual({ kind: 'pay' });
+  });
+
+  it('shows the processing screen to a frame that did not start it, and once the answer is in', () => {
+    expect(screenFor(calling, NO_SCREEN_STATE)).toEqual({ kind: 'processing' });
+    expect(screenFor(pending, NO_SCREEN_STATE)).toEqual({ kind: 'processing' });
+  });
+});
+
 describe('screenFor: WeChat Pay inside WeChat', () => {
   const params = { appId: 'wx1', timeStamp: '1', nonceStr: 'n', package: 'prepay_id=p', signType: 'RSA', paySign: 's' };
   const jsapi = summary('requires_action', { type: 'jsapi', params }, 'wechatpay');

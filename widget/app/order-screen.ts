@@ -31,9 +31,19 @@ export interface ScreenState {
   handedOffAttemptId: string | null;
   /** The frame was loaded again after the shopper left for a cashier page. */
   returned: boolean;
+  /**
+   * This frame is starting an attempt: while the processor is called the order says `processing`
+   * (pushed live), and the card form stays, its Pay button busy, so a decline finds it as typed.
+   */
+  starting: boolean;
 }
 
-export const NO_SCREEN_STATE: ScreenState = { dismissedAttemptId: null, handedOffAttemptId: null, returned: false };
+export const NO_SCREEN_STATE: ScreenState = {
+  dismissedAttemptId: null,
+  handedOffAttemptId: null,
+  returned: false,
+  starting: false,
+};
 
 /** Statuses in which money may still arrive without the shopper doing anything here. */
 export const isAwaitingOutcome = (summary: CheckoutSummary | null): boolean =>
@@ -80,6 +90,7 @@ export function screenFor(summary: CheckoutSummary, state: ScreenState): Screen 
       return { kind: 'pay' };
     case 'requires_action':
     case 'processing': {
+      if (state.starting && (!attempt || attempt.status === 'pending')) return { kind: 'pay' };
       if (!attempt) return { kind: 'processing' };
       if (attempt.id === state.dismissedAttemptId) return { kind: 'pay' };
       const action = attempt.next_action;

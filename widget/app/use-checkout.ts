@@ -56,6 +56,7 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
    */
   const [sheetOpen, setSheetOpen] = useState(false);
   const summaryRef = useRef<CheckoutSummary | null>(null);
+  const lastOffered = useRef<PaymentMethod[]>([]);
   /**
    * A cashier page that refuses frames opens in the top window, which the loader navigates, and
    * comes back to this URL; null when the frame is on its own.
@@ -191,14 +192,22 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
     [hostOrigin, post, t],
   );
 
-  /** Takes the shopper on from a waiting screen: to the challenge, the cashier page or WeChat's sheet. */
+  /**
+   * Takes the shopper on from a waiting screen: to the challenge, the cashier page or WeChat's
+   * sheet. Under a merchant's page a bank's challenge opens in the top window, as a cashier does:
+   * the page's own policy may not let its frame go to the bank's site, nor the bank let itself be
+   * framed; it comes back to the merchant's page, which shows the outcome.
+   */
   const proceed = useCallback(
     (attemptId: string, screen: Screen) => {
-      if (screen.kind === 'action') goTo(screen.url);
+      if (screen.kind === 'action') {
+        if (viaHost) leave(attemptId, screen.url);
+        else goTo(screen.url);
+      }
       if (screen.kind === 'redirect') leave(attemptId, screen.url);
       if (screen.kind === 'wallet') void payInWechat(attemptId, screen.params);
     },
-    [goTo, leave, payInWechat],
+    [goTo, leave, payInWechat, viaHost],
   );
 
   const start = useCallback(
@@ -208,8 +217,9 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
       setNotice(null);
       setReturned(false);
       // A QR code is paid on another device and WeChat's sheet opens over this page: neither
-      // comes back by URL. A cashier page returns to the merchant's page when embedded.
-      const returnUrl = method.kind === 'redirect' && hostReturnUrl !== null ? hostReturnUrl : returnUrlFor(params);
+      // comes back by URL. A cashier page or a bank's challenge returns to the merchant's page when embedded.
+      const leavesPage = method.kind === 'redirect' || method.kind === 'card';
+      const returnUrl = leavesPage && hostReturnUrl !== null ? hostReturnUrl : returnUrlFor(params);
       try {
         const next = await startAttempt(
           orderId,
@@ -253,11 +263,18 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
 
   let view: CheckoutView = { kind: 'loading' };
   if (loadProblem) view = { kind: 'load_error', problem: loadProblem };
-  else if (summary) view = { ...screenFor(summary, { dismissedAttemptId, handedOffAttemptId, returned }), summary };
+  else if (summary) {
+    const state = { dismissedAttemptId, handedOffAttemptId, returned, starting: submitting };
+    view = { ...screenFor(summary, state), summary };
+  }
 
+  // While this frame starts an attempt the order is processing and offers no method: the form
+  // stays with the ones it was chosen from (screenFor keeps the pay screen), so nothing is retyped.
+  const offered = summary ? usableMethods(summary.methods, openId) : [];
+  if (offered.length > 0) lastOffered.current = offered;
   return {
     view,
-    methods: summary ? usableMethods(summary.methods, openId) : [],
+    methods: submitting && offered.length === 0 ? lastOffered.current : offered,
     selected,
     select,
     cardChanged,

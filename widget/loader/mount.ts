@@ -90,7 +90,7 @@ export function mountFrame(parent: ParentNode, options: MountOptions, workerOrig
       // An infinite height is no CSS length, so the style ignores it.
       iframe.style.setProperty('height', `${Math.ceil(message.payload.height)}px`, 'important');
     } else if (message.type === 'redirect') {
-      // Alipay's and WeChat Pay's cashier pages refuse to be framed: the whole page goes there.
+      // Wallets' cashier pages and banks' 3-D Secure pages may refuse to be framed: the whole page goes there.
       location.assign(message.payload.url);
     } else if (message.type === 'wechat_pay') {
       // WeChat's payment sheet can only be asked for by the page WeChat shows, not by a frame.

@@ -155,8 +155,9 @@ export async function checkState(session: Session, state: string, options: { pag
 // ——— What the frame shows, found by structure (the Arabic context has no English text) ———
 
 export const payButton = (frame: Frame) => frame.locator('.pay button.primary');
+/** The one Card (Till's router picks the processor) or the sandbox's QR code. */
 export const radio = (frame: Frame, method: 'card' | 'qr') =>
-  frame.locator(`input[type="radio"][value="sandbox:${method}"]`);
+  frame.locator(`input[type="radio"][value="${method === 'card' ? 'card:card' : 'sandbox:qr'}"]`);
 export const cardInput = (frame: Frame, autocomplete: string) =>
   frame.locator(`.card-form input[autocomplete="${autocomplete}"]`);
 
@@ -164,6 +165,9 @@ export const cardInput = (frame: Frame, autocomplete: string) =>
 export async function expectPayEnabled(session: Session): Promise<void> {
   const button = payButton(session.frame);
   await button.waitFor({ state: 'visible', timeout: 15_000 });
+  // The page may hear the outcome (live, over the socket) a moment before the frame's own request
+  // returns and frees the button: wait for it, as a shopper would.
+  await expect.poll(() => button.getAttribute('aria-busy'), { timeout: 5_000 }).not.toBe('true');
   expect(await button.getAttribute('aria-disabled')).not.toBe('true');
   expect(await button.getAttribute('aria-busy')).not.toBe('true');
   expect(await button.isDisabled()).toBe(false);

@@ -161,7 +161,9 @@ export const sandboxPages = new Hono<AppEnv>()
     const trade = await tradeOf(c, attemptId).complete(outcome);
     if (!trade) return c.html(missing, 404);
     c.header('content-security-policy', `${PAGE_CSP}; ${await frameAncestors(c.env, trade.orderId)}`);
-    // Only ever back to this worker's own pages: never an open redirect.
-    if (trade.returnUrl?.startsWith(`${trade.origin}/`)) return c.redirect(trade.returnUrl, 303);
+    // Back to where the attempt was started from: the checkout frame, or (when the challenge opened in
+    // the top window) the merchant's page. Checked at the start against the merchant's allowed origins
+    // (attempt-start.ts checkReturnUrl), so never an open redirect.
+    if (trade.returnUrl) return c.redirect(trade.returnUrl, 303);
     return c.html(finished(trade));
   });
