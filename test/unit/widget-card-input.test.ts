@@ -161,6 +161,14 @@ describe('card number', () => {
     expect(cardNumberError('3782 822463 1000')).toBe('numberIncomplete');
   });
 
+  it('refuses a brand Till does not know once six digits name the issuer, as the worker does', () => {
+    expect(cardNumberError('1234 5')).toBe('numberIncomplete');
+    expect(cardNumberError('1234 56')).toBe('numberUnsupported');
+    // Luhn-valid all the same: the brand, not the number, is what the worker would refuse.
+    expect(passesLuhn('1234567812345670')).toBe(true);
+    expect(cardNumberError('1234 5678 1234 5670')).toBe('numberUnsupported');
+  });
+
   it('waits for 18 or 19 digits after a 17-digit Visa', () => {
     expect(brandRule('4').lengths).toEqual([16, 18, 19]);
     expect(cardNumberError('42424242424242424')).toBe('numberIncomplete');
@@ -182,12 +190,12 @@ describe('card number', () => {
     expect(isCardNumber('4242 4242 4242 4242')).toBe(false);
   });
 
-  it('takes numbers of unknown brands of 12 to 19 digits when they pass Luhn', () => {
-    // 6759 (Maestro, not in the table) with a valid check digit.
+  it('says a brand Till does not know is not accepted, as the processors would (issue 14)', () => {
+    // 6759 (Maestro, not in the table), with a valid check digit or not.
     expect(cardBrandOf('6759649826438453')).toBeNull();
-    expect(cardNumberError('6759649826438453')).toBeNull();
-    expect(cardNumberError(mistyped('6759649826438453'))).toBe('numberInvalid');
-    expect(cardNumberError('67596498264')).toBe('numberIncomplete');
+    expect(cardNumberError('6759649826438453')).toBe('numberUnsupported');
+    expect(cardNumberError(mistyped('6759649826438453'))).toBe('numberUnsupported');
+    expect(cardNumberError('67596')).toBe('numberIncomplete');
   });
 
   it('reads Arabic-Indic, Persian and full-width digits as digits', () => {

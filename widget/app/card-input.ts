@@ -64,6 +64,8 @@ export const cardBrandOf = (cardNumber: string): CardBrand | null => brandRule(d
 export function cardNumberError(formatted: string): MessageKey | null {
   const digits = digitsOf(formatted);
   const rule = brandRule(digits);
+  // Six digits name the issuer: a brand Till does not know is refused here, as the worker would.
+  if (rule.brand === null && digits.length >= 6) return 'numberUnsupported';
   if (rule.lengths.includes(digits.length)) return !rule.luhn || passesLuhn(digits) ? null : 'numberInvalid';
   return digits.length < maxLength(rule) ? 'numberIncomplete' : 'numberInvalid';
 }

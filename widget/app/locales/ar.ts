@@ -12,6 +12,7 @@ const ar: Messages = {
   cvc: 'CVC',
   numberIncomplete: 'رقم بطاقتك غير مكتمل.',
   numberInvalid: 'رقم بطاقتك غير صالح.',
+  numberUnsupported: 'نوع هذه البطاقة غير مقبول.',
   expiryIncomplete: 'تاريخ انتهاء بطاقتك غير مكتمل.',
   expiryInvalid: 'شهر انتهاء بطاقتك غير صالح.',
   expiryPast: 'تاريخ انتهاء بطاقتك قد مضى.',

@@ -12,6 +12,7 @@ const de: Messages = {
   cvc: 'CVC',
   numberIncomplete: 'Ihre Kartennummer ist unvollständig.',
   numberInvalid: 'Ihre Kartennummer ist ungültig.',
+  numberUnsupported: 'Diese Kartenmarke wird nicht akzeptiert.',
   expiryIncomplete: 'Das Ablaufdatum Ihrer Karte ist unvollständig.',
   expiryInvalid: 'Der Ablaufmonat Ihrer Karte ist ungültig.',
   expiryPast: 'Das Ablaufdatum Ihrer Karte liegt in der Vergangenheit.',

@@ -14,6 +14,7 @@ const en = {
   cvc: 'CVC',
   numberIncomplete: 'Your card number is incomplete.',
   numberInvalid: 'Your card number is invalid.',
+  numberUnsupported: 'This card brand is not accepted.',
   expiryIncomplete: "Your card's expiry date is incomplete.",
   expiryInvalid: "Your card's expiry month is invalid.",
   expiryPast: "Your card's expiry date is in the past.",

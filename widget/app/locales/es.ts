@@ -12,6 +12,7 @@ const es: Messages = {
   cvc: 'CVC',
   numberIncomplete: 'El número de tu tarjeta está incompleto.',
   numberInvalid: 'El número de tu tarjeta no es válido.',
+  numberUnsupported: 'No aceptamos esta marca de tarjeta.',
   expiryIncomplete: 'La fecha de vencimiento de tu tarjeta está incompleta.',
   expiryInvalid: 'El mes de vencimiento de tu tarjeta no es válido.',
   expiryPast: 'La fecha de vencimiento de tu tarjeta ya pasó.',

@@ -13,6 +13,7 @@ const fr: Messages = {
   cvc: 'CVC',
   numberIncomplete: 'Le numéro de votre carte est incomplet.',
   numberInvalid: 'Le numéro de votre carte n’est pas valide.',
+  numberUnsupported: 'Ce type de carte n’est pas accepté.',
   expiryIncomplete: 'La date d’expiration de votre carte est incomplète.',
   expiryInvalid: 'Le mois d’expiration de votre carte n’est pas valide.',
   expiryPast: 'La date d’expiration de votre carte est dépassée.',

@@ -12,6 +12,7 @@ const itIT: Messages = {
   cvc: 'CVC',
   numberIncomplete: 'Il numero della carta è incompleto.',
   numberInvalid: 'Il numero della carta non è valido.',
+  numberUnsupported: 'Questo circuito di carta non è accettato.',
   expiryIncomplete: 'La data di scadenza della carta è incompleta.',
   expiryInvalid: 'Il mese di scadenza della carta non è valido.',
   expiryPast: 'La data di scadenza della carta è già passata.',

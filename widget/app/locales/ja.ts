@@ -12,6 +12,7 @@ const ja: Messages = {
   cvc: 'セキュリティコード',
   numberIncomplete: 'カード番号が不完全です。',
   numberInvalid: 'カード番号が無効です。',
+  numberUnsupported: 'このカードブランドはご利用いただけません。',
   expiryIncomplete: 'カードの有効期限が不完全です。',
   expiryInvalid: 'カードの有効期限の月が無効です。',
   expiryPast: 'カードの有効期限が切れています。',

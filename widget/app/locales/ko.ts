@@ -12,6 +12,7 @@ const ko: Messages = {
   cvc: 'CVC',
   numberIncomplete: '카드 번호가 불완전합니다.',
   numberInvalid: '카드 번호가 유효하지 않습니다.',
+  numberUnsupported: '이 카드 브랜드는 사용할 수 없습니다.',
   expiryIncomplete: '카드 유효기간이 불완전합니다.',
   expiryInvalid: '카드 유효기간의 월이 유효하지 않습니다.',
   expiryPast: '카드 유효기간이 지났습니다.',

@@ -12,6 +12,7 @@ const ptBR: Messages = {
   cvc: 'CVV',
   numberIncomplete: 'O número do cartão está incompleto.',
   numberInvalid: 'O número do cartão é inválido.',
+  numberUnsupported: 'Esta bandeira de cartão não é aceita.',
   expiryIncomplete: 'A data de validade do cartão está incompleta.',
   expiryInvalid: 'O mês de validade do cartão é inválido.',
   expiryPast: 'A data de validade do cartão já passou.',

@@ -12,6 +12,7 @@ const ru: Messages = {
   cvc: 'CVC',
   numberIncomplete: 'Номер карты введён не полностью.',
   numberInvalid: 'Неверный номер карты.',
+  numberUnsupported: 'Карты этой платёжной системы не принимаются.',
   expiryIncomplete: 'Срок действия карты введён не полностью.',
   expiryInvalid: 'Неверный месяц в сроке действия карты.',
   expiryPast: 'Срок действия карты истёк.',

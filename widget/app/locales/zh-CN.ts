@@ -12,6 +12,7 @@ const zhCN: Messages = {
   cvc: '安全码',
   numberIncomplete: '卡号不完整。',
   numberInvalid: '卡号无效。',
+  numberUnsupported: '不支持该卡组织的银行卡。',
   expiryIncomplete: '有效期不完整。',
   expiryInvalid: '有效期月份无效。',
   expiryPast: '银行卡已过期。',

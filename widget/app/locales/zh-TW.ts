@@ -12,6 +12,7 @@ const zhTW: Messages = {
   cvc: '安全碼',
   numberIncomplete: '卡號不完整。',
   numberInvalid: '卡號無效。',
+  numberUnsupported: '不支援此卡別。',
   expiryIncomplete: '有效期限不完整。',
   expiryInvalid: '有效期限的月份無效。',
   expiryPast: '卡片已過期。',
