@@ -54,14 +54,6 @@ function baseOf({ env, mode, credentials }: AdyenCall): string {
   return `https://${credentials.live_url_prefix}-checkout-live.adyenpayments.com/checkout`;
 }
 
-function parse(status: number, text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new TillError('channel_error', `Adyen answered ${status} with a body that is not JSON`);
-  }
-}
-
 /** POSTs `body` to `/v71{path}`; answers the parsed object of a 2xx, throws AdyenApiError otherwise. */
 export async function adyenRequest<T>(
   call: AdyenCall,
@@ -79,12 +71,11 @@ export async function adyenRequest<T>(
     },
     body: JSON.stringify({ merchantAccount: call.credentials.merchant_account, ...body }),
   });
-  const { status, text } = await callProcessor(
+  const { status, body: answer } = await callProcessor(
     'Adyen',
     request,
     processorTimeoutMs(call.env.TILL_PROCESSOR_TIMEOUT_MS),
   );
-  const answer = parse(status, text);
   if (status >= 200 && status < 300) {
     if (typeof answer !== 'object' || answer === null) throw new TillError('channel_error', 'Adyen answered no object');
     return answer as T;

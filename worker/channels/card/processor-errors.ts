@@ -27,13 +27,14 @@ export function processorTimeoutMs(setting: string | undefined): number {
 
 /**
  * Sends one request to a processor: a timeout, a network error, a 5xx or a 429 is the processor
- * being unavailable (with whether the request may have run); any other answer is returned.
+ * being unavailable (with whether the request may have run); any other answer is returned, its
+ * JSON body parsed (a body that is not JSON is the processor's fault: `channel_error`).
  */
 export async function callProcessor(
   processor: string,
   request: Request,
   timeoutMs: number,
-): Promise<{ status: number; text: string }> {
+): Promise<{ status: number; body: unknown }> {
   let response: Response;
   try {
     response = await fetch(request, { signal: AbortSignal.timeout(timeoutMs) });
@@ -49,5 +50,9 @@ export async function callProcessor(
   if (response.status >= 500 || response.status === 429) {
     throw new ProcessorUnavailable(processor, `HTTP ${response.status}`, false);
   }
-  return { status: response.status, text };
+  try {
+    return { status: response.status, body: JSON.parse(text) as unknown };
+  } catch {
+    throw new TillError('channel_error', `${processor} answered ${response.status} with a body that is not JSON`);
+  }
 }

@@ -49,14 +49,6 @@ export interface StripeCall {
 const baseOf = ({ env, mode }: StripeCall): string =>
   (mode === 'test' ? env.STRIPE_API_TEST : env.STRIPE_API_LIVE) ?? STRIPE_API;
 
-function parse(status: number, text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new TillError('channel_error', `Stripe answered ${status} with a body that is not JSON`);
-  }
-}
-
 /** GET or POST `path`; answers the parsed object of a 2xx, throws StripeApiError for an error object. */
 export async function stripeRequest<T>(
   call: StripeCall,
@@ -78,12 +70,11 @@ export async function stripeRequest<T>(
     if (idempotencyKey) headers.set('idempotency-key', idempotencyKey);
   }
   const request = new Request(url, { method, headers, ...(method === 'POST' ? { body: form } : {}) });
-  const { status, text } = await callProcessor(
+  const { status, body } = await callProcessor(
     'Stripe',
     request,
     processorTimeoutMs(call.env.TILL_PROCESSOR_TIMEOUT_MS),
   );
-  const body = parse(status, text);
   if (status >= 200 && status < 300) return body as T;
   const error = (body as { error?: StripeErrorBody } | null)?.error;
   if (!error || typeof error.type !== 'string') throw new TillError('channel_error', `Stripe answered ${status}`);
