@@ -192,6 +192,8 @@ export const CheckoutSummarySchema = z.object({
     mode: ModeSchema,
     expires_at: z.number().int(),
     return_url: z.string().nullable(),
+    /** Grows with every change of the order: a summary with a lower one is older than one seen. */
+    version: z.number().int(),
   }),
   methods: z.array(PaymentMethodSchema),
   /** The attempt the shopper is in the middle of, if any. */

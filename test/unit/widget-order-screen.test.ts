@@ -1,6 +1,7 @@
 /** Which screen the widget shows for each order summary and what the frame knows beyond it. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Attempt, CheckoutSummary, NextAction, PaymentMethod } from '../../shared/schemas.ts';
+import { isStale } from '../../widget/app/live-updates.ts';
 import { NO_SCREEN_STATE, type ScreenState, screenFor, usableMethods } from '../../widget/app/order-screen.ts';
 
 const ORDER_EXPIRES_AT = 1_900_000_000; // Unix seconds
@@ -37,6 +38,7 @@ function summary(
       mode: 'test',
       expires_at: ORDER_EXPIRES_AT,
       return_url: null,
+      version: 1,
     },
     methods: [],
     attempt,
@@ -174,5 +176,24 @@ describe('usableMethods', () => {
 
   it('offers it with one', () => {
     expect(usableMethods(methods, 'o_openid_123')).toEqual(methods);
+  });
+});
+
+describe('isStale: summaries that arrive late', () => {
+  const at = (status: CheckoutSummary['order']['status'], version: number): CheckoutSummary => {
+    const base = summary(status, null);
+    return { ...base, order: { ...base.order, version } };
+  };
+
+  it('drops a summary older than the one shown (a poll answered after the attempt’s own answer)', () => {
+    expect(isStale(at('requires_action', 3), at('open', 1))).toBe(true);
+    expect(isStale(at('open', 1), at('requires_action', 3))).toBe(false);
+    // The same version may carry newer attempt news: taken.
+    expect(isStale(at('open', 2), at('open', 2))).toBe(false);
+    expect(isStale(null, at('open', 1))).toBe(false);
+  });
+
+  it('never undoes a settled outcome', () => {
+    expect(isStale(at('paid', 4), at('processing', 4))).toBe(true);
   });
 });

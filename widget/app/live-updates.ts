@@ -20,6 +20,13 @@ const PING_MS = 30_000;
 /** Nothing the shopper sees changes after these; the worker closes the socket too (live-status.ts). */
 export const isSettled = (summary: CheckoutSummary): boolean => isSettledForShopper(summary.order.status);
 
+/**
+ * A summary older than the one shown: a poll or a push answered after the frame's own request
+ * (the socket, polling and the attempt's answer race), or one that would undo a settled outcome.
+ */
+export const isStale = (shown: CheckoutSummary | null, next: CheckoutSummary): boolean =>
+  shown !== null && (next.order.version < shown.order.version || (isSettled(shown) && !isSettled(next)));
+
 export interface FollowOptions {
   url: string;
   token: string;

@@ -11,7 +11,7 @@ import { hasHost, type PostToHost } from './host-bridge.ts';
 import { useI18n } from './i18n.ts';
 import { type LaunchParams, rememberPendingReturn, returnUrlFor, takePendingReturn } from './launch-params.ts';
 import { walletFlowsChunk } from './lazy-chunks.ts';
-import { followCheckout, isSettled } from './live-updates.ts';
+import { followCheckout, isSettled, isStale } from './live-updates.ts';
 import { eventsFor } from './order-events.ts';
 import {
   failureOf,
@@ -67,8 +67,8 @@ export function useCheckout(params: LaunchParams, post: PostToHost, firstCheckou
   const apply = useCallback(
     (next: CheckoutSummary, fresh: boolean) => {
       const previous = summaryRef.current;
-      // A poll answered late must not undo a settled outcome the socket already brought.
-      if (previous && isSettled(previous) && !isSettled(next)) return;
+      // A poll or push answered late must not undo what is shown (a settled outcome, a new attempt).
+      if (isStale(previous, next)) return;
       summaryRef.current = next;
       for (const event of eventsFor(previous, next, fresh, localeRef.current)) post(event);
       const failure = failureOf(next);

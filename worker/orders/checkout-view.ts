@@ -51,6 +51,7 @@ export function checkoutSummary(
       mode: row.mode,
       expires_at: row.expires_at,
       return_url: row.return_url,
+      version: row.version,
     },
     methods,
     attempt: latest ? { ...attemptView(latest), failure: shopperFailure(attemptView(latest).failure) } : null,
