@@ -58,8 +58,8 @@ const SHOPPER_RETRYABLE: ReadonlySet<CardDeclineCode> = new Set([
   'try_again_later',
 ]);
 
-/** Whether Till's router may send this payment to another processor after this failure. */
-export const retryableByRouter = (code: CardDeclineCode): boolean => ROUTER_RETRYABLE.has(code);
+/** Whether Till's router may send this payment to another processor after this failure (any code). */
+export const retryableByRouter = (code: string): boolean => (ROUTER_RETRYABLE as ReadonlySet<string>).has(code);
 
 /** Whether paying again with the same card can succeed. */
 export const shopperMayRetry = (code: CardDeclineCode): boolean => SHOPPER_RETRYABLE.has(code);

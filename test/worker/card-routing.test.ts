@@ -6,12 +6,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckoutSummary, Order } from '../../shared/schemas.ts';
-import { resetCircuits } from '../../worker/channels/card/health.ts';
+import { advanceClock, resetClock } from '../../worker/base/clock.ts';
+import { OPEN_FOR_MS, resetCircuits } from '../../worker/channels/card/health.ts';
 import { configureAdyen, paymentsOf } from './adyen-helpers.ts';
 import { call, newOrder, ORIGIN, retrieve } from './helpers.ts';
 import { fakeControl, intentsOf, type StripeAccount, stripeMerchant } from './stripe-helpers.ts';
 
-afterEach(() => resetCircuits());
+afterEach(() => {
+  resetCircuits();
+  resetClock();
+});
 
 const routed = (number: string) => ({
   channel: 'card',
@@ -176,5 +180,11 @@ describe('card routing', () => {
     const skipped = await newOrder(merchant.secret_key);
     await payRouted(skipped, '4242424242424242');
     expect(await triesOf(merchant.secret_key, skipped)).toEqual([['sandbox', 'succeeded']]);
+    // Back up, and the pause over: one payment tries Stripe again, whose answer closes the circuit.
+    await fault(account, 'reset');
+    advanceClock(OPEN_FOR_MS / 1000 + 1);
+    const trial = await newOrder(merchant.secret_key);
+    await payRouted(trial, '4242424242424242');
+    expect(await triesOf(merchant.secret_key, trial)).toEqual([['stripe', 'succeeded']]);
   });
 });

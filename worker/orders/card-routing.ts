@@ -6,7 +6,7 @@
  * the payment (a timeout) is told to cancel it, then asked, before the next starts; if it cannot
  * be shown to hold nothing, the router stops there. Each try is recorded for the merchant.
  */
-import { CARD_DECLINE_CODES, type CardDeclineCode, retryableByRouter } from '../../shared/card-declines.ts';
+import { retryableByRouter } from '../../shared/card-declines.ts';
 import { TillError } from '../../shared/errors.ts';
 import { now } from '../base/clock.ts';
 import { recordAnswer } from '../channels/card/health.ts';
@@ -25,11 +25,8 @@ import type { OrderRow } from './order-store.ts';
 function failsOver(answer: StartAnswer): boolean {
   if (answer.unavailable) return true;
   const { outcome } = answer;
-  return outcome.status === 'failed' && !answer.unanswered && isRetryableCode(outcome.failure.code);
+  return outcome.status === 'failed' && !answer.unanswered && retryableByRouter(outcome.failure.code);
 }
-
-const isRetryableCode = (code: string): boolean =>
-  (CARD_DECLINE_CODES as readonly string[]).includes(code) && retryableByRouter(code as CardDeclineCode);
 
 /** What became of what a down processor may have done: nothing left, or the payment it took after all. */
 type Aftermath = { leftNothing: true } | { leftNothing: false; taken?: ChannelOutcome };

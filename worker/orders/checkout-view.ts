@@ -5,6 +5,7 @@ import { TillError } from '../../shared/errors.ts';
 import { acceptsAttempts } from '../../shared/order-model.ts';
 import type { CheckoutSummary, Failure, ShopperContext } from '../../shared/schemas.ts';
 import type { ClientTokenClaims } from '../../shared/tokens.ts';
+import { declineMessage } from '../channels/card/decline-failure.ts';
 import { withOneCardMethod } from '../channels/card/router.ts';
 import { channelOf, isChannelId } from '../channels/registry.ts';
 import { type AttemptRow, attemptView, type OrderRow } from './order-store.ts';
@@ -27,7 +28,9 @@ export function checkToken(row: OrderRow, claims: ClientTokenClaims): void {
 function shopperFailure(failure: Failure | null): Failure | null {
   if (!failure) return null;
   const code = shopperDeclineCode(failure.code);
-  return code === failure.code ? { code, message: failure.message } : { code, message: 'Your card was declined.' };
+  return code === failure.code
+    ? { code, message: failure.message }
+    : { code, message: declineMessage('card_declined') };
 }
 
 export function checkoutSummary(

@@ -26,8 +26,11 @@ const MESSAGES: Record<CardDeclineCode, string> = {
   invalid_amount: 'Your card cannot be used for this payment.',
 };
 
+/** The English words of a decline, as every processor's failure (and the sandbox's) carries them. */
+export const declineMessage = (code: CardDeclineCode): string => MESSAGES[code];
+
 export const declineFailure = (code: CardDeclineCode, processorCode: string): Failure => ({
   code,
-  message: MESSAGES[code],
+  message: declineMessage(code),
   processor_code: processorCode,
 });

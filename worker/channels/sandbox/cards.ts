@@ -3,24 +3,29 @@
  * from Stripe's test mode.
  */
 import { brandRule } from '../../../shared/card-brand.ts';
+import type { CardDeclineCode } from '../../../shared/card-declines.ts';
+import { hasExpired } from '../../../shared/card-schema.ts';
 import type { Failure } from '../../../shared/schemas.ts';
 import { nowMs } from '../../base/clock.ts';
+import { declineMessage } from '../card/decline-failure.ts';
 
 export type CardBehaviour = { kind: 'succeed' } | { kind: 'challenge' } | { kind: 'decline'; failure: Failure };
 
-const DECLINES: Record<string, Failure> = {
-  '4000000000000002': { code: 'card_declined', message: 'Your card was declined.' },
-  '4000000000009995': { code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
-  '4000000000000069': { code: 'expired_card', message: 'Your card has expired.' },
-  '4000000000000127': { code: 'incorrect_cvc', message: "Your card's security code is incorrect." },
-  '4000000000000119': {
-    code: 'processing_error',
-    message: 'An error occurred while processing your card. Try again in a moment.',
-  },
-  '4000000000009987': { code: 'lost_card', message: 'Your card was declined.' },
-  '4000000000009979': { code: 'stolen_card', message: 'Your card was declined.' },
-  '4100000000000019': { code: 'fraudulent', message: 'Your card was declined.' },
+const DECLINES: Record<string, CardDeclineCode> = {
+  '4000000000000002': 'card_declined',
+  '4000000000009995': 'insufficient_funds',
+  '4000000000000069': 'expired_card',
+  '4000000000000127': 'incorrect_cvc',
+  '4000000000000119': 'processing_error',
+  '4000000000009987': 'lost_card',
+  '4000000000009979': 'stolen_card',
+  '4100000000000019': 'fraudulent',
 };
+
+const declined = (code: CardDeclineCode): CardBehaviour => ({
+  kind: 'decline',
+  failure: { code, message: declineMessage(code) },
+});
 
 const CHALLENGE_CARDS = new Set(['4000000000003220', '4000002760003184']);
 
@@ -28,11 +33,9 @@ const CHALLENGE_CARDS = new Set(['4000000000003220', '4000002760003184']);
 export const cardBrand = (digits: string): string => brandRule(digits).brand ?? 'unknown';
 
 export function behaviourOf(number: string, expMonth: number, expYear: number, now = new Date(nowMs())): CardBehaviour {
-  const expired =
-    expYear < now.getUTCFullYear() || (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1);
-  if (expired) return { kind: 'decline', failure: { code: 'expired_card', message: 'Your card has expired.' } };
+  if (hasExpired(expMonth, expYear, now)) return declined('expired_card');
   const decline = DECLINES[number];
-  if (decline) return { kind: 'decline', failure: decline };
+  if (decline) return declined(decline);
   if (CHALLENGE_CARDS.has(number)) return { kind: 'challenge' };
   return { kind: 'succeed' };
 }
