@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   refund_not_found: { status: 404, type: 'invalid_request_error' },
   attempt_not_found: { status: 404, type: 'invalid_request_error' },
   refund_exceeds_payment: { status: 400, type: 'invalid_request_error' },
+  capture_exceeds_authorization: { status: 400, type: 'invalid_request_error' },
   api_key_not_found: { status: 404, type: 'invalid_request_error' },
   webhook_endpoint_not_found: { status: 404, type: 'invalid_request_error' },
   too_many_webhook_endpoints: { status: 400, type: 'invalid_request_error' },

@@ -138,6 +138,13 @@ export const CreateRefundRequestSchema = z.strictObject({
 });
 export type CreateRefundRequest = z.infer<typeof CreateRefundRequestSchema>;
 
+export const CaptureOrderRequestSchema = z.strictObject({
+  /** Minor units, at most the authorized amount; the whole authorization when left out. The part left
+   * uncaptured is released to the shopper. */
+  amount: AmountSchema.optional(),
+});
+export type CaptureOrderRequest = z.infer<typeof CaptureOrderRequestSchema>;
+
 export const RefundListSchema = z.object({ object: z.literal('list'), data: z.array(RefundSchema) });
 
 export const OrderSchema = z.object({
@@ -159,6 +166,8 @@ export const OrderSchema = z.object({
   last_failure: FailureSchema.nullable(),
   capture_method: z.enum(CAPTURE_METHODS),
   attempts: z.array(AttemptSchema),
+  /** What the paid attempt took, in minor units: the amount, or less after a partial capture; null until paid. */
+  amount_captured: z.number().int().nullable(),
   /** Refunds of the paid attempt that succeeded, in minor units. */
   amount_refunded: z.number().int(),
   /** Every refund, the merchant's and Till's automatic ones, oldest first. */

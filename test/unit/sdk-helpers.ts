@@ -32,6 +32,7 @@ export function order(overrides: Partial<Order> = {}): Order {
     last_failure: null,
     capture_method: 'automatic',
     attempts: [],
+    amount_captured: null,
     amount_refunded: 0,
     refunds: [],
     client_token: 'token',

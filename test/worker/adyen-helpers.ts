@@ -76,9 +76,10 @@ export async function deliverAdyenWebhook(
   pspReference: string,
   eventCode: string,
   tamper: (body: string) => string = (body) => body,
+  { paymentReference = false } = {},
 ) {
   const signed = await fakeControl<{ body: string; headers: Record<string, string> }>(
-    `/_fake/notifications/${pspReference}/${eventCode}/signed`,
+    `/_fake/notifications/${pspReference}/${eventCode}/signed${paymentReference ? '?merchant_reference=payment' : ''}`,
   );
   return call<string>('/v1/channels/adyen/events', { rawBody: tamper(signed.body), headers: signed.headers });
 }

@@ -5,6 +5,7 @@
  * return itself), manual capture, refunds completed by webhook, and the account-wide webhook.
  */
 import { describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../../shared/errors.ts';
 import type { Order } from '../../shared/schemas.ts';
 import {
   adyenMerchant,
@@ -131,6 +132,46 @@ describe('Adyen', () => {
     const after = await retrieve(merchant.secret_key, order.id);
     expect(after.refunds.find((each) => each.id === refund.body.id)?.status).toBe('succeeded');
     expect(after.amount_refunded).toBe(2500);
+  });
+
+  it('captures part of an authorization; a REFUND webhook naming only the payment still applies', async () => {
+    const { merchant, account } = await adyenMerchant();
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual', amount: 10_000, currency: 'EUR' });
+    expect((await payWithAdyen(order, '4111111145551142')).body.order.status).toBe('authorized');
+    const captured = await call<Order>(`/v1/orders/${order.id}/capture`, {
+      key: merchant.secret_key,
+      body: { amount: 7000 },
+    });
+    expect([captured.status, captured.body.status, captured.body.amount_captured]).toEqual([200, 'paid', 7000]);
+    const [payment] = await paymentsOf(account);
+    expect(payment?.captured).toBe(7000);
+    const capture = payment!.modifications.find((each) => each.kind === 'CAPTURE')!;
+    const delivered = await deliverAdyenWebhook(capture.pspReference, 'CAPTURE');
+    expect([delivered.status, delivered.body]).toEqual([200, '[accepted]']);
+    const notes = await call<{ data: Array<{ outcome: string }> }>(`/v1/orders/${order.id}/notifications`, {
+      key: merchant.secret_key,
+    });
+    expect(notes.body.data.map((note) => note.outcome)).toEqual(['applied']);
+
+    const tooMuch = await call<ErrorEnvelope>(`/v1/orders/${order.id}/refunds`, {
+      key: merchant.secret_key,
+      body: { amount: 7001 },
+    });
+    expect(tooMuch.body.error.code).toBe('refund_exceeds_payment');
+    const refund = await call<{ id: string; status: string }>(`/v1/orders/${order.id}/refunds`, {
+      key: merchant.secret_key,
+      body: {},
+    });
+    expect(refund.body.status).toBe('pending');
+    const adyenRefund = (await paymentsOf(account))[0]!.modifications.find((each) => each.kind === 'REFUND')!;
+    // Sent carrying the payment's reference rather than the refund's: matched by Adyen's pspReference.
+    const confirmed = await deliverAdyenWebhook(adyenRefund.pspReference, 'REFUND', undefined, {
+      paymentReference: true,
+    });
+    expect([confirmed.status, confirmed.body]).toEqual([200, '[accepted]']);
+    const after = await retrieve(merchant.secret_key, order.id);
+    expect(after.refunds[0]).toMatchObject({ id: refund.body.id, status: 'succeeded', amount: 7000 });
+    expect(after).toMatchObject({ amount_captured: 7000, amount_refunded: 7000 });
   });
 
   it('voids an authorization by its pspReference, and takes Adyen’s CANCELLATION webhook as no news', async () => {

@@ -2,7 +2,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ErrorEnvelope } from '../../shared/errors.ts';
+import type { PublicJwk } from '../../shared/jws.ts';
 import type { Order } from '../../shared/schemas.ts';
+import { verifyReceipt } from '../../shared/tokens.ts';
 import { advanceClock, now, resetClock } from '../../worker/base/clock.ts';
 import { sandbox } from '../../worker/channels/sandbox/index.ts';
 import type { OrderObject } from '../../worker/orders/order-object.ts';
@@ -90,9 +92,59 @@ describe('manual capture', () => {
     expect((await action(order.id, 'void')).body.error.code).toBe('order_not_voidable');
     const withBody = await call<ErrorEnvelope>(`/v1/orders/${order.id}/capture`, {
       key: merchant.secret_key,
-      body: { amount: 5 },
+      body: { amount: 5, final: true },
     });
     expect(withBody.body.error.code).toBe('unknown_parameter');
+  });
+
+  it('captures part of an authorization: the receipt and refunds name what it took, the rest is released', async () => {
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual', amount: 2900 });
+    const attempt = (await pay(order, card('4242424242424242'))).body.attempt!;
+    const capture = (body: unknown) =>
+      call<Order & ErrorEnvelope>(`/v1/orders/${order.id}/capture`, { key: merchant.secret_key, body });
+    // Refused at the edge, and nothing changes: more than authorized, zero, a fraction.
+    const tooMuch = await capture({ amount: 2901 });
+    expect([tooMuch.status, tooMuch.body.error]).toEqual([
+      400,
+      expect.objectContaining({
+        code: 'capture_exceeds_authorization',
+        param: 'amount',
+        message: expect.stringContaining('$29.00'),
+      }),
+    ]);
+    expect((await capture({ amount: 0 })).body.error).toMatchObject({ code: 'invalid_parameter', param: 'amount' });
+    expect((await capture({ amount: 12.5 })).body.error).toMatchObject({ code: 'invalid_parameter', param: 'amount' });
+    expect((await retrieveOrder(order.id)).status).toBe('authorized');
+
+    const captured = await capture({ amount: 2400 });
+    expect(captured.status).toBe(200);
+    expect(captured.body).toMatchObject({ status: 'paid', amount: 2900, amount_captured: 2400 });
+    const jwks = (await call<{ keys: PublicJwk[] }>('/.well-known/jwks.json')).body.keys;
+    expect(verifyReceipt(captured.body.receipt!, jwks)).toMatchObject({ amt: 2400, att: attempt.id });
+    expect(await sandboxStub(attempt.id).getTrade()).toMatchObject({ status: 'succeeded', captured: 2400 });
+    // The capture's own notification names 24.00: taken, not refused as a mismatch.
+    await runDurableObjectAlarm(sandboxStub(attempt.id));
+    const notes = await call<{ data: Array<{ outcome: string; reason_code: string | null }> }>(
+      `/v1/orders/${order.id}/notifications`,
+      { key: merchant.secret_key },
+    );
+    expect(notes.body.data.map((note) => note.outcome)).not.toContain('rejected');
+
+    const refund = (amount?: number) =>
+      call<{ status: string; amount: number } & ErrorEnvelope>(`/v1/orders/${order.id}/refunds`, {
+        key: merchant.secret_key,
+        body: amount === undefined ? {} : { amount },
+      });
+    expect((await refund(2401)).body.error).toMatchObject({
+      code: 'refund_exceeds_payment',
+      message: expect.stringContaining('paid $24.00'),
+    });
+    expect((await refund()).body).toMatchObject({ status: 'succeeded', amount: 2400 });
+    expect(await retrieveOrder(order.id)).toMatchObject({
+      status: 'paid',
+      amount_captured: 2400,
+      amount_refunded: 2400,
+    });
   });
 
   it(

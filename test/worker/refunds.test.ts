@@ -191,7 +191,10 @@ describe('refunds', () => {
       capture_method: 'manual',
     });
     await pay(manual, card('4242424242424242'));
-    expect((await till.orders.capture(manual.id)).status).toBe('paid');
+    expect(await till.orders.capture(manual.id, { amount: 400 })).toMatchObject({
+      status: 'paid',
+      amount_captured: 400,
+    });
     const another = await till.orders.create({
       amount: 500,
       currency: 'USD',

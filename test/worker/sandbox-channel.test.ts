@@ -21,7 +21,7 @@ describe('sandbox channel adapter', () => {
     const attemptId = started.body.attempt!.id;
     expect(await sandbox.query(ctx, trade(attemptId))).toBeNull();
     await sandboxStub(attemptId).complete('succeed');
-    expect(await sandbox.query(ctx, trade(attemptId))).toEqual({ status: 'succeeded' });
+    expect(await sandbox.query(ctx, trade(attemptId))).toEqual({ status: 'succeeded', amount: 2900 });
     await expect(sandbox.query(ctx, trade('att_NOSUCHTRADENOSUCHTR'))).rejects.toThrow('sandbox has no such trade');
   });
 
@@ -58,15 +58,18 @@ describe('sandbox channel adapter', () => {
     expect(await sandbox.query(ctx, trade(attemptId))).toEqual({ status: 'canceled' });
   });
 
-  it('authorizes with manual capture, captures in full once, and refuses a partial capture', async () => {
+  it('authorizes with manual capture and captures once, all or part, never more than authorized', async () => {
     const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });
     const authorized = await pay(order, card('4242424242424242'));
     const attemptId = authorized.body.attempt!.id;
     expect(await sandbox.query(ctx, trade(attemptId))).toEqual({ status: 'authorized' });
-    expect(await sandbox.capture(ctx, trade(attemptId), 100)).toMatchObject({ status: 'failed' });
-    expect(await sandbox.capture(ctx, trade(attemptId), 2900)).toEqual({ status: 'succeeded' });
-    expect(await sandbox.capture(ctx, trade(attemptId), 2900)).toEqual({ status: 'succeeded' });
-    expect(await sandbox.query(ctx, trade(attemptId))).toEqual({ status: 'succeeded' });
+    expect(await sandbox.capture(ctx, trade(attemptId), 2901)).toMatchObject({ status: 'failed' });
+    expect(await sandbox.capture(ctx, trade(attemptId), 2000)).toEqual({ status: 'succeeded', amount: 2000 });
+    // The same capture again answers what it took; another amount finds nothing left to capture.
+    expect(await sandbox.capture(ctx, trade(attemptId), 2000)).toEqual({ status: 'succeeded', amount: 2000 });
+    expect(await sandbox.capture(ctx, trade(attemptId), 2900)).toMatchObject({ status: 'failed' });
+    expect(await sandbox.query(ctx, trade(attemptId))).toEqual({ status: 'succeeded', amount: 2000 });
+    expect(await sandbox.refund(ctx, trade(attemptId), 2001, 're_more')).toMatchObject({ status: 'failed' });
   });
 
   it('offers its methods only in test mode, and only the card for manual capture', () => {

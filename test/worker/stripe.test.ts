@@ -123,6 +123,33 @@ describe('Stripe', () => {
     expect((await refund(1)).status).toBe(409);
   });
 
+  it('captures part of an authorization: Stripe releases the rest, refunds stop at what it took', async () => {
+    const { merchant, account } = await stripeMerchant();
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual', amount: 10_000 });
+    expect((await payWithStripe(order, '4242424242424242')).body.order.status).toBe('authorized');
+    const captured = await call<Order>(`/v1/orders/${order.id}/capture`, {
+      key: merchant.secret_key,
+      body: { amount: 6000 },
+    });
+    expect([captured.status, captured.body.status, captured.body.amount_captured]).toEqual([200, 'paid', 6000]);
+    expect((await intentsOf(account))[0]).toMatchObject({
+      status: 'succeeded',
+      amount_received: 6000,
+      amount_capturable: 0,
+    });
+    const refund = (amount?: number) =>
+      call<{ status: string; amount: number }>(`/v1/orders/${order.id}/refunds`, {
+        key: merchant.secret_key,
+        body: amount === undefined ? {} : { amount },
+      });
+    expect((await refund(6001)).status).toBe(400);
+    expect((await refund()).body).toMatchObject({ status: 'succeeded', amount: 6000 });
+    expect(await retrieve(merchant.secret_key, order.id)).toMatchObject({
+      amount_captured: 6000,
+      amount_refunded: 6000,
+    });
+  });
+
   it('applies Stripe’s signed webhooks at the account-wide endpoint, and refuses a forged one', async () => {
     const { merchant, account } = await stripeMerchant();
     const order = await newOrder(merchant.secret_key);

@@ -56,7 +56,8 @@ export type ChannelOutcome =
   | { status: 'requires_action'; nextAction: NextAction }
   | { status: 'processing' }
   | { status: 'authorized' }
-  | { status: 'succeeded' }
+  /** `amount`: what the channel took, when it says; less than the attempt's after a partial capture. */
+  | { status: 'succeeded'; amount?: number }
   | { status: 'failed'; failure: Failure }
   | { status: 'canceled' };
 
@@ -106,8 +107,9 @@ export interface RefundNotification {
   kind: 'refund';
   orderId: string;
   attemptId: string;
-  /** Till's refund id (the channel's out-request / out-refund number). */
-  refundId: string;
+  /** Till's refund id (the channel's out-request / out-refund number); null when the channel names the
+   * refund only by its own reference (`result.channelRef`), which Till kept from its refund call. */
+  refundId: string | null;
   eventId: string;
   result: RefundResult;
 }
@@ -143,7 +145,8 @@ export interface Channel<Input = unknown, Credentials = unknown> {
   /** Refunds part of a succeeded trade. Idempotent by `refundId`: calling again with the same id
    * answers the refund's current state and never refunds twice. */
   refund(ctx: ChannelContext<Credentials>, trade: TradeRef, amount: number, refundId: string): Promise<RefundResult>;
-  /** Captures an authorized trade in full; answers `succeeded`, or `failed` when the channel refuses. */
+  /** Captures `amount` (all or part) of an authorized trade; the rest of the hold is released. Answers
+   * `succeeded` with what was taken, or `failed` when the channel refuses. */
   capture(ctx: ChannelContext<Credentials>, trade: TradeRef, amount: number): Promise<ChannelOutcome>;
   /** Closes a trade that has not taken money (or releases an authorization). Idempotent. */
   cancel(ctx: ChannelContext<Credentials>, trade: TradeRef): Promise<void>;

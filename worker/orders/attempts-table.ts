@@ -107,11 +107,12 @@ export class AttemptsTable {
     const waiting = outcome.status === 'requires_action' || outcome.status === 'processing';
     return (
       this.sql.exec(
-        `UPDATE attempts SET status = ?, next_action = ?, failure = ?, updated_at = ?,
+        `UPDATE attempts SET status = ?, next_action = ?, failure = ?, amount_captured = ?, updated_at = ?,
            next_query_at = CASE WHEN ? THEN COALESCE(next_query_at, ?) ELSE NULL END WHERE id = ? AND status = ?`,
         outcome.status,
         outcome.status === 'requires_action' ? JSON.stringify(outcome.nextAction) : null,
         outcome.status === 'failed' ? JSON.stringify(outcome.failure) : null,
+        outcome.status === 'succeeded' ? capturedBy(attempt, outcome.amount) : null,
         at,
         waiting ? 1 : 0,
         queryFrom,
@@ -187,3 +188,20 @@ export class AttemptsTable {
     );
   }
 }
+
+/**
+ * What a succeeded attempt took. Only capturing an authorization takes part of it; a channel's figure
+ * outside 1..amount (an answer Till cannot read) counts as the whole amount rather than inventing one.
+ */
+function capturedBy(attempt: AttemptRow, said: number | undefined): number {
+  const partial =
+    attempt.status === 'authorized' &&
+    said !== undefined &&
+    Number.isInteger(said) &&
+    said > 0 &&
+    said < attempt.amount;
+  return partial ? said : attempt.amount;
+}
+
+/** What a succeeded attempt took, and so what its refunds may give back at most. */
+export const amountTaken = (attempt: AttemptRow): number => attempt.amount_captured ?? attempt.amount;

@@ -69,8 +69,12 @@ export async function queryTrade(scope: ChannelScope, attempt: AttemptRow): Prom
   return answer ?? { kind: 'no_answer' };
 }
 
-export const captureTrade = (scope: ChannelScope, attempt: AttemptRow): Promise<ChannelOutcome | null> =>
-  withChannel(scope, attempt, 'capture', (channel, ctx, trade) => channel.capture(ctx, trade, attempt.amount));
+export const captureTrade = (
+  scope: ChannelScope,
+  attempt: AttemptRow,
+  amount: number,
+): Promise<ChannelOutcome | null> =>
+  withChannel(scope, attempt, 'capture', (channel, ctx, trade) => channel.capture(ctx, trade, amount));
 
 export const refundTrade = (
   scope: ChannelScope,

@@ -20,11 +20,12 @@ import type { ChannelNotificationOutcome, ChannelNotificationReason } from '../.
 import { now } from '../base/clock.ts';
 import { failed, type Result } from '../base/result.ts';
 import { type ChannelId, channelOf } from '../channels/registry.ts';
-import type { VerifiedNotification } from '../channels/types.ts';
+import type { PaymentNotification, VerifiedNotification } from '../channels/types.ts';
 import { channelContext } from './channel-scope.ts';
 import type { NotificationEntry } from './notification-log.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
-import { findRefund } from './refunds.ts';
+import type { AttemptRow } from './order-store.ts';
+import { findRefund, findRefundByChannelRef } from './refunds.ts';
 import { recordRefundResult } from './settlement.ts';
 
 /** A notification as the route received it (headers as pairs: RPC carries plain data). */
@@ -65,15 +66,26 @@ function mismatchOf(o: OrderContext, channelId: ChannelId, note: VerifiedNotific
   const attempt = ownAttempt(o, channelId, note);
   if (!attempt) return { code: 'unknown_attempt', reason: `This order has no ${channelId} attempt of that id` };
   if (note.kind === 'refund') {
-    if (findRefund(o.sql, note.refundId)?.attempt_id === attempt.id) return null;
+    if (note.refundId !== null && findRefund(o.sql, note.refundId)?.attempt_id === attempt.id) return null;
     return { code: 'unknown_refund', reason: 'The attempt has no refund of that id' };
   }
   if (note.currency !== attempt.currency)
     return { code: 'currency_mismatch', reason: `In ${note.currency}, the attempt is in ${attempt.currency}` };
-  if (note.amount === attempt.amount) return null;
+  if (note.amount === attempt.amount || isPartialCapture(note, attempt)) return null;
   const [said, owed] = [formatMoney(note.amount, note.currency), formatMoney(attempt.amount, attempt.currency)];
   return { code: 'amount_mismatch', reason: `Says ${said}, the attempt is for ${owed}` };
 }
+
+/**
+ * A capture's notice names what it took, the figure its outcome carries: part of an authorization
+ * still held, or what the attempt is known to have taken once the capture's answer came first.
+ */
+const isPartialCapture = (note: PaymentNotification, attempt: AttemptRow): boolean =>
+  note.outcome?.status === 'succeeded' &&
+  note.outcome.amount === note.amount &&
+  (attempt.status === 'authorized'
+    ? note.amount > 0 && note.amount < attempt.amount
+    : note.amount === attempt.amount_captured);
 
 /** The attempt a notification names, if it is this order's and this channel's (the adapter speaks only for its own). */
 const ownAttempt = (o: OrderContext, channelId: ChannelId, note: VerifiedNotification) => {
@@ -81,12 +93,19 @@ const ownAttempt = (o: OrderContext, channelId: ChannelId, note: VerifiedNotific
   return attempt?.channel === channelId ? attempt : undefined;
 };
 
+/** A refund's notice naming it only by the channel's reference names the refund Till's call was answered with. */
+function withRefundId(o: OrderContext, note: VerifiedNotification): VerifiedNotification {
+  if (note.kind !== 'refund' || note.refundId !== null || !note.result.channelRef) return note;
+  return { ...note, refundId: findRefundByChannelRef(o.sql, note.attemptId, note.result.channelRef)?.id ?? null };
+}
+
 /** Applies a verified notification (inside a transaction) and logs what became of it. */
 function applyVerifiedNotification(
   o: OrderContext,
   channelId: ChannelId,
-  note: VerifiedNotification,
+  received: VerifiedNotification,
 ): NotificationReceipt {
+  const note = withRefundId(o, received);
   const at = now();
   const attemptId = ownAttempt(o, channelId, note)?.id ?? null;
   const entry = { receivedAt: at, channel: channelId, eventId: note.eventId, attemptId };
@@ -101,7 +120,7 @@ function applyVerifiedNotification(
   // A state that is no news (the payer has not paid yet), or that the order already knows, changes nothing.
   const changed =
     note.kind === 'refund'
-      ? recordRefundResult(o, note.refundId, note.result)
+      ? note.refundId !== null && recordRefundResult(o, note.refundId, note.result)
       : note.outcome !== null && o.ledger.applyOutcome(note.attemptId, note.outcome);
   if (note.kind === 'payment' && note.outcome !== null) o.ledger.closeIfOrderClosed(note.attemptId);
   return changed ? taken('applied', null, null) : taken('applied', 'no_change', 'Nothing new for the order');

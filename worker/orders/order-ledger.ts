@@ -20,7 +20,7 @@ import type { Env } from '../base/env.ts';
 import { newEventId } from '../base/ids.ts';
 import { signingKeys } from '../base/keys.ts';
 import type { ChannelOutcome } from '../channels/types.ts';
-import { AttemptsTable } from './attempts-table.ts';
+import { AttemptsTable, amountTaken } from './attempts-table.ts';
 import { CardsTable } from './cards-table.ts';
 import { type AttemptRow, type OrderRow, orderView, type RefundRow, refundView } from './order-store.ts';
 import { OrdersTable, type StatusFields } from './orders-table.ts';
@@ -179,7 +179,7 @@ export class OrderLedger {
       // An authorized order is paid only by capturing its own authorization.
       const capturable = row.status !== 'authorized' || attempt.status === 'authorized';
       if (row.paid_attempt_id === null && canTransition(row.status, 'paid') && capturable) {
-        this.markPaid(row, attempt);
+        this.markPaid(row, this.attempts.find(attemptId) ?? attempt);
       } else {
         // The shopper paid twice, or paid after the order closed: this money goes back at once.
         this.attempts.flagForRefund(attemptId);
@@ -219,7 +219,8 @@ export class OrderLedger {
         iss: 'till',
         sub: row.id,
         mer: row.merchant_id,
-        amt: row.amount,
+        // What was taken: less than the order's amount after a partial capture.
+        amt: amountTaken(attempt),
         cur: row.currency,
         mode: row.mode,
         att: attempt.id,

@@ -189,4 +189,10 @@ CREATE TABLE processor_tries (
   left_nothing INTEGER NOT NULL
 );
 `,
+  // Issue 14: what a succeeded attempt took (a partial capture takes less than its amount); NULL for
+  // attempts that took nothing, or succeeded before it was kept (their whole amount). Refunds are
+  // bounded by it (attempts-table.ts amountTaken).
+  `
+ALTER TABLE attempts ADD COLUMN amount_captured INTEGER;
+`,
 ];

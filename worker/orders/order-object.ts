@@ -137,11 +137,13 @@ export class OrderObject extends DurableObject<Env> {
     return { ok: true, value: this.ledger.view() };
   }
 
-  /** Captures the order's authorization in full: the channel is called between two guarded transactions. */
-  async capture(owner: OrderOwner): Promise<Result<Order>> {
-    const claimed = await asResult(() => this.transaction(() => claimCapture(this.context, this.ownedBy(owner))));
+  /** Captures all or `amount` of the order's authorization; the channel is called between two guarded transactions. */
+  async capture(owner: OrderOwner, amount?: number): Promise<Result<Order>> {
+    const claimed = await asResult(() =>
+      this.transaction(() => claimCapture(this.context, this.ownedBy(owner), amount)),
+    );
     if (!claimed.ok) return claimed;
-    const outcome = await captureTrade(channelScope(this.context), claimed.value.attempt);
+    const outcome = await captureTrade(channelScope(this.context), claimed.value.attempt, claimed.value.amount);
     const verdict = this.transaction(() => applyCapture(this.context, claimed.value, outcome));
     await this.settle();
     return verdict.ok ? { ok: true, value: this.ledger.view() } : verdict;

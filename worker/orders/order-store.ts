@@ -65,6 +65,8 @@ export interface AttemptRow extends Record<string, SqlStorageValue> {
   next_query_at: number | null;
   queries: number;
   closed_at: number | null;
+  /** What the attempt took once it succeeded: its amount, or less after a partial capture. */
+  amount_captured: number | null;
 }
 
 export interface RefundRow extends Record<string, SqlStorageValue> {
@@ -146,6 +148,7 @@ export function orderView(
   const amountRefunded = refunds
     .filter((refund) => refund.status === 'succeeded' && refund.attempt_id === row.paid_attempt_id)
     .reduce((sum, refund) => sum + refund.amount, 0);
+  const paid = attempts.find((attempt) => attempt.id === row.paid_attempt_id);
   return {
     id: row.id,
     object: 'order',
@@ -168,6 +171,7 @@ export function orderView(
       const routed = tries.get(attempt.id);
       return routed ? { ...attemptView(attempt), tries: routed } : attemptView(attempt);
     }),
+    amount_captured: paid ? (paid.amount_captured ?? paid.amount) : null,
     amount_refunded: amountRefunded,
     refunds: refunds.map((refund) => refundView(refund, row.id)),
     client_token: row.client_token,

@@ -13,6 +13,7 @@ import { REFUND_TRANSITIONS, type RefundReason } from '../../shared/order-model.
 import type { CreateRefundRequest, Failure } from '../../shared/schemas.ts';
 import { now } from '../base/clock.ts';
 import { newRefundId } from '../base/ids.ts';
+import { amountTaken } from './attempts-table.ts';
 import type { AttemptRow, OrderRow, RefundRow } from './order-store.ts';
 
 /** Seconds before a pending refund's channel call is made again, after the n-th call; then daily. */
@@ -27,6 +28,12 @@ export interface RefundInput {
 
 export const findRefund = (sql: SqlStorage, id: string): RefundRow | undefined =>
   sql.exec<RefundRow>('SELECT * FROM refunds WHERE id = ?', id).toArray()[0];
+
+/** The attempt's refund the channel answered under `channelRef` (its own reference for it). */
+export const findRefundByChannelRef = (sql: SqlStorage, attemptId: string, channelRef: string): RefundRow | undefined =>
+  sql
+    .exec<RefundRow>('SELECT * FROM refunds WHERE attempt_id = ? AND channel_ref = ?', attemptId, channelRef)
+    .toArray()[0];
 
 /** The order's refunds, oldest first. */
 export const allRefunds = (sql: SqlStorage): RefundRow[] =>
@@ -116,7 +123,8 @@ export function reserveRefund(
     return { refund: existing, created: false };
   }
   const attempt = refundableAttempt(sql, order, input.request.attempt_id);
-  const remaining = attempt.amount - reservedFor(sql, attempt.id);
+  const taken = amountTaken(attempt);
+  const remaining = taken - reservedFor(sql, attempt.id);
   if (remaining <= 0)
     throw new TillError('order_not_refundable', 'This payment is already refunded in full (counting pending refunds)');
   const amount = input.request.amount ?? remaining;
@@ -124,7 +132,7 @@ export function reserveRefund(
     throw new TillError(
       'refund_exceeds_payment',
       `amount is more than the ${formatMoney(remaining, order.currency)} left to refund ` +
-        `(paid ${formatMoney(attempt.amount, order.currency)}, counting pending refunds)`,
+        `(paid ${formatMoney(taken, order.currency)}, counting pending refunds)`,
       'amount',
     );
   }
@@ -153,7 +161,7 @@ export function addAutomaticRefund(
   return insert(sql, {
     id: newRefundId(),
     attempt_id: attempt.id,
-    amount: attempt.amount - reservedFor(sql, attempt.id),
+    amount: amountTaken(attempt) - reservedFor(sql, attempt.id),
     currency: attempt.currency,
     reason,
     automatic: 1,

@@ -4,6 +4,7 @@
  * order object's transactions); channel calls happen between them.
  */
 import { TillError } from '../../shared/errors.ts';
+import { formatMoney } from '../../shared/money.ts';
 import { now } from '../base/clock.ts';
 import { failed, type Result } from '../base/result.ts';
 import type { ChannelOutcome, RefundResult } from '../channels/types.ts';
@@ -25,19 +26,30 @@ export const captureLostAt = (row: OrderRow): number | null =>
 
 export interface CaptureClaim {
   attempt: AttemptRow;
+  /** What to capture: all of the authorization, or part of it. */
+  amount: number;
   startedAt: number;
 }
 
 /**
- * Marks a capture as started and answers the authorized attempt to capture; a void (the
- * merchant's or the 7-day release) or a second capture waits meanwhile. Should the object restart
- * during the call, reconciliation asks the channel whether the capture happened.
+ * Marks a capture of `requested` (all of the authorization when left out) as started and answers the
+ * authorized attempt to capture; a void (the merchant's or the 7-day release) or a second capture
+ * waits meanwhile. Should the object restart during the call, reconciliation asks the channel whether
+ * the capture happened, and how much it took.
  */
-export function claimCapture(o: OrderContext, row: OrderRow): CaptureClaim {
+export function claimCapture(o: OrderContext, row: OrderRow, requested?: number): CaptureClaim {
   const attempt = o.ledger.attempts.authorized();
   if (row.status !== 'authorized' || !attempt) {
     const why = row.capture_method === 'automatic' ? 'it uses automatic capture' : `it is ${row.status}`;
     throw new TillError('order_not_capturable', `This order has no authorization to capture: ${why}`);
+  }
+  const amount = requested ?? attempt.amount;
+  if (amount > attempt.amount) {
+    throw new TillError(
+      'capture_exceeds_authorization',
+      `amount is more than the ${formatMoney(attempt.amount, attempt.currency)} authorized`,
+      'amount',
+    );
   }
   if (captureInFlight(row)) throw new TillError('capture_in_progress', 'A capture of this order is already in flight');
   const startedAt = now();
@@ -45,7 +57,7 @@ export function claimCapture(o: OrderContext, row: OrderRow): CaptureClaim {
   // Asked once the capture call counts as lost, not before: an `authorized` answer meanwhile
   // would end the questions while the capture may still land.
   o.ledger.attempts.queryAt(attempt.id, startedAt + CAPTURE_CALL_SECONDS);
-  return { attempt, startedAt };
+  return { attempt, amount, startedAt };
 }
 
 /**

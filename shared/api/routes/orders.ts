@@ -74,10 +74,22 @@ export const ORDER_ROUTES = {
     params: { id: orderId },
     summary: 'Capture an authorization',
     description:
-      'Captures in full the authorization of an order created with `capture_method: "manual"`; the order ' +
-      'becomes `paid`. Takes no body (or `{}`).',
+      'Captures the authorization of an order created with `capture_method: "manual"`: all of it, or the ' +
+      '`amount` given (a partial capture: the rest of the hold is released to the shopper at once). The order ' +
+      'becomes `paid` with `amount_captured`; refunds may give back at most that. One capture per order. ' +
+      'The body may be empty.',
+    body: s.CaptureOrderRequestSchema,
+    optionalBody: true,
+    bodyExample: { amount: 2400 },
     responses: { 200: { schema: s.OrderSchema, description: 'The paid order.' } },
-    errors: ['order_not_found', 'order_not_capturable', 'capture_in_progress', 'capture_failed', 'channel_error'],
+    errors: [
+      'order_not_found',
+      'order_not_capturable',
+      'capture_exceeds_authorization',
+      'capture_in_progress',
+      'capture_failed',
+      'channel_error',
+    ],
     sdk: { resource: 'orders', method: 'capture' },
   }),
   voidOrder: route({

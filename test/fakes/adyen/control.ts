@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { runClock } from './modifications.ts';
-import { batchBody } from './notify.ts';
+import { batchBody, withPaymentReference } from './notify.ts';
 import { challengePage, messagePage } from './pages.ts';
 import { completeChallenge, isObject, type Json, newRedirectResult } from './payments.ts';
 import { type Account, type AdyenState, type FaultKind, type Payment, randomCode } from './state.ts';
@@ -75,13 +75,19 @@ async function challenge(state: AdyenState, request: Request, token: string): Pr
  * batch body and its headers, for tests whose receiver the fake cannot reach. Named by the item's
  * pspReference and eventCode (AUTHORISATION and EXPIRE carry the payment's pspReference).
  */
-function signedNotification(state: AdyenState, pspReference: string, eventCode: string): Response {
+function signedNotification(
+  state: AdyenState,
+  pspReference: string,
+  eventCode: string,
+  merchantReference: string | null,
+): Response {
   for (const account of state.accounts.values()) {
     const delivery = account.deliveries.findLast(
       ({ item }) => item.pspReference === pspReference && item.eventCode === eventCode,
     );
-    if (delivery)
-      return Response.json({ body: batchBody(delivery.item), headers: { 'content-type': 'application/json' } });
+    if (!delivery) continue;
+    const item = merchantReference === 'payment' ? withPaymentReference(state, account, delivery.item) : delivery.item;
+    return Response.json({ body: batchBody(item), headers: { 'content-type': 'application/json' } });
   }
   return problem(404, 'no such notification');
 }
@@ -115,7 +121,8 @@ export async function handleControl(state: AdyenState, request: Request): Promis
     return Response.json({ now: new Date(state.now()).toISOString() });
   }
   const signed = /^\/_fake\/notifications\/([A-Z0-9]+)\/([A-Z_]+)\/signed$/.exec(path);
-  if (signed && method === 'GET') return signedNotification(state, signed[1]!, signed[2]!);
+  if (signed && method === 'GET')
+    return signedNotification(state, signed[1]!, signed[2]!, url.searchParams.get('merchant_reference'));
   const single = /^\/_fake\/payments\/([A-Z0-9]+)$/.exec(path);
   if (single && method === 'GET') {
     const payment = state.payments.get(single[1]!);

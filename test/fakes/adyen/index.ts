@@ -33,7 +33,8 @@
  *                                                dropped}]}
  *   GET  /_fake/notifications/:pspReference/:eventCode/signed
  *                                                {body, headers}: that webhook's batch exactly as sent, signed,
- *                                                for a receiver the fake cannot reach
+ *                                                for a receiver the fake cannot reach; ?merchant_reference=payment
+ *                                                re-signs it carrying the payment's reference instead
  *   POST /_fake/faults {api_key, kind, count?, delay_ms?}  kind: server_error (the next `count` calls answer 500
  *        and do nothing; 1 by default) | down (every call 500 until reset) | slow (the next `count` calls are
  *        carried out and answered after delay_ms) | drop_notifications (the next `count` webhooks, or all until

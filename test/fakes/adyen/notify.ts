@@ -82,6 +82,20 @@ async function deliver(delivery: Delivery, body: string): Promise<void> {
   }
 }
 
+/**
+ * The item as Adyen would send it had it carried the payment's own reference as merchantReference
+ * (Adyen's field description says so; its examples and Till's modification requests give the
+ * modification's): signed again, for tests that check Till takes either.
+ */
+export function withPaymentReference(state: AdyenState, account: Account, item: Record<string, unknown>) {
+  const payment = state.payments.get(String(item.originalReference ?? item.pspReference));
+  if (!payment) return item;
+  const { additionalData: _signed, ...unsigned } = item;
+  const resent: Record<string, unknown> = { ...unsigned, merchantReference: payment.reference };
+  resent.additionalData = { hmacSignature: new hmacValidator().calculateHmac(resent as never, account.hmacKey) };
+  return resent;
+}
+
 /** The body Adyen POSTs: a batch of one item, from its test platform. */
 export const batchBody = (item: Record<string, unknown>): string =>
   JSON.stringify({ live: 'false', notificationItems: [{ NotificationRequestItem: item }] });

@@ -42,9 +42,10 @@ export async function capturePayment(
         amount: { value: toAdyenAmount(amount, trade.currency), currency: trade.currency },
         reference: paymentReference(orderOf(ctx), trade.attemptId, false),
       },
-      `till_${trade.attemptId}_capture`,
+      // Keyed by the amount too: a capture retried after a refusal may ask for another amount.
+      `till_${trade.attemptId}_capture_${amount}`,
     );
-    return { status: 'succeeded' };
+    return { status: 'succeeded', amount };
   } catch (error) {
     return captureFailed(refusal(error).error.message ?? 'Adyen refused the capture');
   }

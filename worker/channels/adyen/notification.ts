@@ -1,7 +1,7 @@
 /**
  * What a verified Adyen webhook item says of Till's attempt or refund. The item's merchantReference
- * (signed) names the order, the attempt, a manual capture and a refund (references.ts); the event
- * and its `success` say what happened.
+ * (signed) names the order, the attempt, a manual capture and, usually, a refund (references.ts); the
+ * event and its `success` say what happened.
  */
 import { TillError } from '../../../shared/errors.ts';
 import { isCurrency } from '../../../shared/money.ts';
@@ -16,7 +16,7 @@ export function adyenEventOrder(body: string): string | null {
   return readReference(firstItem(body)?.merchantReference)?.orderId ?? null;
 }
 
-function paymentOutcome(item: NotificationItem, reference: TillReference): ChannelOutcome | null {
+function paymentOutcome(item: NotificationItem, reference: TillReference, amount: number): ChannelOutcome | null {
   const success = item.success === 'true';
   switch (item.eventCode) {
     case 'AUTHORISATION':
@@ -28,8 +28,9 @@ function paymentOutcome(item: NotificationItem, reference: TillReference): Chann
     // The authorization lapsed uncaptured: nothing is left to capture.
     case 'EXPIRE':
       return { status: 'canceled' };
+    // A CAPTURE names what it took: part of the authorization after a partial capture.
     case 'CAPTURE':
-      return success ? { status: 'succeeded' } : null;
+      return success ? { status: 'succeeded', amount } : null;
     // CAPTURE_FAILED (the scheme refused a capture Adyen had taken) and anything else: logged, nothing to apply.
     default:
       return null;
@@ -49,12 +50,14 @@ export function adyenNews(orderId: string, merchantAccount: string, item: Notifi
   }
   const eventId = `${item.eventCode}:${item.pspReference}:${item.success}`;
   const base = { orderId, attemptId: reference.attemptId, eventId };
-  if (isRefundEvent(item) && reference.refundId) {
+  if (isRefundEvent(item)) {
     const succeeded = item.eventCode === 'REFUND' && item.success === 'true';
     const channelRef = item.pspReference ?? '';
     return {
       kind: 'refund',
       ...base,
+      // Adyen's reference for the field is "the payment's", its examples and practice the refund
+      // request's: with the payment's, the refund is the one Adyen answered with this pspReference.
       refundId: reference.refundId,
       result: succeeded
         ? { status: 'succeeded', channelRef }
@@ -71,5 +74,5 @@ export function adyenNews(orderId: string, merchantAccount: string, item: Notifi
   if (!isCurrency(currency) || amount === null) {
     throw new TillError('invalid_parameter', 'Adyen webhook names no amount or currency Till knows', 'amount');
   }
-  return { kind: 'payment', ...base, amount, currency, outcome: paymentOutcome(item, reference) };
+  return { kind: 'payment', ...base, amount, currency, outcome: paymentOutcome(item, reference, amount) };
 }

@@ -33,12 +33,13 @@ function outcomeOf(
   status: TradeStatus,
   failure: SandboxNotification['failure'],
   nextAction: ChannelOutcome | null,
+  amount?: number,
 ): ChannelOutcome {
   switch (status) {
     case 'authorized':
       return { status: 'authorized' };
     case 'succeeded':
-      return { status: 'succeeded' };
+      return amount === undefined ? { status: 'succeeded' } : { status: 'succeeded', amount };
     case 'failed':
       return { status: 'failed', failure: failure ?? { code: 'declined', message: 'The payment was declined.' } };
     case 'canceled':
@@ -140,7 +141,7 @@ export const sandbox: Channel<SandboxInput, z.infer<typeof SandboxCredentialsSch
       eventId: note.event_id,
       amount: note.amount,
       currency: note.currency,
-      outcome: outcomeOf(note.status, note.failure, null),
+      outcome: outcomeOf(note.status, note.failure, null, note.amount),
     };
   },
 
@@ -151,7 +152,8 @@ export const sandbox: Channel<SandboxInput, z.infer<typeof SandboxCredentialsSch
   async query(ctx, trade) {
     const found = await processor(ctx, trade.attemptId).getTrade();
     if (!found) throw new TillError('channel_trade_not_found', 'sandbox has no such trade');
-    return found.status === 'requires_action' ? null : outcomeOf(found.status, found.failure, null);
+    if (found.status === 'requires_action') return null;
+    return outcomeOf(found.status, found.failure, null, found.captured ?? found.amount);
   },
 
   async refund(ctx, trade, amount, refundId) {
@@ -160,7 +162,7 @@ export const sandbox: Channel<SandboxInput, z.infer<typeof SandboxCredentialsSch
 
   async capture(ctx, trade, amount) {
     const captured = await processor(ctx, trade.attemptId).capture(amount);
-    if (captured === 'succeeded') return { status: 'succeeded' };
+    if (captured !== null) return { status: 'succeeded', amount: captured };
     return {
       status: 'failed',
       failure: { code: 'capture_failed', message: 'The authorization could not be captured.' },

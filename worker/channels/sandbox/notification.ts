@@ -21,7 +21,14 @@ export type SandboxNotification = z.infer<typeof SandboxNotificationSchema>;
 /** What the sandbox tells Till about a trade that reached `status`. The processor sends it;
  * tests and the benchmark post it directly, signed the same way. */
 export function sandboxNotification(
-  trade: { orderId: string; attemptId: string; amount: number; currency: SandboxNotification['currency'] },
+  trade: {
+    orderId: string;
+    attemptId: string;
+    amount: number;
+    /** What a capture took, when it took part of the authorization: the notice then names that. */
+    captured?: number;
+    currency: SandboxNotification['currency'];
+  },
   status: SandboxNotification['status'],
   failure: SandboxNotification['failure'] = null,
   eventId = `sbx_${trade.attemptId}_${status}`,
@@ -30,7 +37,7 @@ export function sandboxNotification(
     event_id: eventId,
     order_id: trade.orderId,
     attempt_id: trade.attemptId,
-    amount: trade.amount,
+    amount: status === 'succeeded' && trade.captured !== undefined ? trade.captured : trade.amount,
     currency: trade.currency,
     status,
     failure,

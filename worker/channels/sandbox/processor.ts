@@ -28,6 +28,8 @@ export interface Trade {
   origin: string;
   returnUrl: string | null;
   captureMethod: CaptureMethod;
+  /** What a manual capture took: all of the authorization or part of it (the rest is released). */
+  captured?: number;
   refunded: number;
   /** Refunds by Till's refund id, so a repeated call never refunds twice. */
   refunds: Record<string, number>;
@@ -104,20 +106,23 @@ export class SandboxProcessor extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(nowMs());
   }
 
-  /** Captures an authorization in full; a captured trade answers `succeeded` again. */
-  async capture(amount: number): Promise<'succeeded' | 'failed'> {
+  /**
+   * Captures all or part of an authorization, once, as card processors do: the part left is released.
+   * The same capture asked again answers what it took; another amount is refused. Null: refused.
+   */
+  async capture(amount: number): Promise<number | null> {
     const trade = this.getTrade();
-    if (trade?.status === 'succeeded') return 'succeeded';
-    if (trade?.status !== 'authorized' || amount !== trade.amount) return 'failed';
-    this.save({ ...trade, status: 'succeeded' }, true);
+    if (trade?.status === 'succeeded') return (trade.captured ?? trade.amount) === amount ? amount : null;
+    if (trade?.status !== 'authorized' || amount < 1 || amount > trade.amount) return null;
+    this.save({ ...trade, status: 'succeeded', captured: amount }, true);
     await this.ctx.storage.setAlarm(nowMs());
-    return 'succeeded';
+    return amount;
   }
 
   refund(amount: number, refundId: string): RefundResult {
     const trade = this.getTrade();
     if (trade?.refunds[refundId] !== undefined) return { status: 'succeeded', channelRef: `sbx_re_${refundId}` };
-    if (trade?.status !== 'succeeded' || trade.refunded + amount > trade.amount) {
+    if (trade?.status !== 'succeeded' || trade.refunded + amount > (trade.captured ?? trade.amount)) {
       return { status: 'failed', channelRef: `sbx_re_${refundId}` };
     }
     this.save(

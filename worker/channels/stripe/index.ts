@@ -132,9 +132,12 @@ export const stripe: Channel<typeof StripeInputSchema._output, StripeCredentials
         'POST',
         `/v1/payment_intents/${intentId}/capture`,
         { amount_to_capture: toStripeAmount(amount, trade.currency) },
-        `till_${trade.attemptId}_capture`,
+        // Keyed by the amount too: a capture retried after a refusal may ask for another amount, which
+        // Stripe would refuse under a key it saw with other parameters.
+        `till_${trade.attemptId}_capture_${amount}`,
       );
-      if (isPaymentIntent(intent) && intent.status === 'succeeded') return { status: 'succeeded' };
+      if (isPaymentIntent(intent) && intent.status === 'succeeded')
+        return intentOutcome(intent) ?? { status: 'succeeded' };
     } catch (error) {
       if (!(error instanceof StripeApiError) || error.httpStatus >= 500) throw error;
     }

@@ -4,8 +4,10 @@
  * query string.
  */
 
+import { isCurrency } from '../../../shared/money.ts';
 import { declineFailure } from '../card/decline-failure.ts';
 import type { ChannelOutcome } from '../types.ts';
+import { fromStripeAmount } from './amounts.ts';
 import { stripeFailure } from './declines.ts';
 
 export interface PaymentIntent {
@@ -59,7 +61,7 @@ export function isPaymentIntent(value: unknown): value is PaymentIntent {
 export function intentOutcome(intent: PaymentIntent): ChannelOutcome | null {
   switch (intent.status) {
     case 'succeeded':
-      return { status: 'succeeded' };
+      return takenBy(intent);
     case 'requires_capture':
       return { status: 'authorized' };
     case 'processing':
@@ -88,4 +90,13 @@ export function intentOutcome(intent: PaymentIntent): ChannelOutcome | null {
     case 'requires_confirmation':
       return null;
   }
+}
+
+/** A succeeded intent, with what it took when Stripe says (less than its amount after a partial capture). */
+function takenBy(intent: PaymentIntent): ChannelOutcome {
+  const currency = intent.currency.toUpperCase();
+  const received = intent.amount_received;
+  if (!isCurrency(currency) || received === undefined || !Number.isInteger(received)) return { status: 'succeeded' };
+  const amount = fromStripeAmount(received, currency);
+  return amount === null ? { status: 'succeeded' } : { status: 'succeeded', amount };
 }

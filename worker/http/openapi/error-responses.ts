@@ -72,6 +72,7 @@ export const ERROR_DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   capture_in_progress: 'A capture of this order is in flight; try again in a moment.',
   refund_not_found: 'No refund with this id on this order.',
   refund_exceeds_payment: 'The refund is more than what is left to refund; pending refunds count.',
+  capture_exceeds_authorization: 'The capture asks for more than the authorized amount.',
   channel_trade_not_found: 'The payment channel has no trade for this attempt.',
   capture_failed: 'The payment channel refused to capture the authorization.',
   attempt_in_progress: 'Another attempt is in progress; wait for its outcome.',

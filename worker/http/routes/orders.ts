@@ -60,7 +60,8 @@ export const orderHandlers: Handlers<typeof ORDER_ROUTES> = {
 
   retrieveOrder: async (c, { params }) => unwrap(await orderStub(c.env, params.id).retrieve(c.get('merchant'))),
   cancelOrder: async (c, { params }) => unwrap(await orderStub(c.env, params.id).cancel(c.get('merchant'))),
-  captureOrder: async (c, { params }) => unwrap(await orderStub(c.env, params.id).capture(c.get('merchant'))),
+  captureOrder: async (c, { params, body }) =>
+    unwrap(await orderStub(c.env, params.id).capture(c.get('merchant'), body.amount)),
   voidOrder: async (c, { params }) => unwrap(await orderStub(c.env, params.id).void(c.get('merchant'))),
 
   async createRefund(c, { params, body: request, raw }) {
