@@ -109,6 +109,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'refund.created',
   'refund.succeeded',
   'refund.failed',
+  'dispute.created',
+  'dispute.updated',
+  'dispute.closed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -126,6 +129,29 @@ export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent
 /** Reasons Till gives to refunds it makes on its own: money taken on an attempt that cannot pay the order. */
 export const AUTOMATIC_REFUND_REASONS = ['duplicate_payment', 'order_closed'] as const;
 export type RefundReason = (typeof REFUND_REASONS)[number] | (typeof AUTOMATIC_REFUND_REASONS)[number];
+
+/**
+ * Where a shopper's dispute of a payment stands. `inquiry`: the bank asks before any chargeback
+ * (Stripe's warnings, Adyen's request for information); `needs_response`: a chargeback the merchant
+ * may defend by the evidence deadline; `under_review`: defended; then `won`, `lost`, or, for an
+ * inquiry that never became a chargeback, `inquiry_closed`.
+ */
+export const DISPUTE_STATUSES = ['inquiry', 'needs_response', 'under_review', 'won', 'lost', 'inquiry_closed'] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
+export const CLOSED_DISPUTE_STATUSES: ReadonlySet<DisputeStatus> = new Set(['won', 'lost', 'inquiry_closed']);
+
+/** Why the shopper disputes, in Till's words (the processor's own reason is kept beside it). */
+export const DISPUTE_REASONS = [
+  'fraudulent',
+  'product_not_received',
+  'product_unacceptable',
+  'duplicate',
+  'credit_not_processed',
+  'subscription_canceled',
+  'unrecognized',
+  'general',
+] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];
 
 export const CAPTURE_METHODS = ['automatic', 'manual'] as const;
 export type CaptureMethod = (typeof CAPTURE_METHODS)[number];

@@ -12,6 +12,8 @@ import {
   ATTEMPT_STATUSES,
   AUTOMATIC_REFUND_REASONS,
   CAPTURE_METHODS,
+  DISPUTE_REASONS,
+  DISPUTE_STATUSES,
   ORDER_STATUSES,
   REFUND_REASONS,
   REFUND_STATUSES,
@@ -127,6 +129,31 @@ export const RefundSchema = z.object({
 });
 export type Refund = z.infer<typeof RefundSchema>;
 
+export const DISPUTE_ID = /^dsp_[0-9A-Za-z]{24}$/;
+
+/** A shopper's dispute (chargeback, or a bank's inquiry before one) of a payment, as its processor reports it. */
+export const DisputeSchema = z.object({
+  id: z.string().regex(DISPUTE_ID),
+  object: z.literal('dispute'),
+  order_id: OrderIdSchema,
+  /** The attempt whose payment is disputed. */
+  attempt_id: z.string().regex(ATTEMPT_ID),
+  /** Minor units: usually what the attempt took, less when only part is disputed. */
+  amount: z.number().int(),
+  currency: CurrencySchema,
+  status: z.enum(DISPUTE_STATUSES),
+  reason: z.enum(DISPUTE_REASONS),
+  /** The processor and its own words: reason or scheme code, and its id for the dispute. */
+  processor: z.string(),
+  processor_reason: z.string(),
+  processor_dispute_id: z.string(),
+  /** When evidence is due at the processor (unix seconds), when it says. */
+  evidence_due_by: z.number().int().nullable(),
+  created_at: z.number().int(),
+  updated_at: z.number().int(),
+});
+export type Dispute = z.infer<typeof DisputeSchema>;
+
 export const CreateRefundRequestSchema = z.strictObject({
   /** Minor units; all that remains refundable when left out. */
   amount: AmountSchema.optional(),
@@ -143,7 +170,6 @@ export const CaptureOrderRequestSchema = z.strictObject({
    * uncaptured is released to the shopper. */
   amount: AmountSchema.optional(),
 });
-export type CaptureOrderRequest = z.infer<typeof CaptureOrderRequestSchema>;
 
 export const RefundListSchema = z.object({ object: z.literal('list'), data: z.array(RefundSchema) });
 
@@ -172,6 +198,8 @@ export const OrderSchema = z.object({
   amount_refunded: z.number().int(),
   /** Every refund, the merchant's and Till's automatic ones, oldest first. */
   refunds: z.array(RefundSchema),
+  /** Disputes of the order's payments, oldest first; `dispute.*` webhooks tell of each change. */
+  disputes: z.array(DisputeSchema),
   client_token: z.string(),
   receipt: z.string().nullable(),
 });
@@ -231,6 +259,8 @@ export const WebhookEventSchema = z.object({
     object: OrderSchema.omit({ client_token: true }),
     /** For `refund.*` events: the refund the event is about. */
     refund: RefundSchema.optional(),
+    /** For `dispute.*` events: the dispute the event is about. */
+    dispute: DisputeSchema.optional(),
   }),
 });
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;

@@ -198,6 +198,33 @@ describe('the clock', () => {
   });
 });
 
+describe('disputes', () => {
+  it('sends each stage of a captured payment’s dispute, signed, with the scheme’s reason and deadline', async () => {
+    const psp = await authorise(false);
+    const sent = await control<{ pspReference: string }>(fake.url, `/_fake/payments/${psp}/dispute`, {
+      eventCode: 'NOTIFICATION_OF_CHARGEBACK',
+      reasonCode: '4855',
+      value: 1000,
+    });
+    const item = await webhook(sent.pspReference);
+    expect(item).toMatchObject({
+      eventCode: 'NOTIFICATION_OF_CHARGEBACK',
+      originalReference: psp,
+      amount: eur(1000),
+      success: 'true',
+      additionalData: expect.objectContaining({ chargebackReasonCode: '4855', defendable: 'true' }),
+    });
+    expect(Date.parse(item.additionalData!.defensePeriodEndsAt!)).toBeGreaterThan(Date.now());
+    const authorisedOnly = await authorise(true);
+    const refused = await fetch(`${fake.url}/_fake/payments/${authorisedOnly}/dispute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ eventCode: 'CHARGEBACK' }),
+    });
+    expect(refused.status).toBe(409);
+  });
+});
+
 describe('webhook delivery and faults', () => {
   const notifications = () =>
     control<{

@@ -35,6 +35,7 @@ export function order(overrides: Partial<Order> = {}): Order {
     amount_captured: null,
     amount_refunded: 0,
     refunds: [],
+    disputes: [],
     client_token: 'token',
     receipt: null,
     ...overrides,

@@ -106,7 +106,30 @@ describe('webhooks', () => {
       object: 'dispute',
       payment_intent: paid.id,
       amount: 1200,
+      status: 'needs_response',
+      evidence_details: { due_by: expect.any(Number), has_evidence: false },
     });
+  });
+
+  it('closes a dispute won or lost, each stage signed as Stripe signs it', async () => {
+    await listen(['charge.dispute.created', 'charge.dispute.funds_withdrawn', 'charge.dispute.closed']);
+    const paid = await pay();
+    const opened = await harness.control<{ dispute: { id: string } }>(`/_fake/payment_intents/${paid.id}/dispute`, {
+      reason: 'product_not_received',
+      amount: 500,
+    });
+    await harness.control(`/_fake/disputes/${opened.dispute.id}/close`, { status: 'won' });
+    const closed = await arrival('charge.dispute.closed');
+    const event = stripe.webhooks.constructEvent(closed.body, closed.signature, account.webhook_secret);
+    expect(event.data.object).toMatchObject({ id: opened.dispute.id, status: 'won', amount: 500 });
+    await arrival('charge.dispute.funds_withdrawn');
+    // A closed dispute ends once; an inquiry cannot be won.
+    const again = await fetch(`${harness.fake.url}/_fake/disputes/${opened.dispute.id}/close`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'lost' }),
+    });
+    expect(again.status).toBe(400);
   });
 
   it('retries a failed delivery', async () => {

@@ -15,7 +15,7 @@ export interface AdyenAccount {
   hmac_key: string;
 }
 
-async function fakeControl<T>(path: string, body?: unknown): Promise<T> {
+export async function adyenControl<T>(path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${ADYEN}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json' },
@@ -27,7 +27,7 @@ async function fakeControl<T>(path: string, body?: unknown): Promise<T> {
 
 /** Gives a merchant a fresh account of the stand-in, so each test sees only its own payments. */
 export async function configureAdyen(secretKey: string): Promise<AdyenAccount> {
-  const account = await fakeControl<AdyenAccount>('/_fake/accounts', {});
+  const account = await adyenControl<AdyenAccount>('/_fake/accounts', {});
   const configured = await call<Merchant & ErrorEnvelope>('/v1/merchant/channels/adyen', {
     key: secretKey,
     body: { enabled: true, credentials: account },
@@ -68,7 +68,7 @@ export interface FakePayment {
 
 /** Every payment the account holds, as the stand-in keeps it. */
 export const paymentsOf = async (account: AdyenAccount): Promise<FakePayment[]> =>
-  (await fakeControl<{ payments: FakePayment[] }>(`/_fake/payments?api_key=${encodeURIComponent(account.api_key)}`))
+  (await adyenControl<{ payments: FakePayment[] }>(`/_fake/payments?api_key=${encodeURIComponent(account.api_key)}`))
     .payments;
 
 /** Posts one of the stand-in's webhooks to Till's account-wide endpoint, as Adyen would. */
@@ -78,7 +78,7 @@ export async function deliverAdyenWebhook(
   tamper: (body: string) => string = (body) => body,
   { paymentReference = false } = {},
 ) {
-  const signed = await fakeControl<{ body: string; headers: Record<string, string> }>(
+  const signed = await adyenControl<{ body: string; headers: Record<string, string> }>(
     `/_fake/notifications/${pspReference}/${eventCode}/signed${paymentReference ? '?merchant_reference=payment' : ''}`,
   );
   return call<string>('/v1/channels/adyen/events', { rawBody: tamper(signed.body), headers: signed.headers });

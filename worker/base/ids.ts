@@ -17,6 +17,7 @@ export async function orderIdForIdempotencyKey(merchantId: string, key: string):
 }
 
 export const newRefundId = (): string => `re_${randomBase62(24)}`;
+export const newDisputeId = (): string => `dsp_${randomBase62(24)}`;
 
 /** A retried refund request (same Idempotency-Key) names the same refund, so it is made once. */
 export async function refundIdForIdempotencyKey(orderId: string, key: string): Promise<string> {

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { Currency } from '../../shared/money.ts';
-import type { CaptureMethod } from '../../shared/order-model.ts';
+import type { CaptureMethod, DisputeReason, DisputeStatus } from '../../shared/order-model.ts';
 import type { Failure, Mode, NextAction, PaymentMethod, ShopperContext } from '../../shared/schemas.ts';
 import type { Env } from '../base/env.ts';
 import type { CardForCall } from './card/vaulted-card.ts';
@@ -89,7 +89,7 @@ export interface RawNotification {
 }
 
 /** A notification whose signature the channel adapter has verified: a payment's or a refund's news. */
-export type VerifiedNotification = PaymentNotification | RefundNotification;
+export type VerifiedNotification = PaymentNotification | RefundNotification | DisputeNotification;
 
 export interface PaymentNotification {
   kind: 'payment';
@@ -112,6 +112,29 @@ export interface RefundNotification {
   refundId: string | null;
   eventId: string;
   result: RefundResult;
+}
+
+/** A shopper's dispute of a payment, or news of one, as the processor reports it. */
+export interface DisputeNotification {
+  kind: 'dispute';
+  orderId: string;
+  /** The disputed attempt, when the processor names it; otherwise found by `paymentRef`. */
+  attemptId: string | null;
+  /** The processor's reference for the disputed payment (the attempt's channel reference). */
+  paymentRef: string;
+  eventId: string;
+  dispute: DisputeFacts;
+}
+
+export interface DisputeFacts {
+  /** The processor's own id for the dispute: news of the same dispute carries the same one. */
+  processorDisputeId: string;
+  amount: number;
+  currency: Currency;
+  status: DisputeStatus;
+  reason: DisputeReason;
+  processorReason: string;
+  evidenceDueBy: number | null;
 }
 
 export interface RefundResult {
@@ -156,6 +179,11 @@ export interface Channel<Input = unknown, Credentials = unknown> {
    * names none of Till's orders.
    */
   notificationOrder?(notification: { body: string; headers: Headers }): string | null;
+  /**
+   * For account-wide events that name only the processor's payment (a Stripe dispute): its
+   * reference, found in the index of paid attempts, or null.
+   */
+  notificationPayment?(notification: { body: string; headers: Headers }): string | null;
   /**
    * The shopper is back from the channel's page (a 3-D Secure challenge) with its parameters:
    * what the channel says of the trade now, asked of the channel itself, never read from the

@@ -41,6 +41,13 @@ export class AttemptsTable {
     return this.sql.exec<AttemptRow>('SELECT * FROM attempts WHERE id = ?', id).toArray()[0];
   }
 
+  /** The attempt a channel knows by its own reference (a processor's payment id). */
+  findByChannelRef(channel: string, channelRef: string): AttemptRow | undefined {
+    return this.sql
+      .exec<AttemptRow>('SELECT * FROM attempts WHERE channel = ? AND channel_ref = ?', channel, channelRef)
+      .toArray()[0];
+  }
+
   latest(): AttemptRow | undefined {
     return this.sql.exec<AttemptRow>('SELECT * FROM attempts ORDER BY seq DESC LIMIT 1').toArray()[0];
   }

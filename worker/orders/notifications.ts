@@ -20,8 +20,10 @@ import type { ChannelNotificationOutcome, ChannelNotificationReason } from '../.
 import { now } from '../base/clock.ts';
 import { failed, type Result } from '../base/result.ts';
 import { type ChannelId, channelOf } from '../channels/registry.ts';
-import type { PaymentNotification, VerifiedNotification } from '../channels/types.ts';
+import type { DisputeNotification, PaymentNotification, VerifiedNotification } from '../channels/types.ts';
+import { amountTaken } from './attempts-table.ts';
 import { channelContext } from './channel-scope.ts';
+import { recordDispute } from './disputes.ts';
 import type { NotificationEntry } from './notification-log.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
 import type { AttemptRow } from './order-store.ts';
@@ -59,6 +61,8 @@ function rejectionOf(error: TillError): Rejection | null {
   return { code: (error.param && BY_PARAM[error.param]) || 'invalid_content', reason: error.message };
 }
 
+const UNKNOWN_ATTEMPT: Rejection = { code: 'unknown_attempt', reason: 'This order has no such attempt' };
+
 /** Why a verified notification cannot apply to this order, or null when it can. */
 function mismatchOf(o: OrderContext, channelId: ChannelId, note: VerifiedNotification): Rejection | null {
   if (note.orderId !== o.ledger.order().id)
@@ -69,6 +73,7 @@ function mismatchOf(o: OrderContext, channelId: ChannelId, note: VerifiedNotific
     if (note.refundId !== null && findRefund(o.sql, note.refundId)?.attempt_id === attempt.id) return null;
     return { code: 'unknown_refund', reason: 'The attempt has no refund of that id' };
   }
+  if (note.kind === 'dispute') return disputeMismatch(note, attempt);
   if (note.currency !== attempt.currency)
     return { code: 'currency_mismatch', reason: `In ${note.currency}, the attempt is in ${attempt.currency}` };
   if (note.amount === attempt.amount || isPartialCapture(note, attempt)) return null;
@@ -87,16 +92,43 @@ const isPartialCapture = (note: PaymentNotification, attempt: AttemptRow): boole
     ? note.amount > 0 && note.amount < attempt.amount
     : note.amount === attempt.amount_captured);
 
+/** Only money an attempt took can be disputed, and no more of it than it took. */
+function disputeMismatch(note: DisputeNotification, attempt: AttemptRow): Rejection | null {
+  if (attempt.status !== 'succeeded')
+    return { code: 'unknown_attempt', reason: `The disputed attempt took no money (it is ${attempt.status})` };
+  const { amount, currency } = note.dispute;
+  if (currency !== attempt.currency)
+    return { code: 'currency_mismatch', reason: `In ${currency}, the attempt is in ${attempt.currency}` };
+  if (amount > 0 && amount <= amountTaken(attempt)) return null;
+  const [said, took] = [formatMoney(amount, currency), formatMoney(amountTaken(attempt), attempt.currency)];
+  return { code: 'amount_mismatch', reason: `Disputes ${said}, the attempt took ${took}` };
+}
+
 /** The attempt a notification names, if it is this order's and this channel's (the adapter speaks only for its own). */
 const ownAttempt = (o: OrderContext, channelId: ChannelId, note: VerifiedNotification) => {
-  const attempt = o.ledger.attempt(note.attemptId);
+  const attempt = note.attemptId === null ? undefined : o.ledger.attempt(note.attemptId);
   return attempt?.channel === channelId ? attempt : undefined;
 };
 
-/** A refund's notice naming it only by the channel's reference names the refund Till's call was answered with. */
-function withRefundId(o: OrderContext, note: VerifiedNotification): VerifiedNotification {
-  if (note.kind !== 'refund' || note.refundId !== null || !note.result.channelRef) return note;
-  return { ...note, refundId: findRefundByChannelRef(o.sql, note.attemptId, note.result.channelRef)?.id ?? null };
+/**
+ * What a notice names only by the channel's own reference, found in Till's records: a refund by the
+ * reference its call was answered with, a disputed payment by the attempt's channel reference.
+ */
+function resolved(o: OrderContext, channelId: ChannelId, note: VerifiedNotification): VerifiedNotification {
+  if (note.kind === 'refund' && note.refundId === null && note.result.channelRef) {
+    return { ...note, refundId: findRefundByChannelRef(o.sql, note.attemptId, note.result.channelRef)?.id ?? null };
+  }
+  if (note.kind === 'dispute' && note.attemptId === null) {
+    return { ...note, attemptId: o.ledger.attempts.findByChannelRef(channelId, note.paymentRef)?.id ?? null };
+  }
+  return note;
+}
+
+/** Records a dispute's news and tells the merchant; true when it changed anything. */
+function applyDispute(o: OrderContext, attempt: AttemptRow, note: DisputeNotification): boolean {
+  const recorded = recordDispute(o.sql, attempt, note.dispute);
+  if (recorded) o.ledger.appendEvent(recorded.change, { dispute: recorded.dispute });
+  return recorded !== null;
 }
 
 /** Applies a verified notification (inside a transaction) and logs what became of it. */
@@ -105,24 +137,26 @@ function applyVerifiedNotification(
   channelId: ChannelId,
   received: VerifiedNotification,
 ): NotificationReceipt {
-  const note = withRefundId(o, received);
+  const note = resolved(o, channelId, received);
   const at = now();
-  const attemptId = ownAttempt(o, channelId, note)?.id ?? null;
-  const entry = { receivedAt: at, channel: channelId, eventId: note.eventId, attemptId };
+  const attempt = ownAttempt(o, channelId, note);
+  const entry = { receivedAt: at, channel: channelId, eventId: note.eventId, attemptId: attempt?.id ?? null };
   const rejection = mismatchOf(o, channelId, note);
-  if (rejection) return reject(o, entry, rejection);
+  if (rejection || !attempt) return reject(o, entry, rejection ?? UNKNOWN_ATTEMPT);
   const taken = (outcome: ChannelNotificationOutcome, reasonCode: Taken, reason: string | null) => {
     o.notifications.record({ ...entry, outcome, reasonCode, reason });
     return { outcome, reasonCode };
   };
   if (o.notifications.seen(note.eventId)) return taken('duplicate', 'already_received', 'Received before');
-  o.notifications.remember(note.eventId, note.attemptId, at);
+  o.notifications.remember(note.eventId, attempt.id, at);
   // A state that is no news (the payer has not paid yet), or that the order already knows, changes nothing.
   const changed =
     note.kind === 'refund'
       ? note.refundId !== null && recordRefundResult(o, note.refundId, note.result)
-      : note.outcome !== null && o.ledger.applyOutcome(note.attemptId, note.outcome);
-  if (note.kind === 'payment' && note.outcome !== null) o.ledger.closeIfOrderClosed(note.attemptId);
+      : note.kind === 'dispute'
+        ? applyDispute(o, attempt, note)
+        : note.outcome !== null && o.ledger.applyOutcome(attempt.id, note.outcome);
+  if (note.kind === 'payment' && note.outcome !== null) o.ledger.closeIfOrderClosed(attempt.id);
   return changed ? taken('applied', null, null) : taken('applied', 'no_change', 'Nothing new for the order');
 }
 

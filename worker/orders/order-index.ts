@@ -11,16 +11,23 @@ import type { OrderRow, OutboxRow } from './order-store.ts';
 export const INDEX_RETRY_SECONDS = 30;
 
 /**
- * Writes the row's current version and the order's events not yet indexed to the index in one
- * batch; returns whether it landed. Events are immutable, so re-writing them is a no-op.
+ * Writes the row's current version, the order's events not yet indexed and the references of its
+ * payments to the index in one batch; returns whether it landed. Events and payment references
+ * are immutable, so re-writing them is a no-op.
  */
 export async function writeToIndex(
   db: D1Database,
   row: OrderRow,
   paidChannel: string | null,
   events: OutboxRow[],
+  payments: ReadonlyArray<{ channel: string; ref: string }> = [],
 ): Promise<boolean> {
   try {
+    const paymentStatements = payments.map(({ channel, ref }) =>
+      db
+        .prepare('INSERT OR IGNORE INTO payment_refs (channel, ref, order_id) VALUES (?1, ?2, ?3)')
+        .bind(channel, ref, row.id),
+    );
     const eventStatements = events.map((event) =>
       db
         .prepare(
@@ -54,7 +61,7 @@ export async function writeToIndex(
         now(),
         row.version,
       );
-    await db.batch([orderStatement, ...eventStatements]);
+    await db.batch([orderStatement, ...eventStatements, ...paymentStatements]);
     return true;
   } catch (error) {
     console.warn('orders index write failed', { order: row.id, error: (error as Error)?.name });
@@ -91,7 +98,11 @@ export class IndexSync {
     if (!row || !this.behind(row) || this.retryAt > at) return;
     const paidChannel = row.paid_attempt_id ? (ledger.attempt(row.paid_attempt_id)?.channel ?? null) : null;
     const events = ledger.outbox.since(row.indexed_event_seq);
-    if (await writeToIndex(env.DB, row, paidChannel, events)) {
+    const payments = ledger.attempts
+      .all()
+      .filter((attempt) => attempt.status === 'succeeded' && attempt.channel_ref)
+      .map((attempt) => ({ channel: attempt.channel, ref: attempt.channel_ref as string }));
+    if (await writeToIndex(env.DB, row, paidChannel, events, payments)) {
       ledger.orders.markIndexed(row.version, events.at(-1)?.seq ?? row.indexed_event_seq);
       this.retryAt = 0;
     } else {

@@ -22,6 +22,7 @@ import { signingKeys } from '../base/keys.ts';
 import type { ChannelOutcome } from '../channels/types.ts';
 import { AttemptsTable, amountTaken } from './attempts-table.ts';
 import { CardsTable } from './cards-table.ts';
+import { allDisputes, type DisputeRow, disputeView } from './disputes.ts';
 import { type AttemptRow, type OrderRow, orderView, type RefundRow, refundView } from './order-store.ts';
 import { OrdersTable, type StatusFields } from './orders-table.ts';
 import { Outbox } from './outbox.ts';
@@ -104,7 +105,10 @@ export class OrderLedger {
   }
 
   view(): Order {
-    return orderView(this.order(), this.attempts.all(), allRefunds(this.sql), this.tries.byAttempt());
+    return orderView(this.order(), this.attempts.all(), allRefunds(this.sql), {
+      tries: this.tries.byAttempt(),
+      disputes: allDisputes(this.sql),
+    });
   }
 
   // ---- changes -------------------------------------------------------------------------
@@ -188,7 +192,7 @@ export class OrderLedger {
           attempt,
           row.paid_attempt_id ? 'duplicate_payment' : 'order_closed',
         );
-        if (refund) this.appendEvent('refund.created', refund);
+        if (refund) this.appendEvent('refund.created', { refund });
       }
       return true;
     }
@@ -270,12 +274,16 @@ export class OrderLedger {
     if (this.attempts.cancel(attempt, now(), firstQueryAt(this.order()))) this.toClose.push(attempt);
   }
 
-  /** Appends an event to the outbox; `refund.*` events name their refund. */
-  appendEvent(type: WebhookEventType, refund?: RefundRow): void {
+  /** Appends an event to the outbox; `refund.*` events name their refund, `dispute.*` events their dispute. */
+  appendEvent(type: WebhookEventType, subject?: { refund: RefundRow } | { dispute: DisputeRow }): void {
     const { client_token: _token, ...object } = this.view();
     const id = newEventId();
     const created = now();
-    const data = refund ? { object, refund: refundView(refund, object.id) } : { object };
+    const data = !subject
+      ? { object }
+      : 'dispute' in subject
+        ? { object, dispute: disputeView(subject.dispute, object.id) }
+        : { object, refund: refundView(subject.refund, object.id) };
     const body = JSON.stringify({ id, object: 'event', type, created, mode: object.mode, data });
     this.outbox.append({ id, type, created, body });
   }

@@ -2,7 +2,8 @@
  * SQLite layout of one order's Durable Object, as numbered steps (base/sql-migrations.ts). Each
  * table has one module that writes it: orders-table.ts, attempts-table.ts, refunds.ts, outbox.ts,
  * delivery-store.ts (deliveries, delivery_attempts), notification-log.ts (channel_events,
- * channel_notifications), cards-table.ts, processor-tries.ts; test/unit/order-tables.test.ts keeps it so.
+ * channel_notifications), cards-table.ts, processor-tries.ts, disputes.ts; test/unit/order-tables.test.ts
+ * keeps it so.
  */
 import type { Migration } from '../base/sql-migrations.ts';
 
@@ -194,5 +195,23 @@ CREATE TABLE processor_tries (
   // bounded by it (attempts-table.ts amountTaken).
   `
 ALTER TABLE attempts ADD COLUMN amount_captured INTEGER;
+`,
+  // Issue 14: shoppers' disputes of this order's payments, as processors report them (disputes.ts).
+  `
+CREATE TABLE disputes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  attempt_id TEXT NOT NULL,
+  processor TEXT NOT NULL,
+  processor_dispute_id TEXT NOT NULL UNIQUE,
+  amount INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  processor_reason TEXT NOT NULL,
+  evidence_due_by INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
 `,
 ];

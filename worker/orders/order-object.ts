@@ -162,7 +162,7 @@ export class OrderObject extends DurableObject<Env> {
     const reserved = await asResult(() =>
       this.transaction(() => {
         const { refund, created } = reserveRefund(this.sql, this.ownedBy(owner), input);
-        if (created) this.ledger.appendEvent('refund.created', refund);
+        if (created) this.ledger.appendEvent('refund.created', { refund });
         return { id: refund.id, replayed: !created };
       }),
     );

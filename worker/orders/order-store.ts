@@ -13,6 +13,7 @@ import type {
   WebhookEventType,
 } from '../../shared/order-model.ts';
 import type { Attempt, Failure, Mode, NextAction, Order, ProcessorTry, Refund } from '../../shared/schemas.ts';
+import { type DisputeRow, disputeView } from './disputes.ts';
 
 export interface OrderRow extends Record<string, SqlStorageValue> {
   id: string;
@@ -143,7 +144,7 @@ export function orderView(
   row: OrderRow,
   attempts: AttemptRow[],
   refunds: RefundRow[],
-  tries: ReadonlyMap<string, ProcessorTry[]> = new Map(),
+  { tries = new Map(), disputes = [] }: { tries?: ReadonlyMap<string, ProcessorTry[]>; disputes?: DisputeRow[] } = {},
 ): Order {
   const amountRefunded = refunds
     .filter((refund) => refund.status === 'succeeded' && refund.attempt_id === row.paid_attempt_id)
@@ -174,6 +175,7 @@ export function orderView(
     amount_captured: paid ? (paid.amount_captured ?? paid.amount) : null,
     amount_refunded: amountRefunded,
     refunds: refunds.map((refund) => refundView(refund, row.id)),
+    disputes: disputes.map((dispute) => disputeView(dispute, row.id)),
     client_token: row.client_token,
     receipt: row.receipt,
   };

@@ -114,6 +114,6 @@ export async function processRefunds(o: OrderContext): Promise<void> {
 export function recordRefundResult(o: OrderContext, refundId: string, result: RefundResult): boolean {
   const changed = applyRefundResult(o.sql, refundId, result);
   if (changed && changed.status !== 'pending')
-    o.ledger.appendEvent(changed.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed', changed);
+    o.ledger.appendEvent(changed.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed', { refund: changed });
   return changed !== null;
 }

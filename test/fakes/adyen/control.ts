@@ -4,10 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { runClock } from './modifications.ts';
-import { batchBody, withPaymentReference } from './notify.ts';
+import { batchBody, DISPUTE_EVENT_CODES, notify, withPaymentReference } from './notify.ts';
 import { challengePage, messagePage } from './pages.ts';
 import { completeChallenge, isObject, type Json, newRedirectResult } from './payments.ts';
-import { type Account, type AdyenState, type FaultKind, type Payment, randomCode } from './state.ts';
+import { type Account, type AdyenState, type FaultKind, newPspReference, type Payment, randomCode } from './state.ts';
 
 const problem = (status: number, message: string): Response => Response.json({ error: message }, { status });
 
@@ -92,6 +92,39 @@ function signedNotification(
   return problem(404, 'no such notification');
 }
 
+/**
+ * Sends one stage of a dispute of a captured payment, as Adyen's dispute webhooks do: the payment's
+ * reference and pspReference (as originalReference), a pspReference of the stage's own, the
+ * disputed amount (all that was captured unless `value` says), and the scheme's reason code and
+ * defence deadline in additionalData.
+ */
+function disputeStage(state: AdyenState, pspReference: string, body: Json): Response {
+  const payment = state.payments.get(pspReference);
+  if (!payment) return problem(404, 'no such pspReference');
+  const eventCode = DISPUTE_EVENT_CODES.find((code) => code === body.eventCode);
+  if (!eventCode) return problem(400, `eventCode must be one of ${DISPUTE_EVENT_CODES.join(', ')}`);
+  if (payment.captured === 0) return problem(409, 'only a captured payment can be disputed');
+  const value = typeof body.value === 'number' ? body.value : payment.captured;
+  const defenseEnds = new Date(state.now() + 21 * 24 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  const stage = newPspReference();
+  notify(state, {
+    eventCode,
+    payment,
+    pspReference: stage,
+    reference: payment.reference,
+    amount: { currency: payment.amount.currency, value },
+    success: true,
+    reason: 'Dispute',
+    details: {
+      chargebackReasonCode: String(body.reasonCode ?? '10.4'),
+      chargebackSchemeCode: payment.card.brand,
+      defensePeriodEndsAt: defenseEnds,
+      defendable: body.defendable === false ? 'false' : 'true',
+    },
+  });
+  return Response.json({ pspReference: stage, eventCode });
+}
+
 /** Answers a /_fake/… request, or null when the path is not one of them. */
 export async function handleControl(state: AdyenState, request: Request): Promise<Response | null> {
   const url = new URL(request.url);
@@ -123,6 +156,8 @@ export async function handleControl(state: AdyenState, request: Request): Promis
   const signed = /^\/_fake\/notifications\/([A-Z0-9]+)\/([A-Z_]+)\/signed$/.exec(path);
   if (signed && method === 'GET')
     return signedNotification(state, signed[1]!, signed[2]!, url.searchParams.get('merchant_reference'));
+  const disputed = /^\/_fake\/payments\/([A-Z0-9]+)\/dispute$/.exec(path);
+  if (disputed && method === 'POST') return disputeStage(state, disputed[1]!, await jsonBody(request));
   const single = /^\/_fake\/payments\/([A-Z0-9]+)$/.exec(path);
   if (single && method === 'GET') {
     const payment = state.payments.get(single[1]!);

@@ -41,6 +41,10 @@
  *        reset, are recorded but never sent) | reset
  *   POST /_fake/clock {advance_seconds}          moves the fake's clock: manual-capture authorisations left
  *                                                uncaptured for 7 days expire (EXPIRE webhook)
+ *   POST /_fake/payments/:pspReference/dispute {eventCode, value?, reasonCode?, defendable?}
+ *                                                one stage of a dispute of a captured payment (REQUEST_FOR_INFORMATION,
+ *                                                NOTIFICATION_OF_CHARGEBACK, CHARGEBACK, CHARGEBACK_REVERSED, …) as its
+ *                                                webhook → {pspReference, eventCode}
  *   GET  /_fake/payments/:pspReference, GET /_fake/payments?api_key=…&reference=…
  *                                                {status, captured, refunded, cancelled, modifications, …}
  */

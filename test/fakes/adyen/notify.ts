@@ -10,7 +10,20 @@ import type { Account, AdyenState, Delivery, ModificationKind, Payment } from '.
 /** Adyen retries for days; a local fake's gaps are short. */
 const RETRY_GAPS_MS = [0, 200, 800];
 
-type EventCode = 'AUTHORISATION' | 'EXPIRE' | ModificationKind;
+/** The stages of a payment's dispute, sent through the control API. */
+export const DISPUTE_EVENT_CODES = [
+  'REQUEST_FOR_INFORMATION',
+  'NOTIFICATION_OF_CHARGEBACK',
+  'CHARGEBACK',
+  'INFORMATION_SUPPLIED',
+  'CHARGEBACK_REVERSED',
+  'SECOND_CHARGEBACK',
+  'PREARBITRATION_WON',
+  'PREARBITRATION_LOST',
+] as const;
+export type DisputeEventCode = (typeof DISPUTE_EVENT_CODES)[number];
+
+type EventCode = 'AUTHORISATION' | 'EXPIRE' | ModificationKind | DisputeEventCode;
 
 interface Event {
   eventCode: EventCode;
@@ -22,6 +35,8 @@ interface Event {
   amount?: Payment['amount'];
   success: boolean;
   reason: string;
+  /** Unsigned details a dispute stage carries (chargebackReasonCode, defensePeriodEndsAt, defendable). */
+  details?: Record<string, string>;
 }
 
 /** Adyen's eventDate: ISO 8601 with an offset, no milliseconds. */
@@ -43,6 +58,7 @@ function buildItem(state: AdyenState, account: Account, event: Event): Record<st
     success: event.success ? 'true' : 'false',
   };
   const additionalData: Record<string, string> = {
+    ...event.details,
     paymentMethodVariant: payment.card.brand,
     ...(event.eventCode === 'AUTHORISATION'
       ? { cardSummary: payment.card.last4, expiryDate: expiryDate(payment.card), cardBin: payment.card.bin }

@@ -68,6 +68,8 @@ export class Account {
   readonly paymentMethods = new Map<string, PaymentMethodRecord>();
   readonly charges = new Map<string, ChargeRecord>();
   readonly refunds = new Map<string, RefundRecord>();
+  /** Disputes as Stripe's API shows them (opened and closed through the control API). */
+  readonly disputes = new Map<string, Record<string, unknown>>();
   readonly events = new Map<string, StripeEvent>();
   readonly endpoints: WebhookEndpoint[] = [];
   readonly deliveries: Delivery[] = [];

@@ -7,7 +7,7 @@ import Stripe from 'stripe';
 import type { Account, StripeFakeState } from './account.ts';
 import { chargeObject, chargeOf, lapseAuthorizations } from './charging.ts';
 import { paymentIntentView } from './objects.ts';
-import { openDispute } from './refunds.ts';
+import { closeDispute, openDispute } from './refunds.ts';
 import { addEndpoint, endpointView, rollSecret } from './webhooks.ts';
 
 const problem = (status: number, message: string): Response => Response.json({ error: message }, { status });
@@ -114,9 +114,21 @@ export async function handleControl(state: StripeFakeState, request: Request): P
     if (!found) return problem(404, 'no such payment intent');
     if (!intentRoute[2] && request.method === 'GET') return Response.json(intentReport(found.account, found.intent.id));
     if (intentRoute[2] && post) {
-      const answer = openDispute({ state, account: found.account }, found.intent, String(body.reason ?? 'fraudulent'));
+      const answer = openDispute({ state, account: found.account }, found.intent, {
+        reason: String(body.reason ?? 'fraudulent'),
+        status: String(body.status ?? 'needs_response'),
+        amount: typeof body.amount === 'number' ? body.amount : null,
+      });
       return Response.json(answer.body, { status: answer.status });
     }
+  }
+  const disputeRoute = /^\/_fake\/disputes\/([^/]+)\/close$/.exec(pathname);
+  if (disputeRoute && post) {
+    const id = decodeURIComponent(disputeRoute[1]!);
+    const account = [...state.accounts.values()].find((candidate) => candidate.disputes.has(id));
+    if (!account) return problem(404, 'no such dispute');
+    const answer = closeDispute({ state, account }, account.disputes.get(id)!, String(body.status ?? ''));
+    return Response.json(answer.body, { status: answer.status });
   }
   const listRoute = /^\/_fake\/accounts\/([^/]+)\/(payment_intents|deliveries)$/.exec(pathname);
   if (listRoute && request.method === 'GET') {

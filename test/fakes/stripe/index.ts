@@ -29,7 +29,11 @@
  *   POST /_fake/faults {secret_key, kind, count?, delay_ms?}  kind: server_error (next count calls 500, nothing
  *        done) | down (every call 500 until reset) | slow (next count calls done, answered after delay_ms) |
  *        drop_webhooks (next count events, or all until reset, recorded not delivered) | reset
- *   POST /_fake/payment_intents/:id/dispute {reason?}   charge.dispute.created
+ *   POST /_fake/payment_intents/:id/dispute {reason?, status?, amount?}   charge.dispute.created (+ funds_withdrawn
+ *                                              for a chargeback, status needs_response; an inquiry opens as
+ *                                              warning_needs_response), evidence due in 21 days
+ *   POST /_fake/disputes/:id/close {status}    won | lost (a chargeback), warning_closed (an inquiry):
+ *                                              charge.dispute.closed (+ funds_reinstated when won)
  *   GET  /_fake/payment_intents/:id            {payment_intent, charge, events}
  *   GET  /_fake/events/:id/signed              {body, headers}: the event as a webhook carries it, signed with the
  *                                              account's webhook secret, for receivers the fake cannot reach

@@ -71,29 +71,72 @@ export function createRefund(ctx: OperationContext, params: Params): Answer {
   return ok(refund);
 }
 
-/** The shopper's bank disputes the intent's charge (control API): charge.dispute.created. */
+/** How long Stripe gives to answer a chargeback with evidence (about three weeks, network by network). */
+const EVIDENCE_WINDOW_SECONDS = 21 * 24 * 3600;
+/** Where a dispute may end: a chargeback is won or lost, an inquiry (warning) closes. */
+const CLOSING: Readonly<Record<string, readonly string[]>> = {
+  needs_response: ['won', 'lost'],
+  under_review: ['won', 'lost'],
+  warning_needs_response: ['warning_closed'],
+  warning_under_review: ['warning_closed'],
+};
+
+/**
+ * The shopper's bank disputes the intent's charge (control API): charge.dispute.created, and for a
+ * chargeback (not an inquiry, status `warning_needs_response`) charge.dispute.funds_withdrawn.
+ */
 export function openDispute(
   ctx: Pick<OperationContext, 'state' | 'account'>,
   intent: PaymentIntentRecord,
-  reason: string,
+  options: { reason: string; status: string; amount: number | null },
 ): Answer {
   const charge = chargeOf(ctx.account, intent);
   if (!charge?.captured) return invalidRequest(`PaymentIntent ${intent.id} has no captured charge to dispute.`);
+  if (!['needs_response', 'warning_needs_response'].includes(options.status))
+    return invalidRequest('A dispute opens as needs_response or warning_needs_response.');
+  const amount = options.amount ?? charge.amount_captured;
+  if (amount < 1 || amount > charge.amount_captured)
+    return invalidRequest(`A dispute of ${intent.id} is for 1 to ${charge.amount_captured}.`);
   charge.disputed = true;
+  const created = ctx.state.now();
   const dispute = {
     id: stripeId('dp'),
     object: 'dispute',
-    amount: charge.amount_captured,
+    amount,
+    balance_transactions: [],
     charge: charge.id,
-    created: ctx.state.now(),
+    created,
     currency: charge.currency,
-    is_charge_refundable: false,
+    evidence_details: {
+      due_by: created + EVIDENCE_WINDOW_SECONDS,
+      has_evidence: false,
+      past_due: false,
+      submission_count: 0,
+    },
+    is_charge_refundable: options.status.startsWith('warning_'),
     livemode: false,
     metadata: {},
     payment_intent: intent.id,
-    reason,
-    status: 'needs_response',
+    reason: options.reason,
+    status: options.status,
   };
-  const event = recordEvent(ctx.state, ctx.account, 'charge.dispute.created', dispute);
+  ctx.account.disputes.set(dispute.id, dispute);
+  const event = recordEvent(ctx.state, ctx.account, 'charge.dispute.created', { ...dispute });
+  if (options.status === 'needs_response')
+    recordEvent(ctx.state, ctx.account, 'charge.dispute.funds_withdrawn', { ...dispute });
+  return ok({ dispute, event: event.id });
+}
+
+/** The dispute ends (control API): charge.dispute.closed, and funds_reinstated when the merchant won. */
+export function closeDispute(
+  ctx: Pick<OperationContext, 'state' | 'account'>,
+  dispute: Record<string, unknown>,
+  status: string,
+): Answer {
+  if (!CLOSING[String(dispute.status)]?.includes(status))
+    return invalidRequest(`A dispute that is ${String(dispute.status)} cannot end ${status}.`);
+  dispute.status = status;
+  const event = recordEvent(ctx.state, ctx.account, 'charge.dispute.closed', { ...dispute });
+  if (status === 'won') recordEvent(ctx.state, ctx.account, 'charge.dispute.funds_reinstated', { ...dispute });
   return ok({ dispute, event: event.id });
 }

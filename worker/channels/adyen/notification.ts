@@ -8,6 +8,7 @@ import { isCurrency } from '../../../shared/money.ts';
 import type { ChannelOutcome, VerifiedNotification } from '../types.ts';
 import { fromAdyenAmount } from './amounts.ts';
 import { refusalFailureFromReason } from './declines.ts';
+import { adyenDispute, isDisputeEvent } from './disputes.ts';
 import { readReference, type TillReference } from './references.ts';
 import { firstItem, type NotificationItem } from './webhook.ts';
 
@@ -73,6 +74,10 @@ export function adyenNews(orderId: string, merchantAccount: string, item: Notifi
   const amount = isCurrency(currency) && typeof value === 'number' ? fromAdyenAmount(value, currency) : null;
   if (!isCurrency(currency) || amount === null) {
     throw new TillError('invalid_parameter', 'Adyen webhook names no amount or currency Till knows', 'amount');
+  }
+  if (isDisputeEvent(item)) {
+    const paymentRef = item.originalReference || item.pspReference || '';
+    return { kind: 'dispute', ...base, paymentRef, dispute: adyenDispute(item, amount, currency) };
   }
   return { kind: 'payment', ...base, amount, currency, outcome: paymentOutcome(item, reference, amount) };
 }

@@ -11,6 +11,7 @@ import type { Channel, ChannelContext, TradeRef } from '../types.ts';
 import { stripeTakes, toStripeAmount } from './amounts.ts';
 import { StripeApiError, type StripeCall, stripeRequest } from './api.ts';
 import { keyMode, type StripeCredentials, StripeCredentialsSchema } from './credentials.ts';
+import { stripeDisputePayment } from './disputes.ts';
 import { intentOutcome, isPaymentIntent, type PaymentIntent } from './intents.ts';
 import { stripeEventNews, stripeEventOrder, verifyStripeEvent } from './notification.ts';
 import { startPayment } from './payments.ts';
@@ -74,6 +75,8 @@ export const stripe: Channel<typeof StripeInputSchema._output, StripeCredentials
   },
 
   notificationOrder: ({ body }) => stripeEventOrder(body),
+
+  notificationPayment: ({ body }) => stripeDisputePayment(body),
 
   async query(ctx, trade) {
     const intent = await findIntent(stripeCall(ctx), trade);

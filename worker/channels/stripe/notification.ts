@@ -10,8 +10,9 @@ import { isCurrency } from '../../../shared/money.ts';
 import { ORDER_ID } from '../../../shared/schema-primitives.ts';
 import { SignatureError, verifyPayload } from '../../../shared/signature.ts';
 import { now } from '../../base/clock.ts';
-import type { PaymentNotification } from '../types.ts';
+import type { VerifiedNotification } from '../types.ts';
 import { fromStripeAmount } from './amounts.ts';
+import { isDisputeEvent, stripeDisputeNews } from './disputes.ts';
 import { intentOutcome, isPaymentIntent } from './intents.ts';
 
 interface StripeEvent {
@@ -65,10 +66,11 @@ export async function verifyStripeEvent(body: string, header: string | null, sec
 }
 
 /**
- * What a verified event says of its attempt: a PaymentIntent's news, or (a charge refunded or
- * disputed, which Till learns of through its own calls) nothing to act on, logged all the same.
+ * What a verified event says of its attempt: a PaymentIntent's news, a dispute (disputes.ts), or
+ * (a charge refunded, which Till learns of through its own calls) nothing to act on, logged all the same.
  */
-export function stripeEventNews(orderId: string, event: StripeEvent): PaymentNotification {
+export function stripeEventNews(orderId: string, event: StripeEvent): VerifiedNotification {
+  if (isDisputeEvent(event.type)) return stripeDisputeNews(orderId, event);
   const object = event.data.object;
   const metadata = metadataOf(object);
   if (metadata.till_order !== orderId) {

@@ -25,6 +25,15 @@ async function notificationBody(c: Context<AppEnv>): Promise<string> {
   return new TextDecoder().decode(bytes);
 }
 
+/** The order a processor's payment was made for, from the index its order object writes once paid. */
+async function orderOfPayment(db: D1Database, channel: string, ref: string): Promise<string | null> {
+  const row = await db
+    .prepare('SELECT order_id FROM payment_refs WHERE channel = ?1 AND ref = ?2')
+    .bind(channel, ref)
+    .first<{ order_id: string }>();
+  return row?.order_id ?? null;
+}
+
 export const channelNotifyHandlers: Handlers<typeof CHANNEL_ROUTES> = {
   // One endpoint per processor account: each event names its order, whose object verifies it.
   async channelEvents(c, { params }) {
@@ -33,7 +42,11 @@ export const channelNotifyHandlers: Handlers<typeof CHANNEL_ROUTES> = {
     if (!isChannelId(channelId) || !channel?.notificationOrder)
       throw new TillError('not_found', `No account-wide events for channel ${channelId}`);
     const body = await notificationBody(c);
-    const orderId = channel.notificationOrder({ body, headers: c.req.raw.headers });
+    const notification = { body, headers: c.req.raw.headers };
+    const paymentRef = channel.notificationPayment?.(notification) ?? null;
+    const orderId =
+      channel.notificationOrder(notification) ??
+      (paymentRef === null ? null : await orderOfPayment(c.env.DB, channelId, paymentRef));
     // An event about no order of Till's (the account has other business): acknowledged, nothing done.
     if (orderId === null) return channel.acknowledge(true);
     return answerNotification(channel, { channel: channelId, order: orderId }, () =>
