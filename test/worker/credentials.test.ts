@@ -175,4 +175,37 @@ describe('channel credentials', () => {
       error: { code: 'internal_error' },
     });
   });
+
+  it('a mode cannot use are refused when saved: a Stripe key of the other mode, Adyen live unprefixed', async () => {
+    const merchant = await createMerchant();
+    await call(`/v1/admin/merchants/${merchant.id}`, { key: env.TILL_ADMIN_KEY, body: { live_enabled: true } });
+    const stripe = (key: string, secretKey: string) =>
+      call<Merchant & ErrorEnvelope>('/v1/merchant/channels/stripe', {
+        key,
+        body: { enabled: true, credentials: { secret_key: secretKey, webhook_secret: `whsec_${'w'.repeat(32)}` } },
+      });
+    const testKey = `sk_test_${'a'.repeat(24)}`;
+    const liveKey = `rk_live_${'b'.repeat(24)}`;
+    const crossed = await stripe(merchant.live_secret_key, testKey);
+    expect([crossed.status, crossed.body.error]).toEqual([
+      400,
+      expect.objectContaining({
+        code: 'invalid_parameter',
+        param: 'credentials.secret_key',
+        message: 'Invalid credentials.secret_key: is a test mode key; live mode needs a live key',
+      }),
+    ]);
+    expect(JSON.stringify(crossed.body)).not.toContain(testKey);
+    expect((await stripe(merchant.secret_key, liveKey)).body.error?.param).toBe('credentials.secret_key');
+    expect((await stripe(merchant.live_secret_key, liveKey)).status).toBe(200);
+
+    const adyen = { api_key: `AQE${'k'.repeat(40)}`, merchant_account: 'ShopECOM', hmac_key: 'A'.repeat(64) };
+    const adyenLive = (credentials: Record<string, string>) =>
+      call<Merchant & ErrorEnvelope>('/v1/merchant/channels/adyen', {
+        key: merchant.live_secret_key,
+        body: { enabled: true, credentials },
+      });
+    expect((await adyenLive(adyen)).body.error).toMatchObject({ param: 'credentials.live_url_prefix' });
+    expect((await adyenLive({ ...adyen, live_url_prefix: '1797a841fbb37ca7-AdyenDemo' })).status).toBe(200);
+  });
 });

@@ -154,6 +154,11 @@ export interface Channel<Input = unknown, Credentials = unknown> {
   ): PaymentMethod[];
   /** Schema of the merchant's credentials for this channel (stored sealed), or null if it takes none. */
   credentials: z.ZodType<Credentials> | null;
+  /**
+   * What makes well-formed credentials unusable in a mode (a test key saved as live ones), refused
+   * when the merchant saves them rather than found on a shopper's payment: the parameter and why.
+   */
+  credentialsProblem?(credentials: Credentials, mode: Mode, env: Env): { param: string; message: string } | null;
   /** Schema of the channel-specific body of `POST /v1/checkout/:id/attempts`. */
   input: z.ZodType<Input>;
   start(ctx: ChannelContext<Credentials>, request: StartRequest, input: Input): Promise<StartResult>;

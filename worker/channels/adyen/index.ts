@@ -32,6 +32,12 @@ export const adyen: Channel<typeof AdyenInputSchema._output, AdyenCredentials> =
   id: 'adyen',
   credentials: AdyenCredentialsSchema,
 
+  // Live calls go to the company's own endpoint, named by its prefix (unless the operator points them elsewhere).
+  credentialsProblem: (credentials, mode, env) =>
+    mode === 'live' && !credentials.live_url_prefix && !env.ADYEN_API_LIVE
+      ? { param: 'live_url_prefix', message: 'is required for live mode (Customer Area, Developers > API URLs)' }
+      : null,
+
   methods(order) {
     return adyenTakes(order.amount, order.currency)
       ? [{ channel: 'adyen', method: 'card', kind: 'card', label: 'Card' }]

@@ -59,6 +59,11 @@ export const stripe: Channel<typeof StripeInputSchema._output, StripeCredentials
       : [];
   },
 
+  credentialsProblem: ({ secret_key }, mode) =>
+    keyMode(secret_key) === mode
+      ? null
+      : { param: 'secret_key', message: `is a ${keyMode(secret_key)} mode key; ${mode} mode needs a ${mode} key` },
+
   input: StripeInputSchema,
 
   start: (ctx, request) => startPayment(stripeCall(ctx), ctx.origin, request),

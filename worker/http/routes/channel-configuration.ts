@@ -13,6 +13,8 @@ export interface ChannelConfiguration {
 }
 
 /** `callerMode`: the mode of the merchant key calling, or null for the platform admin. */
+type CredentialsCheck = (credentials: unknown, mode: Mode, env: Env) => { param: string; message: string } | null;
+
 export function channelConfiguration(
   env: Env,
   channel: string,
@@ -39,5 +41,10 @@ export function channelConfiguration(
   if (!schema) throw new TillError('invalid_parameter', `The ${channel} channel takes no credentials`, 'credentials');
   // Wrapped so an error names the full parameter, e.g. `credentials.app_id`.
   const { credentials } = parseWith(z.strictObject({ credentials: schema }), { credentials: request.credentials });
+  const problem = (channelOf(channel).credentialsProblem as CredentialsCheck | undefined)?.(credentials, mode, env);
+  if (problem) {
+    const param = `credentials.${problem.param}`;
+    throw new TillError('invalid_parameter', `Invalid ${param}: ${problem.message}`, param);
+  }
   return { channel, enabled: request.enabled, credentials: { mode, value: credentials as Record<string, unknown> } };
 }
