@@ -174,6 +174,21 @@ describe('Adyen', () => {
     expect(after).toMatchObject({ amount_captured: 7000, amount_refunded: 7000 });
   });
 
+  it('refuses a part of a payment Adyen cannot move exactly (IDR cents) before asking it', async () => {
+    const { merchant } = await adyenMerchant();
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual', amount: 1_000_000, currency: 'IDR' });
+    expect((await payWithAdyen(order, '4111111145551142')).body.order.status).toBe('authorized');
+    const part = (path: string, amount: number) =>
+      call<Order & ErrorEnvelope>(`/v1/orders/${order.id}/${path}`, { key: merchant.secret_key, body: { amount } });
+    expect((await part('capture', 500_050)).body.error).toMatchObject({
+      code: 'invalid_parameter',
+      param: 'amount',
+      message: expect.stringContaining('Adyen cannot move'),
+    });
+    expect((await part('capture', 500_000)).body).toMatchObject({ status: 'paid', amount_captured: 500_000 });
+    expect((await part('refunds', 50)).body.error).toMatchObject({ code: 'invalid_parameter', param: 'amount' });
+  });
+
   it('voids an authorization by its pspReference, and takes Adyen’s CANCELLATION webhook as no news', async () => {
     const { merchant, account } = await adyenMerchant();
     const order = await newOrder(merchant.secret_key, { capture_method: 'manual' });

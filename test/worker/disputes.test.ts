@@ -71,6 +71,20 @@ describe('Stripe disputes', () => {
     expect(log.filter((note) => note.outcome === 'duplicate')).toHaveLength(1);
   });
 
+  it('keeps the later stage when Stripe delivers a dispute’s events out of order', async () => {
+    const { merchant, account } = await stripeMerchant();
+    const order = await newOrder(merchant.secret_key);
+    await payWithStripe(order, '4242424242424242');
+    await runDurableObjectAlarm(orderStub(order.id));
+    const [intent] = await intentsOf(account);
+    const opened = await fakeControl<Opened>(`/_fake/payment_intents/${intent!.id}/dispute`, {});
+    const closed = await fakeControl<Opened>(`/_fake/disputes/${opened.dispute.id}/close`, { status: 'lost' });
+    expect((await deliverStripeEvent(closed.event)).status).toBe(200);
+    expect((await deliverStripeEvent(opened.event)).status).toBe(200);
+    expect((await retrieve(merchant.secret_key, order.id)).disputes.map((each) => each.status)).toEqual(['lost']);
+    expect(await disputeEvents(merchant.secret_key, order.id)).toEqual([{ type: 'dispute.closed', status: 'lost' }]);
+  });
+
   it('refuses a forged dispute, and takes an inquiry that closes without a chargeback', async () => {
     const { merchant, account } = await stripeMerchant();
     const order = await newOrder(merchant.secret_key);
@@ -176,16 +190,30 @@ describe('Adyen disputes', () => {
     expect(await eventTypes(secretKey, order.id)).toContain('order.paid');
   });
 
-  it('takes an undefendable chargeback as lost, and refuses one for more than was paid', async () => {
+  it('shows an undefendable chargeback without deciding on it, and refuses one for more than was paid', async () => {
     const { order, secretKey, merchantId, psp } = await paidWithAdyen(2000);
     const tooMuch = await stage(psp, 'CHARGEBACK', { value: 2001 });
     // Signed by Adyen, but it can never apply: acknowledged so Adyen stops, logged as rejected.
     expect(tooMuch.body).toBe('[accepted]');
     const log = await notificationLog(merchantId, order.id);
     expect(log.at(-1)).toMatchObject({ outcome: 'rejected', reason_code: 'amount_mismatch' });
+    // `defendable` is not signed: shown in the processor's words, the status is the signed stage's.
     expect((await stage(psp, 'CHARGEBACK', { defendable: false, reasonCode: '10.4' })).body).toBe('[accepted]');
     expect((await retrieve(secretKey, order.id)).disputes).toEqual([
-      expect.objectContaining({ status: 'lost', reason: 'fraudulent', amount: 2000 }),
+      expect.objectContaining({
+        status: 'needs_response',
+        reason: 'fraudulent',
+        processor_reason: 'CHARGEBACK 10.4 (not defendable)',
+        amount: 2000,
+      }),
+    ]);
+    // A later stage ends it; news of an earlier stage arriving late changes nothing.
+    await stage(psp, 'SECOND_CHARGEBACK');
+    expect((await stage(psp, 'NOTIFICATION_OF_CHARGEBACK')).body).toBe('[accepted]');
+    expect((await retrieve(secretKey, order.id)).disputes.map((each) => each.status)).toEqual(['lost']);
+    expect(await disputeEvents(secretKey, order.id)).toEqual([
+      { type: 'dispute.created', status: 'needs_response' },
+      { type: 'dispute.closed', status: 'lost' },
     ]);
   });
 });

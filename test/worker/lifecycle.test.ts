@@ -128,7 +128,7 @@ describe('manual capture', () => {
       `/v1/orders/${order.id}/notifications`,
       { key: merchant.secret_key },
     );
-    expect(notes.body.data.map((note) => note.outcome)).not.toContain('rejected');
+    expect(notes.body.data.map((note) => note.outcome)).toEqual(['applied']);
 
     const refund = (amount?: number) =>
       call<{ status: string; amount: number } & ErrorEnvelope>(`/v1/orders/${order.id}/refunds`, {
@@ -145,6 +145,49 @@ describe('manual capture', () => {
       amount_captured: 2400,
       amount_refunded: 2400,
     });
+  });
+
+  it('refunds exactly what a capture took when its answer was lost and the order voided meanwhile', async () => {
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual', amount: 2900 });
+    const attempt = (await pay(order, card('4242424242424242'))).body.attempt!;
+    const capture = sandbox.capture.bind(sandbox);
+    // The processor takes 10.00; its answer never reaches Till.
+    vi.spyOn(sandbox, 'capture').mockImplementationOnce(async (ctx, trade, amount) => {
+      await capture(ctx, trade, amount);
+      throw new TypeError('network connection lost');
+    });
+    const lost = await call<Order & ErrorEnvelope>(`/v1/orders/${order.id}/capture`, {
+      key: merchant.secret_key,
+      body: { amount: 1000 },
+    });
+    expect(lost.body.error.code).toBe('channel_error');
+    expect((await action(order.id, 'void')).body.status).toBe('voided');
+    await alarmAfter(order.id, QUERY_FIRST_AFTER_SECONDS);
+    const after = await retrieveOrder(order.id);
+    expect(after.status).toBe('voided');
+    expect(after.refunds).toEqual([
+      expect.objectContaining({ attempt_id: attempt.id, amount: 1000, automatic: true, status: 'succeeded' }),
+    ]);
+    expect(await sandboxStub(attempt.id).getTrade()).toMatchObject({ captured: 1000, refunded: 1000 });
+  });
+
+  it('after a capture went unanswered, takes a retry of that amount only', async () => {
+    const order = await newOrder(merchant.secret_key, { capture_method: 'manual', amount: 2900 });
+    await pay(order, card('4242424242424242'));
+    vi.spyOn(sandbox, 'capture').mockRejectedValueOnce(new TypeError('network connection lost'));
+    const capture = (amount: number) =>
+      call<Order & ErrorEnvelope>(`/v1/orders/${order.id}/capture`, { key: merchant.secret_key, body: { amount } });
+    expect((await capture(1000)).body.error.code).toBe('channel_error');
+    const other = await capture(1500);
+    expect([other.status, other.body.error]).toEqual([
+      409,
+      expect.objectContaining({
+        code: 'capture_in_progress',
+        param: 'amount',
+        message: expect.stringContaining('$10.00'),
+      }),
+    ]);
+    expect((await capture(1000)).body).toMatchObject({ status: 'paid', amount_captured: 1000 });
   });
 
   it(

@@ -101,6 +101,9 @@ export interface PaymentNotification {
   currency: Currency;
   /** null: the channel reports nothing Till acts on (Alipay's WAIT_BUYER_PAY once a code is scanned). */
   outcome: ChannelOutcome | null;
+  /** The channel's reference for the payment, when the notice names it: kept for an attempt whose
+   * start answer was lost, so later news naming only that reference (a dispute) still finds it. */
+  channelRef?: string;
 }
 
 export interface RefundNotification {
@@ -159,6 +162,11 @@ export interface Channel<Input = unknown, Credentials = unknown> {
    * when the merchant saves them rather than found on a shopper's payment: the parameter and why.
    */
   credentialsProblem?(credentials: Credentials, mode: Mode, env: Env): { param: string; message: string } | null;
+  /**
+   * Why the channel cannot move exactly `amount` (its units are not Till's for this currency), or
+   * null: checked before a capture or a refund asks for part of a payment.
+   */
+  amountProblem?(amount: number, currency: Currency): string | null;
   /** Schema of the channel-specific body of `POST /v1/checkout/:id/attempts`. */
   input: z.ZodType<Input>;
   start(ctx: ChannelContext<Credentials>, request: StartRequest, input: Input): Promise<StartResult>;

@@ -41,6 +41,11 @@ export class AttemptsTable {
     return this.sql.exec<AttemptRow>('SELECT * FROM attempts WHERE id = ?', id).toArray()[0];
   }
 
+  /** Keeps the channel's reference for an attempt whose start answer never brought it (found later). */
+  adoptChannelRef(id: string, channelRef: string): void {
+    this.sql.exec('UPDATE attempts SET channel_ref = ? WHERE id = ? AND channel_ref IS NULL', channelRef, id);
+  }
+
   /** The attempt a channel knows by its own reference (a processor's payment id). */
   findByChannelRef(channel: string, channelRef: string): AttemptRow | undefined {
     return this.sql
@@ -197,17 +202,14 @@ export class AttemptsTable {
 }
 
 /**
- * What a succeeded attempt took. Only capturing an authorization takes part of it; a channel's figure
- * outside 1..amount (an answer Till cannot read) counts as the whole amount rather than inventing one.
+ * What a succeeded attempt took, as its channel says: part of the authorization after a partial
+ * capture, even one learned only after Till gave the attempt up (a void while the capture's answer
+ * was lost). A figure outside 1..amount (an answer Till cannot read) counts as the whole amount
+ * rather than an invented one.
  */
 function capturedBy(attempt: AttemptRow, said: number | undefined): number {
-  const partial =
-    attempt.status === 'authorized' &&
-    said !== undefined &&
-    Number.isInteger(said) &&
-    said > 0 &&
-    said < attempt.amount;
-  return partial ? said : attempt.amount;
+  const readable = said !== undefined && Number.isInteger(said) && said > 0 && said <= attempt.amount;
+  return readable ? said : attempt.amount;
 }
 
 /** What a succeeded attempt took, and so what its refunds may give back at most. */

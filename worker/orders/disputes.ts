@@ -29,6 +29,25 @@ export interface DisputeRow extends Record<string, SqlStorageValue> {
 
 export type DisputeChange = 'dispute.created' | 'dispute.updated' | 'dispute.closed';
 
+/** How far along a dispute is; news of an earlier stage (a late or resent event) is not applied. */
+const STAGE: Readonly<Record<DisputeStatus, number>> = {
+  inquiry: 0,
+  needs_response: 1,
+  under_review: 2,
+  won: 3,
+  lost: 3,
+  inquiry_closed: 3,
+};
+
+/**
+ * Whether news of `next` moves a dispute at `current` on: a later stage, the same stage with other
+ * figures, or an ending overturned (Adyen's CHARGEBACK_REVERSED after a chargeback was taken, a
+ * second chargeback or pre-arbitration after one was won).
+ */
+const movesOn = (current: DisputeStatus, next: DisputeStatus): boolean =>
+  STAGE[next] > STAGE[current] ||
+  (STAGE[next] === STAGE[current] && (next === current || (current !== 'inquiry_closed' && next !== 'inquiry_closed')));
+
 export const allDisputes = (sql: SqlStorage): DisputeRow[] =>
   sql.exec<DisputeRow>('SELECT * FROM disputes ORDER BY seq').toArray();
 
@@ -69,7 +88,7 @@ export function recordDispute(
   }
   const unchanged =
     known.status === facts.status && known.amount === facts.amount && known.evidence_due_by === facts.evidenceDueBy;
-  if (unchanged) return null;
+  if (unchanged || !movesOn(known.status, facts.status)) return null;
   sql.exec(
     'UPDATE disputes SET status = ?, amount = ?, evidence_due_by = ?, updated_at = ? WHERE id = ?',
     facts.status,

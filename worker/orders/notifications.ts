@@ -26,7 +26,7 @@ import { channelContext } from './channel-scope.ts';
 import { recordDispute } from './disputes.ts';
 import type { NotificationEntry } from './notification-log.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
-import type { AttemptRow } from './order-store.ts';
+import type { AttemptRow, OrderRow } from './order-store.ts';
 import { findRefund, findRefundByChannelRef } from './refunds.ts';
 import { recordRefundResult } from './settlement.ts';
 
@@ -76,21 +76,23 @@ function mismatchOf(o: OrderContext, channelId: ChannelId, note: VerifiedNotific
   if (note.kind === 'dispute') return disputeMismatch(note, attempt);
   if (note.currency !== attempt.currency)
     return { code: 'currency_mismatch', reason: `In ${note.currency}, the attempt is in ${attempt.currency}` };
-  if (note.amount === attempt.amount || isPartialCapture(note, attempt)) return null;
+  if (note.amount === attempt.amount || isPartialCapture(note, attempt, o.ledger.order())) return null;
   const [said, owed] = [formatMoney(note.amount, note.currency), formatMoney(attempt.amount, attempt.currency)];
   return { code: 'amount_mismatch', reason: `Says ${said}, the attempt is for ${owed}` };
 }
 
 /**
- * A capture's notice names what it took, the figure its outcome carries: part of an authorization
- * still held, or what the attempt is known to have taken once the capture's answer came first.
+ * A capture's notice names what it took, the figure its outcome carries: part of the authorization
+ * (while the attempt holds it, or after Till gave it up with the capture's answer lost), or what the
+ * attempt is known to have taken once the capture's answer came first.
  */
-const isPartialCapture = (note: PaymentNotification, attempt: AttemptRow): boolean =>
+const isPartialCapture = (note: PaymentNotification, attempt: AttemptRow, order: OrderRow): boolean =>
+  order.capture_method === 'manual' &&
   note.outcome?.status === 'succeeded' &&
   note.outcome.amount === note.amount &&
-  (attempt.status === 'authorized'
-    ? note.amount > 0 && note.amount < attempt.amount
-    : note.amount === attempt.amount_captured);
+  (attempt.status === 'succeeded'
+    ? note.amount === attempt.amount_captured
+    : note.amount > 0 && note.amount < attempt.amount);
 
 /** Only money an attempt took can be disputed, and no more of it than it took. */
 function disputeMismatch(note: DisputeNotification, attempt: AttemptRow): Rejection | null {
@@ -157,6 +159,7 @@ function applyVerifiedNotification(
         ? applyDispute(o, attempt, note)
         : note.outcome !== null && o.ledger.applyOutcome(attempt.id, note.outcome);
   if (note.kind === 'payment' && note.outcome !== null) o.ledger.closeIfOrderClosed(attempt.id);
+  if (note.kind === 'payment' && note.channelRef) o.ledger.attempts.adoptChannelRef(attempt.id, note.channelRef);
   return changed ? taken('applied', null, null) : taken('applied', 'no_change', 'Nothing new for the order');
 }
 

@@ -172,26 +172,27 @@ export class OrderLedger {
    * Moves an attempt to what the channel reported, and the order with it. A stale or repeated
    * outcome changes nothing and returns false.
    */
-  applyOutcome(attemptId: string, outcome: ChannelOutcome): boolean {
+  applyOutcome(attemptId: string, said: ChannelOutcome): boolean {
     const attempt = this.attempt(attemptId);
     if (!attempt) return false;
+    // Only an authorization captured later can take part of its amount; any other payment took it all.
+    const outcome: ChannelOutcome =
+      said.status === 'succeeded' && this.order().capture_method !== 'manual' ? { status: 'succeeded' } : said;
     if (!this.attempts.recordOutcome(attempt, outcome, now(), attempt.created_at + QUERY_FIRST_AFTER_SECONDS))
       return false;
 
     const row = this.order();
     if (outcome.status === 'succeeded') {
+      // What it took is on the row now: less than its amount after a partial capture.
+      const taken = this.attempts.find(attemptId) ?? attempt;
       // An authorized order is paid only by capturing its own authorization.
       const capturable = row.status !== 'authorized' || attempt.status === 'authorized';
       if (row.paid_attempt_id === null && canTransition(row.status, 'paid') && capturable) {
-        this.markPaid(row, this.attempts.find(attemptId) ?? attempt);
+        this.markPaid(row, taken);
       } else {
         // The shopper paid twice, or paid after the order closed: this money goes back at once.
         this.attempts.flagForRefund(attemptId);
-        const refund = addAutomaticRefund(
-          this.sql,
-          attempt,
-          row.paid_attempt_id ? 'duplicate_payment' : 'order_closed',
-        );
+        const refund = addAutomaticRefund(this.sql, taken, row.paid_attempt_id ? 'duplicate_payment' : 'order_closed');
         if (refund) this.appendEvent('refund.created', { refund });
       }
       return true;

@@ -192,9 +192,11 @@ CREATE TABLE processor_tries (
 `,
   // Issue 14: what a succeeded attempt took (a partial capture takes less than its amount); NULL for
   // attempts that took nothing, or succeeded before it was kept (their whole amount). Refunds are
-  // bounded by it (attempts-table.ts amountTaken).
+  // bounded by it (attempts-table.ts amountTaken). And the amount the merchant's capture asked for,
+  // kept while the processor may have taken it (its answer lost), so a retry cannot ask another.
   `
 ALTER TABLE attempts ADD COLUMN amount_captured INTEGER;
+ALTER TABLE orders ADD COLUMN capture_amount INTEGER;
 `,
   // Issue 14: shoppers' disputes of this order's payments, as processors report them (disputes.ts).
   `

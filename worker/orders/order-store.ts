@@ -43,6 +43,8 @@ export interface OrderRow extends Record<string, SqlStorageValue> {
   capture_method: CaptureMethod;
   authorized_at: number | null;
   capture_started_at: number | null;
+  /** What the last capture asked for, while the processor may have taken it; null once it refused. */
+  capture_amount: number | null;
   /** The last outbox event written to the D1 events index. */
   indexed_event_seq: number;
 }

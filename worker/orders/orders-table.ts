@@ -103,9 +103,14 @@ export class OrdersTable {
     return row.status !== status;
   }
 
-  /** Marks a capture as started at `at`: a void or a second capture waits for it. */
-  claimCapture(at: number): void {
-    this.sql.exec('UPDATE orders SET capture_started_at = ?', at);
+  /** Marks a capture of `amount` as started at `at`: a void or a second capture waits for it. */
+  claimCapture(at: number, amount: number): void {
+    this.sql.exec('UPDATE orders SET capture_started_at = ?, capture_amount = ?', at, amount);
+  }
+
+  /** The processor refused the capture: nothing was taken, and the next capture may ask any amount. */
+  forgetCaptureAmount(): void {
+    this.sql.exec('UPDATE orders SET capture_amount = NULL');
   }
 
   /** Ends the capture claimed at `at`, and only that one: a later capture may hold the order by now. */

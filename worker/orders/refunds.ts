@@ -13,6 +13,7 @@ import { REFUND_TRANSITIONS, type RefundReason } from '../../shared/order-model.
 import type { CreateRefundRequest, Failure } from '../../shared/schemas.ts';
 import { now } from '../base/clock.ts';
 import { newRefundId } from '../base/ids.ts';
+import { channelOf, isChannelId } from '../channels/registry.ts';
 import { amountTaken } from './attempts-table.ts';
 import type { AttemptRow, OrderRow, RefundRow } from './order-store.ts';
 
@@ -82,6 +83,14 @@ function insert(sql: SqlStorage, refund: NewRefund): RefundRow {
   return findRefund(sql, refund.id) as RefundRow;
 }
 
+/** Refuses, naming `amount`, a part of a payment its channel cannot move exactly (IDR cents at Adyen). */
+export function refuseUnmovableAmount(attempt: AttemptRow, amount: number): void {
+  const problem = isChannelId(attempt.channel)
+    ? channelOf(attempt.channel).amountProblem?.(amount, attempt.currency)
+    : null;
+  if (problem) throw new TillError('invalid_parameter', `Invalid amount: ${problem}`, 'amount');
+}
+
 /** The attempt a merchant's refund takes money back from: the paid one, or one that must give its money back. */
 function refundableAttempt(sql: SqlStorage, order: OrderRow, attemptId: string | undefined): AttemptRow {
   if (attemptId === undefined) {
@@ -128,6 +137,7 @@ export function reserveRefund(
   if (remaining <= 0)
     throw new TillError('order_not_refundable', 'This payment is already refunded in full (counting pending refunds)');
   const amount = input.request.amount ?? remaining;
+  refuseUnmovableAmount(attempt, amount);
   if (amount > remaining) {
     throw new TillError(
       'refund_exceeds_payment',

@@ -12,7 +12,7 @@ import { refundTrade } from './channel-calls.ts';
 import { channelScope, type OrderContext } from './order-context.ts';
 import type { AttemptRow, OrderRow } from './order-store.ts';
 import { queryAgainSoon } from './reconciliation.ts';
-import { applyRefundResult, claimRefundCall, dueRefunds } from './refunds.ts';
+import { applyRefundResult, claimRefundCall, dueRefunds, refuseUnmovableAmount } from './refunds.ts';
 
 /** A capture call unanswered this long was lost; another may start. */
 const CAPTURE_CALL_SECONDS = 120;
@@ -52,8 +52,18 @@ export function claimCapture(o: OrderContext, row: OrderRow, requested?: number)
     );
   }
   if (captureInFlight(row)) throw new TillError('capture_in_progress', 'A capture of this order is already in flight');
+  if (row.capture_amount !== null && row.capture_amount !== amount) {
+    const asked = formatMoney(row.capture_amount, attempt.currency);
+    throw new TillError(
+      'capture_in_progress',
+      `An earlier capture of ${asked} went unanswered and may have been taken: capture ${asked} again, ` +
+        'or wait until the processor says what happened',
+      'amount',
+    );
+  }
+  refuseUnmovableAmount(attempt, amount);
   const startedAt = now();
-  o.ledger.orders.claimCapture(startedAt);
+  o.ledger.orders.claimCapture(startedAt, amount);
   // Asked once the capture call counts as lost, not before: an `authorized` answer meanwhile
   // would end the questions while the capture may still land.
   o.ledger.attempts.queryAt(attempt.id, startedAt + CAPTURE_CALL_SECONDS);
@@ -76,6 +86,7 @@ export function applyCapture(
   else queryAgainSoon(o.ledger.attempts, attempt.id);
   if (o.ledger.order().status === 'paid') return { ok: true, value: undefined };
   if (!outcome) return failed('channel_error', 'The payment channel did not answer the capture; try again');
+  if (outcome.status === 'failed') o.ledger.orders.forgetCaptureAmount();
   const why = outcome.status === 'failed' ? outcome.failure.message : `the channel answered ${outcome.status}`;
   return failed('capture_failed', `The authorization could not be captured: ${why}`);
 }

@@ -9,19 +9,22 @@ import type { DisputeReason, DisputeStatus } from '../../../shared/order-model.t
 import type { DisputeFacts } from '../types.ts';
 import type { NotificationItem } from './webhook.ts';
 
-/** Where each stage leaves the dispute; CHARGEBACK takes the money, and is final unless defendable. */
-const STAGES: Readonly<Record<string, (item: NotificationItem) => DisputeStatus>> = {
-  REQUEST_FOR_INFORMATION: () => 'inquiry',
-  NOTIFICATION_OF_CHARGEBACK: () => 'needs_response',
-  CHARGEBACK: (item) => (item.additionalData?.defendable === 'false' ? 'lost' : 'needs_response'),
-  INFORMATION_SUPPLIED: () => 'under_review',
-  CHARGEBACK_REVERSED: () => 'won',
-  SECOND_CHARGEBACK: () => 'lost',
-  PREARBITRATION_WON: () => 'won',
-  PREARBITRATION_LOST: () => 'lost',
+/**
+ * Where each (signed) stage leaves the dispute. CHARGEBACK takes the money and waits on the
+ * merchant's defence; whether one is possible comes unsigned (`defendable`), so it is only shown.
+ */
+const STAGES: Readonly<Record<string, DisputeStatus>> = {
+  REQUEST_FOR_INFORMATION: 'inquiry',
+  NOTIFICATION_OF_CHARGEBACK: 'needs_response',
+  CHARGEBACK: 'needs_response',
+  INFORMATION_SUPPLIED: 'under_review',
+  CHARGEBACK_REVERSED: 'won',
+  SECOND_CHARGEBACK: 'lost',
+  PREARBITRATION_WON: 'won',
+  PREARBITRATION_LOST: 'lost',
 };
 
-export const isDisputeEvent = (item: NotificationItem): boolean => (item.eventCode ?? '') in STAGES;
+export const isDisputeEvent = (item: NotificationItem): boolean => Object.hasOwn(STAGES, item.eventCode ?? '');
 
 /** Visa's and Mastercard's reason codes, in Till's words; any other is `general`. */
 const SCHEME_REASONS: ReadonlyArray<[RegExp, DisputeReason]> = [
@@ -46,14 +49,14 @@ const unixSeconds = (iso: string | undefined): number | null => {
 /** The dispute stage an item reports, with the amount Till already read from its signed fields. */
 export function adyenDispute(item: NotificationItem, amount: number, currency: DisputeFacts['currency']): DisputeFacts {
   const code = (item.additionalData?.chargebackReasonCode ?? '').trim();
-  const stage = STAGES[item.eventCode ?? ''] as (item: NotificationItem) => DisputeStatus;
+  const undefendable = item.additionalData?.defendable === 'false' ? '(not defendable)' : '';
   return {
     processorDisputeId: item.originalReference || item.pspReference || '',
     amount,
     currency,
-    status: stage(item),
+    status: STAGES[item.eventCode ?? ''] as DisputeStatus,
     reason: reasonOf(code),
-    processorReason: [item.eventCode, code].filter(Boolean).join(' '),
+    processorReason: [item.eventCode, code, undefendable].filter(Boolean).join(' '),
     evidenceDueBy: unixSeconds(item.additionalData?.defensePeriodEndsAt),
   };
 }

@@ -9,6 +9,7 @@
  * in a webhook; its Checkout API has no way to look a payment up.
  */
 import { TillError } from '../../../shared/errors.ts';
+import { formatMoney } from '../../../shared/money.ts';
 import { cardAttemptSchema } from '../card/card-input.ts';
 import type { Channel, ChannelContext } from '../types.ts';
 import { adyenTakes } from './amounts.ts';
@@ -31,6 +32,9 @@ export function adyenCall(ctx: ChannelContext<AdyenCredentials>): AdyenCall {
 export const adyen: Channel<typeof AdyenInputSchema._output, AdyenCredentials> = {
   id: 'adyen',
   credentials: AdyenCredentialsSchema,
+
+  amountProblem: (amount, currency) =>
+    adyenTakes(amount, currency) ? null : `Adyen cannot move ${formatMoney(amount, currency)} exactly`,
 
   // Live calls go to the company's own endpoint, named by its prefix (unless the operator points them elsewhere).
   credentialsProblem: (credentials, mode, env) =>

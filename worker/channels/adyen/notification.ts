@@ -79,5 +79,8 @@ export function adyenNews(orderId: string, merchantAccount: string, item: Notifi
     const paymentRef = item.originalReference || item.pspReference || '';
     return { kind: 'dispute', ...base, paymentRef, dispute: adyenDispute(item, amount, currency) };
   }
-  return { kind: 'payment', ...base, amount, currency, outcome: paymentOutcome(item, reference, amount) };
+  const outcome = paymentOutcome(item, reference, amount);
+  // An AUTHORISATION's pspReference is the payment's own.
+  const named = item.eventCode === 'AUTHORISATION' && item.pspReference ? { channelRef: item.pspReference } : {};
+  return { kind: 'payment', ...base, amount, currency, outcome, ...named };
 }

@@ -6,6 +6,7 @@
  * to the worker for the eight calls Till makes (docs/decisions.md); the package checks the stand-in.
  */
 import { TillError } from '../../../shared/errors.ts';
+import { formatMoney } from '../../../shared/money.ts';
 import { cardAttemptSchema } from '../card/card-input.ts';
 import type { Channel, ChannelContext, TradeRef } from '../types.ts';
 import { stripeTakes, toStripeAmount } from './amounts.ts';
@@ -63,6 +64,9 @@ export const stripe: Channel<typeof StripeInputSchema._output, StripeCredentials
     keyMode(secret_key) === mode
       ? null
       : { param: 'secret_key', message: `is a ${keyMode(secret_key)} mode key; ${mode} mode needs a ${mode} key` },
+
+  amountProblem: (amount, currency) =>
+    stripeTakes(amount, currency) ? null : `Stripe cannot move ${formatMoney(amount, currency)} exactly`,
 
   input: StripeInputSchema,
 

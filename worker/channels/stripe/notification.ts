@@ -92,5 +92,6 @@ export function stripeEventNews(orderId: string, event: StripeEvent): VerifiedNo
     amount,
     currency,
     outcome: intent ? intentOutcome(intent) : null,
+    ...(intent ? { channelRef: intent.id } : {}),
   };
 }
