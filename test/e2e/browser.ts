@@ -1,6 +1,6 @@
 /** Debian's Chromium driven by playwright-core: never a downloaded browser. */
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 export const SCREENSHOT_DIR = 'test-results/screenshots';
 
@@ -24,6 +24,29 @@ export async function launchBrowser(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+}
+
+/**
+ * Waits for `locator`; when it never comes, the error carries what the shopper saw (the frame's
+ * text) and a screenshot `<name>-FAILED` is kept, so a failure seen once under load can be read.
+ */
+export async function waitOrExplain(
+  page: Page,
+  frame: FrameLocator,
+  locator: Locator,
+  name: string,
+  timeout = 20_000,
+): Promise<void> {
+  try {
+    await locator.waitFor({ timeout });
+  } catch (error) {
+    await screenshot(page, `${name}-FAILED`).catch(() => undefined);
+    const shown = await frame
+      .locator('body')
+      .innerText({ timeout: 2000 })
+      .catch(() => '(the frame could not be read)');
+    throw new Error(`${(error as Error).message}\nThe checkout showed:\n${shown}`);
+  }
 }
 
 export const VIEWPORTS = {

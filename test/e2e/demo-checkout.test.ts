@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, screenshot, VIEWPORTS } from './browser.ts';
+import { launchBrowser, screenshot, VIEWPORTS, waitOrExplain } from './browser.ts';
 
 const url = inject('tillUrl');
 let browser: Browser;
@@ -49,8 +49,8 @@ async function payButton(frame: FrameLocator) {
   return frame.getByRole('button', { name: /^Pay / });
 }
 
-async function expectPaid(page: Page, frame: FrameLocator): Promise<void> {
-  await frame.getByRole('heading', { name: 'Payment successful' }).waitFor({ timeout: 20_000 });
+async function expectPaid(page: Page, frame: FrameLocator, name: string): Promise<void> {
+  await waitOrExplain(page, frame, frame.getByRole('heading', { name: 'Payment successful' }), name);
   await page.locator('#thanks').waitFor({ state: 'visible' });
   // The shop's server received order.paid, with a signature it verified.
   await page.locator('#events li[data-type="order.paid"]').waitFor({ timeout: 20_000 });
@@ -94,7 +94,7 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       await expect((await payButton(frame)).innerText()).resolves.toBe('Pay $29.00');
       await screenshot(page, `${name}-2-card-filled`);
       await (await payButton(frame)).click();
-      await expectPaid(page, frame);
+      await expectPaid(page, frame, `${name}-card-paid`);
       await page.locator('#events li[data-type="order.created"]').waitFor();
       await screenshot(page, `${name}-3-paid`);
       await page.close();
@@ -108,7 +108,7 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       await screenshot(page, `${name}-4-declined`);
       await frame.getByLabel('Card number').fill('4242 4242 4242 4242');
       await (await payButton(frame)).click();
-      await expectPaid(page, frame);
+      await expectPaid(page, frame, `${name}-retry-paid`);
       await page.locator('#events li[data-type="order.payment_failed"]').waitFor({ timeout: 20_000 });
       await page.close();
     });
@@ -122,7 +122,7 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       await complete.waitFor({ timeout: 20_000 });
       await screenshot(page, `${name}-5-challenge`);
       await complete.click();
-      await expectPaid(page, frame);
+      await expectPaid(page, frame, `${name}-challenge-paid`);
       await page.close();
     });
 
@@ -144,7 +144,7 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       await wallet.getByRole('button', { name: /^Pay / }).click();
       await wallet.getByRole('heading', { name: 'Payment sent' }).waitFor();
       await wallet.close();
-      await expectPaid(page, frame);
+      await expectPaid(page, frame, `${name}-qr-paid`);
       await screenshot(page, `${name}-8-qr-paid`);
       await page.close();
     });
