@@ -12,6 +12,7 @@ import {
   pointProcessorWebhooks,
   startChannelFakes,
 } from '../test/fakes/channel-fakes.ts';
+import { merchantIdForIdempotencyKey } from '../worker/base/ids.ts';
 import { ensureDevVars } from './dev-vars.ts';
 
 export interface DevMerchant {
@@ -46,9 +47,18 @@ export interface DevServerOptions {
   merchantFile?: string;
   /** Pass wrangler's output through to this process. */
   inheritOutput?: boolean;
-  /** Another wrangler config than ./wrangler.toml (the benchmark raises the rate limits). */
+  /** Another wrangler config than ./wrangler.toml. */
   configPath?: string;
+  /** Worker variables for this run (`--var`), e.g. the benchmark's TILL_RATE_LIMIT_EXEMPT. */
+  vars?: Record<string, string>;
 }
+
+/**
+ * The demo merchant is created under this Idempotency-Key, so a fresh local state always gives it
+ * the same id (`demoMerchantId`): the benchmark can exempt it from the rate limits before it exists.
+ */
+const DEMO_MERCHANT_KEY = 'till-demo-merchant';
+export const demoMerchantId = (): Promise<string> => merchantIdForIdempotencyKey(DEMO_MERCHANT_KEY);
 
 export const OFFLINE_ENV = {
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
@@ -72,10 +82,20 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_00
   throw new Error(`wrangler dev did not answer on ${url} within ${timeoutMs / 1000}s`);
 }
 
-async function api<T>(url: string, key: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+async function api<T>(
+  url: string,
+  key: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: T }> {
   const response = await fetch(`${url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? null : JSON.stringify(body),
   });
   return { status: response.status, json: (await response.json()) as T };
@@ -97,11 +117,16 @@ export async function seedDemoMerchant(
     if (updated.status === 200) merchant = saved;
   }
   if (!merchant) {
-    const created = await api<DevMerchant & { id: string }>(url, adminKey, '/v1/admin/merchants', {
+    const demo = {
       name: 'Paper & Thread (demo)',
       webhook_url: webhookUrl,
       channels: ['sandbox', 'alipay', 'wechatpay'],
-    });
+    };
+    const create = (headers: Record<string, string>) =>
+      api<DevMerchant & { id: string }>(url, adminKey, '/v1/admin/merchants', demo, headers);
+    let created = await create({ 'idempotency-key': DEMO_MERCHANT_KEY });
+    // The keys file was lost but the state kept the merchant (its keys are shown once): make another.
+    if (created.status === 409) created = await create({});
     if (created.status !== 201) throw new Error(`could not create the demo merchant: ${JSON.stringify(created.json)}`);
     const { id, publishable_key, secret_key, webhook_secret, request_signing_secret } = created.json;
     merchant = { merchant_id: id, publishable_key, secret_key, webhook_secret, request_signing_secret };
@@ -167,7 +192,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   applyMigrations(options.persistTo, options.configPath);
   const fakes = await startChannelFakes();
   const args = ['wrangler', 'dev', '--port', String(options.port), '--ip', '127.0.0.1', '--log-level', 'warn'];
-  for (const [name, value] of Object.entries(fakes.vars)) args.push('--var', `${name}:${value}`);
+  for (const [name, value] of Object.entries({ ...fakes.vars, ...options.vars }))
+    args.push('--var', `${name}:${value}`);
   if (options.persistTo) args.push('--persist-to', options.persistTo);
   if (options.configPath) args.push('--config', options.configPath);
   const child = spawn('npx', args, {

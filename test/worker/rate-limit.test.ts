@@ -101,6 +101,28 @@ describe('rateLimit', () => {
     expect(keys).toEqual(['ip:198.51.100.7', 'ip:198.51.100.7']);
   });
 
+  it('does not count an exempted merchant (by API key or client token), and only where configured', async () => {
+    const { limiter, keys } = fakeLimiter(1);
+    const app = appWith();
+    const exempt = 'mer_BenchBench123456';
+    const keyOf = (merchant: string) => `sk_test_${merchant.slice(4)}_${'s'.repeat(32)}`;
+    const tokenOf = (merchant: string) =>
+      `eyJhbGciOiJFZERTQSJ9.${btoa(JSON.stringify({ sub: 'ord_x', mer: merchant })).replace(/=+$/, '')}.sig`;
+    const bindings = { FAKE_LIMITER: limiter, TILL_RATE_LIMIT_EXEMPT: `mer_OtherOther123456, ${exempt}` };
+    for (const credential of [keyOf(exempt), keyOf(exempt), tokenOf(exempt), tokenOf(exempt)]) {
+      const { status } = await send(app, bindings, '/limited/a', { authorization: `Bearer ${credential}` });
+      expect(status).toBe(200);
+    }
+    expect(keys).toEqual([]);
+    // Another merchant is counted as ever, and so is everyone where no merchant is exempted.
+    const other = { authorization: `Bearer ${keyOf('mer_Someone123456789')}` };
+    expect((await send(app, bindings, '/limited/a', other)).status).toBe(200);
+    expect((await send(app, bindings, '/limited/a', other)).status).toBe(429);
+    const unset = { authorization: `Bearer ${keyOf(exempt)}`, ...ip('198.51.100.9') };
+    expect((await send(app, { FAKE_LIMITER: limiter }, '/limited/a', unset)).status).toBe(200);
+    expect((await send(app, { FAKE_LIMITER: limiter }, '/limited/a', unset)).status).toBe(429);
+  });
+
   it('refuses the call over the limit with 429 rate_limited, Retry-After and a request id', async () => {
     const { limiter } = fakeLimiter(2);
     const app = appWith();

@@ -51,6 +51,11 @@ export interface Env {
   ADYEN_API_LIVE?: string;
   /** How long a card processor may take to answer before the router tries the next (ms; default 15000). */
   TILL_PROCESSOR_TIMEOUT_MS?: string;
+  /**
+   * Merchant ids (comma-separated) whose requests the rate limiters do not count: for a load test's
+   * own merchant, never set in production unless an operator means it (worker/http/rate-limit.ts).
+   */
+  TILL_RATE_LIMIT_EXEMPT?: string;
 }
 
 export interface AppVariables {
