@@ -131,6 +131,7 @@ try {
   const createBody = JSON.stringify({ amount: 2900, currency: 'USD', description: 'Bench order' });
   console.log(`\nLatency over ${ROUNDS} sequential requests on wrangler dev (${url}), one client:\n`);
   await measure('baseline: Hono → Durable Object RPC', ROUNDS, () => fetch(`${url}/_bench/ping`));
+  await measure('a new order object (database + schema)', ROUNDS, () => fetch(`${url}/_bench/fresh-order`));
   await measure('POST /v1/orders (create order)', ROUNDS, () =>
     fetch(`${url}/v1/orders`, { method: 'POST', headers: auth, body: createBody }),
   );

@@ -1,6 +1,7 @@
 /**
  * Development-only endpoints `npm run bench` measures against: the bare Hono → Durable Object
- * round trip that every order call pays, and Ed25519 signing by @noble/curves vs WebCrypto.
+ * round trip that every order call pays, the same to a new order object (its database and schema
+ * made), and Ed25519 signing by @noble/curves vs WebCrypto.
  */
 
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -19,6 +20,14 @@ export const devBench = new Hono<AppEnv>()
   .get('/ping', async (c) => {
     const stub = c.env.MERCHANTS.get(c.env.MERCHANTS.idFromName('bench-baseline'));
     return c.json({ pong: await stub.ping() });
+  })
+
+  // A new order object each time: what every order's first call pays for its own SQLite database
+  // and schema (the migrations), beside /ping's warm object. Its answer is order_not_found.
+  .get('/fresh-order', async (c) => {
+    const stub = c.env.ORDERS.get(c.env.ORDERS.newUniqueId());
+    const answer = await stub.retrieve({ id: 'mer_BenchBench123456', mode: 'test' });
+    return c.json({ found: answer.ok });
   })
 
   .get('/sign', async (c) => {
