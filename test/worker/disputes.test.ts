@@ -26,16 +26,24 @@ async function disputeEvents(secretKey: string, orderId: string) {
     .map(({ event }) => ({ type: event.type, status: event.data.dispute?.status }));
 }
 
+/**
+ * A Stripe merchant's order paid with 4242 and written to the index by its alarm (with the paid
+ * attempt's PaymentIntent, which is how a dispute finds the order); answers the intent too.
+ */
+async function paidWithStripe(amount = 2900) {
+  const { merchant, account } = await stripeMerchant();
+  const order = await newOrder(merchant.secret_key, { amount });
+  const paid = await payWithStripe(order, '4242424242424242');
+  expect(paid.body.order.status).toBe('paid');
+  await runDurableObjectAlarm(orderStub(order.id));
+  const [intent] = await intentsOf(account);
+  return { merchant, account, order, attempt: paid.body.attempt!, intentId: intent!.id };
+}
+
 describe('Stripe disputes', () => {
   it('finds a chargeback by its PaymentIntent, keeps it on the order, and follows it to won', async () => {
-    const { merchant, account } = await stripeMerchant();
-    const order = await newOrder(merchant.secret_key, { amount: 5000 });
-    const paid = await payWithStripe(order, '4242424242424242');
-    expect(paid.body.order.status).toBe('paid');
-    // The order's alarm writes its index, with the paid attempt's PaymentIntent.
-    await runDurableObjectAlarm(orderStub(order.id));
-    const [intent] = await intentsOf(account);
-    const opened = await fakeControl<Opened>(`/_fake/payment_intents/${intent!.id}/dispute`, {
+    const { merchant, order, attempt, intentId } = await paidWithStripe(5000);
+    const opened = await fakeControl<Opened>(`/_fake/payment_intents/${intentId}/dispute`, {
       reason: 'product_not_received',
       amount: 3000,
     });
@@ -47,7 +55,7 @@ describe('Stripe disputes', () => {
       expect.objectContaining({
         object: 'dispute',
         order_id: order.id,
-        attempt_id: paid.body.attempt!.id,
+        attempt_id: attempt.id,
         amount: 3000,
         currency: 'USD',
         status: 'needs_response',
@@ -72,12 +80,8 @@ describe('Stripe disputes', () => {
   });
 
   it('keeps the later stage when Stripe delivers a dispute’s events out of order', async () => {
-    const { merchant, account } = await stripeMerchant();
-    const order = await newOrder(merchant.secret_key);
-    await payWithStripe(order, '4242424242424242');
-    await runDurableObjectAlarm(orderStub(order.id));
-    const [intent] = await intentsOf(account);
-    const opened = await fakeControl<Opened>(`/_fake/payment_intents/${intent!.id}/dispute`, {});
+    const { merchant, order, intentId } = await paidWithStripe();
+    const opened = await fakeControl<Opened>(`/_fake/payment_intents/${intentId}/dispute`, {});
     const closed = await fakeControl<Opened>(`/_fake/disputes/${opened.dispute.id}/close`, { status: 'lost' });
     expect((await deliverStripeEvent(closed.event)).status).toBe(200);
     expect((await deliverStripeEvent(opened.event)).status).toBe(200);
@@ -86,12 +90,8 @@ describe('Stripe disputes', () => {
   });
 
   it('refuses a forged dispute, and takes an inquiry that closes without a chargeback', async () => {
-    const { merchant, account } = await stripeMerchant();
-    const order = await newOrder(merchant.secret_key);
-    await payWithStripe(order, '4242424242424242');
-    await runDurableObjectAlarm(orderStub(order.id));
-    const [intent] = await intentsOf(account);
-    const opened = await fakeControl<Opened>(`/_fake/payment_intents/${intent!.id}/dispute`, {
+    const { merchant, order, intentId } = await paidWithStripe();
+    const opened = await fakeControl<Opened>(`/_fake/payment_intents/${intentId}/dispute`, {
       reason: 'fraudulent',
       status: 'warning_needs_response',
     });
@@ -110,10 +110,7 @@ describe('Stripe disputes', () => {
   });
 
   it('acknowledges a dispute of a payment Till never made, changing nothing', async () => {
-    const { merchant, account } = await stripeMerchant();
-    const order = await newOrder(merchant.secret_key);
-    await payWithStripe(order, '4242424242424242');
-    await runDurableObjectAlarm(orderStub(order.id));
+    const { merchant, account, order } = await paidWithStripe();
     // The account's other business: a payment made at Stripe without Till.
     const form = new URLSearchParams({
       amount: '1500',

@@ -13,6 +13,7 @@ import type {
   WebhookEventType,
 } from '../../shared/order-model.ts';
 import type { Attempt, Failure, Mode, NextAction, Order, ProcessorTry, Refund } from '../../shared/schemas.ts';
+import { amountTaken } from './attempts-table.ts';
 import { type DisputeRow, disputeView } from './disputes.ts';
 
 export interface OrderRow extends Record<string, SqlStorageValue> {
@@ -174,7 +175,7 @@ export function orderView(
       const routed = tries.get(attempt.id);
       return routed ? { ...attemptView(attempt), tries: routed } : attemptView(attempt);
     }),
-    amount_captured: paid ? (paid.amount_captured ?? paid.amount) : null,
+    amount_captured: paid ? amountTaken(paid) : null,
     amount_refunded: amountRefunded,
     refunds: refunds.map((refund) => refundView(refund, row.id)),
     disputes: disputes.map((dispute) => disputeView(dispute, row.id)),

@@ -7,7 +7,7 @@
 import { TillError } from '../../../shared/errors.ts';
 import type { Mode } from '../../../shared/schemas.ts';
 import type { Env } from '../../base/env.ts';
-import { callProcessor, processorTimeoutMs } from '../card/processor-errors.ts';
+import { callProcessor, ProcessorApiError, processorTimeoutMs } from '../card/processor-errors.ts';
 import type { AdyenCredentials } from './credentials.ts';
 
 export const ADYEN_TEST_API = 'https://checkout-test.adyen.com';
@@ -21,17 +21,12 @@ export interface AdyenErrorBody {
   message?: string;
 }
 
-export class AdyenApiError extends TillError {
+export class AdyenApiError extends ProcessorApiError<AdyenErrorBody> {
   override name = 'AdyenApiError';
-  readonly httpStatus: number;
-  readonly error: AdyenErrorBody;
 
   constructor(httpStatus: number, error: AdyenErrorBody) {
-    // Adyen's messages name fields, never their values; kept short all the same.
-    const what = `${error.errorCode ?? 'no code'}: ${(error.message ?? '').slice(0, 200)}`;
-    super('channel_error', `Adyen answered ${httpStatus} ${what}`);
-    this.httpStatus = httpStatus;
-    this.error = error;
+    // Adyen's messages name fields, never their values.
+    super('Adyen', httpStatus, error, `${error.errorCode ?? 'no code'}: ${error.message ?? ''}`);
   }
 }
 

@@ -16,6 +16,21 @@ export class ProcessorUnavailable extends TillError {
   }
 }
 
+/**
+ * A processor's answer with an error status, its error body kept for the adapter to read (decline
+ * codes, refusals). The summary names codes and messages only: processors never put card data there.
+ */
+export class ProcessorApiError<Body> extends TillError {
+  readonly httpStatus: number;
+  readonly error: Body;
+
+  constructor(processor: string, httpStatus: number, error: Body, summary: string) {
+    super('channel_error', `${processor} answered ${httpStatus} ${summary.slice(0, 240)}`);
+    this.httpStatus = httpStatus;
+    this.error = error;
+  }
+}
+
 /** Processors answer within seconds; past this the shopper is better served by the next processor. */
 export const DEFAULT_PROCESSOR_TIMEOUT_MS = 15_000;
 

@@ -7,7 +7,7 @@
 import { TillError } from '../../../shared/errors.ts';
 import type { Mode } from '../../../shared/schemas.ts';
 import type { Env } from '../../base/env.ts';
-import { callProcessor, processorTimeoutMs } from '../card/processor-errors.ts';
+import { callProcessor, ProcessorApiError, processorTimeoutMs } from '../card/processor-errors.ts';
 import type { StripeCredentials } from './credentials.ts';
 import { type FormValue, stripeForm } from './form.ts';
 
@@ -25,17 +25,12 @@ export interface StripeErrorBody {
   payment_intent?: unknown;
 }
 
-export class StripeApiError extends TillError {
+export class StripeApiError extends ProcessorApiError<StripeErrorBody> {
   override name = 'StripeApiError';
-  readonly httpStatus: number;
-  readonly error: StripeErrorBody;
 
   constructor(httpStatus: number, error: StripeErrorBody) {
     const code = [error.code, error.decline_code].filter(Boolean).join('/') || error.type;
-    // Stripe's messages never carry the card number; kept short all the same.
-    super('channel_error', `Stripe answered ${httpStatus} ${code}: ${(error.message ?? '').slice(0, 200)}`);
-    this.httpStatus = httpStatus;
-    this.error = error;
+    super('Stripe', httpStatus, error, `${code}: ${error.message ?? ''}`);
   }
 }
 
